@@ -1,0 +1,1 @@
+"""Tools for trainers who write scenarios: templates, JSON Schema, diagrams, play-test."""

@@ -1,0 +1,245 @@
+"""The `mystery-guest` command. Each subcommand lives in a small function; heavy imports
+(the TUI, the database) happen inside them so `lint`, `test` and `eval` start fast."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from simulator import __version__
+
+
+def _print_diagnostics(diags, stream=sys.stdout) -> None:
+    for d in diags:
+        print(d, file=stream)
+
+
+# ---------------------------------------------------------------------------- lint
+def cmd_lint(args) -> int:
+    from simulator.loader import bundled_dir, check_file, scenario_files
+
+    files = scenario_files(args.paths or [bundled_dir()])
+    if not files:
+        print("no scenario files found", file=sys.stderr)
+        return 1
+    errors = warnings = 0
+    for f in files:
+        _, diags = check_file(f)
+        _print_diagnostics(diags)
+        errors += sum(d.severity == "error" for d in diags)
+        warnings += sum(d.severity == "warning" for d in diags)
+    print(f"{len(files)} file(s): {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+# ---------------------------------------------------------------------------- test
+def cmd_test(args) -> int:
+    from simulator.loader import bundled_dir, check_file, scenario_files
+    from simulator.stories import run_stories
+
+    files = scenario_files(args.paths or [bundled_dir()])
+    failed = passed = broken = 0
+    for f in files:
+        sc, diags = check_file(f)
+        if sc is None:
+            _print_diagnostics([d for d in diags if d.severity == "error"])
+            broken += 1
+            continue
+        if not sc.stories:
+            print(f"{f}: warning: no stories to run")
+        for res in run_stories(sc):
+            mark = "PASS" if res.passed else "FAIL"
+            print(f"{mark} {sc.id}: {res.story.name}")
+            if res.passed:
+                passed += 1
+                continue
+            failed += 1
+            print(f"     {res.problem}")
+            print(f"     path: {' -> '.join(res.path)}")
+            if getattr(args, "explain", False):
+                _explain(res)
+    print(f"{passed} passed, {failed} failed" + (f", {broken} file(s) with errors" if broken else ""))
+    return 1 if failed or broken else 0
+
+
+def _explain(res) -> None:
+    at = res.diverged_at if res.diverged_at is not None else 0
+    for t in res.turns[max(0, at - 1): at + 1]:
+        s = t.score
+        print(f"     reply {t.index + 1} in '{t.state_before}': {t.reply!r}")
+        print(f"       acts: {', '.join(s.acts) or '-'}; levels: listening {s.listening.level}, "
+              f"empathy {s.empathy.level}, policy {s.policy.level}; landmines: "
+              f"{', '.join(s.landmine_categories) or '-'}; anger {t.mood_before:.0f} -> {t.mood_after:.0f}")
+        for c in t.candidates:
+            clauses = "; ".join(f"{'ok' if ok else 'NO'} {text}" for text, ok in c["clauses"]) or "always"
+            print(f"       {'FIRED' if c['fired'] else 'no   '} -> {c['to']}: {clauses}")
+
+
+# ---------------------------------------------------------------------------- replay
+def _resolve_scenario(name: str, scenario_dir: str | None = None):
+    """A scenario by file path, or by id from the library."""
+    from simulator.loader import load_library, load_scenario
+
+    p = Path(name)
+    if p.suffix in (".yaml", ".yml") or p.exists():
+        return load_scenario(p)
+    library, _ = load_library(scenario_dir)
+    for sc in library:
+        if sc.id == name:
+            return sc
+    ids = ", ".join(sorted(s.id for s in library))
+    raise SystemExit(f"mystery-guest: no scenario '{name}' (file or id); the library has: {ids}")
+
+
+def cmd_replay(args) -> int:
+    from simulator.loader import ScenarioError
+    from simulator.session import ReplyRejected, Session
+    from simulator.transcript_text import render_turns
+
+    try:
+        sc = _resolve_scenario(args.scenario, args.scenarios)
+    except ScenarioError as exc:
+        _print_diagnostics(exc.diagnostics, sys.stderr)
+        return 1
+    try:
+        raw = sys.stdin.read() if args.replies == "-" else Path(args.replies).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"mystery-guest: cannot read replies: {exc}", file=sys.stderr)
+        return 2
+    replies = [line for line in raw.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    session = Session(sc, seed=args.seed)
+    recorder = None
+    if args.trainee or args.cohort:
+        from simulator.store.recorder import open_recorder
+
+        recorder = open_recorder(args, session, mode="replay")
+    for text in replies:
+        if session.over:
+            break
+        interrupted = text.startswith("!")  # a leading '!' marks a reply sent over the caller
+        try:
+            turn = session.reply(text[1:] if interrupted else text, interrupted=interrupted)
+        except ReplyRejected as exc:
+            print(f"mystery-guest: skipped a reply: {exc}", file=sys.stderr)
+            continue
+        if recorder:
+            recorder.turn(turn)
+    if recorder:
+        recorder.finish()
+    if args.json:
+        print(json.dumps(session.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(render_turns(session))
+    return 0
+
+
+# ---------------------------------------------------------------------------- play (plain terminal)
+def cmd_play_plain(args) -> int:
+    from simulator.loader import ScenarioError
+    from simulator.session import ReplyRejected, Session
+    from simulator.transcript_text import render_summary, render_turn
+
+    try:
+        sc = _resolve_scenario(args.scenario, args.scenarios)
+    except ScenarioError as exc:
+        _print_diagnostics(exc.diagnostics, sys.stderr)
+        return 1
+    session = Session(sc, seed=args.seed)
+    print(f"{sc.title}\n{sc.brief}\n")
+    print(f"{sc.persona.name}: {session.opening}")
+    while not session.over:
+        try:
+            text = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            print("\n(call left)")
+            return 0
+        try:
+            turn = session.reply(text)
+        except ReplyRejected as exc:
+            print(f"({exc})")
+            continue
+        print(render_turn(sc, turn))
+    print(render_summary(session))
+    return 0
+
+
+# ---------------------------------------------------------------------------- eval
+def cmd_eval(argv: list[str]) -> int:
+    from scoring.evaluate import main as eval_main
+
+    return eval_main(argv)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mystery-guest", description=(
+        "Mystery Guest: practise calls with a furious simulated customer. "
+        "With no command, opens the trainee app on the bundled scenarios."))
+    p.add_argument("--version", action="version", version=f"mystery-guest {__version__}")
+    # Options of the trainee app (no command).
+    p.add_argument("--scenarios", dest="app_scenarios", metavar="DIR",
+                   help="scenario folder for the app (default: the bundled library)")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of the app (default: the scenario's)")
+    p.add_argument("--db", dest="app_db", metavar="URL",
+                   help="database URL (default: a SQLite file in your data folder; or $MYSTERY_GUEST_DB)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    lint = sub.add_parser("lint", help="check scenario files and print every problem")
+    lint.add_argument("paths", nargs="*", help="files or folders (default: the bundled library)")
+    lint.set_defaults(func=cmd_lint)
+
+    test = sub.add_parser("test", help="run scenarios' test stories")
+    test.add_argument("paths", nargs="*", help="files or folders (default: the bundled library)")
+    test.add_argument("--explain", action="store_true", help="for a failing story, show where it left the path")
+    test.set_defaults(func=cmd_test)
+
+    replay = sub.add_parser("replay", help="play replies from a file and print the scored transcript")
+    replay.add_argument("scenario", help="scenario file or id")
+    replay.add_argument("--replies", required=True, help="text file, one reply per line ('-' = stdin; "
+                                                         "a leading '!' marks an interruption)")
+    replay.add_argument("--seed", type=int, default=0)
+    replay.add_argument("--json", action="store_true", help="print the session as JSON")
+    replay.add_argument("--scenarios", help="scenario folder to find ids in")
+    replay.add_argument("--trainee", help="record the session for this trainee")
+    replay.add_argument("--cohort", help="record the session in this cohort")
+    replay.add_argument("--db", help="database URL (default: the local SQLite file)")
+    replay.set_defaults(func=cmd_replay)
+
+    play = sub.add_parser("play-text", help="play a scenario in the plain terminal (no app)")
+    play.add_argument("scenario", help="scenario file or id")
+    play.add_argument("--seed", type=int, default=0)
+    play.add_argument("--scenarios", help="scenario folder to find ids in")
+    play.set_defaults(func=cmd_play_plain)
+
+    # Commands owned by other parts register themselves (each module has register(sub)).
+    from simulator.authoring import commands as authoring_commands
+    from simulator.store import commands as store_commands
+
+    store_commands.register(sub)
+    authoring_commands.register(sub)
+
+    sub.add_parser("eval", help="score a reply-case file and print agreement with trainers "
+                                "(see 'mystery-guest eval --help')", add_help=False)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "eval":
+        return cmd_eval(argv[1:])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        from simulator.launch import launch_app  # lazily: Textual is only needed for the app
+
+        return launch_app(args, argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,553 @@
+"""Scenario loader: YAML file -> validated `Scenario`, collecting every problem, compiler style.
+
+Two passes. The structural pass walks the dataclasses in simulator/scenario.py and checks
+each YAML value against the field's type hint (unknown keys, wrong types, missing keys).
+The semantic pass checks what types cannot: transition targets, reachability, endings,
+act and action names, placeholders, lines for the scenario's language.
+Positions are those PyYAML gave; a problem with no real position is reported without one.
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+import re
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+from typing import Any, Literal, Union
+
+import yaml
+
+from scoring.types import ACTIONS, BASE_ACTS, LANDMINES, STAGES
+from simulator import scenario as model
+from simulator.scenario import Condition, Scenario
+from simulator.yamlsafe import Document, Mark, YamlLimitError, read_document
+
+DIMENSION_MAX = {"listening": 2, "empathy": 2, "policy": 1}
+REACTION_KEYS = set(LANDMINES) | {"interrupted", "silence"}
+PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    file: str
+    severity: Literal["error", "warning"]
+    message: str
+    mark: Mark | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.mark.line}:{self.mark.col}" if self.mark else self.file
+        return f"{where}: {self.severity}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario file with errors; `diagnostics` lists every problem found."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = diagnostics
+        errors = [d for d in diagnostics if d.severity == "error"]
+        super().__init__("\n".join(str(d) for d in errors) or "invalid scenario")
+
+
+def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _describe_path(path: tuple) -> str:
+    return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
+
+
+class _Reporter:
+    def __init__(self, file: str, doc: Document | None):
+        self.file = file
+        self.doc = doc
+        self.items: list[Diagnostic] = []
+
+    def _mark(self, path: tuple, key: bool) -> Mark | None:
+        return self.doc.mark(path, key=key) if self.doc else None
+
+    def error(self, path: tuple, message: str, *, key: bool = False) -> None:
+        self.items.append(Diagnostic(self.file, "error", message, self._mark(path, key)))
+
+    def warning(self, path: tuple, message: str, *, key: bool = False) -> None:
+        self.items.append(Diagnostic(self.file, "warning", message, self._mark(path, key)))
+
+
+# --------------------------------------------------------------------------- structural pass
+
+_MISSING = object()
+
+
+def _type_name(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if tp is str:
+        return "text"
+    if tp is int:
+        return "a whole number"
+    if tp is float:
+        return "a number"
+    if tp is bool:
+        return "true or false"
+    if tp is type(None):
+        return "nothing"
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in typing.get_args(tp))
+    if origin is list:
+        return "a list"
+    if origin is dict:
+        return "a mapping"
+    if origin in (Union, types.UnionType):
+        return " or ".join(_type_name(a) for a in typing.get_args(tp))
+    if dataclasses.is_dataclass(tp):
+        return "a mapping"
+    return str(tp)
+
+
+def _fits(value: Any, tp: Any) -> bool:
+    """Cheap check used to pick a Union branch."""
+    origin = typing.get_origin(tp)
+    if tp is type(None):
+        return value is None
+    if tp is bool:
+        return isinstance(value, bool)
+    if tp is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if tp is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if tp is str:
+        return isinstance(value, str)
+    if origin is Literal:
+        return value in typing.get_args(tp)
+    if origin is list:
+        return isinstance(value, list)
+    if origin is dict or dataclasses.is_dataclass(tp):
+        return isinstance(value, dict)
+    return False
+
+
+def _convert(value: Any, tp: Any, path: tuple, rep: _Reporter) -> Any:
+    """Turn plain YAML data into the typed model; report and return _MISSING on a mismatch."""
+    origin = typing.get_origin(tp)
+    if origin in (Union, types.UnionType):
+        options = typing.get_args(tp)
+        for opt in options:
+            if _fits(value, opt):
+                return _convert(value, opt, path, rep)
+        rep.error(path, f"'{_describe_path(path)}' should be {_type_name(tp)}, not {_show(value)}")
+        return _MISSING
+    if dataclasses.is_dataclass(tp):
+        return _convert_dataclass(value, tp, path, rep)
+    if origin is list:
+        if not isinstance(value, list):
+            rep.error(path, f"'{_describe_path(path)}' should be a list, not {_show(value)}")
+            return _MISSING
+        (item_tp,) = typing.get_args(tp)
+        out = [_convert(v, item_tp, path + (i,), rep) for i, v in enumerate(value)]
+        return [v for v in out if v is not _MISSING]
+    if origin is dict:
+        if not isinstance(value, dict):
+            rep.error(path, f"'{_describe_path(path)}' should be a mapping, not {_show(value)}")
+            return _MISSING
+        _, val_tp = typing.get_args(tp)
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                rep.error(path + (k,), f"key {k!r} in '{_describe_path(path)}' should be text", key=True)
+                continue
+            cv = _convert(v, val_tp, path + (k,), rep)
+            if cv is not _MISSING:
+                out[k] = cv
+        return out
+    if origin is Literal:
+        allowed = typing.get_args(tp)
+        if value not in allowed:
+            rep.error(path, f"'{_describe_path(path)}' is {_show(value)}; expected one of "
+                            f"{', '.join(map(str, allowed))}{did_you_mean(value, map(str, allowed))}")
+            return _MISSING
+        return value
+    if _fits(value, tp):
+        return float(value) if tp is float else value
+    if tp is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # `title: 2046` is still a fine title
+    rep.error(path, f"'{_describe_path(path)}' should be {_type_name(tp)}, not {_show(value)}")
+    return _MISSING
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "...'"
+
+
+def _convert_dataclass(value: Any, cls: type, path: tuple, rep: _Reporter) -> Any:
+    if not isinstance(value, dict):
+        rep.error(path, f"'{_describe_path(path) or 'the file'}' should be a mapping, not {_show(value)}")
+        return _MISSING
+    hints = typing.get_type_hints(cls, vars(model))
+    fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    kwargs: dict[str, Any] = {}
+    for key in value:
+        if key not in fields:
+            rep.error(path + (key,), f"unknown key '{key}'"
+                      + (f" in '{_describe_path(path)}'" if path else "")
+                      + did_you_mean(str(key), fields), key=True)
+    for name, f in fields.items():
+        if name not in value:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                rep.error(path, f"missing required key '{name}'"
+                          + (f" in '{_describe_path(path)}'" if path else ""))
+                return _MISSING
+            continue
+        cv = _convert(value[name], hints[name], path + (name,), rep)
+        if cv is _MISSING:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                return _MISSING
+            continue
+        kwargs[name] = cv
+    return cls(**kwargs)
+
+
+# --------------------------------------------------------------------------- semantic pass
+
+def known_actions(sc: Scenario) -> set[str]:
+    return set(ACTIONS) | set(sc.policy.actions)
+
+
+def known_acts(sc: Scenario) -> set[str]:
+    acts = set(BASE_ACTS)
+    for action in known_actions(sc):
+        acts |= {f"offer:{action}", f"decline:{action}"}
+    return acts
+
+
+def condition_impossible(c: Condition) -> str | None:
+    """Why a condition can never hold, or None when it can."""
+    if c.mood_above is not None and c.mood_above >= 100:
+        return f"mood_above {c.mood_above} can never hold (anger is at most 100)"
+    if c.mood_below is not None and c.mood_below <= 0:
+        return f"mood_below {c.mood_below} can never hold (anger is at least 0)"
+    if c.mood_above is not None and c.mood_below is not None and c.mood_above >= c.mood_below - 1:
+        return f"mood_above {c.mood_above} and mood_below {c.mood_below} leave no room"
+    both = (set(c.acts) | set(c.any_acts)) & set(c.no_acts)
+    if set(c.acts) & set(c.no_acts):
+        return f"act '{sorted(both)[0]}' is both required and forbidden"
+    if c.any_acts and set(c.any_acts) <= set(c.no_acts):
+        return "every act in any_acts is also in no_acts"
+    for dim, lvl in c.levels.items():
+        if lvl > DIMENSION_MAX.get(dim, 2):
+            return f"{dim} level {lvl} is above the maximum {DIMENSION_MAX.get(dim, 2)}"
+        if dim in c.levels_below and c.levels_below[dim] <= lvl:
+            return f"{dim} level at least {lvl} and below {c.levels_below[dim]} leave no room"
+    for dim, lvl in c.levels_below.items():
+        if lvl <= 0:
+            return f"{dim} level below {lvl} can never hold"
+    has_landmine = c.landmine is True or (isinstance(c.landmine, list) and c.landmine)
+    if has_landmine and (c.levels.get("policy", 0) >= 1 or c.policy_breach is False):
+        return "a reply with a landmine always breaks policy"
+    return None
+
+
+def _check_lines(lines: Any, path: tuple, sc: Scenario, rep: _Reporter, *, required: bool) -> None:
+    if lines is None:
+        return
+    groups = lines.items() if isinstance(lines, dict) else [(None, lines)]
+    total = 0
+    for band, items in groups:
+        bpath = path + ((band,) if band is not None else ())
+        if band is not None and band != "any" and band not in sc.mood.bands:
+            rep.error(bpath, f"unknown mood band '{band}'{did_you_mean(band, list(sc.mood.bands) + ['any'])}",
+                      key=True)
+        for i, line in enumerate(items):
+            total += 1
+            _check_text(line, bpath + (i,), sc, rep)
+    if required and total == 0:
+        rep.error(path, f"no lines for the caller in '{_describe_path(path)}'")
+    if isinstance(lines, dict) and "any" not in lines and total:
+        missing = [b for b in sc.mood.bands if b not in lines]
+        if missing:
+            rep.warning(path, f"no lines for mood band(s) {', '.join(missing)} in '{_describe_path(path)}'; "
+                              "the nearest band's lines are used (add 'any' to silence this)")
+
+
+def _check_text(line: str, path: tuple, sc: Scenario, rep: _Reporter) -> None:
+    if not line.strip():
+        rep.error(path, "empty line")
+        return
+    for name in PLACEHOLDER.findall(line):
+        if name not in sc.facts:
+            rep.error(path, f"placeholder '{{{name}}}' has no fact{did_you_mean(name, sc.facts)}")
+    has_cjk = bool(CJK.search(line))
+    if sc.locale == "zh" and not has_cjk and len(line) > 12:
+        rep.warning(path, "line has no Chinese text in a zh scenario (missing zh line?)")
+    if sc.locale == "en" and has_cjk:
+        rep.warning(path, "line has Chinese text in an en scenario (missing en line?)")
+
+
+def _check_condition(c: Condition, path: tuple, sc: Scenario, rep: _Reporter) -> None:
+    acts = known_acts(sc)
+    for key in ("acts", "any_acts", "no_acts"):
+        for i, act in enumerate(getattr(c, key)):
+            if act not in acts:
+                rep.error(path + (key, i), f"unknown act '{act}'{did_you_mean(act, acts)}")
+    for key in ("levels", "levels_below"):
+        for dim, lvl in getattr(c, key).items():
+            if dim not in DIMENSION_MAX:
+                rep.error(path + (key, dim), f"unknown dimension '{dim}'{did_you_mean(dim, DIMENSION_MAX)}",
+                          key=True)
+    if isinstance(c.landmine, list):
+        for i, cat in enumerate(c.landmine):
+            if cat not in LANDMINES:
+                rep.error(path + ("landmine", i), f"unknown landmine '{cat}'{did_you_mean(cat, LANDMINES)}")
+    for key in ("mood_above", "mood_below"):
+        v = getattr(c, key)
+        if v is not None and not 0 <= v <= 100:
+            rep.error(path + (key,), f"{key} {v} is outside 0-100")
+
+
+def _semantic(sc: Scenario, rep: _Reporter) -> None:
+    if not ID_RE.match(sc.id):
+        rep.error(("id",), f"id '{sc.id}' should use only letters, digits, '-' and '_'")
+    if sc.version != model.FORMAT_VERSION:
+        rep.error(("version",), f"format version {sc.version} is not supported (this program reads "
+                                f"version {model.FORMAT_VERSION})")
+    if not 1 <= sc.difficulty <= 5:
+        rep.error(("difficulty",), f"difficulty {sc.difficulty} should be 1-5")
+    if not sc.states:
+        rep.error(("states",), "a scenario needs at least one state")
+        return
+    if not sc.endings:
+        rep.error(("endings",), "a scenario needs at least one ending")
+        return
+    names = set(sc.states) | set(sc.endings)
+    for clash in set(sc.states) & set(sc.endings):
+        rep.error(("endings", clash), f"'{clash}' is both a state and an ending", key=True)
+    if sc.start is not None and sc.start not in sc.states:
+        rep.error(("start",), f"start state '{sc.start}' does not exist{did_you_mean(sc.start, sc.states)}")
+        return
+    if sc.on_max_turns is not None and sc.on_max_turns not in sc.endings:
+        rep.error(("on_max_turns",), f"unknown ending '{sc.on_max_turns}'{did_you_mean(sc.on_max_turns, sc.endings)}")
+    outcomes = {e.outcome for e in sc.endings.values()}
+    for needed in ("resolved", "escalated", "hung_up"):
+        if needed not in outcomes:
+            rep.warning(("endings",), f"no ending with outcome '{needed}'; trainees cannot reach one")
+    # Persona and mood
+    if not 1 <= sc.persona.patience <= 5:
+        rep.error(("persona", "patience"), "patience should be 1-5")
+    if not 0 <= sc.mood.start <= 100:
+        rep.error(("mood", "start"), "mood start should be 0-100")
+    for key in ("listening", "empathy"):
+        if len(getattr(sc.mood.rules, key)) != 3:
+            rep.error(("mood", "rules", key), f"mood rule '{key}' needs three numbers (levels 0, 1, 2)")
+    if not sc.mood.bands or min(sc.mood.bands.values()) != 0:
+        rep.error(("mood", "bands"), "mood bands need one band starting at 0")
+    # Policy vocabulary
+    actions = known_actions(sc)
+    for key in ("allow", "forbid"):
+        for i, action in enumerate(getattr(sc.policy, key)):
+            if action not in actions:
+                rep.error(("policy", key, i), f"unknown action '{action}'{did_you_mean(action, actions)}")
+    for name, per_locale in sc.policy.actions.items():
+        if name in ACTIONS:
+            rep.error(("policy", "actions", name), f"'{name}' is already a standard action", key=True)
+        if sc.locale not in per_locale:
+            rep.error(("policy", "actions", name), f"action '{name}' has no {sc.locale} phrases")
+    # Facts, lines and reactions
+    for key, lines in sc.reactions.items():
+        if key not in REACTION_KEYS:
+            rep.error(("reactions", key), f"unknown reaction '{key}'{did_you_mean(key, REACTION_KEYS)}", key=True)
+        _check_lines(lines, ("reactions", key), sc, rep, required=True)
+    for name, ending in sc.endings.items():
+        if not 0 <= ending.service_level <= 5:
+            rep.error(("endings", name, "service_level"), "service_level should be 0-5")
+        _check_lines(ending.say, ("endings", name, "say"), sc, rep, required=False)
+    for name, state in sc.states.items():
+        base = ("states", name)
+        _check_lines(state.say, base + ("say",), sc, rep, required=True)
+        _check_lines(state.again, base + ("again",), sc, rep, required=False)
+        for key, lines in state.reactions.items():
+            if key not in REACTION_KEYS:
+                rep.error(base + ("reactions", key), f"unknown reaction '{key}'{did_you_mean(key, REACTION_KEYS)}",
+                          key=True)
+            _check_lines(lines, base + ("reactions", key), sc, rep, required=True)
+        for i, t in enumerate(state.transitions):
+            tpath = base + ("transitions", i)
+            if t.to not in names:
+                rep.error(tpath + ("to",), f"transition from '{name}' goes to unknown state '{t.to}'"
+                                           f"{did_you_mean(t.to, names)}")
+            _check_condition(t.when, tpath + ("when",), sc, rep)
+            why = condition_impossible(t.when)
+            if why:
+                rep.warning(tpath + ("when",), f"this transition can never fire: {why}")
+        always = [i for i, t in enumerate(state.transitions) if t.when.is_empty()]
+        if always and always[0] < len(state.transitions) - 1:
+            rep.warning(base + ("transitions", always[0] + 1),
+                        f"transitions after #{always[0] + 1} in '{name}' are never checked: "
+                        "that one has no condition and always fires")
+        if not any(condition_impossible(t.when) is None for t in state.transitions):
+            rep.error(base + ("transitions",) if state.transitions else base,
+                      f"state '{name}' has no transition that can ever fire; the call would be stuck there",
+                      key=not state.transitions)
+    if rep.items and any(d.severity == "error" for d in rep.items):
+        return  # graph checks on a broken graph only add noise
+    _graph_checks(sc, rep)
+    _story_checks(sc, rep)
+
+
+def edges(sc: Scenario) -> dict[str, list[str]]:
+    """Possible moves between states and endings (impossible conditions left out)."""
+    return {name: [t.to for t in st.transitions if condition_impossible(t.when) is None]
+            for name, st in sc.states.items()}
+
+
+def _graph_checks(sc: Scenario, rep: _Reporter) -> None:
+    graph = edges(sc)
+    seen = {sc.start_state}
+    frontier = [sc.start_state]
+    while frontier:
+        for nxt in graph.get(frontier.pop(), []):
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append(nxt)
+    for name in sc.states:
+        if name not in seen:
+            rep.warning(("states", name), f"state '{name}' can never be reached from '{sc.start_state}'", key=True)
+    for name in sc.endings:
+        if name not in seen and name != sc.hang_up_ending():
+            rep.warning(("endings", name), f"ending '{name}' can never be reached", key=True)
+    # Which states can reach an ending? Walk the graph backwards from the endings.
+    reverse: dict[str, set[str]] = {}
+    for src, targets in graph.items():
+        for t in targets:
+            reverse.setdefault(t, set()).add(src)
+    finishing = set(sc.endings)
+    frontier = list(sc.endings)
+    while frontier:
+        for prev in reverse.get(frontier.pop(), ()):
+            if prev not in finishing:
+                finishing.add(prev)
+                frontier.append(prev)
+    for name in sc.states:
+        if name in seen and name not in finishing:
+            rep.error(("states", name), f"state '{name}' has no path to any ending; a call there never finishes",
+                      key=True)
+
+
+def _story_checks(sc: Scenario, rep: _Reporter) -> None:
+    names = set(sc.states) | set(sc.endings)
+    for i, story in enumerate(sc.stories):
+        if story.ending not in sc.endings:
+            rep.error(("stories", i, "ending"), f"story '{story.name}' expects unknown ending '{story.ending}'"
+                                               f"{did_you_mean(story.ending, sc.endings)}")
+        for j, st in enumerate(story.states or []):
+            if st not in names:
+                rep.error(("stories", i, "states", j), f"story '{story.name}' names unknown state '{st}'"
+                                                      f"{did_you_mean(st, names)}")
+        if not story.replies:
+            rep.error(("stories", i, "replies"), f"story '{story.name}' has no replies")
+
+
+# --------------------------------------------------------------------------- entry points
+
+def check_text(text: str, file: str = "<scenario>") -> tuple[Scenario | None, list[Diagnostic]]:
+    """Validate scenario YAML text; returns the model (None on errors) and every diagnostic."""
+    rep = _Reporter(file, None)
+    try:
+        doc = read_document(text)
+    except YamlLimitError as exc:
+        rep.items.append(Diagnostic(file, "error", str(exc), exc.mark))
+        return None, rep.items
+    except yaml.MarkedYAMLError as exc:
+        m = exc.problem_mark or exc.context_mark
+        msg = exc.problem or exc.context or "not valid YAML"
+        if exc.context and exc.problem:
+            msg = f"{exc.problem} ({exc.context})"
+        rep.items.append(Diagnostic(file, "error", f"YAML syntax: {msg}",
+                                    Mark(m.line + 1, m.column + 1) if m else None))
+        return None, rep.items
+    except yaml.YAMLError as exc:
+        rep.items.append(Diagnostic(file, "error", f"YAML: {exc}"))
+        return None, rep.items
+    except RecursionError:
+        rep.items.append(Diagnostic(file, "error", "nesting is too deep"))
+        return None, rep.items
+    rep.doc = doc
+    for path, mark in doc.duplicate_keys:
+        rep.items.append(Diagnostic(file, "error", f"duplicate key '{path[-1]}' (the later one would win)", mark))
+    if doc.data is None:
+        rep.error((), "the file is empty")
+        return None, rep.items
+    sc = _convert_dataclass(doc.data, Scenario, (), rep)
+    if sc is _MISSING:
+        return None, rep.items
+    _semantic(sc, rep)
+    sc.source = file
+    sc.file_hash = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    if any(d.severity == "error" for d in rep.items):
+        return None, rep.items
+    return sc, rep.items
+
+
+def check_file(path: str | FsPath) -> tuple[Scenario | None, list[Diagnostic]]:
+    p = FsPath(path)
+    name = str(path)
+    try:
+        size = p.stat().st_size
+        if size > 5 * 1024 * 1024:  # don't even read a huge file into memory
+            return None, [Diagnostic(name, "error", f"file is {size / 1e6:.1f} MB; scenario files are limited "
+                                                    f"to 2 MB")]
+        raw = p.read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic(name, "error", f"cannot read: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Diagnostic(name, "error", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
+    return check_text(text, name)
+
+
+def load_scenario(path: str | FsPath) -> Scenario:
+    """Load one scenario file or raise ScenarioError with every problem."""
+    sc, diags = check_file(path)
+    if sc is None:
+        raise ScenarioError(diags)
+    return sc
+
+
+def scenario_files(paths: typing.Iterable[str | FsPath]) -> list[FsPath]:
+    """Expand files and folders into scenario YAML files (folders: *.yaml and *.yml, sorted)."""
+    out: list[FsPath] = []
+    for p in map(FsPath, paths):
+        if p.is_dir():
+            out += sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file())
+        else:
+            out.append(p)
+    return out
+
+
+def bundled_dir() -> FsPath:
+    """The scenario library shipped with the package."""
+    import scenarios
+
+    return FsPath(scenarios.__file__).parent
+
+
+def load_library(directory: str | FsPath | None = None) -> tuple[list[Scenario], list[Diagnostic]]:
+    """Every valid scenario in a folder (the bundled library by default) and the problems of the rest."""
+    found: list[Scenario] = []
+    problems: list[Diagnostic] = []
+    for f in scenario_files([directory or bundled_dir()]):
+        sc, diags = check_file(f)
+        problems += [d for d in diags if d.severity == "error"]
+        if sc is not None:
+            found.append(sc)
+    return found, problems

@@ -1,0 +1,203 @@
+"""The scenario model, format v1 (docs/scenario-format.md is the reference).
+
+These dataclasses are the single source of truth for the format: the loader validates
+YAML against their type hints, and the JSON Schema in scenarios/ is generated from them.
+`doc` metadata on a field becomes the schema's description (what an editor shows on hover).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Union
+
+FORMAT_VERSION = 1
+Locale = Literal["zh", "en"]
+Stage = Literal["venting", "cancel", "refund", "compensation", "inquiry", "closing"]
+Outcome = Literal["resolved", "escalated", "hung_up"]
+Temperament = Literal["calm", "steady", "volatile", "explosive"]
+Dimension = Literal["listening", "empathy", "policy"]
+# A line list, or lines per mood band (`any` is used when the current band has none).
+Lines = Union[list[str], dict[str, list[str]]]
+
+
+def doc(text: str, default: Any = ..., factory: Any = None) -> Any:
+    """A dataclass field with a description for the schema and the format reference."""
+    meta = {"doc": text}
+    if factory is not None:
+        return field(default_factory=factory, metadata=meta)
+    if default is ...:
+        return field(metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass
+class Persona:
+    name: str = doc("The caller's name as shown on the call screen.")
+    temperament: Temperament = doc(
+        "How fast anger rises: calm x0.6, steady x0.8, volatile x1.2, explosive x1.5.", "volatile")
+    patience: int = doc(
+        "1-5. How readily good replies calm the caller: calming moves are scaled by patience/3.", 3)
+    speech_rate: float = doc(
+        "Words (en) or characters (zh) per second when the caller's lines are spoken in the app.", 4.0)
+    silence_seconds: float = doc(
+        "Seconds without a reply before the caller gets angrier and says so (0 = never).", 30.0)
+
+
+@dataclass
+class PolicySpec:
+    allow: list[str] = doc("Actions the agent may take: cancel, refund, compensation, fee_waiver, "
+                           "explain_charges, escalate, callback, or an action declared under `actions`.")
+    forbid: list[str] = doc("Actions never allowed here (a reply offering one is a policy breach).", factory=list)
+    refund_max_months: float | None = doc("Cap on a refund, in months of fees (e.g. 1 = one goodwill month).",
+                                          None)
+    actions: dict[str, dict[str, list[str]]] = doc(
+        "Extra actions this scenario declares: name -> {zh: [phrases], en: [phrases]}.", factory=dict)
+    card: str = doc("The policy card a trainee can open during the call (plain text).", "")
+
+
+@dataclass
+class MoodRules:
+    listening: list[int] = doc("Anger change for a reply at listening level 0, 1, 2.",
+                               factory=lambda: [8, 0, -6])
+    empathy: list[int] = doc("Anger change for a reply at empathy level 0, 1, 2.",
+                             factory=lambda: [8, -2, -10])
+    landmine: int = doc("Anger added for each landmine category in a reply.", 20)
+    policy_breach: int = doc("Anger added when a reply breaks policy without a landmine "
+                             "(an over-promise the caller will not get).", 5)
+    offer: int = doc("Anger change when a reply offers an allowed action the current stage asks for "
+                     "(cancel in `cancel`, refund in `refund`...).", -10)
+    interrupted: int = doc("Anger added when the trainee talks over the caller.", 10)
+    silence: int = doc("Anger added each time the trainee leaves the caller waiting too long.", 10)
+
+
+@dataclass
+class MoodSpec:
+    start: int = doc("Anger at the start of the call, 0-100.", 70)
+    rules: MoodRules = doc("How each scored reply moves anger (defaults shown).", factory=MoodRules)
+    bands: dict[str, int] = doc(
+        "Mood bands by the lowest anger they cover; the band picks the caller's line.",
+        factory=lambda: {"furious": 75, "angry": 50, "annoyed": 25, "calm": 0})
+
+
+@dataclass
+class Condition:
+    """All keys given must hold (AND). An empty condition always holds."""
+
+    acts: list[str] = doc("Every one of these acts is in the reply (e.g. acknowledge, offer:cancel).",
+                          factory=list)
+    any_acts: list[str] = doc("At least one of these acts is in the reply.", factory=list)
+    no_acts: list[str] = doc("None of these acts is in the reply.", factory=list)
+    levels: dict[str, int] = doc("Dimension levels at least: {listening: 2, empathy: 1, policy: 1}.",
+                                 factory=dict)
+    levels_below: dict[str, int] = doc("Dimension levels below: {empathy: 1} means empathy 0.",
+                                       factory=dict)
+    mood_above: int | None = doc("Anger after this reply is above this value.", None)
+    mood_below: int | None = doc("Anger after this reply is below this value.", None)
+    turns_in_state: int | None = doc("At least this many replies spent in this state, this one included.",
+                                     None)
+    landmine: Union[bool, list[str], None] = doc(
+        "true: the reply has any landmine; false: none; a list: one of these categories.", None)
+    policy_breach: bool | None = doc("true: the reply breaks policy; false: it does not.", None)
+    interrupted: bool | None = doc("true: the trainee talked over the caller.", None)
+
+    def is_empty(self) -> bool:
+        return self == Condition()
+
+
+@dataclass
+class Transition:
+    to: str = doc("The state or ending this transition goes to.")
+    when: Condition = doc("When it fires; omit for 'always' (use as the last, fallback transition).",
+                          factory=Condition)
+    note: str = doc("Why this transition exists, shown in the play-test panel and the diagram.", "")
+
+
+@dataclass
+class State:
+    stage: Stage = doc("Which stage of the complaint arc this state belongs to.")
+    say: Lines = doc("What the caller says on entering this state: a list, or lists per mood band.")
+    again: Union[list[str], dict[str, list[str]], None] = doc(
+        "What the caller says when a reply keeps the call in this state (defaults to `say`).", None)
+    reactions: dict[str, list[str]] = doc(
+        "Lines for a reply with a landmine category (threaten, accuse...), `interrupted` or `silence`; "
+        "they override the scenario-wide `reactions`.", factory=dict)
+    model_answers: list[str] = doc("What a skilled agent might say here (the hint key shows one).",
+                                   factory=list)
+    transitions: list[Transition] = doc("Checked in order after each reply; the first that holds fires. "
+                                        "If none holds, the call stays here.", factory=list)
+
+
+@dataclass
+class Ending:
+    outcome: Outcome = doc("resolved, escalated (over the agent's head) or hung_up.")
+    service_level: int = doc("0-5, the service ladder reached: 1 answer, 2 resolve, 3 complete, "
+                             "4 extend, 5 innovate; 0 for a failed call.")
+    say: list[str] = doc("The caller's last words.", factory=list)
+    title: str = doc("Short name shown in the debrief.", "")
+    debrief: str = doc("What the trainer would say about this ending.", "")
+
+
+@dataclass
+class StoryReply:
+    text: str = doc("The trainee's reply.")
+    interrupted: bool = doc("Sent while the caller was still talking.", False)
+
+
+@dataclass
+class Story:
+    name: str = doc("What this story proves.")
+    replies: list[Union[str, StoryReply]] = doc("The trainee's replies, in order.")
+    ending: str = doc("The ending the replies must reach.")
+    states: list[str] | None = doc("Optional: the states the call must pass through, in order "
+                                   "(the start state first).", None)
+    seed: int = doc("Random seed for line choice.", 0)
+
+
+@dataclass(eq=False)  # compared by identity: sessions cache one state machine per loaded scenario
+class Scenario:
+    id: str = doc("Unique id, e.g. vas-sms-refund-en (letters, digits, - and _).")
+    title: str = doc("Title shown in the scenario picker.")
+    locale: Locale = doc("Language of the call: zh or en.")
+    states: dict[str, State] = doc("The call's states by name; the first one is where the call starts "
+                                   "unless `start` says otherwise.")
+    endings: dict[str, Ending] = doc("How the call can end, by name.")
+    version: int = doc("Scenario format version.", FORMAT_VERSION)
+    difficulty: int = doc("1 (gentle) to 5 (brutal).", 3)
+    tags: list[str] = doc("Free tags for the picker: telecom, bank, refund...", factory=list)
+    summary: str = doc("One or two sentences for the picker.", "")
+    brief: str = doc("What the agent knows before the call (shown in the brief panel).", "")
+    facts: dict[str, Union[str, int, float, bool]] = doc(
+        "What the agent's screen shows (service, fee, dates...); usable in lines as {name}.", factory=dict)
+    persona: Persona = doc("Who is calling and how they react.", factory=lambda: Persona(name="Caller"))
+    policy: PolicySpec = doc("What the agent may do.", factory=lambda: PolicySpec(allow=[]))
+    mood: MoodSpec = doc("The caller's anger model.", factory=MoodSpec)
+    reactions: dict[str, list[str]] = doc(
+        "Scenario-wide lines for landmine categories, `interrupted` and `silence`.", factory=dict)
+    start: str | None = doc("The state the call starts in (default: the first state).", None)
+    max_turns: int = doc("After this many replies the caller gives up (ending `on_max_turns`).", 30)
+    on_max_turns: str | None = doc("Ending used when max_turns is reached (default: the first hung_up "
+                                   "ending).", None)
+    stages: list[str] | None = doc("Stage track shown in the app (default: the stages of the states, "
+                                   "in order).", None)
+    stories: list[Story] = doc("Test stories: replies and the ending they must reach.", factory=list)
+
+    # Filled by the loader, not read from YAML.
+    source: str = field(default="", metadata={"internal": True})
+    file_hash: str = field(default="", metadata={"internal": True})
+
+    @property
+    def start_state(self) -> str:
+        return self.start or next(iter(self.states))
+
+    @property
+    def stage_track(self) -> list[str]:
+        if self.stages:
+            return list(self.stages)
+        return list(dict.fromkeys(s.stage for s in self.states.values() if s.stage != "closing"))
+
+    def hang_up_ending(self) -> str:
+        if self.on_max_turns:
+            return self.on_max_turns
+        for name, ending in self.endings.items():
+            if ending.outcome == "hung_up":
+                return name
+        return next(iter(self.endings))

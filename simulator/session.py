@@ -1,0 +1,383 @@
+"""One call: a Session bound to the scenario's `transitions` state machine.
+
+A Session is plain Python (no UI). Everything it does comes from its inputs — replies,
+silences, hints — and its seed, so it serialises to JSON and replays to identical results.
+"""
+from __future__ import annotations
+
+import random
+import re
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from transitions import Machine
+
+from scoring import ReplyContext, ReplyScore, Turn, score_reply
+from scoring.types import Policy
+from simulator.conditions import ReplyFacts, clauses, holds
+from simulator.loader import PLACEHOLDER
+from simulator.mood import MoodChange, band_of, clamp, reply_changes, scale
+from simulator.scenario import Scenario
+
+MAX_REPLY_CHARS = 2000
+SESSION_FORMAT = 1
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|\x1b.")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+# Said by the caller when a scenario has no line of its own for the event.
+DEFAULT_REACTIONS = {
+    "en": {"interrupted": "Don't cut me off! I haven't finished.",
+           "silence": "Hello? Are you even there? I'm waiting!"},
+    "zh": {"interrupted": "你别打断我！我还没说完呢！",
+           "silence": "喂？有人在吗？我还等着呢！"},
+}
+
+
+class ReplyRejected(ValueError):
+    """A reply the engine will not take (empty, too long, call already over); the message says why."""
+
+
+class CallOver(RuntimeError):
+    """The call has ended; no more replies."""
+
+
+def clean_reply(text: str) -> str:
+    """Strip terminal escape sequences and control characters; keep newlines and tabs as spaces."""
+    text = _ANSI.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\t", " ")
+    return _CONTROL.sub("", text).strip()
+
+
+def fill(line: str, facts: dict[str, Any]) -> str:
+    """Fill {placeholders} from facts; {{ and }} stand for literal braces."""
+    line = PLACEHOLDER.sub(lambda m: str(facts.get(m.group(1), m.group(0))), line)
+    return line.replace("{{", "{").replace("}}", "}")
+
+
+@dataclass
+class TurnResult:
+    """Everything one reply did: its score, the mood change, the transition and the caller's answer."""
+
+    index: int
+    kind: str  # "reply" or "silence"
+    reply: str
+    interrupted: bool
+    latency: float | None
+    state_before: str
+    stage: str
+    customer_before: str
+    score: ReplyScore | None
+    mood_before: float
+    mood_after: float
+    mood_changes: list[MoodChange]
+    candidates: list[dict]  # every transition checked: to, fired, clauses
+    state_after: str
+    customer_line: str
+    ending: str | None
+    hints_before: int = 0  # hints used in this state before this reply
+
+    @property
+    def transition(self) -> dict | None:
+        return next((c for c in self.candidates if c["fired"]), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index, "kind": self.kind, "reply": self.reply,
+            "interrupted": self.interrupted, "latency": self.latency,
+            "state_before": self.state_before, "stage": self.stage,
+            "customer_before": self.customer_before,
+            "score": self.score.to_dict() if self.score else None,
+            "mood_before": round(self.mood_before, 1), "mood_after": round(self.mood_after, 1),
+            "mood_changes": [m.to_dict() for m in self.mood_changes],
+            "candidates": self.candidates,
+            "state_after": self.state_after, "customer_line": self.customer_line,
+            "ending": self.ending, "hints_before": self.hints_before,
+        }
+
+
+class _Holds:
+    """A transitions condition built from our structured Condition (never from a name in YAML)."""
+
+    def __init__(self, condition):
+        self.condition = condition
+
+    def __call__(self, event) -> bool:
+        return holds(self.condition, event.kwargs["facts"])
+
+
+class _Fired:
+    """Records which transition of a state fired."""
+
+    def __init__(self, source: str, index: int):
+        self.source, self.index = source, index
+
+    def __call__(self, event) -> None:
+        event.model._fired = (self.source, self.index)
+
+
+# One machine per loaded scenario, shared by all its sessions (models are added and removed).
+_MACHINES: "weakref.WeakKeyDictionary[Scenario, Machine]" = weakref.WeakKeyDictionary()
+
+
+def machine_for(sc: Scenario) -> Machine:
+    if sc not in _MACHINES:
+        transitions = []
+        for name, state in sc.states.items():
+            for i, t in enumerate(state.transitions):
+                transitions.append({"trigger": "advance", "source": name, "dest": t.to,
+                                    "conditions": [_Holds(t.when)], "after": [_Fired(name, i)]})
+        transitions.append({"trigger": "give_up", "source": list(sc.states), "dest": sc.hang_up_ending()})
+        _MACHINES[sc] = Machine(model=None, states=list(sc.states) + list(sc.endings),
+                                transitions=transitions, initial=sc.start_state,
+                                auto_transitions=False, send_event=True)
+    return _MACHINES[sc]
+
+
+class Session:
+    """A call in progress. `state` is kept by the transitions Machine."""
+
+    state: str
+
+    def __init__(self, scenario: Scenario, seed: int = 0, *, lexicon_extra: dict | None = None,
+                 scorer: Callable[[str, ReplyContext], ReplyScore] = score_reply):
+        self.scenario = scenario
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.lexicon_extra = lexicon_extra
+        self._score = scorer
+        self.mood: float = float(scenario.mood.start)
+        self.turns: list[TurnResult] = []
+        self.events: list[dict[str, Any]] = []
+        self.history: list[Turn] = []
+        self.turns_in_state = 0
+        self.hints_used = 0
+        self.hints_in_state = 0
+        self.ending: str | None = None
+        self._used_lines: set[str] = set()
+        self._fired: tuple[str, int] | None = None
+        self._policy = Policy.from_dict({
+            "allow": scenario.policy.allow, "forbid": scenario.policy.forbid,
+            "refund_max_months": scenario.policy.refund_max_months,
+            "extra_actions": scenario.policy.actions,
+        })
+        self.machine = machine_for(scenario)
+        self.machine.add_model(self, initial=scenario.start_state)
+        self.opening = self._line_for_state(self.state)
+        self.history.append(Turn("customer", self.opening))
+
+    # ------------------------------------------------------------------ queries
+    @property
+    def over(self) -> bool:
+        return self.ending is not None
+
+    @property
+    def stage(self) -> str:
+        return self.scenario.states[self.state].stage if self.state in self.scenario.states else "closing"
+
+    @property
+    def band(self) -> str:
+        return band_of(self.mood, self.scenario.mood.bands)
+
+    @property
+    def last_customer_line(self) -> str:
+        return next((t.text for t in reversed(self.history) if t.speaker == "customer"), "")
+
+    def hint(self) -> str | None:
+        """A model answer for the current state; using one is recorded (it costs points)."""
+        if self.over:
+            return None
+        answers = self.scenario.states[self.state].model_answers
+        if not answers:
+            return None
+        self.hints_used += 1
+        self.hints_in_state += 1
+        self.events.append({"type": "hint"})
+        return fill(answers[(self.hints_in_state - 1) % len(answers)], self.scenario.facts)
+
+    # ------------------------------------------------------------------ inputs
+    def reply(self, text: str, *, interrupted: bool = False, latency: float | None = None) -> TurnResult:
+        """Score the trainee's reply, move the mood, take the first transition that holds."""
+        if self.over:
+            raise CallOver("the call is over")
+        clean = clean_reply(text)
+        if not clean:
+            raise ReplyRejected("empty reply: type what you would say to the caller")
+        if len(clean) > MAX_REPLY_CHARS:
+            raise ReplyRejected(f"reply is {len(clean)} characters; keep it under {MAX_REPLY_CHARS} "
+                                "(nobody can say that much on a call)")
+        self.events.append({"type": "reply", "text": clean, "interrupted": interrupted, "latency": latency})
+        state, stage = self.state, self.stage
+        ctx = ReplyContext(locale=self.scenario.locale, stage=stage, customer=self.last_customer_line,
+                           history=tuple(self.history), facts=dict(self.scenario.facts),
+                           policy=self._policy, interrupted=interrupted, latency=latency,
+                           lexicon_extra=self.lexicon_extra)
+        score = self._score(clean, ctx)
+        mood_before = self.mood
+        changes = reply_changes(score, self.scenario, stage, interrupted)
+        self.mood = clamp(self.mood + sum(c.delta for c in changes))
+        self.turns_in_state += 1
+        facts = ReplyFacts(
+            acts=frozenset(score.acts),
+            levels={"listening": score.listening.level, "empathy": score.empathy.level,
+                    "policy": score.policy.level},
+            mood=self.mood, turns_in_state=self.turns_in_state,
+            landmines=frozenset(score.landmine_categories), policy_breach=score.policy.level == 0,
+            interrupted=interrupted,
+        )
+        self._fired = None
+        self.advance(facts=facts)
+        fired_index = self._fired[1] if self._fired else None
+        candidates = []
+        for i, t in enumerate(self.scenario.states[state].transitions):
+            if fired_index is not None and i > fired_index:
+                break
+            candidates.append({"index": i, "to": t.to, "note": t.note, "fired": i == fired_index,
+                               "clauses": [[text, ok] for text, ok in clauses(t.when, facts)]})
+        if self.state == state and len(self.turns) + 1 >= self.scenario.max_turns:
+            self.give_up()  # a call cannot go on for ever: the caller gives up
+        self.history.append(Turn("agent", clean))
+        line = self._caller_answer(state, score, interrupted)
+        hints_before, moved = self.hints_in_state, self.state != state
+        if moved:
+            self.turns_in_state = 0
+            self.hints_in_state = 0
+        result = TurnResult(
+            index=len(self.turns), kind="reply", reply=clean, interrupted=interrupted, latency=latency,
+            state_before=state, stage=stage, customer_before=ctx.customer, score=score,
+            mood_before=mood_before, mood_after=self.mood, mood_changes=changes, candidates=candidates,
+            state_after=self.state, customer_line=line, ending=self.ending, hints_before=hints_before)
+        self.turns.append(result)
+        return result
+
+    def silence(self) -> TurnResult:
+        """The trainee left the caller waiting: anger rises, the caller says so (and may hang up)."""
+        if self.over:
+            raise CallOver("the call is over")
+        self.events.append({"type": "silence"})
+        state, mood_before = self.state, self.mood
+        change = MoodChange("left the caller waiting", scale(self.scenario.mood.rules.silence, self.scenario.persona))
+        self.mood = clamp(self.mood + change.delta)
+        if self.mood >= 100:
+            self.give_up()
+            line = self._ending_line()
+        else:
+            line = self._reaction(state, "silence") or ""
+            self.history.append(Turn("customer", line))
+        result = TurnResult(
+            index=len(self.turns), kind="silence", reply="", interrupted=False, latency=None,
+            state_before=state, stage=self.scenario.states[state].stage, customer_before=self.last_customer_line,
+            score=None, mood_before=mood_before, mood_after=self.mood, mood_changes=[change], candidates=[],
+            state_after=self.state, customer_line=line, ending=self.ending)
+        self.turns.append(result)
+        return result
+
+    # ------------------------------------------------------------------ the caller's lines
+    def _caller_answer(self, state_before: str, score: ReplyScore, interrupted: bool) -> str:
+        if self.state in self.scenario.endings:
+            return self._ending_line()
+        parts: list[str] = []
+        if interrupted:
+            parts.append(self._reaction(state_before, "interrupted"))
+        for category in score.landmine_categories:
+            reaction = self._reaction(state_before, category, default=False)
+            if reaction:
+                parts.append(reaction)
+                break
+        if self.state != state_before:
+            parts.append(self._line_for_state(self.state))
+        elif len(parts) == (1 if interrupted else 0):
+            st = self.scenario.states[self.state]
+            parts.append(self._pick(st.again or st.say))
+        line = " ".join(p for p in parts if p)
+        self.history.append(Turn("customer", line))
+        return line
+
+    def _ending_line(self) -> str:
+        name = self.state
+        self.ending = name
+        self.machine.remove_model(self)  # transitions keeps references to models otherwise
+        line = self._pick(self.scenario.endings[name].say) if self.scenario.endings[name].say else ""
+        if line:
+            self.history.append(Turn("customer", line))
+        return line
+
+    def _line_for_state(self, name: str) -> str:
+        return self._pick(self.scenario.states[name].say)
+
+    def _reaction(self, state: str, key: str, default: bool = True) -> str:
+        lines = self.scenario.states[state].reactions.get(key) or self.scenario.reactions.get(key)
+        if lines:
+            return self._pick(lines)
+        return DEFAULT_REACTIONS[self.scenario.locale].get(key, "") if default else ""
+
+    def _pick(self, lines) -> str:
+        """A line for the current mood band, preferring ones not said yet; seeded, so replayable."""
+        if isinstance(lines, dict):
+            band = self.band
+            options = lines.get(band) or lines.get("any")
+            if not options:  # nearest band by threshold that has lines
+                bands = self.scenario.mood.bands
+                ranked = sorted((b for b in lines if b in bands), key=lambda b: abs(bands[b] - bands[band]))
+                options = lines[ranked[0]] if ranked else next(iter(lines.values()))
+        else:
+            options = lines
+        fresh = [l for l in options if l not in self._used_lines] or list(options)
+        line = fresh[self.rng.randrange(len(fresh))]
+        self._used_lines.add(line)
+        return fill(line, self.scenario.facts)
+
+    # ------------------------------------------------------------------ results
+    def summary(self) -> dict[str, Any]:
+        """The call's scores: averages per dimension, the ending, and the overall score (docs/scoring.md)."""
+        return summarise(self.scenario, self.turns, self.ending, self.hints_used)
+
+    def to_json(self) -> dict[str, Any]:
+        """Inputs and results; `Session.replay` rebuilds an identical session from the inputs."""
+        return {
+            "format": SESSION_FORMAT, "scenario_id": self.scenario.id, "file_hash": self.scenario.file_hash,
+            "seed": self.seed, "events": list(self.events), "opening": self.opening,
+            "turns": [t.to_dict() for t in self.turns], "ending": self.ending, "summary": self.summary(),
+        }
+
+    @classmethod
+    def replay(cls, scenario: Scenario, data: dict[str, Any], **kwargs) -> "Session":
+        if data.get("scenario_id") not in (None, scenario.id):
+            raise ValueError(f"session is for scenario '{data.get('scenario_id')}', not '{scenario.id}'")
+        session = cls(scenario, seed=int(data.get("seed", 0)), **kwargs)
+        for event in data.get("events", []):
+            if session.over:
+                break
+            if event["type"] == "reply":
+                session.reply(event["text"], interrupted=bool(event.get("interrupted")),
+                              latency=event.get("latency"))
+            elif event["type"] == "silence":
+                session.silence()
+            elif event["type"] == "hint":
+                session.hint()
+        return session
+
+
+# Weights of the overall score; shown in the debrief and documented in docs/scoring.md.
+WEIGHTS = {"listening": 0.3, "empathy": 0.3, "policy": 0.2, "service": 0.2}
+HINT_COST = 5
+
+
+def summarise(sc: Scenario, turns: list[TurnResult], ending: str | None, hints: int) -> dict[str, Any]:
+    scored = [t for t in turns if t.score is not None]
+    dims: dict[str, float | None] = {}
+    for dim in ("listening", "empathy", "policy"):
+        dims[dim] = round(sum(t.score.dimension(dim).score for t in scored) / len(scored), 1) if scored else None
+    level = sc.endings[ending].service_level if ending else None
+    overall = None
+    if ending and scored:
+        raw = (WEIGHTS["listening"] * dims["listening"] + WEIGHTS["empathy"] * dims["empathy"]
+               + WEIGHTS["policy"] * dims["policy"] + WEIGHTS["service"] * level * 20)
+        overall = round(max(0.0, min(100.0, raw - HINT_COST * hints)), 1)
+    return {
+        **dims, "overall": overall, "ending": ending,
+        "outcome": sc.endings[ending].outcome if ending else None, "service_level": level,
+        "turns": len(scored), "hints": hints,
+        "landmines": sum(len(t.score.landmine_categories) for t in scored),
+        "interruptions": sum(1 for t in scored if t.interrupted),
+    }

@@ -1,0 +1,66 @@
+"""Running a scenario's test stories: these replies must reach this ending (and these states)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from simulator.scenario import Scenario, Story, StoryReply
+from simulator.session import Session, TurnResult
+
+
+@dataclass
+class StoryResult:
+    story: Story
+    passed: bool
+    path: list[str]            # states visited, the start state first, the ending last
+    ending: str | None
+    problem: str = ""          # why it failed, one line
+    turns: list[TurnResult] = field(default_factory=list)
+    diverged_at: int | None = None  # index of the reply where the path left `states`
+
+
+def run_story(sc: Scenario, story: Story) -> StoryResult:
+    session = Session(sc, seed=story.seed)
+    path = [session.state]
+    unused = 0
+    for i, item in enumerate(story.replies):
+        if session.over:
+            unused = len(story.replies) - i
+            break
+        reply = item if isinstance(item, StoryReply) else StoryReply(text=item)
+        session.reply(reply.text, interrupted=reply.interrupted)
+        path.append(session.state)
+    result = StoryResult(story, True, path, session.ending, turns=session.turns)
+    if story.states is not None:
+        for i, (want, got) in enumerate(zip(story.states, path)):
+            if want != got:
+                result.passed = False
+                result.diverged_at = i - 1 if i else 0
+                result.problem = (f"after reply {i} expected state '{want}' but the call was in '{got}'"
+                                  if i else f"expected to start in '{want}' but started in '{got}'")
+                return result
+        if len(story.states) != len(path):
+            result.passed = False
+            result.problem = (f"expected states {' -> '.join(story.states)} but the call went "
+                              f"{' -> '.join(path)}")
+            return result
+    if session.ending != story.ending:
+        result.passed = False
+        where = f"ended in '{session.ending}'" if session.ending else f"was still in '{session.state}' after the last reply"
+        result.problem = f"expected ending '{story.ending}' but the call {where}"
+        result.diverged_at = _first_divergence(result)
+    elif unused:
+        result.passed = False
+        result.problem = f"the call ended after reply {len(story.replies) - unused}; {unused} replies were never used"
+    return result
+
+
+def _first_divergence(result: StoryResult) -> int | None:
+    """Best guess for where a story went wrong without expected states: the last reply that moved nothing."""
+    for t in reversed(result.turns):
+        if t.state_after == t.state_before:
+            return t.index
+    return len(result.turns) - 1 if result.turns else None
+
+
+def run_stories(sc: Scenario) -> list[StoryResult]:
+    return [run_story(sc, story) for story in sc.stories]
