@@ -67,6 +67,8 @@ class _Reporter:
         self.file = file
         self.doc = doc
         self.items: list[Diagnostic] = []
+        self.raw_names: set[str] = set()  # state/ending names in the file, even ones with errors
+        self.stand_ins: set[str] = set()  # top-level keys that were broken (no follow-on errors for them)
 
     def _mark(self, path: tuple, key: bool) -> Mark | None:
         return self.doc.mark(path, key=key) if self.doc else None
@@ -189,13 +191,23 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "...'"
 
 
-def _convert_dataclass(value: Any, cls: type, path: tuple, rep: _Reporter) -> Any:
+def _stand_in(tp: Any) -> Any:
+    """An empty value of a type, so checking can go on past a broken top-level key."""
+    if typing.get_origin(tp) is Literal:
+        return typing.get_args(tp)[0]
+    return {str: "", int: 0, float: 0.0}.get(tp, {} if typing.get_origin(tp) is dict else None)
+
+
+def _convert_dataclass(value: Any, cls: type, path: tuple, rep: _Reporter, partial: bool = False) -> Any:
+    """`partial`: on a broken required key, still build the object from stand-ins (the top level
+    does this so one bad `locale` doesn't hide every other problem); the file is rejected anyway."""
     if not isinstance(value, dict):
         rep.error(path, f"'{_describe_path(path) or 'the file'}' should be a mapping, not {_show(value)}")
         return _MISSING
     hints = typing.get_type_hints(cls, vars(model))
     fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
     kwargs: dict[str, Any] = {}
+    broken = False
     for key in value:
         if key not in fields:
             rep.error(path + (key,), f"unknown key '{key}'"
@@ -206,15 +218,22 @@ def _convert_dataclass(value: Any, cls: type, path: tuple, rep: _Reporter) -> An
             if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
                 rep.error(path, f"missing required key '{name}'"
                           + (f" in '{_describe_path(path)}'" if path else ""))
-                return _MISSING
+                broken = True
             continue
         cv = _convert(value[name], hints[name], path + (name,), rep)
         if cv is _MISSING:
             if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                return _MISSING
+                broken = True
             continue
         kwargs[name] = cv
-    return cls(**kwargs)
+    if broken and partial:
+        for name in fields:
+            if name not in kwargs and fields[name].default is dataclasses.MISSING \
+                    and fields[name].default_factory is dataclasses.MISSING:
+                kwargs[name] = _stand_in(hints[name])
+                rep.stand_ins.add(name)
+        return cls(**kwargs)
+    return _MISSING if broken else cls(**kwargs)
 
 
 # --------------------------------------------------------------------------- semantic pass
@@ -286,6 +305,8 @@ def _check_text(line: str, path: tuple, sc: Scenario, rep: _Reporter) -> None:
     for name in PLACEHOLDER.findall(line):
         if name not in sc.facts:
             rep.error(path, f"placeholder '{{{name}}}' has no fact{did_you_mean(name, sc.facts)}")
+    if "locale" in rep.stand_ins:
+        return
     has_cjk = bool(CJK.search(line))
     if sc.locale == "zh" and not has_cjk and len(line) > 12:
         rep.warning(path, "line has no Chinese text in a zh scenario (missing zh line?)")
@@ -315,20 +336,19 @@ def _check_condition(c: Condition, path: tuple, sc: Scenario, rep: _Reporter) ->
 
 
 def _semantic(sc: Scenario, rep: _Reporter) -> None:
-    if not ID_RE.match(sc.id):
+    if "id" not in rep.stand_ins and not ID_RE.match(sc.id):
         rep.error(("id",), f"id '{sc.id}' should use only letters, digits, '-' and '_'")
     if sc.version != model.FORMAT_VERSION:
         rep.error(("version",), f"format version {sc.version} is not supported (this program reads "
                                 f"version {model.FORMAT_VERSION})")
     if not 1 <= sc.difficulty <= 5:
         rep.error(("difficulty",), f"difficulty {sc.difficulty} should be 1-5")
-    if not sc.states:
-        rep.error(("states",), "a scenario needs at least one state")
+    if not sc.states or not sc.endings:
+        for key in ("states", "endings"):
+            if not getattr(sc, key) and key not in rep.stand_ins:
+                rep.error((key,), f"a scenario needs at least one {key[:-1]}")
         return
-    if not sc.endings:
-        rep.error(("endings",), "a scenario needs at least one ending")
-        return
-    names = set(sc.states) | set(sc.endings)
+    names = set(sc.states) | set(sc.endings) | rep.raw_names
     for clash in set(sc.states) & set(sc.endings):
         rep.error(("endings", clash), f"'{clash}' is both a state and an ending", key=True)
     if sc.start is not None and sc.start not in sc.states:
@@ -481,12 +501,19 @@ def check_text(text: str, file: str = "<scenario>") -> tuple[Scenario | None, li
         rep.items.append(Diagnostic(file, "error", "nesting is too deep"))
         return None, rep.items
     rep.doc = doc
+    for tag, mark in doc.bad_tags:
+        rep.items.append(Diagnostic(file, "error", f"tag '{tag}' is not allowed in a scenario file "
+                                                   "(files are data; nothing in them is run)", mark))
     for path, mark in doc.duplicate_keys:
         rep.items.append(Diagnostic(file, "error", f"duplicate key '{path[-1]}' (the later one would win)", mark))
     if doc.data is None:
         rep.error((), "the file is empty")
         return None, rep.items
-    sc = _convert_dataclass(doc.data, Scenario, (), rep)
+    if isinstance(doc.data, dict):
+        for key in ("states", "endings"):
+            if isinstance(doc.data.get(key), dict):
+                rep.raw_names |= {str(k) for k in doc.data[key]}
+    sc = _convert_dataclass(doc.data, Scenario, (), rep, partial=True)
     if sc is _MISSING:
         return None, rep.items
     _semantic(sc, rep)

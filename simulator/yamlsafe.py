@@ -16,6 +16,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 200_000
 
+STANDARD_TAGS = {"str", "int", "float", "bool", "null", "map", "seq", "merge", "timestamp", "binary"}
 Path = tuple  # a path into the document: keys and list indexes
 
 
@@ -58,6 +59,7 @@ class Document:
     value_marks: dict[Path, Mark]
     key_marks: dict[Path, Mark]
     duplicate_keys: list[tuple[Path, Mark]]
+    bad_tags: list[tuple[str, Mark]] = None  # type: ignore[assignment]
 
     def mark(self, path: Path, *, key: bool = False) -> Mark | None:
         """Position of the value (or, with key=True, the key) at `path`, else of its nearest parent."""
@@ -88,7 +90,7 @@ def read_document(text: str) -> Document:
         root = loader.get_single_node()
     finally:
         loader.dispose()
-    doc = Document(None, {}, {}, [])
+    doc = Document(None, {}, {}, [], [])
     if root is None:
         return doc
     count = [0]
@@ -101,6 +103,12 @@ def read_document(text: str) -> Document:
         if count[0] > MAX_NODES:
             raise YamlLimitError(f"more than {MAX_NODES} values (an alias bomb?)", _mark(node))
         doc.value_marks[path] = _mark(node)
+        if node.tag.startswith("!") or (node.tag.startswith("tag:yaml.org,2002:")
+                                        and node.tag[18:] not in STANDARD_TAGS):
+            # e.g. !!python/object: never constructed; reported, and the value read as plain data
+            doc.bad_tags.append((node.tag.replace("tag:yaml.org,2002:", "!!"), _mark(node)))
+            node.tag = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
+                        yaml.MappingNode: "tag:yaml.org,2002:map"}[type(node)]
         if isinstance(node, yaml.MappingNode):
             constructor.flatten_mapping(node)  # resolve '<<' merge keys
             out: dict[Any, Any] = {}

@@ -1,0 +1,216 @@
+"""Loading, merging and compiling the per-locale lexicons (YAML data, see docs/lexicons.md).
+
+A lexicon is data a trainer can extend: `families` of phrases (acts, empathy, landmines...),
+`actions` (phrases naming each policy action), `reasons` (trainee-readable templates),
+plus `stopwords`, `concepts`, `typos` and `numbers`. Phrases use a tiny syntax compiled to
+regular expressions once per (locale, extras) and cached, so scoring a reply costs a
+handful of regex scans.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from scoring.normalise import normalise_phrase
+
+LEXICON_DIR = Path(__file__).parent / "lexicons"
+# Chinese numerals and their digits; also used by scoring.numbers.
+ZH_NUMERALS = "零一二两三四五六七八九十百千万半几"
+# A gap `...` never crosses a sentence end, so "sorry ... but" stays within one sentence.
+_GAP_CHARS = r"[^.!?;\n。]"
+
+
+class LexiconError(ValueError):
+    """A lexicon file (or ctx.lexicon_extra) is malformed."""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    locale: str
+    families: Mapping[str, re.Pattern[str]]
+    actions: Mapping[str, re.Pattern[str]]
+    reasons: Mapping[str, str]
+    stopwords: frozenset[str]
+    concepts: Mapping[str, str]  # normalised term -> concept name
+    concept_pattern: re.Pattern[str] | None
+    typos: Mapping[str, str]
+    numbers: Mapping[str, float]
+    raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
+
+    def find(self, family: str, text: str) -> list[tuple[int, int]]:
+        """Spans of `family` phrases in normalised `text` (empty if no such family)."""
+        pattern = self.families.get(family)
+        return [m.span() for m in pattern.finditer(text)] if pattern else []
+
+    def has(self, family: str, text: str) -> bool:
+        pattern = self.families.get(family)
+        return bool(pattern and pattern.search(text))
+
+    def reason(self, label: str, text: str = "", **values: Any) -> str:
+        template = self.reasons.get(label) or label.replace("_", " ")
+        quoted = text.strip()
+        if len(quoted) > 40:
+            quoted = quoted[:37] + "..."
+        try:
+            return template.format(text=quoted, **values)
+        except (KeyError, IndexError, ValueError):
+            return template
+
+
+def _number_regex(numbers: Mapping[str, float]) -> str:
+    words = sorted(numbers, key=len, reverse=True)
+    word_alt = "|".join(re.escape(w) for w in words)
+    alts = [r"\d+(?:[.,]\d+)?", f"[{ZH_NUMERALS}]+"]
+    if word_alt:
+        alts.append(rf"\b(?:{word_alt})\b")
+    return "(?:" + "|".join(alts) + ")"
+
+
+def compile_phrase(phrase: str, locale: str, num_re: str, gap: int) -> str:
+    """Translate one lexicon phrase into a regular expression (docs/lexicons.md)."""
+    if phrase.startswith("re:"):
+        return phrase[3:].strip()
+    text = normalise_phrase(phrase.strip())
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if text.startswith("...", i):
+            out.append(rf"{_GAP_CHARS}{{0,{gap}}}?")
+            i += 3
+            continue
+        if text.startswith("{num}", i):
+            out.append(num_re)
+            i += 5
+            continue
+        if text.startswith("{money}", i):
+            out.append(rf"(?:[£$€¥]\s?{num_re}|{num_re}\s?(?:元|块钱|块|pounds?|quid|dollars?|bucks|yuan))")
+            i += 7
+            continue
+        if c == " ":
+            while i < len(text) and text[i] == " ":
+                i += 1
+            out.append(r"\s+" if locale == "en" else r"\s*")
+            continue
+        if c in "()|?":
+            out.append(c)
+        elif c == "*":
+            out.append(r"\w*")
+        else:
+            out.append(re.escape(c))
+        i += 1
+    body = "".join(out)
+    # English phrases match whole words: "refund" must not fire inside "refundable"
+    # unless the phrase ends with `*`.
+    if locale == "en" and re.match(r"[a-z0-9(]", text):
+        body = r"\b" + body
+    if locale == "en" and re.search(r"[a-z0-9)]$", text):
+        body = body + r"\b"
+    return body
+
+
+def _compile_family(phrases: list[str], locale: str, num_re: str, gap: int, where: str) -> re.Pattern[str]:
+    parts = []
+    for p in phrases:
+        if not isinstance(p, str) or not p.strip():
+            raise LexiconError(f"{where}: every phrase must be a non-empty string, got {p!r}")
+        parts.append(compile_phrase(p, locale, num_re, gap))
+    parts.sort(key=len, reverse=True)  # prefer the longer phrase at the same position
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in parts) or r"(?!x)x")
+    except re.error as exc:
+        raise LexiconError(f"{where}: bad phrase ({exc})") from None
+
+
+def merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge `extra` over `base`: lists are extended, mappings merged, scalars replaced."""
+    out = dict(base)
+    for key, value in extra.items():
+        old = out.get(key)
+        if isinstance(old, list) and isinstance(value, list):
+            out[key] = old + [v for v in value if v not in old]
+        elif isinstance(old, Mapping) and isinstance(value, Mapping):
+            out[key] = merge(old, value)
+        else:
+            out[key] = value
+    return out
+
+
+@lru_cache(maxsize=8)
+def load_raw(locale: str) -> Mapping[str, Any]:
+    path = LEXICON_DIR / f"{locale}.yaml"
+    if not path.exists():
+        raise LexiconError(f"no lexicon for locale {locale!r} ({path})")
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict):
+        raise LexiconError(f"{path}: a lexicon must be a mapping")
+    return data
+
+
+def build(data: Mapping[str, Any], locale: str) -> Lexicon:
+    numbers = {normalise_phrase(str(k)): float(v) for k, v in (data.get("numbers") or {}).items()}
+    num_re = _number_regex(numbers)
+    gap = int(data.get("gap", 24))
+    families = {
+        name: _compile_family(list(phrases or []), locale, num_re, gap, f"families.{name}")
+        for name, phrases in (data.get("families") or {}).items()
+    }
+    actions = {
+        name: _compile_family(list(phrases or []), locale, num_re, gap, f"actions.{name}")
+        for name, phrases in (data.get("actions") or {}).items()
+        if phrases
+    }
+    concepts: dict[str, str] = {}
+    for concept, terms in (data.get("concepts") or {}).items():
+        for term in terms or []:
+            concepts[normalise_phrase(str(term))] = concept
+    concept_pattern = None
+    if concepts:
+        terms = sorted(concepts, key=len, reverse=True)
+        alts = [rf"\b{re.escape(t)}\w*" if re.match(r"[a-z0-9]", t) else re.escape(t) for t in terms]
+        concept_pattern = re.compile("|".join(alts))
+    return Lexicon(
+        locale=locale,
+        families=families,
+        actions=actions,
+        reasons={k: str(v) for k, v in (data.get("reasons") or {}).items()},
+        stopwords=frozenset(normalise_phrase(str(w)) for w in data.get("stopwords") or ()),
+        concepts=concepts,
+        concept_pattern=concept_pattern,
+        typos={str(k).lower(): str(v).lower() for k, v in (data.get("typos") or {}).items()},
+        numbers=numbers,
+        raw=data,
+    )
+
+
+@lru_cache(maxsize=64)
+def _cached(locale: str, extra_json: str) -> Lexicon:
+    data: Mapping[str, Any] = load_raw(locale)
+    if extra_json:
+        data = merge(data, json.loads(extra_json))
+    return build(data, locale)
+
+
+def get_lexicon(
+    locale: str,
+    extra: Mapping[str, Any] | None = None,
+    extra_actions: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Lexicon:
+    """The locale's lexicon, with trainer extras and scenario action phrases merged in (cached)."""
+    merged: dict[str, Any] = {}
+    if extra:
+        merged = merge(merged, dict(extra))
+    if extra_actions:
+        actions = {name: list(per_locale.get(locale) or ()) for name, per_locale in extra_actions.items()}
+        actions = {k: v for k, v in actions.items() if v}
+        if actions:
+            merged = merge(merged, {"actions": actions})
+    key = json.dumps(merged, sort_keys=True, ensure_ascii=False, default=str) if merged else ""
+    return _cached(locale, key)

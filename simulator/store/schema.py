@@ -1,0 +1,170 @@
+"""The store's tables and how an older database is brought up to date.
+
+Schema history (the `meta` table's `schema_version`):
+  1  cohorts, trainees, sessions, turns: the first layout.
+  2  sessions gain `mode`, `host`, `pid` and `updated_at` (the heartbeat that tells a live call
+     from one whose process died), turns gain `recorded_at`; index for the leaderboard query.
+
+Upgrades are plain functions run in order inside one locked transaction when a store is opened,
+so two processes opening an old file at once cannot both upgrade it. We keep this list instead
+of Alembic: two tables' worth of changes do not justify a second tool and a script folder, and
+the upgrade must run unattended on a trainee's machine (no `alembic upgrade` step).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import sqlalchemy as sa
+
+SCHEMA_VERSION = 2
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "meta", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(255), nullable=False),
+)
+
+cohorts = sa.Table(
+    "cohorts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+trainees = sa.Table(
+    "trainees", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("cohort_id", sa.Integer, sa.ForeignKey("cohorts.id"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("cohort_id", "name", name="uq_trainee_in_cohort"),
+)
+
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    # cohort_id repeats the trainee's cohort so the leaderboard filters one table.
+    sa.Column("cohort_id", sa.Integer, sa.ForeignKey("cohorts.id"), nullable=False),
+    sa.Column("trainee_id", sa.Integer, sa.ForeignKey("trainees.id"), nullable=False),
+    sa.Column("scenario_id", sa.String(200), nullable=False),
+    sa.Column("scenario_title", sa.String(500), nullable=False, server_default=""),
+    sa.Column("scenario_hash", sa.String(64), nullable=False, server_default=""),
+    sa.Column("locale", sa.String(8), nullable=False, server_default=""),
+    sa.Column("persona", sa.String(200), nullable=False, server_default=""),
+    sa.Column("opening", sa.Text, nullable=False, server_default=""),
+    sa.Column("seed", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("mode", sa.String(16), nullable=False, server_default="live"),  # v2
+    sa.Column("status", sa.String(16), nullable=False),  # in_progress | completed | left | abandoned
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=True),  # v2: heartbeat, set at every turn
+    sa.Column("ended_at", sa.DateTime, nullable=True),
+    sa.Column("host", sa.String(255), nullable=True),  # v2: owner process, for abandoned detection
+    sa.Column("pid", sa.Integer, nullable=True),  # v2
+    sa.Column("turn_count", sa.Integer, nullable=False, server_default="0"),
+    # Results, copied from simulator.session.summarise at finish (the formula lives there).
+    sa.Column("ending", sa.String(200), nullable=True),
+    sa.Column("outcome", sa.String(32), nullable=True),
+    sa.Column("service_level", sa.Integer, nullable=True),
+    sa.Column("overall", sa.Float, nullable=True),
+    sa.Column("listening", sa.Float, nullable=True),
+    sa.Column("empathy", sa.Float, nullable=True),
+    sa.Column("policy", sa.Float, nullable=True),
+    sa.Column("hints", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("landmines", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("interruptions", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("summary", sa.JSON, nullable=True),
+)
+sa.Index("ix_sessions_board", sessions.c.cohort_id, sessions.c.status, sessions.c.scenario_id)  # v2
+sa.Index("ix_sessions_trainee", sessions.c.trainee_id)
+
+turns = sa.Table(
+    "turns", metadata,
+    # (session, index) is the key, so writing the same turn twice is harmless.
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), primary_key=True),
+    sa.Column("idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # reply | silence
+    sa.Column("reply", sa.Text, nullable=False, server_default=""),
+    sa.Column("interrupted", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("latency", sa.Float, nullable=True),
+    sa.Column("state_before", sa.String(200), nullable=False),
+    sa.Column("state_after", sa.String(200), nullable=False),
+    sa.Column("stage", sa.String(32), nullable=False),
+    sa.Column("customer_before", sa.Text, nullable=False, server_default=""),
+    sa.Column("customer_line", sa.Text, nullable=False, server_default=""),
+    sa.Column("mood_before", sa.Float, nullable=False),
+    sa.Column("mood_after", sa.Float, nullable=False),
+    sa.Column("listening", sa.Integer, nullable=True),
+    sa.Column("empathy", sa.Integer, nullable=True),
+    sa.Column("policy", sa.Integer, nullable=True),
+    sa.Column("landmines", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("hints_before", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("ending", sa.String(200), nullable=True),
+    sa.Column("recorded_at", sa.DateTime, nullable=True),  # v2
+    # TurnResult.to_dict(): evidence, acts, offers, landmines, mood changes, transitions checked.
+    sa.Column("detail", sa.JSON, nullable=False),
+)
+
+
+class SchemaError(RuntimeError):
+    """The database cannot be used by this version (newer schema, or not a Mystery Guest store)."""
+
+
+def _add_column(conn: sa.Connection, table: sa.Table, name: str) -> None:
+    """ALTER TABLE ... ADD COLUMN for a column of the current model, typed for this dialect."""
+    col = table.c[name]
+    ddl = f"ALTER TABLE {table.name} ADD COLUMN {name} {col.type.compile(dialect=conn.dialect)}"
+    if col.server_default is not None:  # our added columns only have plain string defaults
+        ddl += f" DEFAULT '{col.server_default.arg}'"
+        if not col.nullable:
+            ddl += " NOT NULL"
+    conn.exec_driver_sql(ddl)
+
+
+def _upgrade_1_to_2(conn: sa.Connection) -> None:
+    """Owner process and heartbeat for abandoned detection; mode; the leaderboard index."""
+    for name in ("mode", "host", "pid", "updated_at"):
+        _add_column(conn, sessions, name)
+    _add_column(conn, turns, "recorded_at")
+    # A v1 session had no heartbeat: its last sign of life is its end or its start.
+    conn.execute(sessions.update().values(updated_at=sa.func.coalesce(sessions.c.ended_at, sessions.c.started_at)))
+    for index in sessions.indexes:
+        if index.name == "ix_sessions_board":
+            index.create(conn, checkfirst=True)
+
+
+# from_version -> function taking the database to from_version + 1
+UPGRADES: dict[int, Callable[[sa.Connection], None]] = {1: _upgrade_1_to_2}
+
+
+def read_version(conn: sa.Connection) -> int | None:
+    """The stored schema version; None for a database without our tables."""
+    names = set(sa.inspect(conn).get_table_names())
+    if "meta" not in names:
+        if names & {"sessions", "turns", "trainees", "cohorts"}:
+            raise SchemaError("the database has session tables but no 'meta' table: it was not made by "
+                              "mystery-guest; point --db at another database")
+        return None
+    value = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+    if value is None:
+        raise SchemaError("the database's 'meta' table has no schema_version")
+    return int(value)
+
+
+def ensure_schema(conn: sa.Connection) -> int:
+    """Create the tables, or upgrade older ones step by step; returns the version found before.
+
+    Call inside a transaction that holds the database's write lock (see Store.open)."""
+    found = read_version(conn)
+    if found is None:
+        metadata.create_all(conn)
+        conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+        return SCHEMA_VERSION
+    if found > SCHEMA_VERSION:
+        raise SchemaError(f"the database has schema version {found}, newer than this mystery-guest "
+                          f"understands ({SCHEMA_VERSION}); upgrade mystery-guest instead of using it")
+    for version in range(found, SCHEMA_VERSION):
+        UPGRADES[version](conn)
+        conn.execute(meta.update().where(meta.c.key == "schema_version").values(value=str(version + 1)))
+    return found

@@ -1,0 +1,63 @@
+"""UI text in English and Chinese, from message catalogues (simulator/locales/<lang>.yaml).
+
+`Catalog(lang)("call.timer", time="01:02")` returns the translated text with the values filled
+in. Values are inserted as they are (str.format), so a trainee's name is never interpreted;
+callers still show the result as plain text (rich.text.Text), never as markup.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+LANGUAGES = ("en", "zh")
+
+
+@lru_cache(maxsize=None)
+def _messages(lang: str) -> dict[str, str]:
+    """A catalogue flattened to dotted keys: {"call": {"send": ...}} -> {"call.send": ...}."""
+    text = resources.files("simulator").joinpath("locales", f"{lang}.yaml").read_text(encoding="utf-8")
+    flat: dict[str, str] = {}
+
+    def walk(prefix: str, node) -> None:
+        for key, value in node.items():
+            name = f"{prefix}{key}"
+            if isinstance(value, dict):
+                walk(name + ".", value)
+            else:
+                flat[name] = str(value)
+
+    walk("", yaml.safe_load(text) or {})
+    return flat
+
+
+def system_language() -> str:
+    """zh when the terminal's locale is Chinese, else en."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+class Catalog:
+    """Messages of one language; a key missing there falls back to English, then to the key."""
+
+    def __init__(self, lang: str):
+        self.lang = lang if lang in LANGUAGES else "en"
+        self._own = _messages(self.lang)
+        self._fallback = _messages("en")
+
+    def __call__(self, key: str, **values) -> str:
+        template = self._own.get(key) or self._fallback.get(key) or key
+        if not values:
+            return template
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError, ValueError):
+            return template
+
+    def has(self, key: str) -> bool:
+        return key in self._own

@@ -1,0 +1,40 @@
+"""The trainee's reply box: Enter sends; an oversized paste is refused with a message."""
+from __future__ import annotations
+
+from textual import events
+from textual.message import Message
+from textual.widgets import Input
+
+
+class ReplyInput(Input):
+    """An Input capped at `max_length` that posts ReplySubmitted / ReplyRefused."""
+
+    class ReplySubmitted(Message):
+        """The trainee pressed Enter; `text` is what they typed (maybe empty)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class ReplyRefused(Message):
+        """A paste longer than the cap was refused; `length` is its size in characters."""
+
+        def __init__(self, length: int) -> None:
+            super().__init__()
+            self.length = length
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Why: Input would silently drop an oversized paste (or keep only its first line);
+        # a trainee should be told, and a 100 KB paste must not reach the engine at all.
+        event.stop()
+        event.prevent_default()
+        text = " ".join(event.text.split())
+        if self.max_length and len(self.value) + len(text) > self.max_length:
+            self.post_message(self.ReplyRefused(len(event.text)))
+            return
+        if text:
+            self.insert_text_at_cursor(text)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.ReplySubmitted(event.value))

@@ -1,0 +1,41 @@
+"""The call transcript: one plain-text line per utterance, newest at the bottom."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+# Who said it -> style of the speaker's name.
+SPEAKER_STYLES = {"customer": "bold #ff8a65", "agent": "bold #4fc3f7", "note": "italic #9e9e9e",
+                  "hint": "bold #ffd54f", "system": "bold #ce93d8"}
+
+
+def utterance(who: str, speaker: str, body: Text | str, *, dim_tail: str = "") -> Text:
+    """`speaker: body` as a Text; `body` is never parsed as markup. `dim_tail` is the unheard rest."""
+    text = Text()
+    if speaker:
+        text.append(f"{speaker}: ", style=SPEAKER_STYLES.get(who, "bold"))
+    text.append_text(body if isinstance(body, Text) else Text(body))
+    if dim_tail:
+        text.append(dim_tail, style="dim italic")
+    return text
+
+
+class TranscriptLine(Static):
+    """One utterance. `who` is customer, agent, note, hint or system (it picks the CSS class)."""
+
+    def __init__(self, who: str, content: Text) -> None:
+        super().__init__(content, classes=f"line -{who}")
+        self.who = who
+
+
+class Transcript(VerticalScroll):
+    """The scrolling transcript; the screen adds lines and updates the one being spoken."""
+
+    can_focus = False  # the reply box keeps the focus during a call
+
+    def add_line(self, who: str, content: Text) -> TranscriptLine:
+        line = TranscriptLine(who, content)
+        self.mount(line)
+        self.call_after_refresh(self.scroll_end, animate=False)
+        return line

@@ -1,0 +1,64 @@
+"""The headless commands as a trainer runs them: lint, test, replay."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.engine.conftest import MINI
+
+ROOT = Path(__file__).resolve().parents[2]
+FLAGSHIP = ROOT / "scenarios" / "vas-sms-tips-en.yaml"
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True, text=True,
+                          cwd=ROOT, input=stdin)
+
+
+def test_lint_reports_errors_and_exits_1(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINI.replace("- to: cancel", "- to: cancle").replace("locale: en", "locale: fr"))
+    out = run("lint", str(bad))
+    assert out.returncode == 1
+    lines = out.stdout.strip().splitlines()
+    assert len(lines) == 2 and all(l.startswith(f"{bad}:") for l in lines)
+    assert "1 file(s): 2 error(s), 0 warning(s)" in out.stderr
+
+
+def test_lint_warnings_only_exit_0(tmp_path):
+    f = tmp_path / "warn.yaml"
+    f.write_text(MINI.replace('"Cancel it."', '"取消。"'))
+    out = run("lint", str(f))
+    assert out.returncode == 0 and "warning:" in out.stdout
+
+
+def test_test_command_fails_on_a_contradicting_story(tmp_path):
+    f = tmp_path / "s.yaml"
+    f.write_text(MINI.replace("ending: resolved\n    states: [venting, cancel, resolved]",
+                              "ending: escalated"))
+    out = run("test", str(f))
+    assert out.returncode == 1
+    assert "FAIL mini-en: good" in out.stdout and "expected ending 'escalated'" in out.stdout
+    assert "0 passed, 1 failed" in out.stdout
+
+
+def test_replay_is_identical_with_the_same_seed(tmp_path):
+    replies = tmp_path / "r.txt"
+    replies.write_text("I'm so sorry, that sounds really frustrating.\n"
+                       "!Let me explain how short codes work.\n"
+                       "I can cancel it for you right now.\n", encoding="utf-8")
+    a = run("replay", str(FLAGSHIP), "--replies", str(replies), "--seed", "3")
+    b = run("replay", str(FLAGSHIP), "--replies", str(replies), "--seed", "3")
+    assert a.returncode == 0, a.stderr
+    assert a.stdout == b.stdout and "[interrupted]" in a.stdout
+    j = run("replay", "vas-sms-tips-en", "--replies", str(replies), "--seed", "3", "--json")
+    data = json.loads(j.stdout)
+    assert data["seed"] == 3 and len(data["turns"]) >= 1 and data["turns"][1]["interrupted"]
+
+
+def test_replay_unknown_scenario_is_a_clear_message():
+    out = run("replay", "no-such-thing", "--replies", "-", stdin="")
+    assert out.returncode != 0 and "no scenario 'no-such-thing'" in out.stderr
+    assert "Traceback" not in out.stderr

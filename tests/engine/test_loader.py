@@ -1,0 +1,149 @@
+"""The loader reports every problem with the position the parser gave, and never runs code."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from simulator.loader import check_file, check_text
+from tests.engine.conftest import MINI
+
+
+def problems(text: str) -> list[str]:
+    sc, diags = check_text(text, "s.yaml")
+    return [str(d) for d in diags]
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, l in enumerate(text.splitlines(), 1) if needle in l)
+
+
+def test_mini_is_clean():
+    assert problems(MINI) == []
+
+
+def test_unknown_target_with_true_position_and_suggestion():
+    text = MINI.replace("- to: cancel", "- to: cancle")
+    line = line_of(text, "to: cancle")
+    col = text.splitlines()[line - 1].index("cancle") + 1
+    assert f"s.yaml:{line}:{col}: error: transition from 'venting' goes to unknown state 'cancle' " \
+           f"(did you mean 'cancel'?)" in problems(text)
+
+
+def test_every_problem_is_reported_not_just_the_first():
+    text = (MINI.replace("acts: [acknowledge]", "acts: [acknowlege]")
+                .replace("landmine: [threaten, defy]", "landmine: [threaten, thraeten]")
+                .replace("allow: [cancel, refund]", "allow: [cancel, refunds]")
+                .replace("stage: cancel", "stage: cancellation"))
+    out = "\n".join(problems(text))
+    assert "unknown act 'acknowlege' (did you mean 'acknowledge'?)" in out
+    assert "unknown landmine 'thraeten' (did you mean 'threaten'?)" in out
+    assert "unknown action 'refunds' (did you mean 'refund'?)" in out
+    assert "'states.cancel.stage' is 'cancellation'; expected one of" in out
+    assert out.count("error:") == 4
+
+
+def test_unknown_key_points_at_the_key():
+    text = MINI.replace("    stage: venting", "    stgae: venting\n    stage: venting")
+    line = line_of(text, "stgae")
+    assert f"s.yaml:{line}:5: error: unknown key 'stgae' in 'states.venting' (did you mean 'stage'?)" \
+        in problems(text)
+
+
+def test_missing_required_key_and_wrong_type():
+    out = problems(MINI.replace("title: Mini call\n", "")
+                   .replace("mood: {start: 60}", "mood: {start: lots}"))
+    assert any("missing required key 'title'" in p for p in out)
+    assert any("'mood.start' should be a whole number, not 'lots'" in p for p in out)
+
+
+def test_unreachable_state_is_a_warning_and_dead_end_is_an_error():
+    text = MINI.replace("endings:", """  limbo:
+        stage: refund
+        say: ["Hm."]
+        transitions:
+          - to: limbo
+    endings:""".replace("\n    ", "\n"))
+    out = problems(text)
+    assert any("warning: state 'limbo' can never be reached" in p for p in out)
+    text2 = text.replace("      - to: hung_up\n        when: {turns_in_state: 2}",
+                         "      - to: limbo\n        when: {turns_in_state: 2}")
+    out2 = problems(text2)
+    assert any("error: state 'limbo' has no path to any ending" in p for p in out2)
+
+
+def test_state_with_no_transition_that_can_fire():
+    text = MINI.replace("""      - to: resolved
+        when: {acts: [offer:cancel]}
+      - to: hung_up
+        when: {turns_in_state: 2}""", """      - to: resolved
+        when: {mood_above: 100}""")
+    out = problems(text)
+    assert any("warning: this transition can never fire: mood_above 100" in p for p in out)
+    assert any("error: state 'cancel' has no transition that can ever fire" in p for p in out)
+
+
+def test_placeholder_without_fact_and_lines_in_the_wrong_language():
+    out = problems(MINI.replace("{service}", "{servce}").replace('"Cancel it."', '"把它取消掉。"'))
+    assert any("placeholder '{servce}' has no fact (did you mean 'service'?)" in p for p in out)
+    assert any("warning: line has Chinese text in an en scenario" in p for p in out)
+
+
+def test_duplicate_keys_are_errors():
+    out = problems(MINI.replace("locale: en\n", "locale: en\nlocale: zh\n"))
+    assert any("duplicate key 'locale'" in p for p in out)
+
+
+def test_yaml_syntax_error_has_position():
+    out = problems("id: x\ntitle: [unclosed\nlocale: en\n")
+    assert len(out) == 1 and out[0].startswith("s.yaml:") and "error: YAML syntax" in out[0]
+
+
+def test_python_tags_are_never_constructed(tmp_path):
+    marker = tmp_path / "pwned"
+    text = MINI + f"x: !!python/object/apply:os.system ['touch {marker}']\n"
+    out = problems(text)
+    assert any("tag '!!python/object/apply:os.system' is not allowed" in p for p in out)
+    assert not marker.exists()
+
+
+def test_callback_like_strings_are_just_data():
+    # A dotted name where a state is expected is an unknown state, never imported.
+    out = problems(MINI.replace("- to: cancel", "- to: os.system"))
+    assert any("unknown state 'os.system'" in p for p in out)
+
+
+def test_deep_nesting_is_an_error_not_a_crash():
+    start = time.perf_counter()
+    out = problems("a: " + "[" * 10_000 + "]" * 10_000)
+    assert any("nesting deeper than" in p for p in out)
+    assert time.perf_counter() - start < 30  # sanity bound, not a speed test
+
+
+def test_alias_bomb_is_refused():
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+    for i, (prev, cur) in enumerate(zip("abcdefgh", "bcdefghi")):
+        bomb += f"{cur}: &{cur} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+    out = problems(bomb)
+    assert any("alias bomb" in p for p in out)
+
+
+def test_huge_file_is_refused(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_text("# " + "x" * (10 * 1024 * 1024) + "\n")
+    sc, diags = check_file(big)
+    assert sc is None and "limited to 2 MB" in str(diags[0])
+
+
+def test_unreadable_and_non_utf8_files(tmp_path):
+    sc, diags = check_file(tmp_path / "missing.yaml")
+    assert "cannot read" in str(diags[0])
+    bad = tmp_path / "latin.yaml"
+    bad.write_bytes("title: caf\xe9\n".encode("latin-1"))
+    sc, diags = check_file(bad)
+    assert "not UTF-8" in str(diags[0])
+
+
+@pytest.mark.parametrize("text,msg", [("", "the file is empty"), ("- a\n- b\n", "should be a mapping")])
+def test_empty_or_wrong_shape(text, msg):
+    assert any(msg in p for p in problems(text))
