@@ -72,7 +72,8 @@ def _node_ids(sc: Scenario) -> dict[str, str]:
 def _mermaid_text(text: str) -> str:
     """Text safe in a Mermaid label: no characters that end or break the statement."""
     text = text.replace(">=", "≥").replace("<=", "≤").replace(">", "above").replace("<", "below")
-    text = text.replace('"', "'").replace(":", " ").replace(";", ",").replace("#", "no. ")
+    text = text.replace('"', "'").replace(";", ",").replace("#", "no. ")
+    text = text.replace(":", "#58;")  # Mermaid's entity code for ':' (a bare one would end the label)
     text = text.replace("{", "(").replace("}", ")")
     return re.sub(r"\s+", " ", text).strip()
 

@@ -1,0 +1,77 @@
+"""The play-test panel for trainers: why each reply did what it did.
+
+Per reply: detected acts, evidence, the mood change and its causes, and every transition
+checked with its clauses (✓/✗) and which one fired. Also shows lint problems after a reload.
+"""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from simulator.session import TurnResult
+from simulator.tui.widgets.turn_view import evidence_lines, mood_line, scores_line
+
+
+def turn_debug_text(turn: TurnResult, tr) -> Text:
+    """Everything the engine decided for one turn, as plain text with colour."""
+    text = Text(tr("debug.turn", n=turn.index + 1, state=turn.state_before), style="bold reverse")
+    text.append("\n")
+    text.append_text(scores_line(turn, tr))
+    if turn.score is not None:
+        text.append("\n" + tr("debug.acts") + " ", style="bold")
+        text.append(", ".join(turn.score.acts) or "-")
+        if turn.score.offers:
+            text.append("\n" + tr("debug.offers") + " ", style="bold")
+            text.append(", ".join(o.action + (f" {o.months:g}m" if o.months else "")
+                                  + (f" {o.amount:g}" if o.amount else "") for o in turn.score.offers))
+        evidence = evidence_lines(turn, tr)
+        if evidence.plain:
+            text.append("\n")
+            text.append_text(evidence)
+    text.append("\n")
+    text.append_text(mood_line(turn, tr))
+    for cand in turn.candidates:
+        fired = cand["fired"]
+        text.append("\n" + ("▶ " if fired else "  "), style="bold green" if fired else "dim")
+        text.append(f"→ {cand['to']}", style="bold green" if fired else "")
+        if cand.get("note"):
+            text.append(f"  ({cand['note']})", style="italic dim")
+        if not cand["clauses"]:
+            text.append("\n     " + tr("debug.always"), style="dim")
+        for clause, ok in cand["clauses"]:
+            text.append(f"\n     {'✓' if ok else '✗'} ", style="green" if ok else "red")
+            text.append(str(clause))
+    if not turn.candidates and turn.kind == "reply":
+        text.append("\n" + tr("debug.no_transitions"), style="dim")
+    move = (f"{turn.state_before} → {turn.state_after}" if turn.state_after != turn.state_before
+            else tr("debug.stays", state=turn.state_after))
+    text.append("\n" + move, style="bold")
+    return text
+
+
+class DebugPanel(VerticalScroll):
+    """Side panel of `play --debug`: newest turn at the bottom."""
+
+    can_focus = False
+
+    def __init__(self, tr, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.tr = tr
+
+    def show_turn(self, turn: TurnResult) -> None:
+        self._add(turn_debug_text(turn, self.tr), "debug-turn")
+
+    def show_note(self, message: str) -> None:
+        self._add(Text(message, style="bold #ce93d8"), "debug-note")
+
+    def show_diagnostics(self, diagnostics) -> None:
+        text = Text(self.tr("debug.reload_failed"), style="bold red")
+        for d in diagnostics:
+            text.append("\n")
+            text.append(str(d), style="red" if d.severity == "error" else "yellow")
+        self._add(text, "debug-errors")
+
+    def _add(self, content: Text, cls: str) -> None:
+        self.mount(Static(content, classes=cls))
+        self.call_after_refresh(self.scroll_end, animate=False)

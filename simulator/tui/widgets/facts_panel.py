@@ -1,0 +1,25 @@
+"""What the agent's screen shows: the brief and the account facts."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from simulator.scenario import Scenario
+
+
+def facts_text(sc: Scenario, tr) -> Text:
+    text = Text(tr("call.brief") + "\n", style="bold underline")
+    text.append((sc.brief or "-").strip() + "\n\n")
+    if sc.facts:
+        text.append(tr("call.facts") + "\n", style="bold underline")
+        for key, value in sc.facts.items():
+            text.append(f"{key.replace('_', ' ')}: ", style="bold")
+            text.append(f"{value}\n")
+    return text
+
+
+class FactsPanel(Static):
+    """The brief/facts panel of the call screen (plain text from the scenario file)."""
+
+    def __init__(self, sc: Scenario, tr, **kwargs) -> None:
+        super().__init__(facts_text(sc, tr), **kwargs)
