@@ -26,6 +26,21 @@ ZH_NUMERALS = "零一二两三四五六七八九十百千万半几"
 _GAP_CHARS = r"[^.!?;\n。]"
 
 
+class _PhraseLoader(yaml.SafeLoader):
+    """SafeLoader without YAML 1.1 booleans: a phrase list may say yes, no, on, off, ok."""
+
+
+_PhraseLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: str) -> Any:
+    """Parse lexicon YAML (booleans stay strings)."""
+    return yaml.load(text, Loader=_PhraseLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 class LexiconError(ValueError):
     """A lexicon file (or ctx.lexicon_extra) is malformed."""
 
@@ -72,10 +87,20 @@ def _number_regex(numbers: Mapping[str, float]) -> str:
     return "(?:" + "|".join(alts) + ")"
 
 
+_WORD_START = r"(?<![a-z0-9])"
+_WORD_END = r"(?![a-z0-9])"
+
+
 def compile_phrase(phrase: str, locale: str, num_re: str, gap: int) -> str:
     """Translate one lexicon phrase into a regular expression (docs/lexicons.md)."""
+    body, starts, ends = _phrase_parts(phrase, locale, num_re, gap)
+    return (_WORD_START if starts else "") + body + (_WORD_END if ends else "")
+
+
+def _phrase_parts(phrase: str, locale: str, num_re: str, gap: int) -> tuple[str, bool, bool]:
+    """(regex body, needs a word start, needs a word end) for one phrase."""
     if phrase.startswith("re:"):
-        return phrase[3:].strip()
+        return phrase[3:].strip(), False, False
     text = normalise_phrase(phrase.strip())
     out: list[str] = []
     i = 0
@@ -107,23 +132,31 @@ def compile_phrase(phrase: str, locale: str, num_re: str, gap: int) -> str:
         i += 1
     body = "".join(out)
     # English phrases match whole words: "refund" must not fire inside "refundable"
-    # unless the phrase ends with `*`.
-    if locale == "en" and re.match(r"[a-z0-9(]", text):
-        body = r"\b" + body
-    if locale == "en" and re.search(r"[a-z0-9)]$", text):
-        body = body + r"\b"
-    return body
+    # unless the phrase ends with `*`. (Not \b: Python counts Chinese characters as word
+    # characters, and mixed replies such as "帮您refund一个月" must still match.)
+    starts = locale == "en" and bool(re.match(r"[a-z0-9(]", text))
+    ends = locale == "en" and bool(re.search(r"[a-z0-9)]$", text))
+    return body, starts, ends
 
 
 def _compile_family(phrases: list[str], locale: str, num_re: str, gap: int, where: str) -> re.Pattern[str]:
-    parts = []
+    bounded: list[str] = []  # whole-word phrases share one boundary check (much faster)
+    other: list[str] = []
     for p in phrases:
         if not isinstance(p, str) or not p.strip():
             raise LexiconError(f"{where}: every phrase must be a non-empty string, got {p!r}")
-        parts.append(compile_phrase(p, locale, num_re, gap))
-    parts.sort(key=len, reverse=True)  # prefer the longer phrase at the same position
+        body, starts, ends = _phrase_parts(p, locale, num_re, gap)
+        if starts and ends:
+            bounded.append(body)
+        else:
+            other.append((_WORD_START if starts else "") + body + (_WORD_END if ends else ""))
+    bounded.sort(key=len, reverse=True)  # prefer the longer phrase at the same position
+    other.sort(key=len, reverse=True)
+    alts = [f"(?:{p})" for p in other]
+    if bounded:
+        alts.insert(0, _WORD_START + "(?:" + "|".join(f"(?:{p})" for p in bounded) + ")" + _WORD_END)
     try:
-        return re.compile("|".join(f"(?:{p})" for p in parts) or r"(?!x)x")
+        return re.compile("|".join(alts) or r"(?!x)x")
     except re.error as exc:
         raise LexiconError(f"{where}: bad phrase ({exc})") from None
 
@@ -147,8 +180,7 @@ def load_raw(locale: str) -> Mapping[str, Any]:
     path = LEXICON_DIR / f"{locale}.yaml"
     if not path.exists():
         raise LexiconError(f"no lexicon for locale {locale!r} ({path})")
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise LexiconError(f"{path}: a lexicon must be a mapping")
     return data

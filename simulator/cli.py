@@ -35,11 +35,13 @@ def cmd_lint(args) -> int:
 
 # ---------------------------------------------------------------------------- test
 def cmd_test(args) -> int:
+    from simulator.authoring import coverage
     from simulator.loader import bundled_dir, check_file, scenario_files
     from simulator.stories import run_stories
 
     files = scenario_files(args.paths or [bundled_dir()])
     failed = passed = broken = 0
+    reports: list[str] = []
     for f in files:
         sc, diags = check_file(f)
         if sc is None:
@@ -48,7 +50,8 @@ def cmd_test(args) -> int:
             continue
         if not sc.stories:
             print(f"{f}: warning: no stories to run")
-        for res in run_stories(sc):
+        results = run_stories(sc)
+        for res in results:
             mark = "PASS" if res.passed else "FAIL"
             print(f"{mark} {sc.id}: {res.story.name}")
             if res.passed:
@@ -58,22 +61,21 @@ def cmd_test(args) -> int:
             print(f"     {res.problem}")
             print(f"     path: {' -> '.join(res.path)}")
             if getattr(args, "explain", False):
-                _explain(res)
+                _explain(sc, res)
+        # Coverage after the pass/fail lines, so untested branches are the last thing read.
+        reports += coverage.report(coverage.compute(sc, results))
+    for line in reports:
+        print(line)
     print(f"{passed} passed, {failed} failed" + (f", {broken} file(s) with errors" if broken else ""))
     return 1 if failed or broken else 0
 
 
-def _explain(res) -> None:
-    at = res.diverged_at if res.diverged_at is not None else 0
-    for t in res.turns[max(0, at - 1): at + 1]:
-        s = t.score
-        print(f"     reply {t.index + 1} in '{t.state_before}': {t.reply!r}")
-        print(f"       acts: {', '.join(s.acts) or '-'}; levels: listening {s.listening.level}, "
-              f"empathy {s.empathy.level}, policy {s.policy.level}; landmines: "
-              f"{', '.join(s.landmine_categories) or '-'}; anger {t.mood_before:.0f} -> {t.mood_after:.0f}")
-        for c in t.candidates:
-            clauses = "; ".join(f"{'ok' if ok else 'NO'} {text}" for text, ok in c["clauses"]) or "always"
-            print(f"       {'FIRED' if c['fired'] else 'no   '} -> {c['to']}: {clauses}")
+def _explain(sc, res) -> None:
+    """Print where a failing story left its expected path and why (simulator/authoring/explain.py)."""
+    from simulator.authoring.explain import explain
+
+    for line in explain(sc, res):
+        print(line)
 
 
 # ---------------------------------------------------------------------------- replay

@@ -1,13 +1,11 @@
-"""Starting the trainee app (no subcommand). Until the TUI lands: the plain-terminal player."""
+"""Starting the trainee app (`mystery-guest` with no command)."""
 from __future__ import annotations
 
 
 def launch_app(args, argv) -> int:
-    import argparse
+    """Open the Textual app: --scenarios DIR, --lang, --db URL (default $MYSTERY_GUEST_DB, else
+    the store's default SQLite file)."""
+    from simulator.tui.launch import run_app
 
-    from simulator.cli import cmd_play_plain
-    from simulator.loader import load_library
-
-    library, _ = load_library()
-    ns = argparse.Namespace(scenario=library[0].id, seed=0, scenarios=None)
-    return cmd_play_plain(ns)
+    return run_app(scenario_dir=getattr(args, "app_scenarios", None), db_url=getattr(args, "app_db", None),
+                   lang=getattr(args, "lang", None))

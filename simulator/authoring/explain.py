@@ -102,7 +102,9 @@ def explain(sc: Scenario, res: StoryResult) -> list[str]:
     if fired is None:
         out.append(INDENT + f"    none held, so the call stayed in '{t.state_before}'")
     want = _expected_next(res, at)
-    if want and want != t.state_after:
+    if want and want == t.state_before and fired is not None:
+        out.append(INDENT + f"  to stay in '{want}', no transition should have held, but #{fired + 1} did")
+    elif want and want != t.state_after:
         routes = [i for i, tr in enumerate(transitions) if tr.to == want]
         if not routes and want != t.state_before:
             out.append(INDENT + f"  '{t.state_before}' has no transition to the expected '{want}'")
@@ -112,5 +114,5 @@ def explain(sc: Scenario, res: StoryResult) -> list[str]:
                 out.append(INDENT + f"  to reach '{want}', #{i + 1} also needed: {'; '.join(missing)}")
             elif fired is not None and fired < i:
                 out.append(INDENT + f"  #{i + 1} to '{want}' held, but #{fired + 1} comes first and fired; "
-                                    "reorder the transitions or narrow #{fired + 1}")
+                                    f"reorder the transitions or narrow #{fired + 1}")
     return out

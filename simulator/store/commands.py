@@ -1,5 +1,248 @@
-"""CLI commands over the store: leaderboard, sessions, transcript, export."""
+"""CLI commands over the store: leaderboard, sessions, transcript, export.
+
+Every command takes --db URL (default $MYSTERY_GUEST_DB, else the local SQLite file)."""
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+DB_HELP = "database URL or SQLite file (default: $MYSTERY_GUEST_DB, else the SQLite file in your data folder)"
+
+
+def _width(text: str) -> int:
+    """Terminal columns: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def _plain(text: str) -> str:
+    """One line with no control characters (names come from trainees: never let them move the cursor)."""
+    return "".join(c if c.isprintable() else " " for c in " ".join(str(text).split()))
+
+
+def table(headers: list[str], rows: list[list[Any]], right: set[int] = frozenset()) -> str:
+    """Aligned plain-text columns."""
+    cells = [[_plain("-" if v is None else v) for v in r] for r in rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+
+    def line(values):
+        out = []
+        for i, v in enumerate(values):
+            pad = " " * (widths[i] - _width(v))
+            out.append(pad + v if i in right else v + pad)
+        return "  ".join(out).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in cells])
+
+
+def markdown_table(headers: list[str], rows: list[list[Any]]) -> str:
+    from simulator.store.transcript import md_text
+
+    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join("-" if v is None else md_text(v) for v in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def _open(args):
+    from simulator.store.store import Store
+
+    return Store.open(getattr(args, "db", None))
+
+
+def _run(fn: Callable[[Any], int]) -> Callable[[Any], int]:
+    """Turn database problems into one readable line and exit status 2."""
+    def wrapper(args) -> int:
+        from simulator.store.store import describe_error
+
+        try:
+            return fn(args)
+        except Exception as exc:
+            message = describe_error(exc, getattr(args, "db", None))
+            if message is None:
+                raise
+            print(f"mystery-guest: {message}", file=sys.stderr)
+            return 2
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+def _write(text: str, output: str | None) -> None:
+    if output and output != "-":
+        Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        print(f"mystery-guest: wrote {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _unknown_cohort(store, cohort: str) -> int:
+    names = store.cohorts()
+    listed = ", ".join(names) if names else "none yet"
+    print(f"mystery-guest: no sessions in cohort '{cohort}' (cohorts: {listed})", file=sys.stderr)
+    return 1
+
+
+# ---------------------------------------------------------------------------- leaderboard
+BOARD_HEADERS = ["rank", "trainee", "sessions", "done", "best", "average", "listening", "empathy",
+                 "policy", "landmines/call", "resolved", "hints", "trend"]
+
+
+def _pct(x: float | None) -> str | None:
+    return None if x is None else f"{x * 100:.0f}%"
+
+
+def _board_cells(r) -> list[Any]:
+    best = None if r.best is None else f"{r.best:g}" + ("*" if r.best_used_hints else "")
+    trend = None if r.trend is None else f"{r.trend:+g}"
+    return [r.rank if r.rank is not None else "", r.trainee, r.sessions, r.completed, best,
+            r.average, r.listening, r.empathy, r.policy, r.landmines_per_call, _pct(r.resolved_rate),
+            r.hints, trend]
+
+
+@_run
+def cmd_leaderboard(args) -> int:
+    """Print the cohort's ranking."""
+    from simulator.store.export import csv_text
+    from simulator.store.leaderboard import COLUMNS
+
+    with _open(args) as store:
+        rows = store.leaderboard(args.cohort, args.scenario, min_completed=args.min_completed)
+        if not rows:
+            if args.cohort not in store.cohorts():
+                return _unknown_cohort(store, args.cohort)
+    if args.format == "json":
+        _write(json.dumps({"cohort": args.cohort, "scenario": args.scenario, "min_completed": args.min_completed,
+                           "rows": [r.to_dict() for r in rows]}, ensure_ascii=False, indent=2), args.output)
+    elif args.format == "csv":
+        _write(csv_text(COLUMNS, ([getattr(r, c) for c in COLUMNS] for r in rows)), args.output)
+    elif args.format == "md":
+        from simulator.store.transcript import md_text
+
+        title = f"## Leaderboard: {md_text(args.cohort)}" + (f" / {md_text(args.scenario)}" if args.scenario else "")
+        _write(title + "\n\n" + markdown_table(BOARD_HEADERS, [_board_cells(r) for r in rows]) + "\n\n"
+               + _legend(rows), args.output)
+    else:
+        if not rows:
+            print("no sessions for this scenario in the cohort")
+            return 0
+        _write(table(BOARD_HEADERS, [_board_cells(r) for r in rows], right={0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+               + "\n" + _legend(rows), args.output)
+    return 0
+
+
+def _legend(rows) -> str:
+    notes = ["best = best completed call per scenario, averaged over scenarios; ties share a rank."]
+    if any(r.best_used_hints for r in rows):
+        notes.append("* the best call used hints (each hint costs points).")
+    if any(r.rank is None for r in rows):
+        notes.append("No rank: not enough completed calls yet.")
+    return " ".join(notes)
+
+
+# ---------------------------------------------------------------------------- sessions
+SESSION_HEADERS = ["id", "started (UTC)", "trainee", "scenario", "mode", "status", "turns", "ending",
+                   "overall", "hints", "landmines"]
+
+
+@_run
+def cmd_sessions(args) -> int:
+    """List calls, newest first."""
+    from simulator.store.export import sessions_csv
+
+    with _open(args) as store:
+        rows = store.sessions(args.cohort, trainee=args.trainee, scenario=args.scenario, status=args.status,
+                              limit=args.limit)
+        if not rows and args.cohort and args.cohort not in store.cohorts():
+            return _unknown_cohort(store, args.cohort)
+    if args.format == "json":
+        _write(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2), None)
+    elif args.format == "csv":
+        _write(sessions_csv(rows), None)
+    else:
+        if not rows:
+            print("no sessions")
+            return 0
+        _write(table(SESSION_HEADERS, [[r.id, r.started_at.strftime("%Y-%m-%d %H:%M"), r.trainee, r.scenario_id,
+                                        r.mode, r.status.replace("_", " "), r.turns, r.ending, r.overall,
+                                        r.hints, r.landmines] for r in rows], right={0, 6, 8, 9, 10}), None)
+    return 0
+
+
+# ---------------------------------------------------------------------------- transcript
+@_run
+def cmd_transcript(args) -> int:
+    """Render one call with every turn's scores and evidence."""
+    from simulator.store.transcript import render_html, render_markdown
+
+    with _open(args) as store:
+        detail = store.session_detail(args.id)
+    if detail is None:
+        print(f"mystery-guest: no session {args.id} (list them with 'mystery-guest sessions')", file=sys.stderr)
+        return 1
+    _write(render_html(detail) if args.format == "html" else render_markdown(detail), args.output)
+    return 0
+
+
+# ---------------------------------------------------------------------------- export
+@_run
+def cmd_export(args) -> int:
+    """Write the cohort's calls as xAPI statements or CSV."""
+    from simulator.store.export import sessions_csv, turns_csv, xapi_statements
+
+    with _open(args) as store:
+        rows = store.sessions(args.cohort, scenario=args.scenario)
+        if not rows and args.cohort not in store.cohorts():
+            return _unknown_cohort(store, args.cohort)
+        rows = sorted(rows, key=lambda r: r.id)
+        need_turns = args.format == "xapi" or args.turns
+        turns = store.turns_for(r.id for r in rows) if need_turns else {}
+    if args.format == "xapi":
+        text = json.dumps(xapi_statements(rows, turns, args.base_iri), ensure_ascii=False, indent=2)
+    else:
+        text = turns_csv(rows, turns) if args.turns else sessions_csv(rows)
+    _write(text, args.output)
+    return 0
 
 
 def register(sub) -> None:
     """Add this part's subcommands to the `mystery-guest` parser."""
+    from simulator.store.export import DEFAULT_BASE_IRI
+
+    board = sub.add_parser("leaderboard", help="rank a cohort's trainees (see docs/store.md for the rule)")
+    board.add_argument("--cohort", required=True, help="cohort name")
+    board.add_argument("--scenario", help="only this scenario id")
+    board.add_argument("--format", choices=["table", "csv", "json", "md"], default="table")
+    board.add_argument("--min-completed", type=int, default=1, metavar="N",
+                       help="completed calls a trainee needs to be ranked (default 1)")
+    board.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")
+    board.add_argument("--db", metavar="URL", help=DB_HELP)
+    board.set_defaults(func=cmd_leaderboard)
+
+    ses = sub.add_parser("sessions", help="list recorded calls, newest first")
+    ses.add_argument("--cohort", help="cohort name (default: all cohorts)")
+    ses.add_argument("--trainee", help="only this trainee")
+    ses.add_argument("--scenario", help="only this scenario id")
+    ses.add_argument("--status", choices=["in_progress", "completed", "left", "abandoned"])
+    ses.add_argument("--limit", type=int, help="at most this many")
+    ses.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    ses.add_argument("--db", metavar="URL", help=DB_HELP)
+    ses.set_defaults(func=cmd_sessions)
+
+    tr = sub.add_parser("transcript", help="one call with every turn's scores and evidence (for the debrief)")
+    tr.add_argument("id", type=int, help="session id (from 'mystery-guest sessions')")
+    tr.add_argument("--format", choices=["md", "html"], default="md")
+    tr.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")
+    tr.add_argument("--db", metavar="URL", help=DB_HELP)
+    tr.set_defaults(func=cmd_transcript)
+
+    ex = sub.add_parser("export", help="write a cohort's calls as xAPI statements (for an LMS) or CSV")
+    ex.add_argument("--cohort", required=True, help="cohort name")
+    ex.add_argument("--format", choices=["xapi", "csv"], required=True)
+    ex.add_argument("--scenario", help="only this scenario id")
+    ex.add_argument("--turns", action="store_true", help="CSV: one line per turn instead of per call")
+    ex.add_argument("--base-iri", default=DEFAULT_BASE_IRI,
+                    help=f"xAPI: your centre's address, used in activity and account ids (default {DEFAULT_BASE_IRI})")
+    ex.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")
+    ex.add_argument("--db", metavar="URL", help=DB_HELP)
+    ex.set_defaults(func=cmd_export)

@@ -3,7 +3,7 @@
 Schema history (the `meta` table's `schema_version`):
   1  cohorts, trainees, sessions, turns: the first layout.
   2  sessions gain `mode`, `host`, `pid` and `updated_at` (the heartbeat that tells a live call
-     from one whose process died), turns gain `recorded_at`; index for the leaderboard query.
+     from one whose process died), turns gain `recorded_at`; indexes for the leaderboard and the newest calls of a cohort.
 
 Upgrades are plain functions run in order inside one locked transaction when a store is opened,
 so two processes opening an old file at once cannot both upgrade it. We keep this list instead
@@ -78,6 +78,7 @@ sessions = sa.Table(
 )
 sa.Index("ix_sessions_board", sessions.c.cohort_id, sessions.c.status, sessions.c.scenario_id)  # v2
 sa.Index("ix_sessions_trainee", sessions.c.trainee_id)
+sa.Index("ix_sessions_recent", sessions.c.cohort_id, sessions.c.started_at)  # v2: newest calls of a cohort
 
 turns = sa.Table(
     "turns", metadata,
@@ -129,9 +130,8 @@ def _upgrade_1_to_2(conn: sa.Connection) -> None:
     _add_column(conn, turns, "recorded_at")
     # A v1 session had no heartbeat: its last sign of life is its end or its start.
     conn.execute(sessions.update().values(updated_at=sa.func.coalesce(sessions.c.ended_at, sessions.c.started_at)))
-    for index in sessions.indexes:
-        if index.name == "ix_sessions_board":
-            index.create(conn, checkfirst=True)
+    for index in sessions.indexes:  # the indexes version 2 added
+        index.create(conn, checkfirst=True)
 
 
 # from_version -> function taking the database to from_version + 1

@@ -59,5 +59,6 @@ class Catalog:
         except (KeyError, IndexError, ValueError):
             return template
 
-    def has(self, key: str) -> bool:
-        return key in self._own
+    def get(self, key: str, default: str) -> str:
+        """The message for `key`, or `default` (e.g. a scenario's own band name) when none exists."""
+        return self._own.get(key) or self._fallback.get(key) or default

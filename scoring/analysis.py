@@ -1,0 +1,160 @@
+"""One pass over a reply: normalise it, split it into sentences and clauses, find lexicon hits.
+
+Everything the detectors need is computed here once, in normalised-text coordinates;
+`Analysis.span()` maps a normalised span back to the original reply for evidence.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from scoring.lexicon import Lexicon, get_lexicon
+from scoring.normalise import Normalised, normalise
+from scoring.types import ReplyContext
+
+# Sentence ends: . ! ? ; newline 。 — but not the dot inside "4.50".
+_SENTENCE_END = re.compile(r"(?<!\d)\.(?!\d)|\.(?=\s)|[!?;\n。…]+")
+# Clause breaks inside a sentence: commas, colons, dashes and contrast words.
+_CLAUSE_BREAK = re.compile(r"[,:，：、]|\s-\s|\b(?:but|however|although|though)\b|但是|不过|可是|但(?=[我您这])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[a-z]{3,}")
+
+# Lexicon families the scorer looks for (actions are separate).
+FAMILIES = (
+    "acknowledge", "listen_invite", "paraphrase_frame", "question_script", "question_confirm",
+    "explain", "rule", "proactive", "close", "script", "upsell",
+    "validate", "feeling", "apology_sincere", "apology", "formula", "politeness", "contrast",
+    "threaten", "accuse", "argue", "retaliate", "defy", "dismiss", "deflect", "overpromise",
+    "negation", "generic_refusal", "commitment", "desire", "all_charges", "complaint_log", "do_it",
+)
+
+
+@dataclass
+class Analysis:
+    reply: str
+    ctx: ReplyContext
+    lex: Lexicon
+    norm: Normalised
+    hits: dict[str, list[tuple[int, int]]]
+    action_hits: dict[str, list[tuple[int, int]]]
+    sentences: list[tuple[int, int]]
+    clauses: list[tuple[int, int]]
+    _sentence_starts: list[int] = field(default_factory=list)
+    _clause_starts: list[int] = field(default_factory=list)
+    _hit_starts: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.norm.text
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original-reply span for a normalised span."""
+        return self.norm.offsets.span(start, end)
+
+    def original(self, start: int, end: int) -> str:
+        s, e = self.span(start, end)
+        return self.reply[s:e]
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        k = max(0, bisect.bisect_right(self._sentence_starts, pos) - 1)
+        return self.sentences[k] if self.sentences else (0, len(self.text))
+
+    def clause_of(self, pos: int) -> tuple[int, int]:
+        k = max(0, bisect.bisect_right(self._clause_starts, pos) - 1)
+        return self.clauses[k] if self.clauses else (0, len(self.text))
+
+    def clause_index(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self._clause_starts, pos) - 1)
+
+    def find_in(self, family: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Hits of `family` inside [start, end). Bisects sorted hits: no quadratic scans on long replies."""
+        spans = self.hits.get(family)
+        if not spans:
+            return []
+        starts = self._hit_starts.get(family)
+        if starts is None:
+            starts = self._hit_starts[family] = [s for s, _ in spans]
+        i = bisect.bisect_left(starts, start)
+        j = bisect.bisect_left(starts, end)
+        return [(s, e) for s, e in spans[i:j] if e <= end]
+
+    def any_in(self, family: str, start: int, end: int) -> bool:
+        return bool(self.find_in(family, start, end))
+
+    def count(self, family: str) -> int:
+        return len(self.hits.get(family, ()))
+
+
+def _split(text: str, pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    end = len(text) if end is None else end
+    out: list[tuple[int, int]] = []
+    pos = start
+    for m in pattern.finditer(text, start, end):
+        if m.end() > pos and text[pos:m.end()].strip():
+            out.append((pos, m.end()))
+        pos = m.end()
+    if pos < end and text[pos:end].strip():
+        out.append((pos, end))
+    return out or [(start, end)]
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    return _split(text, _SENTENCE_END)
+
+
+def clauses(text: str, sents: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sents:
+        pos = s
+        for m in _CLAUSE_BREAK.finditer(text, s, e):
+            if m.start() > pos and text[pos:m.start()].strip():
+                out.append((pos, m.start()))
+            pos = m.start() if m.group()[0].isalnum() or _CJK.match(m.group()) else m.end()
+        if pos < e and text[pos:e].strip():
+            out.append((pos, e))
+    return out
+
+
+def _collect(lex: Lexicon, text: str, hits: dict[str, list[tuple[int, int]]],
+             actions: dict[str, list[tuple[int, int]]]) -> None:
+    for family in FAMILIES:
+        pattern = lex.families.get(family)
+        if pattern is None:
+            continue
+        found = [m.span() for m in pattern.finditer(text) if m.end() > m.start()]
+        if found:
+            hits.setdefault(family, []).extend(found)
+    for action, pattern in lex.actions.items():
+        found = [m.span() for m in pattern.finditer(text) if m.end() > m.start()]
+        if found:
+            actions.setdefault(action, []).extend(found)
+
+
+def analyse(reply: str, ctx: ReplyContext) -> Analysis:
+    """Normalise and segment `reply`, and collect the lexicon hits of its locale.
+
+    Replies mix languages ("OK，我马上帮您cancel"), so when the reply contains the other
+    locale's script we also run that locale's (built-in) lexicon over it.
+    """
+    locale = ctx.locale if ctx.locale in ("zh", "en") else "en"
+    lex = get_lexicon(locale, ctx.lexicon_extra, ctx.policy.extra_actions)
+    norm = normalise(reply, lex.typos)
+    text = norm.text
+    hits: dict[str, list[tuple[int, int]]] = {}
+    action_hits: dict[str, list[tuple[int, int]]] = {}
+    _collect(lex, text, hits, action_hits)
+    other = "en" if locale == "zh" else "zh"
+    needs_other = _LATIN_WORD.search(text) if other == "en" else _CJK.search(text)
+    if needs_other:
+        _collect(get_lexicon(other, None, ctx.policy.extra_actions), text, hits, action_hits)
+        for spans in list(hits.values()) + list(action_hits.values()):
+            spans.sort()
+    sents = sentences(text)
+    claus = clauses(text, sents)
+    return Analysis(
+        reply=reply, ctx=ctx, lex=lex, norm=norm, hits=hits, action_hits=action_hits,
+        sentences=sents, clauses=claus,
+        _sentence_starts=[s for s, _ in sents], _clause_starts=[s for s, _ in claus],
+    )

@@ -1,0 +1,156 @@
+"""Listening (倾听力), level 0-2, following LABELING.md.
+
+2: takes in THIS caller's message (restates a fact, demand or concern, or asks a relevant
+   question) and responds to what was said or asked; while venting, stays short.
+1: generic acknowledgement, or answers only part / only the surface, or acknowledges and
+   then pushes a rule or solution while the caller is still venting.
+0: ignores the message, answers something else, argues, lectures a venting caller, a canned
+   line that fits any call, or the same line as before.
+"""
+from __future__ import annotations
+
+from scoring.analysis import Analysis
+from scoring.signals import Signals
+from scoring.types import Evidence
+
+# Landmines that mean the reply fought the caller's account instead of taking it in.
+_HOSTILE = {"threaten", "retaliate", "dismiss", "accuse"}
+_CAP_ONE = {"deflect", "defy"}
+REFLECT_MIN = 2.0  # reflection score that counts as restating this caller's content
+
+
+def _ev(a: Analysis, label: str, s: int, e: int, effect: str = "+", **values) -> Evidence:
+    os_, oe = a.span(s, e)
+    return Evidence(os_, oe, label, a.lex.reason(label, a.reply[os_:oe], **values), effect)
+
+
+def _whole(a: Analysis, label: str, effect: str = "-") -> Evidence:
+    return Evidence(0, 0, label, a.lex.reason(label, ""), effect)
+
+
+def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, list[Evidence]]:
+    ev: list[Evidence] = []
+    refl = sig.reflection
+    reflects = (refl.score >= REFLECT_MIN and not refl.parroting) or bool(a.hits.get("paraphrase_frame"))
+    acked = bool(a.hits.get("acknowledge") or a.hits.get("listen_invite"))
+    canned = sig.script_coverage >= 0.5 or (bool(a.hits.get("upsell")) and not reflects)
+
+    # Evidence for what the reply picked up.
+    for s, e in a.hits.get("paraphrase_frame", [])[:1]:
+        ev.append(_ev(a, "paraphrase_frame", s, e))
+    if reflects and not a.hits.get("paraphrase_frame"):
+        spans = sorted(refl.numbers + refl.concepts + refl.stems)[:3]
+        for s, e in spans:
+            ev.append(_ev(a, "fact", s, e))
+    if refl.parroting:
+        ev.append(_whole(a, "copy"))
+    for s, e in sig.questions_relevant[:2]:
+        ev.append(_ev(a, "question", s, e))
+    for s, e in sig.questions_script[:1]:
+        ev.append(_ev(a, "question_script", s, e, "-"))
+    for family in ("listen_invite", "acknowledge"):
+        for s, e in a.hits.get(family, [])[:1]:
+            ev.append(_ev(a, family, s, e))
+
+    stage = sig.stage
+    level: int
+    if sig.repeat:
+        ev.append(_whole(a, "repeat"))
+        level = 0
+    elif "argue" in mine_categories:
+        level = 0
+    elif "defy" in mine_categories:
+        level = 1  # it did respond to the caller, only by daring them
+    elif mine_categories & _HOSTILE:
+        level = 1 if _responsive(a, sig, reflects) else 0
+    elif canned:
+        script = (a.hits.get("script") or a.hits.get("upsell") or a.hits.get("close") or [(0, 0)])[0]
+        ev.append(_ev(a, "script", *script, "-"))
+        level = 0
+    elif stage == "venting":
+        level = _venting(a, sig, reflects, acked, ev)
+    elif stage in ("cancel", "refund", "compensation"):
+        level = _demand(a, sig, reflects, acked, ev)
+    elif stage == "inquiry":
+        level = _inquiry(a, sig, reflects, ev)
+    elif stage == "closing":
+        level = _closing(a, sig, reflects, acked, ev)
+    else:
+        level = 2 if reflects or sig.questions_relevant else (1 if acked or sig.content_chars else 0)
+
+    if mine_categories & _CAP_ONE:
+        level = min(level, 1)
+    if a.ctx.interrupted:
+        ev.append(_whole(a, "interrupted"))
+        level = 0 if stage == "venting" else min(level, 1)
+    return level, ev
+
+
+def _responsive(a: Analysis, sig: Signals, reflects: bool) -> bool:
+    """Whether a hostile reply still responded to the request (LABELING: 1 rather than 0)."""
+    if sig.stage in ("cancel", "refund", "compensation"):
+        return sig.addresses_demand
+    if sig.stage == "inquiry":
+        return bool(a.hits.get("explain"))
+    if sig.stage == "closing":
+        return True
+    return reflects
+
+
+def _venting(a: Analysis, sig: Signals, reflects: bool, acked: bool, ev: list[Evidence]) -> int:
+    if sig.lecture:
+        ev.append(_whole(a, "lecture"))
+        return 0
+    if sig.offers or a.hits.get("rule") or a.hits.get("overpromise"):
+        # Acknowledged, then pushed to a solution or a rule while the caller still vents.
+        spot = sig.offers[0] if sig.offers else None
+        if spot is not None:
+            ev.append(_ev(a, "offer_early", spot.start, spot.end, "-"))
+        else:
+            ev.append(_ev(a, "offer_early", *(a.hits.get("rule") or a.hits["overpromise"])[0], "-"))
+        return 1 if (acked or reflects or a.hits.get("validate") or a.hits.get("apology")) else 0
+    if reflects or sig.questions_relevant:
+        return 2
+    if acked or a.hits.get("validate") or a.hits.get("apology") or a.hits.get("feeling"):
+        return 1
+    return 0
+
+
+def _demand(a: Analysis, sig: Signals, reflects: bool, acked: bool, ev: list[Evidence]) -> int:
+    if not sig.addresses_demand:
+        if sig.questions_relevant and reflects:
+            return 2
+        ev.append(_whole(a, "demand_ignored"))
+        return 0
+    ev.append(_whole(a, "demand_met", "+"))
+    answered_amount = sig.customer_asked_amount and sig.specific_amount
+    proactive = bool(a.hits.get("proactive"))
+    if reflects or sig.questions_relevant or answered_amount or proactive:
+        for s, e in a.hits.get("proactive", [])[:1]:
+            ev.append(_ev(a, "proactive", s, e))
+        return 2
+    return 1
+
+
+def _inquiry(a: Analysis, sig: Signals, reflects: bool, ev: list[Evidence]) -> int:
+    if not sig.answered:
+        ev.append(_whole(a, "no_answer"))
+        return 0
+    ev.append(_whole(a, "answer", "+"))
+    if sig.offers or a.hits.get("proactive") or sig.questions_relevant or a.hits.get("paraphrase_frame"):
+        for s, e in a.hits.get("proactive", [])[:1]:
+            ev.append(_ev(a, "proactive", s, e))
+        return 2
+    ev.append(_whole(a, "surface_answer"))
+    return 1
+
+
+def _closing(a: Analysis, sig: Signals, reflects: bool, acked: bool, ev: list[Evidence]) -> int:
+    if sig.customer_asked and not sig.answered and not acked:
+        ev.append(_whole(a, "no_answer"))
+        return 0
+    if reflects or a.hits.get("proactive") or sig.offers or sig.questions_relevant:
+        for s, e in a.hits.get("proactive", [])[:1]:
+            ev.append(_ev(a, "proactive", s, e))
+        return 2
+    return 1 if (acked or sig.content_chars) else 0

@@ -1,0 +1,175 @@
+"""Offers and declines: which policy actions the reply commits to or refuses, and how much.
+
+An action phrase ("refund", "退款") becomes
+- an offer when its clause has a first-person or done marker ("I'll", "I've", "给您", "已"),
+- a decline when its clause carries a modal refusal ("can't", "没法", "退不了"),
+- nothing when it only restates the caller's wish ("you'd like a refund") or mentions it.
+Refund sizes are parsed from the clause: months ("two months", "三个月", "半年"), money
+("£6", "16块") converted to months with facts.monthly_fee, or "all the charges" / "全额".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from scoring.analysis import Analysis
+from scoring.lexicon import ZH_NUMERALS
+from scoring.numbers import parse_number
+from scoring.types import Offer
+
+
+@dataclass(frozen=True)
+class ActionMention:
+    action: str
+    kind: str  # "offer" | "decline" | "mention"
+    start: int  # normalised span of the action phrase
+    end: int
+    clause: tuple[int, int]
+
+
+_NUM = rf"(\d+(?:\.\d+)?|[{ZH_NUMERALS}]+|[a-z]+)"
+_EN_MONTHS = [
+    (re.compile(rf"\b{_NUM}\s+of\s+the\s+{_NUM}\s+months?"), 1),  # "one of the three months" -> 1
+    (re.compile(rf"\b{_NUM}\s+(?:full\s+|whole\s+|extra\s+|more\s+)?months?\b"), 1),
+    (re.compile(r"\b(?:a|one|the)\s+(?:full\s+|whole\s+)?months?\b"), None),
+    (re.compile(r"\bthis\s+months?\b"), None),
+    (re.compile(r"\bhalf\s+a\s+year\b|\bsix\s+months\b"), 6.0),
+    (re.compile(rf"\b{_NUM}\s+years?\b"), 12),
+    (re.compile(r"\b(?:a|one|the\s+whole)\s+year\b"), 12.0),
+]
+_ZH_MONTHS = [
+    (re.compile(rf"(\d+|[{ZH_NUMERALS}]+)个?月"), 1),
+    (re.compile(r"(?:这|本|当)个?月"), None),
+    (re.compile(r"半年"), 6.0),
+    (re.compile(rf"(\d+|[{ZH_NUMERALS}]+)年"), 12),
+    (re.compile(r"一年|整年|全年"), 12.0),
+]
+_MONEY = re.compile(
+    rf"[£$€¥]\s?(\d+(?:[.,]\d+)?)|(\d+(?:\.\d+)?|[{ZH_NUMERALS}]+)\s?(?:元|块钱|块|pounds?|quid|dollars?|bucks)"
+)
+
+
+_MONEY_WORD = re.compile(r"款|费|钱|元|块|money|refund|back|credit|return|reimburs")
+
+
+def _months(text: str, locale_words: dict[str, float]) -> float | None:
+    is_zh = bool(re.search(r"[\u4e00-\u9fff]", text))
+    for pattern, unit in (_ZH_MONTHS if is_zh else _EN_MONTHS) + (_EN_MONTHS if is_zh else []):
+        m = pattern.search(text)
+        if not m:
+            continue
+        if unit is None:
+            return 1.0
+        if not m.groups():
+            return float(unit)
+        value = parse_number(m.group(1), locale_words)
+        if value is None:
+            if m.group(1) in ("a", "an"):
+                value = 1.0
+            else:
+                continue
+        return value * unit
+    return None
+
+
+def _money(text: str, locale_words: dict[str, float]) -> float | None:
+    m = _MONEY.search(text)
+    if not m:
+        return None
+    token = m.group(1) or m.group(2)
+    return parse_number(token, locale_words)
+
+
+def classify_mentions(a: Analysis) -> list[ActionMention]:
+    """Every action phrase in the reply, classified as offer, decline or mention."""
+    spans: list[tuple[int, int, str]] = []
+    for action, found in a.action_hits.items():
+        spans.extend((s, e, action) for s, e in found)
+    # Overlapping phrases: keep the longer ("cancel the late fee" is a fee waiver, not a cancel).
+    spans.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    kept: list[tuple[int, int, str]] = []
+    for s, e, action in spans:
+        if kept and s < kept[-1][1]:
+            if (e - s) > (kept[-1][1] - kept[-1][0]):
+                kept[-1] = (s, e, action)
+            continue
+        kept.append((s, e, action))
+    out: list[ActionMention] = []
+    text = a.text
+    for s, e, action in kept:
+        if action == "refund" and a.ctx.stage == "cancel" and not _MONEY_WORD.search(text[s:e]):
+            # In a cancel request a bare "退" / "给您退" means unsubscribe, not money back.
+            action = "cancel"
+        cs, ce = a.clause_of(s)
+        desire = [h for h in a.find_in("desire", cs, ce) if h[0] < s]
+        # A negation inside the phrase itself ("won't be charged the fee") is part of the action.
+        negated = any(not (hs >= s and he <= e) for hs, he in a.find_in("negation", cs, ce))
+        # "给您退" carries its own commitment, so markers inside the phrase count too.
+        committed = bool(a.find_in("commitment", cs, ce))
+        if negated:
+            kind = "decline"
+        elif desire:
+            kind = "mention"
+        elif committed:
+            kind = "offer"
+        else:
+            kind = "mention"
+        if kind == "mention" and not desire and _followed_by_doing(a, ce):
+            kind = "offer"  # "只能退一个月，我现在给您申请" / "one month is possible, I'll process it now"
+        out.append(ActionMention(action, kind, s, e, (cs, ce)))
+    del text
+    return out
+
+
+def _followed_by_doing(a: Analysis, clause_end: int) -> bool:
+    """The next clause of the same sentence commits to doing it, without naming an action."""
+    k = a.clause_index(clause_end)
+    if k < len(a.clauses) and a.clauses[k][0] < clause_end:
+        k += 1
+    if k >= len(a.clauses):
+        return False
+    ns, ne = a.clauses[k]
+    if ns >= a.sentence_of(clause_end - 1)[1]:
+        return False
+    return a.any_in("do_it", ns, ne) and a.any_in("commitment", ns, ne) and not a.any_in("negation", ns, ne)
+
+
+def size_refund(a: Analysis, m: ActionMention) -> Offer:
+    """Parse the size of a refund offer from its clause (or the next clause of its sentence)."""
+    words = dict(a.lex.numbers)
+    cs, ce = m.clause
+    chunk = a.text[cs:ce]
+    months = _months(chunk, words)
+    amount = _money(chunk, words)
+    all_charges = a.any_in("all_charges", cs, ce)
+    if months is None and amount is None and not all_charges:
+        # "I can refund two months, £7.98, ..." or "给您退，一共16块": look one clause ahead.
+        k = a.clause_index(cs) + 1
+        ss, se = a.sentence_of(cs)
+        if k < len(a.clauses) and a.clauses[k][0] < se:
+            ns, ne = a.clauses[k]
+            if not a.any_in("negation", ns, ne):
+                nxt = a.text[ns:ne]
+                months = _months(nxt, words)
+                amount = _money(nxt, words)
+    fee = _monthly_fee(a)
+    if months is None and amount is not None and fee:
+        months = round(amount / fee, 2)
+    s, e = a.span(m.start, m.end)
+    return Offer("refund", months=months, amount=amount, all_charges=all_charges and months is None,
+                 start=s, end=e)
+
+
+def _monthly_fee(a: Analysis) -> float | None:
+    facts = a.ctx.facts or {}
+    for key in ("monthly_fee", "月费", "fee"):
+        value = facts.get(key)
+        if isinstance(value, (int, float)) and value > 0:
+            return float(value)
+    return None
+
+
+def months_billed(a: Analysis) -> float | None:
+    facts = a.ctx.facts or {}
+    value = facts.get("months_billed")
+    return float(value) if isinstance(value, (int, float)) else None

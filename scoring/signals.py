@@ -1,0 +1,207 @@
+"""Signals shared by the three dimensions: acts, questions, reflection, scripts, lectures.
+
+Computed once per reply from the `Analysis`; listening, empathy and policy then read them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from scoring.analysis import Analysis
+from scoring.normalise import normalise
+from scoring.offers import ActionMention, classify_mentions
+from scoring.reflection import Reflection, reflect
+
+_NON_CONTENT = re.compile(r"[\s\W_]+")
+_CAPS_WORD = re.compile(r"\b[A-Z][A-Z']{2,}\b")
+# Acronyms that are not shouting.
+_ACRONYMS = {"SMS", "PIN", "STOP", "TV", "IPTV", "APP", "PSMS", "VAS", "UK", "USA", "ID", "OK", "TD", "GPS",
+             "FAQ", "PDF", "ATM", "CEO", "DD", "ASAP", "YES", "NO", "PSA", "BT", "EE", "VIP"}
+_CUSTOMER_QUESTION = re.compile(
+    r"\?|吗|多少|怎么|为什么|为啥|哪|几点|什么时候|能不能|会不会|是不是|有没有|\b(why|how|what|when|where|who|which)\b")
+_HOW_MUCH = re.compile(r"how much|多少|几个月|能退多少|退多少")
+_MONEY_OR_MONTHS = re.compile(r"[£$€¥]\s?\d|\d\s?(?:元|块)|[一二两三四五六七八九十\d]+个?月|\bmonths?\b|块钱")
+_EMPATHY_FAMILIES = ("validate", "feeling", "apology_sincere", "apology", "formula")
+
+
+@dataclass
+class Signals:
+    stage: str
+    mentions: list[ActionMention]
+    reflection: Reflection
+    questions_relevant: list[tuple[int, int]] = field(default_factory=list)
+    questions_script: list[tuple[int, int]] = field(default_factory=list)
+    questions_confirm: list[tuple[int, int]] = field(default_factory=list)
+    script_coverage: float = 0.0
+    repeat: bool = False
+    lecture: bool = False
+    shouting: list[tuple[int, int]] = field(default_factory=list)
+    customer_upset: bool = False
+    customer_asked: bool = False
+    customer_asked_amount: bool = False
+    addresses_demand: bool = False
+    answered: bool = False
+    specific_amount: bool = False
+    content_chars: int = 0
+    _offer_starts: list[int] | None = None
+
+    def offered(self, action: str | None = None) -> bool:
+        return any(m.kind == "offer" and (action is None or m.action == action) for m in self.mentions)
+
+    def declined(self, action: str | None = None) -> bool:
+        return any(m.kind == "decline" and (action is None or m.action == action) for m in self.mentions)
+
+    @property
+    def offers(self) -> list[ActionMention]:
+        return [m for m in self.mentions if m.kind == "offer"]
+
+    @property
+    def offer_starts(self) -> list[int]:
+        if self._offer_starts is None:
+            self._offer_starts = sorted(m.start for m in self.mentions if m.kind == "offer")
+        return self._offer_starts
+
+    @property
+    def declines(self) -> list[ActionMention]:
+        return [m for m in self.mentions if m.kind == "decline"]
+
+
+def _covered(spans: list[tuple[int, int]]) -> int:
+    total, end = 0, -1
+    for s, e in sorted(spans):
+        if e <= end:
+            continue
+        total += e - max(s, end)
+        end = e
+    return total
+
+
+def _is_question(a: Analysis, s: int, e: int) -> bool:
+    chunk = a.text[s:e].rstrip()
+    return "?" in chunk or chunk.endswith(("吗", "呢")) or bool(re.search(r"(吗|呢)[,。]?$", chunk))
+
+
+def _customer_upset(a: Analysis) -> bool:
+    said = a.ctx.customer or ""
+    if "!" in said or "！" in said or len(_CAPS_WORD.findall(said)) >= 1 and any(
+            w not in _ACRONYMS for w in _CAPS_WORD.findall(said)):
+        return True
+    norm = normalise(said).text
+    return a.lex.has("customer_upset", norm)
+
+
+def compute(a: Analysis) -> Signals:
+    text = a.text
+    stage = a.ctx.stage
+    mentions = classify_mentions(a)
+    sig = Signals(stage=stage, mentions=mentions, reflection=reflect(a))
+    sig.content_chars = len(_NON_CONTENT.sub("", text))
+
+    for s, e in a.sentences:
+        if not _is_question(a, s, e):
+            continue
+        if a.any_in("question_script", s, e) or a.any_in("upsell", s, e) or a.any_in("close", s, e):
+            sig.questions_script.append((s, e))
+        elif a.any_in("question_confirm", s, e):
+            sig.questions_confirm.append((s, e))
+        else:
+            sig.questions_relevant.append((s, e))
+
+    canned = a.hits.get("script", []) + a.hits.get("close", []) + a.hits.get("upsell", []) + \
+        a.hits.get("question_script", []) + [q for q in sig.questions_script]
+    canned_chars = len(_NON_CONTENT.sub("", "".join(text[s:e] for s, e in _merge(canned))))
+    sig.script_coverage = canned_chars / max(1, sig.content_chars)
+
+    # An earlier agent line said again word for word is canned, whatever it says.
+    mine = _NON_CONTENT.sub("", text)
+    for turn in a.ctx.history:
+        if turn.speaker == "agent" and mine and len(mine) >= 4:
+            theirs = _NON_CONTENT.sub("", normalise(turn.text, a.lex.typos).text)
+            if mine == theirs or (len(mine) >= 12 and mine in theirs):
+                sig.repeat = True
+
+    # Talking over a venting caller: rules and mechanisms in two or more sentences of a long reply.
+    if stage == "venting":
+        rule_sentences = sum(
+            1 for s, e in a.sentences if a.any_in("rule", s, e) or a.any_in("explain", s, e))
+        long_reply = sig.content_chars >= (60 if _is_zh(text) else 160)
+        sig.lecture = rule_sentences >= 2 and long_reply
+
+    sig.shouting = _shouting(a)
+    sig.customer_upset = _customer_upset(a)
+    customer_norm = normalise(a.ctx.customer or "").text
+    sig.customer_asked = bool(_CUSTOMER_QUESTION.search(customer_norm))
+    sig.customer_asked_amount = bool(_HOW_MUCH.search(customer_norm))
+    sig.specific_amount = bool(_MONEY_OR_MONTHS.search(text))
+    sig.addresses_demand = _addresses(a, sig)
+    sig.answered = _answered(a, sig)
+    return sig
+
+
+def _is_zh(text: str) -> bool:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= max(2, len(text) // 5)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _shouting(a: Analysis) -> list[tuple[int, int]]:
+    """Capitals or runs of '!' in the ORIGINAL reply read as raising one's voice."""
+    found: list[tuple[int, int]] = []
+    caps = [m for m in _CAPS_WORD.finditer(a.reply) if m.group().replace("'", "") not in _ACRONYMS]
+    if len(caps) >= 3:
+        found.append((caps[0].start(), caps[-1].end()))
+    for m in re.finditer(r"[!！]{3,}|[!！?？]{4,}", a.reply):
+        found.append(m.span())
+    return found
+
+
+_STAGE_ACTIONS = {
+    "cancel": ("cancel", "fee_waiver"),
+    "refund": ("refund", "fee_waiver", "compensation"),
+    "compensation": ("compensation", "refund", "fee_waiver", "escalate", "callback"),
+}
+
+
+def _addresses(a: Analysis, sig: Signals) -> bool:
+    """Does the reply respond to the stage's demand (do it, refuse it, or say how)?"""
+    wanted = _STAGE_ACTIONS.get(sig.stage)
+    if wanted is None:
+        return True
+    if any(m.action in wanted for m in sig.mentions):
+        return True
+    if a.hits.get("generic_refusal"):
+        return True
+    if sig.stage in ("refund", "compensation") and sig.specific_amount and (
+            sig.offered() or sig.declined()):
+        return True
+    return False
+
+
+def _answered(a: Analysis, sig: Signals) -> bool:
+    """Did the reply answer the caller's question (inquiry and closing)?"""
+    if a.hits.get("upsell") and not a.hits.get("explain"):
+        return False
+    if a.hits.get("explain"):
+        return True
+    if sig.stage == "inquiry" and sig.offers:
+        return True  # "yes, I can refund it" answers "can I get a refund?"
+    if sig.reflection.numbers or sig.reflection.score >= 2:
+        return sig.script_coverage < 0.5
+    if sig.stage == "closing" and (a.hits.get("proactive") or sig.offers):
+        return True
+    return False
+
+
+def empathy_hits(a: Analysis) -> list[tuple[str, int, int]]:
+    out = []
+    for family in _EMPATHY_FAMILIES:
+        out.extend((family, s, e) for s, e in a.hits.get(family, ()))
+    return sorted(out, key=lambda t: t[1])

@@ -1,0 +1,170 @@
+"""Exports for other systems: xAPI statements for an LMS/LRS, CSV for spreadsheets.
+
+xAPI (1.0.3): one statement per call (verb completed / terminated / abandoned / attempted, the
+scenario as the activity, result.score.scaled = overall / 100) and one `responded` statement per
+reply (result.response = the reply, score scaled from the mean of listening, empathy, policy),
+linked by the same context.registration. Statement ids are UUID 5 of the session and turn, so
+exporting twice and posting both files to an LRS does not create duplicates.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from typing import TYPE_CHECKING, Any, Iterable
+from urllib.parse import quote
+
+if TYPE_CHECKING:  # type hints only: rendering needs no database driver
+    from simulator.store.store import SessionRow
+
+DEFAULT_BASE_IRI = "http://mystery-guest.invalid/"  # .invalid: replace with your centre's address
+VERBS = {
+    "completed": ("http://adlnet.gov/expapi/verbs/completed", "completed"),
+    "left": ("http://adlnet.gov/expapi/verbs/terminated", "terminated"),
+    "abandoned": ("https://w3id.org/xapi/adl/verbs/abandoned", "abandoned"),
+    "in_progress": ("http://adlnet.gov/expapi/verbs/attempted", "attempted"),
+}
+RESPONDED = ("http://adlnet.gov/expapi/verbs/responded", "responded")
+DIMENSIONS = ("listening", "empathy", "policy")
+
+
+def _iso(dt) -> str | None:
+    return dt.isoformat(timespec="milliseconds") + "Z" if dt else None
+
+
+def _duration(seconds: float | None) -> str | None:
+    return None if seconds is None else f"PT{max(0.0, seconds):.2f}S"
+
+
+def _verb(pair: tuple[str, str]) -> dict[str, Any]:
+    return {"id": pair[0], "display": {"en-US": pair[1]}}
+
+
+def _scaled(score: float | None) -> dict[str, Any] | None:
+    if score is None:
+        return None
+    score = max(0.0, min(100.0, float(score)))
+    return {"scaled": round(score / 100, 4), "raw": round(score, 2), "min": 0, "max": 100}
+
+
+def xapi_statements(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, Any]]],
+                    base_iri: str = DEFAULT_BASE_IRI) -> list[dict[str, Any]]:
+    """xAPI statements for these calls (`turns`: session id -> stored turns)."""
+    base = base_iri if base_iri.endswith("/") else base_iri + "/"
+    ext = base + "xapi/extensions/"
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        lang = "zh-CN" if row.locale == "zh" else "en-US"
+        registration = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base}sessions/{row.id}"))
+        actor = {"objectType": "Agent", "name": row.trainee,
+                 "account": {"homePage": base, "name": f"{row.cohort}/{row.trainee}"}}
+        scenario = {"objectType": "Activity", "id": f"{base}scenarios/{quote(row.scenario_id, safe='')}",
+                    "definition": {"name": {lang: row.scenario_title or row.scenario_id},
+                                   "type": "http://adlnet.gov/expapi/activities/simulation"}}
+        cohort = {"objectType": "Activity", "id": f"{base}cohorts/{quote(row.cohort, safe='')}",
+                  "definition": {"name": {"en-US": row.cohort}}}
+        result: dict[str, Any] = {"completion": row.status == "completed"}
+        if row.status == "completed":
+            result["success"] = row.outcome == "resolved"
+        if (score := _scaled(row.overall)) is not None:
+            result["score"] = score
+        if (duration := _duration(row.duration)) is not None:
+            result["duration"] = duration
+        result["extensions"] = {
+            ext + "listening": row.listening, ext + "empathy": row.empathy, ext + "policy": row.policy,
+            ext + "ending": row.ending, ext + "outcome": row.outcome, ext + "hints": row.hints,
+            ext + "landmines": row.landmines, ext + "interruptions": row.interruptions,
+        }
+        session_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base}sessions/{row.id}/statement"))
+        out.append({
+            "id": session_id, "actor": actor, "verb": _verb(VERBS.get(row.status, VERBS["in_progress"])),
+            "object": scenario, "result": result,
+            "context": {"registration": registration, "language": lang,
+                        "contextActivities": {"grouping": [cohort]},
+                        "extensions": {ext + "seed": row.seed, ext + "scenario-hash": row.scenario_hash,
+                                       ext + "mode": row.mode, ext + "session": row.id}},
+            "timestamp": _iso(row.ended_at or row.updated_at or row.started_at),
+        })
+        for t in turns.get(row.id, []):
+            if t.get("kind") != "reply" or not t.get("score"):
+                continue  # a silence is not a response
+            s = t["score"]
+            dims = {d: (s.get(d) or {}).get("score") for d in DIMENSIONS}
+            known = [v for v in dims.values() if v is not None]
+            turn_result: dict[str, Any] = {"response": t.get("reply", "")}
+            if known and (score := _scaled(sum(known) / len(known))) is not None:
+                turn_result["score"] = score
+            turn_result["extensions"] = {
+                **{ext + d: v for d, v in dims.items()},
+                ext + "landmines": [m.get("category") for m in s.get("landmines", [])],
+                ext + "acts": list(s.get("acts", [])),
+                ext + "interrupted": bool(t.get("interrupted")),
+                ext + "anger": t.get("mood_after"),
+            }
+            if t.get("latency") is not None:
+                turn_result["duration"] = _duration(t["latency"])
+            state_iri = f"{scenario['id']}/states/{quote(str(t.get('state_before', '')), safe='')}"
+            out.append({
+                "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base}sessions/{row.id}/turns/{t['index']}")),
+                "actor": actor, "verb": _verb(RESPONDED),
+                "object": {"objectType": "Activity", "id": state_iri,
+                           "definition": {"name": {"en-US": str(t.get("state_before", ""))},
+                                          "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+                                          "interactionType": "long-fill-in"}},
+                "result": turn_result,
+                "context": {"registration": registration, "language": lang,
+                            "contextActivities": {"parent": [scenario], "grouping": [cohort]},
+                            "statement": {"objectType": "StatementRef", "id": session_id},
+                            "extensions": {ext + "turn": t["index"], ext + "stage": t.get("stage")}},
+                "timestamp": t.get("recorded_at") or _iso(row.started_at),
+            })
+    return out
+
+
+# ---------------------------------------------------------------------------- CSV
+SESSION_COLUMNS = ("session", "cohort", "trainee", "scenario_id", "scenario_title", "mode", "status",
+                   "started_at", "ended_at", "duration_s", "turns", "ending", "outcome", "service_level",
+                   "overall", "listening", "empathy", "policy", "hints", "landmines", "interruptions", "seed")
+TURN_COLUMNS = ("session", "cohort", "trainee", "scenario_id", "turn", "kind", "stage", "state_before",
+                "state_after", "reply", "interrupted", "latency_s", "listening", "empathy", "policy",
+                "landmines", "acts", "anger_before", "anger_after", "customer_line", "recorded_at")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_text(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(list(header))
+    for r in rows:
+        w.writerow(["" if v is None else spreadsheet_safe(v) for v in r])
+    return buf.getvalue()
+
+
+def sessions_csv(rows: Iterable[SessionRow]) -> str:
+    """One line per call."""
+    return csv_text(SESSION_COLUMNS, ([
+        r.id, r.cohort, r.trainee, r.scenario_id, r.scenario_title, r.mode, r.status, _iso(r.started_at),
+        _iso(r.ended_at), None if r.duration is None else round(r.duration, 1), r.turns, r.ending, r.outcome,
+        r.service_level, r.overall, r.listening, r.empathy, r.policy, r.hints, r.landmines, r.interruptions,
+        r.seed] for r in rows))
+
+
+def turns_csv(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, Any]]]) -> str:
+    """One line per turn."""
+    def lines():
+        for r in rows:
+            for t in turns.get(r.id, []):
+                s = t.get("score") or {}
+                yield [r.id, r.cohort, r.trainee, r.scenario_id, t["index"] + 1, t["kind"], t.get("stage"),
+                       t.get("state_before"), t.get("state_after"), t.get("reply"), bool(t.get("interrupted")),
+                       t.get("latency"), *[(s.get(d) or {}).get("score") for d in DIMENSIONS],
+                       " ".join(m.get("category", "") for m in s.get("landmines", [])),
+                       " ".join(s.get("acts", [])), t.get("mood_before"), t.get("mood_after"),
+                       t.get("customer_line"), t.get("recorded_at")]
+    return csv_text(TURN_COLUMNS, lines())

@@ -1,0 +1,544 @@
+"""The session store: every call and every turn, written the moment it happens.
+
+One class, `Store`, is the whole API used by the app, the CLI and the recorder:
+
+    store = Store.open(url)            # None: $MYSTERY_GUEST_DB, else the SQLite file in the data folder
+    sid = store.start_session(trainee="Li Na", cohort="2024-06", session=session, mode="live")
+    store.record_turn(sid, turn)       # after every Session.reply()/silence(); committed at once
+    store.finish_session(sid, session, status="completed")   # or "left" when the trainee hangs up
+    store.best_scores("Li Na", "2024-06")    # {scenario_id: BestScore} for the scenario picker
+    store.leaderboard("2024-06", scenario=None)  # [LeaderboardRow] (simulator/store/leaderboard.py)
+    store.sessions(cohort="2024-06")   # [SessionRow]
+    store.session_detail(sid)          # SessionDetail with every turn (TurnResult.to_dict() shape)
+
+Everything returned is a plain frozen dataclass. SQLAlchemy Core over SQLite (WAL, busy timeout,
+BEGIN IMMEDIATE for writes, retries with backoff) or any SQLAlchemy URL such as PostgreSQL.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import socket
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from simulator.store import schema as S
+
+if TYPE_CHECKING:  # the engine is imported only for type hints: the store stands on its own
+    from simulator.session import Session, TurnResult
+
+ENV_URL = "MYSTERY_GUEST_DB"
+ENV_STALE = "MYSTERY_GUEST_STALE_MINUTES"
+STALE_MINUTES = 30.0
+STATUSES = ("in_progress", "completed", "left", "abandoned")
+FINISH_STATUSES = ("completed", "left")
+_T = TypeVar("_T")
+
+
+def utcnow() -> datetime:
+    """Naive UTC (both SQLite and PostgreSQL store it as written; every host agrees on UTC)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def default_path() -> Path:
+    """The SQLite file used when no URL is given: <user data dir>/mystery-guest.sqlite3."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("mystery-guest")) / "mystery-guest.sqlite3"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """--db URL, else $MYSTERY_GUEST_DB, else the default SQLite file (its folder is created).
+
+    A bare file path is accepted too and means a SQLite file."""
+    url = url or os.environ.get(ENV_URL) or ""
+    if not url:
+        path = default_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    if "://" not in url:  # a plain path: a SQLite file
+        path = Path(url).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    return url
+
+
+def safe_url(url: str) -> str:
+    """The URL with its password hidden, for messages."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a URL too broken to parse is not shown at all
+        return "the database"
+
+
+def describe_error(exc: BaseException, url: str | None) -> str | None:
+    """One line for a database problem a trainer can act on; None for any other error."""
+    if isinstance(exc, S.SchemaError):
+        return str(exc)
+    if isinstance(exc, (sa.exc.OperationalError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError,
+                        sa.exc.InterfaceError)):
+        reason = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or ["unknown error"])[0]
+        try:
+            where = safe_url(resolve_url(url))
+        except OSError:
+            where = "the database"
+        return f"cannot use {where}: {reason}"
+    return None
+
+
+# ---------------------------------------------------------------------------- rows
+@dataclass(frozen=True)
+class SessionRow:
+    """One call as listed for a trainer (no turns)."""
+
+    id: int
+    cohort: str
+    trainee: str
+    scenario_id: str
+    scenario_title: str
+    scenario_hash: str
+    locale: str
+    persona: str
+    opening: str
+    seed: int
+    mode: str
+    status: str
+    started_at: datetime
+    updated_at: datetime | None
+    ended_at: datetime | None
+    turns: int
+    ending: str | None
+    outcome: str | None
+    service_level: int | None
+    overall: float | None
+    listening: float | None
+    empathy: float | None
+    policy: float | None
+    hints: int
+    landmines: int
+    interruptions: int
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from start to end (or to the last turn for a call that never ended)."""
+        end = self.ended_at or self.updated_at
+        return (end - self.started_at).total_seconds() if end else None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for k in ("started_at", "updated_at", "ended_at"):
+            d[k] = d[k].isoformat() + "Z" if d[k] else None
+        d["duration"] = self.duration
+        return d
+
+
+@dataclass(frozen=True)
+class SessionDetail:
+    """A call with every turn: `turns` are TurnResult.to_dict() dicts (score, evidence, mood,
+    states) with one more key, `recorded_at` (ISO 8601 UTC)."""
+
+    session: SessionRow
+    turns: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BestScore:
+    """A trainee's record on one scenario, for the scenario picker."""
+
+    scenario_id: str
+    best: float | None  # best overall of a completed call; None if never completed
+    attempts: int       # every session, whatever its status
+    completed: int
+    best_used_hints: bool  # the best call used at least one hint
+
+
+# ---------------------------------------------------------------------------- engine set-up
+def _is_sqlite(url: str) -> bool:
+    return sa.engine.make_url(url).get_backend_name() == "sqlite"
+
+
+def _make_engine(url: str) -> sa.Engine:
+    if not _is_sqlite(url):
+        return sa.create_engine(url, pool_pre_ping=True, future=True)
+    # 30 s busy timeout in the driver; the pragma below repeats it for connections made elsewhere.
+    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
+        cur = dbapi_conn.cursor()
+        if sa.engine.make_url(url).database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer, nor the reverse
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA synchronous=FULL")  # a committed turn survives a power cut, not only a crash
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # Writers take the lock up front: a deferred transaction that reads and then writes
+        # can fail at once with "database is locked" instead of waiting its turn.
+        immediate = conn.get_execution_options().get("mg_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _transient(exc: BaseException) -> bool:
+    """Worth retrying: SQLite busy/locked, PostgreSQL serialization failure, deadlock, lost connection."""
+    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    text = str(getattr(exc, "orig", exc)).lower()
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return ("database is locked" in text or "database is busy" in text or "busy" in text
+            or code in ("40001", "40P01") or "could not serialize" in text or "deadlock" in text)
+
+
+# ---------------------------------------------------------------------------- the store
+class Store:
+    """Sessions and turns in a SQL database. Thread-safe; one per process is enough.
+
+    Open with `Store.open(url)`; close with `close()` (or use it as a context manager)."""
+
+    attempts = 8        # tries for a write that meets a locked database
+    backoff = 0.05      # first wait, seconds; doubles each try, with jitter
+
+    def __init__(self, engine: sa.Engine, url: str, *, stale_minutes: float = STALE_MINUTES):
+        self.engine = engine
+        self.url = url
+        self.stale = timedelta(minutes=stale_minutes)
+        self._writer = engine.execution_options(mg_write=True)
+        self.host = socket.gethostname()
+        self.pid = os.getpid()
+
+    # -------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, url: str | None = None, *, stale_minutes: float | None = None) -> "Store":
+        """Connect, create the tables or upgrade an older schema (never silently: a newer schema
+        raises schema.SchemaError). `url`: any SQLAlchemy URL or a file path; None → $MYSTERY_GUEST_DB
+        or the default SQLite file. `stale_minutes` (default $MYSTERY_GUEST_STALE_MINUTES or 30):
+        how long a call on another machine may go without a turn before it counts as abandoned."""
+        url = resolve_url(url)
+        if stale_minutes is None:
+            stale_minutes = float(os.environ.get(ENV_STALE) or STALE_MINUTES)
+        engine = _make_engine(url)
+        store = cls(engine, url, stale_minutes=stale_minutes)
+        try:
+            store._write(store._setup)
+        except Exception:
+            engine.dispose()
+            raise
+        return store
+
+    def _setup(self, conn: sa.Connection) -> None:
+        if conn.dialect.name == "postgresql":
+            # One opener at a time creates or upgrades the tables (the lock ends with the transaction).
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(724242)")
+        S.ensure_schema(conn)
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -------------------------------------------------------------- plumbing
+    def _write(self, fn: Callable[[sa.Connection], _T]) -> _T:
+        """Run fn in one write transaction; retry with exponential backoff when the database is busy."""
+        delay = self.backoff
+        for attempt in range(1, self.attempts + 1):
+            try:
+                with self._writer.begin() as conn:
+                    return fn(conn)
+            except sa.exc.DBAPIError as exc:
+                if attempt == self.attempts or not _transient(exc):
+                    raise
+                time.sleep(delay * (0.5 + random.random()))
+                delay = min(delay * 2, 2.0)
+        raise AssertionError("unreachable")
+
+    def _read(self, fn: Callable[[sa.Connection], _T]) -> _T:
+        delay = self.backoff
+        for attempt in range(1, self.attempts + 1):
+            try:
+                with self.engine.connect() as conn:
+                    return fn(conn)
+            except sa.exc.DBAPIError as exc:
+                if attempt == self.attempts or not _transient(exc):
+                    raise
+                time.sleep(delay * (0.5 + random.random()))
+                delay = min(delay * 2, 2.0)
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _insert_ignore(conn: sa.Connection, table: sa.Table, values: dict, keys: list[str]) -> None:
+        """INSERT that does nothing if a row with the same keys exists (idempotent writes)."""
+        if conn.dialect.name in ("sqlite", "postgresql"):
+            if conn.dialect.name == "sqlite":
+                from sqlalchemy.dialects.sqlite import insert
+            else:
+                from sqlalchemy.dialects.postgresql import insert
+            conn.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=keys))
+            return
+        exists = conn.execute(sa.select(sa.literal(1)).select_from(table).where(
+            *[table.c[k] == values[k] for k in keys])).first()
+        if not exists:
+            conn.execute(table.insert().values(**values))
+
+    def _trainee_ids(self, conn: sa.Connection, trainee: str, cohort: str) -> tuple[int, int]:
+        """(cohort_id, trainee_id), created if new; safe when two processes create the same name."""
+        now = utcnow()
+        self._insert_ignore(conn, S.cohorts, {"name": cohort, "created_at": now}, ["name"])
+        cohort_id = conn.execute(sa.select(S.cohorts.c.id).where(S.cohorts.c.name == cohort)).scalar_one()
+        self._insert_ignore(conn, S.trainees, {"cohort_id": cohort_id, "name": trainee, "created_at": now},
+                            ["cohort_id", "name"])
+        trainee_id = conn.execute(sa.select(S.trainees.c.id).where(
+            S.trainees.c.cohort_id == cohort_id, S.trainees.c.name == trainee)).scalar_one()
+        return cohort_id, trainee_id
+
+    # -------------------------------------------------------------- writing a call
+    def start_session(self, *, trainee: str, cohort: str, session: "Session", mode: str = "live") -> int:
+        """Record a new call (status in_progress, owned by this process); returns its id.
+
+        `session` is a fresh simulator.session.Session (its scenario, seed and opening line are
+        stored). `mode`: "live" (the app), "replay" (recorded headless run) or another short word."""
+        trainee, cohort = trainee.strip(), cohort.strip()
+        if not trainee or not cohort:
+            raise ValueError("a session needs a trainee name and a cohort name")
+        sc = session.scenario
+        now = utcnow()
+
+        def write(conn: sa.Connection) -> int:
+            cohort_id, trainee_id = self._trainee_ids(conn, trainee, cohort)
+            res = conn.execute(S.sessions.insert().values(
+                cohort_id=cohort_id, trainee_id=trainee_id, scenario_id=sc.id, scenario_title=sc.title,
+                scenario_hash=sc.file_hash or "", locale=sc.locale, persona=sc.persona.name,
+                opening=session.opening, seed=int(session.seed), mode=mode, status="in_progress",
+                started_at=now, updated_at=now, host=self.host, pid=self.pid))
+            return int(res.inserted_primary_key[0])
+
+        return self._write(write)
+
+    def record_turn(self, session_id: int, turn: "TurnResult") -> None:
+        """Commit one turn now. Idempotent: the same (session, turn index) written twice is one row.
+
+        Also beats the session's heartbeat (updated_at); a call marked abandoned because its
+        machine went quiet comes back to in_progress when a turn arrives."""
+        d = turn.to_dict()
+        s = turn.score
+        now = utcnow()
+        row = {
+            "session_id": session_id, "idx": turn.index, "kind": turn.kind, "reply": turn.reply,
+            "interrupted": bool(turn.interrupted), "latency": turn.latency,
+            "state_before": turn.state_before, "state_after": turn.state_after, "stage": turn.stage,
+            "customer_before": turn.customer_before, "customer_line": turn.customer_line,
+            "mood_before": d["mood_before"], "mood_after": d["mood_after"],
+            "listening": s.listening.score if s else None, "empathy": s.empathy.score if s else None,
+            "policy": s.policy.score if s else None, "landmines": len(s.landmine_categories) if s else 0,
+            "hints_before": turn.hints_before, "ending": turn.ending, "recorded_at": now, "detail": d,
+        }
+
+        def write(conn: sa.Connection) -> None:
+            self._insert_ignore(conn, S.turns, row, ["session_id", "idx"])
+            t = S.sessions.c
+            conn.execute(S.sessions.update().where(t.id == session_id).values(
+                updated_at=now, turn_count=sa.func.max(t.turn_count, turn.index + 1)
+                if conn.dialect.name == "sqlite" else sa.func.greatest(t.turn_count, turn.index + 1),
+                status=sa.case((t.status == "abandoned", "in_progress"), else_=t.status)))
+
+        self._write(write)
+
+    def finish_session(self, session_id: int, session: "Session", status: str = "completed") -> None:
+        """Close a call: status "completed" (an ending was reached) or "left" (the trainee hung up).
+
+        Scores come from session.summary() (simulator.session.summarise), stored as they are."""
+        if status not in FINISH_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(FINISH_STATUSES)}, not {status!r}")
+        if status == "completed" and not session.over:
+            status = "left"  # no ending reached: it cannot count as a completed call
+        summary = session.summary()
+        now = utcnow()
+        values = dict(
+            status=status, ended_at=now, updated_at=now, ending=summary["ending"], outcome=summary["outcome"],
+            service_level=summary["service_level"], overall=summary["overall"],
+            listening=summary["listening"], empathy=summary["empathy"], policy=summary["policy"],
+            hints=summary["hints"], landmines=summary["landmines"], interruptions=summary["interruptions"],
+            turn_count=len(session.turns), summary=json.loads(json.dumps(summary, default=str)),
+        )
+        self._write(lambda conn: conn.execute(
+            S.sessions.update().where(S.sessions.c.id == session_id).values(**values)))
+
+    # -------------------------------------------------------------- abandoned calls
+    def mark_abandoned(self, now: datetime | None = None) -> int:
+        """Mark calls whose owner is gone as abandoned; returns how many. The rule:
+
+        an in_progress call is abandoned when (a) it was started on this host and its process id
+        is no longer running, or (b) it was started on another host (or the owner is unknown) and
+        no turn has arrived for `stale_minutes`. Its turns stay as they were written."""
+        now = now or utcnow()
+        t = S.sessions.c
+        rows = self._read(lambda conn: conn.execute(
+            sa.select(t.id, t.host, t.pid, t.updated_at, t.started_at).where(t.status == "in_progress")).all())
+        gone = []
+        for r in rows:
+            last = r.updated_at or r.started_at
+            if r.host == self.host and r.pid is not None and _can_check_pids():
+                if not pid_alive(r.pid):
+                    gone.append((r.id, last))
+            elif now - last > self.stale:
+                gone.append((r.id, last))
+        if not gone:
+            return 0
+
+        def write(conn: sa.Connection) -> int:
+            n = 0
+            for sid, last in gone:
+                n += conn.execute(S.sessions.update().where(t.id == sid, t.status == "in_progress").values(
+                    status="abandoned", ended_at=last)).rowcount
+            return n
+
+        return self._write(write)
+
+    # -------------------------------------------------------------- reading
+    def _session_query(self) -> sa.Select:
+        s, tr, co = S.sessions, S.trainees, S.cohorts
+        return (sa.select(
+            s.c.id, co.c.name.label("cohort"), tr.c.name.label("trainee"), s.c.scenario_id, s.c.scenario_title,
+            s.c.scenario_hash, s.c.locale, s.c.persona, s.c.opening, s.c.seed, s.c.mode, s.c.status,
+            s.c.started_at, s.c.updated_at, s.c.ended_at, s.c.turn_count.label("turns"), s.c.ending,
+            s.c.outcome, s.c.service_level, s.c.overall, s.c.listening, s.c.empathy, s.c.policy, s.c.hints,
+            s.c.landmines, s.c.interruptions)
+            .select_from(s.join(tr, tr.c.id == s.c.trainee_id).join(co, co.c.id == s.c.cohort_id)))
+
+    def sessions(self, cohort: str | None = None, *, trainee: str | None = None,
+                 scenario: str | None = None, status: str | None = None,
+                 limit: int | None = None) -> list[SessionRow]:
+        """Calls, newest first, optionally filtered. Marks dead calls abandoned first."""
+        self.mark_abandoned()
+        q = self._session_query()
+        if cohort is not None:
+            q = q.where(S.cohorts.c.name == cohort)
+        if trainee is not None:
+            q = q.where(S.trainees.c.name == trainee)
+        if scenario is not None:
+            q = q.where(S.sessions.c.scenario_id == scenario)
+        if status is not None:
+            q = q.where(S.sessions.c.status == status)
+        q = q.order_by(S.sessions.c.started_at.desc(), S.sessions.c.id.desc())
+        if limit:
+            q = q.limit(limit)
+        return self._read(lambda conn: [SessionRow(**r._mapping) for r in conn.execute(q)])
+
+    def session_detail(self, session_id: int) -> SessionDetail | None:
+        """One call and all its turns, in order; None if there is no such call."""
+        self.mark_abandoned()
+
+        def read(conn: sa.Connection) -> SessionDetail | None:
+            r = conn.execute(self._session_query().where(S.sessions.c.id == session_id)).first()
+            if r is None:
+                return None
+            turns = [_turn(d, at) for d, at in conn.execute(sa.select(S.turns.c.detail, S.turns.c.recorded_at)
+                     .where(S.turns.c.session_id == session_id).order_by(S.turns.c.idx))]
+            return SessionDetail(SessionRow(**r._mapping), turns)
+
+        return self._read(read)
+
+    def turns_for(self, session_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+        """Turns (TurnResult.to_dict() dicts) of several calls, by session id (for exports)."""
+        ids = list(session_ids)
+        out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+        if not ids:
+            return out
+
+        def read(conn: sa.Connection) -> None:
+            for chunk in range(0, len(ids), 500):
+                q = (sa.select(S.turns.c.session_id, S.turns.c.detail, S.turns.c.recorded_at)
+                     .where(S.turns.c.session_id.in_(ids[chunk:chunk + 500]))
+                     .order_by(S.turns.c.session_id, S.turns.c.idx))
+                for sid, d, at in conn.execute(q):
+                    out[sid].append(_turn(d, at))
+
+        self._read(read)
+        return out
+
+    def cohorts(self) -> list[str]:
+        """Cohort names, alphabetically."""
+        return self._read(lambda conn: list(conn.execute(
+            sa.select(S.cohorts.c.name).order_by(S.cohorts.c.name)).scalars()))
+
+    def best_scores(self, trainee: str, cohort: str) -> dict[str, BestScore]:
+        """The trainee's record per scenario id (best completed overall, attempts), for the picker."""
+        s, tr, co = S.sessions, S.trainees, S.cohorts
+        completed = s.c.status == "completed"
+        who = (sa.select(tr.c.id).join(co, co.c.id == tr.c.cohort_id)
+               .where(co.c.name == cohort, tr.c.name == trainee))
+
+        def read(conn: sa.Connection) -> dict[str, BestScore]:
+            trainee_id = conn.execute(who).scalar()  # first the id: then the trainee index does the rest
+            if trainee_id is None:
+                return {}
+            rows = conn.execute(
+                sa.select(s.c.scenario_id, sa.func.count().label("attempts"),
+                          sa.func.sum(sa.case((completed, 1), else_=0)).label("completed"),
+                          sa.func.max(sa.case((completed, s.c.overall))).label("best"))
+                .where(s.c.trainee_id == trainee_id).group_by(s.c.scenario_id)).all()
+            # Hints on the best call: the fewest hints among the trainee's calls at the best score.
+            fewest: dict[tuple[str, float], int] = {}
+            for sc, overall, hints in conn.execute(sa.select(s.c.scenario_id, s.c.overall, s.c.hints)
+                                                   .where(s.c.trainee_id == trainee_id, completed)):
+                if overall is not None:
+                    fewest[(sc, overall)] = min(hints, fewest.get((sc, overall), hints))
+            return {r.scenario_id: BestScore(r.scenario_id, r.best, int(r.attempts), int(r.completed or 0),
+                                             r.best is not None and fewest.get((r.scenario_id, r.best), 0) > 0)
+                    for r in rows}
+
+        return self._read(read)
+
+    def leaderboard(self, cohort: str, scenario: str | None = None, *, min_completed: int = 1):
+        """Ranked rows for a cohort (see simulator/store/leaderboard.py for the ranking rule)."""
+        from simulator.store.leaderboard import leaderboard
+
+        return leaderboard(self, cohort, scenario, min_completed=min_completed)
+
+
+def _turn(detail: Any, recorded_at: datetime | None) -> dict[str, Any]:
+    """A stored turn as TurnResult.to_dict() plus `recorded_at` (ISO UTC, or None for old rows)."""
+    d = dict(json.loads(detail) if isinstance(detail, str) else detail)  # text on a few drivers
+    d["recorded_at"] = recorded_at.isoformat() + "Z" if recorded_at else None
+    return d
+
+
+def _can_check_pids() -> bool:
+    return os.name == "posix"  # os.kill(pid, 0) would terminate a process on Windows
+
+
+def pid_alive(pid: int) -> bool:
+    """Is a process with this id running on this machine (zombies count as gone)?"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    except OSError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    if sys.platform.startswith("linux") and stat.exists():
+        try:
+            state = stat.read_text().rsplit(")", 1)[1].split()[0]
+            return state not in ("Z", "X")
+        except (OSError, IndexError):
+            return True
+    return True

@@ -1,0 +1,181 @@
+"""A stored call rendered for the debrief: Markdown or a self-contained HTML page for the projector.
+
+Every piece of trainee or scenario text goes through `md_text` or `html.escape`: a reply such as
+`<script>` or `**bold**` is shown exactly as typed, never interpreted.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # type hints only: rendering needs no database driver
+    from simulator.store.store import SessionDetail, SessionRow
+
+DIMENSIONS = ("listening", "empathy", "policy")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
+
+
+def md_text(text: Any) -> str:
+    """Plain text safe inside Markdown: punctuation that means something is backslash-escaped
+    (CommonMark allows escaping any ASCII punctuation) and line breaks become spaces."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _fmt(x: Any) -> str:
+    if x is None:
+        return "-"
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _duration(row: SessionRow) -> str:
+    d = row.duration
+    if d is None:
+        return "-"
+    m, s = divmod(int(round(d)), 60)
+    return f"{m} min {s:02d} s"
+
+
+def _facts(row: SessionRow) -> list[tuple[str, str]]:
+    return [
+        ("Session", str(row.id)), ("Trainee", row.trainee), ("Cohort", row.cohort),
+        ("Scenario", f"{row.scenario_title} ({row.scenario_id})"), ("Seed", str(row.seed)),
+        ("Mode", row.mode), ("Status", row.status),
+        ("Started (UTC)", row.started_at.strftime("%Y-%m-%d %H:%M:%S")), ("Duration", _duration(row)),
+        ("Ending", f"{row.ending or '-'} ({row.outcome or '-'}, service level {_fmt(row.service_level)})"),
+        ("Overall", _fmt(row.overall)), ("Listening", _fmt(row.listening)), ("Empathy", _fmt(row.empathy)),
+        ("Policy", _fmt(row.policy)), ("Hints used", str(row.hints)), ("Landmines", str(row.landmines)),
+        ("Interruptions", str(row.interruptions)),
+    ]
+
+
+def _evidence(turn: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(effect, dimension, quoted span, reason) for every piece of evidence and landmine."""
+    score = turn.get("score") or {}
+    reply = turn.get("reply", "")
+    out = []
+    for dim in DIMENSIONS:
+        for e in (score.get(dim) or {}).get("evidence", []):
+            out.append((e.get("effect", "+"), dim, reply[e["start"]:e["end"]], e.get("reason", "")))
+    for m in score.get("landmines", []):
+        out.append(("!", f"landmine: {m['category']}", reply[m["start"]:m["end"]], m.get("reason", "")))
+    return out
+
+
+def _heading(turn: dict[str, Any]) -> str:
+    move = (f"{turn['state_before']} → {turn['state_after']}" if turn["state_after"] != turn["state_before"]
+            else f"stays in {turn['state_after']}")
+    timing = f", replied after {turn['latency']:.1f} s" if turn.get("latency") is not None else ""
+    return (f"Turn {turn['index'] + 1} — stage {turn['stage']}, {move}, "
+            f"anger {turn['mood_before']:g} → {turn['mood_after']:g}{timing}")
+
+
+# ---------------------------------------------------------------------------- Markdown
+def render_markdown(detail: SessionDetail) -> str:
+    """The call as Markdown: facts, the opening line, then each turn with scores and evidence."""
+    row = detail.session
+    lines = [f"# Call transcript: {md_text(row.scenario_title)}", ""]
+    lines += ["| | |", "|---|---|"] + [f"| {k} | {md_text(v)} |" for k, v in _facts(row)] + [""]
+    lines += ["## Opening", "", f"**{md_text(row.persona)}:** {md_text(row.opening)}", ""]
+    for t in detail.turns:
+        lines += [f"## {md_text(_heading(t))}", ""]
+        if t["kind"] == "silence":
+            lines += ["*(the trainee said nothing; the caller was left waiting)*", ""]
+        else:
+            flag = " *(talked over the caller)*" if t.get("interrupted") else ""
+            lines += [f"**Trainee:**{flag} {md_text(t['reply'])}", ""]
+            score = t.get("score") or {}
+            dims = ", ".join(f"{d} {_fmt((score.get(d) or {}).get('score'))} "
+                             f"(level {_fmt((score.get(d) or {}).get('level'))})" for d in DIMENSIONS)
+            lines += [f"Scores: {dims}. Acts: {md_text(', '.join(score.get('acts', [])) or '-')}.", ""]
+            for effect, dim, quote, reason in _evidence(t):
+                q = f" “{md_text(quote)}”" if quote else ""
+                lines.append(f"- `{effect}` {md_text(dim)}:{q} {md_text(reason)}")
+            if _evidence(t):
+                lines.append("")
+        for m in t.get("mood_changes", []):
+            lines.append(f"- anger {m.get('delta', 0):+g}: {md_text(m.get('cause', ''))}")
+        if t.get("mood_changes"):
+            lines.append("")
+        if t.get("customer_line"):
+            lines += [f"**{md_text(row.persona)}:** {md_text(t['customer_line'])}", ""]
+    if row.status != "completed":
+        lines += [f"*Call {row.status.replace('_', ' ')} after {len(detail.turns)} turn(s).*", ""]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- HTML
+_CSS = """
+body { font: 20px/1.5 system-ui, "Noto Sans CJK SC", "PingFang SC", sans-serif; margin: 2em auto;
+       max-width: 60em; padding: 0 1em; color: #1b1b1b; background: #fff; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.1em; margin-top: 1.6em; border-top: 2px solid #ddd; padding-top: .6em; }
+table.facts td { padding: .1em 1em .1em 0; vertical-align: top; } table.facts td:first-child { color: #555; }
+.who { font-weight: 700; } .caller .who { color: #8a1c1c; } .trainee .who { color: #1c4f8a; }
+p.line { margin: .4em 0; white-space: pre-wrap; }
+mark.pos { background: #d7f5d7; } mark.neg { background: #ffe2b8; } mark.mine { background: #ffb3b3; }
+ul.evidence { margin: .2em 0 .6em; } .eff { font-family: monospace; font-weight: 700; }
+.scores { color: #333; } .note { color: #666; font-style: italic; }
+"""
+
+
+def _marked_reply(reply: str, turn: dict[str, Any]) -> str:
+    """The reply, escaped, with evidence spans highlighted (landmines red, minus orange, plus green)."""
+    score = turn.get("score") or {}
+    spans: list[tuple[int, int, str]] = []
+    for dim in DIMENSIONS:
+        for e in (score.get(dim) or {}).get("evidence", []):
+            spans.append((e["start"], e["end"], "neg" if e.get("effect") == "-" else "pos"))
+    spans += [(m["start"], m["end"], "mine") for m in score.get("landmines", [])]
+    cuts = sorted({0, len(reply), *[max(0, min(len(reply), p)) for s in spans for p in s[:2]]})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        kinds = {k for s, e, k in spans if s <= a and b <= e and s < e}
+        piece = html.escape(reply[a:b])
+        kind = "mine" if "mine" in kinds else "neg" if "neg" in kinds else "pos" if kinds else None
+        out.append(f'<mark class="{kind}">{piece}</mark>' if kind else piece)
+    return "".join(out)
+
+
+def render_html(detail: SessionDetail) -> str:
+    """A self-contained HTML page (no scripts, no external files); all text escaped."""
+    row = detail.session
+    e = html.escape
+    lang = row.locale if row.locale in ("zh", "en") else "en"
+    parts = [
+        "<!DOCTYPE html>", f'<html lang="{lang}">', "<head>", '<meta charset="utf-8">',
+        f"<title>{e(row.trainee)} — {e(row.scenario_title)}</title>", f"<style>{_CSS}</style>", "</head>",
+        "<body>", f"<h1>Call transcript: {e(row.scenario_title)}</h1>", '<table class="facts">',
+    ]
+    parts += [f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in _facts(row)]
+    parts += ["</table>", "<h2>Opening</h2>",
+              f'<p class="line caller"><span class="who">{e(row.persona)}:</span> {e(row.opening)}</p>']
+    for t in detail.turns:
+        parts.append(f"<h2>{e(_heading(t))}</h2>")
+        if t["kind"] == "silence":
+            parts.append('<p class="note">(the trainee said nothing; the caller was left waiting)</p>')
+        else:
+            flag = ' <span class="note">(talked over the caller)</span>' if t.get("interrupted") else ""
+            parts.append(f'<p class="line trainee"><span class="who">Trainee:</span>{flag} '
+                         f'{_marked_reply(t["reply"], t)}</p>')
+            score = t.get("score") or {}
+            dims = ", ".join(f"{d} {_fmt((score.get(d) or {}).get('score'))} "
+                             f"(level {_fmt((score.get(d) or {}).get('level'))})" for d in DIMENSIONS)
+            parts.append(f'<p class="scores">Scores: {e(dims)}. Acts: {e(", ".join(score.get("acts", [])) or "-")}.</p>')
+            ev = _evidence(t)
+            if ev:
+                parts.append('<ul class="evidence">')
+                for effect, dim, quote, reason in ev:
+                    q = f" “{e(quote)}”" if quote else ""
+                    parts.append(f'<li><span class="eff">{e(effect)}</span> {e(dim)}:{q} {e(reason)}</li>')
+                parts.append("</ul>")
+        changes = t.get("mood_changes", [])
+        if changes:
+            parts.append('<ul class="evidence">' + "".join(
+                f"<li>anger {m.get('delta', 0):+g}: {e(str(m.get('cause', '')))}</li>" for m in changes) + "</ul>")
+        if t.get("customer_line"):
+            parts.append(f'<p class="line caller"><span class="who">{e(row.persona)}:</span> '
+                         f'{e(t["customer_line"])}</p>')
+    if row.status != "completed":
+        parts.append(f'<p class="note">Call {e(row.status.replace("_", " "))} after {len(detail.turns)} turn(s).</p>')
+    parts += ["</body>", "</html>", ""]
+    return "\n".join(parts)

@@ -1,0 +1,285 @@
+"""The trainee app: `make_app(...)` builds it for the CLI, the tests and the benchmarks.
+
+Nothing happens at import time: the factory loads the scenario library; the database (if
+any) is opened in a thread worker after the first screen is up, and every turn is written
+through a StoreWriter in that worker, so the call never waits on the database.
+"""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any, Callable
+
+from rich.text import Text
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+
+from simulator.scenario import Scenario
+from simulator.settings import Settings
+from simulator.tui.i18n import Catalog, system_language
+from simulator.tui.recorder import StoreWriter
+
+OPEN_RETRY_SECONDS = 2.0
+
+
+class StoreNotice(Message):
+    """The store writer has something to tell the trainee (posted from its thread)."""
+
+    def __init__(self, key: str, values: dict[str, Any]) -> None:
+        super().__init__()
+        self.key = key
+        self.values = values
+
+
+class MysteryGuestApp(App):
+    """Picker -> call -> debrief, plus the leaderboard; or straight into a play-test call."""
+
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    TITLE = "Mystery Guest"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(self, library: list[Scenario], *, settings: Settings, problems=(),
+                 store=None, open_store: Callable[[], Any] | None = None,
+                 debug_scenario: Path | None = None,
+                 scorer: Callable | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.library = library
+        self.problems = list(problems)
+        self.store = store
+        self._open_store = open_store
+        self.debug_scenario = debug_scenario
+        self.scorer = scorer
+        self.writer: StoreWriter | None = None
+        if store is not None or open_store is not None:
+            self.writer = StoreWriter(store, notice=self._store_notice)
+        self._catalogs: dict[str, Catalog] = {}
+        self._best_here: dict[str, float] = {}  # best scores of this run
+        self._best_stored: dict[str, float] = {}  # best scores read from the store
+        self._lots = random.Random(settings.seed)
+
+    # ------------------------------------------------------------------ language
+    @property
+    def ui_lang(self) -> str:
+        """Language of screens not tied to one scenario: --lang, else the terminal's locale."""
+        return self.settings.lang or system_language()
+
+    def catalog(self, locale: str | None = None) -> Catalog:
+        """Messages for a screen: --lang wins; else the scenario's locale; else ui_lang."""
+        lang = self.settings.lang or locale or self.ui_lang
+        if lang not in self._catalogs:
+            self._catalogs[lang] = Catalog(lang)
+        return self._catalogs[lang]
+
+    # ------------------------------------------------------------------ start-up
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self.title = self.catalog()("app.title")
+        if self.writer is not None:
+            self.run_worker(self._store_loop, thread=True, group="store", exit_on_error=False)
+        if self.debug_scenario is not None:
+            from simulator.tui.call_screen import CallScreen
+
+            self.push_screen(CallScreen(self.library[0], debug_path=self.debug_scenario))
+            return
+        from simulator.tui.picker_screen import PickerScreen
+
+        self.push_screen(PickerScreen())
+        if not self.settings.trainee:
+            self.ask_name()
+
+    def _store_loop(self) -> None:
+        """Thread worker: open the store (retrying), read best scores, then write jobs in order."""
+        import time
+
+        while self.store is None:
+            try:
+                self.store = self._open_store()
+            except Exception as exc:  # unreachable or locked database: say so, keep trying
+                self._store_notice("store.unavailable", error=type(exc).__name__)
+                if self.writer._stopping.is_set():
+                    return
+                time.sleep(OPEN_RETRY_SECONDS)
+        self.writer.store = self.store
+        try:
+            self._load_best_scores()
+        finally:
+            self.writer.run()  # whatever happened above, the turns must still be written
+
+    def _load_best_scores(self) -> None:
+        try:
+            raw = self.store.best_scores(self.settings.trainee, self.settings.cohort)
+        except Exception as exc:
+            self._store_notice("store.busy", error=type(exc).__name__)
+            return
+        # {scenario_id: BestScore(best=..., attempts=...)}; best is None until a call is completed
+        self._best_stored = {sid: float(b.best) for sid, b in (raw or {}).items()
+                             if getattr(b, "best", None) is not None}
+        try:
+            self.call_from_thread(self._refresh_picker)
+        except RuntimeError:
+            pass  # the app is closing
+
+    def _store_notice(self, key: str, **values) -> None:
+        self.post_message(StoreNotice(key, values))  # thread-safe; never blocks the writer
+
+    def on_store_notice(self, event: StoreNotice) -> None:
+        self.notify(self.catalog()(event.key, **event.values), severity="warning", markup=False)
+
+    # ------------------------------------------------------------------ trainee
+    def ask_name(self) -> None:
+        from simulator.tui.welcome_screen import WelcomeScreen
+
+        def done(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            self.settings.trainee, self.settings.cohort = result
+            self.settings.save()
+            if self.store is not None:
+                self.run_worker(self._load_best_scores, thread=True, group="best", exit_on_error=False)
+            self._refresh_picker()
+
+        self.push_screen(WelcomeScreen(self.catalog(), self.settings.trainee, self.settings.cohort), done)
+
+    def best_scores(self) -> dict[str, float]:
+        """Best overall score per scenario id: the store's, or better ones from this run."""
+        best = dict(self._best_stored)
+        for key, value in self._best_here.items():
+            best[key] = max(value, best.get(key, value))
+        return best
+
+    def note_score(self, scenario_id: str, overall: float | None) -> None:
+        if overall is not None:
+            self._best_here[scenario_id] = max(overall, self._best_here.get(scenario_id, overall))
+
+    def _refresh_picker(self) -> None:
+        from simulator.tui.picker_screen import PickerScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, PickerScreen):
+                screen.refresh_rows()
+
+    # ------------------------------------------------------------------ calls
+    def new_seed(self) -> int:
+        return self.settings.seed if self.settings.seed is not None else random.randrange(2**31)
+
+    def session_kwargs(self) -> dict[str, Any]:
+        return {"scorer": self.scorer} if self.scorer is not None else {}
+
+    def draw_lots(self) -> int:
+        return self._lots.randrange(len(self.library))
+
+    def next_scenario(self, sc: Scenario) -> Scenario:
+        ids = [s.id for s in self.library]
+        if sc.id not in ids:
+            return sc
+        return self.library[(ids.index(sc.id) + 1) % len(self.library)]
+
+    def start_call(self, sc: Scenario, replace=None) -> None:
+        from simulator.tui.call_screen import CallScreen
+
+        screen = CallScreen(sc, debug_path=self.debug_scenario)
+        if replace is not None:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def restart_call(self, old, sc: Scenario, note: str = "") -> None:
+        """The play-test file changed: a fresh call on the reloaded scenario."""
+        from simulator.tui.call_screen import CallScreen
+
+        if not old.session.over and not old.finished_recorded:
+            self.record_finish(old.store_call, old.session, "abandoned")
+            old.finished_recorded = True
+        self.library = [sc if s.id == sc.id else s for s in self.library] if self.debug_scenario is None else [sc]
+        self.switch_screen(CallScreen(sc, debug_path=self.debug_scenario, note=note))
+
+    def show_debrief(self, call) -> None:
+        from simulator.tui.debrief_screen import DebriefScreen
+
+        self.switch_screen(DebriefScreen(call.session))
+
+    def leave_call(self, call) -> None:
+        if self.debug_scenario is not None:
+            self.exit()
+            return
+        self.back_to_picker()
+
+    def back_to_picker(self) -> None:
+        from simulator.tui.picker_screen import PickerScreen
+
+        if self.debug_scenario is not None:
+            self.exit()
+            return
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, PickerScreen):
+            self.pop_screen()
+
+    # ------------------------------------------------------------------ the store
+    def record_start(self, session, mode: str) -> int | None:
+        if self.writer is None or not (self.settings.trainee and self.settings.cohort):
+            return None  # the store files every call under a trainee and a cohort
+        return self.writer.start(trainee=self.settings.trainee, cohort=self.settings.cohort,
+                                 session=session, mode=mode)
+
+    def record_turn(self, call: int | None, turn) -> None:
+        if self.writer is not None and call is not None:
+            self.writer.turn(call, turn)
+
+    def record_finish(self, call: int | None, session, status: str) -> None:
+        if self.writer is not None and call is not None:
+            self.writer.finish(call, session, status)
+
+    def exit(self, *args, **kwargs) -> None:
+        """Leave the app: an unfinished call is kept as abandoned, queued turns are written first."""
+        from simulator.tui.call_screen import CallScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, CallScreen) and not screen.session.over and not screen.finished_recorded:
+                self.record_finish(screen.store_call, screen.session, "abandoned")
+                screen.finished_recorded = True
+        if self.writer is not None and self.store is not None:
+            left = self.writer.close(timeout=3.0)
+            if left:
+                print(self.catalog()("store.unsaved", n=left))
+        super().exit(*args, **kwargs)
+
+
+def make_app(scenario_dir: str | Path | None = None, db_url: str | None = None,
+             settings: Settings | None = None, *, record: bool = False, store=None,
+             debug_scenario: str | Path | None = None, scorer: Callable | None = None,
+             lang: str | None = None, library: list[Scenario] | None = None) -> MysteryGuestApp:
+    """Build the app.
+
+    scenario_dir: the library folder (default: the bundled scenarios).
+    db_url / record: record sessions in the store at db_url (None with record=True: the store's
+        default SQLite file); without either, nothing is recorded. `store` passes an open store.
+    settings: remembered trainee + per-run knobs (clock, seed, animation); default: load from disk.
+    debug_scenario: open a play-test call on this file with the debug panel, reloading on save.
+    scorer: replaces scoring.score_reply (tests).
+    library: scenarios already loaded (instead of reading scenario_dir).
+    """
+    from simulator.loader import ScenarioError, check_file, load_library
+
+    settings = settings if settings is not None else Settings.load()
+    if lang:
+        settings.lang = lang
+    problems: list = []
+    if debug_scenario is not None:
+        debug_scenario = Path(debug_scenario)
+        sc, diags = check_file(debug_scenario)
+        if sc is None:
+            raise ScenarioError(diags)
+        library = [sc]
+    elif library is None:
+        library, problems = load_library(scenario_dir)
+        library.sort(key=lambda s: (s.difficulty, s.title))
+    open_store = None
+    if store is None and (record or db_url):
+        def open_store():
+            from simulator.store.store import Store
+
+            return Store.open(db_url)
+    return MysteryGuestApp(library, settings=settings, problems=problems, store=store,
+                           open_store=open_store, debug_scenario=debug_scenario, scorer=scorer)

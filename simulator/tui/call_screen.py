@@ -1,0 +1,385 @@
+"""The call: the caller talks word by word, the trainee replies, every reply is scored.
+
+The screen holds the `Session` and mirrors it into widgets. Time comes from
+`settings.clock` (tests pass a ManualClock), so the word reveal, the silence penalty and the
+call timer all follow one clock and stop together when the trainee pauses.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from scoring.types import STAGES
+from simulator.scenario import Scenario
+from simulator.session import MAX_REPLY_CHARS, CallOver, ReplyRejected, Session, TurnResult
+from simulator.tui.keys import relabel
+from simulator.tui.widgets.anger_meter import AngerMeter
+from simulator.tui.widgets.debug_panel import DebugPanel
+from simulator.tui.widgets.facts_panel import FactsPanel
+from simulator.tui.widgets.reply_input import ReplyInput
+from simulator.tui.widgets.score_card import ScoreCard
+from simulator.tui.widgets.stage_track import StageTrack
+from simulator.tui.widgets.transcript import Transcript, TranscriptLine, utterance
+
+WIDE = 100  # at this width and above the brief/facts panel is open from the start
+_WORDS = re.compile(r"\S+\s*")
+
+
+def speech_tokens(line: str, locale: str) -> list[str]:
+    """What the caller says one unit at a time: words (en) or characters (zh)."""
+    if locale == "zh":
+        return list(line)
+    return _WORDS.findall(line) or [line]
+
+
+def clock_text(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+@dataclass
+class Speech:
+    """A caller's line being spoken: which widget, its units, when it started, how fast."""
+
+    line: TranscriptLine
+    speaker: str
+    tokens: list[str]
+    started: float
+    rate: float
+
+    def shown(self, now: float) -> int:
+        return min(len(self.tokens), 1 + int((now - self.started) * self.rate))
+
+    @property
+    def duration(self) -> float:
+        return len(self.tokens) / self.rate
+
+
+class CallScreen(Screen):
+    """One live call on `scenario`; `debug_path` adds the play-test panel and reload on save."""
+
+    BINDINGS = [
+        Binding("escape", "pause", "Pause"),
+        Binding("f2", "policy", "Policy"),
+        Binding("f3", "hint", "Hint"),
+        Binding("f4", "toggle_facts", "Brief"),
+    ]
+
+    anger: reactive[float] = reactive(0.0)
+    """The caller's anger, mirrored from Session.mood."""
+    stage: reactive[str] = reactive("")
+    """The current stage, mirrored from Session.stage."""
+    paused: reactive[bool] = reactive(False)
+    """True while the pause screen is open: no timer runs, no silence penalty."""
+
+    class TurnScored(Message):
+        """A reply (or a silence) was scored by the engine; `turn` is the TurnResult."""
+
+        def __init__(self, turn: TurnResult) -> None:
+            super().__init__()
+            self.turn = turn
+
+    class CallEnded(Message):
+        """The call reached an ending (`session.ending`)."""
+
+        def __init__(self, session: Session) -> None:
+            super().__init__()
+            self.session = session
+
+    def __init__(self, scenario: Scenario, *, debug_path: Path | None = None, note: str = "") -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.debug_path = debug_path
+        self.debug_note = note
+        settings = self.app.settings
+        self.clock = settings.clock
+        self.mode = settings.mode
+        self.tr = self.app.catalog(scenario.locale)
+        self.session = Session(scenario, seed=self.app.new_seed(), **self.app.session_kwargs())
+        self.speech: Speech | None = None
+        self.call_started = self.clock()
+        self.waiting_since = self.call_started
+        self.paused_at: float | None = None
+        self.paused_total = 0.0
+        self.store_call: int | None = None
+        self.finished_recorded = False
+        self._mtime = self._file_mtime()
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        tr, sc = self.tr, self.scenario
+        yield Static(id="call-bar")
+        with Horizontal(id="meters"):
+            yield AngerMeter(tr("call.anger"), id="anger")
+            names = {s: tr.get("stage." + s, s) for s in [*STAGES, *sc.stage_track]}
+            yield StageTrack(sc.stage_track, names, id="stages")
+        with Horizontal(id="call-body"):
+            yield Transcript(id="transcript")
+            yield FactsPanel(sc, tr, id="facts")
+            if self.debug_path:
+                yield DebugPanel(tr, id="debug")
+        if self.mode == "coach":
+            yield ScoreCard(tr, id="score-card")
+        yield Static(id="call-status")
+        yield ReplyInput(placeholder=tr("call.placeholder"), max_length=MAX_REPLY_CHARS, id="reply")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tr = self.tr
+        relabel(self, tr)
+        reply = self.query_one(ReplyInput)
+        reply.cursor_blink = self.app.settings.cursor_blink
+        reply.focus()
+        facts = self.query_one(FactsPanel)
+        facts.display = self.app.size.width >= WIDE or bool(self.debug_path)
+        if self.debug_path:
+            panel = self.query_one(DebugPanel)
+            panel.show_note(self.debug_note or tr("debug.watching", file=self.debug_path.name))
+            self.set_interval(0.5, self._check_reload)
+        self._mirror()
+        self.store_call = self.app.record_start(self.session, self.mode)
+        self._say(self.session.opening)
+        self.set_interval(self.app.settings.tick, self._tick)
+        self._tick()
+
+    # ------------------------------------------------------------------ mirror the session
+    def _mirror(self) -> None:
+        self.anger = self.session.mood
+        self.stage = self.session.stage
+
+    def watch_anger(self, anger: float) -> None:
+        meter = self.query_one(AngerMeter)
+        meter.anger = anger
+        meter.band = self.tr.get("band." + self.session.band, self.session.band)
+
+    def watch_stage(self, stage: str) -> None:
+        self.query_one(StageTrack).current = stage
+
+    def _bar_text(self) -> Text:
+        sc = self.scenario
+        elapsed = self._now_in_call()
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f" ⏱ {clock_text(elapsed)} ", style="bold reverse")
+        mode = self.tr("mode." + self.mode)
+        text.append(f" {mode} ", style="bold")
+        text.append(f"☎ {sc.persona.name}  ", style="bold #ff8a65")
+        text.append(sc.title)
+        return text
+
+    def _now_in_call(self) -> float:
+        now = self.paused_at if self.paused_at is not None else self.clock()
+        return now - self.call_started - self.paused_total
+
+    def _status(self, message: str, style: str = "bold") -> None:
+        status = self.query_one("#call-status", Static)
+        status.update(Text(message, style=style))
+        status.display = bool(message)
+
+    # ------------------------------------------------------------------ the caller speaks
+    def _say(self, line: str) -> None:
+        """Start the caller's line; it is revealed unit by unit on ticks (at once if not animated)."""
+        if not line:
+            return
+        name = self.scenario.persona.name
+        tokens = speech_tokens(line, self.scenario.locale)
+        transcript = self.query_one(Transcript)
+        if not self.app.settings.animate or self.scenario.persona.speech_rate <= 0:
+            transcript.add_line("customer", utterance("customer", name, line))
+            self.speech = None
+            self.waiting_since = self.clock()
+            return
+        widget = transcript.add_line("customer", utterance("customer", name, tokens[0]))
+        self.speech = Speech(widget, name, tokens, self.clock(), self.scenario.persona.speech_rate)
+
+    def _cut_speech(self) -> None:
+        """The trainee talked over the caller: the rest of the line shows dimmed, unheard."""
+        sp = self.speech
+        if sp is None:
+            return
+        n = sp.shown(self.clock())
+        said, rest = "".join(sp.tokens[:n]), "".join(sp.tokens[n:])
+        sp.line.update(utterance("customer", sp.speaker, said, dim_tail=rest and f"{rest}"))
+        self.speech = None
+
+    def _tick(self) -> None:
+        """Advance the word reveal, the call timer and the silence penalty from the clock."""
+        self.query_one("#call-bar", Static).update(self._bar_text())
+        if self.paused or self.session.over:
+            if self.session.over and self.speech:
+                self._reveal(self.clock())
+            return
+        now = self.clock()
+        if self.speech is not None:
+            self._reveal(now)
+            return
+        limit = self.scenario.persona.silence_seconds
+        if limit and now - self.waiting_since >= limit:
+            self._silence()
+
+    def _reveal(self, now: float) -> None:
+        sp = self.speech
+        n = sp.shown(now)
+        sp.line.update(utterance("customer", sp.speaker, "".join(sp.tokens[:n])))
+        if n >= len(sp.tokens):
+            self.speech = None
+            self.waiting_since = sp.started + sp.duration
+
+    # ------------------------------------------------------------------ the trainee acts
+    @on(ReplyInput.ReplySubmitted)
+    def _reply_submitted(self, event: ReplyInput.ReplySubmitted) -> None:
+        if self.paused:
+            return
+        if self.session.over:
+            self.app.show_debrief(self)
+            return
+        text = event.text
+        if not text.strip():
+            self._status(self.tr("call.empty"), "italic")
+            return
+        now = self.clock()
+        interrupted = self.speech is not None
+        latency = None if interrupted else round(max(0.0, now - self.waiting_since), 2)
+        try:
+            turn = self.session.reply(text, interrupted=interrupted, latency=latency)
+        except (ReplyRejected, CallOver) as exc:
+            self._status(self.tr("call.rejected", reason=str(exc)), "bold red")
+            return
+        if interrupted:
+            self._cut_speech()
+        self.query_one(ReplyInput).clear()
+        self._status("")
+        self.query_one(Transcript).add_line(
+            "agent", utterance("agent", self.app.settings.trainee or self.tr("call.you"), turn.reply))
+        self.post_message(self.TurnScored(turn))
+
+    @on(ReplyInput.ReplyRefused)
+    def _reply_refused(self, event: ReplyInput.ReplyRefused) -> None:
+        self._status(self.tr("call.paste_refused", n=event.length, max=MAX_REPLY_CHARS), "bold red")
+
+    def _silence(self) -> None:
+        turn = self.session.silence()
+        self.query_one(Transcript).add_line("note", utterance("note", "", self.tr("call.silence_note")))
+        self.post_message(self.TurnScored(turn))
+
+    def on_call_screen_turn_scored(self, event: TurnScored) -> None:
+        turn = event.turn
+        self._mirror()
+        if self.mode == "coach" and turn.kind == "reply":
+            self.query_one(ScoreCard).show(turn)
+            if turn.interrupted:
+                self.query_one(Transcript).add_line(
+                    "note", utterance("note", "", self.tr("call.interrupted_note")))
+        if self.debug_path:
+            self.query_one(DebugPanel).show_turn(turn)
+        self.app.record_turn(self.store_call, turn)
+        self._say(turn.customer_line)
+        self.waiting_since = self.clock() if self.speech is None else self.waiting_since
+        if self.session.over:
+            self.post_message(self.CallEnded(self.session))
+
+    def on_call_screen_call_ended(self, event: CallEnded) -> None:
+        ending = self.scenario.endings[self.session.ending]
+        title = ending.title or self.session.ending
+        self._status(self.tr("call.ended", ending=title), "bold reverse")
+        self.query_one(ReplyInput).placeholder = self.tr("call.ended_placeholder")
+        self.app.record_finish(self.store_call, self.session, "finished")
+        self.finished_recorded = True
+        self.app.note_score(self.scenario.id, self.session.summary().get("overall"))
+
+    def action_hint(self) -> None:
+        if self.session.over or self.paused:
+            return
+        answer = self.session.hint()
+        if answer is None:
+            self._status(self.tr("call.no_hint"), "italic")
+            return
+        self.query_one(Transcript).add_line(
+            "hint", utterance("hint", self.tr("call.hint_label", cost=self._hint_cost()), answer))
+
+    @staticmethod
+    def _hint_cost() -> int:
+        from simulator.session import HINT_COST
+
+        return HINT_COST
+
+    def action_policy(self) -> None:
+        from simulator.tui.policy_screen import PolicyScreen
+
+        self.app.push_screen(PolicyScreen(self.scenario, self.tr))
+
+    def action_toggle_facts(self) -> None:
+        facts = self.query_one(FactsPanel)
+        facts.display = not facts.display
+
+    # ------------------------------------------------------------------ pause / safe word
+    def action_pause(self) -> None:
+        """Stop everything at once; the trainee can resume or leave, with no penalty either way."""
+        if self.paused:
+            return
+        from simulator.tui.pause_screen import PauseScreen
+
+        self.paused = True
+        self.paused_at = self.clock()
+        self.app.push_screen(PauseScreen(self.tr, over=self.session.over), self._after_pause)
+
+    def _after_pause(self, choice: str | None) -> None:
+        if choice == "leave":
+            self.leave()
+            return
+        self.resume()
+
+    def resume(self) -> None:
+        """Carry on as if no time had passed while paused."""
+        if not self.paused:
+            return
+        gap = self.clock() - (self.paused_at or self.clock())
+        self.paused_total += gap
+        self.waiting_since += gap
+        if self.speech is not None:
+            self.speech.started += gap
+        self.paused_at = None
+        self.paused = False
+        self.query_one(ReplyInput).focus()
+
+    def leave(self) -> None:
+        """Leave the call (it is kept as abandoned, not scored against the trainee)."""
+        if not self.session.over and not self.finished_recorded:
+            self.app.record_finish(self.store_call, self.session, "abandoned")
+            self.finished_recorded = True
+        self.app.leave_call(self)
+
+    # ------------------------------------------------------------------ play-test reload
+    def _file_mtime(self) -> float | None:
+        try:
+            return self.debug_path.stat().st_mtime if self.debug_path else None
+        except OSError:
+            return None
+
+    def _check_reload(self) -> None:
+        """On save: reload the scenario; errors are shown and the old scenario is kept."""
+        mtime = self._file_mtime()
+        if mtime is None or mtime == self._mtime:
+            return
+        self._mtime = mtime
+        from simulator.loader import check_file
+
+        scenario, diagnostics = check_file(self.debug_path)
+        if scenario is None:
+            self.query_one(DebugPanel).show_diagnostics(
+                [d for d in diagnostics if d.severity == "error"] or diagnostics)
+            return
+        note = self.tr("debug.reloaded", file=self.debug_path.name)
+        if diagnostics:
+            note += "\n" + "\n".join(str(d) for d in diagnostics)
+        self.app.restart_call(self, scenario, note=note)

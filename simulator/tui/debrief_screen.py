@@ -1,0 +1,164 @@
+"""The debrief: the ending and its service level, the scores with their formula, the anger
+curve, and every turn with its evidence, landmines highlighted and a model answer beside
+each weak turn."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Sparkline, Static
+
+from simulator.session import HINT_COST, WEIGHTS, Session, TurnResult, fill
+from simulator.tui.keys import relabel
+from simulator.tui.widgets.transcript import utterance
+from simulator.tui.widgets.turn_view import (DIMENSIONS, evidence_lines, is_weak, mood_line,
+                                             reply_with_landmines, scores_line)
+
+OUTCOME_STYLE = {"resolved": "bold green", "escalated": "bold red", "hung_up": "bold #ff9800"}
+
+
+def anger_curve(session: Session) -> list[float]:
+    """Anger at the start and after every turn."""
+    return [float(session.scenario.mood.start)] + [t.mood_after for t in session.turns]
+
+
+def formula_text(summary: dict, tr) -> Text:
+    """The overall score's formula (from simulator.session.WEIGHTS / HINT_COST) and its numbers."""
+    names = {**{d: tr("dim." + d) for d in DIMENSIONS}, "service": tr("debrief.service_points")}
+    terms = " + ".join(f"{WEIGHTS[k]:g}×{names[k]}" for k in WEIGHTS)
+    text = Text(tr("debrief.formula") + " ", style="bold")
+    text.append(f"{terms} − {HINT_COST}×{tr('debrief.hints')}")
+    values = {d: summary.get(d) for d in DIMENSIONS}
+    level = summary.get("service_level")
+    if None not in values.values() and level is not None:
+        values["service"] = level * 20  # the service level as points: see summarise()
+        numbers = " + ".join(f"{WEIGHTS[k]:g}×{values[k]:g}" for k in WEIGHTS)
+        text.append(f"\n  = {numbers} − {HINT_COST}×{summary.get('hints', 0)}")
+        text.append(f" = {summary.get('overall')}", style="bold")
+    return text
+
+
+def model_answer(session: Session, turn: TurnResult) -> str | None:
+    """A model answer for the state the turn was in (the scenario's first one), facts filled in."""
+    state = session.scenario.states.get(turn.state_before)
+    if state is None or not state.model_answers:
+        return None
+    return fill(state.model_answers[0], session.scenario.facts)
+
+
+def turn_block(session: Session, turn: TurnResult, tr, trainee: str) -> Text:
+    """One turn: what the caller said, the reply (landmines highlighted), scores, evidence, anger."""
+    name = session.scenario.persona.name
+    text = Text(tr("debrief.turn", n=turn.index + 1, stage=tr("stage." + turn.stage)),
+                style="bold underline")
+    text.append("\n")
+    text.append_text(utterance("customer", name, turn.customer_before))
+    text.append("\n")
+    if turn.kind == "silence":
+        text.append(tr("turn.silence"), style="italic #ff9800")
+    else:
+        if turn.hints_before:
+            text.append(tr("debrief.hint_used") + " ", style="bold #ffd54f")
+        speaker = Text(f"{trainee}: ", style="bold #4fc3f7")
+        text.append_text(speaker)
+        text.append_text(reply_with_landmines(turn))
+        text.append("\n")
+        text.append_text(scores_line(turn, tr))
+        evidence = evidence_lines(turn, tr)
+        if evidence.plain:
+            text.append("\n")
+            text.append_text(evidence)
+    text.append("\n")
+    text.append_text(mood_line(turn, tr))
+    return text
+
+
+class DebriefScreen(Screen):
+    """What the call taught: shown when a call ends (r: try again, n: next scenario)."""
+
+    BINDINGS = [
+        Binding("r", "try_again", "Try again"),
+        Binding("n", "next_scenario", "Next scenario"),
+        Binding("escape,b", "back", "Scenarios"),
+        Binding("q", "quit_app", "Quit"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.tr = self.app.catalog(session.scenario.locale)
+
+    def compose(self) -> ComposeResult:
+        s, sc, tr = self.session, self.session.scenario, self.tr
+        summary = s.summary()
+        with VerticalScroll(id="debrief"):
+            yield Static(self._ending_text(summary), id="debrief-ending")
+            yield Static(self._scores_text(summary), id="debrief-scores")
+            yield Static(Text(tr("debrief.anger_curve") + "  " + " → ".join(
+                f"{v:.0f}" for v in anger_curve(s)), style="bold"), id="debrief-curve-label")
+            yield Sparkline(anger_curve(s), id="debrief-curve")
+            trainee = self.app.settings.trainee or tr("call.you")
+            for turn in s.turns:
+                weak = is_weak(turn)
+                with Horizontal(classes="debrief-turn" + (" -weak" if weak else "")):
+                    yield Static(turn_block(s, turn, tr, trainee), classes="turn-text")
+                    answer = model_answer(s, turn) if weak else None
+                    if answer:
+                        model = Text(tr("debrief.model_answer") + "\n", style="bold green")
+                        model.append(answer)
+                        yield Static(model, classes="model-answer")
+            if not s.turns:
+                yield Static(Text(tr("debrief.no_turns"), style="italic"))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        relabel(self, self.tr)
+        self.query_one("#debrief").focus()
+
+    def _ending_text(self, summary: dict) -> Text:
+        tr, sc = self.tr, self.session.scenario
+        text = Text(sc.title + "\n", style="bold")
+        if self.session.ending is None:
+            text.append(tr("debrief.unfinished"), style="bold #ff9800")
+            return text
+        ending = sc.endings[self.session.ending]
+        text.append(tr("debrief.ending") + " ", style="bold")
+        text.append(ending.title or self.session.ending, style=OUTCOME_STYLE.get(ending.outcome, "bold"))
+        text.append(f"  ({tr('outcome.' + ending.outcome)})")
+        text.append("\n" + tr("debrief.service_level", level=ending.service_level,
+                                name=tr(f"service.{ending.service_level}")), style="bold")
+        if ending.debrief:
+            text.append("\n" + ending.debrief.strip(), style="italic")
+        return text
+
+    def _scores_text(self, summary: dict) -> Text:
+        tr = self.tr
+        text = Text()
+        for dim in DIMENSIONS:
+            value = summary.get(dim)
+            text.append(f"{tr('dim.' + dim)} ", style="bold")
+            text.append(f"{value:g}" if value is not None else "—")
+            text.append("   ")
+        overall = summary.get("overall")
+        text.append(tr("debrief.overall") + " ", style="bold")
+        text.append(f"{overall:g}" if overall is not None else "—", style="bold reverse")
+        text.append("\n" + tr("debrief.counts", hints=summary.get("hints", 0),
+                              landmines=summary.get("landmines", 0),
+                              interruptions=summary.get("interruptions", 0)))
+        text.append("\n")
+        text.append_text(formula_text(summary, tr))
+        return text
+
+    def action_try_again(self) -> None:
+        self.app.start_call(self.session.scenario, replace=self)
+
+    def action_next_scenario(self) -> None:
+        self.app.start_call(self.app.next_scenario(self.session.scenario), replace=self)
+
+    def action_back(self) -> None:
+        self.app.back_to_picker()
+
+    def action_quit_app(self) -> None:
+        self.app.exit()

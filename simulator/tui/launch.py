@@ -1,0 +1,55 @@
+"""Entry points that run the app in the terminal (the CLI calls these; tests call make_app)."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+DB_ENV = "MYSTERY_GUEST_DB"
+
+
+def default_db_url(explicit: str | None = None) -> str | None:
+    """--db, else $MYSTERY_GUEST_DB, else None (the store's default SQLite file)."""
+    return explicit or os.environ.get(DB_ENV) or None
+
+
+def run_app(scenario_dir: str | None = None, db_url: str | None = None, lang: str | None = None) -> int:
+    """The trainee app on a scenario library, recording to the store."""
+    from simulator.tui.app import make_app
+
+    app = make_app(scenario_dir, db_url=default_db_url(db_url), record=True, lang=lang)
+    app.run()
+    return app.return_code or 0
+
+
+def run_play(path: str | Path, debug: bool, db_url: str | None = None, lang: str | None = None) -> int:
+    """Play one scenario file. With debug, the play-test panel shows why each reply did what it
+    did and the file reloads on save. Records to the store only when db_url is given."""
+    from simulator.loader import ScenarioError
+    from simulator.tui.app import make_app
+
+    path = Path(path)
+    try:
+        app = make_app(db_url=db_url, debug_scenario=path, lang=lang) if debug else None
+        if app is None:
+            app = _single_scenario_app(path, db_url, lang)
+    except ScenarioError as exc:
+        for d in exc.diagnostics:
+            print(d, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"mystery-guest: cannot read {path}: {exc}", file=sys.stderr)
+        return 1
+    app.run()
+    return app.return_code or 0
+
+
+def _single_scenario_app(path: Path, db_url: str | None, lang: str | None):
+    """The normal app (picker, call, debrief) on a library of one file."""
+    from simulator.loader import ScenarioError, check_file
+    from simulator.tui.app import make_app
+
+    sc, diags = check_file(path)
+    if sc is None:
+        raise ScenarioError(diags)
+    return make_app(db_url=db_url, lang=lang, library=[sc])

@@ -1,0 +1,96 @@
+"""The cohort's leaderboard, from the store's query (never a second copy of the scores)."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from simulator.tui.keys import relabel
+
+
+# The store's columns shown, in this order (the rest stay in `mystery-guest leaderboard`).
+SHOWN = ("rank", "trainee", "best", "average", "completed", "sessions", "resolved_rate", "hints")
+
+
+def row_mapping(row) -> dict:
+    """A leaderboard row as a dict (the store may give dicts, dataclasses or SQLAlchemy rows)."""
+    if isinstance(row, dict):
+        return row
+    if hasattr(row, "to_dict"):
+        return row.to_dict()
+    if hasattr(row, "_mapping"):
+        return dict(row._mapping)
+    if hasattr(row, "__dataclass_fields__"):
+        return {k: getattr(row, k) for k in row.__dataclass_fields__}
+    return dict(vars(row))
+
+
+def cell(value, col: str = "") -> Text:
+    if col == "resolved_rate" and isinstance(value, (int, float)):
+        return Text(f"{value:.0%}", justify="right")
+    if isinstance(value, float):
+        return Text(f"{value:g}", justify="right")
+    if isinstance(value, int):
+        return Text(str(value), justify="right")
+    return Text("—" if value is None else str(value), no_wrap=True, overflow="ellipsis")
+
+
+class LeaderboardScreen(Screen):
+    """Rows of store.leaderboard(cohort) for the trainee's cohort; loaded in a thread."""
+
+    BINDINGS = [Binding("escape,q,l", "back", "Back")]
+
+    def __init__(self, tr) -> None:
+        super().__init__()
+        self.tr = tr
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="leaderboard-bar")
+        yield DataTable(id="leaderboard", cursor_type="row", zebra_stripes=True)
+        yield Static(id="leaderboard-note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        relabel(self, self.tr)
+        cohort = self.app.settings.cohort
+        bar = Text(f" {self.tr('leaderboard.title')} ", style="bold reverse")
+        bar.append("  ")
+        bar.append(cohort or self.tr("leaderboard.no_cohort"))
+        self.query_one("#leaderboard-bar", Static).update(bar)
+        self.query_one(DataTable).focus()
+        if self.app.store is None:
+            self._note(self.tr("leaderboard.no_store"))
+            return
+        self._note(self.tr("leaderboard.loading"))
+        self.load(cohort)
+
+    @work(thread=True, exclusive=True, group="leaderboard")
+    def load(self, cohort: str) -> None:
+        try:
+            rows = [row_mapping(r) for r in self.app.store.leaderboard(cohort)]
+        except Exception as exc:  # a busy or unreachable database: a notice, not a traceback
+            self.app.call_from_thread(self._note, self.tr("leaderboard.failed", error=type(exc).__name__))
+            return
+        self.app.call_from_thread(self.show_rows, rows)
+
+    def show_rows(self, rows: list[dict]) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        if not rows:
+            self._note(self.tr("leaderboard.empty"))
+            return
+        columns = [c for c in SHOWN if c in rows[0]] or list(rows[0])
+        for col in columns:
+            table.add_column(Text(self.tr.get("leaderboard.col." + col, col), style="bold"), key=col)
+        for row in rows:
+            table.add_row(*(cell(row.get(c), col=c) for c in columns))
+        self._note("")
+
+    def _note(self, message: str) -> None:
+        self.query_one("#leaderboard-note", Static).update(Text(message, style="italic"))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,134 @@
+"""The scenario picker: title, language, difficulty, summary and the trainee's best score."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from simulator.tui.keys import relabel
+
+
+class PickerScreen(Screen):
+    """Choose a scenario (Enter) or draw lots (d); m switches coach/exam mode."""
+
+    BINDINGS = [
+        Binding("enter", "start", "Start", priority=True),
+        Binding("d", "draw_lots", "Draw lots"),
+        Binding("m", "toggle_mode", "Mode"),
+        Binding("l", "leaderboard", "Leaderboard"),
+        Binding("n", "change_name", "Name"),
+        Binding("q", "quit_app", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tr = self.app.catalog()
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="picker-bar")
+        yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
+        yield Static(id="summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        relabel(self, self.tr)
+        table = self.query_one(DataTable)
+        for key in ("title", "lang", "difficulty", "best"):
+            table.add_column(Text(self.tr("picker." + key), style="bold"), key=key)
+        self.refresh_rows()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_rows()
+
+    def refresh_rows(self) -> None:
+        """Rebuild the table (best scores change after each call)."""
+        app = self.app
+        table = self.query_one(DataTable)
+        if not table.columns:
+            return  # not mounted yet: on_mount fills it
+        row = table.cursor_row
+        table.clear()
+        best = app.best_scores()
+        for sc in app.library:
+            score = best.get(sc.id)
+            table.add_row(
+                Text(sc.title, no_wrap=True, overflow="ellipsis"),
+                Text(self.tr("lang." + sc.locale)),
+                Text("★" * sc.difficulty + "☆" * (5 - sc.difficulty), style="#ffd54f"),
+                Text(f"{score:g}" if score is not None else "—", justify="right"),
+                key=sc.id)
+        if app.library:
+            table.move_cursor(row=min(row, len(app.library) - 1))
+        self._update_bar()
+        self._update_summary()
+
+    def _update_bar(self) -> None:
+        s = self.app.settings
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f" {self.tr('app.title')} ", style="bold reverse")
+        text.append(f"  {self.tr('picker.trainee')} ", style="bold")
+        text.append(s.trainee or "—")
+        if s.cohort:
+            text.append(f"  {self.tr('picker.cohort')} ", style="bold")
+            text.append(s.cohort)
+        text.append(f"  {self.tr('picker.mode')} ", style="bold")
+        text.append(self.tr("mode." + s.mode), style="bold #4fc3f7")
+        self.query_one("#picker-bar", Static).update(text)
+
+    def _update_summary(self) -> None:
+        sc = self.current()
+        summary = self.query_one("#summary", Static)
+        if sc is None:
+            summary.update(Text(self.tr("picker.empty"), style="italic"))
+            return
+        text = Text(sc.title + "\n", style="bold")
+        text.append((sc.summary or "").strip())
+        if sc.tags:
+            text.append("\n" + " · ".join(sc.tags), style="dim")
+        text.append("\n" + self.tr("mode.help." + self.app.settings.mode), style="italic #4fc3f7")
+        if self.app.problems:
+            text.append("\n" + self.tr("picker.broken", n=len(self.app.problems)), style="yellow")
+        summary.update(text)
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._update_summary()
+
+    def current(self):
+        table = self.query_one(DataTable)
+        if not self.app.library or table.row_count == 0:
+            return None
+        return self.app.library[min(table.cursor_row, len(self.app.library) - 1)]
+
+    def action_start(self) -> None:
+        sc = self.current()
+        if sc is not None:
+            self.app.start_call(sc)
+
+    def action_draw_lots(self) -> None:
+        """Pick a scenario at random, as a cohort draws lots for who faces the guest."""
+        if not self.app.library:
+            return
+        index = self.app.draw_lots()
+        self.query_one(DataTable).move_cursor(row=index)
+        self.app.start_call(self.app.library[index])
+
+    def action_toggle_mode(self) -> None:
+        s = self.app.settings
+        s.mode = "exam" if s.mode == "coach" else "coach"
+        s.save()
+        self._update_bar()
+        self._update_summary()
+
+    def action_leaderboard(self) -> None:
+        from simulator.tui.leaderboard_screen import LeaderboardScreen
+
+        self.app.push_screen(LeaderboardScreen(self.tr))
+
+    def action_change_name(self) -> None:
+        self.app.ask_name()
+
+    def action_quit_app(self) -> None:
+        self.app.exit()

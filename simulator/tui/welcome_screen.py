@@ -1,0 +1,62 @@
+"""First run: the trainee gives a name and a cohort once; the app remembers them."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from simulator.settings import NAME_MAX, clean_name
+from simulator.tui.keys import relabel
+
+
+class WelcomeScreen(Screen[tuple[str, str] | None]):
+    """Asks for name and cohort; dismisses with (name, cohort), or None on escape if one is known."""
+
+    BINDINGS = [Binding("escape", "cancel", "Back")]
+
+    def __init__(self, tr, name: str = "", cohort: str = "") -> None:
+        super().__init__()
+        self.tr = tr
+        self.initial = (name, cohort)
+
+    def compose(self) -> ComposeResult:
+        tr = self.tr
+        with Vertical(id="welcome-box"):
+            yield Static(Text(tr("app.title"), style="bold"), id="welcome-title")
+            yield Static(Text(tr("welcome.intro")), id="welcome-intro")
+            yield Static(Text(tr("welcome.name")), classes="field-label")
+            yield Input(self.initial[0], placeholder=tr("welcome.name_placeholder"),
+                        max_length=NAME_MAX, id="name")
+            yield Static(Text(tr("welcome.cohort")), classes="field-label")
+            yield Input(self.initial[1], placeholder=tr("welcome.cohort_placeholder"),
+                        max_length=NAME_MAX, id="cohort")
+            yield Static(id="welcome-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        relabel(self, self.tr)
+        for field in self.query(Input):
+            field.cursor_blink = self.app.settings.cursor_blink
+        self.query_one("#name", Input).focus()
+
+    @on(Input.Submitted, "#name")
+    def _name_done(self) -> None:
+        self.query_one("#cohort", Input).focus()
+
+    @on(Input.Submitted, "#cohort")
+    def _cohort_done(self) -> None:
+        name = clean_name(self.query_one("#name", Input).value)
+        cohort = clean_name(self.query_one("#cohort", Input).value)
+        if not name or not cohort:
+            self.query_one("#welcome-error", Static).update(Text(self.tr("welcome.need_name"), style="bold red"))
+            self.query_one("#name" if not name else "#cohort", Input).focus()
+            return
+        self.dismiss((name, cohort))
+
+    def action_cancel(self) -> None:
+        if self.initial[0]:
+            self.dismiss(None)

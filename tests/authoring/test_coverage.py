@@ -1,0 +1,153 @@
+"""`mystery-guest test`: coverage of states, endings and transitions, and `--explain`.
+
+The scenario here moves only on `interrupted` and `turns_in_state`, which do not depend on
+the scorer, so the figures are exact whatever the scorer detects.
+"""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from simulator.authoring.coverage import compute, report
+from simulator.authoring.explain import explain
+from simulator.loader import check_text
+from simulator.stories import run_stories
+
+# `side` and everything after it is the deliberately untested branch.
+BRANCHY = textwrap.dedent("""\
+    version: 1
+    id: branchy
+    title: Branchy
+    locale: en
+    policy: {allow: [cancel]}
+    states:
+      opening:
+        stage: venting
+        say: ["Listen to me."]
+        transitions:
+          - to: side
+            when: {interrupted: true}
+          - to: middle
+            when: {turns_in_state: 1}
+      middle:
+        stage: cancel
+        say: ["Now cancel it."]
+        transitions:
+          - to: hung_up
+            when: {interrupted: true}
+          - to: resolved
+            when: {turns_in_state: 2}
+          - to: escalated
+            when: {mood_above: 100}
+      side:
+        stage: venting
+        say: ["Don't talk over me."]
+        transitions:
+          - to: escalated
+    endings:
+      resolved: {outcome: resolved, service_level: 2}
+      escalated: {outcome: escalated, service_level: 0}
+      hung_up: {outcome: hung_up, service_level: 0}
+    stories:
+      - name: the main road
+        replies: ["one", "two", "three"]
+        ending: resolved
+        states: [opening, middle, middle, resolved]
+    """)
+
+
+def _load(text=BRANCHY):
+    sc, diags = check_text(text, "branchy.yaml")
+    assert sc is not None, [str(d) for d in diags]
+    return sc
+
+
+def test_coverage_figures_name_the_untested_branch():
+    sc = _load()
+    cov = compute(sc, run_stories(sc))
+    assert cov.stories == 1
+    assert cov.untested_states == ["side"]
+    assert cov.untested_endings == ["escalated", "hung_up"]
+    # middle #3 can never fire (anger is at most 100), so it is not counted at all.
+    assert set(cov.transitions) == {("opening", 0), ("opening", 1), ("middle", 0), ("middle", 1), ("side", 0)}
+    assert cov.untested_transitions == [("opening", 0), ("middle", 0), ("side", 0)]
+    lines = report(cov)
+    assert lines[0] == ("coverage branchy: states 2/3 (67%), endings 1/3 (33%), transitions 2/5 (40%) "
+                        "(from 1 passing story)")
+    assert "     untested transition: opening #1 -> side when interrupted" in lines
+    assert not cov.complete
+
+
+def test_a_story_for_the_branch_completes_the_states():
+    sc = _load(BRANCHY + textwrap.indent(textwrap.dedent("""\
+        - name: talking over the caller
+          replies: [{text: "wait", interrupted: true}, "sorry"]
+          ending: escalated
+        - name: interrupting later
+          replies: ["one", {text: "wait", interrupted: true}]
+          ending: hung_up
+        """), "  "))
+    cov = compute(sc, run_stories(sc))
+    assert cov.complete, report(cov)
+    assert report(cov)[0].startswith("coverage branchy: states 3/3 (100%), endings 3/3 (100%), transitions 5/5")
+
+
+def test_failing_stories_do_not_count_as_tested():
+    sc = _load(BRANCHY.replace("ending: resolved\n    states", "ending: hung_up\n    states"))
+    results = run_stories(sc)
+    assert not results[0].passed
+    cov = compute(sc, results)
+    assert cov.stories == 0 and cov.untested_states == ["opening", "middle", "side"]
+
+
+def test_test_command_prints_coverage_after_the_stories(cli, tmp_path):
+    f = tmp_path / "branchy.yaml"
+    f.write_text(BRANCHY)
+    code, out, _ = cli("test", f)
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == "PASS branchy: the main road"
+    assert lines[1].startswith("coverage branchy: states 2/3")
+    assert "     untested state: side" in lines
+    assert lines[-1] == "1 passed, 0 failed"
+
+
+# ------------------------------------------------------------------------------ --explain
+WRONG_TURN = BRANCHY.replace("states: [opening, middle, middle, resolved]",
+                             "states: [opening, side, escalated]")
+
+
+def test_explain_shows_the_turn_and_the_condition_that_did_not_fire():
+    sc = _load(WRONG_TURN)
+    res = run_stories(sc)[0]
+    assert not res.passed and res.diverged_at == 0
+    text = "\n".join(explain(sc, res))
+    assert "expected: opening -> side -> escalated" in text
+    assert "1. opening -> middle" in text and "<- left the expected path here" in text
+    assert "reply 1 in 'opening' (stage venting): 'one'" in text
+    assert "acts detected:" in text and "listening level" in text and "anger " in text
+    assert "no            #1 -> side: NO interrupted" in text
+    assert "FIRED         #2 -> middle: ok turns in state >= 1 (was 1)" in text
+    assert "to reach 'side', #1 also needed: interrupted" in text
+
+
+def test_explain_counts_turns_in_state_like_the_engine():
+    sc = _load(BRANCHY.replace("states: [opening, middle, middle, resolved]",
+                               "states: [opening, middle, resolved]"))
+    res = run_stories(sc)[0]
+    assert res.diverged_at == 1  # reply 2 kept the call in 'middle'
+    text = "\n".join(explain(sc, res))
+    assert "no            #2 -> resolved: NO turns in state >= 2 (was 1)" in text
+    assert "#2 also needed: turns in state >= 2 (was 1)" in text
+
+
+def test_test_explain_flag_prints_it_and_keeps_the_closing_line(cli, tmp_path):
+    f = tmp_path / "wrong.yaml"
+    f.write_text(WRONG_TURN)
+    code, out, _ = cli("test", f, "--explain")
+    assert code == 1
+    assert "FAIL branchy: the main road" in out and "to reach 'side'" in out
+    assert out.splitlines()[-1] == "0 passed, 1 failed"
+    code, out, _ = cli("test", f)
+    assert "to reach 'side'" not in out  # only with --explain

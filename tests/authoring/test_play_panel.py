@@ -1,0 +1,100 @@
+"""The play-test panel (`mystery-guest play FILE --debug`) driven by Pilot: per reply it shows the
+detected acts and evidence, the mood change and why, every transition checked and which fired;
+saving the file reloads it, and a broken save shows the errors and keeps the call going.
+
+Uses the TUI tests' keyword stub scorer so the panel contents do not move with the real scorer.
+"""
+from __future__ import annotations
+
+import os
+
+from simulator.authoring.new_scenario import render
+from simulator.settings import ManualClock, Settings
+from simulator.tui.app import make_app
+from simulator.tui.call_screen import CallScreen
+from simulator.tui.widgets.debug_panel import DebugPanel
+from tests.tui.conftest import stub_scorer, type_text
+
+
+def _scenario(tmp_path):
+    path = tmp_path / "panel-test.yaml"
+    path.write_text(render("vas-refund", "en", path), encoding="utf-8")
+    return path
+
+
+def _app(tmp_path, path):
+    settings = Settings(trainee="Tess Trainer", cohort="T1", config_dir=tmp_path / "config", seed=1,
+                        clock=ManualClock(1000.0), animate=False, cursor_blink=False, persist=False)
+    return make_app(debug_scenario=path, scorer=stub_scorer, settings=settings)
+
+
+def panel_text(app) -> str:
+    panel = app.screen.query_one(DebugPanel)
+    return "\n".join(str(getattr(s.content, "plain", s.content)) for s in panel.children)
+
+
+async def say(pilot, text: str) -> None:
+    await type_text(pilot, text)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def _save(path, text):
+    path.write_text(text, encoding="utf-8")
+    st = path.stat()
+    os.utime(path, (st.st_atime, st.st_mtime + 5))  # a clearly newer mtime, whatever the clock's grain
+
+
+async def test_panel_explains_each_reply(tmp_path):
+    path = _scenario(tmp_path)
+    app = _app(tmp_path, path)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        call = app.screen
+        assert isinstance(call, CallScreen)
+        assert "panel-test.yaml" in panel_text(app)  # says which file it watches
+
+        await say(pilot, "understand, sorry")
+        text = panel_text(app)
+        assert "acknowledge, apologize" in text                       # detected acts
+        assert "acknowledged the caller" in text                      # evidence with its reason
+        assert "listening level 2" in text and "empathy level 2" in text  # why the mood moved
+        assert "✗ landmine threaten or defy or retaliate" in text      # a candidate that did not fire
+        assert "✗ turns in state >= 2 (was 1)" in text
+        assert call.session.state == "venting"
+
+        await say(pilot, "understand sorry, go on")
+        text = panel_text(app)
+        assert "▶ → demand_cancel" in text                            # the transition that fired
+        assert "✓ turns in state >= 2 (was 2)" in text
+        assert "venting → demand_cancel" in text
+        assert call.session.state == "demand_cancel"
+
+
+async def test_panel_reloads_on_save_and_survives_a_broken_file(tmp_path):
+    path = _scenario(tmp_path)
+    app = _app(tmp_path, path)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        first = app.screen
+        await say(pilot, "understand, sorry")
+
+        # A broken save: the errors are shown, the call goes on with the old scenario.
+        good = path.read_text(encoding="utf-8")
+        _save(path, good.replace("stage: cancel", "stage: cancellation"))
+        first._check_reload()
+        await pilot.pause()
+        assert app.screen is first
+        assert "'states.demand_cancel.stage' is 'cancellation'" in panel_text(app)
+
+        # A good save: a fresh call on the edited scenario, with a note in the panel.
+        _save(path, good.replace("Fine. Just take it off my account. Today.", "Edited line, reloaded."))
+        first._check_reload()
+        await pilot.pause()
+        second = app.screen
+        assert isinstance(second, CallScreen) and second is not first
+        assert "panel-test.yaml" in panel_text(app)
+        await say(pilot, "understand, sorry")
+        await say(pilot, "understand sorry, go on")
+        assert second.session.state == "demand_cancel"
+        assert second.session.last_customer_line.endswith("Edited line, reloaded.")

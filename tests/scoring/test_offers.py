@@ -1,0 +1,97 @@
+"""Acts and offers the engine's transitions read: normal agent phrasing in both languages."""
+import pytest
+
+from scoring import Policy
+
+
+@pytest.mark.parametrize("locale,stage,reply,act", [
+    ("en", "cancel", "Of course, I can switch that subscription off for you straight away.", "offer:cancel"),
+    ("en", "cancel", "I'll get that service cancelled today.", "offer:cancel"),
+    ("zh", "cancel", "好的，这个业务我现在就给您取消。", "offer:cancel"),
+    ("zh", "cancel", "我这就帮您把它停掉。", "offer:cancel"),
+    ("en", "refund", "I'm able to refund last month's fee as a goodwill gesture.", "offer:refund"),
+    ("zh", "refund", "作为老客户，我给您退一个月的费用。", "offer:refund"),
+    ("en", "refund", "I'm afraid I cannot refund those charges.", "decline:refund"),
+    ("zh", "refund", "这部分费用我这边没法退，实在抱歉。", "decline:refund"),
+    ("en", "compensation", "Let me get my supervisor to ring you back this afternoon.", "offer:callback"),
+    ("en", "compensation", "Let me get my supervisor to ring you back this afternoon.", "offer:escalate"),
+    ("zh", "compensation", "我把情况升级给主管，下午给您回电话。", "offer:escalate"),
+    ("zh", "compensation", "我把情况升级给主管，下午给您回电话。", "offer:callback"),
+    ("en", "closing", "One tip: never reply to marketing texts from short numbers.", "proactive"),
+    ("zh", "closing", "以后收到推广短信，直接删掉别回复。", "proactive"),
+    ("en", "closing", "Is there anything else I can do for you today?", "close"),
+    ("zh", "closing", "还有什么别的需要帮忙的吗？", "close"),
+    ("en", "venting", "Mm, I see.", "acknowledge"),
+    ("zh", "venting", "嗯嗯，明白。", "acknowledge"),
+    ("en", "inquiry", "That happened because the payment date fell on a bank holiday.", "explain"),
+    ("en", "venting", "I'm so sorry this has dragged on.", "apologize"),
+])
+def test_act(score, locale, stage, reply, act):
+    assert act in score(reply, locale=locale, stage=stage).acts
+
+
+@pytest.mark.parametrize("locale,reply,months", [
+    ("en", "I can refund two months for you.", 2),
+    ("en", "I'll refund 3 months of the fee today.", 3),
+    ("en", "I'll give you one month's charge back.", 1),
+    ("zh", "我给您退三个月的钱。", 3),
+    ("zh", "两个月的费用我给您退回去。", 2),
+    ("zh", "这半年的费用我都给您退。", 6),
+])
+def test_refund_size_parsed(score, locale, reply, months):
+    r = score(reply, locale=locale, stage="refund")
+    assert [o.months for o in r.offers if o.action == "refund"] == [months]
+
+
+def test_refund_from_money_and_monthly_fee(score):
+    r = score("我给您退20块钱。", locale="zh", stage="refund", facts={"monthly_fee": 10})
+    offer = next(o for o in r.offers if o.action == "refund")
+    assert offer.amount == 20 and offer.months == 2
+    assert r.policy.level == 0  # two months over a one-month cap
+
+
+def test_over_cap_and_all_charges_break_policy(score):
+    assert score("Fine, I'll refund all of the charges.", stage="refund").policy.level == 0
+    assert score("我把全部费用都给您退了。", locale="zh", stage="refund").policy.level == 0
+    ok = score("I can refund one month, that's the most I'm allowed.", stage="refund")
+    assert ok.policy.level == 1
+
+
+def test_cap_respected_when_declining_the_rest(score):
+    r = score("I can't return all five months, but I can refund one month today.", stage="refund")
+    assert "decline:refund" in r.acts and "offer:refund" in r.acts
+    assert r.policy.level == 1
+
+
+def test_forbidden_action_is_overpromise(score):
+    r = score("I'll add a £20 voucher for the hassle.", stage="compensation")
+    assert "overpromise" in r.landmine_categories and r.policy.level == 0
+    r = score("另外再送您一张二十块的券，算补偿。", locale="zh", stage="compensation")
+    assert r.policy.level == 0
+
+
+def test_unauthorised_action_is_overpromise(score):
+    policy = Policy(allow=("cancel",), forbid=())
+    assert score("I'll waive the exit fee for you.", stage="cancel", policy=policy).policy.level == 0
+    assert score("违约金我给您免掉。", locale="zh", stage="cancel", policy=policy).policy.level == 0
+
+
+def test_restating_the_wish_is_not_an_offer(score):
+    r = score("So you'd like a refund of all three months.", stage="refund")
+    assert not r.offers and r.policy.level == 1
+
+
+def test_passive_description_is_not_an_offer(score):
+    r = score("审核通过后一般三个工作日内退回。", locale="zh", stage="refund",
+              policy=Policy(allow=("fee_waiver",)))
+    assert not [o for o in r.offers if o.action == "refund"]
+
+
+def test_cancel_stage_bare_tui_means_unsubscribe(score):
+    r = score("好的，马上给您退。", locale="zh", stage="cancel", policy=Policy(allow=("cancel",)))
+    assert "offer:cancel" in r.acts and r.policy.level == 1
+
+
+def test_mixed_language_reply(score):
+    r = score("OK，我马上帮您cancel掉。", locale="zh", stage="cancel")
+    assert "offer:cancel" in r.acts

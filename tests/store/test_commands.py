@@ -1,0 +1,233 @@
+"""The trainer's commands: replay recording, sessions, transcript (md/html), export (xAPI/CSV),
+leaderboard formats, and readable errors."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import uuid
+from datetime import datetime
+from html.parser import HTMLParser
+
+import pytest
+import sqlalchemy as sa
+
+from simulator.cli import main
+from simulator.store import schema as S
+from simulator.store.store import Store
+from simulator.store.transcript import md_text
+from tests.store.helpers import play
+
+NASTY = '<script>alert("x")</script> & **bold** | =SUM(A1)'
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def filled(db_url):
+    """A cohort with a hostile trainee name and reply, a hinted call and an unfinished one."""
+    with Store.open(db_url) as store:
+        sid, _ = play(store, NASTY, "night <shift>", [f"L80 E70 P100 {NASTY}", "L90 E90 P100 close"])
+        play(store, "Li Na 李娜", "night <shift>", ["L60 E60 P100 close"], hints=1)
+        play(store, "Li Na 李娜", "night <shift>", ["L60 E60 P100 gone"], status="left")
+    return db_url, sid
+
+
+# ---------------------------------------------------------------------------- replay records
+def test_replay_records_the_session_as_a_live_one_would(db_url, capsys, tmp_path):
+    from simulator.loader import bundled_dir
+
+    replies = tmp_path / "replies.txt"
+    replies.write_text("I completely understand why you're angry, that is five months of charges.\n"
+                       "!Mm, I hear you, please go on.\n", encoding="utf-8")
+    scenario = str(bundled_dir() / "vas-sms-tips-en.yaml")
+    code, out, err = run(capsys, "replay", scenario, "--replies", str(replies), "--trainee", "Demo One",
+                         "--cohort", "demo", "--db", db_url, "--json")
+    assert code == 0, err
+    played = json.loads(out)
+    with Store.open(db_url) as store:
+        [row] = store.sessions("demo")
+        detail = store.session_detail(row.id)
+    assert (row.trainee, row.mode, row.scenario_id) == ("Demo One", "replay", "vas-sms-tips-en")
+    assert row.status == ("completed" if played["ending"] else "left")
+    assert row.overall == played["summary"]["overall"] and row.ending == played["ending"]
+    assert [t["reply"] for t in detail.turns] == [t["reply"] for t in played["turns"]]
+    assert [t["interrupted"] for t in detail.turns] == [t["interrupted"] for t in played["turns"]]
+    assert f"recording session {row.id}" in err
+
+
+# ---------------------------------------------------------------------------- sessions
+def test_sessions_lists_the_cohort_newest_first(filled, capsys):
+    url, sid = filled
+    code, out, _ = run(capsys, "sessions", "--cohort", "night <shift>", "--db", url, "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [r["status"] for r in rows] == ["left", "completed", "completed"]
+    assert rows[-1]["id"] == sid and rows[-1]["trainee"] == NASTY
+    code, out, _ = run(capsys, "sessions", "--cohort", "night <shift>", "--db", url)
+    assert code == 0 and "Li Na 李娜" in out and "left" in out
+    code, out, _ = run(capsys, "sessions", "--db", url, "--status", "left", "--format", "csv")
+    assert [r["status"] for r in csv.DictReader(io.StringIO(out))] == ["left"]
+
+
+# ---------------------------------------------------------------------------- transcript
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_html_transcript_escapes_all_trainee_and_scenario_text(filled, capsys, tmp_path):
+    url, sid = filled
+    out_file = tmp_path / "debrief.html"
+    code, _, _ = run(capsys, "transcript", str(sid), "--format", "html", "--db", url, "-o", str(out_file))
+    assert code == 0
+    page = out_file.read_text(encoding="utf-8")
+    parser = _Tags()
+    parser.feed(page)
+    # only the page's own tags: nothing from the name, the reply, the title or the persona
+    assert set(parser.tags) <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "table", "tr",
+                                "td", "p", "span", "mark", "ul", "li"}
+    assert "script" not in parser.tags and "b" not in parser.tags and "i" not in parser.tags
+    text = "".join(parser.text)
+    assert NASTY in text  # shown exactly as typed
+    assert "Store test <b>call</b> & co" in text and "Tess <i>Tester</i>" in text
+    assert "I am <angry> & *loud*!" in text
+    assert "the test said listening 80" in text  # evidence with its reason
+    assert "listening 80 (level 2)" in text
+    assert '<mark class="pos">L80</mark>' in page  # the evidence span is highlighted
+
+
+def test_markdown_transcript_has_every_turn_and_escapes_text(filled, capsys):
+    url, sid = filled
+    code, out, _ = run(capsys, "transcript", str(sid), "--db", url)
+    assert code == 0
+    assert "<script>" not in out and "\\<script\\>" in out
+    assert md_text(NASTY) in out
+    assert out.count("## Turn ") == 2
+    assert "Scores: listening 90 (level 2), empathy 90 (level 2), policy 100 (level 1)" in out
+    assert "the test said empathy 70" in out
+
+
+def test_transcript_of_a_missing_session_fails_clearly(filled, capsys):
+    url, _ = filled
+    code, _, err = run(capsys, "transcript", "999", "--db", url)
+    assert code == 1 and "no session 999" in err
+
+
+# ---------------------------------------------------------------------------- export
+def _check_statement(st: dict) -> None:
+    """The parts of an xAPI 1.0.3 statement an LRS insists on."""
+    uuid.UUID(st["id"])
+    assert st["actor"]["objectType"] == "Agent" and st["actor"]["account"]["name"]
+    assert st["actor"]["account"]["homePage"].startswith("http")
+    assert re.match(r"^https?://", st["verb"]["id"]) and st["verb"]["display"]
+    assert st["object"]["objectType"] == "Activity" and re.match(r"^https?://\S+$", st["object"]["id"])
+    score = st.get("result", {}).get("score")
+    if score is not None:
+        assert -1 <= score["scaled"] <= 1
+        assert score["min"] <= score["raw"] <= score["max"]
+    datetime.fromisoformat(st["timestamp"].replace("Z", "+00:00"))
+    uuid.UUID(st["context"]["registration"])
+
+
+def test_xapi_export_has_valid_statements_per_call_and_per_turn(filled, capsys, tmp_path):
+    url, sid = filled
+    path = tmp_path / "cohort.json"
+    code, _, _ = run(capsys, "export", "--cohort", "night <shift>", "--format", "xapi", "--db", url, "-o", str(path))
+    assert code == 0
+    statements = json.loads(path.read_text(encoding="utf-8"))
+    for st in statements:
+        _check_statement(st)
+    assert len({st["id"] for st in statements}) == len(statements)
+    calls = [st for st in statements if st["verb"]["display"]["en-US"] != "responded"]
+    turns = [st for st in statements if st["verb"]["display"]["en-US"] == "responded"]
+    assert [c["verb"]["display"]["en-US"] for c in calls] == ["completed", "completed", "terminated"]
+    assert len(turns) == 4  # 2 + 1 + 1 replies
+    first = calls[0]
+    assert first["actor"]["name"] == NASTY
+    assert first["result"]["score"]["raw"] == 0.3 * 85 + 0.3 * 80 + 0.2 * 100 + 0.2 * 60
+    assert first["result"]["success"] is True and first["result"]["completion"] is True
+    mine = [t for t in turns if t["context"]["registration"] == first["context"]["registration"]]
+    assert mine[0]["result"]["response"].endswith(NASTY)
+    assert mine[0]["context"]["statement"]["id"] == first["id"]
+    assert mine[0]["result"]["score"]["scaled"] == round((80 + 70 + 100) / 300, 4)
+    # exporting again gives the same ids (an LRS will not store duplicates)
+    code, out, _ = run(capsys, "export", "--cohort", "night <shift>", "--format", "xapi", "--db", url)
+    assert [s["id"] for s in json.loads(out)] == [s["id"] for s in statements]
+
+
+def test_csv_exports_open_with_the_csv_module(filled, capsys):
+    url, _ = filled
+    code, out, _ = run(capsys, "export", "--cohort", "night <shift>", "--format", "csv", "--db", url)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 3 and rows[0]["trainee"] == NASTY and rows[0]["status"] == "completed"
+    assert float(rows[0]["overall"]) == 0.3 * 85 + 0.3 * 80 + 0.2 * 100 + 0.2 * 60
+    code, out, _ = run(capsys, "export", "--cohort", "night <shift>", "--format", "csv", "--turns", "--db", url)
+    turns = list(csv.DictReader(io.StringIO(out)))
+    assert len(turns) == 4 and turns[0]["reply"] == f"L80 E70 P100 {NASTY}"
+    assert turns[0]["listening"] == "80"
+
+
+def test_a_cell_a_spreadsheet_would_run_is_defused(db_url, capsys):
+    with Store.open(db_url) as store:
+        play(store, "=HYPERLINK(\"http://x\")", "c", ["L50 E50 P100 close"])
+    _, out, _ = run(capsys, "export", "--cohort", "c", "--format", "csv", "--db", db_url)
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert row["trainee"] == "'=HYPERLINK(\"http://x\")"
+
+
+# ---------------------------------------------------------------------------- leaderboard formats
+def test_leaderboard_formats(filled, capsys):
+    url, _ = filled
+    code, out, _ = run(capsys, "leaderboard", "--cohort", "night <shift>", "--db", url, "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and [r["trainee"] for r in data["rows"]] == [NASTY, "Li Na 李娜"]
+    assert data["rows"][1]["best_used_hints"] is True and data["rows"][1]["sessions"] == 2
+    _, out, _ = run(capsys, "leaderboard", "--cohort", "night <shift>", "--db", url, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["rank"] for r in rows] == ["1", "2"] and rows[1]["hints"] == "1"
+    _, out, _ = run(capsys, "leaderboard", "--cohort", "night <shift>", "--db", url, "--format", "md")
+    assert "\\<shift\\>" in out and "<script>" not in out and "| 2 | Li Na 李娜 |" in out
+    _, out, _ = run(capsys, "leaderboard", "--cohort", "night <shift>", "--db", url)
+    lines = out.splitlines()
+    assert lines[0].split()[:3] == ["rank", "trainee", "sessions"]
+    assert "*" in lines[3] and "used hints" in out  # the hinted best is marked
+
+
+def test_unknown_cohort_and_unusable_databases_give_one_line(db_url, capsys, tmp_path):
+    Store.open(db_url).close()
+    code, _, err = run(capsys, "leaderboard", "--cohort", "nobody", "--db", db_url)
+    assert code == 1 and "no sessions in cohort 'nobody'" in err
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(S.meta.update().values(value="99"))
+    engine.dispose()
+    code, _, err = run(capsys, "sessions", "--db", db_url)
+    assert code == 2 and "newer" in err and "Traceback" not in err
+    code, _, err = run(capsys, "sessions", "--db", "postgresql+psycopg://nobody:secret@127.0.0.1:1/x")
+    assert code == 2 and "cannot use" in err and "secret" not in err
+
+
+def test_replay_with_an_unusable_database_says_so_in_one_line(capsys, tmp_path):
+    from simulator.loader import bundled_dir
+
+    replies = tmp_path / "r.txt"
+    replies.write_text("Hello.\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:
+        main(["replay", str(bundled_dir() / "vas-sms-tips-en.yaml"), "--replies", str(replies),
+              "--trainee", "A", "--db", "postgresql+psycopg://u:secret@127.0.0.1:1/x"])
+    assert "cannot use" in str(exc.value) and "secret" not in str(exc.value)

@@ -1,0 +1,134 @@
+"""The leaderboard follows its documented rule: best completed call per scenario averaged over
+scenarios, ties share a rank, abandoned and left calls never score, hints show."""
+from __future__ import annotations
+
+import pytest
+
+from simulator.session import HINT_COST, WEIGHTS
+from tests.store.helpers import play
+
+
+def overall(l: int, e: int, p: int, level: int = 3, hints: int = 0) -> float:
+    """The expected overall of a one-reply call of the test scenario (engine weights)."""
+    raw = WEIGHTS["listening"] * l + WEIGHTS["empathy"] * e + WEIGHTS["policy"] * p + WEIGHTS["service"] * level * 20
+    return round(max(0.0, min(100.0, raw - HINT_COST * hints)), 1)
+
+
+def close(l: int, e: int, p: int = 100) -> list[str]:
+    return [f"L{l} E{e} P{p} close"]
+
+
+def board(store, cohort="c", **kw):
+    return {r.trainee: r for r in store.leaderboard(cohort, **kw)}
+
+
+def test_ties_share_a_rank_and_are_listed_by_name(store):
+    play(store, "Zhou", "c", close(80, 80))
+    play(store, "amy", "c", close(80, 80))
+    play(store, "Bea", "c", close(60, 60))
+    play(store, "Bea", "c", close(80, 80))  # her best equals the others'
+    play(store, "Carl", "c", close(50, 50))
+    rows = store.leaderboard("c")
+    assert [(r.rank, r.trainee) for r in rows] == [(1, "amy"), (1, "Bea"), (1, "Zhou"), (4, "Carl")]
+    bea = rows[1]
+    assert bea.best == overall(80, 80, 100)
+    assert bea.average == round((overall(60, 60, 100) + overall(80, 80, 100)) / 2, 1)
+    assert (bea.sessions, bea.completed, bea.scenarios) == (2, 2, 1)
+
+
+def test_best_per_scenario_is_averaged_over_scenarios(store):
+    play(store, "A", "c", close(90, 90), scenario_id="s1")
+    play(store, "A", "c", close(40, 40), scenario_id="s1")
+    play(store, "A", "c", close(50, 50), scenario_id="s2")
+    play(store, "B", "c", close(75, 75), scenario_id="s1")
+    rows = board(store)
+    assert rows["A"].best == round((overall(90, 90, 100) + overall(50, 50, 100)) / 2, 1)
+    assert rows["A"].scenarios == 2
+    assert rows["B"].best == overall(75, 75, 100)
+    assert rows["B"].rank == 1 and rows["A"].rank == 2  # A's 90 on s1 alone does not carry s2
+    only_s1 = board(store, scenario="s1")
+    assert only_s1["A"].best == overall(90, 90, 100) and only_s1["A"].rank == 1
+    assert only_s1["A"].sessions == 2
+
+
+def test_abandoned_and_left_calls_count_as_sessions_never_as_scores(store):
+    play(store, "A", "c", close(60, 60))
+    play(store, "A", "c", ["L100 E100 P100 great but unfinished"], status="open")  # this process lives
+    play(store, "A", "c", ["L100 E100 P100 hangs up"], status="left")
+    play(store, "Ghost", "c", ["L100 E100 P100 only ever crashed"], status="open")
+    # mark the open calls abandoned the way a dead process would leave them
+    from simulator.store import schema as S
+
+    with store.engine.begin() as conn:
+        conn.execute(S.sessions.update().where(S.sessions.c.status == "in_progress").values(status="abandoned"))
+    rows = store.leaderboard("c")
+    a = next(r for r in rows if r.trainee == "A")
+    assert (a.sessions, a.completed, a.best, a.average) == (3, 1, overall(60, 60, 100), overall(60, 60, 100))
+    assert a.listening == 60  # the 100s of unfinished calls are not averaged in
+    assert a.resolved_rate == 0.5  # one resolved of completed + left; the abandoned call is not counted
+    assert rows[-1].trainee == "Ghost" and rows[-1].rank is None and rows[-1].best is None
+    assert rows[-1].sessions == 1 and rows[-1].resolved_rate is None
+
+
+def test_hints_cost_points_and_show_on_the_board(store):
+    play(store, "Helped", "c", close(80, 80), hints=2)
+    play(store, "Alone", "c", close(80, 80))
+    rows = store.leaderboard("c")
+    assert [(r.rank, r.trainee) for r in rows] == [(1, "Alone"), (2, "Helped")]
+    helped = rows[1]
+    assert helped.best == overall(80, 80, 100, hints=2)
+    assert helped.hints == 2 and helped.best_used_hints is True
+    assert rows[0].hints == 0 and rows[0].best_used_hints is False
+
+
+def test_a_hintless_call_at_the_same_best_clears_the_hint_mark(store):
+    play(store, "A", "c", close(80, 80), hints=1)  # 75: the best, with a hint
+    play(store, "A", "c", close(70, 70))  # 74 without
+    play(store, "B", "c", close(80, 80), hints=1)
+    play(store, "B", "c", ["L80 E80 P75 close"])  # policy 0.2 * 25 = 5 lower, one hint's cost: also 75
+    b = board(store)["B"]
+    assert b.best == overall(80, 80, 100, hints=1) == overall(80, 80, 75)
+    assert b.best_used_hints is False and b.hints == 1
+    assert board(store)["A"].best_used_hints is True
+
+
+def test_minimum_completed_calls_to_be_ranked(store):
+    play(store, "Once", "c", close(95, 95))
+    play(store, "Twice", "c", close(50, 50))
+    play(store, "Twice", "c", close(55, 55))
+    rows = store.leaderboard("c", min_completed=2)
+    assert [(r.rank, r.trainee) for r in rows] == [(1, "Twice"), (None, "Once")]
+
+
+def test_landmines_resolved_rate_and_trend(store):
+    for l in (40, 60, 80, 90):  # improving over time
+        play(store, "A", "c", close(l, l))
+    play(store, "A", "c", ["L10 E10 P0 mine"])  # escalated: a landmine, still a completed call
+    a = board(store)["A"]
+    scores = [overall(l, l, 100) for l in (40, 60, 80, 90)] + [overall(10, 10, 0, level=0)]
+    # five calls: earlier two vs later two, the middle one left out
+    assert a.trend == round((scores[3] + scores[4]) / 2 - (scores[0] + scores[1]) / 2, 1)
+    assert a.landmines_per_call == round(1 / 5, 2)
+    assert a.resolved_rate == round(4 / 5, 3)
+    play(store, "B", "c", close(70, 70))
+    assert board(store)["B"].trend is None  # one call: no trend
+
+
+def test_cohorts_are_separate_and_unknown_cohort_is_empty(store):
+    play(store, "A", "c1", close(90, 90))
+    play(store, "A", "c2", close(10, 10))
+    assert board(store, "c1")["A"].best == overall(90, 90, 100)
+    assert board(store, "c2")["A"].best == overall(10, 10, 100)
+    assert store.leaderboard("nope") == []
+
+
+@pytest.mark.parametrize("n", [0, 1])
+def test_leaderboard_rows_are_plain_data(store, n):
+    for i in range(n):
+        play(store, f"T{i}", "c", close(70, 70))
+    rows = store.leaderboard("c")
+    assert len(rows) == n
+    for r in rows:
+        d = r.to_dict()
+        assert set(d) >= {"rank", "trainee", "sessions", "best", "average", "listening", "empathy", "policy",
+                          "landmines_per_call", "resolved_rate", "trend", "hints"}

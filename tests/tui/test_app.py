@@ -1,0 +1,287 @@
+"""Pilot tests of the app around the call: first run, picker, languages, store, leaderboard,
+the play-test panel, and the bundled library played with the real scorer."""
+from __future__ import annotations
+
+import shutil
+import threading
+
+from simulator.loader import load_library
+from simulator.session import Session
+from simulator.settings import Settings
+from simulator.tui.app import make_app
+from simulator.tui.call_screen import CallScreen
+from simulator.tui.debrief_screen import DebriefScreen
+from simulator.tui.leaderboard_screen import LeaderboardScreen
+from simulator.tui.picker_screen import PickerScreen
+from simulator.tui.welcome_screen import WelcomeScreen
+from simulator.tui.widgets.debug_panel import DebugPanel
+from simulator.tui.widgets.reply_input import ReplyInput
+from tests.tui.conftest import DRILLS, screen_text, stub_scorer, type_text
+
+
+async def send(pilot, text: str) -> None:
+    pilot.app.screen.query_one(ReplyInput).value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_first_run_asks_name_and_cohort_once(make, settings, tmp_path):
+    settings.trainee = settings.cohort = ""
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+        await type_text(pilot, "Li Na")
+        await pilot.press("enter", "enter")  # name done; cohort empty: refused
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+        assert "name and your cohort" in screen_text(app)
+        await type_text(pilot, "B2")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        assert "Li Na" in screen_text(app)
+    again = Settings.load(settings.config_dir)
+    assert (again.trainee, again.cohort) == ("Li Na", "B2")
+    app = make(settings=again)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)  # remembered: no question this time
+
+
+async def test_picker_lists_scenarios_and_draws_lots(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Drill: the unwanted texts" in text and "练习：不想要的短信" in text
+        assert "★★☆☆☆" in text and "Chinese" in text
+        assert "A short drill used by the app's tests." in text or "应用测试使用的短练习。" in text
+        await pilot.press("m")
+        assert app.settings.mode == "exam"
+        assert "Exam mode" in screen_text(app)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen)
+        assert app.screen.scenario.id in {"drill-en", "drill-zh"}
+
+
+async def test_best_score_shows_in_the_picker_after_a_call(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "enter")  # drill-en is second (sorted by difficulty)
+        await pilot.pause()
+        assert app.screen.scenario.id == "drill-en"
+        await send(pilot, "I understand, sorry")
+        await send(pilot, "I will cancel it")
+        overall = app.screen.session.summary()["overall"]
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        assert f"{overall:g}" in screen_text(app)
+
+
+async def test_chinese_call_follows_the_scenario_locale(make):
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # drill-zh is first
+        await pilot.pause()
+        call = app.screen
+        assert call.scenario.id == "drill-zh"
+        text = screen_text(app)
+        assert "怒气" in text and "谩骂宣泄" in text and "暂停" in text
+        await send(pilot, "我明白，抱歉")
+        await send(pilot, "我现在就为您退订")
+        assert call.session.ending == "resolved"
+        await pilot.press("enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "结局：" in text and "服务层级 3" in text
+
+
+async def test_lang_option_overrides_the_scenario_locale(make):
+    app = make(lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.scenario.id == "drill-zh"
+        text = screen_text(app)
+        assert "Anger" in text and "venting" in text and "怒气" not in text
+
+
+class FlakyStore:
+    """An in-memory store whose writes fail `busy` times first (a locked database)."""
+
+    def __init__(self, busy: int = 0):
+        self.busy = busy
+        self.sessions: dict[int, dict] = {}
+        self.lock = threading.Lock()
+
+    def _maybe_fail(self):
+        with self.lock:
+            if self.busy > 0:
+                self.busy -= 1
+                raise RuntimeError("database is locked")
+
+    def start_session(self, *, trainee, cohort, session, mode):
+        self._maybe_fail()
+        sid = len(self.sessions) + 1
+        self.sessions[sid] = {"trainee": trainee, "cohort": cohort, "scenario": session.scenario.id,
+                              "mode": mode, "turns": [], "status": "in_progress"}
+        return sid
+
+    def record_turn(self, sid, turn):
+        self._maybe_fail()
+        self.sessions[sid]["turns"].append(turn.index)
+
+    def finish_session(self, sid, session, status):
+        self._maybe_fail()
+        self.sessions[sid]["status"] = status
+
+    def best_scores(self, trainee, cohort):
+        return {}
+
+    def leaderboard(self, cohort, scenario=None):
+        return [{"rank": 1, "trainee": "[red]Zoe[/]", "best": 88.5, "resolved_rate": 0.5}]
+
+
+async def test_every_turn_reaches_a_busy_store(make, monkeypatch):
+    monkeypatch.setattr("simulator.tui.recorder.RETRY_DELAYS", (0.01,))
+    store = FlakyStore(busy=3)
+    app = make(store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        await send(pilot, "I understand, sorry")
+        await send(pilot, "I will cancel it")
+        assert app.screen.session.over
+        for _ in range(100):
+            if store.sessions and store.sessions[1]["status"] != "in_progress":
+                break
+            await pilot.pause(0.02)
+        notices = [n.message for n in app._notifications]
+        assert any("busy" in m for m in notices)
+    assert store.sessions[1]["turns"] == [0, 1]
+    assert store.sessions[1]["status"] == "completed"
+    assert store.sessions[1]["mode"] == "coach"
+
+
+async def test_leaving_a_call_records_it_as_left(make):
+    store = FlakyStore()
+    app = make(store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await send(pilot, "我明白")
+        await pilot.press("escape", "l")
+        await pilot.pause()
+    assert store.sessions[1]["status"] == "left"
+    assert store.sessions[1]["turns"] == [0]
+
+
+async def test_leaderboard_shows_the_cohort_rows_as_plain_text(make):
+    app = make(store=FlakyStore())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, LeaderboardScreen)
+        text = screen_text(app)
+        assert "[red]Zoe[/]" in text and "88.5" in text and "50%" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+
+
+async def test_real_store_records_a_call_and_ranks_it(settings, tmp_path):
+    from simulator.store.store import Store
+
+    url = f"sqlite:///{tmp_path / 'calls.sqlite3'}"
+    app = make_app(DRILLS, db_url=url, settings=settings, scorer=stub_scorer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        await send(pilot, "I understand, sorry")
+        await send(pilot, "I will cancel it")
+        await pilot.press("enter", "escape", "l")
+        await pilot.pause()
+        for _ in range(100):
+            if app.screen.query_one("#leaderboard").row_count:
+                break
+            await pilot.pause(0.05)
+        assert "Ann Lee" in screen_text(app)
+    with Store.open(url) as store:
+        rows = store.sessions(cohort="A1")
+        assert [(r.status, r.turns, r.ending) for r in rows] == [("completed", 2, "resolved")]
+
+
+async def test_debug_panel_explains_turns_and_reloads_on_save(settings, tmp_path):
+    path = tmp_path / "drill.yaml"
+    shutil.copy(DRILLS / "drill-en.yaml", path)
+    app = make_app(debug_scenario=path, settings=settings, scorer=stub_scorer)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        call = app.screen
+        assert isinstance(call, CallScreen) and call.debug_path == path
+        await send(pilot, "I understand")
+        text = screen_text(app)
+        assert "Acts: acknowledge" in text
+        assert "listening level 2" in text  # the mood change and its cause
+        assert "→ demand_cancel" in text and "✓ listening level >= 1" in text
+        # a broken save: lint problems shown, the old scenario kept
+        path.write_text(path.read_text().replace("to: resolved", "to: resolvd"))
+        call._mtime = -1
+        call._check_reload()
+        await pilot.pause()
+        assert app.screen is call
+        assert "Reload failed" in screen_text(app) and "resolvd" in screen_text(app)
+        # a good save: the call restarts on the new file
+        path.write_text((DRILLS / "drill-en.yaml").read_text().replace("Rex Moody", "Rex Jolly"))
+        call._mtime = -1
+        call._check_reload()
+        await pilot.pause()
+        assert app.screen is not call and app.screen.scenario.persona.name == "Rex Jolly"
+        assert "Reloaded drill.yaml" in screen_text(app)
+
+
+async def test_bundled_stories_play_the_same_in_the_app_as_in_the_engine(tmp_path, clock):
+    """The app adds nothing to the engine: each bundled scenario's first story, typed into the
+    app with the real scorer, ends where a plain Session with the same seed ends."""
+    library, _ = load_library()
+    assert library
+    for sc in library:
+        if not sc.stories:
+            continue
+        story = sc.stories[0]
+        replies = [r if isinstance(r, str) else r.text for r in story.replies]
+        engine = Session(sc, seed=story.seed)
+        for text in replies:
+            if engine.over:
+                break
+            engine.reply(text)
+        settings = Settings(trainee="T", cohort="C", config_dir=tmp_path, seed=story.seed,
+                            clock=clock, animate=False, cursor_blink=False)
+        app = make_app(settings=settings, library=[sc])
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            call = app.screen
+            for text in replies:
+                if call.session.over:
+                    break
+                await send(pilot, text)
+            assert [t.state_after for t in call.session.turns] == [t.state_after for t in engine.turns], sc.id
+            assert call.session.ending == engine.ending
+            if call.session.over:
+                await pilot.press("enter")
+                await pilot.pause()
+                assert isinstance(app.screen, DebriefScreen)
