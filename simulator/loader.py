@@ -345,7 +345,8 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
         rep.error(("difficulty",), f"difficulty {sc.difficulty} should be 1-5")
     if not sc.states or not sc.endings:
         for key in ("states", "endings"):
-            if not getattr(sc, key) and key not in rep.stand_ins:
+            raw = rep.doc.data.get(key) if rep.doc and isinstance(rep.doc.data, dict) else None
+            if not getattr(sc, key) and key not in rep.stand_ins and not raw:
                 rep.error((key,), f"a scenario needs at least one {key[:-1]}")
         return
     names = set(sc.states) | set(sc.endings) | rep.raw_names
@@ -381,6 +382,23 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
             rep.error(("policy", "actions", name), f"'{name}' is already a standard action", key=True)
         if sc.locale not in per_locale:
             rep.error(("policy", "actions", name), f"action '{name}' has no {sc.locale} phrases")
+    if sc.lexicon is not None and "locale" not in rep.stand_ins:
+        from scoring.lexicon import LexiconError, get_lexicon
+
+        try:
+            builtin = get_lexicon(sc.locale)
+            get_lexicon(sc.locale, sc.lexicon_extra(), None)
+        except LexiconError as exc:
+            rep.error(("lexicon",), f"lexicon: {exc}")
+        else:
+            for fam in sc.lexicon.families:
+                if fam not in builtin.families:
+                    rep.error(("lexicon", "families", fam), f"unknown phrase family '{fam}'"
+                              f"{did_you_mean(fam, builtin.families)}", key=True)
+            for action in sc.lexicon.actions:
+                if action not in known_actions(sc):
+                    rep.error(("lexicon", "actions", action), f"unknown action '{action}'"
+                              f"{did_you_mean(action, known_actions(sc))}", key=True)
     # Facts, lines and reactions
     for key, lines in sc.reactions.items():
         if key not in REACTION_KEYS:

@@ -79,6 +79,19 @@ class MoodSpec:
 
 
 @dataclass
+class LexiconExtra:
+    """Company phrases for this scenario, merged over the scorer's built-in lexicon
+    (format: docs/lexicons.md)."""
+
+    families: dict[str, list[str]] = doc(
+        "More phrases per family, e.g. {threaten: [report you to the bureau], acknowledge: [roger]}.",
+        factory=dict)
+    actions: dict[str, list[str]] = doc("More phrases naming an action, e.g. {refund: [credit back]}.",
+                                        factory=dict)
+    reasons: dict[str, str] = doc("Evidence text per label, in the scenario's language.", factory=dict)
+
+
+@dataclass
 class Condition:
     """All keys given must hold (AND). An empty condition always holds."""
 
@@ -172,6 +185,8 @@ class Scenario:
     mood: MoodSpec = doc("The caller's anger model.", factory=MoodSpec)
     reactions: dict[str, list[str]] = doc(
         "Scenario-wide lines for landmine categories, `interrupted` and `silence`.", factory=dict)
+    lexicon: LexiconExtra | None = doc("Company phrases the scorer should know in this scenario "
+                                       "(forbidden phrases, action phrases).", None)
     start: str | None = doc("The state the call starts in (default: the first state).", None)
     max_turns: int = doc("After this many replies the caller gives up (ending `on_max_turns`).", 30)
     on_max_turns: str | None = doc("Ending used when max_turns is reached (default: the first hung_up "
@@ -193,6 +208,13 @@ class Scenario:
         if self.stages:
             return list(self.stages)
         return list(dict.fromkeys(s.stage for s in self.states.values() if s.stage != "closing"))
+
+    def lexicon_extra(self) -> dict[str, Any] | None:
+        """The scenario's extra lexicon in the scorer's format, or None."""
+        if self.lexicon is None:
+            return None
+        return {k: v for k, v in {"families": self.lexicon.families, "actions": self.lexicon.actions,
+                                  "reasons": self.lexicon.reasons}.items() if v}
 
     def hang_up_ending(self) -> str:
         if self.on_max_turns:

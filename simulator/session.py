@@ -144,7 +144,7 @@ class Session:
         self.scenario = scenario
         self.seed = seed
         self.rng = random.Random(seed)
-        self.lexicon_extra = lexicon_extra
+        self.lexicon_extra = lexicon_extra if lexicon_extra is not None else scenario.lexicon_extra()
         self._score = scorer
         self.mood: float = float(scenario.mood.start)
         self.turns: list[TurnResult] = []

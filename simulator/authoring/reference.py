@@ -30,6 +30,7 @@ SECTIONS: list[tuple[type, str]] = [
     (model.PolicySpec, "`policy`"),
     (model.MoodSpec, "`mood`"),
     (model.MoodRules, "`mood.rules`"),
+    (model.LexiconExtra, "`lexicon` (company phrases for the scorer)"),
     (model.State, "`states.<name>`"),
     (model.Transition, "`states.<name>.transitions[]`"),
     (model.Condition, "`when` (a transition's condition)"),

@@ -147,3 +147,17 @@ def test_unreadable_and_non_utf8_files(tmp_path):
 @pytest.mark.parametrize("text,msg", [("", "the file is empty"), ("- a\n- b\n", "should be a mapping")])
 def test_empty_or_wrong_shape(text, msg):
     assert any(msg in p for p in problems(text))
+
+
+def test_scenario_lexicon_is_checked():
+    out = problems(MINI + "lexicon:\n  families:\n    threatn: [report you to the bureau]\n")
+    assert any("unknown phrase family 'threatn' (did you mean 'threaten'?)" in p for p in out)
+    out = problems(MINI + "lexicon:\n  actions:\n    refund: ['re:(']\n")
+    assert any("error: lexicon:" in p and "bad phrase" in p for p in out)
+
+
+def test_misspelt_say_in_the_only_state_does_not_claim_there_are_no_states():
+    text = MINI.replace('say: ["Cancel it."]', 'sy: ["Cancel it."]')
+    out = problems(text)
+    assert any("unknown key 'sy'" in p for p in out)
+    assert not any("needs at least one state" in p for p in out)

@@ -150,3 +150,16 @@ def test_sessions_share_one_machine_and_release_it(mini):
     before = len(m.models)
     s1.reply("threat")
     assert len(m.models) == before - 1
+
+
+def test_scenario_lexicon_reaches_the_real_scorer(mini):
+    """A company's own forbidden phrase, declared in the scenario, is caught as a landmine."""
+    from simulator.loader import check_text
+    from tests.engine.conftest import MINI
+
+    sc, diags = check_text(MINI + "lexicon:\n  families:\n    threaten: [report you to the bureau]\n", "s.yaml")
+    assert sc is not None, [str(d) for d in diags]
+    s = Session(sc)  # the real scorer
+    t = s.reply("Keep this up and I will report you to the bureau.")
+    assert "threaten" in t.score.landmine_categories
+    assert s.ending == "escalated"
