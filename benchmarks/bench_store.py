@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import random
-import statistics
 import sys
 import tempfile
 import threading

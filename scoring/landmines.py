@@ -7,6 +7,7 @@ that break policy (overpromise, see scoring.policy). A promise that is itself ne
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from scoring.analysis import Analysis
@@ -33,7 +34,10 @@ def detect(a: Analysis, sig: Signals) -> list[Mine]:
                 continue
             if category in ("threaten", "defy") and _is_complaint_log(a, s, e):
                 continue
+            if category == "threaten" and _answers_recording_question(a, s, e):
+                continue
             mines.append(Mine(category, *a.span(s, e), a.lex.reason(category, a.original(s, e))))
+    mines.extend(_contextual(a))
     for s, e in sig.shouting:
         mines.append(Mine("retaliate", s, e, a.lex.reason("shouting", a.reply[s:e])))
     if _bare_refusal(a, sig):
@@ -41,6 +45,50 @@ def detect(a: Analysis, sig: Signals) -> list[Mine]:
         mines.append(Mine("defy", *a.span(d.start, d.end), a.lex.reason("bare_refusal", a.original(d.start, d.end))))
     assert all(m.category in LANDMINES for m in mines)
     return mines
+
+
+# Soft words and the landmine they become in the wrong context.
+_SOFT = {"argue_soft": "argue", "dismiss_soft": "dismiss", "sarcasm_soft": "retaliate"}
+_SOFT_OK_REACH = 20  # characters after a soft word in which an offer/reassurance still cancels it
+
+
+def _contextual(a: Analysis) -> list[Mine]:
+    """Words that are landmines only in context (docs/lexicons.md, "Soft words").
+
+    - argue_soft ("actually", "其实") and dismiss_soft ("relax", "而已") count unless a
+      reassurance or an offer (`soft_ok`) sits in the same clause or just after:
+      "actually, I can refund that" and "只要发个短信而已" are not landmines;
+    - sarcasm_soft ("wow", "哟") counts only beside a sarcasm cue or another jab;
+    - a staff ID (`staff_id`) is a dare only when the reply also talks of complaining
+      (`complaint_dare`) outside a logged complaint; giving it when asked is fine.
+    """
+    mines: list[Mine] = []
+    for family, category in _SOFT.items():
+        for s, e in a.hits.get(family, ()):
+            ss, se = a.sentence_of(s)
+            cs, _ = a.clause_of(s)
+            if family == "sarcasm_soft":
+                jab = a.hits.get("sarcasm_cue") or a.hits.get("retaliate") or a.hits.get("dismiss")
+                if not jab:
+                    continue
+            elif a.any_in("soft_ok", cs, min(se, e + _SOFT_OK_REACH)):
+                continue
+            mines.append(Mine(category, *a.span(s, e), a.lex.reason(category, a.original(s, e))))
+    ids = a.hits.get("staff_id", ())
+    if ids and not a.hits.get("complaint_log"):  # handing over the ID while logging the complaint is service
+        dares = [(s, e) for s, e in a.hits.get("complaint_dare", ()) if not _is_complaint_log(a, s, e)]
+        if dares:
+            s, e = ids[0]
+            mines.append(Mine("defy", *a.span(s, e), a.lex.reason("defy", a.original(s, e))))
+    return mines
+
+
+_RECORDING = re.compile(r"record|录音|录下")
+
+
+def _answers_recording_question(a: Analysis, s: int, e: int) -> bool:
+    """'Yes, this call is recorded' answers a caller who asked about recording: not a threat."""
+    return bool(_RECORDING.search(a.text[s:e]) and _RECORDING.search((a.ctx.customer or "").lower()))
 
 
 def _negated_before(a: Analysis, pos: int) -> bool:

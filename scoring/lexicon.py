@@ -24,6 +24,7 @@ LEXICON_DIR = Path(__file__).parent / "lexicons"
 ZH_NUMERALS = "零一二两三四五六七八九十百千万半几"
 # A gap `...` never crosses a sentence end, so "sorry ... but" stays within one sentence.
 _GAP_CHARS = r"[^.!?;\n。]"
+_BOUNDED_GAP = re.compile(r"\.\{(\d+),(\d+)\}")
 
 
 class _PhraseLoader(yaml.SafeLoader):
@@ -81,7 +82,8 @@ class Lexicon:
 def _number_regex(numbers: Mapping[str, float]) -> str:
     words = sorted(numbers, key=len, reverse=True)
     word_alt = "|".join(re.escape(w) for w in words)
-    alts = [r"\d+(?:[.,]\d+)?", f"[{ZH_NUMERALS}]+"]
+    # A comma only groups thousands ("1,200"): "工号3317，48小时" is two numbers, not 3317.48.
+    alts = [r"\d+(?:,\d{3}(?!\d))*(?:\.\d+)?", f"[{ZH_NUMERALS}]+"]
     if word_alt:
         alts.append(rf"\b(?:{word_alt})\b")
     return "(?:" + "|".join(alts) + ")"
@@ -109,6 +111,11 @@ def _phrase_parts(phrase: str, locale: str, num_re: str, gap: int) -> tuple[str,
         if text.startswith("...", i):
             out.append(rf"{_GAP_CHARS}{{0,{gap}}}?")
             i += 3
+            continue
+        bounded = _BOUNDED_GAP.match(text, i)
+        if bounded:  # `.{0,8}`: a gap of that many characters, also never crossing a sentence end
+            out.append(rf"{_GAP_CHARS}{{{bounded.group(1)},{bounded.group(2)}}}?")
+            i = bounded.end()
             continue
         if text.startswith("{num}", i):
             out.append(num_re)
@@ -143,6 +150,8 @@ def _compile_family(phrases: list[str], locale: str, num_re: str, gap: int, wher
     bounded: list[str] = []  # whole-word phrases share one boundary check (much faster)
     other: list[str] = []
     for p in phrases:
+        if isinstance(p, (int, float)) and not isinstance(p, bool):
+            p = str(p)  # a bare number in YAML (a hotline such as 12315) is a phrase too
         if not isinstance(p, str) or not p.strip():
             raise LexiconError(f"{where}: every phrase must be a non-empty string, got {p!r}")
         body, starts, ends = _phrase_parts(p, locale, num_re, gap)

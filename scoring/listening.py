@@ -34,6 +34,9 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
     reflects = (refl.score >= REFLECT_MIN and not refl.parroting) or bool(a.hits.get("paraphrase_frame"))
     acked = bool(a.hits.get("acknowledge") or a.hits.get("listen_invite"))
     canned = sig.script_coverage >= 0.5 or (bool(a.hits.get("upsell")) and not reflects)
+    if canned and sig.stage in ("cancel", "refund", "compensation") and sig.offers and sig.addresses_demand:
+        canned = False  # "I can cancel it; could I take your account number?" does the job, then asks
+    engaged = reflects or refl.score >= 1 or acked  # took up something the caller said
 
     # Evidence for what the reply picked up.
     for s, e in a.hits.get("paraphrase_frame", [])[:1]:
@@ -62,7 +65,7 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
     elif "defy" in mine_categories:
         level = 1  # it did respond to the caller, only by daring them
     elif mine_categories & _HOSTILE:
-        level = 1 if _responsive(a, sig, reflects) else 0
+        level = 1 if _responsive(a, sig, reflects) or (sig.stage != "venting" and engaged) else 0
     elif canned:
         script = (a.hits.get("script") or a.hits.get("upsell") or a.hits.get("close") or [(0, 0)])[0]
         ev.append(_ev(a, "script", *script, "-"))
@@ -78,8 +81,13 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
     else:
         level = 2 if reflects or sig.questions_relevant else (1 if acked or sig.content_chars else 0)
 
+    if level == 2 and sig.parts_missed:
+        # Took up one of two requests: "answers the request but ignores part of it" (LABELING).
+        ev.append(_whole(a, "part_ignored"))
+        level = 1
     if mine_categories & _CAP_ONE:
-        level = min(level, 1)
+        # Passing the buck still engages with the topic: 1 when it took up the caller's words.
+        level = 1 if (engaged and sig.stage != "venting" and not sig.repeat) else min(level, 1)
     if a.ctx.interrupted:
         ev.append(_whole(a, "interrupted"))
         level = 0 if stage == "venting" else min(level, 1)
@@ -109,11 +117,22 @@ def _venting(a: Analysis, sig: Signals, reflects: bool, acked: bool, ev: list[Ev
         else:
             ev.append(_ev(a, "offer_early", *(a.hits.get("rule") or a.hits["overpromise"])[0], "-"))
         return 1 if (acked or reflects or a.hits.get("validate") or a.hits.get("apology")) else 0
+    warm = acked or any(a.hits.get(f) for f in ("validate", "feeling", "apology", "apology_sincere", "formula"))
+    explained = a.hits.get("explain") or a.hits.get("rule")
+    long_reply = sig.content_chars >= (45 if _zh(a.text) else 120)
+    if (explained or long_reply) and not warm and not sig.questions_relevant:
+        # Straight into the records or the mechanism, no sign the caller was heard: talking over them.
+        ev.append(_ev(a, "explain_early", *(explained or [(0, 0)])[0], "-"))
+        return 0
     if reflects or sig.questions_relevant:
         return 2
     if acked or a.hits.get("validate") or a.hits.get("apology") or a.hits.get("feeling"):
         return 1
     return 0
+
+
+def _zh(text: str) -> bool:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= max(2, len(text) // 5)
 
 
 def _demand(a: Analysis, sig: Signals, reflects: bool, acked: bool, ev: list[Evidence]) -> int:
@@ -137,7 +156,8 @@ def _inquiry(a: Analysis, sig: Signals, reflects: bool, ev: list[Evidence]) -> i
         ev.append(_whole(a, "no_answer"))
         return 0
     ev.append(_whole(a, "answer", "+"))
-    if sig.offers or a.hits.get("proactive") or sig.questions_relevant or a.hits.get("paraphrase_frame"):
+    if (sig.offers or a.hits.get("proactive") or sig.questions_relevant or a.hits.get("paraphrase_frame")
+            or (reflects and not sig.parts_missed)):
         for s, e in a.hits.get("proactive", [])[:1]:
             ev.append(_ev(a, "proactive", s, e))
         return 2

@@ -15,7 +15,7 @@ _ZH_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 # A Chinese numeral counts as a number only before a measure word: "一下", "一直" are not numbers.
 _ZH_MEASURE = "个月天块元年次周礼拜小时分钟号日点遍回件只套兆倍期"
 _ZH_NUM = re.compile(rf"[{ZH_NUMERALS}]+(?=[{_ZH_MEASURE}])")
-_DIGITS = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?")
+_DIGITS = re.compile(r"(?<![a-z0-9_.])\d+(?:,\d{3}(?!\d))*(?:\.\d+)?")  # a comma only groups thousands
 
 
 def parse_zh(numeral: str) -> float | None:

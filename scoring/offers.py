@@ -30,7 +30,9 @@ class ActionMention:
 _NUM = rf"(\d+(?:\.\d+)?|[{ZH_NUMERALS}]+|[a-z]+)"
 _EN_MONTHS = [
     (re.compile(rf"\b{_NUM}\s+of\s+the\s+{_NUM}\s+months?"), 1),  # "one of the three months" -> 1
+    (re.compile(rf"\b(?:last|past|previous|first|latest|most\s+recent)\s+{_NUM}\s+months?\b"), 1),
     (re.compile(rf"\b{_NUM}\s+(?:full\s+|whole\s+|extra\s+|more\s+)?months?\b"), 1),
+    (re.compile(r"\b(?:last|past|previous|latest|most\s+recent|this)\s+month(?:'?s)?\b"), None),
     (re.compile(r"\b(?:a|one|the)\s+(?:full\s+|whole\s+)?months?\b"), None),
     (re.compile(r"\bthis\s+months?\b"), None),
     (re.compile(r"\bhalf\s+a\s+year\b|\bsix\s+months\b"), 6.0),
@@ -39,7 +41,7 @@ _EN_MONTHS = [
 ]
 _ZH_MONTHS = [
     (re.compile(rf"(\d+|[{ZH_NUMERALS}]+)个?月"), 1),
-    (re.compile(r"(?:这|本|当)个?月"), None),
+    (re.compile(r"(?:这|本|当|上|上一)个?月"), None),
     (re.compile(r"半年"), 6.0),
     (re.compile(rf"(\d+|[{ZH_NUMERALS}]+)年"), 12),
     (re.compile(r"一年|整年|全年"), 12.0),
@@ -116,9 +118,35 @@ def classify_mentions(a: Analysis) -> list[ActionMention]:
             kind = "mention"
         if kind == "mention" and not desire and _followed_by_doing(a, ce):
             kind = "offer"  # "只能退一个月，我现在给您申请" / "one month is possible, I'll process it now"
+        if kind == "mention" and not desire and _led_in_by_doing(a, s):
+            kind = "offer"  # "前两条我现在就办：……多收的40元全额退回" / "here's what I'll do: refund the £10"
+        if kind == "offer" and action != "explain_charges" and _talked_about(a, s, e, cs, ce):
+            kind = "mention"  # "赔偿这一条我跟您说明" / "let me explain how compensation works"
+        if out and out[-1].action == action and out[-1].clause == (cs, ce) and out[-1].kind == kind:
+            continue  # "转接值班主管": two phrases, one act
         out.append(ActionMention(action, kind, s, e, (cs, ce)))
     del text
     return out
+
+
+def _talked_about(a: Analysis, s: int, e: int, cs: int, ce: int) -> bool:
+    """The clause talks about the action ("explain", "说明") rather than doing it."""
+    return any(not (hs >= s and he <= e) for hs, he in a.find_in("talk_about", cs, ce))
+
+
+# A lead-in that announces a list of things the agent will do: "I'll sort these now:" / "我现在就办：".
+_LEAD_IN_STOP = re.compile(r"[.!?。\n]")
+
+
+def _led_in_by_doing(a: Analysis, pos: int) -> bool:
+    """An earlier clause ending in ':' commits to doing what follows (same paragraph, up to '.')."""
+    text = a.text
+    colon = text.rfind(":", 0, pos)
+    if colon < 0 or _LEAD_IN_STOP.search(text, colon, pos):
+        return False
+    ls, le = a.clause_of(colon)
+    return (a.any_in("do_it", ls, colon + 1) and a.any_in("commitment", ls, colon + 1)
+            and not a.any_in("negation", ls, colon + 1))
 
 
 def _followed_by_doing(a: Analysis, clause_end: int) -> bool:
@@ -156,7 +184,9 @@ def size_refund(a: Analysis, m: ActionMention) -> Offer:
     if months is None and amount is not None and fee:
         months = round(amount / fee, 2)
     s, e = a.span(m.start, m.end)
-    return Offer("refund", months=months, amount=amount, all_charges=all_charges and months is None,
+    # "全额退回40元" is the whole of a stated amount, not "all the charges".
+    return Offer("refund", months=months, amount=amount,
+                 all_charges=all_charges and months is None and amount is None,
                  start=s, end=e)
 
 

@@ -114,14 +114,17 @@ def reflect(a: Analysis) -> Reflection:
         span for concept, span in mine.concepts.items()
         if concept in caller.concepts and mine.concept_terms[concept] != caller.concept_terms[concept]
     ]
-    shared_numbers = [span for value, span in mine.numbers.items()
-                      if value in caller.numbers or value in facts.numbers]
+    shared_numbers = [span for value, span in mine.numbers.items() if value in caller.numbers]
+    # Numbers only on the agent's screen (not said by the caller) count half: reading the
+    # record out is not the same as taking in what this caller said.
+    fact_numbers = [span for value, span in mine.numbers.items()
+                    if value not in caller.numbers and value in facts.numbers]
     fact_stems = [span for unit, span in mine.stems.items() if unit in facts.stems and unit not in caller.stems]
     is_zh = any("\u4e00" <= ch <= "\u9fff" for ch in a.text[:200])
     stem_weight = 0.5 if is_zh else 1.0  # a Chinese word yields about two bigrams
     score = (stem_weight * len(shared_stems) + 1.0 * len(shared_concepts) + 1.0 * len(shared_numbers)
-             + 0.5 * stem_weight * len(fact_stems))
+             + 0.5 * len(fact_numbers) + 0.5 * stem_weight * len(fact_stems))
     copied = len(mine.ngrams & caller.ngrams)
     total = max(1, len(mine.ngrams))
     parroting = copied >= 3 and copied / total >= 0.5
-    return Reflection(score, shared_stems + fact_stems, shared_concepts, shared_numbers, parroting)
+    return Reflection(score, shared_stems + fact_stems, shared_concepts, shared_numbers + fact_numbers, parroting)

@@ -42,6 +42,7 @@ class Signals:
     addresses_demand: bool = False
     answered: bool = False
     specific_amount: bool = False
+    parts_missed: list[str] = field(default_factory=list)  # parts of a two-part request left out
     content_chars: int = 0
     _offer_starts: list[int] | None = None
 
@@ -135,7 +136,50 @@ def compute(a: Analysis) -> Signals:
     sig.specific_amount = bool(_MONEY_OR_MONTHS.search(text))
     sig.addresses_demand = _addresses(a, sig)
     sig.answered = _answered(a, sig)
+    sig.parts_missed = _parts_missed(a, sig, customer_norm)
     return sig
+
+
+# An information question from the caller (not a rhetorical "凭什么" / "how dare you").
+_INFO_QUESTION = re.compile(
+    r"\b(why|how come|what (is|was|are|were) (this|that|these|those|the)|when (will|did|does|do|is|was)|"
+    r"how much|how long|where (is|has|did))\b|为什么|为啥|怎么回事|怎么(会|就|又)|什么(钱|费|东西|业务)|"
+    r"多少|哪来的|什么时候|会不会|有没有影响|能不能")
+# Demand stages and inquiry: a caller can ask for two things in one breath.
+_PART_STAGES = ("cancel", "refund", "compensation", "inquiry")
+
+
+def _parts_missed(a: Analysis, sig: Signals, customer_norm: str) -> list[str]:
+    """Parts of a two-part request the reply leaves out (LABELING: "ignores part of it").
+
+    The parts are the policy actions the caller names (cancel, refund, compensation...) and
+    an information question ("why was I charged?"). Only a caller with two or more parts
+    can be half-answered; a reply that takes up none of them is judged elsewhere.
+    """
+    if sig.stage not in _PART_STAGES or not customer_norm:
+        return []
+    parts = [action for action, pattern in a.lex.actions.items()
+             if action != "explain_charges" and pattern.search(customer_norm)]
+    if sig.stage == "cancel" and "refund" in parts and "cancel" not in parts:
+        parts.remove("refund")  # "给我退了" in a cancel request means unsubscribe (see offers.py)
+    if _INFO_QUESTION.search(customer_norm):
+        parts.append("question")
+    if len(parts) < 2:
+        return []
+    mentioned = {m.action for m in sig.mentions}
+    refused = bool(a.hits.get("generic_refusal"))
+    answered = bool(a.hits.get("explain") or a.hits.get("rule") or "explain_charges" in mentioned
+                    or sig.questions_relevant or a.hits.get("paraphrase_frame")
+                    or (sig.customer_asked_amount and sig.specific_amount))
+    missed = []
+    for part in parts:
+        if part == "question":
+            done = answered
+        else:
+            done = part in mentioned or (refused and part in ("refund", "compensation"))
+        if not done:
+            missed.append(part)
+    return missed if len(missed) < len(parts) else []
 
 
 def _is_zh(text: str) -> bool:
@@ -185,12 +229,19 @@ def _addresses(a: Analysis, sig: Signals) -> bool:
     return False
 
 
+_YES_NO_ASKED = re.compile(
+    r"\b(will|would|is|are|can|could|does|do|did|has|have|should)\b[^.?!]*\?|会不会|是不是|能不能|有没有|可不可以|吗")
+_YES_NO_REPLY = re.compile(r"(yes|no|yep|nope|it will|it wont|it does|it doesnt|it can|it cant)\b|会的|不会|是的|可以|没有")
+
+
 def _answered(a: Analysis, sig: Signals) -> bool:
     """Did the reply answer the caller's question (inquiry and closing)?"""
     if a.hits.get("upsell") and not a.hits.get("explain"):
         return False
     if a.hits.get("explain"):
         return True
+    if _YES_NO_ASKED.search(normalise(a.ctx.customer or "").text) and _YES_NO_REPLY.match(a.text.strip()):
+        return True  # "Will it hurt my credit?" - "No, ..." is an answer
     if sig.stage == "inquiry" and sig.offers:
         return True  # "yes, I can refund it" answers "can I get a refund?"
     if sig.reflection.numbers or sig.reflection.score >= 2:

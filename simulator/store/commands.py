@@ -7,7 +7,7 @@ import json
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 DB_HELP = "database URL or SQLite file (default: $MYSTERY_GUEST_DB, else the SQLite file in your data folder)"
 

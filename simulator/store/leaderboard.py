@@ -17,7 +17,7 @@ trainee's); trend = mean overall of the later half of completed calls minus the 
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -156,8 +156,6 @@ def leaderboard(store: "Store", cohort: str, scenario: str | None = None, *,
 
 def rank_rows(rows: list[LeaderboardRow], min_completed: int = 1) -> list[LeaderboardRow]:
     """Order and number rows by the ranking rule (shared ranks for ties, unranked last)."""
-    from dataclasses import replace
-
     eligible = [r for r in rows if r.best is not None and r.completed >= max(1, min_completed)]
     others = [r for r in rows if r not in eligible]
     eligible.sort(key=lambda r: (-r.best, r.trainee.casefold(), r.trainee))

@@ -3,7 +3,8 @@
 Schema history (the `meta` table's `schema_version`):
   1  cohorts, trainees, sessions, turns: the first layout.
   2  sessions gain `mode`, `host`, `pid` and `updated_at` (the heartbeat that tells a live call
-     from one whose process died), turns gain `recorded_at`; indexes for the leaderboard and the newest calls of a cohort.
+     from one whose process died), turns gain `recorded_at`; indexes for the leaderboard, the
+     newest calls of a cohort and the calls still in progress.
 
 Upgrades are plain functions run in order inside one locked transaction when a store is opened,
 so two processes opening an old file at once cannot both upgrade it. We keep this list instead
@@ -79,6 +80,7 @@ sessions = sa.Table(
 sa.Index("ix_sessions_board", sessions.c.cohort_id, sessions.c.status, sessions.c.scenario_id)  # v2
 sa.Index("ix_sessions_trainee", sessions.c.trainee_id)
 sa.Index("ix_sessions_recent", sessions.c.cohort_id, sessions.c.started_at)  # v2: newest calls of a cohort
+sa.Index("ix_sessions_status", sessions.c.status)  # v2: finding the few calls still in progress
 
 turns = sa.Table(
     "turns", metadata,

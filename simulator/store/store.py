@@ -228,7 +228,10 @@ class Store:
         how long a call on another machine may go without a turn before it counts as abandoned."""
         url = resolve_url(url)
         if stale_minutes is None:
-            stale_minutes = float(os.environ.get(ENV_STALE) or STALE_MINUTES)
+            try:
+                stale_minutes = float(os.environ.get(ENV_STALE) or STALE_MINUTES)
+            except ValueError:
+                raise ValueError(f"{ENV_STALE} must be a number of minutes, not {os.environ.get(ENV_STALE)!r}")
         engine = _make_engine(url)
         store = cls(engine, url, stale_minutes=stale_minutes)
         try:
@@ -411,6 +414,16 @@ class Store:
 
         return self._write(write)
 
+    def _sweep(self) -> None:
+        """mark_abandoned before a listing; a reader without write rights still gets its list."""
+        try:
+            self.mark_abandoned()
+        except sa.exc.DBAPIError as exc:
+            text = str(exc).lower()
+            read_only = "readonly" in text or "read-only" in text or "permission denied" in text
+            if not (read_only or _transient(exc)):  # busy for too long, or not ours to write: list anyway
+                raise
+
     # -------------------------------------------------------------- reading
     def _session_query(self) -> sa.Select:
         s, tr, co = S.sessions, S.trainees, S.cohorts
@@ -426,10 +439,11 @@ class Store:
                  scenario: str | None = None, status: str | None = None,
                  limit: int | None = None) -> list[SessionRow]:
         """Calls, newest first, optionally filtered. Marks dead calls abandoned first."""
-        self.mark_abandoned()
+        self._sweep()
         q = self._session_query()
-        if cohort is not None:
-            q = q.where(S.cohorts.c.name == cohort)
+        if cohort is not None:  # by id: lets the (cohort, started_at) index give the newest first
+            q = q.where(S.sessions.c.cohort_id == sa.select(S.cohorts.c.id).where(
+                S.cohorts.c.name == cohort).scalar_subquery())
         if trainee is not None:
             q = q.where(S.trainees.c.name == trainee)
         if scenario is not None:
@@ -443,7 +457,7 @@ class Store:
 
     def session_detail(self, session_id: int) -> SessionDetail | None:
         """One call and all its turns, in order; None if there is no such call."""
-        self.mark_abandoned()
+        self._sweep()
 
         def read(conn: sa.Connection) -> SessionDetail | None:
             r = conn.execute(self._session_query().where(S.sessions.c.id == session_id)).first()

@@ -79,6 +79,9 @@ class MysteryGuestApp(App):
         self.title = self.catalog()("app.title")
         if self.writer is not None:
             self.run_worker(self._store_loop, thread=True, group="store", exit_on_error=False)
+        # after the first screen is drawn, so the warm-up does not delay it
+        self.set_timer(0.3, lambda: self.run_worker(self._warm_up_scorer, thread=True, group="warm-up",
+                                                    exit_on_error=False))
         if self.debug_scenario is not None:
             from simulator.tui.call_screen import CallScreen
 
@@ -90,23 +93,36 @@ class MysteryGuestApp(App):
         if not self.settings.trainee:
             self.ask_name()
 
+    def _warm_up_scorer(self) -> None:
+        """Score a throwaway reply per language once, off screen, so the trainee's first real
+        reply does not pay for loading the lexicons (about 90 ms)."""
+        from scoring import ReplyContext, score_reply
+
+        scorer = self.scorer or score_reply
+        for locale in sorted({sc.locale for sc in self.library}):
+            scorer("ok", ReplyContext(locale=locale, stage="venting"))
+
     def _store_loop(self) -> None:
         """Thread worker: open the store (retrying), read best scores, then write jobs in order."""
         import time
 
-        while self.store is None:
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        while self.store is None and not worker.is_cancelled:
             try:
                 self.store = self._open_store()
             except Exception as exc:  # unreachable or locked database: say so, keep trying
                 self._store_notice("store.unavailable", error=type(exc).__name__)
-                if self.writer._stopping.is_set():
-                    return
                 time.sleep(OPEN_RETRY_SECONDS)
+        if self.store is None:
+            return
         self.writer.store = self.store
         try:
             self._load_best_scores()
         finally:
-            self.writer.run()  # whatever happened above, the turns must still be written
+            # whatever happened above, the turns must still be written
+            self.writer.run(should_stop=lambda: worker.is_cancelled)
 
     def _load_best_scores(self) -> None:
         try:
@@ -135,6 +151,9 @@ class MysteryGuestApp(App):
         def done(result: tuple[str, str] | None) -> None:
             if result is None:
                 return
+            if result != (self.settings.trainee, self.settings.cohort):
+                self._best_here.clear()  # someone else's scores
+                self._best_stored = {}
             self.settings.trainee, self.settings.cohort = result
             self.settings.save()
             if self.store is not None:

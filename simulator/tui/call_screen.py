@@ -141,6 +141,7 @@ class CallScreen(Screen):
         reply = self.query_one(ReplyInput)
         reply.cursor_blink = self.app.settings.cursor_blink
         reply.focus()
+        self.query_one("#call-status").display = False
         facts = self.query_one(FactsPanel)
         facts.display = self.app.size.width >= WIDE or bool(self.debug_path)
         if self.debug_path:
@@ -319,6 +320,7 @@ class CallScreen(Screen):
         self.app.push_screen(PolicyScreen(self.scenario, self.tr))
 
     def action_toggle_facts(self) -> None:
+        self.query_one("#call-status").display = False
         facts = self.query_one(FactsPanel)
         facts.display = not facts.display
 

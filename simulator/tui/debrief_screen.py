@@ -53,6 +53,8 @@ def turn_block(session: Session, turn: TurnResult, tr, trainee: str) -> Text:
     name = session.scenario.persona.name
     text = Text(tr("debrief.turn", n=turn.index + 1, stage=tr("stage." + turn.stage)),
                 style="bold underline")
+    if turn.interrupted:
+        text.append("  " + tr("debrief.interrupted"), style="bold #ff9800")
     text.append("\n")
     text.append_text(utterance("customer", name, turn.customer_before))
     text.append("\n")

@@ -65,13 +65,21 @@ class StoreWriter:
         return self.pending
 
     # ------------------------------------------------------------------ the worker
-    def run(self) -> None:
-        """Write jobs in order until close(); retries a failing job rather than skipping it."""
+    def run(self, should_stop: Callable[[], bool] = lambda: False) -> None:
+        """Write jobs in order until close() or `should_stop()` (then what is queued is written
+        first); a failing job is retried rather than skipped."""
         try:
             while True:
-                job = self.jobs.get()
+                try:
+                    job = self.jobs.get(timeout=0.1)
+                except queue.Empty:
+                    if should_stop():
+                        break
+                    continue
                 if job is None:
                     break
+                if should_stop():
+                    self._stopping.set()  # shutting down: one try each, then leave them counted
                 self._write_with_retries(job)
         finally:
             self._stopped.set()

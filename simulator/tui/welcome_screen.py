@@ -57,6 +57,10 @@ class WelcomeScreen(Screen[tuple[str, str] | None]):
             return
         self.dismiss((name, cohort))
 
+    def check_action(self, action: str, parameters) -> bool | None:
+        # "Back" only makes sense when there is a remembered name to go back with.
+        return bool(self.initial[0]) if action == "cancel" else True
+
     def action_cancel(self) -> None:
         if self.initial[0]:
             self.dismiss(None)

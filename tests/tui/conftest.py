@@ -52,6 +52,14 @@ def stub_scorer(reply: str, ctx: ReplyContext) -> ReplyScore:
         acts=tuple(acts), landmines=tuple(mines))
 
 
+@pytest.fixture(autouse=True)
+def english_terminal(monkeypatch):
+    """Screens not tied to a scenario follow the terminal's locale: pin it, so snapshots agree."""
+    for var in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(1000.0)

@@ -1,6 +1,7 @@
 """The caller's anger (0-100) as a bar with the mood band's name."""
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -29,7 +30,7 @@ class AngerMeter(Static):
         self.label = label
 
     def render(self) -> Text:
-        width = max(5, self.size.width - len(self.label) - len(self.band) - 8)
+        width = max(5, self.size.width - cell_len(self.label) - cell_len(self.band) - 7)
         filled = round(width * max(0.0, min(100.0, self.anger)) / 100)
         text = Text(f"{self.label} ", style="bold")
         text.append("█" * filled, style=anger_style(self.anger))

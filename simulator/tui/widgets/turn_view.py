@@ -5,6 +5,8 @@ play-test panel. Quotes come from the trainee's reply and are appended as plain 
 """
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 
 from scoring.types import MAX_LEVEL
@@ -52,11 +54,13 @@ def reply_with_landmines(turn: TurnResult) -> Text:
 
 
 def evidence_lines(turn: TurnResult, tr, limit: int | None = None) -> Text:
-    """One line per piece of evidence and per landmine: sign, dimension, quote, reason."""
+    """One line per piece of evidence and per landmine: landmines first, then what lowered the
+    score, then what raised it (what to fix comes first); repeated lines are shown once."""
     out = Text()
     if turn.score is None:
         return out
     rows: list[Text] = []
+    seen: set[str] = set()
     for hit in turn.score.landmines:
         row = Text("✗ ", style="bold red")
         row.append(tr("turn.landmine", category=tr("landmine." + hit.category)), style=LANDMINE_STYLE)
@@ -66,18 +70,21 @@ def evidence_lines(turn: TurnResult, tr, limit: int | None = None) -> Text:
         if hit.reason:
             row.append(f" {hit.reason}", style="italic")
         rows.append(row)
-    for dim in DIMENSIONS:
-        for ev in turn.score.dimension(dim).evidence:
-            good = ev.effect == "+"
-            row = Text("+ " if good else "− ", style="bold green" if good else "bold red")
-            row.append(f"{tr('dim.' + dim)}: ", style="bold")
-            quote = turn.reply[ev.start:ev.end]
-            if quote:
-                row.append(f"“{quote}” ")
-            row.append(ev.reason or ev.label, style="italic")
-            rows.append(row)
-    if turn.interrupted:
-        rows.append(Text(tr("turn.interrupted"), style="bold #ff9800"))
+    for effect in ("-", "+"):
+        for dim in DIMENSIONS:
+            for ev in turn.score.dimension(dim).evidence:
+                if ev.effect != effect:
+                    continue
+                good = ev.effect == "+"
+                row = Text("+ " if good else "− ", style="bold green" if good else "bold red")
+                row.append(f"{tr('dim.' + dim)}: ", style="bold")
+                quote = turn.reply[ev.start:ev.end]
+                if quote:
+                    row.append(f"“{quote}” ")
+                row.append(ev.reason or ev.label, style="italic")
+                if row.plain not in seen:
+                    seen.add(row.plain)
+                    rows.append(row)
     shown = rows if limit is None else rows[:limit]
     for i, row in enumerate(shown):
         if i:
@@ -88,12 +95,34 @@ def evidence_lines(turn: TurnResult, tr, limit: int | None = None) -> Text:
     return out
 
 
+# The engine's mood causes (simulator/mood.py) -> catalogue keys, so they read in the UI language.
+_CAUSES = [
+    (re.compile(r"^(listening|empathy) level (\d)$"), lambda m, tr: tr("cause." + m[1], level=m[2])),
+    (re.compile(r"^landmine: (\w+)$"), lambda m, tr: tr(
+        "cause.landmine", category=tr.get("landmine." + m[1], m[1]))),
+    (re.compile(r"^policy breach$"), lambda m, tr: tr("cause.policy_breach")),
+    (re.compile(r"^offered what the caller wants \((\w+)\)$"), lambda m, tr: tr(
+        "cause.offer", stage=tr.get("stage." + m[1], m[1]))),
+    (re.compile(r"^talked over the caller$"), lambda m, tr: tr("cause.interrupted")),
+    (re.compile(r"^left the caller waiting$"), lambda m, tr: tr("cause.silence")),
+]
+
+
+def mood_cause(cause: str, tr) -> str:
+    """A mood change's cause in the UI language (unknown causes are shown as the engine wrote them)."""
+    for pattern, say in _CAUSES:
+        match = pattern.match(cause)
+        if match:
+            return say(match, tr)
+    return cause
+
+
 def mood_line(turn: TurnResult, tr) -> Text:
     """`anger 80 → 72` with each cause."""
     text = Text(tr("turn.anger", before=f"{turn.mood_before:.0f}", after=f"{turn.mood_after:.0f}"),
                 style="bold")
     for change in turn.mood_changes:
         sign = "+" if change.delta > 0 else ""
-        text.append(f"  {change.cause} {sign}{change.delta:.0f}",
+        text.append(f"  {mood_cause(change.cause, tr)} {sign}{change.delta:.0f}",
                     style="red" if change.delta > 0 else "green")
     return text
