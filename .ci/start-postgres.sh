@@ -11,13 +11,14 @@ URL="postgresql+psycopg://postgres@127.0.0.1:${PORT}/postgres"
 
 log() { echo "start-postgres: $*" >&2; }
 
-if ! command -v pg_lsclusters >/dev/null 2>&1 || [ -z "$(ls /usr/lib/postgresql 2>/dev/null)" ]; then
+# The server binary, not just the client (a machine may have psql alone).
+if ! command -v pg_lsclusters >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
     log "installing postgresql from the Debian packages"
     apt-get update -qq >&2
     apt-get install -y -qq postgresql >&2 </dev/null
 fi
 
-VERSION="$(ls /usr/lib/postgresql | sort -V | tail -n 1)"
+VERSION="$(ls -d /usr/lib/postgresql/*/bin/postgres | awk -F/ '{print $5}' | sort -V | tail -n 1)"
 CLUSTER=main
 if ! pg_lsclusters -h | awk -v v="$VERSION" -v c="$CLUSTER" '$1==v && $2==c {found=1} END {exit !found}'; then
     log "creating cluster $VERSION/$CLUSTER"
