@@ -24,6 +24,7 @@ _LATIN_WORD = re.compile(r"[a-z]{3,}")
 # Lexicon families the scorer looks for (actions are separate).
 FAMILIES = (
     "acknowledge", "listen_invite", "paraphrase_frame", "question_script", "question_confirm",
+    "question_verify", "rhetorical", "rule_limit",
     "explain", "rule", "proactive", "close", "script", "upsell",
     "validate", "feeling", "apology_sincere", "apology", "formula", "politeness", "contrast",
     "threaten", "accuse", "argue", "retaliate", "defy", "dismiss", "deflect", "overpromise",
@@ -53,8 +54,14 @@ class Analysis:
         return self.norm.text
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """Original-reply span for a normalised span."""
-        return self.norm.offsets.span(start, end)
+        """Original-reply span for a normalised span, trimmed to the words (no edge spaces)."""
+        s, e = self.norm.offsets.span(start, end)
+        reply = self.reply
+        while s < e and reply[s].isspace():
+            s += 1
+        while e > s and reply[e - 1].isspace():
+            e -= 1
+        return s, e
 
     def original(self, start: int, end: int) -> str:
         s, e = self.span(start, end)

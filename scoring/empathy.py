@@ -80,14 +80,17 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
             else:
                 strong = True
             ev.append(_ev(a, family, s, e))
-    for family in ("formula", "apology", "politeness", "listen_invite"):
+    # "Tell me more" / "go on" is a listening invite (listening.py), not polite wording.
+    for family in ("formula", "apology", "politeness"):
         for s, e in a.hits.get(family, ())[:1]:
             key = f"{s}:{e}"
             if key in hollow:
                 ev.append(_ev(a, "hollow", s, e, "-"))
             elif not any(x.start <= a.span(s, e)[0] < x.end for x in ev):
-                ev.append(_ev(a, family if family != "listen_invite" else "politeness", s, e))
+                ev.append(_ev(a, family, s, e))
             polite = True
+    if a.hits.get("listen_invite"):
+        polite = True  # a warm "go on, I'm listening" is courteous; its evidence is under listening
     if undercut_at is None:
         # "I understand, but ..." also undercuts a plain acknowledgement of feeling.
         for s, e in a.hits.get("formula", ()):

@@ -57,6 +57,7 @@ class Lexicon:
     concept_pattern: re.Pattern[str] | None
     typos: Mapping[str, str]
     numbers: Mapping[str, float]
+    concerns: frozenset[str] = frozenset()  # concept names that are the caller's concern or demand
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
 
     def find(self, family: str, text: str) -> list[tuple[int, int]]:
@@ -130,7 +131,9 @@ def _phrase_parts(phrase: str, locale: str, num_re: str, gap: int) -> tuple[str,
                 i += 1
             out.append(r"\s+" if locale == "en" else r"\s*")
             continue
-        if c in "()|?":
+        if c == "(":
+            out.append("(?:")  # non-capturing: nothing reads the groups, and it matches faster
+        elif c in ")|?":
             out.append(c)
         elif c == "*":
             out.append(r"\w*")
@@ -227,6 +230,7 @@ def build(data: Mapping[str, Any], locale: str) -> Lexicon:
         concept_pattern=concept_pattern,
         typos={str(k).lower(): str(v).lower() for k, v in (data.get("typos") or {}).items()},
         numbers=numbers,
+        concerns=frozenset(str(c) for c in data.get("concerns") or ()),
         raw=data,
     )
 

@@ -15,7 +15,6 @@ from scoring.types import Evidence
 
 # Landmines that mean the reply fought the caller's account instead of taking it in.
 _HOSTILE = {"threaten", "retaliate", "dismiss", "accuse"}
-_CAP_ONE = {"deflect", "defy"}
 REFLECT_MIN = 2.0  # reflection score that counts as restating this caller's content
 
 
@@ -42,8 +41,7 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
     for s, e in a.hits.get("paraphrase_frame", [])[:1]:
         ev.append(_ev(a, "paraphrase_frame", s, e))
     if reflects and not a.hits.get("paraphrase_frame"):
-        spans = sorted(refl.numbers + refl.concepts + refl.stems)[:3]
-        for s, e in spans:
+        for s, e in refl.phrases(a.text)[:3]:
             ev.append(_ev(a, "fact", s, e))
     if refl.parroting:
         ev.append(_whole(a, "copy"))
@@ -60,12 +58,18 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
     if sig.repeat:
         ev.append(_whole(a, "repeat"))
         level = 0
-    elif "argue" in mine_categories:
+    elif stage == "venting" and sig.lecture:
+        # Talking over a venting caller: 0 even when the lecture repeats their words.
+        ev.append(_whole(a, "lecture"))
         level = 0
+    elif "argue" in mine_categories:
+        # Contradicting the caller's account ignores it; at closing there is no account left to
+        # argue with, so contradicting a parting remark still answers it.
+        level = 1 if stage == "closing" else 0
     elif "defy" in mine_categories:
-        level = 1  # it did respond to the caller, only by daring them
+        level = 0 if stage == "venting" else 1  # it responded, only by daring them
     elif mine_categories & _HOSTILE:
-        level = 1 if _responsive(a, sig, reflects) or (sig.stage != "venting" and engaged) else 0
+        level = _hostile(a, sig, mine_categories, reflects, engaged)
     elif canned:
         script = (a.hits.get("script") or a.hits.get("upsell") or a.hits.get("close") or [(0, 0)])[0]
         ev.append(_ev(a, "script", *script, "-"))
@@ -81,17 +85,37 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
     else:
         level = 2 if reflects or sig.questions_relevant else (1 if acked or sig.content_chars else 0)
 
-    if level == 2 and sig.parts_missed:
+    if level >= 1 and sig.parts_missed and stage in ("cancel", "refund", "compensation", "inquiry"):
         # Took up one of two requests: "answers the request but ignores part of it" (LABELING).
         ev.append(_whole(a, "part_ignored"))
         level = 1
-    if mine_categories & _CAP_ONE:
-        # Passing the buck still engages with the topic: 1 when it took up the caller's words.
-        level = 1 if (engaged and sig.stage != "venting" and not sig.repeat) else min(level, 1)
+    if ("deflect" in mine_categories and not sig.repeat and not (stage == "venting" and sig.lecture)
+            and not mine_categories & {"retaliate", "threaten", "argue"}):
+        # Passing the buck answers the topic (whose job it is), so never 0, never more than 1.
+        level = 1
     if a.ctx.interrupted:
         ev.append(_whole(a, "interrupted"))
         level = 0 if stage == "venting" else min(level, 1)
     return level, ev
+
+
+def _hostile(a: Analysis, sig: Signals, mines: set[str], reflects: bool, engaged: bool) -> int:
+    """Hostile replies (LABELING): 1 when they still respond to what was said, else 0.
+
+    Venting: a jab or a threat (retaliate, threaten) answers nothing; blaming the caller
+    (accuse) or minimising after an acknowledgement (dismiss) responds to their account.
+    Elsewhere: a threat answers the caller's own threat or demand; other jabs count only
+    when they still respond to the request.
+    """
+    if sig.stage == "venting":
+        if mines & {"retaliate", "threaten"}:
+            return 0
+        if "accuse" in mines:
+            return 1
+        return 1 if engaged or sig.questions_relevant else 0
+    if mines & {"retaliate", "dismiss", "accuse"} or sig.stage not in ("cancel", "refund", "compensation"):
+        return 1 if _responsive(a, sig, reflects) or engaged else 0
+    return 1  # a threat in reply to a demand (or to the caller's own threat) still answers it
 
 
 def _responsive(a: Analysis, sig: Signals, reflects: bool) -> bool:
@@ -106,9 +130,6 @@ def _responsive(a: Analysis, sig: Signals, reflects: bool) -> bool:
 
 
 def _venting(a: Analysis, sig: Signals, reflects: bool, acked: bool, ev: list[Evidence]) -> int:
-    if sig.lecture:
-        ev.append(_whole(a, "lecture"))
-        return 0
     if sig.offers or a.hits.get("rule") or a.hits.get("overpromise"):
         # Acknowledged, then pushed to a solution or a rule while the caller still vents.
         spot = sig.offers[0] if sig.offers else None
@@ -139,6 +160,8 @@ def _demand(a: Analysis, sig: Signals, reflects: bool, acked: bool, ev: list[Evi
     if not sig.addresses_demand:
         if sig.questions_relevant and reflects:
             return 2
+        if sig.parts_missed:
+            return 1  # did the other part of a two-part request ("part_ignored" added by score())
         ev.append(_whole(a, "demand_ignored"))
         return 0
     ev.append(_whole(a, "demand_met", "+"))

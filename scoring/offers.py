@@ -2,7 +2,8 @@
 
 An action phrase ("refund", "退款") becomes
 - an offer when its clause has a first-person or done marker ("I'll", "I've", "给您", "已"),
-- a decline when its clause carries a modal refusal ("can't", "没法", "退不了"),
+- a decline when its clause carries a modal refusal ("can't", "没法", "退不了") or a rule
+  that limits it ("we only credit outages over 14 days", "按规定只能退一个月"),
 - nothing when it only restates the caller's wish ("you'd like a refund") or mentions it.
 Refund sizes are parsed from the clause: months ("two months", "三个月", "半年"), money
 ("£6", "16块") converted to months with facts.monthly_fee, or "all the charges" / "全额".
@@ -108,7 +109,9 @@ def classify_mentions(a: Analysis) -> list[ActionMention]:
         negated = any(not (hs >= s and he <= e) for hs, he in a.find_in("negation", cs, ce))
         # "给您退" carries its own commitment, so markers inside the phrase count too.
         committed = bool(a.find_in("commitment", cs, ce))
-        if negated:
+        # "We only credit outages over 14 days" / "按规定只能退一个月": the rule limits the action.
+        limited = bool(a.find_in("rule_limit", cs, ce))
+        if negated or limited:
             kind = "decline"
         elif desire:
             kind = "mention"
@@ -116,6 +119,8 @@ def classify_mentions(a: Analysis) -> list[ActionMention]:
             kind = "offer"
         else:
             kind = "mention"
+        if kind == "decline" and limited and not negated and _followed_by_doing(a, ce):
+            kind = "offer"  # "按规定只能退一个月，我现在给您申请": the allowed part, done now
         if kind == "mention" and not desire and _followed_by_doing(a, ce):
             kind = "offer"  # "只能退一个月，我现在给您申请" / "one month is possible, I'll process it now"
         if kind == "mention" and not desire and _led_in_by_doing(a, s):

@@ -1,10 +1,18 @@
 """Did the reply take in THIS caller's message? Content overlap, paraphrase and parroting.
 
-Units of content: English word stems (stopwords dropped), Chinese character bigrams
-(function characters dropped), numbers (digits, number words, 三个月), and lexicon
-`concepts` — groups of words that mean the same to a caller ("bill"/"statement").
-A concept shared under different words is what a paraphrase looks like; long runs of
-the caller's own words copied back are parroting, not paraphrase.
+Only *content terms* count as restating (LABELING: "a fact, the demand, the concern"):
+- numbers and amounts (digits, number words; a Chinese numeral only with its measure word,
+  "三次", "六十块"; a lone "一" never - "一下", "一个" are not facts);
+- English words that are not stopwords, compared by stem;
+- Chinese character bigrams with no function character (了 的 是 我 您 ...): "了利" or
+  "个工" are fragments across words, not words; shared bigrams next to each other are one
+  restated word ("滞纳" + "纳金" = "滞纳金");
+- service names and other words from the facts on the agent's screen (half weight:
+  reading the record out is not the same as taking in what this caller said);
+- lexicon `concepts` shared under a different word: that is what a paraphrase looks like.
+  Concepts listed under `concerns` (what the caller fears or wants: "never asked",
+  "credit file", a refund) weigh more than a repeated noun.
+Long runs of the caller's own words copied back are parroting, not paraphrase.
 """
 from __future__ import annotations
 
@@ -19,11 +27,24 @@ from scoring.numbers import find_numbers
 
 _EN_WORD = re.compile(r"[a-z][a-z0-9-]*[a-z0-9]|[a-z]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-# Characters that carry no content on their own: a bigram of two of them is not content.
-_ZH_FUNCTION = set("的了是我你您他她它们这那就都也还在有和与吗呢吧啊呀么个不没要会能可以很太真给把被让说"
-                   "对到上下来去过着得地之而且或及等从向为以于其所又再才已经但如果因为所以什么怎么样"
-                   "一二两三四五六七八九十百千万半几每些点儿哪里边多少好吧嘛哦嗯哈呗啦咱些")
+# Function characters: a bigram containing one is a fragment ("了利", "个工"), not a word.
+# Numerals are here too: numbers are compared as values (below), not as characters.
+ZH_STOP = frozenset(
+    "了的是我您你这那就也都不没有在个们吧呢啊吗他她它和与还又很太给把被让说得地着过么哦嗯呀啦嘛"
+    "要会能可以对到上下来去之而或及等从向为于其所再才已经但如果因为所以什么怎样哪里边些"
+    "一二两三四五六七八九十百千万半几每多少点儿好咱呗哈")
+# A Chinese numeral is a fact only with a measure word or unit after it ("三次", "六十块").
+_ZH_MEASURE = set("个次天月年块元笔小时周号日点分岁遍趟回台张期万千百倍")
+_ZH_NUMERAL = set("零一二两三四五六七八九十百千万半几")
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
+
+# Weights of one restated unit (REFLECT_MIN in listening.py is 2.0).
+W_NUMBER = 1.0        # a number or amount the caller gave
+W_FACT = 0.5          # a number or name only on the agent's screen
+W_WORD = 1.0          # a content word of the caller's, said again
+W_LONG_WORD = 1.0     # a Chinese restated word of 3+ characters ("滞纳金", "拒收退回")
+W_CONCEPT = 1.0       # the caller's idea in other words (paraphrase)
+W_CONCERN = 1.5       # the caller's concern or demand, restated
 
 
 def stem(word: str) -> str:
@@ -47,18 +68,19 @@ def units(text: str, lex: Lexicon, with_ngrams: bool = False) -> Units:
     """Content units of normalised `text`."""
     u = Units()
     words: list[str] = []
+    stems = u.stems
     for m in _EN_WORD.finditer(text):
         w = m.group()
         words.append(w)
         if len(w) >= 3 and w not in lex.stopwords and not w.isdigit():
-            u.stems.setdefault(stem(w), m.span())
+            stems.setdefault(stem(w), m.span())
     for m in _CJK_RUN.finditer(text):
-        run = m.group()
+        run, base = m.group(), m.start()
         for i in range(len(run) - 1):
-            bigram = run[i:i + 2]
-            if bigram[0] in _ZH_FUNCTION and bigram[1] in _ZH_FUNCTION:
+            a, b = run[i], run[i + 1]
+            if a in ZH_STOP or b in ZH_STOP:
                 continue
-            u.stems.setdefault(bigram, (m.start() + i, m.start() + i + 2))
+            stems.setdefault(a + b, (base + i, base + i + 2))
         if with_ngrams:
             u.ngrams.update(run[i:i + 6] for i in range(len(run) - 5))
     if lex.concept_pattern is not None:
@@ -69,11 +91,20 @@ def units(text: str, lex: Lexicon, with_ngrams: bool = False) -> Units:
                 u.concepts[concept] = m.span()
                 u.concept_terms[concept] = term
     for value, s, e in find_numbers(text, lex.numbers):
-        if value > 0:
+        if value > 0 and _content_number(text, s, e):
             u.numbers.setdefault(value, (s, e))
     if with_ngrams and len(words) >= 4:
         u.ngrams.update(" ".join(words[i:i + 4]) for i in range(len(words) - 3))
     return u
+
+
+def _content_number(text: str, s: int, e: int) -> bool:
+    """Digits and number words always; a Chinese numeral only as an amount or count."""
+    if text[s] not in _ZH_NUMERAL:
+        return True
+    if e - s == 1 and text[s] == "一":
+        return False  # "一下", "一个", "一次性": an article more often than a count
+    return e - s >= 2 or (e < len(text) and text[e] in _ZH_MEASURE)
 
 
 def _concept_of_prefix(term: str, lex: Lexicon) -> str | None:
@@ -87,10 +118,26 @@ def _concept_of_prefix(term: str, lex: Lexicon) -> str | None:
 @dataclass
 class Reflection:
     score: float
-    stems: list[tuple[int, int]]     # reply spans of shared words/bigrams
+    stems: list[tuple[int, int]]     # reply spans of shared words (merged into phrases)
     concepts: list[tuple[int, int]]  # reply spans of shared concepts
     numbers: list[tuple[int, int]]   # reply spans of shared numbers/facts
     parroting: bool
+    concerns: list[tuple[int, int]] = field(default_factory=list)  # restated concerns/demands
+
+    def phrases(self, text: str) -> list[tuple[int, int]]:
+        """Restated spans for evidence: neighbours ("Five" + "months") merged into one phrase."""
+        return merge_adjacent(self.numbers + self.concerns + self.concepts + self.stems, text)
+
+
+def merge_adjacent(spans: Iterable[tuple[int, int]], text: str, gap: int = 1) -> list[tuple[int, int]]:
+    """Merge spans that overlap or are separated only by up to `gap` spaces/hyphens."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(set(spans)):
+        if out and s - out[-1][1] <= gap and not text[out[-1][1]:s].strip(" -"):
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
 
 
 def _fact_values(facts: dict) -> Iterable[str]:
@@ -101,30 +148,70 @@ def _fact_values(facts: dict) -> Iterable[str]:
             yield from (str(v) for v in value)
 
 
+# Caller units depend only on what the caller said: cache the last few (per lexicon), so a
+# trainee's retries of one turn and the eval's repeated contexts do not redo the work.
+_CALLER_CACHE: dict[tuple[int, str, str], tuple[Units, Units]] = {}
+
+
+def _caller_units(a: Analysis) -> tuple[Units, Units]:
+    lex, ctx = a.lex, a.ctx
+    said = [ctx.customer] + [t.text for t in ctx.history if t.speaker == "customer"][-2:]
+    said_text = " \n ".join(said)
+    facts_text = " \n ".join(_fact_values(dict(ctx.facts or {})))
+    key = (id(lex), said_text, facts_text)
+    hit = _CALLER_CACHE.get(key)
+    if hit is None:
+        if len(_CALLER_CACHE) > 256:
+            _CALLER_CACHE.clear()
+        caller = units(normalise(said_text, lex.typos).text, lex, with_ngrams=True)
+        facts = units(normalise(facts_text, lex.typos).text, lex)
+        hit = _CALLER_CACHE[key] = (caller, facts)
+    return hit
+
+
+def _word_runs(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Overlapping/adjacent Chinese bigram spans -> one span per restated word."""
+    return merge_adjacent(spans, text, gap=0)
+
+
 def reflect(a: Analysis) -> Reflection:
     """How much of the caller's message (and the facts on screen) the reply restates."""
     lex = a.lex
-    ctx = a.ctx
-    said = [ctx.customer] + [t.text for t in ctx.history if t.speaker == "customer"][-2:]
-    caller = units(normalise(" \n ".join(said), lex.typos).text, lex, with_ngrams=True)
-    facts = units(normalise(" \n ".join(_fact_values(dict(ctx.facts or {}))), lex.typos).text, lex)
-    mine = units(a.text, lex, with_ngrams=True)
-    shared_stems = [span for unit, span in mine.stems.items() if unit in caller.stems]
-    shared_concepts = [
-        span for concept, span in mine.concepts.items()
-        if concept in caller.concepts and mine.concept_terms[concept] != caller.concept_terms[concept]
-    ]
+    text = a.text
+    caller, facts = _caller_units(a)
+    mine = units(text, lex, with_ngrams=True)
+    concern_names = lex.concerns
+
+    shared_words = [span for unit, span in mine.stems.items() if unit in caller.stems]
+    fact_words = [span for unit, span in mine.stems.items() if unit in facts.stems and unit not in caller.stems]
+    concepts: list[tuple[int, int]] = []
+    concerns: list[tuple[int, int]] = []
+    for concept, span in mine.concepts.items():
+        if concept not in caller.concepts:
+            continue
+        if concept in concern_names:
+            concerns.append(span)  # the concern restated, in the same words or others
+        elif mine.concept_terms[concept] != caller.concept_terms[concept]:
+            concepts.append(span)
     shared_numbers = [span for value, span in mine.numbers.items() if value in caller.numbers]
-    # Numbers only on the agent's screen (not said by the caller) count half: reading the
-    # record out is not the same as taking in what this caller said.
     fact_numbers = [span for value, span in mine.numbers.items()
                     if value not in caller.numbers and value in facts.numbers]
-    fact_stems = [span for unit, span in mine.stems.items() if unit in facts.stems and unit not in caller.stems]
-    is_zh = any("\u4e00" <= ch <= "\u9fff" for ch in a.text[:200])
-    stem_weight = 0.5 if is_zh else 1.0  # a Chinese word yields about two bigrams
-    score = (stem_weight * len(shared_stems) + 1.0 * len(shared_concepts) + 1.0 * len(shared_numbers)
-             + 0.5 * len(fact_numbers) + 0.5 * stem_weight * len(fact_stems))
+
+    # A concern's own words are not counted again as repeated words.
+    taken = concerns + concepts + shared_numbers
+    shared_words = [w for w in shared_words if not any(s < w[1] and w[0] < e for s, e in taken)]
+    score = (W_NUMBER * len(shared_numbers) + W_FACT * len(fact_numbers)
+             + W_CONCEPT * len(concepts) + W_CONCERN * len(concerns))
+    for s, e in _word_runs(shared_words, text):
+        score += W_LONG_WORD if (e - s >= 3 and _is_cjk(text[s])) else W_WORD
+    score += W_FACT * len(_word_runs(fact_words, text))
+
     copied = len(mine.ngrams & caller.ngrams)
     total = max(1, len(mine.ngrams))
     parroting = copied >= 3 and copied / total >= 0.5
-    return Reflection(score, shared_stems + fact_stems, shared_concepts, shared_numbers + fact_numbers, parroting)
+    return Reflection(score, shared_words + fact_words, concepts, shared_numbers + fact_numbers,
+                      parroting, concerns)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"

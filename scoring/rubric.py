@@ -23,9 +23,22 @@ def band_score(level: int, evidence: Iterable[Evidence]) -> int:
     return int(round(low + position * (high - low)))
 
 
+def dedupe(evidence: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    """One line per (start, end, label): the same span found twice is one piece of evidence."""
+    seen: set[tuple[int, int, str]] = set()
+    out: list[Evidence] = []
+    for e in evidence:
+        key = (e.start, e.end, e.label)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return tuple(out)
+
+
 def dimension(level: int, evidence: list[Evidence]) -> DimensionScore:
-    return DimensionScore(band_score(level, evidence), level, tuple(evidence))
+    kept = dedupe(evidence)
+    return DimensionScore(band_score(level, kept), level, kept)
 
 
 def policy_dimension(level: int, evidence: list[Evidence]) -> DimensionScore:
-    return DimensionScore(POLICY_SCORES[level], level, tuple(evidence))
+    return DimensionScore(POLICY_SCORES[level], level, dedupe(evidence))

@@ -32,6 +32,7 @@ class Signals:
     questions_relevant: list[tuple[int, int]] = field(default_factory=list)
     questions_script: list[tuple[int, int]] = field(default_factory=list)
     questions_confirm: list[tuple[int, int]] = field(default_factory=list)
+    questions_rhetorical: list[tuple[int, int]] = field(default_factory=list)  # jabs dressed as questions
     script_coverage: float = 0.0
     repeat: bool = False
     lecture: bool = False
@@ -98,18 +99,17 @@ def compute(a: Analysis) -> Signals:
     sig = Signals(stage=stage, mentions=mentions, reflection=reflect(a))
     sig.content_chars = len(_NON_CONTENT.sub("", text))
 
-    for s, e in a.sentences:
-        if not _is_question(a, s, e):
-            continue
-        if a.any_in("question_script", s, e) or a.any_in("upsell", s, e) or a.any_in("close", s, e):
-            sig.questions_script.append((s, e))
-        elif a.any_in("question_confirm", s, e):
-            sig.questions_confirm.append((s, e))
-        else:
-            sig.questions_relevant.append((s, e))
+    # The demand is read before the questions: a verification question counts when it serves it.
+    customer_norm = normalise(a.ctx.customer or "").text
+    sig.customer_asked_amount = bool(_HOW_MUCH.search(customer_norm))
+    sig.specific_amount = bool(_MONEY_OR_MONTHS.search(text))
+    sig.addresses_demand = _addresses(a, sig)
+    _classify_questions(a, sig)
 
     canned = a.hits.get("script", []) + a.hits.get("close", []) + a.hits.get("upsell", []) + \
         a.hits.get("question_script", []) + [q for q in sig.questions_script]
+    if not (stage in _DEMAND_STAGES and sig.addresses_demand):
+        canned += a.hits.get("question_verify", [])  # an ID check that serves no request is script
     canned_chars = len(_NON_CONTENT.sub("", "".join(text[s:e] for s, e in _merge(canned))))
     sig.script_coverage = canned_chars / max(1, sig.content_chars)
 
@@ -121,23 +121,55 @@ def compute(a: Analysis) -> Signals:
             if mine == theirs or (len(mine) >= 12 and mine in theirs):
                 sig.repeat = True
 
-    # Talking over a venting caller: rules and mechanisms in two or more sentences of a long reply.
+    # Talking over a venting caller: rules, mechanisms and advice in two or more sentences of a
+    # long reply (LABELING: "a long lecture on policy during venting" is 0, whatever it repeats).
     if stage == "venting":
         rule_sentences = sum(
-            1 for s, e in a.sentences if a.any_in("rule", s, e) or a.any_in("explain", s, e))
+            1 for s, e in a.sentences
+            if a.any_in("rule", s, e) or a.any_in("explain", s, e) or a.any_in("proactive", s, e))
         long_reply = sig.content_chars >= (60 if _is_zh(text) else 160)
-        sig.lecture = rule_sentences >= 2 and long_reply
+        # One sentence of rules is a lecture too when nothing in the reply turns to the caller.
+        turned = any(a.hits.get(f) for f in ("validate", "feeling", "apology_sincere", "listen_invite"))
+        sig.lecture = long_reply and (rule_sentences >= 2 or (bool(a.hits.get("rule")) and not turned))
 
     sig.shouting = _shouting(a)
     sig.customer_upset = _customer_upset(a)
-    customer_norm = normalise(a.ctx.customer or "").text
     sig.customer_asked = bool(_CUSTOMER_QUESTION.search(customer_norm))
-    sig.customer_asked_amount = bool(_HOW_MUCH.search(customer_norm))
-    sig.specific_amount = bool(_MONEY_OR_MONTHS.search(text))
-    sig.addresses_demand = _addresses(a, sig)
     sig.answered = _answered(a, sig)
     sig.parts_missed = _parts_missed(a, sig, customer_norm)
     return sig
+
+
+# Families whose presence makes a question a jab, not a question: "Hardly worth it, is it?"
+_JAB_FAMILIES = ("rhetorical", "retaliate", "accuse", "dismiss", "dismiss_soft", "sarcasm_soft", "sarcasm_cue",
+                 "argue", "threaten")
+_DEMAND_STAGES = ("cancel", "refund", "compensation")
+
+
+def _classify_questions(a: Analysis, sig: Signals) -> None:
+    """Sort the reply's questions (LABELING, listening 2: "a relevant open/clarifying question").
+
+    - script: fits any call (upsell, "anything else?", ID checks that serve nothing);
+    - confirm: "shall I go ahead?";
+    - rhetorical: sarcastic or blaming ("it's never too late to start, is it?") - not listening;
+    - relevant: everything else, including asking for the account or card number when the
+      caller wants something done and the reply takes that request up (it is needed to act).
+    """
+    for s, e in a.sentences:
+        verify = a.any_in("question_verify", s, e)  # "please give me the card number" asks, too
+        if not (verify or _is_question(a, s, e)):
+            continue
+        if any(a.any_in(f, s, e) for f in _JAB_FAMILIES):
+            sig.questions_rhetorical.append((s, e))
+        elif verify:
+            needed = sig.stage in _DEMAND_STAGES and sig.addresses_demand
+            (sig.questions_relevant if needed else sig.questions_script).append((s, e))
+        elif a.any_in("question_script", s, e) or a.any_in("upsell", s, e) or a.any_in("close", s, e):
+            sig.questions_script.append((s, e))
+        elif a.any_in("question_confirm", s, e):
+            sig.questions_confirm.append((s, e))
+        else:
+            sig.questions_relevant.append((s, e))
 
 
 # An information question from the caller (not a rhetorical "凭什么" / "how dare you").
@@ -159,7 +191,7 @@ def _parts_missed(a: Analysis, sig: Signals, customer_norm: str) -> list[str]:
     if sig.stage not in _PART_STAGES or not customer_norm:
         return []
     parts = [action for action, pattern in a.lex.actions.items()
-             if action != "explain_charges" and pattern.search(customer_norm)]
+             if action != "explain_charges" and _pending(pattern, customer_norm)]
     if sig.stage == "cancel" and "refund" in parts and "cancel" not in parts:
         parts.remove("refund")  # "给我退了" in a cancel request means unsubscribe (see offers.py)
     if _INFO_QUESTION.search(customer_norm):
@@ -180,6 +212,22 @@ def _parts_missed(a: Analysis, sig: Signals, customer_norm: str) -> list[str]:
         if not done:
             missed.append(part)
     return missed if len(missed) < len(parts) else []
+
+
+# The caller reports the action as done ("it's cancelled", "退订了是吧"): not a part still asked for.
+_DONE_BEFORE = re.compile(r"(?:\b(?:its|it is|is|was|been|already|now)\s+)$|已经?$")
+_DONE_AFTER = re.compile(r"^(?:了|过了|掉了|好了|成功)")
+
+
+def _pending(pattern: re.Pattern[str], customer: str) -> bool:
+    """The caller still asks for this action (named, and not reported as already done)."""
+    for m in pattern.finditer(customer):
+        if _DONE_BEFORE.search(customer, max(0, m.start() - 12), m.start()):
+            continue
+        if _DONE_AFTER.match(customer[m.end():m.end() + 3]):
+            continue
+        return True
+    return False
 
 
 def _is_zh(text: str) -> bool:

@@ -10,7 +10,6 @@ import random
 from pathlib import Path
 from typing import Any, Callable
 
-from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -294,11 +293,17 @@ def make_app(scenario_dir: str | Path | None = None, db_url: str | None = None,
     elif library is None:
         library, problems = load_library(scenario_dir)
         library.sort(key=lambda s: (s.difficulty, s.title))
-    open_store = None
-    if store is None and (record or db_url):
-        def open_store():
-            from simulator.store.store import Store
-
-            return Store.open(db_url)
+    open_store = _store_opener(db_url) if store is None and (record or db_url) else None
     return MysteryGuestApp(library, settings=settings, problems=problems, store=store,
                            open_store=open_store, debug_scenario=debug_scenario, scorer=scorer)
+
+
+def _store_opener(db_url: str | None) -> Callable[[], Any]:
+    """Opening the store is deferred to the app's thread worker (a server may be slow to answer)."""
+
+    def open_store():
+        from simulator.store.store import Store
+
+        return Store.open(db_url)
+
+    return open_store

@@ -143,7 +143,8 @@ class CallScreen(Screen):
         reply.focus()
         self.query_one("#call-status").display = False
         facts = self.query_one(FactsPanel)
-        facts.display = self.app.size.width >= WIDE or bool(self.debug_path)
+        # the play-test panel needs the room: there the brief opens on F4
+        facts.display = self.app.size.width >= WIDE and not self.debug_path
         if self.debug_path:
             panel = self.query_one(DebugPanel)
             panel.show_note(self.debug_note or tr("debug.watching", file=self.debug_path.name))
@@ -174,8 +175,13 @@ class CallScreen(Screen):
         text.append(f" ⏱ {clock_text(elapsed)} ", style="bold reverse")
         mode = self.tr("mode." + self.mode)
         text.append(f" {mode} ", style="bold")
-        text.append(f"☎ {sc.persona.name}  ", style="bold #ff8a65")
-        text.append(sc.title)
+        text.append(f"☎ {sc.persona.name} ", style="bold #ff8a65")
+        # who has the floor: talking now means Enter interrupts
+        if self.speech is not None:
+            text.append(f"[{self.tr('call.talking')}] ", style="bold #ff8a65")
+        elif not self.session.over:
+            text.append(f"[{self.tr('call.your_turn')}] ", style="bold #4fc3f7")
+        text.append(" " + sc.title)
         return text
 
     def _now_in_call(self) -> float:
@@ -371,8 +377,8 @@ class CallScreen(Screen):
     def _check_reload(self) -> None:
         """On save: reload the scenario; errors are shown and the old scenario is kept."""
         mtime = self._file_mtime()
-        if mtime is None or mtime == self._mtime:
-            return
+        if mtime is None or mtime == self._mtime or self.app.screen is not self:
+            return  # unchanged, or the pause / policy screen is open: reload when back
         self._mtime = mtime
         from simulator.loader import check_file
 

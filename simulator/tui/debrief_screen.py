@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Sparkline, Static
+from textual.widgets import Footer, Static
 
 from simulator.session import HINT_COST, WEIGHTS, Session, TurnResult, fill
 from simulator.tui.keys import relabel
+from simulator.tui.widgets.anger_meter import anger_style
 from simulator.tui.widgets.transcript import utterance
 from simulator.tui.widgets.turn_view import (DIMENSIONS, evidence_lines, is_weak, mood_line,
                                              reply_with_landmines, scores_line)
@@ -22,6 +23,19 @@ OUTCOME_STYLE = {"resolved": "bold green", "escalated": "bold red", "hung_up": "
 def anger_curve(session: Session) -> list[float]:
     """Anger at the start and after every turn."""
     return [float(session.scenario.mood.start)] + [t.mood_after for t in session.turns]
+
+
+BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+def anger_sparkline(values: list[float], width: int = 60) -> Text:
+    """The anger curve on a fixed 0-100 scale (so a calm call looks calm), coloured by anger."""
+    each = max(1, min(6, width // max(1, len(values))))
+    text = Text()
+    for v in values:
+        level = round(max(0.0, min(100.0, v)) / 100 * (len(BLOCKS) - 1))
+        text.append(BLOCKS[max(1, level)] * each, style=anger_style(v))
+    return text
 
 
 def formula_text(summary: dict, tr) -> Text:
@@ -93,14 +107,15 @@ class DebriefScreen(Screen):
         self.tr = self.app.catalog(session.scenario.locale)
 
     def compose(self) -> ComposeResult:
-        s, sc, tr = self.session, self.session.scenario, self.tr
+        s, tr = self.session, self.tr
         summary = s.summary()
         with VerticalScroll(id="debrief"):
             yield Static(self._ending_text(summary), id="debrief-ending")
             yield Static(self._scores_text(summary), id="debrief-scores")
-            yield Static(Text(tr("debrief.anger_curve") + "  " + " → ".join(
-                f"{v:.0f}" for v in anger_curve(s)), style="bold"), id="debrief-curve-label")
-            yield Sparkline(anger_curve(s), id="debrief-curve")
+            curve = Text(tr("debrief.anger_curve") + "  ", style="bold")
+            curve.append_text(anger_sparkline(anger_curve(s)))
+            curve.append("\n" + " → ".join(f"{v:.0f}" for v in anger_curve(s)))
+            yield Static(curve, id="debrief-curve")
             trainee = self.app.settings.trainee or tr("call.you")
             for turn in s.turns:
                 weak = is_weak(turn)

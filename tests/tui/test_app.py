@@ -14,7 +14,6 @@ from simulator.tui.debrief_screen import DebriefScreen
 from simulator.tui.leaderboard_screen import LeaderboardScreen
 from simulator.tui.picker_screen import PickerScreen
 from simulator.tui.welcome_screen import WelcomeScreen
-from simulator.tui.widgets.debug_panel import DebugPanel
 from simulator.tui.widgets.reply_input import ReplyInput
 from tests.tui.conftest import DRILLS, screen_text, stub_scorer, type_text
 
@@ -290,3 +289,24 @@ async def test_bundled_stories_play_the_same_in_the_app_as_in_the_engine(tmp_pat
                 await pilot.press("enter")
                 await pilot.pause()
                 assert isinstance(app.screen, DebriefScreen)
+
+
+async def test_a_save_during_a_pause_reloads_after_resuming(settings, tmp_path):
+    path = tmp_path / "drill.yaml"
+    shutil.copy(DRILLS / "drill-en.yaml", path)
+    app = make_app(debug_scenario=path, settings=settings, scorer=stub_scorer)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        call = app.screen
+        await pilot.press("escape")
+        await pilot.pause()
+        path.write_text(path.read_text().replace("Rex Moody", "Rex Jolly"))
+        call._mtime = -1
+        call._check_reload()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PauseScreen"  # the pause is never swept away
+        await pilot.press("enter")
+        await pilot.pause()
+        call._check_reload()
+        await pilot.pause()
+        assert app.screen is not call and app.screen.scenario.persona.name == "Rex Jolly"

@@ -73,7 +73,8 @@ async def test_escalated_call_and_debrief_contents(make):
         # the weak turn has the state's model answer beside it
         assert "A stronger reply here:" in text
         assert "I understand, that is really frustrating." in text
-        assert "Caller's anger over the call  80 →" in text
+        assert "Caller's anger over the call" in text
+        assert f"80 → {call.session.turns[0].mood_after:.0f}" in text
         summary = call.session.summary()
         assert f"= {summary['overall']}" in text
         # the landmine span is highlighted in the reply
