@@ -63,17 +63,22 @@ def _contextual(a: Analysis) -> list[Mine]:
       (`complaint_dare`) outside a logged complaint; giving it when asked is fine.
     """
     mines: list[Mine] = []
+    asked = _caller_asked(a)
     for family, category in _SOFT.items():
         for s, e in a.hits.get(family, ()):
             ss, se = a.sentence_of(s)
             cs, _ = a.clause_of(s)
             if family == "sarcasm_soft":
-                jab = a.hits.get("sarcasm_cue") or a.hits.get("retaliate") or a.hits.get("dismiss")
+                jab = (a.hits.get("sarcasm_cue") or a.hits.get("rhetorical")
+                       or a.hits.get("retaliate") or a.hits.get("dismiss"))
                 if not jab:
                     continue
+            elif family == "argue_soft" and asked:
+                continue  # "Actually, it's the yearly price rise" answers a question: nothing to contradict
             elif a.any_in("soft_ok", cs, min(se, e + _SOFT_OK_REACH)):
                 continue
             mines.append(Mine(category, *a.span(s, e), a.lex.reason(category, a.original(s, e))))
+    mines.extend(_cold_jab(a))
     ids = a.hits.get("staff_id", ())
     if ids and not a.hits.get("complaint_log"):  # handing over the ID while logging the complaint is service
         dares = [(s, e) for s, e in a.hits.get("complaint_dare", ()) if not _is_complaint_log(a, s, e)]
@@ -81,6 +86,31 @@ def _contextual(a: Analysis) -> list[Mine]:
             s, e = ids[0]
             mines.append(Mine("defy", *a.span(s, e), a.lex.reason("defy", a.original(s, e))))
     return mines
+
+
+_QUESTION = re.compile(r"[?？]|吗|为什么|为啥|怎么")
+
+
+def _caller_asked(a: Analysis) -> bool:
+    """The caller's last message asks something (so an 'actually'/'其实' answer explains)."""
+    return bool(_QUESTION.search(a.ctx.customer or ""))
+
+
+def _cold_jab(a: Analysis) -> list[Mine]:
+    """A rhetorical jab ("Monkeys, is it?", "怎么不说") with no warmth anywhere is sarcasm,
+    unless its sentence already holds another landmine that the jab only drives home.
+
+    With empathy or courtesy around it, a tag question is usually a plain check
+    ("That's the second time, isn't it? I'm so sorry"), so it stays harmless.
+    """
+    hits = a.hits.get("rhetorical", ())
+    if not hits or any(a.hits.get(f) for f in _EMPATHY_OR_COURTESY):
+        return []
+    s, e = hits[0]
+    ss, se = a.sentence_of(s)
+    if any(a.any_in(c, ss, se) for c in _PHRASE_CATEGORIES):
+        return []  # the jab serves another landmine ("Hardly worth it, is it?" is dismiss)
+    return [Mine("retaliate", *a.span(s, e), a.lex.reason("retaliate", a.original(s, e)))]
 
 
 _RECORDING = re.compile(r"record|录音|录下")

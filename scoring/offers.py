@@ -100,10 +100,12 @@ def classify_mentions(a: Analysis) -> list[ActionMention]:
     out: list[ActionMention] = []
     text = a.text
     for s, e, action in kept:
-        if action == "refund" and a.ctx.stage == "cancel" and not _MONEY_WORD.search(text[s:e]):
+        cs, ce = a.clause_of(s)
+        # The word right after the phrase counts too: "给您全额退|款" names money.
+        money_named = _MONEY_WORD.search(text[s:min(ce, e + 2)]) or a.any_in("all_charges", cs, ce)
+        if action == "refund" and a.ctx.stage == "cancel" and not money_named:
             # In a cancel request a bare "退" / "给您退" means unsubscribe, not money back.
             action = "cancel"
-        cs, ce = a.clause_of(s)
         desire = [h for h in a.find_in("desire", cs, ce) if h[0] < s]
         # A negation inside the phrase itself ("won't be charged the fee") is part of the action.
         negated = any(not (hs >= s and he <= e) for hs, he in a.find_in("negation", cs, ce))

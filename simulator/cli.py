@@ -227,6 +227,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(argv)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. `mystery-guest eval ... | head`
+        sys.stderr.close()
+        return 0
+
+
+def _dispatch(argv: list[str]) -> int:
     if argv and argv[0] == "eval":
         return cmd_eval(argv[1:])
     parser = build_parser()
@@ -235,12 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         from simulator.launch import launch_app  # lazily: Textual is only needed for the app
 
         return launch_app(args, argv)
-    try:
-        return args.func(args)
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
+    return args.func(args)
 
 
 if __name__ == "__main__":

@@ -36,12 +36,12 @@ def test_scenario_action_from_scenario_file_shape():
 
 
 def test_extra_forbidden_phrase_is_a_landmine_with_a_span():
-    extra = {"families": {"threaten": ["suspend your line"]},
+    extra = {"families": {"threaten": ["switch off your number"]},
              "reasons": {"threaten": "'{text}' threatens the caller (module 3)"}}
-    reply = "Keep this up and we will suspend your line."
+    reply = "Keep this up and we will switch off your number."
     r = score_reply(reply, make_ctx(stage="venting", lexicon_extra=extra))
     hit = next(h for h in r.landmines if h.category == "threaten")
-    assert reply[hit.start:hit.end].lower() == "suspend your line"
+    assert reply[hit.start:hit.end].lower() == "switch off your number"
     assert "module 3" in hit.reason
     # ...and only with the extra: the built-in lexicon does not know the phrase
     assert "threaten" not in score_reply(reply, make_ctx(stage="venting")).landmine_categories
