@@ -99,7 +99,12 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
         ev.append(_ev(a, "undercut", *undercut_at, "-"))
 
     reflects = sig.reflection.score >= 2.0 or bool(a.hits.get("paraphrase_frame"))
-    if mine_categories & _HOSTILE:
+    if "threaten" in mine_categories and not (strong or sincere or polite):
+        # A bare warning of consequences to an upset caller is hostile (LABELING: 0);
+        # with real warmth beside it, it only undercuts the empathy (capped at 1 below).
+        ev.append(Evidence(0, 0, "hostile", a.lex.reason("hostile"), "-"))
+        level = 0
+    elif mine_categories & _HOSTILE:
         ev.append(Evidence(0, 0, "hostile", a.lex.reason("hostile"), "-"))
         level = 0
     elif sig.lecture:

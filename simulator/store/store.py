@@ -260,23 +260,17 @@ class Store:
     # -------------------------------------------------------------- plumbing
     def _write(self, fn: Callable[[sa.Connection], _T]) -> _T:
         """Run fn in one write transaction; retry with exponential backoff when the database is busy."""
-        delay = self.backoff
-        for attempt in range(1, self.attempts + 1):
-            try:
-                with self._writer.begin() as conn:
-                    return fn(conn)
-            except sa.exc.DBAPIError as exc:
-                if attempt == self.attempts or not _transient(exc):
-                    raise
-                time.sleep(delay * (0.5 + random.random()))
-                delay = min(delay * 2, 2.0)
-        raise AssertionError("unreachable")
+        return self._retrying(self._writer.begin, fn)
 
     def _read(self, fn: Callable[[sa.Connection], _T]) -> _T:
+        return self._retrying(self.engine.connect, fn)
+
+    def _retrying(self, open_conn: Callable[[], Any], fn: Callable[[sa.Connection], _T]) -> _T:
+        """Busy/locked errors are retried with growing, jittered waits; others are raised at once."""
         delay = self.backoff
         for attempt in range(1, self.attempts + 1):
             try:
-                with self.engine.connect() as conn:
+                with open_conn() as conn:
                     return fn(conn)
             except sa.exc.DBAPIError as exc:
                 if attempt == self.attempts or not _transient(exc):
