@@ -21,13 +21,20 @@ WANTED_BY_STAGE = {
 
 @dataclass(frozen=True)
 class MoodChange:
-    """One cause of a change in anger, e.g. ("empathy level 2", -10)."""
+    """One cause of a change in anger, e.g. ("empathy level 2", -10).
+
+    `kind` (listening, empathy, landmine, policy_breach, offer, interrupted, silence) and
+    `detail` (the level, landmine category or stage) let a UI say the cause in its own
+    language; `cause` is the same in English words for the CLI and transcripts.
+    """
 
     cause: str
     delta: float
+    kind: str = ""
+    detail: str | int | None = None
 
     def to_dict(self) -> dict:
-        return {"cause": self.cause, "delta": round(self.delta, 1)}
+        return {"cause": self.cause, "delta": round(self.delta, 1), "kind": self.kind, "detail": self.detail}
 
 
 def scale(delta: float, persona: Persona) -> float:
@@ -43,19 +50,22 @@ def clamp(anger: float) -> float:
 def reply_changes(score: ReplyScore, sc: Scenario, stage: str, interrupted: bool) -> list[MoodChange]:
     """Every cause by which this reply moves the caller's anger, already scaled by the persona."""
     rules = sc.mood.rules
-    raw: list[tuple[str, float]] = [
-        (f"listening level {score.listening.level}", rules.listening[score.listening.level]),
-        (f"empathy level {score.empathy.level}", rules.empathy[score.empathy.level]),
+    raw: list[tuple[str, float, str, str | int | None]] = [
+        (f"listening level {score.listening.level}", rules.listening[score.listening.level],
+         "listening", score.listening.level),
+        (f"empathy level {score.empathy.level}", rules.empathy[score.empathy.level],
+         "empathy", score.empathy.level),
     ]
     for category in score.landmine_categories:
-        raw.append((f"landmine: {category}", rules.landmine))
+        raw.append((f"landmine: {category}", rules.landmine, "landmine", category))
     if score.policy.level == 0 and not score.landmines:
-        raw.append(("policy breach", rules.policy_breach))
+        raw.append(("policy breach", rules.policy_breach, "policy_breach", None))
     if _offers_wanted(score, sc.policy, stage):
-        raw.append((f"offered what the caller wants ({stage})", rules.offer))
+        raw.append((f"offered what the caller wants ({stage})", rules.offer, "offer", stage))
     if interrupted:
-        raw.append(("talked over the caller", rules.interrupted))
-    return [MoodChange(cause, scale(delta, sc.persona)) for cause, delta in raw if delta]
+        raw.append(("talked over the caller", rules.interrupted, "interrupted", None))
+    return [MoodChange(cause, scale(delta, sc.persona), kind, detail)
+            for cause, delta, kind, detail in raw if delta]
 
 
 def _offers_wanted(score: ReplyScore, policy: PolicySpec, stage: str) -> bool:

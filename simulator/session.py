@@ -256,7 +256,8 @@ class Session:
             raise CallOver("the call is over")
         self.events.append({"type": "silence"})
         state, mood_before = self.state, self.mood
-        change = MoodChange("left the caller waiting", scale(self.scenario.mood.rules.silence, self.scenario.persona))
+        change = MoodChange("left the caller waiting", scale(self.scenario.mood.rules.silence, self.scenario.persona),
+                            "silence")
         self.mood = clamp(self.mood + change.delta)
         if self.mood >= 100:
             self.give_up()

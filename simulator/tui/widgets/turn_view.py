@@ -5,7 +5,6 @@ play-test panel. Quotes come from the trainee's reply and are appended as plain 
 """
 from __future__ import annotations
 
-import re
 
 from rich.text import Text
 
@@ -95,26 +94,18 @@ def evidence_lines(turn: TurnResult, tr, limit: int | None = None) -> Text:
     return out
 
 
-# The engine's mood causes (simulator/mood.py) -> catalogue keys, so they read in the UI language.
-_CAUSES = [
-    (re.compile(r"^(listening|empathy) level (\d)$"), lambda m, tr: tr("cause." + m[1], level=m[2])),
-    (re.compile(r"^landmine: (\w+)$"), lambda m, tr: tr(
-        "cause.landmine", category=tr.get("landmine." + m[1], m[1]))),
-    (re.compile(r"^policy breach$"), lambda m, tr: tr("cause.policy_breach")),
-    (re.compile(r"^offered what the caller wants \((\w+)\)$"), lambda m, tr: tr(
-        "cause.offer", stage=tr.get("stage." + m[1], m[1]))),
-    (re.compile(r"^talked over the caller$"), lambda m, tr: tr("cause.interrupted")),
-    (re.compile(r"^left the caller waiting$"), lambda m, tr: tr("cause.silence")),
-]
-
-
-def mood_cause(cause: str, tr) -> str:
-    """A mood change's cause in the UI language (unknown causes are shown as the engine wrote them)."""
-    for pattern, say in _CAUSES:
-        match = pattern.match(cause)
-        if match:
-            return say(match, tr)
-    return cause
+def mood_cause(change, tr) -> str:
+    """A mood change's cause in the UI language, from its structured kind (simulator/mood.py)."""
+    kind, detail = change.kind, change.detail
+    if kind in ("listening", "empathy"):
+        return tr("cause." + kind, level=detail)
+    if kind == "landmine":
+        return tr("cause.landmine", category=tr.get("landmine." + str(detail), str(detail)))
+    if kind == "offer":
+        return tr("cause.offer", stage=tr.get("stage." + str(detail), str(detail)))
+    if kind in ("policy_breach", "interrupted", "silence"):
+        return tr("cause." + kind)
+    return change.cause  # a cause this UI does not know yet: the engine's own words
 
 
 def mood_line(turn: TurnResult, tr) -> Text:
@@ -123,6 +114,6 @@ def mood_line(turn: TurnResult, tr) -> Text:
                 style="bold")
     for change in turn.mood_changes:
         sign = "+" if change.delta > 0 else ""
-        text.append(f"  {mood_cause(change.cause, tr)} {sign}{change.delta:.0f}",
+        text.append(f"  {mood_cause(change, tr)} {sign}{change.delta:.0f}",
                     style="red" if change.delta > 0 else "green")
     return text
