@@ -1,8 +1,9 @@
 """Language landmines (DOMAIN.md §3): the eight categories, from lexicon phrases and structure.
 
 Lexicon phrases find most of them; structure finds the rest: shouting in capitals or
-'!!!' (retaliate), a bare refusal with no alternative and no empathy (defy), and offers
-that break policy (overpromise, see scoring.policy). A promise that is itself negated
+'!!!' (retaliate), a bare refusal with no alternative and no empathy (defy), offers
+that break policy (overpromise, see scoring.policy), and blame, jibes and contradiction
+in new wordings by sentence shape (scoring.structure). A promise that is itself negated
 ("I can't promise", "我不能保证") is not an overpromise.
 """
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scoring import structure
 from scoring.analysis import Analysis
 from scoring.signals import Signals
 from scoring.types import LANDMINES
@@ -40,11 +42,30 @@ def detect(a: Analysis, sig: Signals) -> list[Mine]:
     mines.extend(_contextual(a))
     for s, e in sig.shouting:
         mines.append(Mine("retaliate", s, e, a.lex.reason("shouting", a.reply[s:e])))
+    mines.extend(_structural(a, mines))
     if _bare_refusal(a, sig):
         d = sig.declines[0]
         mines.append(Mine("defy", *a.span(d.start, d.end), a.lex.reason("bare_refusal", a.original(d.start, d.end))))
     assert all(m.category in LANDMINES for m in mines)
     return mines
+
+
+def _structural(a: Analysis, found: list[Mine]) -> list[Mine]:
+    """Blame, jibes, contradiction and raised voice by sentence shape (scoring/structure.py).
+
+    A shape hit inside a phrase hit of the same category adds nothing: the phrase already explains it.
+    """
+    out: list[Mine] = []
+    def covered(cat: str, s: int, e: int) -> bool:
+        return any(m.category == cat and m.start <= s < m.end for m in found + out)
+    for f in structure.detect(a):
+        s, e = a.span(f.start, f.end)
+        if not covered(f.category, s, e):
+            out.append(Mine(f.category, s, e, a.lex.reason(f.label, a.original(f.start, f.end))))
+    for s, e in structure.shouting(a.reply):
+        if not covered("retaliate", s, e):
+            out.append(Mine("retaliate", s, e, a.lex.reason("shouting", a.reply[s:e])))
+    return out
 
 
 # Soft words and the landmine they become in the wrong context.

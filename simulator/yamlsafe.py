@@ -51,6 +51,25 @@ class _DepthLimitedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _check_depth(text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH without building (or recursing into) the tree."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, _OPEN):
+            depth += 1
+            if depth > MAX_DEPTH:
+                m = event.start_mark
+                raise YamlLimitError(
+                    f"nesting deeper than {MAX_DEPTH} levels; scenario files are never that deep",
+                    Mark(m.line + 1, m.column + 1))
+        elif isinstance(event, _CLOSE):
+            depth -= 1
+
+
 @dataclass
 class Document:
     """Plain Python data plus a map from document path to the position of each value and key."""
@@ -85,11 +104,17 @@ def read_document(text: str) -> Document:
             f"file is {len(text.encode('utf-8', 'surrogatepass')) / 1e6:.1f} MB; "
             f"scenario files are limited to {MAX_FILE_BYTES // (1024 * 1024)} MB"
         )
-    loader = _DepthLimitedLoader(text)
-    try:
-        root = loader.get_single_node()
-    finally:
-        loader.dispose()
+    if getattr(yaml, "__with_libyaml__", False):
+        # libyaml is ~6x faster (the app lints the library at start); its composer recurses
+        # in C, so the depth limit is checked first on its flat stream of events.
+        _check_depth(text)
+        root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    else:
+        loader = _DepthLimitedLoader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
     doc = Document(None, {}, {}, [], [])
     if root is None:
         return doc
