@@ -36,6 +36,8 @@ def detect(a: Analysis, sig: Signals) -> list[Mine]:
                 continue
             if category in ("threaten", "defy") and _is_complaint_log(a, s, e):
                 continue
+            if category == "threaten" and _on_record_of_complaint(a, s, e):
+                continue
             if category == "threaten" and _answers_recording_question(a, s, e):
                 continue
             mines.append(Mine(category, *a.span(s, e), a.lex.reason(category, a.original(s, e))))
@@ -96,6 +98,8 @@ def _contextual(a: Analysis) -> list[Mine]:
                     continue
             elif family == "argue_soft" and asked:
                 continue  # "Actually, it's the yearly price rise" answers a question: nothing to contradict
+            elif family == "argue_soft" and a.hits.get("concede"):
+                continue  # "You're right, it was actually approved": the word backs the caller up
             elif a.any_in("soft_ok", cs, min(se, e + _SOFT_OK_REACH)):
                 continue
             mines.append(Mine(category, *a.span(s, e), a.lex.reason(category, a.original(s, e))))
@@ -140,6 +144,21 @@ _RECORDING = re.compile(r"record|录音|录下")
 def _answers_recording_question(a: Analysis, s: int, e: int) -> bool:
     """'Yes, this call is recorded' answers a caller who asked about recording: not a threat."""
     return bool(_RECORDING.search(a.text[s:e]) and _RECORDING.search((a.ctx.customer or "").lower()))
+
+
+_ON_RECORD = re.compile(r"on record|备案|留档")
+
+
+def _on_record_of_complaint(a: Analysis, s: int, e: int) -> bool:
+    """'I've logged your complaint, so it's on record' keeps the caller's feedback safe: not a threat.
+
+    Only the 'on record' wording is excused, and only with a logged complaint in the same
+    sentence; 'calls are recorded' or 'you'll get flagged' stay threats wherever they sit.
+    """
+    if not _ON_RECORD.search(a.text[s:e]):
+        return False
+    ss, se = a.sentence_of(s)
+    return a.any_in("complaint_log", ss, se)
 
 
 def _negated_before(a: Analysis, pos: int) -> bool:

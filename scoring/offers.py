@@ -41,7 +41,8 @@ _EN_MONTHS = [
     (re.compile(r"\b(?:a|one|the\s+whole)\s+year\b"), 12.0),
 ]
 _ZH_MONTHS = [
-    (re.compile(rf"(\d+|[{ZH_NUMERALS}]+)个?月"), 1),
+    # "5月份", "5月3号" name a calendar month, not a number of months
+    (re.compile(rf"(\d+|[{ZH_NUMERALS}]+)(?:个月|月(?![份日号初底中末\d{ZH_NUMERALS}]))"), 1),
     (re.compile(r"(?:这|本|当|上|上一)个?月"), None),
     (re.compile(r"半年"), 6.0),
     (re.compile(rf"(\d+|[{ZH_NUMERALS}]+)年"), 12),

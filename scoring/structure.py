@@ -41,7 +41,7 @@ _EN_FAULT = (r"(?:forgot|forgotten|ignored|overlooked|neglected|failed to|didnt 
              r"pay attention|listen|cancel|follow)|never (?:read|checked|bothered|noticed|looked|cancelled|followed))")
 # Neutral actions that blame only with a guess before them ("you must have clicked").
 _EN_ACT = (r"(?:signed|clicked|agreed|accepted|subscribed|opted|tapped|replied|entered|ticked|left|missed|"
-           r"pressed|texted|downloaded|installed|gave|shared|let|chose|ordered|used|activated)")
+           r"pressed|texted|downloaded|installed|gave|shared|let|chose|ordered|used|activated|paid|switched|turned)")
 # Any past participle ("you must have ticked ..."), but not the caller's loss ("been charged").
 _EN_PAST = r"(?!been\b|got\b|had\b)(?:[a-z]+ed|given|done|sent|left|made|let|taken|read|lost|forgotten|shown|told|put|set|kept|seen|chosen)"
 _EN_ACCUSE = re.compile(
@@ -68,7 +68,7 @@ _EN_REASSURE = re.compile(
 
 _ZH_YOU = r"(?:您|你)"
 # "您自己点了吧", "您肯定是忘了", "您应该是没看短信吧": a guess or 自己 before the act, or 吧/啊 after.
-_ZH_ACT = r"(?:没看|没注意|没留意|没仔细|没取消|没退订|忘了|忘记|点了|点过|同意了|订了|订过|签了|回复了|回过|开通了|操作失误|误操作|手滑|乱点)"
+_ZH_ACT = r"(?:没按时|没还|没交|没看|没注意|没留意|没仔细|没取消|没退订|忘了|忘记|点了|点过|同意了|订了|订过|签了|回复了|回过|开通了|操作失误|误操作|手滑|乱点)"
 _ZH_ACCUSE = re.compile(
     rf"{_ZH_YOU}(?:自己|当时|之前)?(?:肯定|一定|应该|估计|八成|多半|大概|可能|准是)(?:是)?(?:自己)?{_ZH_ACT}"
     rf"|{_ZH_YOU}自己(?:是)?(?:{_ZH_ACT}|没|不|把|乱)"
