@@ -180,3 +180,74 @@ def test_warm_laughter_is_not_a_sneer_but_hehe_is():
     assert "retaliate" not in score_reply("好的呀，哈哈，您太客气了。", ctx).landmine_categories
     assert "retaliate" not in score_reply("不客气！！祝您生活愉快。", ctx).landmine_categories
     assert "retaliate" in score_reply("呵呵，您可真会算账。", ctx).landmine_categories
+
+
+# ---- deflect / dismiss / defy / threaten / broader argue by shape (structure.detect_moves)
+def moves(reply, customer=""):
+    locale = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in reply) else "en"
+    a = analyse(reply, make_ctx(locale=locale, customer=customer))
+    return {f.category for f in structure.detect_moves(a)}
+
+
+@pytest.mark.parametrize("category,reply,customer", [
+    ("deflect", "Honestly that's a warehouse problem, they pack the boxes.", "The box came open."),
+    ("deflect", "The billing team sets those prices, so it's out of my hands.", "Why did my tariff go up?"),
+    ("deflect", "You'd have to get in touch with the lender about that.", "The loan payment bounced."),
+    ("deflect", "这是厂家定的，我们改不了。", "保修怎么才一年？"),
+    ("deflect", "您得自己去找物流公司问一下。", "包裹丢了。"),
+    ("dismiss", "It's only three quid, it hardly matters.", "You overcharged me £3."),
+    ("dismiss", "Honestly, it's not the end of the world, the parcel will turn up.", "My parcel is lost."),
+    ("dismiss", "Lots of people get these delays in winter.", "My train is late again."),
+    ("dismiss", "不就几十块钱的事嘛。", "多扣了我五十块。"),
+    ("dismiss", "没必要为这点小事这么生气。", "你们太过分了！"),
+    ("defy", "There's nothing more we can do about it.", "Fix my bill."),
+    ("defy", "Report it to whoever you like.", "I'm reporting this."),
+    ("defy", "Suit yourself.", "I'll go to the regulator then."),
+    ("defy", "您爱去哪投诉就去哪投诉。", "我要投诉你们。"),
+    ("defy", "退不了就是退不了。", "给我退掉！"),
+    ("threaten", "If you carry on like this, I will end this call.", "You're useless!"),
+    ("threaten", "Customers who raise fake claims can get blacklisted by every insurer.", "I'll claim again."),
+    ("threaten", "您再骂一句我就挂了。", "你们都是骗子！"),
+    ("threaten", "您说的话我们都留着呢，自己掂量。", "我要去网上曝光你们。"),
+    ("argue", "I'm afraid you're mistaken, the fee was on the form.", "Nobody mentioned a fee."),
+    ("argue", "Our logs say otherwise, the router stayed online.", "The internet was down all day."),
+    ("argue", "实际上我们并没有收过这笔钱。", "你们收了我两次钱。"),
+    ("argue", "您说的不对，合同写的是两年。", "合同就一年。"),
+])
+def test_move_shapes(category, reply, customer):
+    assert category in moves(reply, customer)
+
+
+@pytest.mark.parametrize("category,reply,customer", [
+    # taking ownership: an offer to do it for the caller
+    ("deflect", "That's a courier issue, but I'll chase them for you right now.", "Where is my parcel?"),
+    ("deflect", "The other team handles refunds, so let me pass this to them today.", "I want a refund."),
+    ("deflect", "这是快递的问题，我马上帮您联系他们。", "包裹丢了。"),
+    # reassurance after acting, or an aside
+    ("dismiss", "It's only fair that I refund it, and I've done that now.", "You overcharged me £3."),
+    ("dismiss", "I know it's not just the money, it's the hassle.", "This is ridiculous."),
+    ("dismiss", "就几天的事我已经帮您加急了。", "快递太慢了。"),
+    # a way forward offered
+    ("defy", "There's nothing more I can do on the bill, but I'll log a complaint for you.", "Fix my bill."),
+    ("defy", "It's your choice which plan to keep.", "Which plan is cheaper?"),
+    ("defy", "我没办法直接退，不过我可以帮您申请减免。", "给我退掉！"),
+    # offers and help dressed as conditions
+    ("threaten", "If you don't want the texts, I'll block them today.", "Stop these texts."),
+    ("threaten", "If you keep getting these calls, we'll block the number for you.", "I keep getting spam."),
+    ("threaten", "Yes, calls are recorded, so you can ask for a copy.", "Is this call recorded?"),
+    ("threaten", "要是您再收到这种短信，我们就帮您拉黑。", "又收到垃圾短信了。"),
+    # agreeing with the caller, or answering a question
+    ("argue", "That's not right at all, I'm sorry, you should never have been charged.", "You charged me twice."),
+    ("argue", "If you're mistaken about the date, no harm, I'll check it.", "It was the 3rd."),
+    ("argue", "这不是您的问题，实际上是我们系统出错了，抱歉。", "你们收了我两次钱。"),
+])
+def test_move_lookalikes(category, reply, customer):
+    assert category not in moves(reply, customer)
+
+
+def test_move_mine_has_span_and_reason(score):
+    reply = "Honestly that's a warehouse problem, they pack the boxes."
+    r = score(reply, locale="en", stage="venting")
+    hits = [m for m in r.landmines if m.category == "deflect"]
+    assert hits and reply[hits[0].start:hits[0].end].startswith("that's a warehouse problem")
+    assert "someone else" in hits[0].reason
