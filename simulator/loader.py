@@ -68,7 +68,13 @@ class _Reporter:
         self.doc = doc
         self.items: list[Diagnostic] = []
         self.raw_names: set[str] = set()  # state/ending names in the file, even ones with errors
-        self.stand_ins: set[str] = set()  # top-level keys that were broken (no follow-on errors for them)
+        # Keys that were broken and hold stand-ins: no follow-on errors are reported about them.
+        self.stand_in_paths: set[tuple] = set()
+
+    @property
+    def stand_ins(self) -> set[str]:
+        """Broken top-level keys."""
+        return {p[0] for p in self.stand_in_paths if len(p) == 1}
 
     def _mark(self, path: tuple, key: bool) -> Mark | None:
         return self.doc.mark(path, key=key) if self.doc else None
@@ -195,12 +201,13 @@ def _stand_in(tp: Any) -> Any:
     """An empty value of a type, so checking can go on past a broken top-level key."""
     if typing.get_origin(tp) is Literal:
         return typing.get_args(tp)[0]
-    return {str: "", int: 0, float: 0.0}.get(tp, {} if typing.get_origin(tp) is dict else None)
+    origin = typing.get_origin(tp)
+    return {str: "", int: 0, float: 0.0}.get(tp, {dict: {}, list: []}.get(origin))
 
 
-def _convert_dataclass(value: Any, cls: type, path: tuple, rep: _Reporter, partial: bool = False) -> Any:
-    """`partial`: on a broken required key, still build the object from stand-ins (the top level
-    does this so one bad `locale` doesn't hide every other problem); the file is rejected anyway."""
+def _convert_dataclass(value: Any, cls: type, path: tuple, rep: _Reporter) -> Any:
+    """On a broken required key the object is still built, from stand-ins, so one bad `stage`
+    doesn't hide the rest of its state's problems; the file is rejected anyway (it has an error)."""
     if not isinstance(value, dict):
         rep.error(path, f"'{_describe_path(path) or 'the file'}' should be a mapping, not {_show(value)}")
         return _MISSING
@@ -226,14 +233,12 @@ def _convert_dataclass(value: Any, cls: type, path: tuple, rep: _Reporter, parti
                 broken = True
             continue
         kwargs[name] = cv
-    if broken and partial:
-        for name in fields:
-            if name not in kwargs and fields[name].default is dataclasses.MISSING \
-                    and fields[name].default_factory is dataclasses.MISSING:
-                kwargs[name] = _stand_in(hints[name])
-                rep.stand_ins.add(name)
-        return cls(**kwargs)
-    return _MISSING if broken else cls(**kwargs)
+    for name in fields:
+        if broken and name not in kwargs and fields[name].default is dataclasses.MISSING \
+                and fields[name].default_factory is dataclasses.MISSING:
+            kwargs[name] = _stand_in(hints[name])
+            rep.stand_in_paths.add(path + (name,))
+    return cls(**kwargs)
 
 
 # --------------------------------------------------------------------------- semantic pass
@@ -419,7 +424,7 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
             _check_lines(lines, base + ("reactions", key), sc, rep, required=True)
         for i, t in enumerate(state.transitions):
             tpath = base + ("transitions", i)
-            if t.to not in names:
+            if t.to not in names and tpath + ("to",) not in rep.stand_in_paths:
                 rep.error(tpath + ("to",), f"transition from '{name}' goes to unknown state '{t.to}'"
                                            f"{did_you_mean(t.to, names)}")
             _check_condition(t.when, tpath + ("when",), sc, rep)
@@ -483,14 +488,14 @@ def _graph_checks(sc: Scenario, rep: _Reporter) -> None:
 def _story_checks(sc: Scenario, rep: _Reporter) -> None:
     names = set(sc.states) | set(sc.endings)
     for i, story in enumerate(sc.stories):
-        if story.ending not in sc.endings:
+        if story.ending not in sc.endings and ("stories", i, "ending") not in rep.stand_in_paths:
             rep.error(("stories", i, "ending"), f"story '{story.name}' expects unknown ending '{story.ending}'"
                                                f"{did_you_mean(story.ending, sc.endings)}")
         for j, st in enumerate(story.states or []):
             if st not in names:
                 rep.error(("stories", i, "states", j), f"story '{story.name}' names unknown state '{st}'"
                                                       f"{did_you_mean(st, names)}")
-        if not story.replies:
+        if not story.replies and ("stories", i, "replies") not in rep.stand_in_paths:
             rep.error(("stories", i, "replies"), f"story '{story.name}' has no replies")
 
 
@@ -531,7 +536,7 @@ def check_text(text: str, file: str = "<scenario>") -> tuple[Scenario | None, li
         for key in ("states", "endings"):
             if isinstance(doc.data.get(key), dict):
                 rep.raw_names |= {str(k) for k in doc.data[key]}
-    sc = _convert_dataclass(doc.data, Scenario, (), rep, partial=True)
+    sc = _convert_dataclass(doc.data, Scenario, (), rep)
     if sc is _MISSING:
         return None, rep.items
     _semantic(sc, rep)

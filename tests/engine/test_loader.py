@@ -161,3 +161,22 @@ def test_misspelt_say_in_the_only_state_does_not_claim_there_are_no_states():
     out = problems(text)
     assert any("unknown key 'sy'" in p for p in out)
     assert not any("needs at least one state" in p for p in out)
+
+
+def test_a_broken_state_still_has_its_other_problems_reported():
+    text = MINI.replace("stage: cancel", "stage: cancellation").replace(
+        "      - to: resolved\n", "      - to: resolvd\n")
+    out = problems(text)
+    assert any("'states.cancel.stage' is 'cancellation'" in p for p in out)
+    assert any("unknown state 'resolvd' (did you mean 'resolved'?)" in p for p in out)
+
+
+def test_missing_keys_bring_no_made_up_follow_on_errors():
+    text = (MINI.replace("      - to: resolved\n        when:", "      - when:")
+                .replace("    ending: resolved\n", "").replace("    stage: cancel\n", ""))
+    out = problems(text)
+    assert sorted(p.split("error: ")[1] for p in out) == [
+        "missing required key 'ending' in 'stories[0]'",
+        "missing required key 'stage' in 'states.cancel'",
+        "missing required key 'to' in 'states.cancel.transitions[0]'",
+    ], out
