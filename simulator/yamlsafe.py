@@ -41,11 +41,7 @@ class _DepthLimitedLoader(yaml.SafeLoader):
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                m = self.peek_event().start_mark
-                raise YamlLimitError(
-                    f"nesting deeper than {MAX_DEPTH} levels; scenario files are never that deep",
-                    Mark(m.line + 1, m.column + 1),
-                )
+                raise _too_deep(self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -55,19 +51,28 @@ _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
+def _too_deep(m) -> YamlLimitError:
+    return YamlLimitError(f"nesting deeper than {MAX_DEPTH} levels; scenario files are never that deep",
+                          Mark(m.line + 1, m.column + 1))
+
+
 def _check_depth(text: str) -> None:
     """Refuse nesting deeper than MAX_DEPTH without building (or recursing into) the tree."""
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-        if isinstance(event, _OPEN):
-            depth += 1
-            if depth > MAX_DEPTH:
-                m = event.start_mark
-                raise YamlLimitError(
-                    f"nesting deeper than {MAX_DEPTH} levels; scenario files are never that deep",
-                    Mark(m.line + 1, m.column + 1))
-        elif isinstance(event, _CLOSE):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _too_deep(event.start_mark)
+            elif isinstance(event, _CLOSE):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        # Newer libyaml (PyYAML 6.0.3+) stops at its own limit (1,000 flow levels) before our
+        # count reaches MAX_DEPTH: the same problem, so the same message whatever libyaml does.
+        if "nesting depth" in (exc.problem or ""):
+            raise _too_deep(exc.problem_mark or exc.context_mark) from None
+        raise
 
 
 @dataclass

@@ -1,7 +1,6 @@
 """The loader reports every problem with the position the parser gave, and never runs code."""
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -113,11 +112,10 @@ def test_callback_like_strings_are_just_data():
     assert any("unknown state 'os.system'" in p for p in out)
 
 
-def test_deep_nesting_is_an_error_not_a_crash():
-    start = time.perf_counter()
-    out = problems("a: " + "[" * 10_000 + "]" * 10_000)
-    assert any("nesting deeper than" in p for p in out)
-    assert time.perf_counter() - start < 30  # sanity bound, not a speed test
+@pytest.mark.parametrize("levels", [100, 10_000])  # ours stops at 64; newer libyaml at 1,000
+def test_deep_nesting_is_one_clear_error_whatever_libyaml_does(levels):
+    out = problems("a: " + "[" * levels + "]" * levels)
+    assert [p for p in out if "nesting deeper than 64 levels" in p], out
 
 
 def test_alias_bomb_is_refused():

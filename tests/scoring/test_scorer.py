@@ -1,7 +1,6 @@
 """Contract-level behaviour of score_reply: bands, spans, determinism, size, imports."""
 import ast
 import pathlib
-import time
 
 import pytest
 
@@ -66,14 +65,14 @@ def test_empty_reply():
     assert r.listening.level == 0 and r.policy.level == 1
 
 
-def test_huge_reply_is_not_quadratic():
-    # Not a timed test: 100 KB must finish quickly enough for a test run (linear work).
+def test_a_100kb_reply_is_scored_with_evidence_not_refused():
+    # Its speed is measured in benchmarks/bench_scoring.py, not asserted here.
     reply = ("I understand, let me check the charge for you. " * 2200)[:100_000]
-    start = time.perf_counter()
-    score_reply(reply, make_ctx(stage="inquiry", customer="Why this charge?"))
-    score_reply(("我理解您的心情，我帮您查一下这笔扣费。" * 5000)[:100_000],
-                make_ctx(locale="zh", stage="inquiry", customer="为什么扣费？"))
-    assert time.perf_counter() - start < 20
+    en = score_reply(reply, make_ctx(stage="inquiry", customer="Why this charge?"))
+    zh = score_reply(("我理解您的心情，我帮您查一下这笔扣费。" * 5000)[:100_000],
+                     make_ctx(locale="zh", stage="inquiry", customer="为什么扣费？"))
+    for r in (en, zh):
+        assert r.policy.level == 1 and r.empathy.level >= 1
 
 
 def test_scoring_never_imports_simulator_or_textual():
