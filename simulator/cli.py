@@ -109,13 +109,13 @@ def cmd_replay(args) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         print(f"mystery-guest: cannot read replies: {exc}", file=sys.stderr)
         return 2
-    replies = [line for line in raw.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    # One reply a line, split on "\n" only: a VT, FF or U+2028 inside a reply stays in it.
+    replies = [line.rstrip("\r") for line in raw.split("\n")]
+    replies = [line for line in replies if line.strip() and not line.lstrip().startswith("#")]
     session = Session(sc, seed=args.seed)
-    recorder = None
+    recorder = call = None
     if args.trainee or args.cohort:
-        from simulator.store.recorder import open_recorder
-
-        recorder = open_recorder(args, session, mode="replay")
+        recorder, call = _start_recording(args, session)
     for text in replies:
         if session.over:
             break
@@ -126,14 +126,64 @@ def cmd_replay(args) -> int:
             print(f"mystery-guest: skipped a reply: {exc}", file=sys.stderr)
             continue
         if recorder:
-            recorder.turn(turn)
+            recorder.turn(call, turn)
+    stored = True
     if recorder:
-        recorder.finish()
+        recorder.finish(call, session, "completed" if session.over else "left")
+        stored = _report_recording(recorder.close(timeout=args.wait))
     if args.json:
         print(json.dumps(session.to_json(), ensure_ascii=False, indent=2))
     else:
         print(render_turns(session))
-    return 0
+    return 0 if stored else 3  # 3: played, but kept in the journal rather than the store
+
+
+RECORD_WAIT_SECONDS = 15.0  # how long `replay` waits for a slow or restarting database at the end
+
+
+def _start_recording(args, session):
+    """A recorder for `replay --trainee/--cohort` (one line and exit 2 for a bad --db)."""
+    from simulator.store.recorder import DEFAULT_COHORT, login_name, recorder_for
+    from simulator.store.urls import StoreError
+
+    trainee = (args.trainee or "").strip() or login_name()
+    cohort = (args.cohort or "").strip() or DEFAULT_COHORT
+    try:
+        recorder = recorder_for(args.db, notice=_print_notice())
+    except StoreError as exc:
+        raise SystemExit(f"mystery-guest: {exc}") from None
+    recorder.begin()
+    call = recorder.start(trainee=trainee, cohort=cohort, session=session, mode="replay")
+    return recorder, call
+
+
+def _print_notice():
+    """The recorder's notices on stderr, each kind once (a dead server would repeat them)."""
+    from simulator.tui.i18n import Catalog
+
+    said: set[str] = set()
+    catalog = Catalog("en")
+
+    def notice(key: str, **values) -> None:
+        if key not in said:
+            said.add(key)
+            print(f"mystery-guest: {catalog(key, **values)}", file=sys.stderr)
+
+    return notice
+
+
+def _report_recording(report) -> bool:
+    """Say where the call is (the store, or the journal until the next start); False if not stored."""
+    if report.unsaved_calls:
+        kept = "lost" if report.journal_failed else "kept"
+        from simulator.tui.i18n import Catalog
+
+        print(f"mystery-guest: {Catalog('en')('store.' + kept, n=report.unsaved_calls, path=report.journal)}",
+              file=sys.stderr)
+        return False
+    ids = ", ".join(str(i) for i in report.session_ids.values())
+    print(f"mystery-guest: call saved to the store as session {ids}", file=sys.stderr)
+    return True
 
 
 # ---------------------------------------------------------------------------- play (plain terminal)
@@ -205,6 +255,10 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--trainee", help="record the session for this trainee")
     replay.add_argument("--cohort", help="record the session in this cohort")
     replay.add_argument("--db", help="database URL (default: the local SQLite file)")
+    replay.add_argument("--wait", type=float, default=RECORD_WAIT_SECONDS, metavar="SECONDS",
+                        help="how long to wait at the end for a database that is down or restarting "
+                             f"(default {RECORD_WAIT_SECONDS:g}); what is not stored by then stays in "
+                             "the local journal")
     replay.set_defaults(func=cmd_replay)
 
     play = sub.add_parser("play-text", help="play a scenario in the plain terminal (no app)")

@@ -23,6 +23,7 @@ import yaml
 from scoring.types import ACTIONS, BASE_ACTS, LANDMINES, STAGES
 from simulator import scenario as model
 from simulator.scenario import Condition, Scenario
+from simulator.plaintext import is_plain, plain
 from simulator.yamlsafe import Document, Mark, YamlLimitError, read_document
 
 DIMENSION_MAX = {"listening": 2, "empathy": 2, "policy": 1}
@@ -178,6 +179,11 @@ def _convert(value: Any, tp: Any, path: tuple, rep: _Reporter) -> Any:
                             f"{', '.join(map(str, allowed))}{did_you_mean(value, map(str, allowed))}")
             return _MISSING
         return value
+    if tp is str and isinstance(value, str) and not is_plain(value):
+        # Shown on trainees' terminals and written to exports: never raw escape codes.
+        rep.warning(path, f"'{_describe_path(path)}' contains control characters, escape codes or "
+                          "bidi controls; they are removed")
+        return plain(value)
     if _fits(value, tp):
         return float(value) if tp is float else value
     if tp is str and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -497,6 +503,17 @@ def _story_checks(sc: Scenario, rep: _Reporter) -> None:
                                                       f"{did_you_mean(st, names)}")
         if not story.replies and ("stories", i, "replies") not in rep.stand_in_paths:
             rep.error(("stories", i, "replies"), f"story '{story.name}' has no replies")
+        for j, item in enumerate(story.replies or []):
+            text = item.text if isinstance(item, model.StoryReply) else item
+            if not isinstance(text, str):
+                continue
+            if not text.strip():  # (escape codes were removed by the conversion, with a warning)
+                rep.error(("stories", i, "replies", j), f"story '{story.name}' reply {j + 1} is empty; "
+                                                       "the engine refuses an empty reply")
+            elif len(text) > model.MAX_REPLY_CHARS:
+                rep.error(("stories", i, "replies", j), f"story '{story.name}' reply {j + 1} is {len(text)} "
+                                                       f"characters; the engine refuses more than "
+                                                       f"{model.MAX_REPLY_CHARS}")
 
 
 # --------------------------------------------------------------------------- entry points

@@ -18,6 +18,8 @@ Dimension = Literal["listening", "empathy", "policy"]
 # A line list, or lines per mood band (`any` is used when the current band has none).
 Lines = Union[list[str], dict[str, list[str]]]
 
+MAX_REPLY_CHARS = 2000  # longer than anyone says in one breath on a call; the engine refuses more
+
 
 def doc(text: str, default: Any = ..., factory: Any = None) -> Any:
     """A dataclass field with a description for the schema and the format reference."""

@@ -6,7 +6,6 @@ silences, hints — and its seed, so it serialises to JSON and replays to identi
 from __future__ import annotations
 
 import random
-import re
 import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -18,12 +17,10 @@ from scoring.types import Policy
 from simulator.conditions import ReplyFacts, clauses, holds
 from simulator.loader import PLACEHOLDER
 from simulator.mood import MoodChange, band_of, clamp, reply_changes, scale
-from simulator.scenario import Scenario
+from simulator.plaintext import plain
+from simulator.scenario import MAX_REPLY_CHARS, Scenario  # one reply limit for the engine and lint
 
-MAX_REPLY_CHARS = 2000
 SESSION_FORMAT = 1
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|\x1b.")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # Said by the caller when a scenario has no line of its own for the event.
 DEFAULT_REACTIONS = {
@@ -43,10 +40,8 @@ class CallOver(RuntimeError):
 
 
 def clean_reply(text: str) -> str:
-    """Strip terminal escape sequences and control characters; keep newlines and tabs as spaces."""
-    text = _ANSI.sub("", text)
-    text = text.replace("\r\n", "\n").replace("\t", " ")
-    return _CONTROL.sub("", text).strip()
+    """The reply as plain text: no escape sequences, control or bidi characters (plaintext.py)."""
+    return plain(text)
 
 
 def fill(line: str, facts: dict[str, Any]) -> str:
@@ -163,6 +158,9 @@ class Session:
         })
         self.machine = machine_for(scenario)
         self.machine.add_model(self, initial=scenario.start_state)
+        # The model keeps its bound triggers (advance, give_up) after removal, so the shared
+        # machine holds no reference to a session: one that is dropped mid-call is freed.
+        self.machine.remove_model(self)
         self.opening = self._line_for_state(self.state)
         self.history.append(Turn("customer", self.opening))
 
@@ -297,7 +295,6 @@ class Session:
     def _ending_line(self) -> str:
         name = self.state
         self.ending = name
-        self.machine.remove_model(self)  # transitions keeps references to models otherwise
         line = self._pick(self.scenario.endings[name].say) if self.scenario.endings[name].say else ""
         if line:
             self.history.append(Turn("customer", line))

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from simulator.plaintext import plain
+
 SETTINGS_FILE = "settings.json"
 MODES = ("coach", "exam")
 NAME_MAX = 40  # a name or cohort longer than this is cut (it has to fit in a table cell)
@@ -26,8 +28,8 @@ def default_config_dir() -> Path:
 
 def clean_name(text: str) -> str:
     """A name or cohort as typed, without control characters, trimmed to NAME_MAX."""
-    kept = "".join(ch for ch in text if ch.isprintable())
-    return " ".join(kept.split())[:NAME_MAX]
+    kept = "".join(ch for ch in plain(text, lines=False) if ch.isprintable())
+    return kept[:NAME_MAX].strip()
 
 
 @dataclass

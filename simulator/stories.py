@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from simulator.scenario import Scenario, Story, StoryReply
-from simulator.session import Session, TurnResult
+from simulator.session import ReplyRejected, Session, TurnResult
 
 
 @dataclass
@@ -63,4 +63,14 @@ def _first_divergence(result: StoryResult) -> int | None:
 
 
 def run_stories(sc: Scenario) -> list[StoryResult]:
-    return [run_story(sc, story) for story in sc.stories]
+    return [_run_safely(sc, story) for story in sc.stories]
+
+
+def _run_safely(sc: Scenario, story: Story) -> StoryResult:
+    """A story that breaks the engine fails with the reason; the other stories still run."""
+    try:
+        return run_story(sc, story)
+    except ReplyRejected as exc:
+        return StoryResult(story, False, [], None, problem=f"a reply was refused: {exc}")
+    except Exception as exc:  # noqa: BLE001 - `mystery-guest test` reports, never a traceback
+        return StoryResult(story, False, [], None, problem=f"the story stopped: {type(exc).__name__}: {exc}")

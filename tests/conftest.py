@@ -1,1 +1,10 @@
 """Shared fixtures. Each part's tests live in their own folder (engine, scoring, store, tui, authoring)."""
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _own_journal(tmp_path_factory, monkeypatch):
+    """Every test keeps calls that miss the store in its own journal folder, never the user's."""
+    folder = tmp_path_factory.mktemp("journal")
+    monkeypatch.setenv("MYSTERY_GUEST_JOURNAL", str(folder))
+    return folder

@@ -1,61 +1,238 @@
-"""Recording a headless run (`mystery-guest replay --trainee ... --cohort ...`) exactly as a live
-call is recorded: the session is started, every turn is committed as it happens, and the call is
-finished as completed (an ending was reached) or left (the replies ran out first)."""
+"""The one recorder of calls, for the app and the CLI alike.
+
+    rec = CallRecorder(open_store=lambda: Store.open(url), journal=Journal(database=database_id(url)))
+    rec.begin()                         # a writer thread: open the store, save journalled calls
+    call = rec.start(trainee="Li Na", cohort="2024-06", session=session, mode="live")
+    rec.turn(call, turn)                # after each Session.reply()/silence()
+    rec.finish(call, session, "completed")   # or "left"
+    report = rec.close(timeout=3)       # CloseReport: what is saved, what waits in the journal
+
+Each record is appended to the journal (fsynced) in the caller's thread, then written to the
+store by the writer thread in order. A store that is down, busy, read-only or full is retried
+with growing waits; the call stays safe in the journal meanwhile and is written on the next
+start if it never gets through. A record the store refuses as wrong (not a database problem)
+is reported once and the call is kept in the journal. The caller never waits on the database.
+"""
 from __future__ import annotations
 
 import getpass
-import sys
-from typing import TYPE_CHECKING
+import itertools
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
-from simulator.store.store import Store, describe_error
+from simulator.store import records
+from simulator.store.journal import Journal, Recovered
 
 if TYPE_CHECKING:
     from simulator.session import Session, TurnResult
 
 DEFAULT_COHORT = "default"
+RETRY_DELAYS = (0.1, 0.3, 1.0, 2.0, 5.0)  # seconds between tries; the last repeats
+# Errors that say the record itself is wrong (not that the database is unavailable): not retried.
+PERMANENT = (ValueError, TypeError, KeyError, LookupError)
+# The app's words for how a call ended -> the store's statuses.
+STORE_STATUS = {"finished": "completed", "abandoned": "left"}
+
+Notice = Callable[..., None]  # notice(key, **values): a message key of the locale catalogues
 
 
-class Recorder:
-    """Writes one session to a Store: `turn(turn)` after each reply, `finish()` at the end."""
+@dataclass
+class CloseReport:
+    """How the recorder ended: calls written, and calls only in the journal (with where)."""
 
-    def __init__(self, store: Store, session: "Session", *, trainee: str, cohort: str, mode: str = "live"):
+    saved_calls: int = 0
+    unsaved_calls: int = 0
+    journal: Path | None = None
+    journal_failed: bool = False  # the journal itself could not be written: those calls are lost
+    recovered: Recovered = field(default_factory=Recovered)
+    session_ids: dict[str, int] = field(default_factory=dict)  # call key -> the store's session id
+
+
+class CallRecorder:
+    def __init__(self, store=None, *, open_store: Callable[[], Any] | None = None,
+                 journal: Journal | None = None, notice: Notice = lambda key, **v: None):
+        if store is None and open_store is None:
+            raise ValueError("a recorder needs a store or a way to open one")
         self.store = store
-        self.session = session
-        self.session_id = store.start_session(trainee=trainee, cohort=cohort, session=session, mode=mode)
+        self._open_store = open_store
+        self.journal = journal
+        self.notice = notice
+        self.jobs: "queue.Queue[dict | None]" = queue.Queue()
+        self.recovered = Recovered()
+        self.store_ready = threading.Event()  # the store is open (journal recovery done)
+        self._stop = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._open_calls: set[str] = set()    # started, finish not yet in the store
+        self._broken_calls: set[str] = set()  # a record was refused: kept in the journal
+        self._saved_calls = 0
+        self._journal_failed = False
+        self.session_ids: dict[str, int] = {}
 
-    def turn(self, turn: "TurnResult") -> None:
-        """Commit this turn now."""
-        self.store.record_turn(self.session_id, turn)
+    # ------------------------------------------------------------------ called by the app / CLI
+    def start(self, *, trainee: str, cohort: str, session: "Session", mode: str = "live") -> str:
+        rec = records.start_record(session, trainee=trainee, cohort=cohort, mode=mode)
+        with self._lock:
+            self._open_calls.add(rec["call"])
+        self._put(rec)
+        return rec["call"]
 
-    def finish(self, status: str | None = None) -> None:
-        """Close the session (completed if an ending was reached, else left) and the store."""
-        status = status or ("completed" if self.session.over else "left")
-        try:
-            self.store.finish_session(self.session_id, self.session, status)
-        finally:
-            self.store.close()
+    def turn(self, call: str, turn: "TurnResult") -> None:
+        self._put(records.turn_record(call, turn))
+
+    def finish(self, call: str, session: "Session", status: str = "completed") -> None:
+        self._put(records.finish_record(call, session, STORE_STATUS.get(status, status)))
+
+    def begin(self, *, thread: bool = True) -> "CallRecorder":
+        """Start the writer thread (thread=False: the caller runs `run()` in its own worker)."""
+        if thread:
+            self._thread = threading.Thread(target=self.run, name="mystery-guest-recorder", daemon=True)
+            self._thread.start()
+        return self
+
+    def close(self, timeout: float = 3.0) -> CloseReport:
+        """Write what is queued (waiting at most `timeout` seconds), stop, and say what is where."""
+        self.jobs.put(None)
+        deadline = time.monotonic() + timeout
+        while not self._idle.is_set() or not self.jobs.empty():
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(max(0.0, deadline - time.monotonic()) + 0.5)
+        with self._lock:
+            unsaved = len(self._open_calls | self._broken_calls)
+            report = CloseReport(self._saved_calls, unsaved, self.journal.folder if self.journal else None,
+                                 self._journal_failed, self.recovered, dict(self.session_ids))
+        if self.store is not None:
+            try:
+                self.store.close()
+            except Exception:  # noqa: BLE001 - closing a dead connection must not hide the report
+                pass
+        return report
+
+    # ------------------------------------------------------------------ the writer
+    def run(self, should_stop: Callable[[], bool] = lambda: False) -> None:
+        """Open the store (retrying), save calls left in the journal, then write records in order."""
+        stop = lambda: self._stop.is_set() or should_stop()  # noqa: E731
+        if self.store is None:
+            for attempt in itertools.count():
+                try:
+                    self.store = self._open_store()
+                    break
+                except Exception as exc:  # noqa: BLE001 - down, locked, unreachable: keep trying
+                    if attempt == 0:
+                        self.notice("store.unavailable", error=_reason(exc))
+                    if self._wait(attempt, stop):
+                        return
+        if self.journal is not None:
+            try:
+                with self._lock:
+                    mine = set(self._open_calls)  # calls of this run are written in order below
+                self.recovered = self.journal.replay(self.store, skip=mine)
+            except Exception:  # noqa: BLE001 - recovery must never cost the call being made now
+                pass
+            if self.recovered.saved:
+                self.notice("store.recovered_calls", n=self.recovered.saved)
+        self.store_ready.set()
+        while True:
+            try:
+                rec = self.jobs.get(timeout=0.1)
+            except queue.Empty:
+                if stop():
+                    return
+                continue
+            if rec is None:
+                if self.jobs.empty():
+                    self._idle.set()
+                    if stop():
+                        return
+                continue
+            self._idle.clear()
+            self._write(rec, stop)
+            if self.jobs.empty():
+                self._idle.set()
+
+    def _put(self, rec: dict) -> None:
+        if self.journal is not None:
+            try:
+                self.journal.append(rec)
+            except OSError as exc:
+                if not self._journal_failed:
+                    self._journal_failed = True
+                    self.notice("store.no_journal", error=_reason(exc))
+        self._idle.clear()
+        self.jobs.put(rec)
+
+    def _write(self, rec: dict, stop: Callable[[], bool]) -> None:
+        call = rec["call"]
+        if call in self._broken_calls:
+            return  # an earlier record of this call was refused: the rest waits in the journal too
+        for attempt in itertools.count():
+            try:
+                self.store.write(rec)
+            except PERMANENT as exc:
+                with self._lock:
+                    self._broken_calls.add(call)
+                self.notice("store.rejected", error=_reason(exc))
+                return
+            except Exception as exc:  # noqa: BLE001 - a driver error: busy, locked, disconnected, full
+                if attempt == 0:
+                    self.notice("store.busy", error=_reason(exc))
+                if self._wait(attempt, stop):
+                    return  # stopping: the record stays in the journal
+                continue
+            if attempt:
+                self.notice("store.recovered")
+            if rec["event"] == "start":
+                self.session_ids[call] = self.store.session_id_for(call)
+            if rec["event"] == "finish":
+                with self._lock:
+                    self._open_calls.discard(call)
+                    self._saved_calls += 1
+                if self.journal is not None:
+                    self.journal.done(call)
+            return
+
+    def _wait(self, attempt: int, stop: Callable[[], bool]) -> bool:
+        """Sleep before the next try; True when the recorder is stopping instead."""
+        end = time.monotonic() + RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
+        while time.monotonic() < end:
+            if stop():
+                return True
+            time.sleep(0.02)
+        return stop()
 
 
-def open_recorder(args, session: "Session", mode: str = "replay") -> Recorder:
-    """A Recorder from CLI options: args.trainee (default: the login name), args.cohort
-    (default "default"), args.db (default $MYSTERY_GUEST_DB or the local SQLite file)."""
-    trainee = (getattr(args, "trainee", None) or "").strip() or _login_name()
-    cohort = (getattr(args, "cohort", None) or "").strip() or DEFAULT_COHORT
-    try:
-        store = Store.open(getattr(args, "db", None))
-        recorder = Recorder(store, session, trainee=trainee, cohort=cohort, mode=mode)
-    except Exception as exc:
-        message = describe_error(exc, getattr(args, "db", None))
-        if message is None:
-            raise
-        raise SystemExit(f"mystery-guest: {message}") from None  # one line, exit status 1
-    print(f"mystery-guest: recording session {recorder.session_id} for {trainee} in cohort {cohort}",
-          file=sys.stderr)
-    return recorder
+def _reason(exc: BaseException) -> str:
+    """The first line of an error, for a notice (drivers put whole tracebacks in messages)."""
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
-def _login_name() -> str:
+def recorder_for(db: str | None, notice: Notice = lambda key, **v: None) -> CallRecorder:
+    """A recorder for a --db value (None: $MYSTERY_GUEST_DB or the default SQLite file), with the
+    journal for that database. The URL is checked now (a bad one raises StoreError); the
+    database is opened by the writer thread."""
+    from simulator.store.journal import database_id
+    from simulator.store.store import Store
+    from simulator.store.urls import check_url, resolve_url
+
+    url = resolve_url(db)
+    check_url(url)
+    return CallRecorder(open_store=lambda: Store.open(url), journal=Journal(database=database_id(url)),
+                        notice=notice)
+
+
+def login_name() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # no login name in some containers
+    except Exception:  # noqa: BLE001 - no login name in some containers
         return "trainee"

@@ -5,6 +5,8 @@ Schema history (the `meta` table's `schema_version`):
   2  sessions gain `mode`, `host`, `pid` and `updated_at` (the heartbeat that tells a live call
      from one whose process died), turns gain `recorded_at`; indexes for the leaderboard, the
      newest calls of a cohort and the calls still in progress.
+  3  sessions gain `call_key`, the id the recorder gives a call before the database does, so a
+     call kept in the local journal is written once however often it is replayed.
 
 Upgrades are plain functions run in order inside one locked transaction when a store is opened,
 so two processes opening an old file at once cannot both upgrade it. We keep this list instead
@@ -17,7 +19,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = sa.MetaData()
 
@@ -76,11 +78,14 @@ sessions = sa.Table(
     sa.Column("landmines", sa.Integer, nullable=False, server_default="0"),
     sa.Column("interruptions", sa.Integer, nullable=False, server_default="0"),
     sa.Column("summary", sa.JSON, nullable=True),
+    sa.Column("call_key", sa.String(36), nullable=True),  # v3: the recorder's id for the call
 )
 sa.Index("ix_sessions_board", sessions.c.cohort_id, sessions.c.status, sessions.c.scenario_id)  # v2
 sa.Index("ix_sessions_trainee", sessions.c.trainee_id)
 sa.Index("ix_sessions_recent", sessions.c.cohort_id, sessions.c.started_at)  # v2: newest calls of a cohort
 sa.Index("ix_sessions_status", sessions.c.status)  # v2: finding the few calls still in progress
+sa.Index("ix_sessions_call_key", sessions.c.call_key, unique=True)  # v3
+V2_INDEXES = ("ix_sessions_board", "ix_sessions_recent", "ix_sessions_status")
 
 turns = sa.Table(
     "turns", metadata,
@@ -133,11 +138,18 @@ def _upgrade_1_to_2(conn: sa.Connection) -> None:
     # A v1 session had no heartbeat: its last sign of life is its end or its start.
     conn.execute(sessions.update().values(updated_at=sa.func.coalesce(sessions.c.ended_at, sessions.c.started_at)))
     for index in sessions.indexes:  # the indexes version 2 added
-        index.create(conn, checkfirst=True)
+        if index.name in V2_INDEXES:
+            index.create(conn, checkfirst=True)
+
+
+def _upgrade_2_to_3(conn: sa.Connection) -> None:
+    """The recorder's call key (older calls have none: they were written straight to the store)."""
+    _add_column(conn, sessions, "call_key")
+    next(i for i in sessions.indexes if i.name == "ix_sessions_call_key").create(conn, checkfirst=True)
 
 
 # from_version -> function taking the database to from_version + 1
-UPGRADES: dict[int, Callable[[sa.Connection], None]] = {1: _upgrade_1_to_2}
+UPGRADES: dict[int, Callable[[sa.Connection], None]] = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3}
 
 
 def read_version(conn: sa.Connection) -> int | None:

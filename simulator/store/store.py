@@ -30,45 +30,22 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from simulator.plaintext import plain, plain_data
 from simulator.store import schema as S
+from simulator.store.urls import ENV_URL, StoreError, check_url, default_path, resolve_url  # noqa: F401
 
 if TYPE_CHECKING:  # the engine is imported only for type hints: the store stands on its own
     from simulator.session import Session, TurnResult
 
-ENV_URL = "MYSTERY_GUEST_DB"
 ENV_STALE = "MYSTERY_GUEST_STALE_MINUTES"
 STALE_MINUTES = 30.0
 STATUSES = ("in_progress", "completed", "left", "abandoned")
-FINISH_STATUSES = ("completed", "left")
 _T = TypeVar("_T")
 
 
 def utcnow() -> datetime:
     """Naive UTC (both SQLite and PostgreSQL store it as written; every host agrees on UTC)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def default_path() -> Path:
-    """The SQLite file used when no URL is given: <user data dir>/mystery-guest.sqlite3."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("mystery-guest")) / "mystery-guest.sqlite3"
-
-
-def resolve_url(url: str | None = None) -> str:
-    """--db URL, else $MYSTERY_GUEST_DB, else the default SQLite file (its folder is created).
-
-    A bare file path is accepted too and means a SQLite file."""
-    url = url or os.environ.get(ENV_URL) or ""
-    if not url:
-        path = default_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
-    if "://" not in url:  # a plain path: a SQLite file
-        path = Path(url).expanduser()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
-    return url
 
 
 def safe_url(url: str) -> str:
@@ -81,16 +58,27 @@ def safe_url(url: str) -> str:
 
 def describe_error(exc: BaseException, url: str | None) -> str | None:
     """One line for a database problem a trainer can act on; None for any other error."""
-    if isinstance(exc, S.SchemaError):
+    if isinstance(exc, (StoreError, S.SchemaError)):
         return str(exc)
-    if isinstance(exc, (sa.exc.OperationalError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError,
+    if isinstance(exc, (sa.exc.DBAPIError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError,
                         sa.exc.InterfaceError)):
         reason = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or ["unknown error"])[0]
         try:
             where = safe_url(resolve_url(url))
-        except OSError:
+        except (OSError, StoreError):
             where = "the database"
+        low = reason.lower()
+        if "file is not a database" in low or "malformed" in low:
+            return (f"{where} is not a readable Mystery Guest database ({reason}); move the file aside "
+                    "(a new one is made) or pass --db with another")
+        if "readonly" in low or "read-only" in low:
+            return f"{where} is read-only ({reason}): calls cannot be saved there; pass --db with a writable place"
+        if "unable to open" in low:
+            return f"cannot open {where} ({reason}): check that its folder exists and you may write to it"
         return f"cannot use {where}: {reason}"
+    if isinstance(exc, ModuleNotFoundError):
+        return (f"a database driver is missing ({exc.name}): for PostgreSQL, pip install "
+                "'mystery-guest[postgres]'")
     return None
 
 
@@ -176,7 +164,10 @@ def _make_engine(url: str) -> sa.Engine:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
         cur = dbapi_conn.cursor()
         if sa.engine.make_url(url).database not in (None, "", ":memory:"):
-            cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer, nor the reverse
+            try:
+                cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer, nor the reverse
+            except dbapi_conn.OperationalError:
+                pass  # a read-only file keeps its journal mode; reading still works
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA synchronous=FULL")  # a committed turn survives a power cut, not only a crash
         cur.execute("PRAGMA foreign_keys=ON")
@@ -193,9 +184,10 @@ def _make_engine(url: str) -> sa.Engine:
 
 
 def _transient(exc: BaseException) -> bool:
-    """Worth retrying: SQLite busy/locked, PostgreSQL serialization failure, deadlock, lost connection."""
-    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
-        return True
+    """Worth retrying at once: SQLite busy/locked, PostgreSQL serialization failure or deadlock.
+
+    A lost connection is not retried here: the recorder (recorder.py) owns that, with longer
+    waits and the journal behind it; pool_pre_ping already replaces stale pooled connections."""
     text = str(getattr(exc, "orig", exc)).lower()
     code = getattr(getattr(exc, "orig", None), "sqlstate", None)
     return ("database is locked" in text or "database is busy" in text or "busy" in text
@@ -218,6 +210,7 @@ class Store:
         self._writer = engine.execution_options(mg_write=True)
         self.host = socket.gethostname()
         self.pid = os.getpid()
+        self._ids: dict[str, int] = {}  # recorder call key -> session id
 
     # -------------------------------------------------------------- opening
     @classmethod
@@ -227,6 +220,7 @@ class Store:
         or the default SQLite file. `stale_minutes` (default $MYSTERY_GUEST_STALE_MINUTES or 30):
         how long a call on another machine may go without a turn before it counts as abandoned."""
         url = resolve_url(url)
+        check_url(url)
         if stale_minutes is None:
             try:
                 stale_minutes = float(os.environ.get(ENV_STALE) or STALE_MINUTES)
@@ -235,7 +229,9 @@ class Store:
         engine = _make_engine(url)
         store = cls(engine, url, stale_minutes=stale_minutes)
         try:
-            store._write(store._setup)
+            # A current schema needs no write: a read-only copy can still be listed and exported.
+            if store._read(S.read_version) != S.SCHEMA_VERSION:
+                store._write(store._setup)
         except Exception:
             engine.dispose()
             raise
@@ -306,76 +302,109 @@ class Store:
         return cohort_id, trainee_id
 
     # -------------------------------------------------------------- writing a call
+    # A call is written as three kinds of record (simulator/store/records.py): plain data, so the
+    # same record can wait in the local journal and be written later, any number of times.
+    def write(self, record: dict[str, Any]) -> bool:
+        """Write one record (start, turn or finish) of a call identified by its `call` key.
+
+        Idempotent: a record already in the store changes nothing. Returns True when it wrote
+        something new (used to count calls saved from the journal)."""
+        kind = record["event"]
+        if kind == "start":
+            return self._write(lambda conn: self._insert_session(conn, record))
+        session_id = self.session_id_for(record["call"])
+        if session_id is None:
+            raise LookupError(f"call {record['call']} has no start record in the store")
+        if kind == "turn":
+            return self._write(lambda conn: self._insert_turn(conn, session_id, record["row"]))
+        if kind == "finish":
+            return self._write(lambda conn: self._finish(conn, session_id, record))
+        raise ValueError(f"unknown record {kind!r}")
+
+    def session_id_for(self, call: str) -> int | None:
+        """The database id of the call with this recorder key."""
+        if call not in self._ids:
+            sid = self._read(lambda conn: conn.execute(
+                sa.select(S.sessions.c.id).where(S.sessions.c.call_key == call)).scalar())
+            if sid is None:
+                return None
+            self._ids[call] = int(sid)
+        return self._ids[call]
+
+    def _insert_session(self, conn: sa.Connection, rec: dict[str, Any]) -> bool:
+        if conn.execute(sa.select(S.sessions.c.id).where(S.sessions.c.call_key == rec["call"])).first():
+            return False
+        trainee, cohort = plain(rec["trainee"], lines=False), plain(rec["cohort"], lines=False)
+        if not trainee or not cohort:
+            raise ValueError("a session needs a trainee name and a cohort name")
+        cohort_id, trainee_id = self._trainee_ids(conn, trainee, cohort)
+        at = _time(rec["started_at"])
+        res = conn.execute(S.sessions.insert().values(
+            cohort_id=cohort_id, trainee_id=trainee_id, scenario_id=rec["scenario_id"],
+            scenario_title=rec["scenario_title"], scenario_hash=rec["scenario_hash"], locale=rec["locale"],
+            persona=rec["persona"], opening=rec["opening"], seed=int(rec["seed"]), mode=rec["mode"],
+            status="in_progress", started_at=at, updated_at=at, host=rec.get("host") or self.host,
+            pid=rec.get("pid"), call_key=rec["call"]))
+        self._ids[rec["call"]] = int(res.inserted_primary_key[0])
+        return True
+
+    @staticmethod
+    def _insert_turn(conn: sa.Connection, session_id: int, row: dict[str, Any]) -> bool:
+        t = S.sessions.c
+        index = int(row["idx"])
+        if conn.execute(sa.select(S.turns.c.idx).where(S.turns.c.session_id == session_id,
+                                                        S.turns.c.idx == index)).first():
+            return False
+        at = _time(row["recorded_at"])
+        conn.execute(S.turns.insert().values(**{**row, "session_id": session_id, "recorded_at": at}))
+        conn.execute(S.sessions.update().where(t.id == session_id).values(
+            updated_at=at, turn_count=sa.func.max(t.turn_count, index + 1)
+            if conn.dialect.name == "sqlite" else sa.func.greatest(t.turn_count, index + 1),
+            status=sa.case((t.status == "abandoned", "in_progress"), else_=t.status)))
+        return True
+
+    @staticmethod
+    def _finish(conn: sa.Connection, session_id: int, rec: dict[str, Any]) -> bool:
+        t = S.sessions.c
+        at = _time(rec["at"])
+        values = dict(rec["values"], status=rec["status"], ended_at=at, updated_at=at)
+        # A finish already written (same end time and status) is not written again.
+        done = conn.execute(sa.select(t.status, t.ended_at).where(t.id == session_id)).first()
+        if done is not None and done.status == rec["status"] and done.ended_at == at:
+            return False
+        conn.execute(S.sessions.update().where(t.id == session_id).values(**values))
+        return True
+
+    # The engine-facing calls used by tests, benchmarks and scripts; the recorder uses write().
     def start_session(self, *, trainee: str, cohort: str, session: "Session", mode: str = "live") -> int:
         """Record a new call (status in_progress, owned by this process); returns its id.
 
         `session` is a fresh simulator.session.Session (its scenario, seed and opening line are
         stored). `mode`: "live" (the app), "replay" (recorded headless run) or another short word."""
-        trainee, cohort = trainee.strip(), cohort.strip()
-        if not trainee or not cohort:
-            raise ValueError("a session needs a trainee name and a cohort name")
-        sc = session.scenario
-        now = utcnow()
+        from simulator.store.records import start_record
 
-        def write(conn: sa.Connection) -> int:
-            cohort_id, trainee_id = self._trainee_ids(conn, trainee, cohort)
-            res = conn.execute(S.sessions.insert().values(
-                cohort_id=cohort_id, trainee_id=trainee_id, scenario_id=sc.id, scenario_title=sc.title,
-                scenario_hash=sc.file_hash or "", locale=sc.locale, persona=sc.persona.name,
-                opening=session.opening, seed=int(session.seed), mode=mode, status="in_progress",
-                started_at=now, updated_at=now, host=self.host, pid=self.pid))
-            return int(res.inserted_primary_key[0])
-
-        return self._write(write)
+        rec = start_record(session, trainee=trainee, cohort=cohort, mode=mode)
+        self.write(rec)
+        return self._ids[rec["call"]]
 
     def record_turn(self, session_id: int, turn: "TurnResult") -> None:
         """Commit one turn now. Idempotent: the same (session, turn index) written twice is one row.
 
         Also beats the session's heartbeat (updated_at); a call marked abandoned because its
         machine went quiet comes back to in_progress when a turn arrives."""
-        d = turn.to_dict()
-        s = turn.score
-        now = utcnow()
-        row = {
-            "session_id": session_id, "idx": turn.index, "kind": turn.kind, "reply": turn.reply,
-            "interrupted": bool(turn.interrupted), "latency": turn.latency,
-            "state_before": turn.state_before, "state_after": turn.state_after, "stage": turn.stage,
-            "customer_before": turn.customer_before, "customer_line": turn.customer_line,
-            "mood_before": d["mood_before"], "mood_after": d["mood_after"],
-            "listening": s.listening.score if s else None, "empathy": s.empathy.score if s else None,
-            "policy": s.policy.score if s else None, "landmines": len(s.landmine_categories) if s else 0,
-            "hints_before": turn.hints_before, "ending": turn.ending, "recorded_at": now, "detail": d,
-        }
+        from simulator.store.records import turn_row
 
-        def write(conn: sa.Connection) -> None:
-            self._insert_ignore(conn, S.turns, row, ["session_id", "idx"])
-            t = S.sessions.c
-            conn.execute(S.sessions.update().where(t.id == session_id).values(
-                updated_at=now, turn_count=sa.func.max(t.turn_count, turn.index + 1)
-                if conn.dialect.name == "sqlite" else sa.func.greatest(t.turn_count, turn.index + 1),
-                status=sa.case((t.status == "abandoned", "in_progress"), else_=t.status)))
-
-        self._write(write)
+        row = turn_row(turn)
+        self._write(lambda conn: self._insert_turn(conn, session_id, row))
 
     def finish_session(self, session_id: int, session: "Session", status: str = "completed") -> None:
         """Close a call: status "completed" (an ending was reached) or "left" (the trainee hung up).
 
         Scores come from session.summary() (simulator.session.summarise), stored as they are."""
-        if status not in FINISH_STATUSES:
-            raise ValueError(f"status must be one of {', '.join(FINISH_STATUSES)}, not {status!r}")
-        if status == "completed" and not session.over:
-            status = "left"  # no ending reached: it cannot count as a completed call
-        summary = session.summary()
-        now = utcnow()
-        values = dict(
-            status=status, ended_at=now, updated_at=now, ending=summary["ending"], outcome=summary["outcome"],
-            service_level=summary["service_level"], overall=summary["overall"],
-            listening=summary["listening"], empathy=summary["empathy"], policy=summary["policy"],
-            hints=summary["hints"], landmines=summary["landmines"], interruptions=summary["interruptions"],
-            turn_count=len(session.turns), summary=json.loads(json.dumps(summary, default=str)),
-        )
-        self._write(lambda conn: conn.execute(
-            S.sessions.update().where(S.sessions.c.id == session_id).values(**values)))
+        from simulator.store.records import finish_record
+
+        rec = finish_record("", session, status)
+        self._write(lambda conn: self._finish(conn, session_id, rec))
 
     # -------------------------------------------------------------- abandoned calls
     def mark_abandoned(self, now: datetime | None = None) -> int:
@@ -447,7 +476,7 @@ class Store:
         q = q.order_by(S.sessions.c.started_at.desc(), S.sessions.c.id.desc())
         if limit:
             q = q.limit(limit)
-        return self._read(lambda conn: [SessionRow(**r._mapping) for r in conn.execute(q)])
+        return self._read(lambda conn: [_row(r) for r in conn.execute(q)])
 
     def session_detail(self, session_id: int) -> SessionDetail | None:
         """One call and all its turns, in order; None if there is no such call."""
@@ -459,7 +488,7 @@ class Store:
                 return None
             turns = [_turn(d, at) for d, at in conn.execute(sa.select(S.turns.c.detail, S.turns.c.recorded_at)
                      .where(S.turns.c.session_id == session_id).order_by(S.turns.c.idx))]
-            return SessionDetail(SessionRow(**r._mapping), turns)
+            return SessionDetail(_row(r), turns)
 
         return self._read(read)
 
@@ -483,8 +512,8 @@ class Store:
 
     def cohorts(self) -> list[str]:
         """Cohort names, alphabetically."""
-        return self._read(lambda conn: list(conn.execute(
-            sa.select(S.cohorts.c.name).order_by(S.cohorts.c.name)).scalars()))
+        return self._read(lambda conn: [plain(n, lines=False) for n in conn.execute(
+            sa.select(S.cohorts.c.name).order_by(S.cohorts.c.name)).scalars()])
 
     def best_scores(self, trainee: str, cohort: str) -> dict[str, BestScore]:
         """The trainee's record per scenario id (best completed overall, attempts), for the picker."""
@@ -521,9 +550,19 @@ class Store:
         return leaderboard(self, cohort, scenario, min_completed=min_completed)
 
 
+def _time(value: str | datetime) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def _row(r: Any) -> SessionRow:
+    """A session row with every text plain (rows written by older versions may hold escapes)."""
+    return SessionRow(**{k: plain(v, lines=k == "opening") if isinstance(v, str) else v
+                         for k, v in r._mapping.items()})
+
+
 def _turn(detail: Any, recorded_at: datetime | None) -> dict[str, Any]:
     """A stored turn as TurnResult.to_dict() plus `recorded_at` (ISO UTC, or None for old rows)."""
-    d = dict(json.loads(detail) if isinstance(detail, str) else detail)  # text on a few drivers
+    d = plain_data(dict(json.loads(detail) if isinstance(detail, str) else detail))  # text on a few drivers
     d["recorded_at"] = recorded_at.isoformat() + "Z" if recorded_at else None
     return d
 

@@ -2,7 +2,8 @@
 
 Nothing happens at import time: the factory loads the scenario library; the database (if
 any) is opened in a thread worker after the first screen is up, and every turn is written
-through a StoreWriter in that worker, so the call never waits on the database.
+through the CallRecorder (simulator/store/recorder.py) in that worker, so the call never
+waits on the database and a call the database cannot take is kept in the local journal.
 """
 from __future__ import annotations
 
@@ -17,13 +18,11 @@ from textual.message import Message
 from simulator.scenario import Scenario
 from simulator.settings import Settings
 from simulator.tui.i18n import Catalog, system_language
-from simulator.tui.recorder import StoreWriter
-
-OPEN_RETRY_SECONDS = 2.0
+from simulator.store.recorder import CallRecorder
 
 
 class StoreNotice(Message):
-    """The store writer has something to tell the trainee (posted from its thread)."""
+    """The recorder has something to tell the trainee (posted from its thread)."""
 
     def __init__(self, key: str, values: dict[str, Any]) -> None:
         super().__init__()
@@ -40,20 +39,21 @@ class MysteryGuestApp(App):
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
     def __init__(self, library: list[Scenario], *, settings: Settings, problems=(),
-                 store=None, open_store: Callable[[], Any] | None = None,
+                 store=None, open_store: Callable[[], Any] | None = None, journal=None,
                  debug_scenario: Path | None = None,
                  scorer: Callable | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.library = library
         self.problems = list(problems)
-        self.store = store
-        self._open_store = open_store
+        self.store = store  # for reading (best scores, leaderboard) once the recorder has opened it
         self.debug_scenario = debug_scenario
         self.scorer = scorer
-        self.writer: StoreWriter | None = None
+        self.recorder: CallRecorder | None = None
+        self.exit_report = None  # the recorder's CloseReport, printed after the terminal is released
         if store is not None or open_store is not None:
-            self.writer = StoreWriter(store, notice=self._store_notice)
+            self.recorder = CallRecorder(store, open_store=open_store, journal=journal,
+                                         notice=self._store_notice)
         self._catalogs: dict[str, Catalog] = {}
         self._best_here: dict[str, float] = {}  # best scores of this run
         self._best_stored: dict[str, float] = {}  # best scores read from the store
@@ -76,7 +76,7 @@ class MysteryGuestApp(App):
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         self.title = self.catalog()("app.title")
-        if self.writer is not None:
+        if self.recorder is not None:
             self.run_worker(self._store_loop, thread=True, group="store", exit_on_error=False)
         # after the first screen is drawn, so the warm-up does not delay it
         self.set_timer(0.3, lambda: self.run_worker(self._warm_up_scorer, thread=True, group="warm-up",
@@ -102,26 +102,23 @@ class MysteryGuestApp(App):
             scorer("ok", ReplyContext(locale=locale, stage="venting"))
 
     def _store_loop(self) -> None:
-        """Thread worker: open the store (retrying), read best scores, then write jobs in order."""
-        import time
-
+        """Thread worker: the recorder opens the store (retrying), saves journalled calls, reads
+        best scores once it is open, then writes records in order until the app closes."""
         from textual.worker import get_current_worker
 
         worker = get_current_worker()
-        while self.store is None and not worker.is_cancelled:
-            try:
-                self.store = self._open_store()
-            except Exception as exc:  # unreachable or locked database: say so, keep trying
-                self._store_notice("store.unavailable", error=type(exc).__name__)
-                time.sleep(OPEN_RETRY_SECONDS)
-        if self.store is None:
-            return
-        self.writer.store = self.store
-        try:
+
+        def when_open() -> None:
+            while not self.recorder.store_ready.wait(0.2):
+                if worker.is_cancelled:
+                    return
+            self.store = self.recorder.store
             self._load_best_scores()
-        finally:
-            # whatever happened above, the turns must still be written
-            self.writer.run(should_stop=lambda: worker.is_cancelled)
+
+        import threading
+
+        threading.Thread(target=when_open, name="mystery-guest-best", daemon=True).start()
+        self.recorder.run(should_stop=lambda: worker.is_cancelled)
 
     def _load_best_scores(self) -> None:
         try:
@@ -235,33 +232,45 @@ class MysteryGuestApp(App):
             self.pop_screen()
 
     # ------------------------------------------------------------------ the store
-    def record_start(self, session, mode: str) -> int | None:
-        if self.writer is None or not (self.settings.trainee and self.settings.cohort):
+    def record_start(self, session, mode: str) -> str | None:
+        if self.recorder is None or not (self.settings.trainee and self.settings.cohort):
             return None  # the store files every call under a trainee and a cohort
-        return self.writer.start(trainee=self.settings.trainee, cohort=self.settings.cohort,
-                                 session=session, mode=mode)
+        return self.recorder.start(trainee=self.settings.trainee, cohort=self.settings.cohort,
+                                   session=session, mode=mode)
 
-    def record_turn(self, call: int | None, turn) -> None:
-        if self.writer is not None and call is not None:
-            self.writer.turn(call, turn)
+    def record_turn(self, call: str | None, turn) -> None:
+        if self.recorder is not None and call is not None:
+            self.recorder.turn(call, turn)
 
-    def record_finish(self, call: int | None, session, status: str) -> None:
-        if self.writer is not None and call is not None:
-            self.writer.finish(call, session, status)
+    def record_finish(self, call: str | None, session, status: str) -> None:
+        if self.recorder is not None and call is not None:
+            self.recorder.finish(call, session, status)
 
     def exit(self, *args, **kwargs) -> None:
-        """Leave the app: an unfinished call is kept as abandoned, queued turns are written first."""
+        """Leave the app: an unfinished call is kept as left, queued records are written first."""
         from simulator.tui.call_screen import CallScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, CallScreen) and not screen.session.over and not screen.finished_recorded:
                 self.record_finish(screen.store_call, screen.session, "abandoned")
                 screen.finished_recorded = True
-        if self.writer is not None and self.store is not None:
-            left = self.writer.close(timeout=3.0)
-            if left:
-                print(self.catalog()("store.unsaved", n=left))
+        if self.recorder is not None and self.exit_report is None:
+            self.exit_report = self.recorder.close(timeout=3.0)
         super().exit(*args, **kwargs)
+
+    def exit_message(self) -> str | None:
+        """One line for the terminal after the app has closed: where the trainee's calls are."""
+        report = self.exit_report
+        if report is None:
+            return None
+        tr = self.catalog()
+        lines = []
+        if report.unsaved_calls:
+            key = "store.lost" if report.journal_failed else "store.kept"
+            lines.append(tr(key, n=report.unsaved_calls, path=report.journal))
+        elif report.saved_calls:
+            lines.append(tr("store.saved"))
+        return "\n".join(lines) or None
 
 
 def make_app(scenario_dir: str | Path | None = None, db_url: str | None = None,
@@ -293,17 +302,22 @@ def make_app(scenario_dir: str | Path | None = None, db_url: str | None = None,
     elif library is None:
         library, problems = load_library(scenario_dir)
         library.sort(key=lambda s: (s.difficulty, s.title))
-    open_store = _store_opener(db_url) if store is None and (record or db_url) else None
+    open_store = journal = None
+    if store is None and (record or db_url):
+        # The URL is checked now (a bad one is one line before the app starts, see cli.py);
+        # the database itself is opened by the recorder's thread after the first screen.
+        from simulator.store.journal import Journal, database_id
+        from simulator.store.urls import check_url, resolve_url
+
+        url = resolve_url(db_url)
+        check_url(url)
+
+        def open_store():
+            from simulator.store.store import Store  # SQLAlchemy loads in the recorder's thread
+
+            return Store.open(url)
+
+        journal = Journal(database=database_id(url))
     return MysteryGuestApp(library, settings=settings, problems=problems, store=store,
-                           open_store=open_store, debug_scenario=debug_scenario, scorer=scorer)
-
-
-def _store_opener(db_url: str | None) -> Callable[[], Any]:
-    """Opening the store is deferred to the app's thread worker (a server may be slow to answer)."""
-
-    def open_store():
-        from simulator.store.store import Store
-
-        return Store.open(db_url)
-
-    return open_store
+                           open_store=open_store, journal=journal, debug_scenario=debug_scenario,
+                           scorer=scorer)

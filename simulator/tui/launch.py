@@ -15,10 +15,25 @@ def default_db_url(explicit: str | None = None) -> str | None:
 
 def run_app(scenario_dir: str | None = None, db_url: str | None = None, lang: str | None = None) -> int:
     """The trainee app on a scenario library, recording to the store."""
+    from simulator.store.urls import StoreError
     from simulator.tui.app import make_app
 
-    app = make_app(scenario_dir, db_url=default_db_url(db_url), record=True, lang=lang)
+    try:
+        app = make_app(scenario_dir, db_url=default_db_url(db_url), record=True, lang=lang)
+    except StoreError as exc:
+        print(f"mystery-guest: {exc}", file=sys.stderr)
+        return 2
+    return _run(app)
+
+
+def _run(app) -> int:
+    """Run the app, then say where the calls are, once the terminal is ours again."""
     app.run()
+    message = app.exit_message()
+    if message:
+        print(f"mystery-guest: {message}", file=sys.stderr)
+    if app.exit_report is not None and app.exit_report.unsaved_calls:
+        return app.return_code or 3  # played, but kept in the journal rather than the store
     return app.return_code or 0
 
 
@@ -26,6 +41,7 @@ def run_play(path: str | Path, debug: bool, db_url: str | None = None, lang: str
     """Play one scenario file. With debug, the play-test panel shows why each reply did what it
     did and the file reloads on save. Records to the store only when db_url is given."""
     from simulator.loader import ScenarioError
+    from simulator.store.urls import StoreError
     from simulator.tui.app import make_app
 
     path = Path(path)
@@ -40,8 +56,10 @@ def run_play(path: str | Path, debug: bool, db_url: str | None = None, lang: str
     except OSError as exc:
         print(f"mystery-guest: cannot read {path}: {exc}", file=sys.stderr)
         return 1
-    app.run()
-    return app.return_code or 0
+    except StoreError as exc:
+        print(f"mystery-guest: {exc}", file=sys.stderr)
+        return 2
+    return _run(app)
 
 
 def _single_scenario_app(path: Path, db_url: str | None, lang: str | None):

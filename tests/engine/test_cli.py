@@ -62,3 +62,26 @@ def test_replay_unknown_scenario_is_a_clear_message():
     out = run("replay", "no-such-thing", "--replies", "-", stdin="")
     assert out.returncode != 0 and "no scenario 'no-such-thing'" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_story_replies_the_engine_would_refuse_are_lint_errors_and_never_a_traceback(tmp_path):
+    f = tmp_path / "s.yaml"
+    broken = MINI.replace('replies: ["ack warm", "offer cancel"]',
+                          'replies: ["ack warm", "\\e[31m\\e]0;x\\a", "' + "x" * 2001 + '"]')
+    f.write_text(broken, encoding="utf-8")
+    lint = run("lint", str(f))
+    assert lint.returncode == 1
+    assert "story 'good' reply 2 is empty" in lint.stdout and "reply 3 is 2001 characters" in lint.stdout
+    test = run("test", str(f))
+    assert "Traceback" not in test.stderr + test.stdout
+    assert test.returncode == 1
+
+
+def test_replay_splits_replies_on_newlines_only(tmp_path):
+    replies = tmp_path / "r.txt"
+    replies.write_text("I'm sorry\x0bthat sounds\x0cawful\u2028truly.\r\nI can cancel it.\n", encoding="utf-8")
+    out = run("replay", str(FLAGSHIP), "--replies", str(replies), "--json")
+    assert out.returncode == 0, out.stderr
+    turns = json.loads(out.stdout)["turns"]
+    assert len(turns) == 2
+    assert turns[0]["reply"] == "I'm sorry\nthat sounds\nawful\ntruly."

@@ -1,7 +1,6 @@
 """The loader reports every problem with the position the parser gave, and never runs code."""
 from __future__ import annotations
 
-
 import pytest
 
 from simulator.loader import check_file, check_text
@@ -178,3 +177,11 @@ def test_missing_keys_bring_no_made_up_follow_on_errors():
         "missing required key 'stage' in 'states.cancel'",
         "missing required key 'to' in 'states.cancel.transitions[0]'",
     ], out
+
+
+def test_escape_codes_in_scenario_text_are_warned_and_removed():
+    text = MINI.replace("title: Mini call", 'title: "Mini \\e]0;PWNED\\a\\e[31mcall\\u202e"')
+    sc, diags = check_text(text, "s.yaml")
+    warnings = [str(d) for d in diags if "control characters" in str(d)]
+    assert warnings and f"s.yaml:{line_of(text, 'PWNED')}:" in warnings[0] and "warning" in warnings[0]
+    assert sc is not None and sc.title == "Mini call"

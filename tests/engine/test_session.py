@@ -121,6 +121,7 @@ def test_reply_limits(mini):
 
 def test_control_characters_and_escapes_are_stripped():
     assert clean_reply("\x1b[31mred\x1b[0m\x07 ok\x00") == "red ok"
+    assert clean_reply("a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ b\u2066c\u2069") == "alink bc"
     assert clean_reply("[bold]x[/]") == "[bold]x[/]"  # markup is kept as text; the UI shows it literally
 
 
@@ -141,15 +142,29 @@ def test_replay_refuses_another_scenarios_session(mini):
         Session.replay(mini, {"scenario_id": "other", "events": []})
 
 
-def test_sessions_share_one_machine_and_release_it(mini):
+def test_sessions_share_one_machine_that_never_holds_them(mini):
+    import gc
+    import weakref
+
     from simulator.session import machine_for
 
     s1, s2 = session(mini), session(mini)
     m = machine_for(mini)
     assert s1.machine is s2.machine is m
-    before = len(m.models)
-    s1.reply("threat")
-    assert len(m.models) == before - 1
+    assert s1 not in m.models and s2 not in m.models
+    s1.reply("ack warm")  # transitions still fire for a session the machine does not hold
+    s2.reply("threat")
+    assert s2.over and not s1.over
+    left_mid_call = weakref.ref(s1)
+    del s1
+    gc.collect()
+    assert left_mid_call() is None  # a call dropped without an ending is freed
+
+
+def test_escape_codes_bidi_and_odd_line_breaks_never_reach_a_transcript(mini):
+    s = session(mini)
+    t = s.reply("\x1b]0;PWNED\x07ack\u202e warm\u2028ok\x9b31m")
+    assert t.reply == "ack warm\nok"
 
 
 def test_scenario_lexicon_reaches_the_real_scorer(mini):

@@ -58,7 +58,7 @@ def test_replay_records_the_session_as_a_live_one_would(db_url, capsys, tmp_path
     assert row.overall == played["summary"]["overall"] and row.ending == played["ending"]
     assert [t["reply"] for t in detail.turns] == [t["reply"] for t in played["turns"]]
     assert [t["interrupted"] for t in detail.turns] == [t["interrupted"] for t in played["turns"]]
-    assert f"recording session {row.id}" in err
+    assert f"saved to the store as session {row.id}" in err
 
 
 # ---------------------------------------------------------------------------- sessions
@@ -222,12 +222,35 @@ def test_unknown_cohort_and_unusable_databases_give_one_line(db_url, capsys, tmp
     assert code == 2 and "cannot use" in err and "secret" not in err
 
 
-def test_replay_with_an_unusable_database_says_so_in_one_line(capsys, tmp_path):
+def test_replay_with_a_database_that_is_down_finishes_and_keeps_the_call(capsys, tmp_path, _own_journal):
     from simulator.loader import bundled_dir
 
+    replies = tmp_path / "r.txt"
+    replies.write_text("Hello.\nI am sorry about the charge.\n", encoding="utf-8")
+    code = main(["replay", str(bundled_dir() / "vas-sms-tips-en.yaml"), "--replies", str(replies),
+                 "--trainee", "A", "--db", "postgresql+psycopg://u:secret@127.0.0.1:1/x", "--wait", "0.5"])
+    out, err = capsys.readouterr()
+    assert code == 3 and "call not finished" in out  # the transcript is printed all the same
+    assert "cannot be opened" in err and f"kept in {_own_journal}" in err
+    assert "secret" not in err and "Traceback" not in err
+    assert len(list(_own_journal.glob("*.jsonl"))) == 1
+
+
+@pytest.mark.parametrize("url, says", [
+    ("postgresql:/mg@db-server/x", "did you mean 'postgresql://mg@db-server/x'"),
+    ("sqlite://", "in-memory database"),
+    ("mysql://u@h/db", "mysql databases are not supported"),
+])
+def test_a_bad_database_url_is_one_line_and_creates_nothing(capsys, tmp_path, monkeypatch, url, says):
+    from simulator.loader import bundled_dir
+
+    monkeypatch.chdir(tmp_path)
     replies = tmp_path / "r.txt"
     replies.write_text("Hello.\n", encoding="utf-8")
     with pytest.raises(SystemExit) as exc:
         main(["replay", str(bundled_dir() / "vas-sms-tips-en.yaml"), "--replies", str(replies),
-              "--trainee", "A", "--db", "postgresql+psycopg://u:secret@127.0.0.1:1/x"])
-    assert "cannot use" in str(exc.value) and "secret" not in str(exc.value)
+              "--trainee", "A", "--db", url])
+    assert says in str(exc.value) and "\n" not in str(exc.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.txt"]  # no folder named after the URL
+    code = main(["sessions", "--db", url])
+    assert code == 2 and says in capsys.readouterr().err

@@ -177,7 +177,7 @@ def _v1_layout(conn: sa.Connection) -> None:
              sa.Column("cohort_id", sa.Integer, sa.ForeignKey("cohorts.id"), nullable=False),
              sa.Column("name", sa.String(200), nullable=False), sa.Column("created_at", sa.DateTime, nullable=False),
              sa.UniqueConstraint("cohort_id", "name"))
-    keep = {"mode", "host", "pid", "updated_at"}
+    keep = {"mode", "host", "pid", "updated_at", "call_key"}  # columns added after version 1
     sa.Table("sessions", md, *[sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable,
                                          server_default=c.server_default.arg if c.server_default is not None
                                          else None)
@@ -217,10 +217,11 @@ def test_a_version_1_database_is_upgraded_with_its_data(db_url):
     engine.dispose()
     with Store.open(db_url) as store:
         with store.engine.connect() as conn:
-            assert S.read_version(conn) == S.SCHEMA_VERSION == 2
+            assert S.read_version(conn) == S.SCHEMA_VERSION == 3
             cols = {c["name"] for c in sa.inspect(conn).get_columns("sessions")}
-            assert {"mode", "host", "pid", "updated_at"} <= cols
-            assert {"ix_sessions_board", "ix_sessions_recent"} <= {i["name"] for i in sa.inspect(conn).get_indexes("sessions")}
+            assert {"mode", "host", "pid", "updated_at", "call_key"} <= cols
+            assert {"ix_sessions_board", "ix_sessions_recent", "ix_sessions_call_key"} <= {
+                i["name"] for i in sa.inspect(conn).get_indexes("sessions")}
         rows = {r.id: r for r in store.sessions("old")}
         # the v1 call that never finished has no owner: stale for two days, so abandoned, turns kept
         assert rows[2].status == "abandoned" and rows[2].mode == "live"

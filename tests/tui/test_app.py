@@ -126,6 +126,7 @@ class FlakyStore:
     def __init__(self, busy: int = 0):
         self.busy = busy
         self.sessions: dict[int, dict] = {}
+        self.keys: dict[str, int] = {}
         self.lock = threading.Lock()
 
     def _maybe_fail(self):
@@ -134,20 +135,26 @@ class FlakyStore:
                 self.busy -= 1
                 raise RuntimeError("database is locked")
 
-    def start_session(self, *, trainee, cohort, session, mode):
+    def write(self, rec):
+        """The recorder's API: start, turn and finish records of a call keyed by `call`."""
         self._maybe_fail()
-        sid = len(self.sessions) + 1
-        self.sessions[sid] = {"trainee": trainee, "cohort": cohort, "scenario": session.scenario.id,
-                              "mode": mode, "turns": [], "status": "in_progress"}
-        return sid
+        if rec["event"] == "start":
+            sid = len(self.sessions) + 1
+            self.keys[rec["call"]] = sid
+            self.sessions[sid] = {"trainee": rec["trainee"], "cohort": rec["cohort"],
+                                  "scenario": rec["scenario_id"], "mode": rec["mode"], "turns": [],
+                                  "status": "in_progress"}
+        elif rec["event"] == "turn":
+            self.sessions[self.keys[rec["call"]]]["turns"].append(rec["row"]["idx"])
+        else:
+            self.sessions[self.keys[rec["call"]]]["status"] = rec["status"]
+        return True
 
-    def record_turn(self, sid, turn):
-        self._maybe_fail()
-        self.sessions[sid]["turns"].append(turn.index)
+    def session_id_for(self, call):
+        return self.keys.get(call)
 
-    def finish_session(self, sid, session, status):
-        self._maybe_fail()
-        self.sessions[sid]["status"] = status
+    def close(self):
+        pass
 
     def best_scores(self, trainee, cohort):
         return {}
@@ -157,7 +164,7 @@ class FlakyStore:
 
 
 async def test_every_turn_reaches_a_busy_store(make, monkeypatch):
-    monkeypatch.setattr("simulator.tui.recorder.RETRY_DELAYS", (0.01,))
+    monkeypatch.setattr("simulator.store.recorder.RETRY_DELAYS", (0.01,))
     store = FlakyStore(busy=3)
     app = make(store=store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -172,7 +179,7 @@ async def test_every_turn_reaches_a_busy_store(make, monkeypatch):
                 break
             await pilot.pause(0.02)
         notices = [n.message for n in app._notifications]
-        assert any("busy" in m for m in notices)
+        assert any("not answering" in m for m in notices)
     assert store.sessions[1]["turns"] == [0, 1]
     assert store.sessions[1]["status"] == "completed"
     assert store.sessions[1]["mode"] == "coach"

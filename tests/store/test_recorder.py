@@ -1,0 +1,254 @@
+"""The one recorder: every call reaches the store, or waits in the local journal and reaches it
+on the next start. Nothing is lost when the database is down, restarts, refuses a record, or
+when the journal itself cannot be written."""
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from simulator.store import schema as S
+from simulator.store.journal import Journal, database_id
+from simulator.store.recorder import CallRecorder
+from simulator.store.store import Store
+from tests.store.helpers import new_session
+
+
+def _play(rec: CallRecorder, replies=("L80 E60 P100 hello", "L80 E80 P100 sorry", "L90 E90 P100 close"),
+          trainee="Ann"):
+    session = new_session()
+    call = rec.start(trainee=trainee, cohort="c1", session=session, mode="live")
+    for text in replies:
+        rec.turn(call, session.reply(text))
+    rec.finish(call, session, "completed")
+    return call, session
+
+
+def _recorder(url, journal_dir, **kw) -> CallRecorder:
+    return CallRecorder(open_store=lambda: Store.open(url), journal=Journal(journal_dir, database_id(url)), **kw)
+
+
+def _stored(url):
+    with Store.open(url) as store:
+        return [(r.trainee, r.status, r.turns, r.ending) for r in store.sessions()]
+
+
+def test_a_call_reaches_the_store_and_leaves_no_journal(db_url, tmp_path):
+    rec = _recorder(db_url, tmp_path / "j").begin()
+    _play(rec)
+    report = rec.close(timeout=10)
+    assert (report.saved_calls, report.unsaved_calls) == (1, 0)
+    assert _stored(db_url) == [("Ann", "completed", 3, "resolved")]
+    assert list((tmp_path / "j").glob("*")) == []
+
+
+class Flaky:
+    """A real store whose first `fail` writes raise a driver error (busy, disconnected)."""
+
+    def __init__(self, store, fail):
+        self.store, self.fail = store, fail
+
+    def write(self, rec):
+        if self.fail:
+            self.fail -= 1
+            raise sa.exc.OperationalError("INSERT", {}, Exception("server closed the connection"))
+        return self.store.write(rec)
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+
+def test_records_keep_their_order_through_failing_writes(sqlite_url, tmp_path, monkeypatch):
+    monkeypatch.setattr("simulator.store.recorder.RETRY_DELAYS", (0.01,))
+    notices = []
+    rec = CallRecorder(open_store=lambda: Flaky(Store.open(sqlite_url), fail=4),
+                       journal=Journal(tmp_path, database_id(sqlite_url)),
+                       notice=lambda key, **v: notices.append(key)).begin()
+    _play(rec)
+    assert rec.close(timeout=10).unsaved_calls == 0
+    assert _stored(sqlite_url) == [("Ann", "completed", 3, "resolved")]
+    assert notices[:2] == ["store.busy", "store.recovered"]
+
+
+def test_a_database_that_is_down_keeps_the_call_in_the_journal_until_the_next_start(sqlite_url, tmp_path):
+    notices = []
+    down = CallRecorder(open_store=lambda: (_ for _ in ()).throw(
+        sa.exc.OperationalError("connect", {}, Exception("connection refused"))),
+        journal=Journal(tmp_path, database_id(sqlite_url)), notice=lambda key, **v: notices.append(key)).begin()
+    _play(down, trainee="Kept")
+    report = down.close(timeout=0.3)
+    assert report.unsaved_calls == 1 and report.journal == tmp_path
+    assert "store.unavailable" in notices
+    assert len(list(tmp_path.glob("*.jsonl"))) == 1
+    # the next start: the journalled call is written first, then this run's own call
+    notices.clear()
+    later = _recorder(sqlite_url, tmp_path, notice=lambda key, **v: notices.append((key, v))).begin()
+    _play(later, trainee="Now")
+    report = later.close(timeout=10)
+    assert report.recovered.saved == 1 and ("store.recovered_calls", {"n": 1}) in notices
+    assert sorted(_stored(sqlite_url)) == [("Kept", "completed", 3, "resolved"), ("Now", "completed", 3, "resolved")]
+    assert list(tmp_path.glob("*.jsonl")) == []
+
+
+def test_replaying_a_journal_twice_writes_each_call_once(sqlite_url, tmp_path):
+    journal = Journal(tmp_path, database_id(sqlite_url))
+    rec = CallRecorder(open_store=lambda: (_ for _ in ()).throw(OSError("down")), journal=journal).begin()
+    _play(rec)
+    rec.close(timeout=0.2)
+    [path] = tmp_path.glob("*.jsonl")
+    copy = path.read_bytes()
+    with Store.open(sqlite_url) as store:
+        assert journal.replay(store).saved == 1
+        path.write_bytes(copy)  # as if a crash came before the file was deleted
+        assert journal.replay(store).saved == 0
+    assert _stored(sqlite_url) == [("Ann", "completed", 3, "resolved")]
+
+
+def test_a_torn_last_line_from_a_crash_loses_only_that_record(sqlite_url, tmp_path):
+    journal = Journal(tmp_path, database_id(sqlite_url))
+    session = new_session()
+    from simulator.store import records
+
+    start = records.start_record(session, trainee="Torn", cohort="c1")
+    journal.append(start)
+    journal.append(records.turn_record(start["call"], session.reply("L80 E60 P100 hello")))
+    with open(journal.path(start["call"]), "a", encoding="utf-8") as f:
+        f.write('{"event": "turn", "call": "')  # killed mid-write
+    with Store.open(sqlite_url) as store:
+        assert journal.replay(store).saved == 1
+        [row] = store.sessions()
+    assert (row.trainee, row.turns) == ("Torn", 1)
+
+
+def test_a_journal_for_another_database_is_left_alone(sqlite_url, tmp_path):
+    other = Journal(tmp_path, database_id("postgresql+psycopg://u@centre/mg"))
+    rec = CallRecorder(open_store=lambda: (_ for _ in ()).throw(OSError("down")), journal=other).begin()
+    _play(rec)
+    rec.close(timeout=0.2)
+    with Store.open(sqlite_url) as store:
+        assert Journal(tmp_path, database_id(sqlite_url)).replay(store).saved == 0
+        assert store.sessions() == []
+    assert len(list(tmp_path.glob("*.jsonl"))) == 1
+
+
+def test_a_refused_record_keeps_the_call_in_the_journal_with_a_notice(sqlite_url, tmp_path):
+    class Refusing(Flaky):
+        def write(self, rec):
+            if rec["event"] == "turn":
+                raise ValueError("bad turn")
+            return self.store.write(rec)
+
+    notices = []
+    rec = CallRecorder(open_store=lambda: Refusing(Store.open(sqlite_url), 0),
+                       journal=Journal(tmp_path, database_id(sqlite_url)),
+                       notice=lambda key, **v: notices.append(key)).begin()
+    _play(rec)
+    report = rec.close(timeout=10)
+    assert report.unsaved_calls == 1 and notices.count("store.rejected") == 1
+    assert len(list(tmp_path.glob("*.jsonl"))) == 1
+
+
+def test_an_unwritable_journal_is_said_once_and_the_store_still_gets_the_call(sqlite_url, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the journal folder should be")
+    notices = []
+    rec = _recorder(sqlite_url, blocker, notice=lambda key, **v: notices.append(key)).begin()
+    _play(rec)
+    report = rec.close(timeout=10)
+    assert report.unsaved_calls == 0 and report.journal_failed
+    assert notices.count("store.no_journal") == 1
+    assert _stored(sqlite_url) == [("Ann", "completed", 3, "resolved")]
+
+
+# ---------------------------------------------------------------------------- a server that restarts
+class Proxy:
+    """A TCP relay on 127.0.0.1 in front of the test server: `down()` drops every connection and
+    stops listening (a restart or a cut cable, as the client sees it), `up()` listens again."""
+
+    def __init__(self, target: tuple[str, int]):
+        self.target = target
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.conns: list[socket.socket] = []
+        self.listener = None
+        self.up()
+
+    def up(self):
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port))
+        self.listener.listen(16)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def down(self):
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() below; close() alone would not
+        except OSError:
+            pass
+        self.listener.close()
+        for c in self.conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            c.close()
+        self.conns.clear()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            self.conns += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(src, dst):
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+
+def test_a_postgresql_restart_mid_call_loses_no_turn(pg_url, tmp_path, monkeypatch):
+    monkeypatch.setattr("simulator.store.recorder.RETRY_DELAYS", (0.05, 0.2))
+    url = sa.engine.make_url(pg_url)
+    proxy = Proxy((url.host or "127.0.0.1", url.port or 5432))
+    via_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    notices = []
+    rec = _recorder(via_proxy, tmp_path, notice=lambda key, **v: notices.append(key)).begin()
+    session = new_session()
+    call = rec.start(trainee="Pat", cohort="c1", session=session)
+    rec.turn(call, session.reply("L80 E60 P100 first"))
+    assert rec.store_ready.wait(10)
+    time.sleep(0.3)
+    proxy.down()  # the server goes away mid-call
+    for i in range(3):
+        rec.turn(call, session.reply(f"L80 E60 P100 while down {i}"))
+    time.sleep(0.5)
+    proxy.up()  # and comes back
+    rec.turn(call, session.reply("L90 E90 P100 close"))
+    rec.finish(call, session, "completed")
+    report = rec.close(timeout=20)
+    proxy.down()
+    assert report.unsaved_calls == 0, notices
+    assert "store.busy" in notices and "store.recovered" in notices
+    assert _stored(pg_url) == [("Pat", "completed", 5, "resolved")]
+    with Store.open(pg_url) as store, store.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(S.turns)).scalar() == 5
+    assert list(tmp_path.glob("*.jsonl")) == []
