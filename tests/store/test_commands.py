@@ -254,3 +254,42 @@ def test_a_bad_database_url_is_one_line_and_creates_nothing(capsys, tmp_path, mo
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.txt"]  # no folder named after the URL
     code = main(["sessions", "--db", url])
     assert code == 2 and says in capsys.readouterr().err
+
+
+ESCAPES = "\x1b]0;PWNED\x07\x1b[31mRed\u202e"
+RAW = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_escape_codes_in_names_and_replies_never_reach_any_output(db_url, capsys, tmp_path):
+    from simulator.loader import bundled_dir
+
+    replies = tmp_path / "r.txt"
+    replies.write_text(f"{ESCAPES} I'm so sorry about this.\nI can cancel it now.\n", encoding="utf-8")
+    code, out, err = run(capsys, "replay", str(bundled_dir() / "vas-sms-tips-en.yaml"), "--replies",
+                         str(replies), "--trainee", f"Wang {ESCAPES}", "--cohort", f"c{ESCAPES}", "--db", db_url)
+    assert code == 0, err
+    outputs = [out]
+    for argv in (["sessions", "--format", "csv"], ["sessions"],
+                 ["leaderboard", "--cohort", "cRed", "--format", "md"],
+                 ["leaderboard", "--cohort", "cRed", "--format", "csv"],
+                 ["leaderboard", "--cohort", "cRed"],
+                 ["transcript", "1", "--format", "md"],
+                 ["export", "--cohort", "cRed", "--format", "xapi"],
+                 ["export", "--cohort", "cRed", "--format", "csv", "--turns"]):
+        code, out, err = run(capsys, *argv, "--db", db_url)
+        assert code == 0, (argv, err)
+        outputs.append(out)
+    code, _, err = run(capsys, "transcript", "1", "--format", "html", "-o", str(tmp_path / "t.html"), "--db", db_url)
+    outputs.append((tmp_path / "t.html").read_text(encoding="utf-8"))
+    for text in outputs:
+        assert not RAW.search(text.replace("\n", "").replace("\r", "").replace("\t", ""))
+        assert "PWNED" not in text
+    assert "Wang Red" in outputs[1] and "Wang Red" in outputs[3]
+
+
+def test_a_corrupt_sqlite_file_is_one_line(capsys, tmp_path):
+    bad = tmp_path / "calls.sqlite3"
+    bad.write_bytes(b"this is not a database, it is a shopping list\n" * 100)
+    code, _, err = run(capsys, "sessions", "--db", str(bad))
+    assert code == 2 and "not a readable Mystery Guest database" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

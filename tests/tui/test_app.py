@@ -317,3 +317,25 @@ async def test_a_save_during_a_pause_reloads_after_resuming(settings, tmp_path):
         call._check_reload()
         await pilot.pause()
         assert app.screen is not call and app.screen.scenario.persona.name == "Rex Jolly"
+
+
+async def test_a_call_the_database_cannot_take_is_kept_and_the_trainee_is_told_where(make, _own_journal):
+    app = make(db_url="postgresql+psycopg://mg:secret@127.0.0.1:1/nowhere")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        await send(pilot, "I understand, sorry")
+        await send(pilot, "I will cancel it")
+        assert app.screen.session.over
+        for _ in range(50):
+            if app._notifications:
+                break
+            await pilot.pause(0.05)
+        notices = " ".join(n.message for n in app._notifications)
+        assert "cannot be opened" in notices and "kept on this computer" in notices
+        assert "secret" not in notices
+        app.exit()
+    message = app.exit_message()
+    assert "1 call(s) could not reach the session store" in message and str(_own_journal) in message
+    assert len(list(_own_journal.glob("*.jsonl"))) == 1
