@@ -1,92 +1,93 @@
-"""Scoring speed: per-reply latency (p50/p99) for zh and en, short and 2,000-character
-replies, plus batch throughput and first-call (lexicon load) cost. Prints figures only.
+"""Scoring speed on real, varied replies: every reply of the sealed and development case files
+(both locales, in their own contexts), after a warm-up; 2,000-character replies built from
+them; Chinese replies with English words mixed in; the first call's model and lexicon load.
+Prints each figure beside its goal; asserts nothing.
 
-    python benchmarks/bench_scoring.py [--n 2000]
+    python benchmarks/bench_scoring.py [--rounds 3] [--scorer hybrid|rules]
 """
 from __future__ import annotations
 
 import argparse
-import statistics
+import random
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from scoring import Policy, ReplyContext, Turn  # noqa: E402
+from scoring.evaluate import context_of, load_cases  # noqa: E402
 
-POLICY = Policy(allow=("cancel", "refund", "explain_charges", "escalate", "callback"),
-                forbid=("compensation",), refund_max_months=1)
-SHORT = {
-    "en": "Six months of texts you never asked for, I'd be fuming too. I can't refund all six, "
-          "but I can put one month back today. Would that help?",
-    "zh": "半年里每个月都被扣了一笔压根不知道的钱，换谁都火大。六个月没法全退，但我可以给您退一个月的费用，您看行吗？",
-}
-CUSTOMER = {
-    "en": "You've been taking £5 a month off me for six months for texts I never ordered! I want it all back!",
-    "zh": "你们每个月扣我五块钱，扣了半年，我根本没订过！全部给我退回来！",
-}
+GOALS = {"normal": 2.0, "2000 chars": 10.0}  # p99 ms per reply (issue: scorer v2, speed)
+FILES = [ROOT / "tests" / "scoring" / "cases" / f"sealed-{loc}.yaml" for loc in ("en", "zh")] + \
+        [ROOT / "scoring" / "corpus" / f"dev-{loc}.yaml" for loc in ("en", "zh")]
+MIXED = ["我这边查到您的 autopay 设置没问题，是 bank 那边 reject 了", "订单 A-1192 的 refund 我已经提交了，3-5 个 working days 到账",
+         "您的 plan 是 Premium 版，这个月的 invoice 我帮您核对一下", "APP 里面 settings 那一栏可以关掉 auto-renew，我陪您一起操作"]
 
 
-def _long(text: str, n: int = 2000) -> str:
-    return (text + " ") * (n // (len(text) + 1)) + text[: n % (len(text) + 1)]
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
-def _ctx(locale: str) -> ReplyContext:
-    return ReplyContext(locale=locale, stage="refund", customer=CUSTOMER[locale],
-                        history=(Turn("agent", "I'm sorry to hear that."),), facts={"monthly_fee": 5},
-                        policy=POLICY)
-
-
-def _percentile(sorted_values: list[float], p: float) -> float:
-    k = min(len(sorted_values) - 1, max(0, int(round(p / 100 * (len(sorted_values) - 1)))))
-    return sorted_values[k]
+def series(score, items, rounds: int) -> list[float]:
+    times = []
+    for _ in range(rounds):
+        for reply, ctx in items:
+            t = time.perf_counter()
+            score(reply, ctx)
+            times.append((time.perf_counter() - t) * 1000)
+    return times
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=2000, help="replies per latency series (2000)")
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the case replies (3)")
+    parser.add_argument("--scorer", choices=["hybrid", "rules"], default="hybrid")
     args = parser.parse_args()
 
-    # Start-up cost in a fresh interpreter: import, then the first call loads both lexicons.
     probe = ("import time;t=time.perf_counter();import scoring;i=time.perf_counter();"
-             "from scoring import ReplyContext as C;scoring.score_reply('ok',C(locale='zh',stage='venting'));"
-             "print(round((i-t)*1000,1))")
-    import_ms = float(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                                     cwd=Path(__file__).resolve().parents[1], check=True).stdout)
-    from scoring import score_reply
-    t0 = time.perf_counter()
-    score_reply(SHORT["en"], _ctx("en"))
-    score_reply(SHORT["zh"], _ctx("zh"))
-    first_ms = (time.perf_counter() - t0) * 1000
-    print(f"import scoring (fresh interpreter): {import_ms:.1f} ms; first two calls (load + compile both lexicons): {first_ms:.1f} ms")
+             "from scoring import ReplyContext as C;scoring.score_reply('好的',C(locale='zh',stage='venting'));"
+             "scoring.score_reply('ok',C(locale='en',stage='venting'));"
+             "print(round((i-t)*1000,1), round((time.perf_counter()-i)*1000,1))")
+    imp, first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT,
+                                check=True).stdout.split()
+    print(f"import scoring: {imp} ms; first reply in each locale (loads lexicons and models): {first} ms "
+          "(the app does this in a warm-up thread after its first screen)")
 
-    print(f"{'series':22} {'chars':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
-    for locale in ("en", "zh"):
-        ctx = _ctx(locale)
-        for label, reply in (("short", SHORT[locale]), ("2000 chars", _long(SHORT[locale]))):
-            times = []
-            for _ in range(args.n):
-                t = time.perf_counter()
-                score_reply(reply, ctx)
-                times.append((time.perf_counter() - t) * 1000)
-            times.sort()
-            print(f"{locale + ' ' + label:22} {len(reply):6d} {statistics.median(times):8.3f} "
-                  f"{_percentile(times, 99):8.3f} {times[-1]:8.3f}")
+    if args.scorer == "hybrid":
+        from scoring import score_reply as score
+    else:
+        from scoring.scorer import score_rules as score
+    cases = [c for f in FILES if f.exists() for c in load_cases(f)]
+    rng = random.Random(7)
+    by_locale = {loc: [(c["reply"], context_of(c)) for c in cases if c["locale"] == loc] for loc in ("en", "zh")}
+    for loc, items in by_locale.items():  # warm-up: every lexicon, model and regex compiled
+        series(score, items[:50], 1)
 
-    batch = [(SHORT[loc], _ctx(loc)) for loc in ("en", "zh")] * (args.n // 2)
-    t = time.perf_counter()
-    for reply, ctx in batch:
-        score_reply(reply, ctx)
-    elapsed = time.perf_counter() - t
-    print(f"batch throughput (short, mixed zh/en): {len(batch) / elapsed:,.0f} replies/s")
+    print(f"{'series':28} {'n':>6} {'chars p50':>9} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}  goal (p99)")
 
-    for locale in ("en", "zh"):
-        huge = _long(SHORT[locale], 100_000)
-        t = time.perf_counter()
-        score_reply(huge, _ctx(locale))
-        print(f"{locale} 100 KB reply: {(time.perf_counter() - t) * 1000:.0f} ms")
+    def report(name: str, items, goal_key: str) -> None:
+        times = series(score, items, args.rounds)
+        lengths = sorted(len(r) for r, _ in items)
+        p99 = pct(times, 99)
+        goal = GOALS[goal_key]
+        print(f"{name:28} {len(times):6d} {lengths[len(lengths) // 2]:9d} {pct(times, 50):7.2f} {p99:7.2f} "
+              f"{max(times):7.2f}  <= {goal:g} ms {'met' if p99 <= goal else 'NOT met'}")
+
+    for loc, items in by_locale.items():
+        report(f"{loc} case replies", items, "normal")
+    zh_ctx = [ctx for _, ctx in by_locale["zh"]]
+    report("zh mixed-script replies", [(rng.choice(MIXED), rng.choice(zh_ctx)) for _ in range(200)], "normal")
+    for loc, items in by_locale.items():
+        longs = []
+        for _ in range(100):
+            text = ""
+            while len(text) < 2000:
+                text += rng.choice(items)[0] + " "
+            longs.append((text[:2000], rng.choice(items)[1]))
+        report(f"{loc} 2,000-character replies", longs, "2000 chars")
 
 
 if __name__ == "__main__":

@@ -143,10 +143,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("cases", type=Path, help="reply-case YAML file (see LABELING.md)")
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write per-case scores and metrics as JSON")
     parser.add_argument("--worst", type=int, default=10, metavar="N", help="how many disagreements to show (10)")
+    parser.add_argument("--scorer", choices=sorted(SCORERS), default="hybrid",
+                        help="hybrid: the product's scorer (default); rules: the phrase rules alone; "
+                             "length: the length-only baseline (reply length and nothing else)")
     args = parser.parse_args(argv)
+    scorer = SCORERS[args.scorer]()
     try:
         cases = load_cases(args.cases)
-        scores = [score_reply(c["reply"], context_of(c)) for c in cases]
+        scores = [scorer(c["reply"], context_of(c)) for c in cases]
     except CaseError as exc:
         print(f"mystery-guest eval: {exc}", file=sys.stderr)
         return 2
@@ -179,6 +183,43 @@ def main(argv: list[str] | None = None) -> int:
             print(f"mystery-guest eval: cannot write {args.json}: {exc}", file=sys.stderr)
             return 2
     return 0
+
+
+def _length_scorer():
+    """The baseline every model figure is reported beside: levels and landmines from reply
+    length alone, fitted on the same training cases (stored in the model file)."""
+    import math
+
+    from scoring.model import load_model
+    from scoring.rubric import dimension, policy_dimension
+    from scoring.types import LANDMINES, LandmineHit
+
+    def score(reply: str, ctx: ReplyContext) -> ReplyScore:
+        model = load_model(ctx.locale)
+        if model is None:
+            raise ValueError(f"no shipped {ctx.locale} model, so no length baseline")
+        heads = model.baseline["heads"]
+        x = [math.log1p(len(reply)), math.log1p(len(reply.split()))]
+
+        def logits(head):
+            h = heads[head]
+            return [b + sum(xi * wi for xi, wi in zip(x, w)) for w, b in zip(h["coef"], h["intercept"])]
+
+        levels = {h: max(range(3), key=logits(h).__getitem__) for h in ("listening", "empathy")}
+        mines = tuple(LandmineHit(c, 0, 0, "length") for c in LANDMINES if logits(c)[0] > 0)
+        return ReplyScore(dimension(levels["listening"], []), dimension(levels["empathy"], []),
+                          policy_dimension(0 if mines else 1, []), landmines=mines)
+
+    return score
+
+
+def _rules_scorer():
+    from scoring.scorer import score_rules
+
+    return score_rules
+
+
+SCORERS = {"hybrid": lambda: score_reply, "rules": _rules_scorer, "length": _length_scorer}
 
 
 def _json_safe(value: Any) -> Any:

@@ -1,19 +1,93 @@
 """score_reply: one trainee reply in its context -> ReplyScore (the contract in scoring.types).
 
-Pipeline: analyse (normalise, segment, lexicon hits) -> shared signals (acts, offers,
-reflection, questions, scripts) -> landmines and policy -> listening and empathy levels
--> scores and evidence. Pure and deterministic: no I/O after the lexicons are cached.
+Two readers, fused:
+- the rules (`score_rules`): analyse (normalise, segment, lexicon hits) -> shared signals
+  (acts, offers, reflection, questions, scripts) -> landmines and policy -> listening and
+  empathy levels -> evidence. They own what rules do well: acts, offers and the policy
+  arithmetic (allow / forbid / caps), and the phrase families trainers extend.
+- the learned model (scoring/model.py), trained on the labelled corpus, reads the levels and
+  the landmines; its stage 2 weighs the rules' verdicts against its own.
+The model decides the levels and landmines; an over-cap or forbidden offer found by the
+policy arithmetic is always a landmine. Evidence comes from the rules where they agree with
+the decision, else from the phrases that drove the model. Pure and deterministic.
 """
 from __future__ import annotations
 
 from scoring import empathy, landmines, listening, policy, rubric
 from scoring.analysis import analyse
+from scoring.lexicon import get_lexicon
+from scoring.model import Reading, load_model, span_of
 from scoring.signals import Signals, compute
 from scoring.types import Evidence, LandmineHit, ReplyContext, ReplyScore
 
 
 def score_reply(reply: str, ctx: ReplyContext) -> ReplyScore:
-    """Score one trainee reply for listening, empathy and policy (see docs/lexicons.md)."""
+    """Score one trainee reply for listening, empathy and policy (docs/scoring.md)."""
+    rules = score_rules(reply, ctx)
+    model = load_model(ctx.locale)
+    if model is None or not (reply or "").strip():
+        return rules
+    reading = model.read(reply, ctx, rules)
+    lex = get_lexicon(ctx.locale, ctx.lexicon_extra)
+    lis = _level(reply, lex, "listening", reading, rules.listening)
+    emp = _level(reply, lex, "empathy", reading, rules.empathy)
+    trainer = {c for c, phrases in ((ctx.lexicon_extra or {}).get("families") or {}).items() if phrases}
+    mines = _landmines(reply, lex, reading, rules, trainer)
+    if mines:
+        pol_ev = [Evidence(m.start, m.end, m.category, m.reason, "-") for m in mines]
+        policy = rubric.policy_dimension(0, pol_ev)
+    else:
+        pol_ev = [e for e in rules.policy.evidence if e.effect == "+"]
+        policy = rubric.policy_dimension(1, pol_ev or [Evidence(0, 0, "policy_ok", lex.reason("policy_ok"), "+")])
+    return ReplyScore(listening=lis, empathy=emp, policy=policy, acts=rules.acts, offers=rules.offers,
+                      landmines=tuple(mines))
+
+
+def _level(reply: str, lex, head: str, reading: Reading, rule_dim):
+    """The model's level, with the rules' evidence when they agree, else the phrases that drove it."""
+    level = reading.level(head)
+    if level == rule_dim.level:
+        return rule_dim
+    evidence = []
+    for gram, _ in reading.drivers(head, 2):
+        span = span_of(gram, reply)
+        if span and not any(e.start <= span[0] < e.end for e in evidence):
+            evidence.append(Evidence(span[0], span[1], f"model_{head}",
+                                     lex.reason(f"model_{head}_{level}", reply[span[0]:span[1]]),
+                                     "+" if level == 2 else "-"))
+    if not evidence:
+        evidence.append(Evidence(0, 0, f"model_{head}", lex.reason(f"model_{head}_{level}", ""),
+                                 "+" if level == 2 else "-"))
+    return rubric.dimension(level, evidence)
+
+
+def _landmines(reply: str, lex, reading: Reading, rules: ReplyScore,
+               trainer_families: set[str]) -> list[LandmineHit]:
+    """The model's categories (with the rules' span and reason when they found it too), plus any
+    over-cap or forbidden offer the policy arithmetic found."""
+    by_rule = {h.category: h for h in rules.landmines}
+    cats = list(reading.categories)
+    if "overpromise" in by_rule and rules.offers and "overpromise" not in cats:
+        cats.append("overpromise")  # the arithmetic on a parsed offer is trusted over the model
+    # A landmine phrase a trainer added for this scenario (its lexicon) is taken at its word.
+    for cat in trainer_families:
+        if cat in by_rule and cat not in cats:
+            cats.append(cat)
+    out = []
+    for cat in cats:
+        if cat in by_rule:
+            out.append(by_rule[cat])
+            continue
+        drivers = reading.drivers(cat, 1)
+        span = span_of(drivers[0][0], reply) if drivers else None
+        s, e = span or (0, 0)
+        label = lex.reasons.get(f"mine_{cat}", cat)
+        out.append(LandmineHit(cat, s, e, lex.reason("model_mine", reply[s:e], category=label)))
+    return sorted(out, key=lambda h: (h.start, h.category))
+
+
+def score_rules(reply: str, ctx: ReplyContext) -> ReplyScore:
+    """The phrase and structure rules alone (also the model's stage 2 input, and `eval --scorer rules`)."""
     a = analyse(reply or "", ctx)
     sig = compute(a)
     mines = landmines.detect(a, sig)

@@ -216,6 +216,16 @@ def cmd_play_plain(args) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------- scorer
+def cmd_scorer(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("train",):
+        print("usage: mystery-guest scorer train [--locale en|zh] [--out DIR]", file=sys.stderr)
+        return 2
+    from scoring.train import main as train_main
+
+    return train_main(argv[1:])
+
+
 # ---------------------------------------------------------------------------- eval
 def cmd_eval(argv: list[str]) -> int:
     from scoring.evaluate import main as eval_main
@@ -276,6 +286,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("eval", help="score a reply-case file and print agreement with trainers "
                                 "(see 'mystery-guest eval --help')", add_help=False)
+    sub.add_parser("scorer", help="'scorer train': refit the scorer's model from the labelled cases "
+                                  "(needs the train extra; see 'mystery-guest scorer train --help')",
+                   add_help=False)
     return p
 
 
@@ -293,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(argv: list[str]) -> int:
     if argv and argv[0] == "eval":
         return cmd_eval(argv[1:])
+    if argv and argv[0] == "scorer":
+        return cmd_scorer(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -1,9 +1,15 @@
-"""Helpers for scoring tests: build a ReplyContext and score a reply in one call."""
+"""Helpers for scoring tests: build a ReplyContext and score a reply in one call.
+
+`score` is the phrase-rule layer (scoring.scorer.score_rules): the tests of phrase families,
+structural detectors, acts and offers check the rules themselves, which still give the acts,
+the offers and the policy arithmetic and are one input of the learned model's fusion. Tests of
+the product's scorer call score_reply (test_scorer.py, test_model.py, test_agreement.py)."""
 from __future__ import annotations
 
 import pytest
 
-from scoring import Policy, ReplyContext, Turn, score_reply
+from scoring import Policy, ReplyContext, Turn
+from scoring.scorer import score_rules
 
 TELECOM = Policy(allow=("cancel", "refund", "explain_charges", "escalate", "callback"),
                  forbid=("compensation",), refund_max_months=1)
@@ -18,5 +24,5 @@ def make_ctx(locale="en", stage="venting", customer="", history=(), facts=None, 
 @pytest.fixture
 def score():
     def _score(reply, **kw):
-        return score_reply(reply, make_ctx(**kw))
+        return score_rules(reply, make_ctx(**kw))
     return _score

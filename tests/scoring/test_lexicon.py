@@ -3,6 +3,7 @@ import re
 import pytest
 
 from scoring.lexicon import LexiconError, build, compile_phrase, get_lexicon, load_yaml, merge
+from scoring.scorer import score_rules
 from tests.scoring.conftest import make_ctx
 from scoring import Policy, score_reply
 
@@ -40,12 +41,15 @@ def test_builtin_lexicons_load_and_are_cached():
 
 
 def test_lexicon_extra_adds_a_forbidden_phrase_without_code():
-    reply = "Honestly, that happens to everyone on this tariff."
-    plain = score_reply(reply, make_ctx(stage="refund"))
-    extra = {"families": {"dismiss": ["happens to everyone"]}}
-    cohort = score_reply(reply, make_ctx(stage="refund", lexicon_extra=extra))
+    reply = "Honestly, it is what it is on this tariff."
+    plain = score_rules(reply, make_ctx(stage="refund"))
+    extra = {"families": {"dismiss": ["it is what it is"]}}
+    cohort = score_rules(reply, make_ctx(stage="refund", lexicon_extra=extra))
     assert "dismiss" not in plain.landmine_categories
     assert "dismiss" in cohort.landmine_categories and cohort.policy.level == 0
+    # the product's scorer takes a trainer's own phrase at its word, whatever the model reads
+    hybrid = score_reply(reply, make_ctx(stage="refund", lexicon_extra=extra))
+    assert "dismiss" in hybrid.landmine_categories and hybrid.policy.level == 0
 
 
 def test_scenario_extra_action_phrases_per_locale():

@@ -1,0 +1,272 @@
+"""The learned part of the scorer: reading a reply the way the labelled corpus taught it.
+
+Per locale, one shipped file `scoring/models/<locale>.json` (written by `mystery-guest scorer
+train`, see scoring/train.py) holds:
+
+- a character n-gram vocabulary with its idf weights (TF-IDF, sublinear tf, l2 norm: length of
+  the reply does not grow the vector), plus a few context features (stage, how much of the
+  caller's own content the reply takes up, a question) — never the reply's length;
+- stage 1, "text heads": linear weights for listening (3 levels), empathy (3 levels) and one
+  head per landmine category, quantised to 8 bits;
+- stage 2, "fusion": for each head, a small linear rule fitted on corpus cases the phrase rules
+  were never tuned on, over all text heads' probabilities and what the rules saw (their levels,
+  landmines, acts and evidence, and whether an offer is allowed by this case's policy); and
+  per landmine category the probability above which it is reported.
+
+Inference is plain Python (no numpy, no scikit-learn): the app ships the weights and nothing
+else. Featurisation lives here once and training imports it, so both read replies alike.
+"""
+from __future__ import annotations
+
+import base64
+import heapq
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from operator import mul
+from importlib import resources
+from typing import Any, Sequence
+
+from scoring.types import BASE_ACTS, LANDMINES, STAGES, ReplyContext
+
+MODEL_FORMAT = 1
+LEVEL_HEADS = ("listening", "empathy")
+HEADS = LEVEL_HEADS + tuple(LANDMINES)  # order of the stage 1 outputs
+
+_SPACE = re.compile(r"\s+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_WORD = re.compile(r"[a-z][a-z']{3,}")
+_EN_STOP = frozenset("""
+about after again also been before being could didn does doing down each from have having here
+into just like more most much must only other over same should some such than that their them then
+there these they this those through under until very want were what when where which while will
+with would your yours you're i'm it's that's don't can't won't""".split())
+
+
+# ---------------------------------------------------------------------------- features
+def ngrams(text: str, locale: str) -> list[str]:
+    """Character n-grams of a reply: 2-4 inside padded words for en, 1-3 over the text for zh."""
+    t = _SPACE.sub(" ", text.lower()).strip()
+    out: list[str] = []
+    if locale == "en":
+        words = t.split(" ")
+        for word in words:
+            w = f" {word} "
+            n_w = len(w)
+            for n in (2, 3, 4):
+                if n > n_w:
+                    break
+                out.extend(w[i:i + n] for i in range(n_w - n + 1))
+        # word pairs carry what letters cannot: "your fault", "not our", "calm down"
+        bare = [w.strip(".,!?;:\"()") for w in words]
+        out.extend(f"{a}_{b}" for a, b in zip(bare, bare[1:]) if a and b)
+        return out
+    t = t.replace(" ", "")
+    n_t = len(t)
+    for n in (1, 2, 3):
+        out.extend(t[i:i + n] for i in range(n_t - n + 1))
+    return out
+
+
+DENSE = tuple(f"stage_{s}" for s in STAGES) + ("takes_up_caller", "asks", "has_history")
+
+
+def _content(text: str, locale: str) -> set[str]:
+    """What the caller said that a listening reply would take up: CJK bigrams or content words."""
+    t = text.lower()
+    if locale == "zh":
+        chars = "".join(_CJK.findall(t))
+        return {chars[i:i + 2] for i in range(len(chars) - 1)}
+    return {w for w in _WORD.findall(t) if w not in _EN_STOP}
+
+
+def dense_features(reply: str, ctx: ReplyContext) -> list[float]:
+    """Context features, in DENSE order. Deliberately nothing that grows with the reply's length."""
+    said = _content(ctx.customer, ctx.locale)
+    taken = len(said & _content(reply, ctx.locale)) / len(said) if said else 0.0
+    asks = 1.0 if ("?" in reply or "？" in reply or "吗" in reply) else 0.0
+    return [1.0 if ctx.stage == s else 0.0 for s in STAGES] + [min(1.0, 3 * taken), asks,
+                                                                1.0 if ctx.history else 0.0]
+
+
+# Rule verdicts given to the fusion stage (scoring.rules.score_rules).
+# What the rules saw, given to stage 2 beside the text heads: their levels and landmines; the
+# acts; the evidence they found (a restated fact, a sincere apology, an undercut, a lecture...);
+# and `offer_allowed`: an offer this case's policy allows, within its caps — the text alone
+# cannot know that "I'll refund last month" is fine here and forbidden elsewhere.
+EVIDENCE_LABELS = ("acknowledge", "answer", "apology", "apology_sincere", "cold", "demand_ignored",
+                   "demand_met", "fact", "feeling", "formula", "hostile", "lecture", "listen_invite",
+                   "no_answer", "paraphrase_frame", "part_ignored", "politeness", "proactive", "question",
+                   "question_script", "script", "surface_answer", "undercut", "validate")
+RULE_FEATURES = (("listening_0", "listening_1", "listening_2", "empathy_0", "empathy_1", "empathy_2")
+                 + tuple(f"mine_{c}" for c in LANDMINES) + ("policy_0", "offer_allowed", "offer", "decline")
+                 + tuple(f"act_{a}" for a in BASE_ACTS) + tuple(f"saw_{e}" for e in EVIDENCE_LABELS))
+
+
+def rule_features(rule_score, ctx: ReplyContext) -> list[float]:
+    mines = set(rule_score.landmine_categories)
+    allowed = any(ctx.policy.allows(o.action) or o.action in ctx.policy.extra_actions
+                  for o in rule_score.offers) and "overpromise" not in mines
+    acts = set(rule_score.acts)
+    seen = {e.label for d in (rule_score.listening, rule_score.empathy) for e in d.evidence}
+    return ([1.0 if rule_score.listening.level == i else 0.0 for i in range(3)]
+            + [1.0 if rule_score.empathy.level == i else 0.0 for i in range(3)]
+            + [1.0 if c in mines else 0.0 for c in LANDMINES]
+            + [1.0 if rule_score.policy.level == 0 else 0.0, 1.0 if allowed else 0.0,
+               1.0 if any(a.startswith("offer:") for a in acts) else 0.0,
+               1.0 if any(a.startswith("decline:") for a in acts) else 0.0]
+            + [1.0 if a in acts else 0.0 for a in BASE_ACTS]
+            + [1.0 if e in seen else 0.0 for e in EVIDENCE_LABELS])
+
+
+# ---------------------------------------------------------------------------- the shipped model
+@dataclass
+class Reading:
+    """What the model made of a reply: probabilities per head after fusion, and why."""
+
+    listening: list[float]              # P(level 0, 1, 2)
+    empathy: list[float]
+    landmines: dict[str, float]         # P(category present)
+    thresholds: dict[str, float]
+    _explain: Any = None  # (model, tf-idf weights, norm): drivers() is worked out only when asked
+
+    def drivers(self, head: str, limit: int = 3) -> list[tuple[str, float]]:
+        """The n-grams that pushed this head towards its decision, strongest first."""
+        model, tfidf, norm = self._explain
+        return model._drivers(head, self, tfidf, norm, limit)
+
+    def level(self, head: str) -> int:
+        probs = getattr(self, head)
+        return max(range(len(probs)), key=probs.__getitem__)
+
+    @property
+    def categories(self) -> list[str]:
+        return [c for c, p in self.landmines.items() if p >= self.thresholds.get(c, 0.5)]
+
+
+class Model:
+    """One locale's shipped weights (see the module docstring for the file's layout)."""
+
+    def __init__(self, data: dict[str, Any]):
+        if data.get("format") != MODEL_FORMAT:
+            raise ValueError(f"model format {data.get('format')!r}; this scorer reads format {MODEL_FORMAT}")
+        self.locale = data["locale"]
+        self.meta = data.get("meta", {})
+        vocab: list[str] = data["vocab"]
+        idf = _floats(data["idf"])
+        self.heads = data["heads"]  # name -> {"classes": n, "offset": k} into the weight rows
+        n_out = data["outputs"]
+        scale = _floats(data["scale"])
+        q = base64.b64decode(data["weights"])
+        weights = [q[i * n_out:(i + 1) * n_out] for i in range(len(vocab))]
+        # n-gram -> (idf, its weights for every output, dequantised)
+        self.table: dict[str, tuple[float, tuple[float, ...]]] = {
+            g: (idf[i], tuple((b - 256 if b > 127 else b) * scale[k] for k, b in enumerate(weights[i])))
+            for i, g in enumerate(vocab)}
+        self.dense_w: list[list[float]] = data["dense_weights"]  # per output, in DENSE order
+        self.intercept: list[float] = data["intercept"]
+        self.fusion: dict[str, dict[str, Any]] = data["fusion"]
+        self.thresholds: dict[str, float] = data["thresholds"]
+        self.baseline: dict[str, Any] = data.get("baseline", {})
+
+    def stage1(self, reply: str, ctx: ReplyContext) -> tuple[list[float], dict[str, float], float]:
+        """Raw outputs of the text heads, the tf-idf weight of each known n-gram, and the norm."""
+        table = self.table
+        counts = Counter(g for g in ngrams(reply, self.locale) if g in table)
+        tfidf = {g: (1.0 + math.log(c)) * table[g][0] for g, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in tfidf.values())) or 1.0
+        if tfidf:
+            # one pass per output over all n-grams, in C (map/zip/sum), not 14 Python adds per n-gram
+            weights = list(tfidf.values())
+            columns = zip(*(table[g][1] for g in tfidf))
+            out = [sum(map(mul, weights, col)) / norm for col in columns]
+        else:
+            out = [0.0] * len(self.intercept)
+        dense = dense_features(reply, ctx)
+        for k in range(len(out)):
+            out[k] += self.intercept[k] + sum(d * c for d, c in zip(dense, self.dense_w[k]))
+        return out, tfidf, norm
+
+    def read(self, reply: str, ctx: ReplyContext, rule_score) -> Reading:
+        raw, tfidf, norm = self.stage1(reply, ctx)
+        rules = rule_features(rule_score, ctx)
+        probs: list[float] = []
+        for head in HEADS:
+            spec = self.heads[head]
+            k, n = spec["offset"], spec["classes"]
+            probs += _softmax(raw[k:k + n]) if n > 1 else [_sigmoid(raw[k])]
+        x = probs + rules
+        fused: dict[str, list[float]] = {}
+        for head in HEADS:
+            f = self.fusion[head]
+            logits = [b + sum(xi * wi for xi, wi in zip(x, w)) for w, b in zip(f["coef"], f["intercept"])]
+            fused[head] = _softmax(logits) if len(logits) > 1 else [_sigmoid(logits[0])]
+        return Reading(fused["listening"], fused["empathy"], {c: fused[c][0] for c in LANDMINES},
+                       self.thresholds, (self, tfidf, norm))
+
+    def _drivers(self, head: str, reading: Reading, tfidf: dict[str, float], norm: float,
+                 limit: int = 3) -> list[tuple[str, float]]:
+        """The n-grams that pushed this head towards its decision, strongest first."""
+        spec = self.heads[head]
+        k, n = spec["offset"], spec["classes"]
+        if n > 1:
+            level = reading.level(head)
+            def push(ws: tuple[float, ...]) -> float:
+                return ws[k + level] - sum(ws[k:k + n]) / n
+        else:
+            def push(ws: tuple[float, ...]) -> float:
+                return ws[k]
+        table = self.table
+        best = heapq.nlargest(limit, ((v * push(table[g][1]), g) for g, v in tfidf.items() if g.strip()))
+        return [(g, v / norm) for v, g in best if v > 0]
+
+
+def _floats(encoded: str | Sequence[float]) -> list[float]:
+    if isinstance(encoded, str):
+        import array
+
+        arr = array.array("f")
+        arr.frombytes(base64.b64decode(encoded))
+        return arr.tolist()
+    return list(encoded)
+
+
+def _softmax(xs: Sequence[float]) -> list[float]:
+    m = max(xs)
+    e = [math.exp(x - m) for x in xs]
+    s = sum(e)
+    return [v / s for v in e]
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+@lru_cache(maxsize=4)
+def load_model(locale: str) -> Model | None:
+    """The shipped model for a locale (None when the package has none: rules alone then)."""
+    try:
+        text = resources.files("scoring").joinpath("models", f"{locale}.json").read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):
+        return None
+    return Model(json.loads(text))
+
+
+def span_of(gram: str, reply: str) -> tuple[int, int] | None:
+    """Where an n-gram occurs in the reply, widened to whole words for Latin text."""
+    g = gram.replace("_", " ").strip()  # word pairs are stored as "a_b"
+    if not g:
+        return None
+    i = reply.lower().find(g)
+    if i < 0:
+        return None
+    s, e = i, i + len(g)
+    if g.isascii():
+        while s > 0 and reply[s - 1].isalnum():
+            s -= 1
+        while e < len(reply) and reply[e].isalnum():
+            e += 1
+    return s, e
