@@ -36,6 +36,7 @@ from simulator.tui.widgets.reply_input import ReplyInput
 from simulator.tui.widgets.score_card import ScoreCard
 from simulator.tui.widgets.stage_track import StageTrack
 from simulator.tui.widgets.transcript import Transcript, TranscriptLine, utterance
+from simulator.tui.widgets.turn_view import breaking_line
 
 WIDE = 100  # at this width and above the brief/facts panel is open from the start
 _WORDS = re.compile(r"\S+\s*")
@@ -330,6 +331,10 @@ class CallScreen(Screen):
             self.post_message(self.CallEnded(self.session))
 
     def on_call_screen_call_ended(self, event: CallEnded) -> None:
+        last = self.session.turns[-1] if self.session.turns else None
+        broke = breaking_line(last, self.tr) if last is not None else None
+        if broke is not None:
+            self.query_one(Transcript).add_line("note", utterance("note", "", broke))
         ending = self.scenario.endings[self.session.ending]
         title = ending.title or self.session.ending
         self._status(self.tr("call.ended", ending=title), "bold reverse")
