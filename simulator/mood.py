@@ -1,5 +1,5 @@
 """The caller's anger (0-100): how a scored reply moves it, which mood band it is in, and when
-the caller has had enough (the breaking point: sustained failure, never a single slip)."""
+the caller has had enough (the breaking point: sustained failure rather than a single slip)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
