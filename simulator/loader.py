@@ -375,6 +375,16 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
     # Persona and mood
     if not 1 <= sc.persona.patience <= 5:
         rep.error(("persona", "patience"), "patience should be 1-5")
+    persona = sc.persona
+    for key in ("silence_seconds", "exam_silence_seconds"):
+        value = getattr(persona, key)
+        if value is not None and value < 0:
+            rep.error(("persona", key), f"{key} should be 0 (never) or more seconds")
+    exam = persona.exam_silence_seconds
+    if exam is not None and exam >= 0 and persona.silence_seconds > 0 and (exam == 0 or exam > persona.silence_seconds):
+        rep.warning(("persona", "exam_silence_seconds"),
+                    f"exam mode allows {'unlimited' if exam == 0 else f'{exam:g} s of'} silence, more than coach "
+                    f"mode's {persona.silence_seconds:g} s; the exam is meant to be as strict or stricter")
     if not 0 <= sc.mood.start <= 100:
         rep.error(("mood", "start"), "mood start should be 0-100")
     for key in ("listening", "empathy"):
@@ -382,6 +392,13 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
             rep.error(("mood", "rules", key), f"mood rule '{key}' needs three numbers (levels 0, 1, 2)")
     if not sc.mood.bands or min(sc.mood.bands.values()) != 0:
         rep.error(("mood", "bands"), "mood bands need one band starting at 0")
+    limits = sc.mood.breaking_point
+    for key in ("landmines", "top_band_turns"):
+        if getattr(limits, key) < 0:
+            rep.error(("mood", "breaking_point", key), f"breaking_point {key} should be 0 (never) or more")
+    if limits.ending is not None and limits.ending not in sc.endings:
+        rep.error(("mood", "breaking_point", "ending"), f"unknown ending '{limits.ending}'"
+                                                        f"{did_you_mean(limits.ending, sc.endings)}")
     # Policy vocabulary
     actions = known_actions(sc)
     for key in ("allow", "forbid"):
@@ -470,8 +487,12 @@ def _graph_checks(sc: Scenario, rep: _Reporter) -> None:
     for name in sc.states:
         if name not in seen:
             rep.warning(("states", name), f"state '{name}' can never be reached from '{sc.start_state}'", key=True)
+    limits = sc.mood.breaking_point
+    engine_endings = {sc.hang_up_ending()}  # max_turns; and the breaking point when it is on
+    if limits.landmines or limits.top_band_turns:
+        engine_endings.add(sc.breaking_ending())
     for name in sc.endings:
-        if name not in seen and name != sc.hang_up_ending():
+        if name not in seen and name not in engine_endings:
             rep.warning(("endings", name), f"ending '{name}' can never be reached", key=True)
     # Which states can reach an ending? Walk the graph backwards from the endings.
     reverse: dict[str, set[str]] = {}

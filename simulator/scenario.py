@@ -41,7 +41,16 @@ class Persona:
     speech_rate: float = doc(
         "Words (en) or characters (zh) per second when the caller's lines are spoken in the app.", 4.0)
     silence_seconds: float = doc(
-        "Seconds without a reply before the caller gets angrier and says so (0 = never).", 30.0)
+        "Seconds the caller waits for the trainee to start answering before getting angrier and saying "
+        "so (0 = never). Typing, or a draft in the reply box, stops this clock.", 30.0)
+    exam_silence_seconds: float | None = doc(
+        "The same wait in exam mode, where it may be stricter (default: silence_seconds).", None)
+
+    def silence_limit(self, mode: str) -> float:
+        """Seconds of silence the caller allows in this mode ("coach" or "exam"); 0 = never."""
+        if mode == "exam" and self.exam_silence_seconds is not None:
+            return self.exam_silence_seconds
+        return self.silence_seconds
 
 
 @dataclass
@@ -69,6 +78,21 @@ class MoodRules:
                      "(cancel in `cancel`, refund in `refund`...).", -10)
     interrupted: int = doc("Anger added when the trainee talks over the caller.", 10)
     silence: int = doc("Anger added each time the trainee leaves the caller waiting too long.", 10)
+    recovery: int = doc("Anger change for the first reply after a landmine that repairs it: it apologises, "
+                        "empathises or restates the caller's point, with no landmine of its own.", -10)
+
+
+@dataclass
+class BreakingPoint:
+    """When the caller has had enough: sustained failure ends the call (a single landmine ends it only
+    where a transition says so)."""
+
+    landmines: int = doc("A reply with a landmine ends the call when it is the Nth (or a later) landmine "
+                         "reply of the call and leaves the caller in the top mood band (0 = never).", 2)
+    top_band_turns: int = doc("The call ends when this many replies in a row leave the caller in the top "
+                              "mood band and no calmer than before (0 = never).", 3)
+    ending: str | None = doc("The ending the call goes to when it breaks (default: the first `escalated` "
+                             "ending with service level 0, else the `on_max_turns` ending).", None)
 
 
 @dataclass
@@ -78,6 +102,8 @@ class MoodSpec:
     bands: dict[str, int] = doc(
         "Mood bands by the lowest anger they cover; the band picks the caller's line.",
         factory=lambda: {"furious": 75, "angry": 50, "annoyed": 25, "calm": 0})
+    breaking_point: BreakingPoint = doc("When sustained failure ends the call, whatever the transitions say "
+                                        "(defaults shown).", factory=BreakingPoint)
 
 
 @dataclass
@@ -217,6 +243,15 @@ class Scenario:
             return None
         return {k: v for k, v in {"families": self.lexicon.families, "actions": self.lexicon.actions,
                                   "reasons": self.lexicon.reasons}.items() if v}
+
+    def breaking_ending(self) -> str:
+        """Where the call goes when the caller reaches the breaking point (mood.breaking_point)."""
+        if self.mood.breaking_point.ending:
+            return self.mood.breaking_point.ending
+        for name, ending in self.endings.items():
+            if ending.outcome == "escalated" and ending.service_level == 0:  # a failed call, not a handover
+                return name
+        return self.hang_up_ending()
 
     def hang_up_ending(self) -> str:
         if self.on_max_turns:

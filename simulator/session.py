@@ -16,7 +16,7 @@ from scoring import ReplyContext, ReplyScore, Turn, score_reply
 from scoring.types import Policy
 from simulator.conditions import ReplyFacts, clauses, holds
 from simulator.loader import PLACEHOLDER
-from simulator.mood import MoodChange, band_of, clamp, reply_changes, scale
+from simulator.mood import MoodChange, Strain, band_of, clamp, reply_changes, scale
 from simulator.plaintext import plain
 from simulator.scenario import MAX_REPLY_CHARS, Scenario  # one reply limit for the engine and lint
 
@@ -71,6 +71,7 @@ class TurnResult:
     customer_line: str
     ending: str | None
     hints_before: int = 0  # hints used in this state before this reply
+    broke_off: str | None = None  # the caller reached the breaking point: "landmines" or "top_band"
 
     @property
     def transition(self) -> dict | None:
@@ -87,7 +88,7 @@ class TurnResult:
             "mood_changes": [m.to_dict() for m in self.mood_changes],
             "candidates": self.candidates,
             "state_after": self.state_after, "customer_line": self.customer_line,
-            "ending": self.ending, "hints_before": self.hints_before,
+            "ending": self.ending, "hints_before": self.hints_before, "broke_off": self.broke_off,
         }
 
 
@@ -123,6 +124,7 @@ def machine_for(sc: Scenario) -> Machine:
                 transitions.append({"trigger": "advance", "source": name, "dest": t.to,
                                     "conditions": [_Holds(t.when)], "after": [_Fired(name, i)]})
         transitions.append({"trigger": "give_up", "source": list(sc.states), "dest": sc.hang_up_ending()})
+        transitions.append({"trigger": "break_off", "source": list(sc.states), "dest": sc.breaking_ending()})
         _MACHINES[sc] = Machine(model=None, states=list(sc.states) + list(sc.endings),
                                 transitions=transitions, initial=sc.start_state,
                                 auto_transitions=False, send_event=True)
@@ -149,6 +151,7 @@ class Session:
         self.hints_used = 0
         self.hints_in_state = 0
         self.ending: str | None = None
+        self.strain = Strain()  # landmines so far, one not yet repaired, replies in a row at the top band
         self._used_lines: set[str] = set()
         self._fired: tuple[str, int] | None = None
         self._policy = Policy.from_dict({
@@ -158,7 +161,7 @@ class Session:
         })
         self.machine = machine_for(scenario)
         self.machine.add_model(self, initial=scenario.start_state)
-        # The model keeps its bound triggers (advance, give_up) after removal, so the shared
+        # The model keeps its bound triggers (advance, give_up, break_off) after removal, so the shared
         # machine holds no reference to a session: one that is dropped mid-call is freed.
         self.machine.remove_model(self)
         self.opening = self._line_for_state(self.state)
@@ -195,7 +198,8 @@ class Session:
 
     # ------------------------------------------------------------------ inputs
     def reply(self, text: str, *, interrupted: bool = False, latency: float | None = None) -> TurnResult:
-        """Score the trainee's reply, move the mood, take the first transition that holds."""
+        """Score the trainee's reply and move the mood; then the call breaks off if the caller has had
+        enough (mood.breaking_point), else the first transition that holds fires."""
         if self.over:
             raise CallOver("the call is over")
         clean = clean_reply(text)
@@ -212,9 +216,11 @@ class Session:
                            lexicon_extra=self.lexicon_extra)
         score = self._score(clean, ctx)
         mood_before = self.mood
-        changes = reply_changes(score, self.scenario, stage, interrupted)
+        changes = reply_changes(score, self.scenario, stage, interrupted, repairing=self.strain.unrepaired)
         self.mood = clamp(self.mood + sum(c.delta for c in changes))
         self.turns_in_state += 1
+        broke_off = self.strain.after_reply(score, mood_before, self.mood, self.scenario.mood.bands,
+                                            self.scenario.mood.breaking_point)
         facts = ReplyFacts(
             acts=frozenset(score.acts),
             levels={"listening": score.listening.level, "empathy": score.empathy.level,
@@ -224,16 +230,19 @@ class Session:
             interrupted=interrupted,
         )
         self._fired = None
-        self.advance(facts=facts)
-        fired_index = self._fired[1] if self._fired else None
         candidates = []
-        for i, t in enumerate(self.scenario.states[state].transitions):
-            if fired_index is not None and i > fired_index:
-                break
-            candidates.append({"index": i, "to": t.to, "note": t.note, "fired": i == fired_index,
-                               "clauses": [[text, ok] for text, ok in clauses(t.when, facts)]})
-        if self.state == state and len(self.turns) + 1 >= self.scenario.max_turns:
-            self.give_up()  # a call cannot go on for ever: the caller gives up
+        if broke_off:
+            self.break_off()  # sustained failure: the caller has had enough, whatever the transitions say
+        else:
+            self.advance(facts=facts)
+            fired_index = self._fired[1] if self._fired else None
+            for i, t in enumerate(self.scenario.states[state].transitions):
+                if fired_index is not None and i > fired_index:
+                    break
+                candidates.append({"index": i, "to": t.to, "note": t.note, "fired": i == fired_index,
+                                   "clauses": [[text, ok] for text, ok in clauses(t.when, facts)]})
+            if self.state == state and len(self.turns) + 1 >= self.scenario.max_turns:
+                self.give_up()  # a call cannot go on for ever: the caller gives up
         self.history.append(Turn("agent", clean))
         line = self._caller_answer(state, score, interrupted)
         hints_before, moved = self.hints_in_state, self.state != state
@@ -244,7 +253,8 @@ class Session:
             index=len(self.turns), kind="reply", reply=clean, interrupted=interrupted, latency=latency,
             state_before=state, stage=stage, customer_before=ctx.customer, score=score,
             mood_before=mood_before, mood_after=self.mood, mood_changes=changes, candidates=candidates,
-            state_after=self.state, customer_line=line, ending=self.ending, hints_before=hints_before)
+            state_after=self.state, customer_line=line, ending=self.ending, hints_before=hints_before,
+            broke_off=broke_off)
         self.turns.append(result)
         return result
 

@@ -87,6 +87,15 @@ def explain(sc: Scenario, res: StoryResult) -> list[str]:
         out.append(INDENT + "  landmines: none")
     changes = "; ".join(f"{c.cause} {c.delta:+.1f}" for c in t.mood_changes) or "no change"
     out.append(INDENT + f"  anger {t.mood_before:.0f} -> {t.mood_after:.0f}: {changes}")
+    if t.broke_off:
+        limits = sc.mood.breaking_point
+        why = (f"landmine reply number {sum(1 for x in turns[:at + 1] if x.score.landmines)} "
+               f"(limit {limits.landmines}) with the caller in the top mood band"
+               if t.broke_off == "landmines" else
+               f"{limits.top_band_turns} replies in a row left the caller in the top mood band, no calmer")
+        out.append(INDENT + f"  breaking point reached: {why}; the call went to '{t.state_after}' "
+                            "and no transition was checked (mood.breaking_point)")
+        return out
     out.append(INDENT + f"  transitions of '{t.state_before}', checked in order:")
     facts = facts_of(turns, at)
     transitions = sc.states[t.state_before].transitions

@@ -30,6 +30,7 @@ SECTIONS: list[tuple[type, str]] = [
     (model.PolicySpec, "`policy`"),
     (model.MoodSpec, "`mood`"),
     (model.MoodRules, "`mood.rules`"),
+    (model.BreakingPoint, "`mood.breaking_point`"),
     (model.LexiconExtra, "`lexicon` (company phrases for the scorer)"),
     (model.State, "`states.<name>`"),
     (model.Transition, "`states.<name>.transitions[]`"),
@@ -74,7 +75,7 @@ def _default_words(f: dataclasses.Field) -> str:
     value = field_default(f)
     if value is dataclasses.MISSING or value is None or value in ({}, [], ""):
         return "optional"
-    if isinstance(value, dict) and f.name in ("persona", "policy", "mood", "rules"):
+    if isinstance(value, dict) and f.name in ("persona", "policy", "mood", "rules", "breaking_point"):
         return "optional"
     return f"`{json.dumps(value, ensure_ascii=False)}`"
 

@@ -58,6 +58,10 @@ _VOCABULARY: dict[tuple[str, str], dict[str, Any]] = {
     ("Ending", "service_level"): {"minimum": 0, "maximum": 5},
     ("MoodRules", "listening"): {"minItems": 3, "maxItems": 3},
     ("MoodRules", "empathy"): {"minItems": 3, "maxItems": 3},
+    ("Persona", "silence_seconds"): {"minimum": 0},
+    ("Persona", "exam_silence_seconds"): {"minimum": 0},
+    ("BreakingPoint", "landmines"): {"minimum": 0},
+    ("BreakingPoint", "top_band_turns"): {"minimum": 0},
 }
 # Where a Literal list is used for landmine categories (Condition.landmine's list branch).
 _LANDMINE_LIST = ("Condition", "landmine")

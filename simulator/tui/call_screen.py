@@ -3,6 +3,11 @@
 The screen holds the `Session` and mirrors it into widgets. Time comes from
 `settings.clock` (tests pass a ManualClock), so the word reveal, the silence penalty and the
 call timer all follow one clock and stop together when the trainee pauses.
+
+Time that fits typing: a reply is timed to the trainee's first keystroke, not to Enter (typing
+a long Chinese reply is answering, not silence); the silence clock runs only while the reply
+box is empty and the trainee is not typing; and a reply begun before the caller's current line
+started is not an interruption of that line.
 """
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ from simulator.tui.widgets.reply_input import ReplyInput
 from simulator.tui.widgets.score_card import ScoreCard
 from simulator.tui.widgets.stage_track import StageTrack
 from simulator.tui.widgets.transcript import Transcript, TranscriptLine, utterance
+from simulator.tui.widgets.turn_view import breaking_line
 
 WIDE = 100  # at this width and above the brief/facts panel is open from the start
 _WORDS = re.compile(r"\S+\s*")
@@ -109,7 +115,9 @@ class CallScreen(Screen):
         self.session = Session(scenario, seed=self.app.new_seed(), **self.app.session_kwargs())
         self.speech: Speech | None = None
         self.call_started = self.clock()
-        self.waiting_since = self.call_started
+        self.waiting_since = self.call_started  # the caller's last line ended: the trainee's turn began
+        self.last_typed: float | None = None  # the trainee's last keystroke in the reply box
+        self.draft_started: float | None = None  # when the text now in the box was begun
         self.paused_at: float | None = None
         self.paused_total = 0.0
         self.store_call: int | None = None
@@ -219,6 +227,13 @@ class CallScreen(Screen):
         sp.line.update(utterance("customer", sp.speaker, said, dim_tail=rest and f"{rest}"))
         self.speech = None
 
+    def _finish_speech(self) -> None:
+        """The caller's line is shown whole at once (a reply crossed it without cutting it off)."""
+        sp = self.speech
+        if sp is not None:
+            sp.line.update(utterance("customer", sp.speaker, "".join(sp.tokens)))
+            self.speech = None
+
     def _tick(self) -> None:
         """Advance the word reveal, the call timer and the silence penalty from the clock."""
         self.query_one("#call-bar", Static).update(self._bar_text())
@@ -230,8 +245,11 @@ class CallScreen(Screen):
         if self.speech is not None:
             self._reveal(now)
             return
-        limit = self.scenario.persona.silence_seconds
-        if limit and now - self.waiting_since >= limit:
+        limit = self.scenario.persona.silence_limit(self.mode)
+        if not limit or self.draft_started is not None:
+            return  # the trainee is composing an answer: that is not silence
+        quiet_since = max(self.waiting_since, self.last_typed or self.waiting_since)
+        if now - quiet_since >= limit:
             self._silence()
 
     def _reveal(self, now: float) -> None:
@@ -243,6 +261,16 @@ class CallScreen(Screen):
             self.waiting_since = sp.started + sp.duration
 
     # ------------------------------------------------------------------ the trainee acts
+    @on(ReplyInput.Changed)
+    def _typed(self, event: ReplyInput.Changed) -> None:
+        """A keystroke (or paste) changed the draft: note when it was begun and last touched."""
+        now = self.clock()
+        self.last_typed = now
+        if not event.value.strip():
+            self.draft_started = None  # emptied (or only spaces): no answer under way
+        elif self.draft_started is None:
+            self.draft_started = now
+
     @on(ReplyInput.ReplySubmitted)
     def _reply_submitted(self, event: ReplyInput.ReplySubmitted) -> None:
         if self.paused:
@@ -255,8 +283,12 @@ class CallScreen(Screen):
             self._status(self.tr("call.empty"), "italic")
             return
         now = self.clock()
-        interrupted = self.speech is not None
-        latency = None if interrupted else round(max(0.0, now - self.waiting_since), 2)
+        began = self.draft_started if self.draft_started is not None else now
+        speech = self.speech
+        # Talking over the caller means starting to answer while this line was being said; a reply
+        # begun earlier (the caller spoke up mid-typing) crossed the line, it did not cut it off.
+        interrupted = speech is not None and began >= speech.started
+        latency = None if interrupted else round(max(0.0, began - self.waiting_since), 2)
         try:
             turn = self.session.reply(text, interrupted=interrupted, latency=latency)
         except (ReplyRejected, CallOver) as exc:
@@ -264,6 +296,9 @@ class CallScreen(Screen):
             return
         if interrupted:
             self._cut_speech()
+        elif speech is not None:
+            self._finish_speech()
+        self.draft_started = None
         self.query_one(ReplyInput).clear()
         self._status("")
         self.query_one(Transcript).add_line(
@@ -296,6 +331,10 @@ class CallScreen(Screen):
             self.post_message(self.CallEnded(self.session))
 
     def on_call_screen_call_ended(self, event: CallEnded) -> None:
+        last = self.session.turns[-1] if self.session.turns else None
+        broke = breaking_line(last, self.tr) if last is not None else None
+        if broke is not None:
+            self.query_one(Transcript).add_line("note", utterance("note", "", broke))
         ending = self.scenario.endings[self.session.ending]
         title = ending.title or self.session.ending
         self._status(self.tr("call.ended", ending=title), "bold reverse")
@@ -354,6 +393,10 @@ class CallScreen(Screen):
         gap = self.clock() - (self.paused_at or self.clock())
         self.paused_total += gap
         self.waiting_since += gap
+        if self.last_typed is not None:
+            self.last_typed += gap
+        if self.draft_started is not None:
+            self.draft_started += gap
         if self.speech is not None:
             self.speech.started += gap
         self.paused_at = None

@@ -14,8 +14,8 @@ from simulator.session import HINT_COST, WEIGHTS, Session, TurnResult, fill
 from simulator.tui.keys import relabel
 from simulator.tui.widgets.anger_meter import anger_style
 from simulator.tui.widgets.transcript import utterance
-from simulator.tui.widgets.turn_view import (DIMENSIONS, evidence_lines, is_weak, mood_line,
-                                             reply_with_landmines, scores_line)
+from simulator.tui.widgets.turn_view import (DIMENSIONS, breaking_line, evidence_lines, is_weak,
+                                             mood_line, reply_with_landmines, scores_line)
 
 OUTCOME_STYLE = {"resolved": "bold green", "escalated": "bold red", "hung_up": "bold #ff9800"}
 
@@ -146,6 +146,10 @@ class DebriefScreen(Screen):
         text.append(f"  ({tr('outcome.' + ending.outcome)})")
         text.append("\n" + tr("debrief.service_level", level=ending.service_level,
                                 name=tr(f"service.{ending.service_level}")), style="bold")
+        broke = breaking_line(self.session.turns[-1], tr) if self.session.turns else None
+        if broke is not None:
+            text.append("\n")
+            text.append_text(broke)
         if ending.debrief:
             text.append("\n" + ending.debrief.strip(), style="italic")
         return text

@@ -1,7 +1,8 @@
 """`mystery-guest test`: coverage of states, endings and transitions, and `--explain`.
 
 The scenario here moves only on `interrupted` and `turns_in_state`, which do not depend on
-the scorer, so the figures are exact whatever the scorer detects.
+the scorer, so the figures are exact whatever the scorer detects (its breaking point is off:
+that one follows the caller's anger, which does).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ BRANCHY = textwrap.dedent("""\
     title: Branchy
     locale: en
     policy: {allow: [cancel]}
+    mood: {breaking_point: {landmines: 0, top_band_turns: 0}}
     states:
       opening:
         stage: venting
@@ -140,6 +142,23 @@ def test_explain_counts_turns_in_state_like_the_engine():
     text = "\n".join(explain(sc, res))
     assert "no            #2 -> resolved: NO turns in state >= 2 (was 1)" in text
     assert "#2 also needed: turns in state >= 2 (was 1)" in text
+
+
+def test_explain_says_when_the_breaking_point_ended_the_call():
+    from simulator.loader import bundled_dir, load_scenario
+    from simulator.scenario import Story
+    from simulator.stories import run_story
+
+    sc = load_scenario(bundled_dir() / "vas-sms-tips-en.yaml")
+    story = Story(name="two slips", ending="resolved", states=["venting", "venting", "demand_cancel"],
+                  replies=["Sir, please mind your language, this call is being recorded.",
+                           "Calm down, it's only 6.00 a month."])
+    res = run_story(sc, story)
+    assert not res.passed and res.diverged_at == 1
+    text = "\n".join(explain(sc, res))
+    assert ("breaking point reached: landmine reply number 2 (limit 2) with the caller in the top mood "
+            "band; the call went to 'escalated' and no transition was checked") in text
+    assert "checked in order" not in text
 
 
 def test_test_explain_flag_prints_it_and_keeps_the_closing_line(cli, tmp_path):

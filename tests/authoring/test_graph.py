@@ -91,7 +91,7 @@ def test_edge_labels_carry_the_conditions():
     labels = [label for _, _, label in parse_mermaid(diagram.to_mermaid(sc))["edges"]]
     assert "2. act offer:cancel and no policy breach" in labels
     assert "3. otherwise" in labels
-    assert any("anger above 97" in l for l in labels)
+    assert any("anger below 55" in l for l in labels)
     assert not any(ch in l for l in labels for ch in '";{}')
 
 

@@ -59,7 +59,7 @@ async def test_panel_explains_each_reply(tmp_path):
         assert "acknowledge, apologize" in text                       # detected acts
         assert "acknowledged the caller" in text                      # evidence with its reason
         assert "listening level 2" in text and "empathy level 2" in text  # why the mood moved
-        assert "✗ landmine threaten or defy or retaliate" in text      # a candidate that did not fire
+        assert "→ venting  (A landmine stings" in text and "✗ a landmine" in text  # one that did not fire
         assert "✗ turns in state >= 2 (was 1)" in text
         assert call.session.state == "venting"
 

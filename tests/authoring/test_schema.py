@@ -15,7 +15,7 @@ from tests.authoring.conftest import LIBRARY, ROOT
 from tests.authoring.minischema import errors
 
 COMMITTED = ROOT / "scenarios" / "scenario.schema.json"
-MODEL_CLASSES = [model.Scenario, model.Persona, model.PolicySpec, model.MoodSpec, model.MoodRules,
+MODEL_CLASSES = [model.Scenario, model.Persona, model.PolicySpec, model.MoodSpec, model.MoodRules, model.BreakingPoint,
                  model.State, model.Transition, model.Condition, model.Ending, model.Story, model.StoryReply]
 
 

@@ -55,10 +55,12 @@ MINI = textwrap.dedent("""\
 
 
 def scripted_score(reply: str, ctx: ReplyContext) -> ReplyScore:
-    """Scores by keywords in the reply: 'ack', 'warm', 'offer cancel', 'threat', 'cold'."""
+    """Scores by keywords in the reply: 'ack', 'sorry', 'warm', 'offer cancel', 'threat', 'cold'."""
     acts = []
     if "ack" in reply:
         acts.append("acknowledge")
+    if "sorry" in reply:
+        acts.append("apologize")
     if "offer cancel" in reply:
         acts.append("offer:cancel")
     emp = 2 if "warm" in reply else (0 if "cold" in reply else 1)

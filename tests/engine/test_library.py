@@ -39,3 +39,48 @@ def test_every_scenario_has_a_skilled_and_a_failing_story():
         outcomes = {sc.endings[s.ending].outcome for s in sc.stories}
         assert "resolved" in outcomes, sc.id
         assert outcomes & {"escalated", "hung_up"}, sc.id
+
+
+# A first landmine is survivable in every library call (mood.breaking_point ends calls, not one slip).
+TURN_ONE_LANDMINES = {
+    "en": [("threaten", "Sir, please mind your language, this call is being recorded."),
+           ("dismiss", "Calm down, it's only a few pounds."),
+           ("accuse", "Well, you must have signed up for it yourself.")],
+    "zh": [("threaten", "请您注意用语，我们的通话是有录音的。"),
+           ("dismiss", "您先冷静一下，就这么点钱。"),
+           ("accuse", "肯定是您自己订的，手机在您手上。")],
+}
+TURN_ONE = [(sc, category, text) for _, (sc, _) in LIBRARY if sc
+            for category, text in TURN_ONE_LANDMINES[sc.locale]]
+
+
+@pytest.mark.parametrize("sc,category,text", TURN_ONE, ids=[f"{sc.id}:{c}" for sc, c, _ in TURN_ONE])
+def test_a_landmine_on_turn_one_leaves_every_library_call_open_with_its_reaction(sc, category, text):
+    from simulator.session import Session
+
+    session = Session(sc)
+    turn = session.reply(text)
+    assert category in turn.score.landmine_categories  # the scorer still sees it
+    assert not session.over, f"one {category} ended the call in {turn.state_after}"
+    assert turn.mood_after > turn.mood_before
+    start = sc.states[sc.start_state]
+    reaction = start.reactions.get(category) or sc.reactions.get(category) or []
+    assert reaction, f"{sc.id} has no reaction line for {category}"
+    assert any(line.split("{")[0] in turn.customer_line for line in reaction), turn.customer_line
+
+
+def _landmine_replies(result) -> list[bool]:
+    return [bool(t.score.landmine_categories) for t in result.turns]
+
+
+def test_every_scenario_has_a_landmine_then_recovery_and_a_landmine_then_another_story():
+    for _, (sc, _) in LIBRARY:
+        if sc is None:
+            continue
+        results = [run_story(sc, story) for story in sc.stories]
+        recovered = [r for r in results if r.passed and _landmine_replies(r)[:1] == [True]
+                     and sc.endings[r.ending].outcome == "resolved"]
+        broken = [r for r in results if r.passed and _landmine_replies(r)[:2] == [True, True]
+                  and len(r.turns) == 2 and sc.endings[r.ending].outcome in ("escalated", "hung_up")]
+        assert recovered, f"{sc.id}: no story survives a turn-1 landmine and resolves"
+        assert broken, f"{sc.id}: no story where a second landmine ends the call"

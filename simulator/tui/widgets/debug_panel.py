@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from simulator.session import TurnResult
-from simulator.tui.widgets.turn_view import evidence_lines, mood_line, scores_line
+from simulator.tui.widgets.turn_view import breaking_line, evidence_lines, mood_line, scores_line
 
 
 def turn_debug_text(turn: TurnResult, tr) -> Text:
@@ -31,6 +31,10 @@ def turn_debug_text(turn: TurnResult, tr) -> Text:
             text.append_text(evidence)
     text.append("\n")
     text.append_text(mood_line(turn, tr))
+    broke = breaking_line(turn, tr)
+    if broke is not None:  # checked before the transitions, so none was
+        text.append("\n")
+        text.append_text(broke)
     for cand in turn.candidates:
         fired = cand["fired"]
         text.append("\n" + ("▶ " if fired else "  "), style="bold green" if fired else "dim")
@@ -42,7 +46,7 @@ def turn_debug_text(turn: TurnResult, tr) -> Text:
         for clause, ok in cand["clauses"]:
             text.append(f"\n     {'✓' if ok else '✗'} ", style="green" if ok else "red")
             text.append(str(clause))
-    if not turn.candidates and turn.kind == "reply":
+    if not turn.candidates and turn.kind == "reply" and broke is None:
         text.append("\n" + tr("debug.no_transitions"), style="dim")
     move = (f"{turn.state_before} → {turn.state_after}" if turn.state_after != turn.state_before
             else tr("debug.stays", state=turn.state_after))

@@ -103,9 +103,16 @@ def mood_cause(change, tr) -> str:
         return tr("cause.landmine", category=tr.get("landmine." + str(detail), str(detail)))
     if kind == "offer":
         return tr("cause.offer", stage=tr.get("stage." + str(detail), str(detail)))
-    if kind in ("policy_breach", "interrupted", "silence"):
+    if kind in ("policy_breach", "interrupted", "silence", "recovery"):
         return tr("cause." + kind)
     return change.cause  # a cause this UI does not know yet: the engine's own words
+
+
+def breaking_line(turn: TurnResult, tr) -> Text | None:
+    """Why the caller broke off the call on this turn (mood.breaking_point), or None."""
+    if not turn.broke_off:
+        return None
+    return Text(tr("breaking." + turn.broke_off), style="bold #ff5252")
 
 
 def mood_line(turn: TurnResult, tr) -> Text:

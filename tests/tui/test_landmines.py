@@ -1,0 +1,110 @@
+"""Pilot tests: a survivable landmine, like a veteran guest. On both flagships, with the real
+scorer, a landmine on the first reply leaves the call open and the caller says the scenario's
+reaction for it; a recovering reply moves the call on; a second landmine ends it, and the
+transcript, the debrief and the play-test panel say why."""
+from __future__ import annotations
+
+import pytest
+
+from simulator.loader import bundled_dir, load_scenario
+from simulator.tui.debrief_screen import DebriefScreen
+from simulator.tui.i18n import Catalog
+from simulator.tui.widgets.debug_panel import turn_debug_text
+from simulator.tui.widgets.reply_input import ReplyInput
+from simulator.tui.widgets.transcript import Transcript
+from tests.tui.test_call import open_call
+
+FLAGSHIPS = {
+    "vas-sms-tips-en": {
+        "landmine": ("threaten", "Sir, please mind your language, this call is being recorded."),
+        "recovery": "I'm sorry, Mr Harper, that was the wrong thing to say. Five months of charges for "
+                    "something you never asked for, of course you're angry.",
+        "another": "Calm down, it's only 6.00 a month.",
+        "moves_to": "demand_cancel",
+    },
+    "pro-complainer-zh": {
+        "landmine": ("threaten", "请您注意用语，我们的通话是有录音的。"),
+        "recovery": "对不起赵先生，刚才那句话是我说错了。4月1号您的套餐没经您本人确认就从58元改成了78元，"
+                    "两个月多收了40块，您生气完全在理。",
+        "another": "您这么说，我也没办法，系统就是这么改的。",
+        "moves_to": "states_demands",
+    },
+}
+
+
+def flagship_app(make, scenario_id):
+    sc = load_scenario(bundled_dir() / f"{scenario_id}.yaml")
+    return make(library=[sc], scorer=None), sc  # scorer=None: the real scorer
+
+
+def transcript_lines(app) -> list[tuple[str, str]]:
+    return [(line.who, str(line.content)) for line in app.screen.query_one(Transcript).children]
+
+
+async def send(pilot, text: str) -> None:
+    pilot.app.screen.query_one(ReplyInput).value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("scenario_id", FLAGSHIPS)
+async def test_a_landmine_on_turn_one_of_a_flagship_leaves_the_call_open_and_plays_its_reaction(
+        make, scenario_id):
+    plan = FLAGSHIPS[scenario_id]
+    category, text = plan["landmine"]
+    app, sc = flagship_app(make, scenario_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        call = await open_call(pilot, scenario_id)
+        start = call.anger
+        await send(pilot, text)
+        turn = call.session.turns[-1]
+        assert category in turn.score.landmine_categories
+        assert not call.session.over and call.session.state == sc.start_state
+        assert call.anger > start
+        reaction = (sc.states[sc.start_state].reactions.get(category) or sc.reactions[category])
+        assert turn.customer_line in reaction
+        assert ("customer", f"{sc.persona.name}: {turn.customer_line}") in transcript_lines(app)
+        assert "Call ended" not in str(call.query_one("#call-status").render())
+        # ... and the call goes on: a recovering reply calms him and moves the call forward
+        await send(pilot, plan["recovery"])
+        turn = call.session.turns[-1]
+        assert "recovery" in {c.kind for c in turn.mood_changes}
+        assert turn.mood_after < turn.mood_before
+        assert call.session.state == plan["moves_to"] and not call.session.over
+
+
+@pytest.mark.parametrize("scenario_id", FLAGSHIPS)
+async def test_a_second_landmine_ends_a_flagship_call_and_the_app_says_why(make, scenario_id):
+    plan = FLAGSHIPS[scenario_id]
+    app, sc = flagship_app(make, scenario_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        call = await open_call(pilot, scenario_id)
+        await send(pilot, plan["landmine"][1])
+        await send(pilot, plan["another"])
+        assert call.session.ending == "escalated"
+        assert call.session.turns[-1].broke_off == "landmines"
+        why = Catalog(sc.locale)("breaking.landmines")
+        assert ("note", why) in transcript_lines(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        assert why in str(app.screen.query_one("#debrief-ending").render())
+
+
+def test_the_play_test_panel_shows_the_breaking_point_instead_of_transitions():
+    from simulator.session import Session
+    from tests.engine.conftest import scripted_score
+    from tests.engine.test_mood import load
+
+    s = Session(load(), scorer=scripted_score)
+    s.reply("threat")
+    first = turn_debug_text(s.turns[-1], Catalog("en")).plain
+    assert "The caller has had enough" not in first and "stays in 'venting'" in first
+    s.reply("sorry warm, threat")
+    text = turn_debug_text(s.turns[-1], Catalog("en")).plain
+    assert "The caller has had enough: another landmine" in text
+    assert "No transition checked." not in text
+    assert "venting → escalated" in text
+    s2 = Session(load(), scorer=scripted_score)
+    s2.reply("threat")
+    assert "repaired the landmine -10" in turn_debug_text(s2.reply("sorry warm"), Catalog("en")).plain
