@@ -37,6 +37,7 @@ LEVEL_HEADS = ("listening", "empathy")
 HEADS = LEVEL_HEADS + tuple(LANDMINES)  # order of the stage 1 outputs
 
 _SPACE = re.compile(r"\s+")
+_CLAUSE = re.compile(r"[^,.;:!?\n，。；：！？、…]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[a-z][a-z']{3,}")
 _EN_STOP = frozenset("""
@@ -138,6 +139,19 @@ class Reading:
         model, tfidf, norm = self._explain
         return model._drivers(head, self, tfidf, norm, limit)
 
+    def clause(self, head: str, reply: str) -> tuple[int, int] | None:
+        """The clause of the reply that pushed this head hardest towards its decision: what a
+        trainer would underline. None when nothing in the reply pushed it."""
+        model, tfidf, norm = self._explain
+        push = model._push(head, self)
+        best, where = 0.0, None
+        for m in _CLAUSE.finditer(reply):
+            grams = set(ngrams(m.group(), model.locale))
+            weight = sum(tfidf[g] * push(model.table[g][1]) for g in grams if g in tfidf) / norm
+            if weight > best:
+                best, where = weight, (m.start(), m.end())
+        return where
+
     def level(self, head: str) -> int:
         probs = getattr(self, head)
         return max(range(len(probs)), key=probs.__getitem__)
@@ -207,18 +221,19 @@ class Model:
         return Reading(fused["listening"], fused["empathy"], {c: fused[c][0] for c in LANDMINES},
                        self.thresholds, (self, tfidf, norm))
 
-    def _drivers(self, head: str, reading: Reading, tfidf: dict[str, float], norm: float,
-                 limit: int = 3) -> list[tuple[str, float]]:
-        """The n-grams that pushed this head towards its decision, strongest first."""
+    def _push(self, head: str, reading: Reading):
+        """How much an n-gram's weights push `head` towards the decision taken."""
         spec = self.heads[head]
         k, n = spec["offset"], spec["classes"]
         if n > 1:
             level = reading.level(head)
-            def push(ws: tuple[float, ...]) -> float:
-                return ws[k + level] - sum(ws[k:k + n]) / n
-        else:
-            def push(ws: tuple[float, ...]) -> float:
-                return ws[k]
+            return lambda ws: ws[k + level] - sum(ws[k:k + n]) / n
+        return lambda ws: ws[k]
+
+    def _drivers(self, head: str, reading: Reading, tfidf: dict[str, float], norm: float,
+                 limit: int = 3) -> list[tuple[str, float]]:
+        """The n-grams that pushed this head towards its decision, strongest first."""
+        push = self._push(head, reading)
         table = self.table
         best = heapq.nlargest(limit, ((v * push(table[g][1]), g) for g, v in tfidf.items() if g.strip()))
         return [(g, v / norm) for v, g in best if v > 0]

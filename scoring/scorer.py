@@ -16,7 +16,7 @@ from __future__ import annotations
 from scoring import empathy, landmines, listening, policy, rubric
 from scoring.analysis import analyse
 from scoring.lexicon import get_lexicon
-from scoring.model import Reading, load_model, span_of
+from scoring.model import Reading, load_model
 from scoring.signals import Signals, compute
 from scoring.types import Evidence, LandmineHit, ReplyContext, ReplyScore
 
@@ -44,21 +44,25 @@ def score_reply(reply: str, ctx: ReplyContext) -> ReplyScore:
 
 
 def _level(reply: str, lex, head: str, reading: Reading, rule_dim):
-    """The model's level, with the rules' evidence when they agree, else the phrases that drove it."""
+    """The model's level, with the rules' evidence when they agree, else the clause that drove it."""
     level = reading.level(head)
     if level == rule_dim.level:
         return rule_dim
-    evidence = []
-    for gram, _ in reading.drivers(head, 2):
-        span = span_of(gram, reply)
-        if span and not any(e.start <= span[0] < e.end for e in evidence):
-            evidence.append(Evidence(span[0], span[1], f"model_{head}",
-                                     lex.reason(f"model_{head}_{level}", reply[span[0]:span[1]]),
-                                     "+" if level == 2 else "-"))
-    if not evidence:
-        evidence.append(Evidence(0, 0, f"model_{head}", lex.reason(f"model_{head}_{level}", ""),
-                                 "+" if level == 2 else "-"))
+    s, e = _trimmed(reply, reading.clause(head, reply))
+    evidence = [Evidence(s, e, f"model_{head}", lex.reason(f"model_{head}_{level}", reply[s:e]),
+                         "+" if level == 2 else "-")]
     return rubric.dimension(level, evidence)
+
+
+def _trimmed(reply: str, span: tuple[int, int] | None) -> tuple[int, int]:
+    if span is None:
+        return 0, 0  # the reply as a whole
+    s, e = span
+    while s < e and reply[s].isspace():
+        s += 1
+    while e > s and reply[e - 1].isspace():
+        e -= 1
+    return s, e
 
 
 def _landmines(reply: str, lex, reading: Reading, rules: ReplyScore,
@@ -78,9 +82,7 @@ def _landmines(reply: str, lex, reading: Reading, rules: ReplyScore,
         if cat in by_rule:
             out.append(by_rule[cat])
             continue
-        drivers = reading.drivers(cat, 1)
-        span = span_of(drivers[0][0], reply) if drivers else None
-        s, e = span or (0, 0)
+        s, e = _trimmed(reply, reading.clause(cat, reply))
         label = lex.reasons.get(f"mine_{cat}", cat)
         out.append(LandmineHit(cat, s, e, lex.reason("model_mine", reply[s:e], category=label)))
     return sorted(out, key=lambda h: (h.start, h.category))
