@@ -20,6 +20,8 @@ _SENTENCE_END = re.compile(r"(?<!\d)\.(?!\d)|\.(?=\s)|[!?;\n。…]+")
 _CLAUSE_BREAK = re.compile(r"[,:，：、]|\s-\s|\b(?:but|however|although|though)\b|但是|不过|可是|但(?=[我您这])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z]{3,}")
+_LATIN_RUN = re.compile(r"(?P<keep>[a-z0-9'][a-z0-9' .,!?%$£€-]*)|(?P<skip>[^a-z0-9']+)")
+_CJK_RUN = re.compile(r"(?P<keep>[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef0-9]+)|(?P<skip>[^\u3000-\u303f\u4e00-\u9fff\uff00-\uffef0-9]+)")
 
 # Lexicon families the scorer looks for (actions are separate).
 FAMILIES = (
@@ -142,6 +144,32 @@ def _collect(lex: Lexicon, text: str, hits: dict[str, list[tuple[int, int]]],
             actions.setdefault(action, []).extend(found)
 
 
+# Families that are discourse markers: "OK", "I see", "收到", "明白" acknowledge only where a
+# clause begins ("Right, ..." but not "right now"; "收到了" but not "以后收到").
+_MARKERS = ("acknowledge",)
+_LEAD_IN = re.compile(r"[\s,，。.!！?？:：;；~～…、\-\"'“”‘’()（）]*(?:(?:oh|ah|um|well|so|and|ok|okay|yes|yeah|"
+                      r"嗯+|哦+|噢|啊|好的?|是的?|对|那)[\s,，。.!！~～…、]*)*$", re.I)
+
+
+def _discourse_markers_only(hits: dict[str, list[tuple[int, int]]], text: str,
+                            clause_spans: list[tuple[int, int]]) -> None:
+    starts = [s for s, _ in clause_spans]
+    for family in _MARKERS:
+        spans = hits.get(family)
+        if not spans:
+            continue
+        kept = []
+        for s, e in spans:
+            i = bisect.bisect_right(starts, s) - 1
+            begin = starts[i] if i >= 0 else 0
+            if _LEAD_IN.match(text[begin:s]):
+                kept.append((s, e))
+        if kept:
+            hits[family] = kept
+        else:
+            del hits[family]
+
+
 def analyse(reply: str, ctx: ReplyContext) -> Analysis:
     """Normalise and segment `reply`, and collect the lexicon hits of its locale.
 
@@ -158,11 +186,17 @@ def analyse(reply: str, ctx: ReplyContext) -> Analysis:
     other = "en" if locale == "zh" else "zh"
     needs_other = _LATIN_WORD.search(text) if other == "en" else _CJK.search(text)
     if needs_other:
-        _collect(get_lexicon(other, None, ctx.policy.extra_actions), text, hits, action_hits)
+        # The other locale's phrases can only match in its own script: the rest is blanked out
+        # (offsets kept), so a Chinese reply with one English word does not pay for a full scan.
+        keep = _LATIN_RUN if other == "en" else _CJK_RUN
+        masked = "".join(m.group() if m.lastgroup == "keep" else " " * len(m.group())
+                         for m in keep.finditer(text))
+        _collect(get_lexicon(other, None, ctx.policy.extra_actions), masked, hits, action_hits)
         for spans in list(hits.values()) + list(action_hits.values()):
             spans.sort()
     sents = sentences(text)
     claus = clauses(text, sents)
+    _discourse_markers_only(hits, text, claus)
     return Analysis(
         reply=reply, ctx=ctx, lex=lex, norm=norm, hits=hits, action_hits=action_hits,
         sentences=sents, clauses=claus,

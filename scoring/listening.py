@@ -42,7 +42,8 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
         ev.append(_ev(a, "paraphrase_frame", s, e))
     if reflects and not a.hits.get("paraphrase_frame"):
         for s, e in refl.phrases(a.text)[:3]:
-            ev.append(_ev(a, "fact", s, e))
+            # a detail read off the agent's screen is not "a detail the caller gave"
+            ev.append(_ev(a, "screen_fact" if refl.from_screen((s, e)) else "fact", s, e))
     if refl.parroting:
         ev.append(_whole(a, "copy"))
     for s, e in sig.questions_relevant[:2]:

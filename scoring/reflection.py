@@ -123,10 +123,17 @@ class Reflection:
     numbers: list[tuple[int, int]]   # reply spans of shared numbers/facts
     parroting: bool
     concerns: list[tuple[int, int]] = field(default_factory=list)  # restated concerns/demands
+    screen: list[tuple[int, int]] = field(default_factory=list)    # of those, only on the agent's screen
 
     def phrases(self, text: str) -> list[tuple[int, int]]:
         """Restated spans for evidence: neighbours ("Five" + "months") merged into one phrase."""
         return merge_adjacent(self.numbers + self.concerns + self.concepts + self.stems, text)
+
+    def from_screen(self, span: tuple[int, int]) -> bool:
+        """True when a phrase only repeats the agent's screen: the caller never said it."""
+        inside = [x for x in self.numbers + self.concerns + self.concepts + self.stems
+                  if span[0] <= x[0] and x[1] <= span[1]]
+        return bool(inside) and all(x in self.screen for x in inside)
 
 
 def merge_adjacent(spans: Iterable[tuple[int, int]], text: str, gap: int = 1) -> list[tuple[int, int]]:
@@ -210,7 +217,7 @@ def reflect(a: Analysis) -> Reflection:
     total = max(1, len(mine.ngrams))
     parroting = copied >= 3 and copied / total >= 0.5
     return Reflection(score, shared_words + fact_words, concepts, shared_numbers + fact_numbers,
-                      parroting, concerns)
+                      parroting, concerns, fact_words + fact_numbers)
 
 
 def _is_cjk(ch: str) -> bool:

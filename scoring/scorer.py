@@ -32,7 +32,9 @@ def score_reply(reply: str, ctx: ReplyContext) -> ReplyScore:
     lis = _level(reply, lex, "listening", reading, rules.listening)
     emp = _level(reply, lex, "empathy", reading, rules.empathy)
     trainer = {c for c, phrases in ((ctx.lexicon_extra or {}).get("families") or {}).items() if phrases}
-    mines = _landmines(reply, lex, reading, rules, trainer)
+    allowed = [] if "overpromise" in rules.landmine_categories else [
+        o for o in rules.offers if ctx.policy.allows(o.action) or o.action in ctx.policy.extra_actions]
+    mines = _landmines(reply, lex, reading, rules, trainer, allowed)
     if mines:
         pol_ev = [Evidence(m.start, m.end, m.category, m.reason, "-") for m in mines]
         policy = rubric.policy_dimension(0, pol_ev)
@@ -65,10 +67,12 @@ def _trimmed(reply: str, span: tuple[int, int] | None) -> tuple[int, int]:
     return s, e
 
 
-def _landmines(reply: str, lex, reading: Reading, rules: ReplyScore,
-               trainer_families: set[str]) -> list[LandmineHit]:
+def _landmines(reply: str, lex, reading: Reading, rules: ReplyScore, trainer_families: set[str],
+               allowed_offers: list) -> list[LandmineHit]:
     """The model's categories (with the rules' span and reason when they found it too), plus any
-    over-cap or forbidden offer the policy arithmetic found."""
+    over-cap or forbidden offer the policy arithmetic found. The arithmetic also has the last
+    word the other way: the model cannot call an offer the policy allows an overpromise when
+    the clause it blames is that very offer (a promise elsewhere in the reply still counts)."""
     by_rule = {h.category: h for h in rules.landmines}
     cats = list(reading.categories)
     if "overpromise" in by_rule and rules.offers and "overpromise" not in cats:
@@ -83,6 +87,8 @@ def _landmines(reply: str, lex, reading: Reading, rules: ReplyScore,
             out.append(by_rule[cat])
             continue
         s, e = _trimmed(reply, reading.clause(cat, reply))
+        if cat == "overpromise" and any(o.start < e and s < o.end for o in allowed_offers):
+            continue  # the policy arithmetic has this offer as allowed and within its caps
         label = lex.reasons.get(f"mine_{cat}", cat)
         out.append(LandmineHit(cat, s, e, lex.reason("model_mine", reply[s:e], category=label)))
     return sorted(out, key=lambda h: (h.start, h.category))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import hashlib
 import re
 import types
@@ -211,14 +212,21 @@ def _stand_in(tp: Any) -> Any:
     return {str: "", int: 0, float: 0.0}.get(tp, {dict: {}, list: []}.get(origin))
 
 
+@functools.lru_cache(maxsize=None)
+def _shape(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Field]]:
+    """Type hints and fields of a format class, worked out once (get_type_hints is slow, and
+    the loader used to call it for every state, transition and line of every file)."""
+    fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    return typing.get_type_hints(cls, vars(model)), fields
+
+
 def _convert_dataclass(value: Any, cls: type, path: tuple, rep: _Reporter) -> Any:
     """On a broken required key the object is still built, from stand-ins, so one bad `stage`
     doesn't hide the rest of its state's problems; the file is rejected anyway (it has an error)."""
     if not isinstance(value, dict):
         rep.error(path, f"'{_describe_path(path) or 'the file'}' should be a mapping, not {_show(value)}")
         return _MISSING
-    hints = typing.get_type_hints(cls, vars(model))
-    fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    hints, fields = _shape(cls)
     kwargs: dict[str, Any] = {}
     broken = False
     for key in value:
