@@ -34,7 +34,8 @@ from scoring.types import BASE_ACTS, LANDMINES, STAGES, ReplyContext
 
 MODEL_FORMAT = 1
 LEVEL_HEADS = ("listening", "empathy")
-HEADS = LEVEL_HEADS + tuple(LANDMINES)  # order of the stage 1 outputs
+BINARY_HEADS = tuple(LANDMINES) + ("any",)  # "any": the reply has at least one landmine
+HEADS = LEVEL_HEADS + BINARY_HEADS  # order of the stage 1 outputs
 
 _SPACE = re.compile(r"\s+")
 _CLAUSE = re.compile(r"[^,.;:!?\n，。；：！？、…]+")
@@ -133,6 +134,7 @@ class Reading:
     landmines: dict[str, float]         # P(category present)
     thresholds: dict[str, float]
     _explain: Any = None  # (model, tf-idf weights, norm): drivers() is worked out only when asked
+    any_landmine: float = 0.0  # P(at least one landmine), read apart from which one
 
     def drivers(self, head: str, limit: int = 3) -> list[tuple[str, float]]:
         """The n-grams that pushed this head towards its decision, strongest first."""
@@ -158,7 +160,12 @@ class Reading:
 
     @property
     def categories(self) -> list[str]:
-        return [c for c, p in self.landmines.items() if p >= self.thresholds.get(c, 0.5)]
+        """Categories above their thresholds. When the reply clearly holds a landmine but no one
+        category is sure (trainers themselves split defy/deflect, accuse/argue), the likeliest."""
+        found = [c for c, p in self.landmines.items() if p >= self.thresholds.get(c, 0.5)]
+        if not found and self.any_landmine >= self.thresholds.get("any", 1.0):
+            found = [max(self.landmines, key=lambda c: self.landmines[c] / self.thresholds.get(c, 0.5))]
+        return found
 
 
 class Model:
@@ -219,7 +226,7 @@ class Model:
             logits = [b + sum(xi * wi for xi, wi in zip(x, w)) for w, b in zip(f["coef"], f["intercept"])]
             fused[head] = _softmax(logits) if len(logits) > 1 else [_sigmoid(logits[0])]
         return Reading(fused["listening"], fused["empathy"], {c: fused[c][0] for c in LANDMINES},
-                       self.thresholds, (self, tfidf, norm))
+                       self.thresholds, (self, tfidf, norm), fused["any"][0])
 
     def _push(self, head: str, reading: Reading):
         """How much an n-gram's weights push `head` towards the decision taken."""

@@ -100,7 +100,8 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     from scoring.evaluate import context_of
-    from scoring.model import DENSE, HEADS, LEVEL_HEADS, RULE_FEATURES, dense_features, ngrams, rule_features
+    from scoring.model import (BINARY_HEADS, DENSE, HEADS, LEVEL_HEADS, RULE_FEATURES, dense_features, ngrams,
+                               rule_features)
     from scoring.scorer import score_rules
     from scoring.types import LANDMINES
 
@@ -112,6 +113,8 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
     labels = {h: np.array([c["expect"][h] for c in cases]) for h in LEVEL_HEADS}
     for cat in LANDMINES:
         labels[cat] = np.array([1 if cat in (c["expect"].get("landmines") or []) else 0 for c in cases])
+    labels["any"] = np.array([1 if (c["expect"].get("landmines") or c["expect"].get("policy") == 0) else 0
+                              for c in cases])
     fresh = np.array([not c["_source"].startswith(TUNED_ON) for c in cases])
     log(f"[{locale}] {len(cases)} cases ({int(fresh.sum())} the rules were never tuned on)")
 
@@ -123,8 +126,8 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
     R = np.array([rule_features(score_rules(r, x), x) for r, x in zip(replies, ctxs)])
 
     def text_model(head):
-        return LogisticRegression(C=C_MINE if head in LANDMINES else C_TEXT, max_iter=5000,
-                                  class_weight=TEXT_CLASS_WEIGHT if head in LANDMINES else None)
+        return LogisticRegression(C=C_MINE if head in BINARY_HEADS else C_TEXT, max_iter=5000,
+                                  class_weight=TEXT_CLASS_WEIGHT if head in BINARY_HEADS else None)
 
     def folds(y):
         k = min(FOLDS, max(2, int(np.bincount(y).min()))) if len(np.unique(y)) > 1 else 2
@@ -156,7 +159,7 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
         F = np.hstack([all_probs, R])
         y = labels[head]
         fm = LogisticRegression(C=C_FUSION, max_iter=5000,
-                                class_weight="balanced" if head in LANDMINES else None)
+                                class_weight="balanced" if head in BINARY_HEADS else None)
         if len(np.unique(y[fit_rows])) < 2:
             fit_mask = np.ones(len(cases), dtype=bool)
         else:
@@ -168,7 +171,7 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
         fm.fit(F[fit_mask], y[fit_mask])
         coef = fm.coef_ if head in LEVEL_HEADS else fm.coef_[:1]
         fusion[head] = {"coef": coef.tolist(), "intercept": fm.intercept_.tolist()[:len(coef)]}
-        if head in LANDMINES:
+        if head in BINARY_HEADS:
             thresholds[head] = _best_threshold(y[fit_mask], p[:, 1])
     scored_rows = np.all([~np.isnan(fused_oof[h][:, 0]) for h in HEADS], axis=0)
 
@@ -176,7 +179,7 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
     L = np.array([length_features(r) for r in replies])
     baseline = {}
     for head in HEADS:
-        bm = LogisticRegression(max_iter=2000, class_weight="balanced" if head in LANDMINES else None)
+        bm = LogisticRegression(max_iter=2000, class_weight="balanced" if head in BINARY_HEADS else None)
         bm.fit(L, labels[head])
         coef = bm.coef_ if head in LEVEL_HEADS else bm.coef_[:1]
         baseline[head] = {"coef": coef.tolist(), "intercept": bm.intercept_.tolist()[:len(coef)]}
@@ -190,11 +193,12 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
                   for h in LEVEL_HEADS}
     for i, c in enumerate(LANDMINES):
         rules_view[c] = np.stack([1 - R[:, 6 + i], R[:, 6 + i]], axis=1)
+    rules_view["any"] = np.stack([1 - R[:, 14], R[:, 14]], axis=1)  # policy_0
     rv = _cv_report(labels, rules_view, {c: 0.5 for c in LANDMINES}, scored_rows)
     log(f"[{locale}] rules alone, same cases:          " + ", ".join(f"{k} {v:.3f}" for k, v in rv.items()))
     length_oof = {}
     for head in HEADS:
-        lm = LogisticRegression(max_iter=2000, class_weight="balanced" if head in LANDMINES else None)
+        lm = LogisticRegression(max_iter=2000, class_weight="balanced" if head in BINARY_HEADS else None)
         length_oof[head] = cross_val_predict(lm, L, labels[head], cv=folds(labels[head]), method="predict_proba")
     lv = _cv_report(labels, length_oof, {c: 0.5 for c in LANDMINES}, scored_rows)
     log(f"[{locale}] length alone, out-of-fold:        " + ", ".join(f"{k} {v:.3f}" for k, v in lv.items()))
@@ -240,7 +244,12 @@ def _cv_report(labels, fused_oof, thresholds, rows) -> dict[str, float]:
                                                 [int(fused_oof[h][i].argmax()) for i in idx], (0, 1, 2))
            for h in ("listening", "empathy")}
     exp = [[c for c in LANDMINES if labels[c][i]] for i in idx]
-    pred = [[c for c in LANDMINES if fused_oof[c][i, 1] >= thresholds[c]] for i in idx]
+    pred = []
+    for i in idx:
+        found = [c for c in LANDMINES if fused_oof[c][i, 1] >= thresholds[c]]
+        if not found and "any" in fused_oof and fused_oof["any"][i, 1] >= thresholds.get("any", 1.0):
+            found = [max(LANDMINES, key=lambda c: fused_oof[c][i, 1] / thresholds[c])]
+        pred.append(found)
     prf = landmine_micro_prf(exp, pred)
     out["landmine_p"], out["landmine_r"], out["landmine_f1"] = prf["precision"], prf["recall"], prf["f1"]
     out["cases"] = len(idx)

@@ -175,6 +175,8 @@ class CallRecorder:
         call = rec["call"]
         if call in self._broken_calls:
             return  # an earlier record of this call was refused: the rest waits in the journal too
+        if rec["event"] != "start" and call not in self.session_ids and stop():
+            return  # stopping before the call's start got through: it all waits in the journal
         for attempt in itertools.count():
             try:
                 self.store.write(rec)

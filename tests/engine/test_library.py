@@ -84,3 +84,25 @@ def test_every_scenario_has_a_landmine_then_recovery_and_a_landmine_then_another
                   and len(r.turns) == 2 and sc.endings[r.ending].outcome in ("escalated", "hung_up")]
         assert recovered, f"{sc.id}: no story survives a turn-1 landmine and resolves"
         assert broken, f"{sc.id}: no story where a second landmine ends the call"
+
+
+SCENARIOS = [sc for _, (sc, _) in LIBRARY if sc]
+
+
+@pytest.mark.parametrize("sc", SCENARIOS, ids=[sc.id for sc in SCENARIOS])
+def test_typing_each_states_model_answer_wins_the_call(sc):
+    """The hint is the best reply a trainer wrote for the state: a trainee who types it, turn
+    after turn, resolves the call, never scores 0 on any dimension and mostly listens at level 2."""
+    from simulator.session import Session
+
+    session = Session(sc, seed=0)
+    turns = []
+    while not session.over and len(turns) < sc.max_turns:
+        answer = session.hint()
+        assert answer, f"state '{session.state}' has no model answer"
+        turns.append(session.reply(answer))
+    weak = [(t.state_before, t.score.listening.level, t.score.empathy.level, t.score.landmine_categories)
+            for t in turns if min(t.score.listening.level, t.score.empathy.level, t.score.policy.level) == 0]
+    assert session.ending and sc.endings[session.ending].outcome == "resolved", (session.ending, weak)
+    assert not weak, weak
+    assert sum(t.score.listening.level == 2 for t in turns) * 2 > len(turns)

@@ -252,3 +252,19 @@ def test_a_postgresql_restart_mid_call_loses_no_turn(pg_url, tmp_path, monkeypat
     with Store.open(pg_url) as store, store.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(S.turns)).scalar() == 5
     assert list(tmp_path.glob("*.jsonl")) == []
+
+
+def test_a_read_only_database_is_listed_and_a_new_call_waits_in_the_journal(sqlite_url, tmp_path):
+    rec = _recorder(sqlite_url, tmp_path / "j").begin()
+    _play(rec, trainee="Before")
+    assert rec.close(timeout=10).unsaved_calls == 0
+    path = sqlite_url.removeprefix("sqlite:///")
+    read_only = f"sqlite:///file:{path}?mode=ro&uri=true"  # what a read-only mount looks like to SQLite
+    assert [r[0] for r in _stored(read_only)] == ["Before"]
+    notices = []
+    rec = _recorder(read_only, tmp_path / "j", notice=lambda key, **v: notices.append((key, v))).begin()
+    _play(rec, trainee="After")
+    report = rec.close(timeout=0.5)
+    assert report.unsaved_calls == 1 and len(list((tmp_path / "j").glob("*.jsonl"))) == 1
+    assert notices and all(k == "store.busy" for k, _ in notices), notices
+    assert "readonly" in notices[0][1]["error"]
