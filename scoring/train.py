@@ -39,6 +39,7 @@ C_TEXT = 10.0  # listening and empathy heads
 C_MINE = 10.0  # landmine heads
 C_FUSION = 1.0
 TEXT_CLASS_WEIGHT = "balanced"
+FUSION_CLASS_WEIGHT = None  # calibrated probabilities; the thresholds then mean what they say
 FOLDS = 5
 # Sources the phrase rules were written or tuned against: stage 2 is not fitted on them.
 TUNED_ON = ("dev-", "holdout")
@@ -159,7 +160,7 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
         F = np.hstack([all_probs, R])
         y = labels[head]
         fm = LogisticRegression(C=C_FUSION, max_iter=5000,
-                                class_weight="balanced" if head in BINARY_HEADS else None)
+                                class_weight=FUSION_CLASS_WEIGHT if head in BINARY_HEADS else None)
         if len(np.unique(y[fit_rows])) < 2:
             fit_mask = np.ones(len(cases), dtype=bool)
         else:
