@@ -108,6 +108,12 @@ RULE_FEATURES = (("listening_0", "listening_1", "listening_2", "empathy_0", "emp
                  + tuple(f"act_{a}" for a in BASE_ACTS) + tuple(f"saw_{e}" for e in EVIDENCE_LABELS))
 
 
+# The rules' signs that something is wrong; a reply with none of them is "quiet", and there a
+# landmine the model alone reports must clear stricter thresholds (see scoring/train.py).
+QUIET_SIGNS = ("policy_0",) + tuple(f"saw_{e}" for e in ("cold", "demand_ignored", "hostile", "lecture",
+                                                          "no_answer", "part_ignored", "script", "undercut"))
+
+
 def rule_features(rule_score, ctx: ReplyContext) -> list[float]:
     mines = set(rule_score.landmine_categories)
     allowed = any(ctx.policy.allows(o.action) or o.action in ctx.policy.extra_actions
@@ -191,6 +197,7 @@ class Model:
         self.intercept: list[float] = data["intercept"]
         self.fusion: dict[str, dict[str, Any]] = data["fusion"]
         self.thresholds: dict[str, float] = data["thresholds"]
+        self.quiet_thresholds: dict[str, float] = data.get("quiet_thresholds") or self.thresholds
         self.baseline: dict[str, Any] = data.get("baseline", {})
 
     def stage1(self, reply: str, ctx: ReplyContext) -> tuple[list[float], dict[str, float], float]:
@@ -225,8 +232,11 @@ class Model:
             f = self.fusion[head]
             logits = [b + sum(xi * wi for xi, wi in zip(x, w)) for w, b in zip(f["coef"], f["intercept"])]
             fused[head] = _softmax(logits) if len(logits) > 1 else [_sigmoid(logits[0])]
+        # Where the rules saw nothing wrong, the model alone must clear the stricter thresholds.
+        quiet = not any(rules[RULE_FEATURES.index(f)] for f in QUIET_SIGNS)
+        thresholds = self.quiet_thresholds if quiet else self.thresholds
         return Reading(fused["listening"], fused["empathy"], {c: fused[c][0] for c in LANDMINES},
-                       self.thresholds, (self, tfidf, norm), fused["any"][0])
+                       thresholds, (self, tfidf, norm), fused["any"][0])
 
     def _push(self, head: str, reading: Reading):
         """How much an n-gram's weights push `head` towards the decision taken."""

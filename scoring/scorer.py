@@ -13,6 +13,8 @@ the decision, else from the phrases that drove the model. Pure and deterministic
 """
 from __future__ import annotations
 
+import re
+
 from scoring import empathy, landmines, listening, policy, rubric
 from scoring.analysis import analyse
 from scoring.lexicon import get_lexicon
@@ -56,6 +58,17 @@ def _level(reply: str, lex, head: str, reading: Reading, rule_dim):
     return rubric.dimension(level, evidence)
 
 
+_SENTENCE_END = re.compile(r"[.!?。！？\n]+(?:\s|$)|[。！？]")
+
+
+def _same_sentence(reply: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Do two spans fall in one sentence of the reply?"""
+    ends = [m.end() for m in _SENTENCE_END.finditer(reply)]
+    def index(pos: int) -> int:
+        return sum(1 for end in ends if end <= pos)
+    return index(a[0]) == index(b[0]) or (a[0] < b[1] and b[0] < a[1])
+
+
 def _trimmed(reply: str, span: tuple[int, int] | None) -> tuple[int, int]:
     if span is None:
         return 0, 0  # the reply as a whole
@@ -72,7 +85,8 @@ def _landmines(reply: str, lex, reading: Reading, rules: ReplyScore, trainer_fam
     """The model's categories (with the rules' span and reason when they found it too), plus any
     over-cap or forbidden offer the policy arithmetic found. The arithmetic also has the last
     word the other way: the model cannot call an offer the policy allows an overpromise when
-    the clause it blames is that very offer (a promise elsewhere in the reply still counts)."""
+    the clause it blames is in that offer's sentence ("I'll cancel it now, so you won't be
+    charged again"); a promise in another sentence still counts."""
     by_rule = {h.category: h for h in rules.landmines}
     cats = list(reading.categories)
     if "overpromise" in by_rule and rules.offers and "overpromise" not in cats:
@@ -87,8 +101,8 @@ def _landmines(reply: str, lex, reading: Reading, rules: ReplyScore, trainer_fam
             out.append(by_rule[cat])
             continue
         s, e = _trimmed(reply, reading.clause(cat, reply))
-        if cat == "overpromise" and any(o.start < e and s < o.end for o in allowed_offers):
-            continue  # the policy arithmetic has this offer as allowed and within its caps
+        if cat == "overpromise" and any(_same_sentence(reply, (s, e), (o.start, o.end)) for o in allowed_offers):
+            continue  # the policy arithmetic has this offer, and what the sentence says of it, as allowed
         label = lex.reasons.get(f"mine_{cat}", cat)
         out.append(LandmineHit(cat, s, e, lex.reason("model_mine", reply[s:e], category=label)))
     return sorted(out, key=lambda h: (h.start, h.category))

@@ -39,6 +39,7 @@ C_TEXT = 10.0  # listening and empathy heads
 C_MINE = 10.0  # landmine heads
 C_FUSION = 1.0
 TEXT_CLASS_WEIGHT = "balanced"
+QUIET_BETA = 0.25  # see _best_threshold
 FUSION_CLASS_WEIGHT = None  # calibrated probabilities; the thresholds then mean what they say
 FOLDS = 5
 # Sources the phrase rules were written or tuned against: stage 2 is not fitted on them.
@@ -69,6 +70,14 @@ def load_training(locale: str) -> list[dict[str, Any]]:
                 c["_source"] = f.name
                 cases.append(c)
     return cases
+
+
+def quiet_rows(R):
+    """Cases where the rules saw nothing wrong: no landmine and no negative evidence."""
+    from scoring.model import QUIET_SIGNS, RULE_FEATURES
+
+    cols = [RULE_FEATURES.index(f) for f in QUIET_SIGNS]
+    return R[:, cols].sum(axis=1) == 0
 
 
 def length_features(reply: str) -> list[float]:
@@ -154,7 +163,7 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
 
     # Stage 2: fusion on out-of-fold probabilities + rule verdicts, fitted on fresh cases only.
     fit_rows = fresh if fresh.sum() >= 100 else np.ones(len(cases), dtype=bool)
-    fusion, thresholds, fused_oof = {}, {}, {}
+    fusion, thresholds, quiet_thresholds, fused_oof = {}, {}, {}, {}
     all_probs = np.hstack([oof[h] for h in HEADS])  # every head's view: landmines inform levels too
     for head in HEADS:
         F = np.hstack([all_probs, R])
@@ -174,6 +183,10 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
         fusion[head] = {"coef": coef.tolist(), "intercept": fm.intercept_.tolist()[:len(coef)]}
         if head in BINARY_HEADS:
             thresholds[head] = _best_threshold(y[fit_mask], p[:, 1])
+            # Where the rules saw no landmine at all, the model alone must be near certain.
+            quiet = quiet_rows(R)[fit_mask]
+            quiet_thresholds[head] = max(thresholds[head],
+                                         _best_threshold(y[fit_mask][quiet], p[quiet, 1], beta=QUIET_BETA))
     scored_rows = np.all([~np.isnan(fused_oof[h][:, 0]) for h in HEADS], axis=0)
 
     # The length-only baseline, fitted on the same cases.
@@ -188,7 +201,8 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
     W = np.vstack(coef_cols).T  # n-grams x outputs
     q, scale = _quantise(W)
     vocab = [g for g, _ in sorted(vec.vocabulary_.items(), key=lambda kv: kv[1])]
-    cv = _cv_report(labels, fused_oof, thresholds, scored_rows)
+    cv = _cv_report(labels, fused_oof, thresholds, scored_rows,
+                    quiet=(quiet_rows(R), quiet_thresholds))
     log(f"[{locale}] out-of-fold on fresh cases: " + ", ".join(f"{k} {v:.3f}" for k, v in cv.items()))
     rules_view = {h: np.eye(3)[R[:, 0:3].argmax(1) if h == "listening" else R[:, 3:6].argmax(1)]
                   for h in LEVEL_HEADS}
@@ -210,6 +224,7 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
         "vocab": vocab, "idf": _f32(vec.idf_), "weights": base64.b64encode(q).decode(), "scale": scale,
         "dense": list(DENSE), "dense_weights": dense_rows, "intercept": intercepts,
         "rule_features": list(RULE_FEATURES), "fusion": fusion, "thresholds": thresholds,
+        "quiet_thresholds": quiet_thresholds,
         "baseline": {"features": ["log_chars", "log_words"], "heads": baseline},
         "meta": {"cases": len(cases), "fresh_cases": int(fresh.sum()), "seed": SEED,
                  "scikit_learn": sklearn.__version__, "corpus_sha256": corpus_digest(training_files()),
@@ -217,25 +232,27 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
     }
 
 
-def _best_threshold(y, p) -> float:
-    """The reporting threshold that maximises F0.5 out of fold: precision weighs twice recall.
+def _best_threshold(y, p, beta: float = 0.5) -> float:
+    """The reporting threshold that maximises F-beta out of fold (F0.5: precision weighs twice
+    recall; QUIET_BETA for replies the rules found clean).
 
     The corpus is about half landmine replies; a trainee's real calls have far fewer, so a
     threshold tuned for F1 here would accuse trainees too often in use. A false landmine is
     the unfairest thing the scorer can do (it angers the caller and fails the turn)."""
     best, best_f = 0.5, -1.0
-    for t in [i / 20 for i in range(4, 19)]:
+    b2 = beta * beta
+    for t in [i / 40 for i in range(8, 40)]:
         pred = p >= t
         tp = int((pred & (y == 1)).sum())
         fp = int((pred & (y == 0)).sum())
         fn = int((~pred & (y == 1)).sum())
-        f = 1.25 * tp / (1.25 * tp + 0.25 * fn + fp) if tp else 0.0
+        f = (1 + b2) * tp / ((1 + b2) * tp + b2 * fn + fp) if tp else 0.0
         if f > best_f + 1e-9:
             best, best_f = t, f
     return best
 
 
-def _cv_report(labels, fused_oof, thresholds, rows) -> dict[str, float]:
+def _cv_report(labels, fused_oof, thresholds, rows, quiet=None) -> dict[str, float]:
     """Out-of-fold agreement of the fused model on the rows stage 2 was fitted on."""
     from scoring.metrics import landmine_micro_prf, quadratic_weighted_kappa
     from scoring.types import LANDMINES
@@ -247,9 +264,10 @@ def _cv_report(labels, fused_oof, thresholds, rows) -> dict[str, float]:
     exp = [[c for c in LANDMINES if labels[c][i]] for i in idx]
     pred = []
     for i in idx:
-        found = [c for c in LANDMINES if fused_oof[c][i, 1] >= thresholds[c]]
-        if not found and "any" in fused_oof and fused_oof["any"][i, 1] >= thresholds.get("any", 1.0):
-            found = [max(LANDMINES, key=lambda c: fused_oof[c][i, 1] / thresholds[c])]
+        t = quiet[1] if quiet is not None and quiet[0][i] else thresholds
+        found = [c for c in LANDMINES if fused_oof[c][i, 1] >= t[c]]
+        if not found and "any" in fused_oof and fused_oof["any"][i, 1] >= t.get("any", 1.0):
+            found = [max(LANDMINES, key=lambda c: fused_oof[c][i, 1] / t[c])]
         pred.append(found)
     prf = landmine_micro_prf(exp, pred)
     out["landmine_p"], out["landmine_r"], out["landmine_f1"] = prf["precision"], prf["recall"], prf["f1"]
