@@ -53,7 +53,8 @@ def _level(reply: str, lex, head: str, reading: Reading, rule_dim):
     if level == rule_dim.level:
         return rule_dim
     s, e = _trimmed(reply, reading.clause(head, reply))
-    evidence = [Evidence(s, e, f"model_{head}", lex.reason(f"model_{head}_{level}", reply[s:e]),
+    quoted = reply[s:e] if e > s else reply  # no one clause: the reply as a whole
+    evidence = [Evidence(s, e, f"model_{head}", lex.reason(f"model_{head}_{level}", quoted),
                          "+" if level == 2 else "-")]
     return rubric.dimension(level, evidence)
 
@@ -101,10 +102,11 @@ def _landmines(reply: str, lex, reading: Reading, rules: ReplyScore, trainer_fam
             out.append(by_rule[cat])
             continue
         s, e = _trimmed(reply, reading.clause(cat, reply))
+        quoted = reply[s:e] if e > s else reply  # no one clause: the reply as a whole
         if cat == "overpromise" and any(_same_sentence(reply, (s, e), (o.start, o.end)) for o in allowed_offers):
             continue  # the policy arithmetic has this offer, and what the sentence says of it, as allowed
         label = lex.reasons.get(f"mine_{cat}", cat)
-        out.append(LandmineHit(cat, s, e, lex.reason("model_mine", reply[s:e], category=label)))
+        out.append(LandmineHit(cat, s, e, lex.reason("model_mine", quoted, category=label)))
     return sorted(out, key=lambda h: (h.start, h.category))
 
 

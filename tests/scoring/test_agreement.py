@@ -12,9 +12,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SEALED = ROOT / "tests" / "scoring" / "cases"
 
 # Measured on the sealed set for the shipped model (docs/scoring.md, latest round), less 0.02.
-SEALED_FLOOR = {
-    "en": {"listening": 0.0, "empathy": 0.0, "policy": 0.0, "landmines": 0.0},
-    "zh": {"listening": 0.0, "empathy": 0.0, "policy": 0.0, "landmines": 0.0},
+SEALED_FLOOR = {  # round 3, commit e4ec4c0: en 0.83 / 0.91 / 0.90 / 0.79, zh 0.81 / 0.89 / 0.92 / 0.82
+    "en": {"listening": 0.81, "empathy": 0.89, "policy": 0.88, "landmines": 0.76},
+    "zh": {"listening": 0.79, "empathy": 0.87, "policy": 0.89, "landmines": 0.80},
 }
 
 
@@ -33,10 +33,11 @@ def test_agreement_on_the_sealed_set_does_not_fall(locale):
 
 
 @pytest.mark.parametrize("locale", ["zh", "en"])
-def test_agreement_on_the_development_cases(locale):
+def test_agreement_on_the_development_cases_it_learned_from(locale):
+    """In-sample (the model trained on them): a fall here means training or inference broke."""
     cases = load_cases(ROOT / "scoring" / "corpus" / f"dev-{locale}.yaml")
     m = compute_metrics(cases, [score_reply(c["reply"], context_of(c)) for c in cases])
-    assert m["listening"]["qwk"] >= 0.80, m["listening"]
-    assert m["empathy"]["qwk"] >= 0.85, m["empathy"]
-    assert m["policy"]["f1"] >= 0.90, m["policy"]
-    assert m["landmines"]["f1"] >= 0.85, m["landmines"]
+    assert m["listening"]["qwk"] >= 0.85, m["listening"]
+    assert m["empathy"]["qwk"] >= 0.95, m["empathy"]
+    assert m["policy"]["f1"] >= 0.95, m["policy"]
+    assert m["landmines"]["f1"] >= 0.93, m["landmines"]

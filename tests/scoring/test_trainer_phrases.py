@@ -3,6 +3,7 @@ import pytest
 
 from scoring import Policy, score_reply
 from scoring.lexicon import LexiconError
+from scoring.scorer import score_rules
 from tests.scoring.conftest import make_ctx
 
 BLOCK = Policy(allow=("cancel", "block_promos"), forbid=("compensation",),
@@ -43,8 +44,8 @@ def test_extra_forbidden_phrase_is_a_landmine_with_a_span():
     hit = next(h for h in r.landmines if h.category == "threaten")
     assert reply[hit.start:hit.end].lower() == "switch off your number"
     assert "module 3" in hit.reason
-    # ...and only with the extra: the built-in lexicon does not know the phrase
-    assert "threaten" not in score_reply(reply, make_ctx(stage="venting")).landmine_categories
+    # ...and only with the extra do the phrase rules know it (the learned model reads it anyway)
+    assert "threaten" not in score_rules(reply, make_ctx(stage="venting")).landmine_categories
 
 
 def test_extra_phrase_zh_and_traditional_characters():
