@@ -19,15 +19,14 @@ else. Featurisation lives here once and training imports it, so both read replie
 from __future__ import annotations
 
 import base64
-import heapq
 import json
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import mul
 from importlib import resources
+from operator import mul
 from typing import Any, Sequence
 
 from scoring.types import BASE_ACTS, LANDMINES, STAGES, ReplyContext
@@ -139,13 +138,8 @@ class Reading:
     empathy: list[float]
     landmines: dict[str, float]         # P(category present)
     thresholds: dict[str, float]
-    _explain: Any = None  # (model, tf-idf weights, norm): drivers() is worked out only when asked
+    _explain: Any = None  # (model, tf-idf weights, norm): clause() is worked out only when asked
     any_landmine: float = 0.0  # P(at least one landmine), read apart from which one
-
-    def drivers(self, head: str, limit: int = 3) -> list[tuple[str, float]]:
-        """The n-grams that pushed this head towards its decision, strongest first."""
-        model, tfidf, norm = self._explain
-        return model._drivers(head, self, tfidf, norm, limit)
 
     def clause(self, head: str, reply: str) -> tuple[int, int] | None:
         """The clause of the reply that pushed this head hardest towards its decision: what a
@@ -247,14 +241,6 @@ class Model:
             return lambda ws: ws[k + level] - sum(ws[k:k + n]) / n
         return lambda ws: ws[k]
 
-    def _drivers(self, head: str, reading: Reading, tfidf: dict[str, float], norm: float,
-                 limit: int = 3) -> list[tuple[str, float]]:
-        """The n-grams that pushed this head towards its decision, strongest first."""
-        push = self._push(head, reading)
-        table = self.table
-        best = heapq.nlargest(limit, ((v * push(table[g][1]), g) for g, v in tfidf.items() if g.strip()))
-        return [(g, v / norm) for v, g in best if v > 0]
-
 
 def _floats(encoded: str | Sequence[float]) -> list[float]:
     if isinstance(encoded, str):
@@ -285,20 +271,3 @@ def load_model(locale: str) -> Model | None:
     except (FileNotFoundError, OSError):
         return None
     return Model(json.loads(text))
-
-
-def span_of(gram: str, reply: str) -> tuple[int, int] | None:
-    """Where an n-gram occurs in the reply, widened to whole words for Latin text."""
-    g = gram.replace("_", " ").strip()  # word pairs are stored as "a_b"
-    if not g:
-        return None
-    i = reply.lower().find(g)
-    if i < 0:
-        return None
-    s, e = i, i + len(g)
-    if g.isascii():
-        while s > 0 and reply[s - 1].isalnum():
-            s -= 1
-        while e < len(reply) and reply[e].isalnum():
-            e += 1
-    return s, e

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scoring.evaluate import context_of, load_cases
-from scoring.model import load_model, ngrams, span_of
+from scoring.model import load_model, ngrams
 from scoring.scorer import score_reply
 from scoring.train import corpus_digest, training_files
 
@@ -82,8 +82,6 @@ def test_a_learned_decision_points_at_words_of_the_reply():
             assert ev.reason and (ev.start, ev.end) == (0, 0) or reply[ev.start:ev.end].strip()
 
 
-def test_ngram_spans_widen_to_whole_words():
-    assert span_of(" ref", "I can refund it") == (6, 12)
-    assert span_of("can_refund", "I can refund it") == (2, 12)
-    assert span_of("退一", "我给您退一个月") == (3, 5)
-    assert "可以" in ngrams("我可以", "zh") and " can" in ngrams("I can", "en") and "i_can" in ngrams("I can", "en")
+def test_replies_are_read_as_character_ngrams_and_word_pairs():
+    assert {"可以", "我可", "我可以"} <= set(ngrams("我可以", "zh"))
+    assert {" can", "can ", "i_can"} <= set(ngrams("I can", "en"))

@@ -24,6 +24,16 @@ async def send(pilot, text: str) -> None:
     await pilot.pause()
 
 
+async def play_the_en_drill_to_its_end(pilot) -> None:
+    """From the picker: the English drill, two replies that resolve it."""
+    await pilot.pause()
+    await pilot.press("down", "enter")
+    await pilot.pause()
+    await send(pilot, "I understand, sorry")
+    await send(pilot, "I will cancel it")
+    assert pilot.app.screen.session.over
+
+
 async def wait_for_rows(pilot, seconds: float = 5.0) -> None:
     """The leaderboard loads in a thread worker; wait until its rows are in the table."""
     for _ in range(int(seconds / 0.05)):
@@ -168,12 +178,7 @@ async def test_every_turn_reaches_a_busy_store(make, monkeypatch):
     store = FlakyStore(busy=3)
     app = make(store=store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("down", "enter")
-        await pilot.pause()
-        await send(pilot, "I understand, sorry")
-        await send(pilot, "I will cancel it")
-        assert app.screen.session.over
+        await play_the_en_drill_to_its_end(pilot)
         for _ in range(100):
             if store.sessions and store.sessions[1]["status"] != "in_progress":
                 break
@@ -322,12 +327,7 @@ async def test_a_save_during_a_pause_reloads_after_resuming(settings, tmp_path):
 async def test_a_call_the_database_cannot_take_is_kept_and_the_trainee_is_told_where(make, _own_journal):
     app = make(db_url="postgresql+psycopg://mg:secret@127.0.0.1:1/nowhere")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("down", "enter")
-        await pilot.pause()
-        await send(pilot, "I understand, sorry")
-        await send(pilot, "I will cancel it")
-        assert app.screen.session.over
+        await play_the_en_drill_to_its_end(pilot)
         for _ in range(50):
             if app._notifications:
                 break
