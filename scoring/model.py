@@ -146,10 +146,11 @@ class Reading:
         trainer would underline. None when nothing in the reply pushed it."""
         model, tfidf, norm = self._explain
         push = model._push(head, self)
+        table = model.table
+        pushes = {g: v * push(table[g][1]) for g, v in tfidf.items()}  # once per n-gram, not per clause
         best, where = 0.0, None
         for m in _CLAUSE.finditer(reply):
-            grams = set(ngrams(m.group(), model.locale))
-            weight = sum(tfidf[g] * push(model.table[g][1]) for g in grams if g in tfidf) / norm
+            weight = sum(pushes.get(g, 0.0) for g in set(ngrams(m.group(), model.locale)))
             if weight > best:
                 best, where = weight, (m.start(), m.end())
         return where
