@@ -72,6 +72,33 @@ def ngrams(text: str, locale: str) -> list[str]:
     return out
 
 
+def shared(reply: str, customer: str, locale: str) -> list[str]:
+    """What the reply takes up of the caller's own words, as features of their own ("@refund",
+    "@扣了"): listening is about *this* caller's message, which the reply's n-grams alone miss."""
+    if not customer:
+        return []
+    if locale == "en":
+        said = {w for w in _WORD.findall(customer.lower()) if w not in _EN_STOP}
+        return [f"@{w}" for w in _WORD.findall(reply.lower()) if w in said]
+    said_chars = "".join(_CJK.findall(customer))
+    said = {said_chars[i:i + 2] for i in range(len(said_chars) - 1)}
+    mine = "".join(_CJK.findall(reply))
+    return [f"@{mine[i:i + 2]}" for i in range(len(mine) - 1) if mine[i:i + 2] in said]
+
+
+def document(reply: str, customer: str) -> str:
+    """How training hands a case to the vectoriser (reply and caller's words in one string)."""
+    return reply + "\x00" + customer
+
+
+def analyser(locale: str):
+    """The vectoriser's analyser: the reply's n-grams and what it shares with the caller."""
+    def analyse(doc: str) -> list[str]:
+        reply, _, customer = doc.partition("\x00")
+        return ngrams(reply, locale) + shared(reply, customer, locale)
+    return analyse
+
+
 DENSE = tuple(f"stage_{s}" for s in STAGES) + ("takes_up_caller", "asks", "has_history")
 
 
@@ -140,6 +167,7 @@ class Reading:
     thresholds: dict[str, float]
     _explain: Any = None  # (model, tf-idf weights, norm): clause() is worked out only when asked
     any_landmine: float = 0.0  # P(at least one landmine), read apart from which one
+    cutpoints: dict[str, list[float]] | None = None
 
     def clause(self, head: str, reply: str) -> tuple[int, int] | None:
         """The clause of the reply that pushed this head hardest towards its decision: what a
@@ -156,8 +184,13 @@ class Reading:
         return where
 
     def level(self, head: str) -> int:
+        """The level, from the expected level (P1 + 2·P2) and the cut points fitted for it."""
         probs = getattr(self, head)
-        return max(range(len(probs)), key=probs.__getitem__)
+        cut = self.cutpoints.get(head) if self.cutpoints else None
+        if not cut:
+            return max(range(len(probs)), key=probs.__getitem__)
+        expected = probs[1] + 2 * probs[2]
+        return 0 if expected < cut[0] else 1 if expected < cut[1] else 2
 
     @property
     def categories(self) -> list[str]:
@@ -194,11 +227,13 @@ class Model:
         self.thresholds: dict[str, float] = data["thresholds"]
         self.quiet_thresholds: dict[str, float] = data.get("quiet_thresholds") or self.thresholds
         self.baseline: dict[str, Any] = data.get("baseline", {})
+        self.cutpoints: dict[str, list[float]] = data.get("cutpoints") or {}
 
     def stage1(self, reply: str, ctx: ReplyContext) -> tuple[list[float], dict[str, float], float]:
         """Raw outputs of the text heads, the tf-idf weight of each known n-gram, and the norm."""
         table = self.table
-        counts = Counter(g for g in ngrams(reply, self.locale) if g in table)
+        grams = ngrams(reply, self.locale) + shared(reply, ctx.customer, self.locale)
+        counts = Counter(g for g in grams if g in table)
         tfidf = {g: (1.0 + math.log(c)) * table[g][0] for g, c in counts.items()}
         norm = math.sqrt(sum(v * v for v in tfidf.values())) or 1.0
         if tfidf:
@@ -231,7 +266,7 @@ class Model:
         quiet = not any(rules[RULE_FEATURES.index(f)] for f in QUIET_SIGNS)
         thresholds = self.quiet_thresholds if quiet else self.thresholds
         return Reading(fused["listening"], fused["empathy"], {c: fused[c][0] for c in LANDMINES},
-                       thresholds, (self, tfidf, norm), fused["any"][0])
+                       thresholds, (self, tfidf, norm), fused["any"][0], self.cutpoints)
 
     def _push(self, head: str, reading: Reading):
         """How much an n-gram's weights push `head` towards the decision taken."""

@@ -110,8 +110,8 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     from scoring.evaluate import context_of
-    from scoring.model import (BINARY_HEADS, DENSE, HEADS, LEVEL_HEADS, RULE_FEATURES, dense_features, ngrams,
-                               rule_features)
+    from scoring.model import (BINARY_HEADS, DENSE, HEADS, LEVEL_HEADS, RULE_FEATURES, analyser, dense_features,
+                               document, rule_features)
     from scoring.scorer import score_rules
     from scoring.types import LANDMINES
 
@@ -128,9 +128,9 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
     fresh = np.array([not c["_source"].startswith(TUNED_ON) for c in cases])
     log(f"[{locale}] {len(cases)} cases ({int(fresh.sum())} the rules were never tuned on)")
 
-    vec = TfidfVectorizer(analyzer=lambda t: ngrams(t, locale), sublinear_tf=True, min_df=2,
+    vec = TfidfVectorizer(analyzer=analyser(locale), sublinear_tf=True, min_df=2,
                           max_features=MAX_FEATURES, norm="l2")
-    X_text = vec.fit_transform(replies)
+    X_text = vec.fit_transform([document(r, x.customer) for r, x in zip(replies, ctxs)])
     X_dense = np.array([dense_features(r, x) for r, x in zip(replies, ctxs)])
     X1 = sparse.hstack([X_text, sparse.csr_matrix(X_dense)]).tocsr()
     R = np.array([rule_features(score_rules(r, x), x) for r, x in zip(replies, ctxs)])
@@ -188,6 +188,9 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
             quiet_thresholds[head] = max(thresholds[head],
                                          _best_threshold(y[fit_mask][quiet], p[quiet, 1], beta=QUIET_BETA))
     scored_rows = np.all([~np.isnan(fused_oof[h][:, 0]) for h in HEADS], axis=0)
+    # Levels are ordered: read them from the expected level with cut points that best agree
+    # (QWK) out of fold, rather than from the single likeliest level.
+    cutpoints = {h: _best_cutpoints(labels[h][scored_rows], fused_oof[h][scored_rows]) for h in LEVEL_HEADS}
 
     # The length-only baseline, fitted on the same cases.
     L = np.array([length_features(r) for r in replies])
@@ -201,7 +204,7 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
     W = np.vstack(coef_cols).T  # n-grams x outputs
     q, scale = _quantise(W)
     vocab = [g for g, _ in sorted(vec.vocabulary_.items(), key=lambda kv: kv[1])]
-    cv = _cv_report(labels, fused_oof, thresholds, scored_rows,
+    cv = _cv_report(labels, fused_oof, thresholds, scored_rows, cutpoints=cutpoints,
                     quiet=(quiet_rows(R), quiet_thresholds))
     log(f"[{locale}] out-of-fold on fresh cases: " + ", ".join(f"{k} {v:.3f}" for k, v in cv.items()))
     rules_view = {h: np.eye(3)[R[:, 0:3].argmax(1) if h == "listening" else R[:, 3:6].argmax(1)]
@@ -224,7 +227,7 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
         "vocab": vocab, "idf": _f32(vec.idf_), "weights": base64.b64encode(q).decode(), "scale": scale,
         "dense": list(DENSE), "dense_weights": dense_rows, "intercept": intercepts,
         "rule_features": list(RULE_FEATURES), "fusion": fusion, "thresholds": thresholds,
-        "quiet_thresholds": quiet_thresholds,
+        "quiet_thresholds": quiet_thresholds, "cutpoints": cutpoints,
         "baseline": {"features": ["log_chars", "log_words"], "heads": baseline},
         "meta": {"cases": len(cases), "fresh_cases": int(fresh.sum()), "seed": SEED,
                  "scikit_learn": sklearn.__version__, "corpus_sha256": corpus_digest(training_files()),
@@ -252,14 +255,37 @@ def _best_threshold(y, p, beta: float = 0.5) -> float:
     return best
 
 
-def _cv_report(labels, fused_oof, thresholds, rows, quiet=None) -> dict[str, float]:
+def _best_cutpoints(y, p) -> list[float]:
+    """Cut points on the expected level (P1 + 2·P2) that maximise QWK."""
+    from scoring.metrics import quadratic_weighted_kappa
+
+    expected = p[:, 1] + 2 * p[:, 2]
+    best, best_k = [0.5, 1.5], -1.0
+    for a in [x / 20 for x in range(6, 21)]:
+        for b in [x / 20 for x in range(20, 35)]:
+            pred = [0 if e < a else 1 if e < b else 2 for e in expected]
+            k = quadratic_weighted_kappa(list(y), pred, (0, 1, 2))
+            if k > best_k + 1e-9:
+                best, best_k = [a, b], k
+    return best
+
+
+def _level_of(p, cut) -> int:
+    e = p[1] + 2 * p[2]
+    return 0 if e < cut[0] else 1 if e < cut[1] else 2
+
+
+def _cv_report(labels, fused_oof, thresholds, rows, quiet=None, cutpoints=None) -> dict[str, float]:
     """Out-of-fold agreement of the fused model on the rows stage 2 was fitted on."""
     from scoring.metrics import landmine_micro_prf, quadratic_weighted_kappa
     from scoring.types import LANDMINES
 
     idx = [i for i, keep in enumerate(rows) if keep]
+    def level(h, i):
+        return _level_of(fused_oof[h][i], cutpoints[h]) if cutpoints else int(fused_oof[h][i].argmax())
+
     out = {f"{h}_qwk": quadratic_weighted_kappa([int(labels[h][i]) for i in idx],
-                                                [int(fused_oof[h][i].argmax()) for i in idx], (0, 1, 2))
+                                                [level(h, i) for i in idx], (0, 1, 2))
            for h in ("listening", "empathy")}
     exp = [[c for c in LANDMINES if labels[c][i]] for i in idx]
     pred = []
