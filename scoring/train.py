@@ -308,9 +308,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="only this locale (repeatable; default both)")
     parser.add_argument("--out", type=Path, default=MODELS, help=f"folder for <locale>.json (default {MODELS})")
     args = parser.parse_args(argv)
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("sklearn") is None:
         print("mystery-guest scorer train: needs scikit-learn: pip install -c requirements.lock -e '.[train]'",
               file=sys.stderr)
         return 2

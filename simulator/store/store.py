@@ -32,7 +32,7 @@ from sqlalchemy import event
 
 from simulator.plaintext import plain, plain_data
 from simulator.store import schema as S
-from simulator.store.urls import ENV_URL, StoreError, check_url, default_path, resolve_url  # noqa: F401
+from simulator.store.urls import StoreError, check_url, resolve_url
 
 if TYPE_CHECKING:  # the engine is imported only for type hints: the store stands on its own
     from simulator.session import Session, TurnResult

@@ -302,7 +302,8 @@ def make_app(scenario_dir: str | Path | None = None, db_url: str | None = None,
     elif library is None:
         library, problems = load_library(scenario_dir)
         library.sort(key=lambda s: (s.difficulty, s.title))
-    open_store = journal = None
+    open_store: Callable[[], Any] | None = None
+    journal = None
     if store is None and (record or db_url):
         # The URL is checked now (a bad one is one line before the app starts, see cli.py);
         # the database itself is opened by the recorder's thread after the first screen.
@@ -312,7 +313,7 @@ def make_app(scenario_dir: str | Path | None = None, db_url: str | None = None,
         url = resolve_url(db_url)
         check_url(url)
 
-        def open_store():
+        def open_store():  # noqa: F811 - the opener for this URL
             from simulator.store.store import Store  # SQLAlchemy loads in the recorder's thread
 
             return Store.open(url)

@@ -7,7 +7,6 @@ import socket
 import threading
 import time
 
-import pytest
 import sqlalchemy as sa
 
 from simulator.store import schema as S
