@@ -30,12 +30,18 @@ class TranscriptLine(Static):
 
 
 class Transcript(VerticalScroll):
-    """The scrolling transcript; the screen adds lines and updates the one being spoken."""
+    """The scrolling transcript; the screen adds lines and updates the one being spoken.
+
+    It is anchored to its end: the newest line stays in view in full, also while the caller's
+    line grows word by word and wraps onto more rows, until the trainee scrolls up to reread
+    (scrolling back to the end anchors it again)."""
 
     can_focus = False  # the reply box keeps the focus during a call
+
+    def on_mount(self) -> None:
+        self.anchor()
 
     def add_line(self, who: str, content: Text) -> TranscriptLine:
         line = TranscriptLine(who, content)
         self.mount(line)
-        self.call_after_refresh(self.scroll_end, animate=False)
         return line

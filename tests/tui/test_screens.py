@@ -1,0 +1,77 @@
+"""Pilot tests of what the screens show around a call: the transcript keeps the newest line in
+view, the debrief keeps every caller line and marks only the reply that followed a hint, and the
+leaderboard states its rule with numbers that lead back to the calls behind them."""
+from __future__ import annotations
+
+from simulator.loader import load_scenario
+from simulator.tui.debrief_screen import DebriefScreen
+from simulator.tui.widgets.reply_input import ReplyInput
+from simulator.tui.widgets.transcript import Transcript
+from tests.tui.conftest import DRILLS, screen_text
+from tests.tui.test_call import open_call
+
+# Long enough to wrap onto several rows of the transcript at 80 columns.
+LONG_LINE = ("Fine, but listen to me carefully because I am not going to say this twice: I want it "
+             "stopped today, not next week, not after another bill, and I want you to tell me what "
+             "happens to the money you already took from me for months of texts I never asked for, "
+             "and the last word of this sentence is PINEAPPLE")
+
+
+def drill_with_a_long_second_line():
+    sc = load_scenario(DRILLS / "drill-en.yaml")
+    sc.states["demand_cancel"].say = [LONG_LINE]
+    return sc
+
+
+async def send(pilot, text: str) -> None:
+    pilot.app.screen.query_one(ReplyInput).value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def transcript_rows(app) -> str:
+    """The rows of the screen inside the transcript's border (what the trainee can read there)."""
+    region = app.screen.query_one(Transcript).content_region
+    rows = screen_text(app).splitlines()[region.y:region.bottom]
+    return "\n".join(row[region.x:region.right] for row in rows)
+
+
+async def test_the_newest_caller_line_is_shown_in_full_at_80x24_as_it_is_spoken(make, settings, clock):
+    settings.animate = True  # word by word, as in the app
+    app = make(library=[drill_with_a_long_second_line()])
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot, "drill-en")
+        while call.speech is not None:  # the opening line
+            clock.advance(0.5)
+            call._tick()
+        for _ in range(2):  # no listening: he stays in venting, and the transcript outgrows its box
+            await send(pilot, "hello")
+            while call.speech is not None:
+                clock.advance(0.5)
+                call._tick()
+        await send(pilot, "I understand, I am sorry")  # on to demand_cancel: the long line
+        assert call.session.state == "demand_cancel"
+        words = LONG_LINE.split()
+        while call.speech is not None:
+            clock.advance(1.0)
+            call._tick()
+            await pilot.pause()
+            shown = call.speech.shown(clock()) if call.speech else len(words)
+            # the word just said is on screen, whatever row the line has wrapped onto
+            assert words[shown - 1] in transcript_rows(app), (shown, transcript_rows(app))
+        assert "the last word of this sentence is PINEAPPLE" in " ".join(transcript_rows(app).split())
+        transcript = call.query_one(Transcript)
+        assert transcript.scroll_y == transcript.max_scroll_y > 0
+
+
+async def test_the_newest_line_is_in_view_when_it_arrives_whole(make):
+    app = make(library=[drill_with_a_long_second_line()])  # not animated: each line arrives whole
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot, "drill-en")
+        await send(pilot, "hello")
+        await send(pilot, "hello")
+        await send(pilot, "I understand, I am sorry")
+        assert call.session.state == "demand_cancel"
+        assert "the last word of this sentence is PINEAPPLE" in " ".join(transcript_rows(app).split())
+        transcript = call.query_one(Transcript)
+        assert transcript.scroll_y == transcript.max_scroll_y > 0
