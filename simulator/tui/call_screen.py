@@ -224,14 +224,15 @@ class CallScreen(Screen):
             return
         n = sp.shown(self.clock())
         said, rest = "".join(sp.tokens[:n]), "".join(sp.tokens[n:])
-        sp.line.update(utterance("customer", sp.speaker, said, dim_tail=rest and f"{rest}"))
+        self.query_one(Transcript).update_line(
+            sp.line, utterance("customer", sp.speaker, said, dim_tail=rest and f"{rest}"))
         self.speech = None
 
     def _finish_speech(self) -> None:
         """The caller's line is shown whole at once (a reply crossed it without cutting it off)."""
         sp = self.speech
         if sp is not None:
-            sp.line.update(utterance("customer", sp.speaker, "".join(sp.tokens)))
+            self.query_one(Transcript).update_line(sp.line, utterance("customer", sp.speaker, "".join(sp.tokens)))
             self.speech = None
 
     def _tick(self) -> None:
@@ -255,7 +256,7 @@ class CallScreen(Screen):
     def _reveal(self, now: float) -> None:
         sp = self.speech
         n = sp.shown(now)
-        sp.line.update(utterance("customer", sp.speaker, "".join(sp.tokens[:n])))
+        self.query_one(Transcript).update_line(sp.line, utterance("customer", sp.speaker, "".join(sp.tokens[:n])))
         if n >= len(sp.tokens):
             self.speech = None
             self.waiting_since = sp.started + sp.duration

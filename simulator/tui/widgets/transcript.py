@@ -32,16 +32,25 @@ class TranscriptLine(Static):
 class Transcript(VerticalScroll):
     """The scrolling transcript; the screen adds lines and updates the one being spoken.
 
-    It is anchored to its end: the newest line stays in view in full, also while the caller's
-    line grows word by word and wraps onto more rows, until the trainee scrolls up to reread
-    (scrolling back to the end anchors it again)."""
+    Once the lines outgrow the box it is anchored to its end: the newest line stays in view in
+    full, also while the caller's line grows word by word and wraps onto more rows, until the
+    trainee scrolls up to reread (scrolling back to the end anchors it again). Until then the
+    lines simply start at the top."""
 
     can_focus = False  # the reply box keeps the focus during a call
-
-    def on_mount(self) -> None:
-        self.anchor()
 
     def add_line(self, who: str, content: Text) -> TranscriptLine:
         line = TranscriptLine(who, content)
         self.mount(line)
+        self.call_after_refresh(self._keep_newest_in_view)
         return line
+
+    def update_line(self, line: TranscriptLine, content: Text) -> None:
+        """Change a line already shown (the one being spoken), keeping its end in view."""
+        line.update(content)
+        self.call_after_refresh(self._keep_newest_in_view)
+
+    def _keep_newest_in_view(self) -> None:
+        # Anchoring a transcript shorter than its box would push its lines to the bottom.
+        if not self.is_anchored and self.max_scroll_y > 0:
+            self.anchor()
