@@ -264,6 +264,7 @@ class Session:
             raise CallOver("the call is over")
         self.events.append({"type": "silence"})
         state, mood_before = self.state, self.mood
+        waited_on = self.last_customer_line  # what the caller said before falling silent, not the prompt after
         change = MoodChange("left the caller waiting", scale(self.scenario.mood.rules.silence, self.scenario.persona),
                             "silence")
         self.mood = clamp(self.mood + change.delta)
@@ -275,7 +276,7 @@ class Session:
             self.history.append(Turn("customer", line))
         result = TurnResult(
             index=len(self.turns), kind="silence", reply="", interrupted=False, latency=None,
-            state_before=state, stage=self.scenario.states[state].stage, customer_before=self.last_customer_line,
+            state_before=state, stage=self.scenario.states[state].stage, customer_before=waited_on,
             score=None, mood_before=mood_before, mood_after=self.mood, mood_changes=[change], candidates=[],
             state_after=self.state, customer_line=line, ending=self.ending)
         self.turns.append(result)

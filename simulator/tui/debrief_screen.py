@@ -63,7 +63,8 @@ def model_answer(session: Session, turn: TurnResult) -> str | None:
 
 
 def turn_block(session: Session, turn: TurnResult, tr, trainee: str) -> Text:
-    """One turn: what the caller said, the reply (landmines highlighted), scores, evidence, anger."""
+    """One turn: what the caller said, the reply (landmines highlighted), scores, evidence, anger;
+    the last turn also has the caller's answer to it, so every line the caller said is here."""
     name = session.scenario.persona.name
     text = Text(tr("debrief.turn", n=turn.index + 1, stage=tr("stage." + turn.stage)),
                 style="bold underline")
@@ -88,6 +89,9 @@ def turn_block(session: Session, turn: TurnResult, tr, trainee: str) -> Text:
             text.append_text(evidence)
     text.append("\n")
     text.append_text(mood_line(turn, tr))
+    if turn is session.turns[-1] and turn.customer_line:
+        text.append("\n")
+        text.append_text(utterance("customer", name, turn.customer_line))
     return text
 
 

@@ -81,6 +81,15 @@ def test_silence_raises_anger_and_caller_says_so(mini):
     assert "there" in t.customer_line
 
 
+def test_a_silence_keeps_the_line_the_caller_was_waiting_on(mini):
+    s = session(mini)
+    t = s.silence()
+    assert t.customer_before == s.opening  # what he said before the silence, not his "hello?"
+    assert t.customer_line != s.opening
+    after = s.reply("plain")
+    assert after.customer_before == t.customer_line  # the next reply answers the prompt
+
+
 def test_silence_at_full_anger_hangs_up(mini):
     mini.mood.start = 95
     s = session(mini)

@@ -75,3 +75,28 @@ async def test_the_newest_line_is_in_view_when_it_arrives_whole(make):
         assert "the last word of this sentence is PINEAPPLE" in " ".join(transcript_rows(app).split())
         transcript = call.query_one(Transcript)
         assert transcript.scroll_y == transcript.max_scroll_y > 0
+
+
+async def test_the_debrief_keeps_the_callers_line_after_a_silence(make, clock):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        call = await open_call(pilot, "drill-en")
+        opening = call.session.opening
+        clock.advance(20)  # drill-en's caller waits 20 s
+        call._tick()
+        await pilot.pause()
+        prompt = call.session.turns[0].customer_line
+        assert call.session.turns[0].kind == "silence" and prompt != opening
+        await send(pilot, "I understand, sorry")
+        await send(pilot, "I will cancel it")
+        assert call.session.ending == "resolved"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        blocks = [str(s.content) for s in app.screen.query(".turn-text")]
+        assert opening in blocks[0] and prompt not in blocks[0]  # the line he was waiting on
+        assert prompt in blocks[1]  # his "hello?" is what the next reply answered
+        said = [opening, prompt, call.session.turns[1].customer_line, call.session.turns[2].customer_line]
+        assert said[-1] == "Good. Goodbye."
+        for line in said:  # every caller line, his last words included
+            assert any(line in block for block in blocks), line
