@@ -71,6 +71,7 @@ class TurnResult:
     customer_line: str
     ending: str | None
     hints_before: int = 0  # hints used in this state before this reply
+    after_hint: bool = False  # a hint was shown since the trainee's previous reply: this reply may lean on it
     broke_off: str | None = None  # the caller reached the breaking point: "landmines" or "top_band"
 
     @property
@@ -88,7 +89,8 @@ class TurnResult:
             "mood_changes": [m.to_dict() for m in self.mood_changes],
             "candidates": self.candidates,
             "state_after": self.state_after, "customer_line": self.customer_line,
-            "ending": self.ending, "hints_before": self.hints_before, "broke_off": self.broke_off,
+            "ending": self.ending, "hints_before": self.hints_before,
+            "after_hint": self.after_hint, "broke_off": self.broke_off,
         }
 
 
@@ -150,6 +152,7 @@ class Session:
         self.turns_in_state = 0
         self.hints_used = 0
         self.hints_in_state = 0
+        self.hint_pending = False  # a hint shown and not yet followed by a reply
         self.ending: str | None = None
         self.strain = Strain()  # landmines so far, one not yet repaired, replies in a row at the top band
         self._used_lines: set[str] = set()
@@ -193,6 +196,7 @@ class Session:
             return None
         self.hints_used += 1
         self.hints_in_state += 1
+        self.hint_pending = True
         self.events.append({"type": "hint"})
         return fill(answers[(self.hints_in_state - 1) % len(answers)], self.scenario.facts)
 
@@ -246,6 +250,7 @@ class Session:
         self.history.append(Turn("agent", clean))
         line = self._caller_answer(state, score, interrupted)
         hints_before, moved = self.hints_in_state, self.state != state
+        after_hint, self.hint_pending = self.hint_pending, False  # only the first reply after a hint
         if moved:
             self.turns_in_state = 0
             self.hints_in_state = 0
@@ -254,7 +259,7 @@ class Session:
             state_before=state, stage=stage, customer_before=ctx.customer, score=score,
             mood_before=mood_before, mood_after=self.mood, mood_changes=changes, candidates=candidates,
             state_after=self.state, customer_line=line, ending=self.ending, hints_before=hints_before,
-            broke_off=broke_off)
+            after_hint=after_hint, broke_off=broke_off)
         self.turns.append(result)
         return result
 

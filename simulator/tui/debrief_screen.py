@@ -76,7 +76,7 @@ def turn_block(session: Session, turn: TurnResult, tr, trainee: str) -> Text:
     if turn.kind == "silence":
         text.append(tr("turn.silence"), style="italic #ff9800")
     else:
-        if turn.hints_before:
+        if turn.after_hint:
             text.append(tr("debrief.hint_used") + " ", style="bold #ffd54f")
         speaker = Text(f"{trainee}: ", style="bold #4fc3f7")
         text.append_text(speaker)

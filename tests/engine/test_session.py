@@ -116,6 +116,19 @@ def test_hint_returns_model_answer_and_is_counted(mini):
     assert summary["overall"] is not None
 
 
+def test_only_the_reply_right_after_a_hint_is_marked_as_after_a_hint(mini):
+    s = session(mini)
+    s.hint()
+    s.silence()  # a silence is not a reply: the hint still waits for one
+    first = s.reply("plain")
+    second = s.reply("plain")
+    assert first.state_before == second.state_before  # same state: hints_before stays 1 on both
+    assert (first.after_hint, second.after_hint) == (True, False)
+    assert first.to_dict()["after_hint"] is True
+    replayed = Session.replay(mini, s.to_json())
+    assert [t.after_hint for t in replayed.turns] == [t.after_hint for t in s.turns]
+
+
 def test_reply_limits(mini):
     s = session(mini)
     with pytest.raises(ReplyRejected, match="empty"):

@@ -100,3 +100,22 @@ async def test_the_debrief_keeps_the_callers_line_after_a_silence(make, clock):
         assert said[-1] == "Good. Goodbye."
         for line in said:  # every caller line, his last words included
             assert any(line in block for block in blocks), line
+
+
+async def test_the_hint_mark_is_on_the_reply_after_the_hint_only(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        call = await open_call(pilot, "drill-en")
+        await pilot.press("f3")
+        await pilot.pause()
+        await send(pilot, "hello")  # the reply right after the hint
+        await send(pilot, "hello")  # same state, no new hint
+        await send(pilot, "I understand, sorry")
+        await send(pilot, "I will cancel it")
+        assert call.session.ending == "resolved" and call.session.hints_used == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        blocks = [str(s.content) for s in app.screen.query(".turn-text")]
+        marked = [i for i, block in enumerate(blocks) if "[after a hint]" in block]
+        assert marked == [0]
+        assert screen_text(app).count("[after a hint]") == 1
