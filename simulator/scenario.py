@@ -61,7 +61,8 @@ class PolicySpec:
     refund_max_months: float | None = doc("Cap on a refund, in months of fees (e.g. 1 = one goodwill month).",
                                           None)
     actions: dict[str, dict[str, list[str]]] = doc(
-        "Extra actions this scenario declares: name -> {zh: [phrases], en: [phrases]}.", factory=dict)
+        "Extra actions this scenario declares: name -> {zh: [phrases], en: [phrases]}. The first phrase in "
+        "the language on screen also names the action there (policy card, evidence).", factory=dict)
     card: str = doc("The policy card a trainee can open during the call (plain text).", "")
 
 

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Static
 from simulator.session import HINT_COST, WEIGHTS, Session, TurnResult, fill
 from simulator.tui.keys import relabel
 from simulator.tui.widgets.anger_meter import anger_style
-from simulator.tui.widgets.transcript import utterance
+from simulator.tui.widgets.transcript import said_by, utterance
 from simulator.tui.widgets.turn_view import (DIMENSIONS, breaking_line, evidence_lines, is_weak,
                                              mood_line, reply_with_landmines, scores_line)
 
@@ -65,7 +65,7 @@ def model_answer(session: Session, turn: TurnResult) -> str | None:
 def turn_block(session: Session, turn: TurnResult, tr, trainee: str) -> Text:
     """One turn: what the caller said, the reply (landmines highlighted), scores, evidence, anger;
     the last turn also has the caller's answer to it, so every line the caller said is here."""
-    name = session.scenario.persona.name
+    name = said_by(session.scenario.persona.name, tr)
     text = Text(tr("debrief.turn", n=turn.index + 1, stage=tr("stage." + turn.stage)),
                 style="bold underline")
     if turn.interrupted:
@@ -78,12 +78,12 @@ def turn_block(session: Session, turn: TurnResult, tr, trainee: str) -> Text:
     else:
         if turn.after_hint:
             text.append(tr("debrief.hint_used") + " ", style="bold #ffd54f")
-        speaker = Text(f"{trainee}: ", style="bold #4fc3f7")
+        speaker = Text(said_by(trainee, tr), style="bold #4fc3f7")
         text.append_text(speaker)
         text.append_text(reply_with_landmines(turn))
         text.append("\n")
         text.append_text(scores_line(turn, tr))
-        evidence = evidence_lines(turn, tr)
+        evidence = evidence_lines(turn, tr, sc=session.scenario)
         if evidence.plain:
             text.append("\n")
             text.append_text(evidence)

@@ -15,7 +15,7 @@ def facts_text(sc: Scenario, tr) -> Text:
     if sc.facts:
         text.append(tr("call.facts") + "\n", style="bold underline")
         for key, value in sc.facts.items():
-            text.append(tr("call.fact_label", label=sc.fact_label(key)), style="bold")
+            text.append(tr("app.label", name=sc.fact_label(key)), style="bold")
             text.append(f"{value}\n")
     return text
 

@@ -10,11 +10,17 @@ SPEAKER_STYLES = {"customer": "bold #ff8a65", "agent": "bold #4fc3f7", "note": "
                   "hint": "bold #ffd54f", "system": "bold #ce93d8"}
 
 
-def utterance(who: str, speaker: str, body: Text | str, *, dim_tail: str = "") -> Text:
-    """`speaker: body` as a Text; `body` is never parsed as markup. `dim_tail` is the unheard rest."""
+def said_by(name: str, tr) -> str:
+    """The label before what `name` said, in the UI's language ("Rex: ", "王先生：")."""
+    return tr("app.label", name=name) if name else ""
+
+
+def utterance(who: str, label: str, body: Text | str, *, dim_tail: str = "") -> Text:
+    """`label` (from said_by) then `body`, as a Text; `body` is never parsed as markup. `dim_tail`
+    is the unheard rest of a line the trainee cut off."""
     text = Text()
-    if speaker:
-        text.append(f"{speaker}: ", style=SPEAKER_STYLES.get(who, "bold"))
+    if label:
+        text.append(label, style=SPEAKER_STYLES.get(who, "bold"))
     text.append_text(body if isinstance(body, Text) else Text(body))
     if dim_tail:
         text.append(dim_tail, style="dim italic")
