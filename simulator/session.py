@@ -5,6 +5,7 @@ silences, hints — and its seed, so it serialises to JSON and replays to identi
 """
 from __future__ import annotations
 
+import dataclasses
 import random
 import weakref
 from dataclasses import dataclass, field
@@ -156,6 +157,7 @@ class Session:
         self.ending: str | None = None
         self.strain = Strain()  # landmines so far, one not yet repaired, replies in a row at the top band
         self._used_lines: set[str] = set()
+        self._contexts: dict[int, ReplyContext] = {}  # turn index -> what the scorer saw (or would have)
         self._fired: tuple[str, int] | None = None
         self._policy = Policy.from_dict({
             "allow": scenario.policy.allow, "forbid": scenario.policy.forbid,
@@ -187,6 +189,19 @@ class Session:
     def last_customer_line(self) -> str:
         return next((t.text for t in reversed(self.history) if t.speaker == "customer"), "")
 
+    def _context(self, customer: str, stage: str, *, interrupted: bool = False,
+                 latency: float | None = None) -> ReplyContext:
+        return ReplyContext(locale=self.scenario.locale, stage=stage, customer=customer,
+                            history=tuple(self.history), facts=dict(self.scenario.facts),
+                            policy=self._policy, interrupted=interrupted, latency=latency,
+                            lexicon_extra=self.lexicon_extra)
+
+    def score_in_place_of(self, turn: TurnResult, text: str) -> ReplyScore:
+        """How `text` would have scored as the reply of `turn`: the same caller line, history and
+        stage, sent in time (not over the caller). The debrief uses it to pick a model answer."""
+        ctx = dataclasses.replace(self._contexts[turn.index], interrupted=False, latency=None)
+        return self._score(clean_reply(text), ctx)
+
     def hint(self) -> str | None:
         """A model answer for the current state; using one is recorded (it costs points)."""
         if self.over:
@@ -214,10 +229,8 @@ class Session:
                                 "(nobody can say that much on a call)")
         self.events.append({"type": "reply", "text": clean, "interrupted": interrupted, "latency": latency})
         state, stage = self.state, self.stage
-        ctx = ReplyContext(locale=self.scenario.locale, stage=stage, customer=self.last_customer_line,
-                           history=tuple(self.history), facts=dict(self.scenario.facts),
-                           policy=self._policy, interrupted=interrupted, latency=latency,
-                           lexicon_extra=self.lexicon_extra)
+        ctx = self._context(self.last_customer_line, stage, interrupted=interrupted, latency=latency)
+        self._contexts[len(self.turns)] = ctx
         score = self._score(clean, ctx)
         mood_before = self.mood
         changes = reply_changes(score, self.scenario, stage, interrupted, repairing=self.strain.unrepaired)
@@ -270,6 +283,7 @@ class Session:
         self.events.append({"type": "silence"})
         state, mood_before = self.state, self.mood
         waited_on = self.last_customer_line  # what the caller said before falling silent, not the prompt after
+        self._contexts[len(self.turns)] = self._context(waited_on, self.stage)  # what a reply would have met
         change = MoodChange("left the caller waiting", scale(self.scenario.mood.rules.silence, self.scenario.persona),
                             "silence")
         self.mood = clamp(self.mood + change.delta)
