@@ -119,3 +119,71 @@ async def test_the_hint_mark_is_on_the_reply_after_the_hint_only(make):
         marked = [i for i, block in enumerate(blocks) if "[after a hint]" in block]
         assert marked == [0]
         assert screen_text(app).count("[after a hint]") == 1
+
+
+async def wait_for(pilot, check, seconds: float = 5.0) -> None:
+    """Threaded loads (the store) land on the screen a moment later: wait until `check()` holds."""
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the screen never showed it")
+
+
+async def test_the_leaderboard_says_its_rule_and_its_numbers_lead_back_to_the_calls(settings, tmp_path):
+    from simulator.store.store import Store
+    from simulator.tui.app import make_app
+    from simulator.tui.leaderboard_screen import LeaderboardScreen
+    from tests.tui.conftest import stub_scorer
+
+    url = f"sqlite:///{tmp_path / 'calls.sqlite3'}"
+    app = make_app(DRILLS, db_url=url, settings=settings, scorer=stub_scorer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_call(pilot, "drill-en")
+        await send(pilot, "I understand, sorry")
+        await send(pilot, "I will cancel it")  # drill-en, resolved
+        await pilot.press("enter", "r")
+        await pilot.pause()
+        await pilot.press("f3")  # the same scenario again, with a hint: a lower score
+        await send(pilot, "I understand")
+        await send(pilot, "cancel")
+        await pilot.press("enter", "n")
+        await pilot.pause()
+        await send(pilot, "this is 录音")  # drill-zh: a landmine, escalated
+        await pilot.press("enter", "r")
+        await pilot.pause()
+        await pilot.press("escape", "l")  # a call left at once: counted in Calls only
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, LeaderboardScreen)
+        table = board.query_one("#leaderboard")
+        await wait_for(pilot, lambda: table.row_count == 1)
+        row = {str(col.key.value): str(cell) for col, cell in zip(table.columns.values(), table.get_row_at(0))}
+        rule = str(board.query_one("#leaderboard-rule").content)
+        await wait_for(pilot, lambda: str(board.query_one("#leaderboard-detail").content))
+        detail = " ".join(str(board.query_one("#leaderboard-detail").content).split())
+    assert rule == ("Best = mean of each scenario's top call · Average = all done calls · "
+                    "Done = reached an ending")
+    with Store.open(url) as store:
+        calls = store.sessions(cohort="A1")
+    done = [c for c in calls if c.status == "completed"]
+    tops = {sid: max(c.overall for c in done if c.scenario_id == sid) for sid in {c.scenario_id for c in done}}
+    assert len(calls) == 4 and len(done) == 3 and len(tops) == 2
+    best = round(sum(tops.values()) / len(tops), 1)
+    average = round(sum(c.overall for c in done) / len(done), 1)
+    assert row["best"] == f"{best:g}" and row["scenarios"] == "2"
+    assert row["average"] == f"{average:g}"
+    assert (row["completed"], row["sessions"], row["hints"]) == ("3", "4", "1")
+    assert f"Drill: the unwanted texts {tops['drill-en']:g}" in detail
+    assert f"练习：不想要的短信 {tops['drill-zh']:g}" in detail
+    assert f"→ mean {best:g}" in detail
+
+
+def test_a_best_that_needed_hints_is_starred_on_the_leaderboard():
+    from simulator.tui.leaderboard_screen import cell
+
+    assert str(cell(72.5, "best", {"best_used_hints": True})) == "72.5*"
+    assert str(cell(72.5, "best", {"best_used_hints": False})) == "72.5"
+    assert str(cell(72.5, "average", {"best_used_hints": True})) == "72.5"
