@@ -77,6 +77,19 @@ async def test_the_newest_line_is_in_view_when_it_arrives_whole(make):
         assert transcript.scroll_y == transcript.max_scroll_y > 0
 
 
+async def test_opening_the_brief_panel_keeps_the_newest_line_in_view(make):
+    app = make(library=[drill_with_a_long_second_line()])
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot, "drill-en")
+        await send(pilot, "I understand, I am sorry")
+        transcript = call.query_one(Transcript)
+        assert transcript.max_scroll_y == 0  # it all fits, at full width
+        await pilot.press("f4")  # the brief panel takes a third of the width: the lines wrap more
+        await pilot.pause()
+        assert transcript.max_scroll_y > 0
+        assert "the last word of this sentence is PINEAPPLE" in " ".join(transcript_rows(app).split())
+
+
 async def test_the_debrief_keeps_the_callers_line_after_a_silence(make, clock):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:

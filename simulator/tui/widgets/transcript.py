@@ -56,6 +56,10 @@ class Transcript(VerticalScroll):
         line.update(content)
         self.call_after_refresh(self._keep_newest_in_view)
 
+    def on_resize(self) -> None:
+        # a narrower box (the brief panel opened, the score card shown) wraps lines onto more rows
+        self.call_after_refresh(self._keep_newest_in_view)
+
     def _keep_newest_in_view(self) -> None:
         # Anchoring a transcript shorter than its box would push its lines to the bottom.
         if not self.is_anchored and self.max_scroll_y > 0:
