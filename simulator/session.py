@@ -5,10 +5,9 @@ silences, hints — and its seed, so it serialises to JSON and replays to identi
 """
 from __future__ import annotations
 
-import dataclasses
 import random
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from transitions import Machine
@@ -199,7 +198,7 @@ class Session:
     def score_in_place_of(self, turn: TurnResult, text: str) -> ReplyScore:
         """How `text` would have scored as the reply of `turn`: the same caller line, history and
         stage, sent in time (not over the caller). The debrief uses it to pick a model answer."""
-        ctx = dataclasses.replace(self._contexts[turn.index], interrupted=False, latency=None)
+        ctx = replace(self._contexts[turn.index], interrupted=False, latency=None)
         return self._score(clean_reply(text), ctx)
 
     def hint(self) -> str | None:
