@@ -186,6 +186,29 @@ def _report_recording(report) -> bool:
     return True
 
 
+# ---------------------------------------------------------------------------- CSV for spreadsheets
+CSV_FILE_COMMANDS = ("leaderboard", "export")  # the store commands that write a CSV file with -o
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _csv_files_for_excel(command):
+    """A CSV file written with `-o FILE` starts with a UTF-8 byte-order mark: Excel reads a file
+    without one in the machine's legacy code page, and Chinese names and replies turn to mojibake.
+    CSV on stdout stays without it, for pipes and scripts (docs/store.md)."""
+    def run(args) -> int:
+        code = command(args)
+        output = getattr(args, "output", None)
+        if code == 0 and getattr(args, "format", None) == "csv" and output and output != "-":
+            path = Path(output)
+            data = path.read_bytes()
+            if not data.startswith(UTF8_BOM):
+                path.write_bytes(UTF8_BOM + data)
+        return code
+
+    run.__doc__ = command.__doc__
+    return run
+
+
 # ---------------------------------------------------------------------------- play (plain terminal)
 def cmd_play_plain(args) -> int:
     from simulator.loader import ScenarioError
@@ -283,6 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     store_commands.register(sub)
     authoring_commands.register(sub)
+    for name in CSV_FILE_COMMANDS:
+        parser = sub.choices[name]
+        parser.set_defaults(func=_csv_files_for_excel(parser.get_default("func")))
 
     sub.add_parser("eval", help="score a reply-case file and print agreement with trainers "
                                 "(see 'mystery-guest eval --help')", add_help=False)

@@ -436,6 +436,17 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
                     rep.error(("lexicon", "actions", action), f"unknown action '{action}'"
                               f"{did_you_mean(action, known_actions(sc))}", key=True)
     # Facts, lines and reactions
+    for key, label in sc.fact_labels.items():
+        if key not in sc.facts:
+            rep.error(("fact_labels", key), f"label for unknown fact '{key}'{did_you_mean(key, sc.facts)}",
+                      key=True)
+        elif not str(label).strip():
+            rep.error(("fact_labels", key), f"empty label for fact '{key}'")
+    if sc.locale == "zh" and "locale" not in rep.stand_ins:
+        for key in sc.facts:
+            if key not in sc.fact_labels:
+                rep.warning(("facts", key), f"fact '{key}' has no label under fact_labels; the brief panel "
+                                            f"of this zh call shows it as '{sc.fact_label(key)}'", key=True)
     for key, lines in sc.reactions.items():
         if key not in REACTION_KEYS:
             rep.error(("reactions", key), f"unknown reaction '{key}'{did_you_mean(key, REACTION_KEYS)}", key=True)

@@ -61,7 +61,8 @@ class PolicySpec:
     refund_max_months: float | None = doc("Cap on a refund, in months of fees (e.g. 1 = one goodwill month).",
                                           None)
     actions: dict[str, dict[str, list[str]]] = doc(
-        "Extra actions this scenario declares: name -> {zh: [phrases], en: [phrases]}.", factory=dict)
+        "Extra actions this scenario declares: name -> {zh: [phrases], en: [phrases]}. The first phrase in "
+        "the language on screen also names the action there (policy card, evidence).", factory=dict)
     card: str = doc("The policy card a trainee can open during the call (plain text).", "")
 
 
@@ -208,6 +209,10 @@ class Scenario:
     brief: str = doc("What the agent knows before the call (shown in the brief panel).", "")
     facts: dict[str, Union[str, int, float, bool]] = doc(
         "What the agent's screen shows (service, fee, dates...); usable in lines as {name}.", factory=dict)
+    fact_labels: dict[str, str] = doc(
+        "How the brief panel names each fact, in the call's language, e.g. {monthly_fee: 月费}. A fact "
+        "without a label is shown by its key in words (monthly fee); lint warns about that in a zh "
+        "scenario.", factory=dict)
     persona: Persona = doc("Who is calling and how they react.", factory=lambda: Persona(name="Caller"))
     policy: PolicySpec = doc("What the agent may do.", factory=lambda: PolicySpec(allow=[]))
     mood: MoodSpec = doc("The caller's anger model.", factory=MoodSpec)
@@ -226,6 +231,10 @@ class Scenario:
     # Filled by the loader, not read from YAML.
     source: str = field(default="", metadata={"internal": True})
     file_hash: str = field(default="", metadata={"internal": True})
+
+    def fact_label(self, key: str) -> str:
+        """What the brief panel calls a fact: its label, else its key in words."""
+        return self.fact_labels.get(key) or key.replace("_", " ")
 
     @property
     def start_state(self) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from transitions import Machine
@@ -71,6 +71,7 @@ class TurnResult:
     customer_line: str
     ending: str | None
     hints_before: int = 0  # hints used in this state before this reply
+    after_hint: bool = False  # a hint was shown since the trainee's previous reply: this reply may lean on it
     broke_off: str | None = None  # the caller reached the breaking point: "landmines" or "top_band"
 
     @property
@@ -88,7 +89,8 @@ class TurnResult:
             "mood_changes": [m.to_dict() for m in self.mood_changes],
             "candidates": self.candidates,
             "state_after": self.state_after, "customer_line": self.customer_line,
-            "ending": self.ending, "hints_before": self.hints_before, "broke_off": self.broke_off,
+            "ending": self.ending, "hints_before": self.hints_before,
+            "after_hint": self.after_hint, "broke_off": self.broke_off,
         }
 
 
@@ -150,9 +152,11 @@ class Session:
         self.turns_in_state = 0
         self.hints_used = 0
         self.hints_in_state = 0
+        self.hint_pending = False  # a hint shown and not yet followed by a reply
         self.ending: str | None = None
         self.strain = Strain()  # landmines so far, one not yet repaired, replies in a row at the top band
         self._used_lines: set[str] = set()
+        self._contexts: dict[int, ReplyContext] = {}  # turn index -> what the scorer saw (or would have)
         self._fired: tuple[str, int] | None = None
         self._policy = Policy.from_dict({
             "allow": scenario.policy.allow, "forbid": scenario.policy.forbid,
@@ -184,6 +188,19 @@ class Session:
     def last_customer_line(self) -> str:
         return next((t.text for t in reversed(self.history) if t.speaker == "customer"), "")
 
+    def _context(self, customer: str, stage: str, *, interrupted: bool = False,
+                 latency: float | None = None) -> ReplyContext:
+        return ReplyContext(locale=self.scenario.locale, stage=stage, customer=customer,
+                            history=tuple(self.history), facts=dict(self.scenario.facts),
+                            policy=self._policy, interrupted=interrupted, latency=latency,
+                            lexicon_extra=self.lexicon_extra)
+
+    def score_in_place_of(self, turn: TurnResult, text: str) -> ReplyScore:
+        """How `text` would have scored as the reply of `turn`: the same caller line, history and
+        stage, sent in time (not over the caller). The debrief uses it to pick a model answer."""
+        ctx = replace(self._contexts[turn.index], interrupted=False, latency=None)
+        return self._score(clean_reply(text), ctx)
+
     def hint(self) -> str | None:
         """A model answer for the current state; using one is recorded (it costs points)."""
         if self.over:
@@ -193,6 +210,7 @@ class Session:
             return None
         self.hints_used += 1
         self.hints_in_state += 1
+        self.hint_pending = True
         self.events.append({"type": "hint"})
         return fill(answers[(self.hints_in_state - 1) % len(answers)], self.scenario.facts)
 
@@ -210,10 +228,8 @@ class Session:
                                 "(nobody can say that much on a call)")
         self.events.append({"type": "reply", "text": clean, "interrupted": interrupted, "latency": latency})
         state, stage = self.state, self.stage
-        ctx = ReplyContext(locale=self.scenario.locale, stage=stage, customer=self.last_customer_line,
-                           history=tuple(self.history), facts=dict(self.scenario.facts),
-                           policy=self._policy, interrupted=interrupted, latency=latency,
-                           lexicon_extra=self.lexicon_extra)
+        ctx = self._context(self.last_customer_line, stage, interrupted=interrupted, latency=latency)
+        self._contexts[len(self.turns)] = ctx
         score = self._score(clean, ctx)
         mood_before = self.mood
         changes = reply_changes(score, self.scenario, stage, interrupted, repairing=self.strain.unrepaired)
@@ -246,6 +262,7 @@ class Session:
         self.history.append(Turn("agent", clean))
         line = self._caller_answer(state, score, interrupted)
         hints_before, moved = self.hints_in_state, self.state != state
+        after_hint, self.hint_pending = self.hint_pending, False  # only the first reply after a hint
         if moved:
             self.turns_in_state = 0
             self.hints_in_state = 0
@@ -254,7 +271,7 @@ class Session:
             state_before=state, stage=stage, customer_before=ctx.customer, score=score,
             mood_before=mood_before, mood_after=self.mood, mood_changes=changes, candidates=candidates,
             state_after=self.state, customer_line=line, ending=self.ending, hints_before=hints_before,
-            broke_off=broke_off)
+            after_hint=after_hint, broke_off=broke_off)
         self.turns.append(result)
         return result
 
@@ -264,6 +281,8 @@ class Session:
             raise CallOver("the call is over")
         self.events.append({"type": "silence"})
         state, mood_before = self.state, self.mood
+        waited_on = self.last_customer_line  # what the caller said before falling silent, not the prompt after
+        self._contexts[len(self.turns)] = self._context(waited_on, self.stage)  # what a reply would have met
         change = MoodChange("left the caller waiting", scale(self.scenario.mood.rules.silence, self.scenario.persona),
                             "silence")
         self.mood = clamp(self.mood + change.delta)
@@ -275,7 +294,7 @@ class Session:
             self.history.append(Turn("customer", line))
         result = TurnResult(
             index=len(self.turns), kind="silence", reply="", interrupted=False, latency=None,
-            state_before=state, stage=self.scenario.states[state].stage, customer_before=self.last_customer_line,
+            state_before=state, stage=self.scenario.states[state].stage, customer_before=waited_on,
             score=None, mood_before=mood_before, mood_after=self.mood, mood_changes=[change], candidates=[],
             state_after=self.state, customer_line=line, ending=self.ending)
         self.turns.append(result)

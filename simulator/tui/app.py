@@ -62,8 +62,14 @@ class MysteryGuestApp(App):
     # ------------------------------------------------------------------ language
     @property
     def ui_lang(self) -> str:
-        """Language of screens not tied to one scenario: --lang, else the terminal's locale."""
-        return self.settings.lang or system_language()
+        """Language of screens not tied to one scenario (welcome, picker, leaderboard): --lang,
+        else the terminal's locale, else, when the terminal does not say, the language every
+        scenario of the library shares (a zh library opens in Chinese), else English."""
+        return self.settings.lang or system_language() or self._library_language() or "en"
+
+    def _library_language(self) -> str | None:
+        locales = {sc.locale for sc in self.library}
+        return locales.pop() if len(locales) == 1 else None
 
     def catalog(self, locale: str | None = None) -> Catalog:
         """Messages for a screen: --lang wins; else the scenario's locale; else ui_lang."""
@@ -91,6 +97,15 @@ class MysteryGuestApp(App):
         self.push_screen(PickerScreen())
         if not self.settings.trainee:
             self.ask_name()
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit (in a text box it copies): say how to quit, in the screen's language."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                tr = getattr(self.screen, "tr", None) or self.catalog()
+                shown = "+".join(part.capitalize() for part in key.split("+"))
+                self.notify(tr("app.quit_hint", keys=shown), title=tr("app.quit_title"), markup=False)
+                return
 
     def _warm_up_scorer(self) -> None:
         """Score a throwaway reply per language once, off screen, so the trainee's first real

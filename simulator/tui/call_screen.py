@@ -35,7 +35,7 @@ from simulator.tui.widgets.facts_panel import FactsPanel
 from simulator.tui.widgets.reply_input import ReplyInput
 from simulator.tui.widgets.score_card import ScoreCard
 from simulator.tui.widgets.stage_track import StageTrack
-from simulator.tui.widgets.transcript import Transcript, TranscriptLine, utterance
+from simulator.tui.widgets.transcript import Transcript, TranscriptLine, said_by, utterance
 from simulator.tui.widgets.turn_view import breaking_line
 
 WIDE = 100  # at this width and above the brief/facts panel is open from the start
@@ -59,7 +59,7 @@ class Speech:
     """A caller's line being spoken: which widget, its units, when it started, how fast."""
 
     line: TranscriptLine
-    speaker: str
+    speaker: str  # the label before the words ("Rex: ")
     tokens: list[str]
     started: float
     rate: float
@@ -138,7 +138,7 @@ class CallScreen(Screen):
             if self.debug_path:
                 yield DebugPanel(tr, id="debug")
         if self.mode == "coach":
-            yield ScoreCard(tr, id="score-card")
+            yield ScoreCard(tr, scenario=sc, id="score-card")
         yield Static(id="call-status")
         yield ReplyInput(placeholder=tr("call.placeholder"), max_length=MAX_REPLY_CHARS, id="reply")
         yield Footer()
@@ -206,7 +206,7 @@ class CallScreen(Screen):
         """Start the caller's line; it is revealed unit by unit on ticks (at once if not animated)."""
         if not line:
             return
-        name = self.scenario.persona.name
+        name = said_by(self.scenario.persona.name, self.tr)
         tokens = speech_tokens(line, self.scenario.locale)
         transcript = self.query_one(Transcript)
         if not self.app.settings.animate or self.scenario.persona.speech_rate <= 0:
@@ -224,14 +224,16 @@ class CallScreen(Screen):
             return
         n = sp.shown(self.clock())
         said, rest = "".join(sp.tokens[:n]), "".join(sp.tokens[n:])
-        sp.line.update(utterance("customer", sp.speaker, said, dim_tail=rest and f"{rest}"))
+        self.query_one(Transcript).update_line(
+            sp.line, utterance("customer", sp.speaker, said, dim_tail=rest and f"{rest}"))
         self.speech = None
 
     def _finish_speech(self) -> None:
         """The caller's line is shown whole at once (a reply crossed it without cutting it off)."""
         sp = self.speech
         if sp is not None:
-            sp.line.update(utterance("customer", sp.speaker, "".join(sp.tokens)))
+            self.query_one(Transcript).update_line(
+                sp.line, utterance("customer", sp.speaker, "".join(sp.tokens)))
             self.speech = None
 
     def _tick(self) -> None:
@@ -255,7 +257,8 @@ class CallScreen(Screen):
     def _reveal(self, now: float) -> None:
         sp = self.speech
         n = sp.shown(now)
-        sp.line.update(utterance("customer", sp.speaker, "".join(sp.tokens[:n])))
+        self.query_one(Transcript).update_line(
+            sp.line, utterance("customer", sp.speaker, "".join(sp.tokens[:n])))
         if n >= len(sp.tokens):
             self.speech = None
             self.waiting_since = sp.started + sp.duration
@@ -302,7 +305,8 @@ class CallScreen(Screen):
         self.query_one(ReplyInput).clear()
         self._status("")
         self.query_one(Transcript).add_line(
-            "agent", utterance("agent", self.app.settings.trainee or self.tr("call.you"), turn.reply))
+            "agent", utterance("agent", said_by(self.app.settings.trainee or self.tr("call.you"), self.tr),
+                               turn.reply))
         self.post_message(self.TurnScored(turn))
 
     @on(ReplyInput.ReplyRefused)
@@ -351,7 +355,8 @@ class CallScreen(Screen):
             self._status(self.tr("call.no_hint"), "italic")
             return
         self.query_one(Transcript).add_line(
-            "hint", utterance("hint", self.tr("call.hint_label", cost=self._hint_cost()), answer))
+            "hint", utterance("hint", said_by(self.tr("call.hint_label", cost=self._hint_cost()), self.tr),
+                              answer))
 
     @staticmethod
     def _hint_cost() -> int:

@@ -1,6 +1,7 @@
-"""The debrief: the ending and its service level, the scores with their formula, the anger
-curve, and every turn with its evidence, landmines highlighted and a model answer beside
-each weak turn."""
+"""The debrief: pass or fail, the ending and its service level with what the next level would
+have needed, the three things to fix first (each with its turn), the scores with their formula,
+the anger curve, and every turn with its evidence, landmines highlighted and a model answer
+beside each weak turn. What it says comes from simulator/debrief.py; this screen words it."""
 from __future__ import annotations
 
 from rich.text import Text
@@ -10,12 +11,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from simulator.session import HINT_COST, WEIGHTS, Session, TurnResult, fill
+from simulator import debrief
+from simulator.session import HINT_COST, WEIGHTS, Session, TurnResult
 from simulator.tui.keys import relabel
+from simulator.tui.names import scorer_text
 from simulator.tui.widgets.anger_meter import anger_style
-from simulator.tui.widgets.transcript import utterance
-from simulator.tui.widgets.turn_view import (DIMENSIONS, breaking_line, evidence_lines, is_weak,
-                                             mood_line, reply_with_landmines, scores_line)
+from simulator.tui.widgets.transcript import said_by, utterance
+from simulator.tui.widgets.turn_view import (DIMENSIONS, LANDMINE_STYLE, breaking_line, evidence_lines,
+                                             is_weak, mood_line, reply_with_landmines, scores_line)
 
 OUTCOME_STYLE = {"resolved": "bold green", "escalated": "bold red", "hung_up": "bold #ff9800"}
 
@@ -54,17 +57,72 @@ def formula_text(summary: dict, tr) -> Text:
     return text
 
 
-def model_answer(session: Session, turn: TurnResult) -> str | None:
-    """A model answer for the state the turn was in (the scenario's first one), facts filled in."""
-    state = session.scenario.states.get(turn.state_before)
-    if state is None or not state.model_answers:
-        return None
-    return fill(state.model_answers[0], session.scenario.facts)
+def verdict_text(session: Session, tr) -> Text:
+    """PASS or FAIL, in one line with the reason (simulator.debrief.verdict)."""
+    v = debrief.verdict(session)
+    text = Text(f" {tr('debrief.pass' if v.passed else 'debrief.fail')} ",
+                style="bold white on #2e7d32" if v.passed else "bold white on #b71c1c")
+    overall = "—" if v.overall is None else f"{v.overall:g}"
+    text.append("  " + tr("verdict." + v.reason, overall=overall, mark=v.mark), style="bold")
+    return text
+
+
+def service_text(session: Session, tr) -> Text:
+    """The service level reached, and one line on what the next level would have needed."""
+    level = session.scenario.endings[session.ending].service_level
+    text = Text(tr("debrief.service_level", level=level, name=tr(f"service.{level}")), style="bold")
+    step = debrief.next_level(session)
+    text.append("\n")
+    if step is None:
+        text.append(tr("debrief.top_level"), style="italic")
+        return text
+    text.append(tr("debrief.next_level", level=step.level, name=tr(f"service.{step.level}"),
+                   need=tr(f"service_need.{step.level}")), style="italic")
+    if step.ending_title:
+        text.append(tr("debrief.next_ending", title=step.ending_title), style="italic")
+    return text
+
+
+def fix_line(fix: debrief.Fix, session: Session, tr) -> Text:
+    """One thing to fix: the turn it comes from (and the others like it), then what went wrong."""
+    where = tr("debrief.fix_turn", n=fix.turn + 1)
+    if fix.also:
+        where += tr("debrief.fix_also", turns=tr("debrief.list_sep").join(str(t + 1) for t in fix.also))
+    text = Text(tr("debrief.fix_at", where=where), style="bold")
+    sc = session.scenario
+    reason = scorer_text(fix.reason, sc)
+    if fix.kind == "landmine":
+        text.append(tr("turn.landmine", category=tr("landmine." + fix.name)), style=LANDMINE_STYLE)
+        text.append(" ")
+    elif fix.kind == "evidence":
+        text.append(tr("app.label", name=tr("dim." + fix.name)), style="bold")
+    elif fix.kind == "level":
+        text.append(tr("fix.level." + fix.name))
+    else:
+        text.append(tr("fix." + fix.kind))
+    if fix.quote and fix.quote not in reason:  # the scorer's reason often quotes the words already
+        text.append(f"“{fix.quote}” ")
+    if reason:
+        text.append(reason, style="italic")
+    return text
+
+
+def fixes_text(session: Session, tr) -> Text:
+    """The three things to fix first, numbered, or a word that nothing stood out."""
+    fixes = debrief.things_to_fix(session)
+    text = Text(tr("debrief.fixes"), style="bold underline")
+    if not fixes:
+        text.append("\n" + tr("debrief.no_fixes"), style="italic")
+    for i, fix in enumerate(fixes, 1):
+        text.append(f"\n{i}. ")
+        text.append_text(fix_line(fix, session, tr))
+    return text
 
 
 def turn_block(session: Session, turn: TurnResult, tr, trainee: str) -> Text:
-    """One turn: what the caller said, the reply (landmines highlighted), scores, evidence, anger."""
-    name = session.scenario.persona.name
+    """One turn: what the caller said, the reply (landmines highlighted), scores, evidence, anger;
+    the last turn also has the caller's answer to it, so every line the caller said is here."""
+    name = said_by(session.scenario.persona.name, tr)
     text = Text(tr("debrief.turn", n=turn.index + 1, stage=tr("stage." + turn.stage)),
                 style="bold underline")
     if turn.interrupted:
@@ -75,19 +133,22 @@ def turn_block(session: Session, turn: TurnResult, tr, trainee: str) -> Text:
     if turn.kind == "silence":
         text.append(tr("turn.silence"), style="italic #ff9800")
     else:
-        if turn.hints_before:
+        if turn.after_hint:
             text.append(tr("debrief.hint_used") + " ", style="bold #ffd54f")
-        speaker = Text(f"{trainee}: ", style="bold #4fc3f7")
+        speaker = Text(said_by(trainee, tr), style="bold #4fc3f7")
         text.append_text(speaker)
         text.append_text(reply_with_landmines(turn))
         text.append("\n")
         text.append_text(scores_line(turn, tr))
-        evidence = evidence_lines(turn, tr)
+        evidence = evidence_lines(turn, tr, sc=session.scenario)
         if evidence.plain:
             text.append("\n")
             text.append_text(evidence)
     text.append("\n")
     text.append_text(mood_line(turn, tr))
+    if turn is session.turns[-1] and turn.customer_line:
+        text.append("\n")
+        text.append_text(utterance("customer", name, turn.customer_line))
     return text
 
 
@@ -110,7 +171,11 @@ class DebriefScreen(Screen):
         s, tr = self.session, self.tr
         summary = s.summary()
         with VerticalScroll(id="debrief"):
+            yield Static(Text(s.scenario.title, style="bold"), id="debrief-title")
+            yield Static(verdict_text(s, tr), id="debrief-verdict")
             yield Static(self._ending_text(summary), id="debrief-ending")
+            if s.turns:
+                yield Static(fixes_text(s, tr), id="debrief-fixes")
             yield Static(self._scores_text(summary), id="debrief-scores")
             curve = Text(tr("debrief.anger_curve") + "  ", style="bold")
             curve.append_text(anger_sparkline(anger_curve(s)))
@@ -121,7 +186,7 @@ class DebriefScreen(Screen):
                 weak = is_weak(turn)
                 with Horizontal(classes="debrief-turn" + (" -weak" if weak else "")):
                     yield Static(turn_block(s, turn, tr, trainee), classes="turn-text")
-                    answer = model_answer(s, turn) if weak else None
+                    answer = debrief.model_answer(s, turn) if weak else None
                     if answer:
                         model = Text(tr("debrief.model_answer") + "\n", style="bold green")
                         model.append(answer)
@@ -136,16 +201,16 @@ class DebriefScreen(Screen):
 
     def _ending_text(self, summary: dict) -> Text:
         tr, sc = self.tr, self.session.scenario
-        text = Text(sc.title + "\n", style="bold")
+        text = Text()
         if self.session.ending is None:
             text.append(tr("debrief.unfinished"), style="bold #ff9800")
             return text
         ending = sc.endings[self.session.ending]
-        text.append(tr("debrief.ending") + " ", style="bold")
+        text.append(tr("app.label", name=tr("debrief.ending")), style="bold")
         text.append(ending.title or self.session.ending, style=OUTCOME_STYLE.get(ending.outcome, "bold"))
-        text.append(f"  ({tr('outcome.' + ending.outcome)})")
-        text.append("\n" + tr("debrief.service_level", level=ending.service_level,
-                                name=tr(f"service.{ending.service_level}")), style="bold")
+        text.append(tr("debrief.outcome", outcome=tr("outcome." + ending.outcome)))
+        text.append("\n")
+        text.append_text(service_text(self.session, tr))
         broke = breaking_line(self.session.turns[-1], tr) if self.session.turns else None
         if broke is not None:
             text.append("\n")

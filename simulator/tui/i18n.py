@@ -6,7 +6,9 @@ callers still show the result as plain text (rich.text.Text), never as markup.
 """
 from __future__ import annotations
 
+import locale
 import os
+import sys
 from functools import lru_cache
 from importlib import resources
 
@@ -33,13 +35,32 @@ def _messages(lang: str) -> dict[str, str]:
     return flat
 
 
-def system_language() -> str:
-    """zh when the terminal's locale is Chinese, else en."""
+NO_PREFERENCE = ("c", "posix")  # locales that say nothing about the user's language
+
+
+def _language_of(name: str) -> str | None:
+    base = name.split(".")[0].split("@")[0].strip().lower()
+    if not base or base in NO_PREFERENCE:
+        return None
+    return "zh" if base.startswith(("zh", "chinese")) else "en"
+
+
+def system_language() -> str | None:
+    """zh when the terminal's locale is Chinese, en for any other language, None when it does
+    not say: the variables are unset or C/POSIX (as in many containers and CI runners), or on
+    Windows, which has no LANG, the user's locale is unknown."""
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
+            found = _language_of(value)
+            if found:
+                return found
+    if sys.platform == "win32":  # e.g. ('Chinese (Simplified)_China', '936')
+        try:
+            return _language_of(locale.getlocale()[0] or "")
+        except ValueError:
+            return None
+    return None
 
 
 class Catalog:

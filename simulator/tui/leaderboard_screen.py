@@ -1,4 +1,7 @@
-"""The cohort's leaderboard, from the store's query (never a second copy of the scores)."""
+"""The cohort's leaderboard, from the store's query (never a second copy of the scores).
+
+It says its rule in one line (docs/store.md, "The ranking rule"), and for the highlighted
+trainee it lists the calls behind "Best": their top score on each scenario, whose mean it is."""
 from __future__ import annotations
 
 from rich.text import Text
@@ -12,7 +15,8 @@ from simulator.tui.keys import relabel
 
 
 # The store's columns shown, in this order (the rest stay in `mystery-guest leaderboard`).
-SHOWN = ("rank", "trainee", "best", "average", "completed", "sessions", "resolved_rate", "hints")
+# `scenarios` sits beside `best` because best is a mean over that many scenarios.
+SHOWN = ("rank", "trainee", "best", "scenarios", "average", "completed", "sessions", "resolved_rate", "hints")
 
 
 def row_mapping(row) -> dict:
@@ -28,7 +32,9 @@ def row_mapping(row) -> dict:
     return dict(vars(row))
 
 
-def cell(value, col: str = "") -> Text:
+def cell(value, col: str = "", row: dict | None = None) -> Text:
+    if col == "best" and isinstance(value, (int, float)) and (row or {}).get("best_used_hints"):
+        return Text(f"{value:g}*", justify="right")  # the best call behind it used hints
     if col == "resolved_rate" and isinstance(value, (int, float)):
         return Text(f"{value:.0%}", justify="right")
     if isinstance(value, float):
@@ -46,10 +52,13 @@ class LeaderboardScreen(Screen):
     def __init__(self, tr) -> None:
         super().__init__()
         self.tr = tr
+        self.rows: list[dict] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="leaderboard-bar")
+        yield Static(Text(self.tr("leaderboard.rule"), style="italic"), id="leaderboard-rule")
         yield DataTable(id="leaderboard", cursor_type="row", zebra_stripes=True)
+        yield Static(id="leaderboard-detail")
         yield Static(id="leaderboard-note")
         yield Footer()
 
@@ -79,6 +88,7 @@ class LeaderboardScreen(Screen):
     def show_rows(self, rows: list[dict]) -> None:
         table = self.query_one(DataTable)
         table.clear(columns=True)
+        self.rows = rows
         if not rows:
             self._note(self.tr("leaderboard.empty"))
             return
@@ -86,8 +96,39 @@ class LeaderboardScreen(Screen):
         for col in columns:
             table.add_column(Text(self.tr.get("leaderboard.col." + col, col), style="bold"), key=col)
         for row in rows:
-            table.add_row(*(cell(row.get(c), col=c) for c in columns))
-        self._note("")
+            table.add_row(*(cell(row.get(c), col=c, row=row) for c in columns))
+        self._note(self.tr("leaderboard.hinted") if any(r.get("best_used_hints") for r in rows) else "")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.rows) and self.app.store is not None:
+            self.load_detail(self.app.settings.cohort, str(self.rows[event.cursor_row].get("trainee", "")))
+
+    @work(thread=True, exclusive=True, group="leaderboard-detail")
+    def load_detail(self, cohort: str, trainee: str) -> None:
+        """The highlighted trainee's top score on each scenario: the calls "Best" is the mean of."""
+        try:
+            bests = self.app.store.best_scores(trainee, cohort) or {}
+        except Exception:  # the row is still right; only its breakdown is missing
+            bests = {}
+        self.app.call_from_thread(self.show_detail, trainee, bests)
+
+    def show_detail(self, trainee: str, bests: dict) -> None:
+        titles = {sc.id: sc.title for sc in self.app.library}
+        done = [(titles.get(sid, sid), b) for sid, b in sorted(bests.items())
+                if getattr(b, "best", None) is not None]
+        detail = self.query_one("#leaderboard-detail", Static)
+        if not done:
+            detail.update("")
+            return
+        text = Text(self.tr("app.label", name=self.tr("leaderboard.best_of", trainee=trainee)), style="bold")
+        for i, (title, b) in enumerate(done):
+            if i:
+                text.append(" · ", style="dim")
+            text.append(f"{title} ")
+            text.append(f"{b.best:g}" + ("*" if getattr(b, "best_used_hints", False) else ""), style="bold")
+        mean = round(sum(float(b.best) for _, b in done) / len(done), 1)
+        text.append(self.tr("leaderboard.mean", mean=f"{mean:g}"))
+        detail.update(text)
 
     def _note(self, message: str) -> None:
         self.query_one("#leaderboard-note", Static).update(Text(message, style="italic"))

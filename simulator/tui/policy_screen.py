@@ -10,6 +10,7 @@ from textual.widgets import Footer, Static
 
 from simulator.scenario import Scenario
 from simulator.tui.keys import relabel
+from simulator.tui.names import action_name
 
 
 def policy_text(sc: Scenario, tr) -> Text:
@@ -19,9 +20,9 @@ def policy_text(sc: Scenario, tr) -> Text:
     if p.card:
         text.append(p.card.strip() + "\n")
     text.append("\n" + tr("policy.allow") + " ", style="bold green")
-    text.append(", ".join(tr.get("action." + a, a) for a in p.allow) or "-")
+    text.append(", ".join(action_name(a, sc, tr) for a in p.allow) or "-")
     text.append("\n" + tr("policy.forbid") + " ", style="bold red")
-    text.append(", ".join(tr.get("action." + a, a) for a in p.forbid) or "-")
+    text.append(", ".join(action_name(a, sc, tr) for a in p.forbid) or "-")
     if p.refund_max_months is not None:
         text.append("\n" + tr("policy.refund_cap", months=f"{p.refund_max_months:g}"), style="bold")
     return text

@@ -87,6 +87,20 @@ def test_placeholder_without_fact_and_lines_in_the_wrong_language():
     assert any("warning: line has Chinese text in an en scenario" in p for p in out)
 
 
+def test_fact_labels_name_known_facts_and_a_zh_call_gets_a_warning_for_each_unlabelled_fact():
+    out = problems(MINI.replace("facts: {service: Tips, fee: 5}",
+                                "facts: {service: Tips, fee: 5}\nfact_labels: {servce: Service, fee: ''}"))
+    assert any("error: label for unknown fact 'servce' (did you mean 'service'?)" in p for p in out)
+    assert any("error: empty label for fact 'fee'" in p for p in out)
+    assert not any("has no label" in p for p in out)  # an en call may show keys in words
+    zh = MINI.replace("locale: en", "locale: zh").replace("facts: {service: Tips, fee: 5}",
+                                                           "facts: {service: Tips, fee: 5}\nfact_labels: {fee: 月费}")
+    out = problems(zh)
+    assert any("warning: fact 'service' has no label under fact_labels; the brief panel of this zh call "
+               "shows it as 'service'" in p for p in out), out
+    assert not any("fact 'fee'" in p for p in out)
+
+
 def test_duplicate_keys_are_errors():
     out = problems(MINI.replace("locale: en\n", "locale: en\nlocale: zh\n"))
     assert any("duplicate key 'locale'" in p for p in out)

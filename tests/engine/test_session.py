@@ -81,6 +81,15 @@ def test_silence_raises_anger_and_caller_says_so(mini):
     assert "there" in t.customer_line
 
 
+def test_a_silence_keeps_the_line_the_caller_was_waiting_on(mini):
+    s = session(mini)
+    t = s.silence()
+    assert t.customer_before == s.opening  # what he said before the silence, not his "hello?"
+    assert t.customer_line != s.opening
+    after = s.reply("plain")
+    assert after.customer_before == t.customer_line  # the next reply answers the prompt
+
+
 def test_silence_at_full_anger_hangs_up(mini):
     mini.mood.start = 95
     s = session(mini)
@@ -105,6 +114,19 @@ def test_hint_returns_model_answer_and_is_counted(mini):
     summary = s.summary()
     assert summary["hints"] == 1
     assert summary["overall"] is not None
+
+
+def test_only_the_reply_right_after_a_hint_is_marked_as_after_a_hint(mini):
+    s = session(mini)
+    s.hint()
+    s.silence()  # a silence is not a reply: the hint still waits for one
+    first = s.reply("plain")
+    second = s.reply("plain")
+    assert first.state_before == second.state_before  # same state: hints_before stays 1 on both
+    assert (first.after_hint, second.after_hint) == (True, False)
+    assert first.to_dict()["after_hint"] is True
+    replayed = Session.replay(mini, s.to_json())
+    assert [t.after_hint for t in replayed.turns] == [t.after_hint for t in s.turns]
 
 
 def test_reply_limits(mini):

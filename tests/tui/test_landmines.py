@@ -63,7 +63,8 @@ async def test_a_landmine_on_turn_one_of_a_flagship_leaves_the_call_open_and_pla
         assert call.anger > start
         reaction = (sc.states[sc.start_state].reactions.get(category) or sc.reactions[category])
         assert turn.customer_line in reaction
-        assert ("customer", f"{sc.persona.name}: {turn.customer_line}") in transcript_lines(app)
+        said_by = Catalog(sc.locale)("app.label", name=sc.persona.name)  # "赵志刚：" in a zh call
+        assert ("customer", f"{said_by}{turn.customer_line}") in transcript_lines(app)
         assert "Call ended" not in str(call.query_one("#call-status").render())
         # ... and the call goes on: a recovering reply calms him and moves the call forward
         await send(pilot, plan["recovery"])

@@ -5,15 +5,17 @@ from rich.text import Text
 from textual.widgets import Static
 
 from simulator.scenario import Scenario
+from simulator.session import fill
 
 
 def facts_text(sc: Scenario, tr) -> Text:
+    """The brief with its {placeholders} filled in, then each fact under its label."""
     text = Text(tr("call.brief") + "\n", style="bold underline")
-    text.append((sc.brief or "-").strip() + "\n\n")
+    text.append(fill((sc.brief or "-").strip(), sc.facts) + "\n\n")
     if sc.facts:
         text.append(tr("call.facts") + "\n", style="bold underline")
         for key, value in sc.facts.items():
-            text.append(f"{key.replace('_', ' ')}: ", style="bold")
+            text.append(tr("app.label", name=sc.fact_label(key)), style="bold")
             text.append(f"{value}\n")
     return text
 

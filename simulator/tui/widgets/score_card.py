@@ -9,11 +9,13 @@ from simulator.tui.widgets.turn_view import evidence_lines, scores_line
 
 
 class ScoreCard(Static):
-    """Shows `turn` (a TurnResult) or a placeholder; `evidence_rows` caps the lines shown."""
+    """Shows `turn` (a TurnResult) or a placeholder; `evidence_rows` caps the lines shown; the
+    `scenario` names its own actions in the evidence."""
 
-    def __init__(self, tr, evidence_rows: int = 3, **kwargs) -> None:
+    def __init__(self, tr, evidence_rows: int = 3, *, scenario=None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.tr = tr
+        self.scenario = scenario
         self.evidence_rows = evidence_rows
         self.show(None)
 
@@ -22,7 +24,7 @@ class ScoreCard(Static):
             self.update(Text(self.tr("call.score_waiting"), style="dim italic"))
             return
         text = scores_line(turn, self.tr)
-        evidence = evidence_lines(turn, self.tr, limit=self.evidence_rows)
+        evidence = evidence_lines(turn, self.tr, limit=self.evidence_rows, sc=self.scenario)
         if evidence.plain:
             text.append("\n")
             text.append_text(evidence)

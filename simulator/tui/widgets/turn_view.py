@@ -9,7 +9,9 @@ from __future__ import annotations
 from rich.text import Text
 
 from scoring.types import MAX_LEVEL
+from simulator.scenario import Scenario
 from simulator.session import TurnResult
+from simulator.tui.names import scorer_text
 
 DIMENSIONS = ("listening", "empathy", "policy")
 LANDMINE_STYLE = "bold white on #b71c1c"
@@ -52,9 +54,10 @@ def reply_with_landmines(turn: TurnResult) -> Text:
     return text
 
 
-def evidence_lines(turn: TurnResult, tr, limit: int | None = None) -> Text:
+def evidence_lines(turn: TurnResult, tr, limit: int | None = None, sc: Scenario | None = None) -> Text:
     """One line per piece of evidence and per landmine: landmines first, then what lowered the
-    score, then what raised it (what to fix comes first); repeated lines are shown once."""
+    score, then what raised it (what to fix comes first); repeated lines are shown once. With the
+    scenario `sc`, its own actions are named in the call's language (simulator/tui/names.py)."""
     out = Text()
     if turn.score is None:
         return out
@@ -67,7 +70,7 @@ def evidence_lines(turn: TurnResult, tr, limit: int | None = None) -> Text:
         if quote:
             row.append(f" “{quote}”")
         if hit.reason:
-            row.append(f" {hit.reason}", style="italic")
+            row.append(f" {scorer_text(hit.reason, sc)}", style="italic")
         rows.append(row)
     for effect in ("-", "+"):
         for dim in DIMENSIONS:
@@ -76,11 +79,11 @@ def evidence_lines(turn: TurnResult, tr, limit: int | None = None) -> Text:
                     continue
                 good = ev.effect == "+"
                 row = Text("+ " if good else "− ", style="bold green" if good else "bold red")
-                row.append(f"{tr('dim.' + dim)}: ", style="bold")
+                row.append(tr("app.label", name=tr("dim." + dim)), style="bold")
                 quote = turn.reply[ev.start:ev.end]
                 if quote:
                     row.append(f"“{quote}” ")
-                row.append(ev.reason or ev.label, style="italic")
+                row.append(scorer_text(ev.reason, sc) or ev.label, style="italic")
                 if row.plain not in seen:
                     seen.add(row.plain)
                     rows.append(row)

@@ -1,0 +1,176 @@
+"""What a call taught, as data: the verdict, the next step on the service ladder, the things to
+fix first and the model answer worth showing beside a weak turn.
+
+Plain Python, no UI: the debrief screen (simulator/tui/debrief_screen.py) words and draws it.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from scoring.normalise import normalise_phrase
+from simulator.session import Session, TurnResult, fill
+
+PASS_MARK = 60  # overall points a resolved call needs to pass
+FAILING_OUTCOMES = ("hung_up", "escalated")  # these fail whatever the points
+TOP_LEVEL = 5  # the service ladder: 1 answer .. 5 innovate (docs/trainee-guide.md, DOMAIN §6)
+NEAR_IDENTICAL = 0.8  # normalised similarity at which a model answer is the trainee's own reply
+DIMENSIONS = ("listening", "empathy", "policy")
+
+
+# ---------------------------------------------------------------------------- pass or fail
+@dataclass(frozen=True)
+class Verdict:
+    """Pass or fail, and why: `reason` is resolved, below_mark, hung_up, escalated or unfinished."""
+
+    passed: bool
+    reason: str
+    overall: float | None
+    mark: int = PASS_MARK
+
+
+def verdict(session: Session) -> Verdict:
+    """A call passes when it ends resolved with at least PASS_MARK points; a call that ends hung up
+    or escalated fails whatever its points, and an unfinished call does not pass."""
+    summary = session.summary()
+    overall, outcome = summary.get("overall"), summary.get("outcome")
+    if session.ending is None:
+        return Verdict(False, "unfinished", overall)
+    if outcome in FAILING_OUTCOMES:
+        return Verdict(False, outcome, overall)
+    if overall is None or overall < PASS_MARK:
+        return Verdict(False, "below_mark", overall)
+    return Verdict(True, "resolved", overall)
+
+
+# ---------------------------------------------------------------------------- the service ladder
+@dataclass(frozen=True)
+class NextLevel:
+    """The step above the level reached: its number, and this scenario's ending there, if any."""
+
+    level: int
+    ending_title: str | None = None
+
+
+def next_level(session: Session) -> NextLevel | None:
+    """The next service level (None at the top, or for a call with no ending)."""
+    if session.ending is None:
+        return None
+    reached = session.scenario.endings[session.ending].service_level
+    if reached >= TOP_LEVEL:
+        return None
+    level = reached + 1
+    there = [(name, e) for name, e in session.scenario.endings.items()
+             if e.service_level == level and e.outcome not in FAILING_OUTCOMES]
+    title = (there[0][1].title or there[0][0]) if there else None
+    return NextLevel(level, title)
+
+
+# ---------------------------------------------------------------------------- what to fix first
+SEVERITY = {"landmine": 0, "interrupted": 1, "silence": 1, "evidence": 2, "level": 3}
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One thing to do differently, from the scores of turn `turn` (an index; `also` lists the
+    other turns with the same problem). `kind` is landmine, interrupted, silence, evidence (a
+    piece of evidence that lowered a dimension) or level (a dimension at 0 with no evidence)."""
+
+    kind: str
+    turn: int
+    name: str = ""  # the landmine category, or the dimension
+    quote: str = ""  # the words of the reply it is about
+    reason: str = ""  # the scorer's explanation
+    also: tuple[int, ...] = field(default=())
+
+    @property
+    def turns(self) -> tuple[int, ...]:
+        return (self.turn, *self.also)
+
+
+def _problems(turn: TurnResult) -> list[tuple[tuple, Fix]]:
+    """(key, Fix) for each problem of one turn; the key says when two turns share a problem."""
+    if turn.kind == "silence":
+        return [(("silence",), Fix("silence", turn.index))]
+    score = turn.score
+    if score is None:
+        return []
+    found: list[tuple[tuple, Fix]] = []
+    mine_spans = []
+    for hit in score.landmines:
+        mine_spans.append((hit.start, hit.end))
+        found.append((("landmine", hit.category),
+                      Fix("landmine", turn.index, hit.category, turn.reply[hit.start:hit.end], hit.reason)))
+    if turn.interrupted:
+        found.append((("interrupted",), Fix("interrupted", turn.index)))
+    for dim in DIMENSIONS:
+        ds = score.dimension(dim)
+        lowered = False
+        for ev in ds.evidence:
+            if ev.effect != "-":
+                continue
+            lowered = True
+            if ev.label == "interrupted" and turn.interrupted:
+                continue  # said once, as "interrupted"
+            if any(s < ev.end and ev.start < e for s, e in mine_spans):
+                continue  # the landmine on the same words says it
+            found.append((("evidence", dim, ev.label),
+                          Fix("evidence", turn.index, dim, turn.reply[ev.start:ev.end], ev.reason or ev.label)))
+        if ds.level == 0 and not lowered and not (dim == "policy" and score.landmines):
+            found.append((("level", dim), Fix("level", turn.index, dim)))
+    return found
+
+
+def things_to_fix(session: Session, limit: int = 3) -> list[Fix]:
+    """The `limit` problems to work on first: landmines, then talking over or leaving the caller
+    waiting, then evidence that lowered a score, then a dimension left at 0; among equals, the
+    one repeated on more turns, then the earlier. Each problem appears once, with its turns."""
+    grouped: dict[tuple, list[Fix]] = {}
+    for turn in session.turns:
+        seen: set[tuple] = set()
+        for key, fix in _problems(turn):
+            if key not in seen:
+                seen.add(key)
+                grouped.setdefault(key, []).append(fix)
+    ranked = sorted(grouped.values(), key=lambda fixes: (SEVERITY[fixes[0].kind], -len(fixes), fixes[0].turn))
+    return [_with_also(fixes) for fixes in ranked[:limit]]
+
+
+def _with_also(fixes: list[Fix]) -> Fix:
+    first = fixes[0]
+    return Fix(first.kind, first.turn, first.name, first.quote, first.reason,
+               tuple(f.turn for f in fixes[1:]))
+
+
+# ---------------------------------------------------------------------------- the model answer
+def _plain(text: str) -> str:
+    """Text reduced to what it says: normalised like the scorer's matching, letters and digits only."""
+    return "".join(ch for ch in normalise_phrase(text) if ch.isalnum())
+
+
+def similarity(a: str, b: str) -> float:
+    """0-1: how alike two replies read once case, width, punctuation and spacing are set aside."""
+    a, b = _plain(a), _plain(b)
+    if not a or not b:
+        return 0.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _strength(score) -> tuple:
+    levels = {d: score.dimension(d) for d in DIMENSIONS}
+    return (-len(score.landmines), levels["policy"].level,
+            levels["listening"].level + levels["empathy"].level, sum(ds.score for ds in levels.values()))
+
+
+def model_answer(session: Session, turn: TurnResult) -> str | None:
+    """The state's model answer to show beside `turn`: of those not near-identical to the trainee's
+    own reply (similarity >= NEAR_IDENTICAL, e.g. a hint typed back), the one that scores best in
+    the turn's place; None when the state has none left."""
+    state = session.scenario.states.get(turn.state_before)
+    if state is None:
+        return None
+    answers = [fill(a, session.scenario.facts) for a in state.model_answers]
+    answers = [a for a in dict.fromkeys(answers) if similarity(a, turn.reply) < NEAR_IDENTICAL]
+    if len(answers) <= 1:
+        return answers[0] if answers else None
+    return max(answers, key=lambda a: _strength(session.score_in_place_of(turn, a)))

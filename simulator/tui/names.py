@@ -1,0 +1,34 @@
+"""The names a trainee reads for the scenario's own things, in the language on screen.
+
+Standard actions are named by the locale catalogues (`action.<name>`); an action a scenario
+declares itself (`policy.actions`) is named by its first phrase in the UI's language, else in the
+call's, else by its key in words. The scorer names an action it has no word for by its key in
+words ("restore plan"), which reads as English inside a Chinese evidence line: `scorer_text`
+puts the scenario's own phrase there instead.
+"""
+from __future__ import annotations
+
+from simulator.scenario import Scenario
+
+
+def own_action_name(action: str, sc: Scenario, lang: str) -> str | None:
+    """The scenario's first phrase for one of its own actions in `lang`, if it has one."""
+    phrases = sc.policy.actions.get(action, {}).get(lang) or []
+    return phrases[0] if phrases else None
+
+
+def action_name(action: str, sc: Scenario, tr) -> str:
+    """An action as the trainee reads it: catalogue, else the scenario's phrase, else its key in words."""
+    return (tr.get("action." + action, "") or own_action_name(action, sc, tr.lang)
+            or own_action_name(action, sc, sc.locale) or action.replace("_", " "))
+
+
+def scorer_text(text: str, sc: Scenario | None) -> str:
+    """The scorer's evidence text with the scenario's own actions named in the call's language."""
+    if sc is None or sc.locale == "en" or not text:
+        return text  # the scorer's key-in-words fallback is English already
+    for action in sc.policy.actions:
+        words, name = action.replace("_", " "), own_action_name(action, sc, sc.locale)
+        if name and words in text:
+            text = text.replace(words, name)
+    return text

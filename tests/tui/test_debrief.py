@@ -1,0 +1,84 @@
+"""Pilot tests: a debrief that teaches. Pass or fail first, the service level and what the next one
+would have needed, the three things to fix with their turns, then every turn; the model answer
+beside a weak turn is never the trainee's own reply."""
+from __future__ import annotations
+
+from simulator.loader import load_scenario
+from simulator.scenario import Condition, Transition
+from simulator.tui.debrief_screen import DebriefScreen
+from tests.tui.conftest import DRILLS, screen_text
+from tests.tui.test_call import open_call
+from tests.tui.test_screens import send
+
+
+async def to_the_debrief(pilot) -> DebriefScreen:
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, DebriefScreen)
+    return pilot.app.screen
+
+
+async def test_a_resolved_call_above_the_mark_passes_and_shows_its_service_level_first(make):
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot, "drill-en")
+        await send(pilot, "I understand, sorry")
+        await send(pilot, "I will cancel it")
+        overall = call.session.summary()["overall"]
+        await to_the_debrief(pilot)
+        text = " ".join(screen_text(app).split())  # the first screenful at 80x24, nothing scrolled
+        assert "PASS" in text and f"Resolved, with {overall:g} points (the pass mark is 60)." in text
+        assert "Service level 3: complete" in text
+        assert "Level 4 (extend) would have needed offering something the caller did not ask for" in text
+
+
+async def test_an_escalated_call_fails_whatever_its_points(make):
+    sc = load_scenario(DRILLS / "drill-en.yaml")  # an apology that sends him over your head
+    sc.states["venting"].transitions.insert(0, Transition(to="escalated", when=Condition(acts=["apologize"])))
+    app = make(library=[sc])
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot, "drill-en")
+        await send(pilot, "I understand, sorry")
+        assert call.session.ending == "escalated"
+        assert call.session.summary()["overall"] >= 60
+        await to_the_debrief(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "FAIL" in text and "PASS" not in text
+        assert "went over your head: a call that ends this way fails, whatever its points" in text
+        assert "Service level 0: failed call" in text
+        assert "Level 1 (answer) would have needed" in text
+
+
+async def test_the_three_things_to_fix_each_name_their_turn(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_call(pilot, "drill-en")
+        await send(pilot, "hello")  # no listening, no empathy
+        await send(pilot, "hello")
+        await send(pilot, "this call is recorded")  # a landmine
+        debrief = await to_the_debrief(pilot)
+        fixes = str(debrief.query_one("#debrief-fixes").content).splitlines()
+        assert fixes[0] == "Fix these first"
+        assert fixes[1].startswith("1. Turn 3 — landmine: threat “recorded” the recording used as a warning")
+        assert fixes[2].startswith("2. Turn 1 (also 2, 3) — no sign you heard the caller")
+        assert fixes[3].startswith("3. Turn 1 (also 2, 3) — no empathy")
+        assert len(fixes) == 4
+        text = screen_text(app)  # then the turns, as before
+        assert text.index("Fix these first") < text.index("Turn 1 (venting)")
+
+
+async def test_a_hint_typed_back_gets_no_copy_of_itself_as_the_stronger_reply(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        call = await open_call(pilot, "drill-en")
+        await pilot.press("f3")
+        await pilot.pause()
+        answer = call.session.scenario.states["venting"].model_answers[0]
+        await send(pilot, answer.upper())  # the hint, shouted back: no empathy found, a weak turn
+        await send(pilot, "this call is recorded")
+        assert call.session.over
+        debrief = await to_the_debrief(pilot)
+        first, second = debrief.query(".debrief-turn")
+        assert "-weak" in first.classes
+        assert not first.query(".model-answer")  # the only model answer is the reply itself
+        assert second.query(".model-answer")  # the next turn's is a different reply: shown
