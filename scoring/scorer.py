@@ -26,11 +26,12 @@ from scoring.types import Evidence, LandmineHit, ReplyContext, ReplyScore
 def score_reply(reply: str, ctx: ReplyContext) -> ReplyScore:
     """Score one trainee reply for listening, empathy and policy (docs/scoring.md)."""
     rules = score_rules(reply, ctx)
-    model = load_model(ctx.locale)
+    locale = _language_of(reply, ctx.locale)
+    model = load_model(locale)
     if model is None or not (reply or "").strip():
         return rules
     reading = model.read(reply, ctx, rules)
-    lex = get_lexicon(ctx.locale, ctx.lexicon_extra)
+    lex = get_lexicon(locale, ctx.lexicon_extra if locale == ctx.locale else None)
     lis = _level(reply, lex, "listening", reading, rules.listening)
     emp = _level(reply, lex, "empathy", reading, rules.empathy)
     trainer = {c for c, phrases in ((ctx.lexicon_extra or {}).get("families") or {}).items() if phrases}
@@ -57,6 +58,21 @@ def _level(reply: str, lex, head: str, reading: Reading, rule_dim):
     evidence = [Evidence(s, e, f"model_{head}", lex.reason(f"model_{head}_{level}", quoted),
                          "+" if level == 2 else "-")]
     return rubric.dimension(level, evidence)
+
+
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+_LATIN_CHAR = re.compile(r"[A-Za-z]")
+
+
+def _language_of(reply: str, default: str) -> str:
+    """The language the reply is written in (a Chinese reply in an English call is read by the
+    Chinese model, and its reasons are in Chinese); mixed replies keep the call's language."""
+    cjk, latin = len(_CJK_CHAR.findall(reply)), len(_LATIN_CHAR.findall(reply))
+    if cjk > 2 * latin:
+        return "zh"
+    if latin > 4 * cjk:
+        return "en"
+    return default
 
 
 _SENTENCE_END = re.compile(r"[.!?。！？\n]+(?:\s|$)|[。！？]")

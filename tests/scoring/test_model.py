@@ -85,3 +85,11 @@ def test_a_learned_decision_points_at_words_of_the_reply():
 def test_replies_are_read_as_character_ngrams_and_word_pairs():
     assert {"可以", "我可", "我可以"} <= set(ngrams("我可以", "zh"))
     assert {" can", "can ", "i_can"} <= set(ngrams("I can", "en"))
+
+
+def test_a_reply_in_the_other_language_is_read_by_that_languages_model():
+    """A trainee answering an English caller in Chinese (or the reverse) is not read by a model
+    that never saw the script: no invented landmines, the warmth still counts."""
+    ctx = context_of({"locale": "en", "stage": "venting", "customer": "You charged me three pounds after I cancelled!"})
+    score = score_reply("取消了还被扣三块钱，换谁都窝火，我先帮您查一下扣费时间。", ctx)
+    assert score.landmine_categories == () and score.empathy.level == 2
