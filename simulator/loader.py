@@ -8,16 +8,18 @@ Positions are those PyYAML gave; a problem with no real position is reported wit
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import functools
+import gc
 import hashlib
 import re
 import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path as FsPath
-from typing import Any, Literal, Union
+from typing import Any, Callable, Literal, Union
 
 import yaml
 
@@ -118,79 +120,110 @@ def _type_name(tp: Any) -> str:
     return str(tp)
 
 
-def _fits(value: Any, tp: Any) -> bool:
+def _fitter(tp: Any) -> Callable[[Any], bool]:
     """Cheap check used to pick a Union branch."""
     origin = typing.get_origin(tp)
     if tp is type(None):
-        return value is None
+        return lambda v: v is None
     if tp is bool:
-        return isinstance(value, bool)
+        return lambda v: isinstance(v, bool)
     if tp is int:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return lambda v: isinstance(v, int) and not isinstance(v, bool)
     if tp is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
     if tp is str:
-        return isinstance(value, str)
-    if origin is Literal:
-        return value in typing.get_args(tp)
-    if origin is list:
-        return isinstance(value, list)
-    if origin is dict or dataclasses.is_dataclass(tp):
-        return isinstance(value, dict)
-    return False
-
-
-def _convert(value: Any, tp: Any, path: tuple, rep: _Reporter) -> Any:
-    """Turn plain YAML data into the typed model; report and return _MISSING on a mismatch."""
-    origin = typing.get_origin(tp)
-    if origin in (Union, types.UnionType):
-        options = typing.get_args(tp)
-        for opt in options:
-            if _fits(value, opt):
-                return _convert(value, opt, path, rep)
-        rep.error(path, f"'{_describe_path(path)}' should be {_type_name(tp)}, not {_show(value)}")
-        return _MISSING
-    if dataclasses.is_dataclass(tp):
-        return _convert_dataclass(value, tp, path, rep)
-    if origin is list:
-        if not isinstance(value, list):
-            rep.error(path, f"'{_describe_path(path)}' should be a list, not {_show(value)}")
-            return _MISSING
-        (item_tp,) = typing.get_args(tp)
-        out = [_convert(v, item_tp, path + (i,), rep) for i, v in enumerate(value)]
-        return [v for v in out if v is not _MISSING]
-    if origin is dict:
-        if not isinstance(value, dict):
-            rep.error(path, f"'{_describe_path(path)}' should be a mapping, not {_show(value)}")
-            return _MISSING
-        _, val_tp = typing.get_args(tp)
-        out = {}
-        for k, v in value.items():
-            if not isinstance(k, str):
-                rep.error(path + (k,), f"key {k!r} in '{_describe_path(path)}' should be text", key=True)
-                continue
-            cv = _convert(v, val_tp, path + (k,), rep)
-            if cv is not _MISSING:
-                out[k] = cv
-        return out
+        return lambda v: isinstance(v, str)
     if origin is Literal:
         allowed = typing.get_args(tp)
-        if value not in allowed:
-            rep.error(path, f"'{_describe_path(path)}' is {_show(value)}; expected one of "
-                            f"{', '.join(map(str, allowed))}{did_you_mean(value, map(str, allowed))}")
-            return _MISSING
-        return value
-    if tp is str and isinstance(value, str) and not is_plain(value):
-        # Shown on trainees' terminals and written to exports: never raw escape codes.
-        rep.warning(path, f"'{_describe_path(path)}' contains control characters, escape codes or "
-                          "bidi controls; they are removed")
-        return plain(value)
-    if _fits(value, tp):
-        return float(value) if tp is float else value
-    if tp is str and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)  # `title: 2046` is still a fine title
-    rep.error(path, f"'{_describe_path(path)}' should be {_type_name(tp)}, not {_show(value)}")
-    return _MISSING
+        return lambda v: v in allowed
+    if origin is list:
+        return lambda v: isinstance(v, list)
+    if origin is dict or dataclasses.is_dataclass(tp):
+        return lambda v: isinstance(v, dict)
+    return lambda v: False
+
+
+Converter = Callable[[Any, tuple, "_Reporter"], Any]
+
+
+@functools.lru_cache(maxsize=None)
+def _converter(tp: Any) -> Converter:
+    """How to turn plain YAML data into the typed model for one type hint: the function reports
+    a mismatch and returns _MISSING. Worked out once per hint (asking typing what a hint is, for
+    every value of every file, was most of lint's time once parsing was one pass)."""
+    origin = typing.get_origin(tp)
+    expected = _type_name(tp)
+
+    def wrong(value: Any, path: tuple, rep: _Reporter) -> Any:
+        rep.error(path, f"'{_describe_path(path)}' should be {expected}, not {_show(value)}")
+        return _MISSING
+
+    if origin in (Union, types.UnionType):
+        branches = [(_fitter(opt), _converter(opt)) for opt in typing.get_args(tp)]
+
+        def union(value: Any, path: tuple, rep: _Reporter) -> Any:
+            for fits, convert in branches:
+                if fits(value):
+                    return convert(value, path, rep)
+            return wrong(value, path, rep)
+        return union
+    if dataclasses.is_dataclass(tp):
+        return lambda value, path, rep: _convert_dataclass(value, tp, path, rep)
+    if origin is list:
+        (item_tp,) = typing.get_args(tp)
+        item = _converter(item_tp)
+
+        def a_list(value: Any, path: tuple, rep: _Reporter) -> Any:
+            if not isinstance(value, list):
+                rep.error(path, f"'{_describe_path(path)}' should be a list, not {_show(value)}")
+                return _MISSING
+            out = [item(v, path + (i,), rep) for i, v in enumerate(value)]
+            return [v for v in out if v is not _MISSING]
+        return a_list
+    if origin is dict:
+        entry = _converter(typing.get_args(tp)[1])
+
+        def a_dict(value: Any, path: tuple, rep: _Reporter) -> Any:
+            if not isinstance(value, dict):
+                rep.error(path, f"'{_describe_path(path)}' should be a mapping, not {_show(value)}")
+                return _MISSING
+            out = {}
+            for k, v in value.items():
+                if not isinstance(k, str):
+                    rep.error(path + (k,), f"key {k!r} in '{_describe_path(path)}' should be text", key=True)
+                    continue
+                cv = entry(v, path + (k,), rep)
+                if cv is not _MISSING:
+                    out[k] = cv
+            return out
+        return a_dict
+    if origin is Literal:
+        allowed = typing.get_args(tp)
+
+        def literal(value: Any, path: tuple, rep: _Reporter) -> Any:
+            if value not in allowed:
+                rep.error(path, f"'{_describe_path(path)}' is {_show(value)}; expected one of "
+                                f"{', '.join(map(str, allowed))}{did_you_mean(value, map(str, allowed))}")
+                return _MISSING
+            return value
+        return literal
+    if tp is str:
+        def text(value: Any, path: tuple, rep: _Reporter) -> Any:
+            if isinstance(value, str):
+                if is_plain(value):
+                    return value
+                # Shown on trainees' terminals and written to exports: never raw escape codes.
+                rep.warning(path, f"'{_describe_path(path)}' contains control characters, escape codes or "
+                                  "bidi controls; they are removed")
+                return plain(value)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return str(value)  # `title: 2046` is still a fine title
+            return wrong(value, path, rep)
+        return text
+    fits = _fitter(tp)
+    if tp is float:
+        return lambda value, path, rep: float(value) if fits(value) else wrong(value, path, rep)
+    return lambda value, path, rep: value if fits(value) else wrong(value, path, rep)
 
 
 def _show(value: Any) -> str:
@@ -220,38 +253,49 @@ def _shape(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Field]]:
     return typing.get_type_hints(cls, vars(model)), fields
 
 
+@functools.lru_cache(maxsize=None)
+def _fields_plan(cls: type) -> tuple[tuple[tuple[str, Converter, bool], ...], frozenset[str]]:
+    """(name, converter, required) of each field in order, and the names: worked out once per class."""
+    hints, fields = _shape(cls)
+    plan = tuple((name, _converter(hints[name]),
+                  f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+                 for name, f in fields.items())
+    return plan, frozenset(fields)
+
+
 def _convert_dataclass(value: Any, cls: type, path: tuple, rep: _Reporter) -> Any:
     """On a broken required key the object is still built, from stand-ins, so one bad `stage`
     doesn't hide the rest of its state's problems; the file is rejected anyway (it has an error)."""
     if not isinstance(value, dict):
         rep.error(path, f"'{_describe_path(path) or 'the file'}' should be a mapping, not {_show(value)}")
         return _MISSING
-    hints, fields = _shape(cls)
+    plan, names = _fields_plan(cls)
     kwargs: dict[str, Any] = {}
     broken = False
-    for key in value:
-        if key not in fields:
-            rep.error(path + (key,), f"unknown key '{key}'"
-                      + (f" in '{_describe_path(path)}'" if path else "")
-                      + did_you_mean(str(key), fields), key=True)
-    for name, f in fields.items():
+    if not names.issuperset(value):
+        for key in value:
+            if key not in names:
+                rep.error(path + (key,), f"unknown key '{key}'"
+                          + (f" in '{_describe_path(path)}'" if path else "")
+                          + did_you_mean(str(key), _shape(cls)[1]), key=True)
+    for name, convert, required in plan:
         if name not in value:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            if required:
                 rep.error(path, f"missing required key '{name}'"
                           + (f" in '{_describe_path(path)}'" if path else ""))
                 broken = True
             continue
-        cv = _convert(value[name], hints[name], path + (name,), rep)
+        cv = convert(value[name], path + (name,), rep)
         if cv is _MISSING:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                broken = True
+            broken = broken or required
             continue
         kwargs[name] = cv
-    for name in fields:
-        if broken and name not in kwargs and fields[name].default is dataclasses.MISSING \
-                and fields[name].default_factory is dataclasses.MISSING:
-            kwargs[name] = _stand_in(hints[name])
-            rep.stand_in_paths.add(path + (name,))
+    if broken:
+        hints = _shape(cls)[0]
+        for name, _, required in plan:
+            if required and name not in kwargs:
+                kwargs[name] = _stand_in(hints[name])
+                rep.stand_in_paths.add(path + (name,))
     return cls(**kwargs)
 
 
@@ -333,8 +377,7 @@ def _check_text(line: str, path: tuple, sc: Scenario, rep: _Reporter) -> None:
         rep.warning(path, "line has Chinese text in an en scenario (missing en line?)")
 
 
-def _check_condition(c: Condition, path: tuple, sc: Scenario, rep: _Reporter) -> None:
-    acts = known_acts(sc)
+def _check_condition(c: Condition, path: tuple, acts: set[str], rep: _Reporter) -> None:
     for key in ("acts", "any_acts", "no_acts"):
         for i, act in enumerate(getattr(c, key)):
             if act not in acts:
@@ -455,6 +498,7 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
         if not 0 <= ending.service_level <= 5:
             rep.error(("endings", name, "service_level"), "service_level should be 0-5")
         _check_lines(ending.say, ("endings", name, "say"), sc, rep, required=False)
+    acts = known_acts(sc)
     for name, state in sc.states.items():
         base = ("states", name)
         _check_lines(state.say, base + ("say",), sc, rep, required=True)
@@ -464,21 +508,24 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
                 rep.error(base + ("reactions", key), f"unknown reaction '{key}'{did_you_mean(key, REACTION_KEYS)}",
                           key=True)
             _check_lines(lines, base + ("reactions", key), sc, rep, required=True)
+        possible = False
         for i, t in enumerate(state.transitions):
             tpath = base + ("transitions", i)
             if t.to not in names and tpath + ("to",) not in rep.stand_in_paths:
                 rep.error(tpath + ("to",), f"transition from '{name}' goes to unknown state '{t.to}'"
                                            f"{did_you_mean(t.to, names)}")
-            _check_condition(t.when, tpath + ("when",), sc, rep)
+            _check_condition(t.when, tpath + ("when",), acts, rep)
             why = condition_impossible(t.when)
             if why:
                 rep.warning(tpath + ("when",), f"this transition can never fire: {why}")
+            else:
+                possible = True
         always = [i for i, t in enumerate(state.transitions) if t.when.is_empty()]
         if always and always[0] < len(state.transitions) - 1:
             rep.warning(base + ("transitions", always[0] + 1),
                         f"transitions after #{always[0] + 1} in '{name}' are never checked: "
                         "that one has no condition and always fires")
-        if not any(condition_impossible(t.when) is None for t in state.transitions):
+        if not possible:
             rep.error(base + ("transitions",) if state.transitions else base,
                       f"state '{name}' has no transition that can ever fire; the call would be stuck there",
                       key=not state.transitions)
@@ -558,8 +605,29 @@ def _story_checks(sc: Scenario, rep: _Reporter) -> None:
 
 # --------------------------------------------------------------------------- entry points
 
+@contextlib.contextmanager
+def _gc_paused() -> typing.Iterator[None]:
+    """No cyclic garbage collection while one file is read and checked.
+
+    Reading a file makes many small containers and no cycles; the collector kept scanning them
+    as they piled up, so a file of 1,000 states took far more than 1,000 times one state. It
+    runs again (if it was on) as soon as the file is done."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def check_text(text: str, file: str = "<scenario>") -> tuple[Scenario | None, list[Diagnostic]]:
     """Validate scenario YAML text; returns the model (None on errors) and every diagnostic."""
+    with _gc_paused():
+        return _check_source(text, file)
+
+
+def _check_source(text: str, file: str) -> tuple[Scenario | None, list[Diagnostic]]:
     rep = _Reporter(file, None)
     try:
         doc = read_document(text)

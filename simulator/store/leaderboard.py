@@ -17,6 +17,7 @@ trainee's); trend = mean overall of the later half of completed calls minus the 
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -59,85 +60,136 @@ def _r(x: float | None, nd: int = 1) -> float | None:
     return None if x is None else round(x, nd)
 
 
+# The scores summed and counted per (scenario, trainee, status). The sums add each group's calls
+# in time order (ix_sessions_scores keeps that order): the order version 3 added them in, so a
+# mean that sits on a rounding edge still rounds the same way.
+DIMENSIONS = ("overall", "listening", "empathy", "policy")
+# Most halves one statement reads (SQLite allows 500 terms in a UNION ALL).
+HALVES_PER_QUERY = 200
+
+
+@functools.lru_cache(maxsize=None)
+def _totals_query(by_scenario: bool) -> sa.Select:
+    """Per scenario, trainee and status: calls, sums, the best overall and, for completed calls,
+    the fewest hints among the calls at that best. One pass over ix_sessions_scores (and one seek
+    per group for the hints); bound values: cohort_id, and scenario when by_scenario."""
+    s = S.sessions
+    where = [s.c.cohort_id == sa.bindparam("cohort_id")]
+    if by_scenario:
+        where.append(s.c.scenario_id == sa.bindparam("scenario"))
+    groups = (
+        sa.select(
+            s.c.trainee_id, s.c.scenario_id, s.c.status,
+            sa.func.count().label("calls"),
+            sa.func.count(sa.case((s.c.outcome == "resolved", 1))).label("resolved"),
+            sa.func.max(s.c.overall).label("best"),
+            *[sa.func.sum(s.c[d]).label(f"sum_{d}") for d in DIMENSIONS],
+            *[sa.func.count(s.c[d]).label(f"n_{d}") for d in DIMENSIONS],
+            sa.func.sum(s.c.landmines).label("landmines"),
+            sa.func.sum(s.c.hints).label("hints"),
+        ).where(*where).group_by(s.c.scenario_id, s.c.trainee_id, s.c.status)
+    ).subquery()
+    at_best = S.sessions.alias("at_best")
+    best_hints = (
+        sa.select(sa.func.min(at_best.c.hints))
+        .where(at_best.c.cohort_id == sa.bindparam("cohort_id"), at_best.c.trainee_id == groups.c.trainee_id,
+               at_best.c.scenario_id == groups.c.scenario_id, at_best.c.status == "completed",
+               at_best.c.overall == groups.c.best)
+        .scalar_subquery()
+    )
+    return sa.select(groups, sa.case((groups.c.status == "completed", best_hints)).label("best_hints"))
+
+
+@functools.lru_cache(maxsize=64)
+def _halves_query(parts: int, by_scenario: bool) -> sa.CompoundSelect:
+    """The mean overall of `parts` runs of a trainee's completed calls in time order: part i is
+    calls o{i} + 1 .. o{i} + k{i} of trainee t{i} (one index range each, read in time order)."""
+    s = S.sessions
+    selects = []
+    for i in range(parts):
+        where = [s.c.cohort_id == sa.bindparam("cohort_id"), s.c.status == "completed",
+                 s.c.trainee_id == sa.bindparam(f"t{i}"), s.c.overall.is_not(None)]
+        if by_scenario:
+            where.append(s.c.scenario_id == sa.bindparam("scenario"))
+        calls = (sa.select(s.c.overall).where(*where).order_by(s.c.started_at, s.c.id)
+                 .limit(sa.bindparam(f"k{i}", type_=sa.Integer))
+                 .offset(sa.bindparam(f"o{i}", type_=sa.Integer)).subquery())
+        selects.append(sa.select(sa.literal_column(str(i), sa.Integer).label("part"),
+                                 sa.func.avg(calls.c.overall).label("mean")))
+    return sa.union_all(*selects)
+
+
 def leaderboard(store: "Store", cohort: str, scenario: str | None = None, *,
                 min_completed: int = 1) -> list[LeaderboardRow]:
-    """Ranked rows for `cohort` (optionally one scenario id), best first; unranked trainees last."""
-    s, tr, co = S.sessions, S.trainees, S.cohorts
-    done = s.c.status == "completed"
+    """Ranked rows for `cohort` (optionally one scenario id), best first; unranked trainees last.
 
-    def when(cond, value):
-        return sa.case((cond, value))
-
-    where = [co.c.name == cohort]
-    if scenario is not None:
-        where.append(s.c.scenario_id == scenario)
-    joined = s.join(co, co.c.id == s.c.cohort_id)
-
-    per_scenario = (
-        sa.select(
-            s.c.trainee_id, s.c.scenario_id,
-            sa.func.count().label("sessions"),
-            sa.func.count(when(done, 1)).label("completed"),
-            sa.func.count(when(s.c.status == "left", 1)).label("left"),
-            sa.func.count(when(done & (s.c.outcome == "resolved"), 1)).label("resolved"),
-            sa.func.max(when(done, s.c.overall)).label("best"),
-            sa.func.sum(when(done, s.c.overall)).label("sum_overall"),
-            sa.func.count(when(done, s.c.overall)).label("n_overall"),
-            *[sa.func.sum(when(done, s.c[d])).label(f"sum_{d}") for d in ("listening", "empathy", "policy")],
-            *[sa.func.count(when(done, s.c[d])).label(f"n_{d}") for d in ("listening", "empathy", "policy")],
-            sa.func.sum(when(done, s.c.landmines)).label("landmines"),
-            sa.func.sum(s.c.hints).label("hints"),
-        ).select_from(joined).where(*where).group_by(s.c.trainee_id, s.c.scenario_id)
-    )
-    best = per_scenario.subquery()
-    # Did the best call use hints? The fewest hints among completed calls at the best score.
-    best_hints = (
-        sa.select(s.c.trainee_id, s.c.scenario_id, sa.func.min(s.c.hints).label("hints"))
-        .select_from(joined.join(best, (best.c.trainee_id == s.c.trainee_id)
-                                 & (best.c.scenario_id == s.c.scenario_id) & (best.c.best == s.c.overall)))
-        .where(*where, done).group_by(s.c.trainee_id, s.c.scenario_id)
-    )
-    # Trend: completed calls numbered in time order per trainee.
-    numbered = (
-        sa.select(
-            s.c.trainee_id, s.c.overall,
-            sa.func.row_number().over(partition_by=s.c.trainee_id, order_by=(s.c.started_at, s.c.id)).label("rn"),
-            sa.func.count().over(partition_by=s.c.trainee_id).label("n"),
-        ).select_from(joined).where(*where, done, s.c.overall.is_not(None))
-    ).subquery()
-    half = numbered.c.n // 2
-    trend = (
-        sa.select(
-            numbered.c.trainee_id,
-            sa.func.avg(when(numbered.c.rn <= half, numbered.c.overall)).label("early"),
-            sa.func.avg(when(numbered.c.rn > numbered.c.n - half, numbered.c.overall)).label("late"),
-        ).where(numbered.c.n >= 2).group_by(numbered.c.trainee_id)
-    )
-    names = sa.select(tr.c.id, tr.c.name).join(co, co.c.id == tr.c.cohort_id).where(co.c.name == cohort)
+    Reads the cohort from two indexes that hold every column needed (schema v4): the totals
+    per trainee, scenario and status in one pass, then the trend's halves (the first and last
+    n // 2 completed calls of each trainee, n known from the totals) as index ranges."""
+    by_scenario = scenario is not None
 
     def read(conn: sa.Connection):
-        return (conn.execute(per_scenario).all(), conn.execute(best_hints).all(),
-                conn.execute(trend).all(), dict(conn.execute(names).all()))
+        cohort_id = conn.execute(sa.select(S.cohorts.c.id).where(S.cohorts.c.name == cohort)).scalar()
+        if cohort_id is None:
+            return [], {}, {}
+        params: dict[str, Any] = {"cohort_id": cohort_id, "scenario": scenario}
+        groups = conn.execute(_totals_query(by_scenario), params).all()
+        counts: dict[int, int] = {}
+        for g in groups:
+            if g.status == "completed":
+                counts[g.trainee_id] = counts.get(g.trainee_id, 0) + int(g.n_overall or 0)
+        halves = [(tid, part, skip, n // 2) for tid, n in counts.items() if n >= 2
+                  for part, skip in (("early", 0), ("late", n - n // 2))]
+        means: dict[int, dict[str, float | None]] = {}
+        for start in range(0, len(halves), HALVES_PER_QUERY):
+            chunk = halves[start:start + HALVES_PER_QUERY]
+            values = dict(params)
+            for i, (tid, _, skip, k) in enumerate(chunk):
+                values.update({f"t{i}": tid, f"k{i}": k, f"o{i}": skip})
+            for r in conn.execute(_halves_query(len(chunk), by_scenario), values):
+                tid, part = chunk[r.part][:2]
+                means.setdefault(tid, {})[part] = r.mean
+        names = dict(conn.execute(sa.select(S.trainees.c.id, S.trainees.c.name)
+                                  .where(S.trainees.c.cohort_id == cohort_id)).all())
+        return groups, means, names
 
-    rows, hint_rows, trend_rows, name_of = store._read(read)
-    hinted = {(r.trainee_id, r.scenario_id) for r in hint_rows if (r.hints or 0) > 0}
-    trends = {r.trainee_id: (float(r.late) - float(r.early)) for r in trend_rows
-              if r.early is not None and r.late is not None}
+    groups, means, name_of = store._read(read)
+    trends = {tid: float(m["late"]) - float(m["early"]) for tid, m in means.items()
+              if m.get("early") is not None and m.get("late") is not None}
 
-    by_trainee: dict[int, list] = {}
-    for r in rows:
-        by_trainee.setdefault(r.trainee_id, []).append(r)
+    # Per (trainee, scenario); each trainee's scenarios in order, as the rule has always summed them.
+    per_scenario: dict[tuple[int, str], dict[str, Any]] = {}
+    for g in groups:
+        row = per_scenario.setdefault((g.trainee_id, g.scenario_id), {
+            "scenario_id": g.scenario_id, "sessions": 0, "completed": 0, "left": 0, "resolved": 0, "best": None,
+            "landmines": 0, "hints": 0, "best_hints": None,
+            **{f"sum_{d}": None for d in DIMENSIONS}, **{f"n_{d}": 0 for d in DIMENSIONS}})
+        row["sessions"] += g.calls
+        row["hints"] += int(g.hints or 0)
+        if g.status == "left":
+            row["left"] = g.calls
+        elif g.status == "completed":
+            row.update(completed=g.calls, resolved=g.resolved, best=g.best, landmines=g.landmines,
+                       best_hints=g.best_hints, **{f"sum_{d}": g._mapping[f"sum_{d}"] for d in DIMENSIONS},
+                       **{f"n_{d}": g._mapping[f"n_{d}"] for d in DIMENSIONS})
+    by_trainee: dict[int, list[dict[str, Any]]] = {}
+    for (tid, _), row in per_scenario.items():
+        by_trainee.setdefault(tid, []).append(row)
+    for rs in by_trainee.values():
+        # Scenario ids in code point order whatever the database's collation: a mean's last digit
+        # can depend on the order of its terms, so SQLite and PostgreSQL add them in one order.
+        rs.sort(key=lambda r: r["scenario_id"])
 
     out: list[LeaderboardRow] = []
     for tid, rs in by_trainee.items():
         def total(key: str) -> float:
-            return sum(float(getattr(r, key) or 0) for r in rs)
+            return sum(float(r[key] or 0) for r in rs)
 
         def mean(key: str) -> float | None:
             n = total(f"n_{key}")
             return total(f"sum_{key}") / n if n else None
 
-        bests = [float(r.best) for r in rs if r.best is not None]
+        bests = [float(r["best"]) for r in rs if r["best"] is not None]
         completed = int(total("completed"))
         finished = completed + int(total("left"))
         out.append(LeaderboardRow(
@@ -148,7 +200,7 @@ def leaderboard(store: "Store", cohort: str, scenario: str | None = None, *,
             landmines_per_call=_r(total("landmines") / completed, 2) if completed else None,
             resolved_rate=_r(total("resolved") / finished, 3) if finished else None,
             hints=int(total("hints")),
-            best_used_hints=any((tid, r.scenario_id) in hinted for r in rs if r.best is not None),
+            best_used_hints=any((r["best_hints"] or 0) > 0 for r in rs if r["best"] is not None),
             trend=_r(trends.get(tid)),
         ))
     return rank_rows(out, min_completed)

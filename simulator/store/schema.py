@@ -7,6 +7,8 @@ Schema history (the `meta` table's `schema_version`):
      newest calls of a cohort and the calls still in progress.
   3  sessions gain `call_key`, the id the recorder gives a call before the database does, so a
      call kept in the local journal is written once however often it is replayed.
+  4  the leaderboard reads two indexes that hold every column it needs (`ix_sessions_scores`,
+     `ix_sessions_trend`) instead of the index of version 2 and the rows behind it.
 
 Upgrades are plain functions run in order inside one locked transaction when a store is opened,
 so two processes opening an old file at once cannot both upgrade it. We keep this list instead
@@ -19,7 +21,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = sa.MetaData()
 
@@ -80,12 +82,22 @@ sessions = sa.Table(
     sa.Column("summary", sa.JSON, nullable=True),
     sa.Column("call_key", sa.String(36), nullable=True),  # v3: the recorder's id for the call
 )
-sa.Index("ix_sessions_board", sessions.c.cohort_id, sessions.c.status, sessions.c.scenario_id)  # v2
 sa.Index("ix_sessions_trainee", sessions.c.trainee_id)
 sa.Index("ix_sessions_recent", sessions.c.cohort_id, sessions.c.started_at)  # v2: newest calls of a cohort
 sa.Index("ix_sessions_status", sessions.c.status)  # v2: finding the few calls still in progress
 sa.Index("ix_sessions_call_key", sessions.c.call_key, unique=True)  # v3
-V2_INDEXES = ("ix_sessions_board", "ix_sessions_recent", "ix_sessions_status")
+# v4, the leaderboard (leaderboard.py): covering indexes, so a 50,000-call cohort is read from
+# the index alone. Totals per scenario, trainee and status (each group's calls in time order,
+# the order the leaderboard has always summed them in), the best call's hints a seek away:
+sa.Index("ix_sessions_scores", sessions.c.cohort_id, sessions.c.scenario_id, sessions.c.trainee_id,
+         sessions.c.status, sessions.c.started_at, sessions.c.id, sessions.c.overall, sessions.c.hints,
+         sessions.c.outcome, sessions.c.listening, sessions.c.empathy, sessions.c.policy, sessions.c.landmines)
+# ... and each trainee's completed calls in time order (the trend's halves).
+sa.Index("ix_sessions_trend", sessions.c.cohort_id, sessions.c.status, sessions.c.trainee_id,
+         sessions.c.started_at, sessions.c.id, sessions.c.overall)
+# Version 2 also made ix_sessions_board (cohort_id, status, scenario_id); version 4 drops it.
+V2_INDEXES = ("ix_sessions_recent", "ix_sessions_status")
+V4_INDEXES = ("ix_sessions_scores", "ix_sessions_trend")
 
 turns = sa.Table(
     "turns", metadata,
@@ -148,8 +160,16 @@ def _upgrade_2_to_3(conn: sa.Connection) -> None:
     next(i for i in sessions.indexes if i.name == "ix_sessions_call_key").create(conn, checkfirst=True)
 
 
+def _upgrade_3_to_4(conn: sa.Connection) -> None:
+    """The leaderboard's covering indexes replace the version 2 leaderboard index."""
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_sessions_board")
+    for index in sessions.indexes:
+        if index.name in V4_INDEXES:
+            index.create(conn, checkfirst=True)
+
+
 # from_version -> function taking the database to from_version + 1
-UPGRADES: dict[int, Callable[[sa.Connection], None]] = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3}
+UPGRADES: dict[int, Callable[[sa.Connection], None]] = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3, 3: _upgrade_3_to_4}
 
 
 def read_version(conn: sa.Connection) -> int | None:

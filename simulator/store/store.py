@@ -348,6 +348,11 @@ class Store:
         self._ids[rec["call"]] = int(res.inserted_primary_key[0])
         return True
 
+    def turn_values(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The turns table's values for turn rows (records.turn_row) exactly as write() stores them,
+        without session_id: for bulk loads such as benchmarks/bench_store.py."""
+        return [{**row, "recorded_at": _time(row["recorded_at"])} for row in rows]
+
     @staticmethod
     def _insert_turn(conn: sa.Connection, session_id: int, row: dict[str, Any]) -> bool:
         t = S.sessions.c

@@ -199,3 +199,47 @@ def test_escape_codes_in_scenario_text_are_warned_and_removed():
     warnings = [str(d) for d in diags if "control characters" in str(d)]
     assert warnings and f"s.yaml:{line_of(text, 'PWNED')}:" in warnings[0] and "warning" in warnings[0]
     assert sc is not None and sc.title == "Mini call"
+
+
+# The one-pass reader (parser events straight to data) and the node reader it falls back to
+# must agree: same data, same positions, same duplicate keys and refused tags.
+ODD_YAML = [
+    "a: &x [1, {b: &y 2, c: [*y]}]\nd: *x\ne: *y\n",                 # aliases, also inside anchors
+    "a: yes\nb: No\nc: ~\nd: 1.5\ne: 0x1F\nf: .inf\ng: 2001-12-14\nh: '3'\ni: !!int '7'\n",
+    "yes: 1\n1: 2\n~: 3\n2001-01-01: 4\n",                               # keys that are not text
+    "a: 1\nb: 2\na: 3\n",                                                # a duplicate key
+    "a: !!python/object/apply:os.system [ls]\nb: !custom {c: 1}\nd: !x y\n",  # refused tags
+    "a: !!str [1]\nb: ! 5\nc: !<tag:yaml.org,2002:str> 6\n",
+    "---\n...\n", "", "# only a comment\n", "[1, [2, [3]]]\n", "just text\n",
+    "base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n",                    # merge keys: the node reader
+    "? [a]\n: 1\n",                                                       # a complex key: the node reader
+]
+
+
+def _read_both(text):
+    from simulator import yamlsafe
+
+    out = []
+    for reader in (yamlsafe._read_events, yamlsafe._read_nodes):
+        try:
+            doc = reader(text)
+        except yamlsafe._NeedsNodes:
+            out.append("node reader")
+            continue
+        out.append((repr(doc.data), {p: doc.mark(p) for p in doc.value_marks},
+                    {p: doc.mark(p, key=True) for p in doc.key_marks}, doc.duplicate_keys, doc.bad_tags))
+    return out
+
+
+@pytest.mark.parametrize("text", ODD_YAML)
+def test_one_pass_reader_agrees_with_the_node_reader(text):
+    events, nodes = _read_both(text)
+    assert events == nodes or (events == "node reader" and ("<<" in text or "?" in text))
+
+
+def test_one_pass_reader_reads_the_whole_library_like_the_node_reader():
+    from simulator.loader import bundled_dir, scenario_files
+
+    for f in scenario_files([bundled_dir()]):
+        events, nodes = _read_both(f.read_text(encoding="utf-8"))
+        assert events == nodes, f

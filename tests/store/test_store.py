@@ -217,11 +217,12 @@ def test_a_version_1_database_is_upgraded_with_its_data(db_url):
     engine.dispose()
     with Store.open(db_url) as store:
         with store.engine.connect() as conn:
-            assert S.read_version(conn) == S.SCHEMA_VERSION == 3
+            assert S.read_version(conn) == S.SCHEMA_VERSION == 4
             cols = {c["name"] for c in sa.inspect(conn).get_columns("sessions")}
             assert {"mode", "host", "pid", "updated_at", "call_key"} <= cols
-            assert {"ix_sessions_board", "ix_sessions_recent", "ix_sessions_call_key"} <= {
-                i["name"] for i in sa.inspect(conn).get_indexes("sessions")}
+            indexes = {i["name"] for i in sa.inspect(conn).get_indexes("sessions")}
+            assert {"ix_sessions_scores", "ix_sessions_trend", "ix_sessions_recent", "ix_sessions_call_key"} <= indexes
+            assert "ix_sessions_board" not in indexes
         rows = {r.id: r for r in store.sessions("old")}
         # the v1 call that never finished has no owner: stale for two days, so abandoned, turns kept
         assert rows[2].status == "abandoned" and rows[2].mode == "live"
@@ -232,6 +233,71 @@ def test_a_version_1_database_is_upgraded_with_its_data(db_url):
         assert sid == 3
     with Store.open(db_url) as again:  # opening an up-to-date store changes nothing
         assert len(again.sessions("old")) == 3
+
+
+def _v3_layout(conn: sa.Connection) -> None:
+    """A version-3 database: today's columns, the version 2 leaderboard index, and calls to rank."""
+    md = sa.MetaData()
+    for table in (S.meta, S.cohorts, S.trainees, S.sessions, S.turns):
+        table.to_metadata(md)
+    for index in list(md.tables["sessions"].indexes):
+        if index.name in S.V4_INDEXES:
+            md.tables["sessions"].indexes.discard(index)
+    sessions = md.tables["sessions"]
+    sa.Index("ix_sessions_board", sessions.c.cohort_id, sessions.c.status, sessions.c.scenario_id)
+    md.create_all(conn)
+    now = utcnow()
+    conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('schema_version', '3')")
+    conn.execute(sa.text("INSERT INTO cohorts (id, name, created_at) VALUES (1, 'v3', :t)"), {"t": now})
+    for tid, name in ((1, "Ann"), (2, "Ben")):
+        conn.execute(sa.text("INSERT INTO trainees (id, cohort_id, name, created_at) VALUES (:id, 1, :n, :t)"),
+                     {"id": tid, "n": name, "t": now})
+    calls = [  # trainee, scenario, status, overall, hints, outcome
+        (1, "s1", "completed", 70.0, 1, "resolved"), (1, "s1", "completed", 70.0, 0, "resolved"),
+        (1, "s1", "completed", 60.5, 0, "escalated"), (1, "s2", "completed", 81.0, 2, "resolved"),
+        (1, "s2", "left", None, 0, None), (2, "s1", "completed", 75.2, 1, "resolved"),
+        (2, "s1", "abandoned", None, 0, None), (2, "s1", "completed", 50.0, 0, "hung_up"),
+    ]
+    for sid, (tid, scenario, status, overall, hints, outcome) in enumerate(calls, 1):
+        conn.execute(sa.text(
+            "INSERT INTO sessions (id, cohort_id, trainee_id, scenario_id, status, started_at, updated_at, "
+            "ended_at, turn_count, overall, listening, empathy, policy, hints, landmines, outcome, call_key) "
+            "VALUES (:id, 1, :tid, :sc, :st, :t, :t, :t, 1, :o, :o, :o, :o, :h, 0, :outcome, :key)"),
+            {"id": sid, "tid": tid, "sc": scenario, "st": status, "t": now - timedelta(hours=10 - sid), "o": overall,
+             "h": hints, "outcome": outcome, "key": f"call-{sid}"})
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT setval('sessions_id_seq', {len(calls)})")
+        conn.exec_driver_sql("SELECT setval('cohorts_id_seq', 1)")
+        conn.exec_driver_sql("SELECT setval('trainees_id_seq', 2)")
+
+
+def test_a_version_3_database_gets_the_leaderboard_indexes_and_the_same_board(db_url):
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        _v3_layout(conn)
+    engine.dispose()
+    with Store.open(db_url) as store:
+        with store.engine.connect() as conn:
+            assert S.read_version(conn) == S.SCHEMA_VERSION
+            indexes = {i["name"] for i in sa.inspect(conn).get_indexes("sessions")}
+        assert set(S.V4_INDEXES) <= indexes and "ix_sessions_board" not in indexes
+        rows = [r.to_dict() for r in store.leaderboard("v3")]
+        # Ann: bests 70.0 (s1; one of the two 70s took no hint) and 81.0 (s2, with hints).
+        assert rows[0] == {
+            "rank": 1, "trainee": "Ann", "sessions": 5, "completed": 4, "scenarios": 2, "best": 75.5,
+            "average": round((70 + 70 + 60.5 + 81) / 4, 1), "listening": round((70 + 70 + 60.5 + 81) / 4, 1),
+            "empathy": round((70 + 70 + 60.5 + 81) / 4, 1), "policy": round((70 + 70 + 60.5 + 81) / 4, 1),
+            "landmines_per_call": 0.0, "resolved_rate": round(3 / 5, 3), "hints": 3, "best_used_hints": True,
+            "trend": round((60.5 + 81) / 2 - (70 + 70) / 2, 1)}
+        assert rows[1] == {
+            "rank": 2, "trainee": "Ben", "sessions": 3, "completed": 2, "scenarios": 1, "best": 75.2,
+            "average": 62.6, "listening": 62.6, "empathy": 62.6, "policy": 62.6, "landmines_per_call": 0.0,
+            "resolved_rate": 0.5, "hints": 1, "best_used_hints": True, "trend": round(50.0 - 75.2, 1)}
+        ben_s1, ann_s1 = store.leaderboard("v3", "s1")
+        assert (ann_s1.rank, ann_s1.trainee, ann_s1.best, ann_s1.best_used_hints) == (2, "Ann", 70.0, False)
+        assert (ben_s1.rank, ben_s1.best, ben_s1.sessions) == (1, 75.2, 3)
+        sid, _ = play(store, "Ben", "v3", ["L90 E90 P100 close"])  # new calls still go in and count
+        assert sid == 9 and {r.trainee: r.sessions for r in store.leaderboard("v3")} == {"Ann": 5, "Ben": 4}
 
 
 def test_a_newer_schema_is_refused_not_used(db_url):
