@@ -10,9 +10,9 @@ from pathlib import Path
 from simulator import __version__
 
 
-def _print_diagnostics(diags, stream=sys.stdout) -> None:
+def _print_diagnostics(diags, stream=None) -> None:
     for d in diags:
-        print(d, file=stream)
+        print(d, file=stream or sys.stdout)  # sys.stdout as it is now, not when cli was imported
 
 
 # ---------------------------------------------------------------------------- lint
