@@ -175,8 +175,12 @@ def bench_lint(args) -> None:
         lint_cli(folder)  # warm-up: file cache, .pyc files
         runs = [lint_cli(folder) for _ in range(args.runs)]
         wall = [r[0] for r in runs]
+        from simulator.cli import LINT_FILES_PER_WORKER
+
+        workers = min(os.cpu_count() or 1, 8, len(files) // LINT_FILES_PER_WORKER)
         print(f"  mystery-guest lint, {len(files):,} files: median {statistics.median(wall):.2f} s "
-              f"(min {min(wall):.2f}, max {max(wall):.2f}, {args.runs} runs)   goal <= {GOAL_LINT_S:.1f} s: "
+              f"(min {min(wall):.2f}, max {max(wall):.2f}, {args.runs} runs; "
+              f"{max(workers, 1)} process(es) on {os.cpu_count()} core(s))   goal <= {GOAL_LINT_S:.1f} s: "
               f"{verdict(statistics.median(wall), GOAL_LINT_S)}   [{runs[-1][1]}]", flush=True)
 
         per_file = []
@@ -185,8 +189,9 @@ def bench_lint(args) -> None:
             check_file(f)
             per_file.append((time.perf_counter() - t0) * 1000)
         print(f"  check_file per library file: p50 {pct(per_file, 50):.2f} ms, p99 {pct(per_file, 99):.2f} ms, "
-              f"max {max(per_file):.2f} ms (n={len(per_file)})   goal: mean <= {GOAL_LINT_S:.1f} ms "
-              f"(3 s for 1,000 files; mean here {statistics.fmean(per_file):.2f} ms)", flush=True)
+              f"max {max(per_file):.2f} ms (n={len(per_file)}; in one process {sum(per_file) / 1000:.2f} s in all)   "
+              f"goal: mean <= {GOAL_LINT_S:.1f} ms (3 s for 1,000 files; mean here {statistics.fmean(per_file):.2f} ms)",
+              flush=True)
 
         goal_big = GOAL_LINT_S * args.files / 1000 * args.states / n_states
         big = make_big_file(Path(tmp) / "thousand-states-en.yaml", args.states)

@@ -103,15 +103,32 @@ def real_calls(n_calls: int, rng: random.Random) -> list[Session]:
     return calls
 
 
+def texts_report(records: list[dict]) -> None:
+    """The shared texts of the real turns, and how fast new ones still came (the seeded turns are
+    copies of these, so the store's `texts` table holds only these: real use adds more)."""
+    seen: dict[str, int] = {}
+    growth = []
+    for row in records:
+        before = sum(seen.values())
+        for text in row["detail"].get("texts", ()):
+            seen.setdefault(text, len(text.encode("utf-8")))
+        growth.append(sum(seen.values()) - before)
+    last = growth[-1000:]
+    print(f"  shared texts of those turns: {len(seen):,}, {sum(seen.values()) / 1e3:,.0f} kB; the last "
+          f"{len(last):,} turns still added {sum(last) / len(last):.0f} B per turn", flush=True)
+
+
 def seed(store: Store, n_sessions: int, turns_per: int, rng: random.Random):
     """Bulk-insert calls and turns; returns (big cohort, typical cohort, a trainee of the big one,
     the real turns the stored ones were copied from)."""
     t0 = time.perf_counter()
-    calls = real_calls(300, rng)
+    calls = real_calls(1500, rng)
     pool = [turn for call in calls for turn in call.turns]
     summaries = [call.summary() for call in calls]
-    rows = store.turn_values([turn_row(t) for t in pool])  # as the store writes them
+    records = [turn_row(t) for t in pool]
+    rows = store.turn_values(records)  # as the store writes them
     print(f"  {len(pool):,} real turns from {len(calls)} played calls ({time.perf_counter() - t0:.1f} s)", flush=True)
+    texts_report(records)
     now = utcnow()
     big_n = n_sessions // 2
     small = max(1, (n_sessions - big_n) // 1000)

@@ -499,6 +499,7 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
             rep.error(("endings", name, "service_level"), "service_level should be 0-5")
         _check_lines(ending.say, ("endings", name, "say"), sc, rep, required=False)
     acts = known_acts(sc)
+    graph: dict[str, list[str]] = {}  # edges(sc), worked out on the way
     for name, state in sc.states.items():
         base = ("states", name)
         _check_lines(state.say, base + ("say",), sc, rep, required=True)
@@ -508,7 +509,7 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
                 rep.error(base + ("reactions", key), f"unknown reaction '{key}'{did_you_mean(key, REACTION_KEYS)}",
                           key=True)
             _check_lines(lines, base + ("reactions", key), sc, rep, required=True)
-        possible = False
+        graph[name] = []
         for i, t in enumerate(state.transitions):
             tpath = base + ("transitions", i)
             if t.to not in names and tpath + ("to",) not in rep.stand_in_paths:
@@ -519,19 +520,19 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
             if why:
                 rep.warning(tpath + ("when",), f"this transition can never fire: {why}")
             else:
-                possible = True
+                graph[name].append(t.to)
         always = [i for i, t in enumerate(state.transitions) if t.when.is_empty()]
         if always and always[0] < len(state.transitions) - 1:
             rep.warning(base + ("transitions", always[0] + 1),
                         f"transitions after #{always[0] + 1} in '{name}' are never checked: "
                         "that one has no condition and always fires")
-        if not possible:
+        if not graph[name]:
             rep.error(base + ("transitions",) if state.transitions else base,
                       f"state '{name}' has no transition that can ever fire; the call would be stuck there",
                       key=not state.transitions)
     if rep.items and any(d.severity == "error" for d in rep.items):
         return  # graph checks on a broken graph only add noise
-    _graph_checks(sc, rep)
+    _graph_checks(sc, rep, graph)
     _story_checks(sc, rep)
 
 
@@ -541,8 +542,7 @@ def edges(sc: Scenario) -> dict[str, list[str]]:
             for name, st in sc.states.items()}
 
 
-def _graph_checks(sc: Scenario, rep: _Reporter) -> None:
-    graph = edges(sc)
+def _graph_checks(sc: Scenario, rep: _Reporter, graph: dict[str, list[str]]) -> None:
     seen = {sc.start_state}
     frontier = [sc.start_state]
     while frontier:
@@ -688,6 +688,11 @@ def check_file(path: str | FsPath) -> tuple[Scenario | None, list[Diagnostic]]:
     except UnicodeDecodeError as exc:
         return None, [Diagnostic(name, "error", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
     return check_text(text, name)
+
+
+def file_diagnostics(path: str | FsPath) -> list[Diagnostic]:
+    """Every problem of one file (what `mystery-guest lint` prints; a worker process can run it)."""
+    return check_file(path)[1]
 
 
 def load_scenario(path: str | FsPath) -> Scenario:

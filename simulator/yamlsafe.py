@@ -198,6 +198,7 @@ def _build(loader) -> Document:
     count = 0
     seen_document = False
     scalars: dict[tuple[str, str], Any] = {}  # (tag, text) -> value, for ints, floats, bools, nulls
+    plain_tags: dict[str, str] = {}  # plain text -> its implicit tag (keys such as `to`, `note` repeat)
 
     while True:
         if replays:
@@ -224,7 +225,7 @@ def _build(loader) -> Document:
                     if not event.implicit[0] or (text and text[0] not in resolved_firsts and not ask_always):
                         key = text
                     else:
-                        tag = _implicit_tag(text, resolvers)
+                        tag = plain_tags.get(text) or plain_tags.setdefault(text, _implicit_tag(text, resolvers))
                         if tag == _MERGE:
                             raise _NeedsNodes  # `<<`: merged keys come first, whatever their place
                         key = text if tag == _STR else _construct(loader, tag, event, scalars)
@@ -246,7 +247,7 @@ def _build(loader) -> Document:
                 if not event.implicit[0] or (text and text[0] not in resolved_firsts and not ask_always):
                     value = text
                 else:
-                    tag = _implicit_tag(text, resolvers)
+                    tag = plain_tags.get(text) or plain_tags.setdefault(text, _implicit_tag(text, resolvers))
                     value = text if tag == _STR else _construct(loader, tag, event, scalars)
             elif _bad_tag(tag):
                 # e.g. !!python/object: never constructed; reported, and the value read as text

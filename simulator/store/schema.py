@@ -9,6 +9,9 @@ Schema history (the `meta` table's `schema_version`):
      call kept in the local journal is written once however often it is replayed.
   4  the leaderboard reads two indexes that hold every column it needs (`ix_sessions_scores`,
      `ix_sessions_trend`) instead of the index of version 2 and the rows behind it.
+  5  `texts`: wording turns share (the caller's lines, transition notes and clauses, the scorer's
+     reasons, mood causes), each stored once; a turn's detail refers to it by id (records.py,
+     format 2). Turns recorded before keep their whole detail (format 1) and read as before.
 
 Upgrades are plain functions run in order inside one locked transaction when a store is opened,
 so two processes opening an old file at once cannot both upgrade it. We keep this list instead
@@ -21,7 +24,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = sa.MetaData()
 
@@ -122,8 +125,19 @@ turns = sa.Table(
     sa.Column("hints_before", sa.Integer, nullable=False, server_default="0"),
     sa.Column("ending", sa.String(200), nullable=True),
     sa.Column("recorded_at", sa.DateTime, nullable=True),  # v2
-    # TurnResult.to_dict(): evidence, acts, offers, landmines, mood changes, transitions checked.
+    # What the columns do not hold of TurnResult.to_dict() (evidence, acts, offers, landmines, mood
+    # changes, transitions checked), in the compact format 2 of records.py, which refers to `texts`
+    # by id; or, for turns recorded before version 5, the whole dict (format 1, with the caller's
+    # lines also in customer_before and customer_line, which format 2 leaves empty).
     sa.Column("detail", sa.JSON, nullable=False),
+)
+
+texts = sa.Table(  # v5
+    "texts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    # blake2b-128 of the body: the key a writer looks a text up by (a body can be long).
+    sa.Column("digest", sa.String(32), nullable=False, unique=True),
+    sa.Column("body", sa.Text, nullable=False),
 )
 
 
@@ -168,8 +182,14 @@ def _upgrade_3_to_4(conn: sa.Connection) -> None:
             index.create(conn, checkfirst=True)
 
 
+def _upgrade_4_to_5(conn: sa.Connection) -> None:
+    """The texts turns share. Turns already stored are left as they are: they read as before."""
+    texts.create(conn, checkfirst=True)
+
+
 # from_version -> function taking the database to from_version + 1
-UPGRADES: dict[int, Callable[[sa.Connection], None]] = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3, 3: _upgrade_3_to_4}
+UPGRADES: dict[int, Callable[[sa.Connection], None]] = {
+    1: _upgrade_1_to_2, 2: _upgrade_2_to_3, 3: _upgrade_3_to_4, 4: _upgrade_4_to_5}
 
 
 def read_version(conn: sa.Connection) -> int | None:

@@ -16,6 +16,7 @@ BEGIN IMMEDIATE for writes, retries with backoff) or any SQLAlchemy URL such as 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -32,7 +33,8 @@ from sqlalchemy import event
 
 from simulator.plaintext import plain, plain_data
 from simulator.store import schema as S
-from simulator.store.urls import StoreError, check_url, resolve_url
+from simulator.store.records import FORMAT, turn_dict
+from simulator.store.urls import ENV_URL, StoreError, check_url, default_path, resolve_url  # noqa: F401
 
 if TYPE_CHECKING:  # the engine is imported only for type hints: the store stands on its own
     from simulator.session import Session, TurnResult
@@ -153,11 +155,17 @@ def _is_sqlite(url: str) -> bool:
     return sa.engine.make_url(url).get_backend_name() == "sqlite"
 
 
+def _json(value: Any) -> str:
+    """JSON columns as written: no spaces, and Chinese as itself rather than \\u escapes."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _make_engine(url: str) -> sa.Engine:
     if not _is_sqlite(url):
-        return sa.create_engine(url, pool_pre_ping=True, future=True)
+        return sa.create_engine(url, pool_pre_ping=True, future=True, json_serializer=_json)
     # 30 s busy timeout in the driver; the pragma below repeats it for connections made elsewhere.
-    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                              json_serializer=_json)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -211,6 +219,7 @@ class Store:
         self.host = socket.gethostname()
         self.pid = os.getpid()
         self._ids: dict[str, int] = {}  # recorder call key -> session id
+        self._text_ids: dict[str, int] = {}  # digest -> texts.id, of texts known to be committed
 
     # -------------------------------------------------------------- opening
     @classmethod
@@ -316,7 +325,7 @@ class Store:
         if session_id is None:
             raise LookupError(f"call {record['call']} has no start record in the store")
         if kind == "turn":
-            return self._write(lambda conn: self._insert_turn(conn, session_id, record["row"]))
+            return self._write_turn(session_id, record["row"])
         if kind == "finish":
             return self._write(lambda conn: self._finish(conn, session_id, record))
         raise ValueError(f"unknown record {kind!r}")
@@ -350,18 +359,68 @@ class Store:
 
     def turn_values(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The turns table's values for turn rows (records.turn_row) exactly as write() stores them,
-        without session_id: for bulk loads such as benchmarks/bench_store.py."""
-        return [{**row, "recorded_at": _time(row["recorded_at"])} for row in rows]
+        without session_id: for bulk loads such as benchmarks/bench_store.py. Their texts are stored."""
+        interned: dict[str, int] = {}
 
-    @staticmethod
-    def _insert_turn(conn: sa.Connection, session_id: int, row: dict[str, Any]) -> bool:
+        def values(conn: sa.Connection) -> list[dict[str, Any]]:
+            interned.clear()
+            return [self._turn_values(conn, row, interned) for row in rows]
+
+        out = self._write(values)
+        self._text_ids.update(interned)
+        return out
+
+    def _write_turn(self, session_id: int, row: dict[str, Any]) -> bool:
+        interned: dict[str, int] = {}
+
+        def write(conn: sa.Connection) -> bool:
+            interned.clear()  # a retried transaction starts again
+            return self._insert_turn(conn, session_id, row, interned)
+
+        wrote = self._write(write)
+        self._text_ids.update(interned)  # committed now: safe to remember
+        return wrote
+
+    def _turn_values(self, conn: sa.Connection, row: dict[str, Any], interned: dict[str, int]) -> dict[str, Any]:
+        """A turn row as stored: a format 2 detail's texts become ids in `texts` (added if new)."""
+        values = {**row, "recorded_at": _time(row["recorded_at"])}
+        detail = row["detail"]
+        if isinstance(detail, dict) and detail.get("v") == FORMAT and "texts" in detail:
+            ids = self._store_texts(conn, detail["texts"], interned)
+            values["detail"] = {**{k: v for k, v in detail.items() if k != "texts"}, "t": ids}
+        return values
+
+    def _store_texts(self, conn: sa.Connection, texts: list[str], interned: dict[str, int]) -> list[int]:
+        """texts.id of each text, adding the new ones (two writers adding the same text get one row)."""
+        digests = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest() for t in texts]
+        known = {**self._text_ids, **interned}
+        missing = {d: t for d, t in zip(digests, texts) if d not in known}
+        if missing:
+            t = S.texts.c
+            found = dict(conn.execute(sa.select(t.digest, t.id).where(t.digest.in_(list(missing)))).all())
+            new = [{"digest": d, "body": body} for d, body in missing.items() if d not in found]
+            if new:
+                if conn.dialect.name == "sqlite":
+                    from sqlalchemy.dialects.sqlite import insert
+                else:
+                    from sqlalchemy.dialects.postgresql import insert
+                conn.execute(insert(S.texts).on_conflict_do_nothing(index_elements=["digest"]), new)
+                found.update(conn.execute(sa.select(t.digest, t.id).where(
+                    t.digest.in_([n["digest"] for n in new]))).all())
+            interned.update(found)
+            known.update(found)
+        return [known[d] for d in digests]
+
+    def _insert_turn(self, conn: sa.Connection, session_id: int, row: dict[str, Any],
+                     interned: dict[str, int]) -> bool:
         t = S.sessions.c
         index = int(row["idx"])
         if conn.execute(sa.select(S.turns.c.idx).where(S.turns.c.session_id == session_id,
                                                         S.turns.c.idx == index)).first():
             return False
-        at = _time(row["recorded_at"])
-        conn.execute(S.turns.insert().values(**{**row, "session_id": session_id, "recorded_at": at}))
+        values = self._turn_values(conn, row, interned)
+        at = values["recorded_at"]
+        conn.execute(S.turns.insert().values(**{**values, "session_id": session_id}))
         conn.execute(S.sessions.update().where(t.id == session_id).values(
             updated_at=at, turn_count=sa.func.max(t.turn_count, index + 1)
             if conn.dialect.name == "sqlite" else sa.func.greatest(t.turn_count, index + 1),
@@ -399,8 +458,7 @@ class Store:
         machine went quiet comes back to in_progress when a turn arrives."""
         from simulator.store.records import turn_row
 
-        row = turn_row(turn)
-        self._write(lambda conn: self._insert_turn(conn, session_id, row))
+        self._write_turn(session_id, turn_row(turn))
 
     def finish_session(self, session_id: int, session: "Session", status: str = "completed") -> None:
         """Close a call: status "completed" (an ending was reached) or "left" (the trainee hung up).
@@ -491,9 +549,9 @@ class Store:
             r = conn.execute(self._session_query().where(S.sessions.c.id == session_id)).first()
             if r is None:
                 return None
-            turns = [_turn(d, at) for d, at in conn.execute(sa.select(S.turns.c.detail, S.turns.c.recorded_at)
-                     .where(S.turns.c.session_id == session_id).order_by(S.turns.c.idx))]
-            return SessionDetail(_row(r), turns)
+            rows = conn.execute(sa.select(*_TURN_COLUMNS).where(S.turns.c.session_id == session_id)
+                                .order_by(S.turns.c.idx)).all()
+            return SessionDetail(_row(r), _turns(conn, rows))
 
         return self._read(read)
 
@@ -506,11 +564,12 @@ class Store:
 
         def read(conn: sa.Connection) -> None:
             for chunk in range(0, len(ids), 500):
-                q = (sa.select(S.turns.c.session_id, S.turns.c.detail, S.turns.c.recorded_at)
+                q = (sa.select(S.turns.c.session_id, *_TURN_COLUMNS)
                      .where(S.turns.c.session_id.in_(ids[chunk:chunk + 500]))
                      .order_by(S.turns.c.session_id, S.turns.c.idx))
-                for sid, d, at in conn.execute(q):
-                    out[sid].append(_turn(d, at))
+                rows = conn.execute(q).all()
+                for r, turn in zip(rows, _turns(conn, rows)):
+                    out[r.session_id].append(turn)
 
         self._read(read)
         return out
@@ -565,11 +624,27 @@ def _row(r: Any) -> SessionRow:
                          for k, v in r._mapping.items()})
 
 
-def _turn(detail: Any, recorded_at: datetime | None) -> dict[str, Any]:
-    """A stored turn as TurnResult.to_dict() plus `recorded_at` (ISO UTC, or None for old rows)."""
-    d = plain_data(dict(json.loads(detail) if isinstance(detail, str) else detail))  # text on a few drivers
-    d["recorded_at"] = recorded_at.isoformat() + "Z" if recorded_at else None
-    return d
+# What records.turn_dict needs of a stored turn, besides its texts.
+_TURN_COLUMNS = tuple(S.turns.c[name] for name in (
+    "idx", "kind", "reply", "interrupted", "latency", "state_before", "state_after", "stage", "mood_before",
+    "mood_after", "listening", "empathy", "policy", "hints_before", "ending", "detail", "recorded_at"))
+
+
+def _turns(conn: sa.Connection, rows: list[Any]) -> list[dict[str, Any]]:
+    """Stored turns as TurnResult.to_dict() plus `recorded_at` (ISO UTC, or None for old rows),
+    with the texts their details refer to read in one query per 500."""
+    details = [json.loads(r.detail) if isinstance(r.detail, str) else r.detail for r in rows]  # text on a few drivers
+    ids = sorted({i for d in details if d.get("v") == FORMAT for i in d["t"]})
+    bodies: dict[int, str] = {}
+    for chunk in range(0, len(ids), 500):
+        t = S.texts.c
+        bodies.update(conn.execute(sa.select(t.id, t.body).where(t.id.in_(ids[chunk:chunk + 500]))).all())
+    out = []
+    for r, d in zip(rows, details):
+        turn = plain_data(turn_dict(r._mapping, d, [bodies[i] for i in d.get("t", ())]))
+        turn["recorded_at"] = r.recorded_at.isoformat() + "Z" if r.recorded_at else None
+        out.append(turn)
+    return out
 
 
 def _can_check_pids() -> bool:

@@ -34,6 +34,40 @@ def test_lint_warnings_only_exit_0(tmp_path):
     assert out.returncode == 0 and "warning:" in out.stdout
 
 
+def test_a_large_library_checked_on_every_core_prints_what_one_process_does(tmp_path, monkeypatch, capsys):
+    from simulator import cli
+
+    for i in range(12):  # clean, broken and warned files, in an order the output must keep
+        text = MINI.replace("id: mini-en", f"id: mini-{i}")
+        if i % 3 == 1:
+            text = text.replace("- to: cancel", "- to: cancle")
+        if i % 4 == 2:
+            text = text.replace('"Cancel it."', '"取消。"')
+        (tmp_path / f"s{i:02d}.yaml").write_text(text, encoding="utf-8")
+
+    def lint() -> tuple[int, str, str]:
+        code = cli.main(["lint", str(tmp_path)])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    monkeypatch.setattr(cli, "LINT_FILES_PER_WORKER", 10_000)
+    one = lint()
+    import concurrent.futures
+
+    pools = []
+
+    class CountedPool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, workers):
+            pools.append(workers)
+            super().__init__(workers)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(cli, "LINT_FILES_PER_WORKER", 3)
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    assert lint() == one and pools == [4]
+    assert one[0] == 1 and "12 file(s): 4 error(s), 3 warning(s)" in one[2] and "s01.yaml" in one[1]
+
+
 def test_test_command_fails_on_a_contradicting_story(tmp_path):
     f = tmp_path / "s.yaml"
     f.write_text(MINI.replace("ending: resolved\n    states: [venting, cancel, resolved]",

@@ -217,7 +217,7 @@ def test_a_version_1_database_is_upgraded_with_its_data(db_url):
     engine.dispose()
     with Store.open(db_url) as store:
         with store.engine.connect() as conn:
-            assert S.read_version(conn) == S.SCHEMA_VERSION == 4
+            assert S.read_version(conn) == S.SCHEMA_VERSION == 5
             cols = {c["name"] for c in sa.inspect(conn).get_columns("sessions")}
             assert {"mode", "host", "pid", "updated_at", "call_key"} <= cols
             indexes = {i["name"] for i in sa.inspect(conn).get_indexes("sessions")}
