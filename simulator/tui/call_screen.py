@@ -315,6 +315,9 @@ class CallScreen(Screen):
 
     def _silence(self) -> None:
         turn = self.session.silence()
+        # Restart the wait now, not when TurnScored is handled: a tick in between would count the
+        # same silence twice (seen on a loaded machine).
+        self.waiting_since = self.clock()
         self.query_one(Transcript).add_line("note", utterance("note", "", self.tr("call.silence_note")))
         self.post_message(self.TurnScored(turn))
 
