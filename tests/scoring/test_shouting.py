@@ -1,7 +1,8 @@
 """Raised voice in writing (scoring/shouting.py): sustained capitals or bangs, not emphasis."""
 import pytest
 
-from scoring import ReplyContext, score_reply
+from scoring import ReplyContext
+from scoring.scorer import score_rules
 from scoring.shouting import shouting
 
 
@@ -31,8 +32,8 @@ def test_cheerful_emphasis_and_acronyms_are_not_shouting(reply):
     assert shouting(reply) == []
 
 
-def test_a_shouted_reply_is_one_retaliate_landmine_per_shout_not_two():
+def test_the_rules_report_each_shouted_span_once():
     ctx = ReplyContext("en", "venting", customer="Why was I charged again?")
-    score = score_reply("I SAID I CANNOT DO THAT.", ctx)
+    score = score_rules("I SAID I CANNOT DO THAT.", ctx)
     shouts = [m for m in score.landmines if m.category == "retaliate"]
     assert shouts and len({(m.start, m.end) for m in shouts}) == len(shouts)
