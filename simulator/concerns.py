@@ -65,14 +65,16 @@ def holds(met: Iterable[str], unmet: Iterable[str], done: Iterable[str]) -> bool
 
 def ladder_level(sc: Scenario, done: Iterable[str]) -> int:
     """The highest step of the ladder the trainee climbed: every concern of that step and of the
-    steps below it addressed (a step with no concern is passed over); 0 when none is."""
+    steps below it addressed (a step with no concern is passed over), except that the extend step
+    takes any one of its extras; 0 when the first step is not reached."""
     done = set(done)
     reached = 0
     for level in sorted(set(LADDER.values())):
-        here = [cid for cid, c in sc.concerns.items() if LADDER[c.level] == level]
+        here = {cid for cid, c in sc.concerns.items() if LADDER[c.level] == level}
         if not here:
             continue
-        if not set(here) <= done:
+        climbed = bool(here & done) if level == LADDER["extend"] else here <= done
+        if not climbed:
             break
         reached = level
     return reached
@@ -88,9 +90,13 @@ def level_reached(sc: Scenario, ending: str, done: Iterable[str]) -> int:
 
 
 def needed_for(sc: Scenario, level: int, done: Iterable[str]) -> list[str]:
-    """The concerns still open at or below `level`: what reaching it would have needed."""
+    """The concerns still open at or below `level`: what reaching it would have needed (for the
+    extend step, its extras, any one of which would do)."""
     done = set(done)
-    return [cid for cid, c in sc.concerns.items() if LADDER[c.level] <= level and cid not in done]
+    extend = LADDER["extend"]
+    extras_met = any(cid in done for cid, c in sc.concerns.items() if LADDER[c.level] == extend)
+    return [cid for cid, c in sc.concerns.items() if LADDER[c.level] <= level and cid not in done
+            and not (LADDER[c.level] == extend and extras_met)]
 
 
 def state_variant(variants: list[StateVariant], done: Iterable[str]) -> StateVariant | None:

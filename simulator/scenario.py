@@ -132,7 +132,8 @@ class Concern:
     label: str = doc("What it is, in the call's language (shown in the debrief and the transcript).")
     level: ServiceStep = doc(
         "Its step on the service ladder: answer (what the caller asked), resolve (their actual problem), "
-        "complete (so they need not call again) or extend (what they did not ask for but need).", "resolve")
+        "complete (so they need not call again) or extend (an extra they did not ask for but need). A step is "
+        "reached when all its concerns and those below are addressed; extend takes any one extra.", "resolve")
     acts: list[str] = doc("The scorer's acts that address it (any of them), e.g. explain, proactive, "
                           "offer:cancel.", factory=list)
     offers: list[str] = doc("Actions whose offer addresses it (any of them): cancel, refund... or the "
