@@ -30,7 +30,7 @@ from simulator.plaintext import is_plain, plain
 from simulator.yamlsafe import Document, Mark, YamlLimitError, read_document
 
 DIMENSION_MAX = {"listening": 2, "empathy": 2, "policy": 1}
-REACTION_KEYS = set(LANDMINES) | {"interrupted", "silence", "question"}
+REACTION_KEYS = set(LANDMINES) | set(model.EVENT_REACTIONS)
 PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -21,6 +21,10 @@ LADDER: dict[str, int] = {"answer": 1, "resolve": 2, "complete": 3, "extend": 4}
 # A line list, or lines per mood band (`any` is used when the current band has none).
 Lines = Union[list[str], dict[str, list[str]]]
 
+# Reactions to what happened rather than to a landmine: talking over the caller, leaving them
+# waiting, and a question the trainee asked (the caller answers it). A `reactions` key is one of
+# these or a landmine category.
+EVENT_REACTIONS = ("interrupted", "silence", "question")
 MAX_REPLY_CHARS = 2000  # longer than anyone says in one breath on a call; the engine refuses more
 
 
