@@ -17,8 +17,9 @@ from simulator.tui.keys import relabel
 from simulator.tui.names import scorer_text
 from simulator.tui.widgets.anger_meter import anger_style
 from simulator.tui.widgets.transcript import said_by, utterance
-from simulator.tui.widgets.turn_view import (DIMENSIONS, LANDMINE_STYLE, breaking_line, evidence_lines,
-                                             is_weak, mood_line, reply_with_landmines, scores_line)
+from simulator.tui.widgets.turn_view import (DIMENSIONS, LANDMINE_STYLE, addressed_line, breaking_line,
+                                             evidence_lines, is_weak, mood_line, reply_with_landmines,
+                                             scores_line)
 
 OUTCOME_STYLE = {"resolved": "bold green", "escalated": "bold red", "hung_up": "bold #ff9800"}
 
@@ -170,6 +171,10 @@ def turn_block(session: Session, turn: TurnResult, tr, trainee: str) -> Text:
         if evidence.plain:
             text.append("\n")
             text.append_text(evidence)
+        addressed = addressed_line(turn, tr, session.scenario)
+        if addressed is not None:
+            text.append("\n")
+            text.append_text(addressed)
     text.append("\n")
     text.append_text(mood_line(turn, tr))
     if turn is session.turns[-1] and turn.customer_line:

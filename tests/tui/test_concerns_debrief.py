@@ -30,6 +30,7 @@ async def test_the_debrief_lists_each_concern_with_its_turn_or_says_it_was_not_a
             await send(pilot, reply)
         assert call.session.ending == "answered_only" and call.session.met == ["why_failed"]
         text = await the_debrief_text(pilot)
+        everything = " ".join(str(s.content) for s in app.screen.query("Static"))
     assert "What the caller needed (1 of 6 addressed)" in text
     assert "✓ Why the payment failed (the old, closed account) — turn 1" in text
     for cid in ("late_fee", "pay_now", "credit_file", "stop_repeat", "reminder"):
@@ -37,6 +38,9 @@ async def test_the_debrief_lists_each_concern_with_its_turn_or_says_it_was_not_a
     assert "Service level 1: answer" in text
     assert ("Level 2 (resolve) would have needed, for this caller: The 12.00 late fee (told, and waived "
             "once), How to pay this month's instalment now.") in text
+    # Turn 1's own evidence says what it dealt with; turn 2 dealt with nothing.
+    assert everything.count("✓ dealt with:") == 1
+    assert "✓ dealt with: Why the payment failed (the old, closed account)" in everything
     # The ending's words match the call: only the answer was given.
     assert "You answered exactly what he asked: level 1." in text
 
