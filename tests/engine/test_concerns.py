@@ -303,3 +303,15 @@ def test_lint_reports_a_concern_met_and_unmet_at_once():
     text = WITH_CONCERNS.replace("when: {met: [heard, stopped]}", "when: {met: [heard], unmet: [heard]}")
     assert any("this transition can never fire: concern 'heard' is both met and not met" in p
                for p in problems(text))
+
+
+def test_test_explain_shows_what_each_reply_addressed_and_conditions_see_the_concerns(sc):
+    from simulator.authoring.explain import explain, facts_of
+
+    story = type(sc.stories[0])(name="y", replies=["I hear you, 5 a month for Tips, I'll cancel it for you right now."],
+                                ending="resolved", service_level=4)
+    result = run_story(sc, story)
+    assert not result.passed
+    lines = "\n".join(explain(sc, result))
+    assert "addressed: heard, stopped" in lines and "left the expected path" not in lines
+    assert facts_of(result.turns, 0).met == {"heard", "stopped"}
