@@ -26,16 +26,17 @@ def _fact_forms(value: Any) -> list[str]:
     return [str(value)]
 
 
-def _says(reply: str, form: str) -> bool:
-    """Whether the reply says `form`; a number only as a whole number (40, not in 140 or 4.0)."""
+def _says(reply: str, plain: str, form: str) -> bool:
+    """Whether the reply says `form`; a number only as a whole number (40, not in 140 or 4.0).
+    `plain` is the reply normalised once (normalise_phrase)."""
     if not form.strip():
         return False
     if re.fullmatch(r"\d+(\.\d+)?", form):
         return re.search(rf"(?<![\d.]){re.escape(form)}(?![\d]|\.\d)", reply) is not None
-    return normalise_phrase(form) in normalise_phrase(reply)
+    return normalise_phrase(form) in plain
 
 
-def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any]) -> bool:
+def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any], plain: str | None = None) -> bool:
     """Whether one reply shows any of the concern's signs (the caller hears nothing past a landmine)."""
     if score.landmines:
         return False
@@ -45,16 +46,21 @@ def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any]
     offered = {a.split(":", 1)[1] for a in acts if a.startswith("offer:")}
     if offered & set(concern.offers) and not (concern.within_caps and score.policy.level == 0):
         return True
+    plain = normalise_phrase(reply) if plain is None else plain
     for key in concern.facts:
-        if key in facts and any(_says(reply, form) for form in _fact_forms(facts[key])):
+        if key in facts and any(_says(reply, plain, form) for form in _fact_forms(facts[key])):
             return True
-    return any(_says(reply, phrase) for phrase in concern.phrases)
+    return any(_says(reply, plain, phrase) for phrase in concern.phrases)
 
 
 def addressed(sc: Scenario, score: ReplyScore, reply: str, already: Iterable[str] = ()) -> list[str]:
     """The concerns this reply addresses that were not addressed before, in the scenario's order."""
     done = set(already)
-    return [cid for cid, c in sc.concerns.items() if cid not in done and signs(c, score, reply, sc.facts)]
+    open_ = [(cid, c) for cid, c in sc.concerns.items() if cid not in done]
+    if not open_:
+        return []
+    plain = normalise_phrase(reply)
+    return [cid for cid, c in open_ if signs(c, score, reply, sc.facts, plain)]
 
 
 def holds(met: Iterable[str], unmet: Iterable[str], done: Iterable[str]) -> bool:
