@@ -142,7 +142,10 @@ def make_big_file(path: Path, n_states: int) -> Path:
                 {"to": nxt, "when": {"levels": {"listening": 1}, "turns_in_state": 1 + i % 3}},
                 {"to": "hung_up", "when": {"turns_in_state": 5}},
             ]}
-    data = {k: v for k, v in base.items() if k not in ("states", "stories", "start")}
+    # The chain's states are its own: the flagship's concerns (and the endings' texts by them) do not apply.
+    data = {k: v for k, v in base.items() if k not in ("states", "stories", "start", "concerns")}
+    for ending in data["endings"].values():
+        ending.pop("variants", None)
     data["id"] = "thousand-states-en"
     data["states"] = states
     data["max_turns"] = n_states * 2

@@ -333,7 +333,7 @@ def condition_impossible(c: Condition) -> str | None:
     for dim, lvl in c.levels_below.items():
         if lvl <= 0:
             return f"{dim} level below {lvl} can never hold"
-    if set(c.met) & set(c.unmet):
+    if c.met and c.unmet and set(c.met) & set(c.unmet):
         return f"concern '{sorted(set(c.met) & set(c.unmet))[0]}' is both met and not met"
     has_landmine = c.landmine is True or (isinstance(c.landmine, list) and c.landmine)
     if has_landmine and (c.levels.get("policy", 0) >= 1 or c.policy_breach is False):
@@ -574,7 +574,8 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
                 rep.error(tpath + ("to",), f"transition from '{name}' goes to unknown state '{t.to}'"
                                            f"{did_you_mean(t.to, names)}")
             _check_condition(t.when, tpath + ("when",), acts, rep)
-            _check_concern_refs(t.when, tpath + ("when",), sc, rep, used)
+            if t.when.met or t.when.unmet:
+                _check_concern_refs(t.when, tpath + ("when",), sc, rep, used)
             why = condition_impossible(t.when)
             if why:
                 rep.warning(tpath + ("when",), f"this transition can never fire: {why}")
