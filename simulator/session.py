@@ -325,8 +325,8 @@ class Session:
                 break
         if not score.landmines and overpromised(score):
             heard = self._reaction(state_before, "overpromise", default=False)  # not "too small"
-        elif not score.landmines and "question" in score.acts:
-            heard = self._reaction(state_before, "question", default=False)  # the caller answers it
+        elif not score.landmines and "question" in score.acts and self.state == state_before:
+            heard = self._reaction(state_before, "question", default=False)  # answers it, instead of `again`
         parts.append(heard)
         if self.state != state_before:
             parts.append(self._line_for_state(self.state))
