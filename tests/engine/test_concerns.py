@@ -315,3 +315,18 @@ def test_test_explain_shows_what_each_reply_addressed_and_conditions_see_the_con
     lines = "\n".join(explain(sc, result))
     assert "addressed: heard, stopped" in lines and "left the expected path" not in lines
     assert facts_of(result.turns, 0).met == {"heard", "stopped"}
+
+
+def test_the_question_line_answers_when_the_call_stays_and_the_next_state_answers_when_it_moves(sc):
+    from dataclasses import replace
+
+    def asking(reply, ctx):  # the scripted scorer, plus the act `question` for a reply with "?"
+        score = scripted_score(reply, ctx)
+        return replace(score, acts=score.acts + (("question",) if "?" in reply else ()))
+
+    sc.reactions["question"] = ["Since Tuesday, if you must know."]
+    stays = Session(sc, scorer=asking)
+    assert stays.reply("cold, when did it start?").customer_line == "Since Tuesday, if you must know."
+    moves = Session(sc, scorer=asking)
+    t = moves.reply("ack warm, when did it start?")
+    assert t.state_after == "cancel" and t.customer_line == "Cancel it."
