@@ -1,0 +1,232 @@
+"""What the cohort report shows, worked out in SQL over the stored calls (simulator/report/ draws it).
+
+Every figure is an aggregate the database computes; Python only reads the results:
+  - pass rate: finished calls (completed or left; abandoned calls are the machine's fault) that
+    pass by the debrief's rule (simulator.debrief.verdict: an ending that is not a hang-up or an
+    escalation, with at least PASS_MARK points);
+  - score distributions: completed calls per band of ten points, for each dimension;
+  - service levels: completed calls per level reached (0-5);
+  - each trainee's progress: the overall score of their completed calls in time order (read from
+    the leaderboard's covering index ix_sessions_trend);
+  - landmines by category per trainee: only the turns that hold a landmine are read, and the
+    categories come from the texts they refer to (records.landmine_categories);
+  - where calls go wrong: per scenario state, replies that set off a landmine, replies that
+    spiked the caller's anger, and the replies after which the caller hung up or escalated.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from simulator.plaintext import plain
+from simulator.store import schema as S
+from simulator.store.records import landmine_categories, landmine_text_ids
+
+if TYPE_CHECKING:
+    from simulator.store.store import Store
+
+DIMENSIONS = ("overall", "listening", "empathy", "policy")
+BINS = 10  # bands of ten points: 0-9, 10-19, ..., 90-100
+LEVELS = 6  # service levels 0 (failed call) to 5 (innovate)
+# A rise in anger this large in one reply comes from a landmine (+20), talking over the caller or
+# leaving them waiting (+10 each, with a cold reply on top): not from a caller simply staying cross.
+ANGER_SPIKE = 15
+TROUBLE_STATES = 10  # the states listed under "where calls go wrong"
+
+
+@dataclass(frozen=True)
+class TraineeStats:
+    """One trainee's line in the report."""
+
+    name: str
+    finished: int                    # calls completed or left
+    completed: int
+    passed: int
+    best_level: int | None           # highest service level of a completed call
+    mean_overall: float | None       # over completed calls
+    progress: tuple[float, ...]      # overall of each completed call, oldest first
+    landmines: dict[str, int] = field(default_factory=dict)  # category -> replies that set it off
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.passed / self.finished if self.finished else None
+
+
+@dataclass(frozen=True)
+class StateTrouble:
+    """A scenario state and how often calls went wrong there."""
+
+    scenario_id: str
+    state: str
+    replies: int       # replies given in this state
+    landmines: int     # replies with at least one landmine
+    spikes: int        # replies that raised anger by ANGER_SPIKE or more
+    lost: int          # replies after which the caller hung up or escalated
+
+    @property
+    def events(self) -> int:
+        return self.landmines + self.spikes + self.lost
+
+
+@dataclass(frozen=True)
+class DimensionAgreement:
+    """Trainers' reviewed levels against the machine's on one dimension."""
+
+    turns: int         # reviewed turns with a level on this dimension
+    same_level: int    # of them, where the trainer kept the machine's level
+
+
+@dataclass(frozen=True)
+class ReviewAgreement:
+    """How far trainers agree with the machine, over the reviewed turns of the cohort."""
+
+    reviewed_turns: int
+    dimensions: dict[str, DimensionAgreement]  # listening, empathy, policy
+
+
+@dataclass(frozen=True)
+class CohortStats:
+    cohort: str
+    locale: str | None                # the language most of the cohort's calls were in
+    calls: int                        # every call, whatever its status
+    finished: int                     # completed or left
+    completed: int
+    passed: int
+    pass_mark: int
+    histograms: dict[str, tuple[int, ...]]   # dimension -> completed calls per band of ten
+    means: dict[str, float | None]           # dimension -> mean over completed calls
+    service_levels: tuple[int, ...]          # completed calls per level 0..5
+    trainees: list[TraineeStats]             # by name
+    categories: tuple[str, ...]              # landmine categories seen, most frequent first
+    trouble: list[StateTrouble]              # the states where most went wrong, worst first
+    agreement: ReviewAgreement | None = None  # None: no trainer has reviewed a call of the cohort
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.passed / self.finished if self.finished else None
+
+
+def _band(col) -> sa.Case:
+    """The band of ten a 0-100 score falls in (100 joins 90-99); portable, unlike CAST or FLOOR."""
+    return sa.case(*[(col < (i + 1) * 10, i) for i in range(BINS - 1)], else_=BINS - 1)
+
+
+def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
+    """Everything the report shows of `cohort`; None when the cohort has no calls."""
+    from simulator.debrief import FAILING_OUTCOMES, PASS_MARK  # the pass rule, defined once
+
+    s, t = S.sessions.c, S.turns.c
+    done = s.status == "completed"
+    finished = s.status.in_(("completed", "left"))
+    passed = sa.and_(done, s.outcome.not_in(FAILING_OUTCOMES), s.overall >= PASS_MARK)
+
+    def count(cond) -> sa.ColumnElement:
+        return sa.func.count(sa.case((cond, 1)))
+
+    def read(conn: sa.Connection):
+        cohort_id = conn.execute(sa.select(S.cohorts.c.id).where(S.cohorts.c.name == cohort)).scalar()
+        if cohort_id is None:
+            return None
+        here = s.cohort_id == cohort_id
+        out: dict = {"cohort_id": cohort_id}
+        out["per_trainee"] = conn.execute(
+            sa.select(s.trainee_id, sa.func.count().label("calls"), count(finished).label("finished"),
+                      count(done).label("completed"), count(passed).label("passed"),
+                      sa.func.max(sa.case((done, s.service_level))).label("best_level"),
+                      sa.func.avg(sa.case((done, s.overall))).label("mean"))
+            .where(here).group_by(s.trainee_id)).all()
+        out["names"] = dict(conn.execute(sa.select(S.trainees.c.id, S.trainees.c.name)
+                                         .where(S.trainees.c.cohort_id == cohort_id)).all())
+        out["bands"] = {d: dict(conn.execute(
+            sa.select(_band(s[d]).label("band"), sa.func.count())
+            .where(here, done, s[d].is_not(None)).group_by("band")).all()) for d in DIMENSIONS}
+        out["means"] = conn.execute(sa.select(*[sa.func.avg(s[d]).label(d) for d in DIMENSIONS])
+                                    .where(here, done)).one()._mapping
+        out["levels"] = dict(conn.execute(sa.select(s.service_level, sa.func.count())
+                                          .where(here, done, s.service_level.is_not(None))
+                                          .group_by(s.service_level)).all())
+        out["locales"] = conn.execute(sa.select(s.locale, sa.func.count()).where(here)
+                                      .group_by(s.locale)).all()
+        # ix_sessions_trend holds every column of this: (cohort, status, trainee, time, id, overall).
+        out["progress"] = conn.execute(
+            sa.select(s.trainee_id, s.overall).where(here, done, s.overall.is_not(None))
+            .order_by(s.trainee_id, s.started_at, s.id)).all()
+        mines = conn.execute(sa.select(s.trainee_id, t.detail)
+                             .select_from(S.turns.join(S.sessions, S.sessions.c.id == t.session_id))
+                             .where(here, t.landmines > 0)).all()
+        details = [(tid, json.loads(d) if isinstance(d, str) else d) for tid, d in mines]
+        ids = sorted({i for _, d in details for i in landmine_text_ids(d)})
+        bodies: dict[int, str] = {}
+        for start in range(0, len(ids), 500):
+            bodies.update(conn.execute(sa.select(S.texts.c.id, S.texts.c.body)
+                                       .where(S.texts.c.id.in_(ids[start:start + 500]))).all())
+        out["mines"] = [(tid, landmine_categories(d, bodies)) for tid, d in details]
+        lost = sa.and_(t.ending.is_not(None), s.outcome.in_(FAILING_OUTCOMES))
+        out["trouble"] = conn.execute(
+            sa.select(s.scenario_id, t.state_before, sa.func.count().label("replies"),
+                      count(t.landmines > 0).label("landmines"),
+                      count(t.mood_after - t.mood_before >= ANGER_SPIKE).label("spikes"),
+                      count(lost).label("lost"))
+            .select_from(S.turns.join(S.sessions, S.sessions.c.id == t.session_id))
+            .where(here).group_by(s.scenario_id, t.state_before)).all()
+        out["agreement"] = review_agreement(conn, cohort_id)
+        return out
+
+    data = store._read(read)
+    if data is None or not data["per_trainee"]:
+        return None
+
+    progress: dict[int, list[float]] = {}
+    for tid, overall in data["progress"]:
+        progress.setdefault(tid, []).append(float(overall))
+    mines: dict[int, Counter] = {}
+    for tid, categories in data["mines"]:
+        mines.setdefault(tid, Counter()).update(categories)
+    trainees = []
+    for r in data["per_trainee"]:
+        name = plain(data["names"].get(r.trainee_id, f"#{r.trainee_id}"), lines=False)
+        trainees.append(TraineeStats(
+            name=name, finished=int(r.finished), completed=int(r.completed), passed=int(r.passed),
+            best_level=r.best_level, mean_overall=None if r.mean is None else float(r.mean),
+            progress=tuple(progress.get(r.trainee_id, ())), landmines=dict(mines.get(r.trainee_id, {}))))
+    trainees.sort(key=lambda x: (x.name.casefold(), x.name))
+    every = Counter()
+    for c in mines.values():
+        every.update(c)
+    trouble = [StateTrouble(plain(r.scenario_id, lines=False), plain(r.state_before, lines=False), int(r.replies),
+                            int(r.landmines), int(r.spikes), int(r.lost)) for r in data["trouble"]]
+    trouble = sorted((x for x in trouble if x.events), key=lambda x: (-x.events, x.scenario_id, x.state))
+    locales = sorted(data["locales"], key=lambda r: (-r[1], r[0] or ""))
+    means = data["means"]
+    return CohortStats(
+        cohort=plain(cohort, lines=False),
+        locale=locales[0][0] if locales and locales[0][0] else None,
+        calls=sum(int(r.calls) for r in data["per_trainee"]),
+        finished=sum(x.finished for x in trainees), completed=sum(x.completed for x in trainees),
+        passed=sum(x.passed for x in trainees), pass_mark=PASS_MARK,
+        histograms={d: tuple(int(data["bands"][d].get(i, 0)) for i in range(BINS)) for d in DIMENSIONS},
+        means={d: None if means[d] is None else float(means[d]) for d in DIMENSIONS},
+        service_levels=tuple(int(data["levels"].get(i, 0)) for i in range(LEVELS)),
+        trainees=trainees,
+        categories=tuple(c for c, _ in sorted(every.items(), key=lambda kv: (-kv[1], kv[0]))),
+        trouble=trouble[:TROUBLE_STATES],
+        agreement=data["agreement"],
+    )
+
+
+def review_agreement(conn: sa.Connection, cohort_id: int) -> ReviewAgreement | None:
+    """REVIEWS GO HERE: trainers' reviewed levels against the machine's, for the cohort's calls.
+
+    Trainer reviews (issue 13, part 1) are being added in parallel; until the store has a
+    `reviews` table there is nothing to compare, and the report says so. When that table
+    arrives, read it here (reviewed turns of the cohort: the trainer's level and the turn's
+    stored level per dimension) and return a ReviewAgreement, or None when there are no reviews;
+    the page and the text summary already show one. The error below makes the merge visible."""
+    if "reviews" not in S.metadata.tables:
+        return None
+    raise NotImplementedError("the store has a reviews table: compute the cohort's review agreement in "
+                              "simulator/store/cohort_stats.py review_agreement()")
