@@ -111,17 +111,20 @@ def landmine_heatmap(stats: "CohortStats", t: "Catalog") -> str | None:
 
     def paint(fig: Figure) -> None:
         ax = fig.subplots()
-        image = ax.imshow(grid, cmap="OrRd", vmin=0, vmax=top, aspect="auto")
-        ax.set_xticks(range(len(stats.categories)),
+        # Cells as vector shapes (imshow would embed a bitmap): crisp at any zoom.
+        image = ax.pcolormesh(grid, cmap="OrRd", vmin=0, vmax=top, edgecolors="white", linewidth=1)
+        ax.set_xticks([x + 0.5 for x in range(len(stats.categories))],
                       [t.get(f"landmine.{c}", c) for c in stats.categories], rotation=30, ha="right")
-        ax.set_yticks(range(len(rows)), [short(r.name) for r in rows])
+        ax.set_yticks([y + 0.5 for y in range(len(rows))], [short(r.name) for r in rows])
+        ax.invert_yaxis()  # the first trainee at the top, as in the table
+        ax.tick_params(length=0)
         ax.grid(False)
         for side in ("top", "right", "bottom", "left"):
             ax.spines[side].set_visible(False)
         for y, row in enumerate(grid):
             for x, n in enumerate(row):
                 if n:
-                    ax.text(x, y, str(n), ha="center", va="center", fontsize=8,
+                    ax.text(x + 0.5, y + 0.5, str(n), ha="center", va="center", fontsize=8,
                             color="white" if n > top * 0.6 else "black")
         fig.colorbar(image, ax=ax, shrink=0.8, pad=0.02).outline.set_visible(False)
         fig.tight_layout()
