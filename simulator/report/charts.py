@@ -97,7 +97,7 @@ def score_distributions(stats: "CohortStats", t: "Catalog") -> str:
         axes[0].yaxis.get_major_locator().set_params(integer=True)
         fig.tight_layout()
 
-    return _draw("scores", (10, 2.6), paint)
+    return _draw("scores", (11, 2.8), paint)
 
 
 def landmine_heatmap(stats: "CohortStats", t: "Catalog") -> str | None:

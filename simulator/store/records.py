@@ -265,11 +265,16 @@ def landmine_text_ids(detail: Mapping[str, Any]) -> list[int]:
     return [detail["t"][flat[k + 2]] for k in range(0, len(flat), 3)]
 
 
-def landmine_categories(detail: Mapping[str, Any], bodies: Mapping[int, str]) -> list[str]:
+def landmine_category(body: str) -> str:
+    """The category of a landmine text (its ["category", "reason"]), as plain text."""
+    return plain(json.loads(body)[0], lines=False)
+
+
+def landmine_categories(detail: Mapping[str, Any], categories: Mapping[int, str]) -> list[str]:
     """The distinct landmine categories of a stored turn (as its `landmines` column counts them);
-    `bodies`: texts id -> body, for at least landmine_text_ids(detail)."""
+    `categories`: texts id -> landmine_category(body), for at least landmine_text_ids(detail)."""
     if detail.get("v") == FORMAT:
-        found = [json.loads(bodies[i])[0] for i in landmine_text_ids(detail)]
+        found = [categories[i] for i in landmine_text_ids(detail)]
     else:
-        found = [m["category"] for m in ((detail.get("score") or {}).get("landmines") or [])]
-    return [plain(c, lines=False) for c in dict.fromkeys(found)]
+        found = [plain(m["category"], lines=False) for m in ((detail.get("score") or {}).get("landmines") or [])]
+    return list(dict.fromkeys(found))
