@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from simulator.cli import main
 from simulator.loader import load_library
 from simulator.scenario import StoryReply
-from tests.store.conftest import PG_ENV, _pg_admin, sqlite_url  # noqa: F401 - a fixture for these tests
+from tests.store.conftest import PG_ENV, _pg_admin, db_url, pg_url, sqlite_url  # noqa: F401 - fixtures used here
 
 COHORT = "night <shift> 夜班"
 HOSTILE = '<script>alert("x")</script>\x1b[31m $x^2$ \u202eevil'

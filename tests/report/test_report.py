@@ -308,6 +308,23 @@ def test_landmine_categories_of_older_turns_are_read_too():
     assert landmine_categories({"score": None}, {}) == []
 
 
+def test_landmines_of_turns_stored_whole_count_too(db_url):
+    """A turn stored before the compact format keeps its whole dict (format 1): the database's
+    cut of the landmine parts reads both formats."""
+    with Store.open(db_url) as store:
+        play(store, "Old Hand", "mixed", ["L80 E70 P100 mine", "L90 E90 P100 close"])
+        sid, _ = play(store, "Old Hand", "mixed", ["L80 E70 P100 mine", "L90 E90 P100 close"])
+        before = cohort_stats(store, "mixed").trainees[0].landmines
+        whole = store.session_detail(sid).turns[0]
+        del whole["recorded_at"]
+        with store.engine.begin() as conn:
+            conn.execute(S.turns.update().where(S.turns.c.session_id == sid, S.turns.c.idx == 0)
+                         .values(detail=whole))
+        assert store.session_detail(sid).turns[0]["score"]["landmines"] == whole["score"]["landmines"]
+        after = cohort_stats(store, "mixed").trainees[0].landmines
+    assert before == after == {"threaten": 2}
+
+
 def test_review_agreement_waits_for_the_reviews_table():
     """The place the reviews work wires in: no table, no reviews (and nothing made up)."""
     assert "reviews" not in S.metadata.tables
