@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import sys
 
+from simulator.store.commands import DB_HELP, _open, _run, _unknown_cohort, _write
 
+
+@_run
 def cmd_report(args) -> int:
     """Write the cohort report."""
-    from simulator.store.commands import _run
-
-    return _run(_report)(args)
-
-
-def _report(args) -> int:
     from simulator.store.cohort_stats import cohort_stats
-    from simulator.store.commands import _open, _unknown_cohort, _write
     from simulator.tui.i18n import Catalog, system_language
 
     if args.format == "html":
@@ -44,8 +40,6 @@ def _report(args) -> int:
 
 def register(sub) -> None:
     """Add `report` to the `mystery-guest` parser."""
-    from simulator.store.commands import DB_HELP
-
     rep = sub.add_parser("report", help="a cohort report to look at: pass rate, score distributions, landmines, "
                                         "progress, service levels, where calls go wrong (HTML or text)")
     rep.add_argument("--cohort", required=True, help="cohort name")
@@ -53,7 +47,7 @@ def register(sub) -> None:
                      help="html: one self-contained page with charts (needs the report extra: "
                           "pip install 'mystery-guest[report]'); text: a terminal summary with sparklines")
     rep.add_argument("--lang", choices=["zh", "en"],
-                     help="language of the report (default: the terminal's, else the cohort's calls')")
+                     help="language of the report (default: the terminal's, else that of most of the cohort's calls)")
     rep.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")
     rep.add_argument("--db", metavar="URL", help=DB_HELP)
     rep.set_defaults(func=cmd_report)

@@ -299,6 +299,9 @@ def test_a_broken_database_is_one_line(tmp_path, capsys):
     bad.write_bytes(b"this is not a database" * 100)
     code, out, err = run(capsys, "report", "--cohort", "c", "--db", str(bad), "--format", "text")
     assert code == 2 and out == "" and err.count("\n") == 1 and "not a readable Mystery Guest database" in err
+    down = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"  # nothing listens on port 1
+    code, out, err = run(capsys, "report", "--cohort", "c", "--db", down, "--format", "text")
+    assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("mystery-guest: cannot use")
 
 
 def test_landmine_categories_of_older_turns_are_read_too():
