@@ -328,6 +328,16 @@ def test_landmines_of_turns_stored_whole_count_too(db_url):
     assert before == after == {"threaten": 2}
 
 
+@pytest.mark.parametrize("grouped", [0, 1])
+def test_replies_with_more_landmines_than_the_grouped_read_are_read_whole(seeded, monkeypatch, grouped):
+    from simulator.store import cohort_stats as CS
+
+    with Store.open(seeded) as store:
+        want = {t.name: t.landmines for t in cohort_stats(store, COHORT).trainees}
+        monkeypatch.setattr(CS, "MINES_GROUPED", grouped)
+        assert {t.name: t.landmines for t in cohort_stats(store, COHORT).trainees} == want
+
+
 def test_review_agreement_waits_for_the_reviews_table():
     """The place the reviews work wires in: no table, no reviews (and nothing made up)."""
     assert "reviews" not in S.metadata.tables
