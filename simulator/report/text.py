@@ -45,7 +45,7 @@ def render_text(stats: "CohortStats", t: "Catalog") -> str:
     lines = [t("report.title", cohort=stats.cohort),
              t("report.generated", when=made_at(), calls=stats.calls, trainees=len(stats.trainees)), ""]
     if stats.finished:
-        lines.append(f"{t('report.pass_rate')}: {pct(stats.pass_rate)} · "
+        lines.append(t("app.label", name=t("report.pass_rate")) + f"{pct(stats.pass_rate)} · "
                      + t("report.passed_of", passed=stats.passed, finished=stats.finished, mark=stats.pass_mark))
     else:
         lines.append(t("report.no_finished"))
@@ -83,7 +83,7 @@ def render_text(stats: "CohortStats", t: "Catalog") -> str:
     else:
         lines.append("  " + t("report.no_trouble"))
 
-    lines += ["", t("report.agreement") + ":"]
+    lines += ["", t("app.label", name=t("report.agreement")).rstrip()]
     lines += ["  " + line for line in agreement_lines(stats, t)]
     # Names and states are plain already (cohort_stats), and table() keeps each cell on one line.
     return "\n".join(line.rstrip() for line in lines) + "\n"
@@ -97,7 +97,7 @@ def agreement_lines(stats: "CohortStats", t: "Catalog") -> list[str]:
     out = [t("report.agreement_note", n=a.reviewed_turns)]
     for dim, d in a.dimensions.items():
         share = d.same_level / d.turns if d.turns else None
-        out.append(f"{t(f'dim.{dim}')}: {pct(share)} ({d.same_level}/{d.turns})")
+        out.append(t("app.label", name=t(f"dim.{dim}")) + f"{pct(share)} ({d.same_level}/{d.turns})")
     return out
 
 
