@@ -232,48 +232,63 @@ def _landmine_turns(conn: sa.Connection, here) -> list[tuple[int, int, list[int]
     Decoding every detail in Python costs ~35 µs a turn, so on SQLite and PostgreSQL the database
     looks up the text ids of a format 2 detail itself (records.py: landmine k is texts id
     t[s[-1][3k + 2]]) and counts identical lookups per trainee, so far fewer rows come back (on the
-    benchmark's big cohort, 26,000 landmine turns as 5,400 rows). Format 1 details (older turns), replies with more than
-    MINES_GROUPED landmines and other databases are read whole."""
+    benchmark's big cohort, 26,000 landmine turns as 5,400 rows). Format 1 details (older turns),
+    replies with more than MINES_GROUPED landmines and other databases are read whole."""
     s, t = S.sessions.c, S.turns.c
     d = t.detail
     turns = S.turns.join(S.sessions, S.sessions.c.id == t.session_id)
     mine = [here, t.landmines > 0]
-    rows: list[tuple[int, int, list[int], dict | None]] = []
     k = sa.literal_column  # constants written into the SQL: GROUP BY must see the same expressions
-    # The detail is parsed three times a turn (v, the landmines, the text ids); the lookups then
-    # read those short parts.
+    keys = (s.trainee_id, t.session_id, t.idx)
+    # Each detail is parsed once per part into a materialized table (an expression used four times
+    # would otherwise parse the whole detail four times); the lookups then read the short parts.
     if conn.dialect.name == "sqlite":
-        part = (sa.select(s.trainee_id, sa.func.json_extract(d, k("'$.v'")).label("v"),
-                          sa.func.json_extract(d, k("'$.s[#-1]'")).label("m"),
-                          sa.func.json_extract(d, k("'$.t'")).label("t"), d.label("d"))
-                .select_from(turns).where(*mine).subquery())
-        spots = [sa.func.json_extract(part.c.m, k(f"'$[{3 * n + 2}]'")) for n in range(MINES_GROUPED)]
-        ids = [sa.case((i.is_not(None), sa.func.json_extract(part.c.t, sa.func.printf(k("'$[%d]'"), i))))
+        part = (sa.select(*keys, *[sa.func.json_extract(d, k(f"'{path}'")).label(name)
+                                   for name, path in (("v", "$.v"), ("m", "$.s[#-1]"), ("t", "$.t"))])
+                .select_from(turns).where(*mine).cte("landmine_parts").prefix_with("MATERIALIZED"))
+        version, marks, texts = part.c.v, part.c.m, part.c.t
+        length = sa.func.json_array_length(marks)
+        spots = [sa.func.json_extract(marks, k(f"'$[{3 * n + 2}]'")) for n in range(MINES_GROUPED)]
+        ids = [sa.case((i.is_not(None), sa.func.json_extract(texts, sa.func.printf(k("'$[%d]'"), i))))
                for i in spots]
     elif conn.dialect.name == "postgresql":
-        part = sa.select(s.trainee_id, d.op("->>")(k("'v'")).label("v"),
-                         d.op("->")(k("'s'")).op("->")(k("-1")).label("m"),
-                         d.op("->")(k("'t'")).label("t"), d.label("d")).select_from(turns).where(*mine).subquery()
-        ids = [sa.cast(part.c.t.op("->>")(sa.cast(part.c.m.op("->>")(k(str(3 * n + 2))), sa.Integer)), sa.Integer)
+        from sqlalchemy.dialects.postgresql import JSONB  # binary JSON: a lookup does not parse again
+
+        part = (sa.select(*keys, sa.cast(d, JSONB).label("j")).select_from(turns).where(*mine)
+                .cte("landmine_parts").prefix_with("MATERIALIZED"))
+        version = part.c.j.op("->>")(k("'v'"))
+        marks, texts = part.c.j.op("->")(k("'s'")).op("->")(k("-1")), part.c.j.op("->")(k("'t'"))
+        length = sa.func.jsonb_array_length(marks)
+        ids = [sa.cast(texts.op("->>")(sa.cast(marks.op("->>")(k(str(3 * n + 2))), sa.Integer)), sa.Integer)
                for n in range(MINES_GROUPED)]
     else:
         part = None
+    whole_keys = None
+    rows: list[tuple[int, int, list[int], dict | None]] = []
     if part is not None:
-        length = sa.func.json_array_length(part.c.m)
-        whole = sa.or_(part.c.v.is_(None), part.c.m.is_(None), length > 3 * MINES_GROUPED)  # read whole
+        # Read whole: format 1 (no "v"), no landmine list, or more landmines than are looked up.
+        whole = sa.or_(version.is_(None), marks.is_(None), length > 3 * MINES_GROUPED)
+        flag = sa.case((whole, 1), else_=0)
         try:
             grouped = conn.execute(
-                sa.select(part.c.trainee_id, sa.func.count(), *ids).where(sa.not_(whole))
-                .group_by(part.c.trainee_id, *[k(str(n + 3)) for n in range(MINES_GROUPED)])).all()
-        except sa.exc.OperationalError:  # an SQLite built without its JSON functions
+                sa.select(part.c.trainee_id, flag, sa.func.count(), *ids)
+                .group_by(part.c.trainee_id, k("2"), *[k(str(n + 4)) for n in range(MINES_GROUPED)])).all()
+            if any(w for _, w, *_ in grouped):
+                whole_keys = conn.execute(sa.select(part.c.session_id, part.c.idx).where(whole)).all()
+        except sa.exc.OperationalError:  # an SQLite without its JSON functions or MATERIALIZED (< 3.35)
             part = None
         else:
-            rows += [(tid, int(n), [int(i) for i in found if i is not None], None) for tid, n, *found in grouped]
-            rows += [(tid, 1, [], _json(detail)) for tid, detail in conn.execute(
-                sa.select(part.c.trainee_id, part.c.d).where(whole)).all()]
-            return rows
-    rows += [(tid, 1, [], _json(detail)) for tid, detail in conn.execute(
-        sa.select(s.trainee_id, d).select_from(turns).where(*mine)).all()]
+            rows += [(tid, int(n), [int(i) for i in found if i is not None], None)
+                     for tid, w, n, *found in grouped if not w]
+            if not whole_keys:
+                return rows
+    query = sa.select(s.trainee_id, d).select_from(turns).where(*mine)
+    if whole_keys is None:
+        rows += [(tid, 1, [], _json(detail)) for tid, detail in conn.execute(query)]
+    for start in range(0, len(whole_keys or ()), 500):
+        chunk = [tuple(key) for key in whole_keys[start:start + 500]]
+        rows += [(tid, 1, [], _json(detail)) for tid, detail in conn.execute(
+            query.where(sa.tuple_(t.session_id, t.idx).in_(chunk)))]
     return rows
 
 
