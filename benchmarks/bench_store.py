@@ -296,7 +296,7 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, default=10_000, help="calls to seed (default 10,000)")
     ap.add_argument("--turns", type=int, default=10, help="turns per call (default 10)")
     ap.add_argument("--repeat", type=int, default=100, help="timed runs of each query, after one warm-up")
-    ap.add_argument("--report-repeat", type=int, default=20,
+    ap.add_argument("--report-repeat", type=int, default=100,
                     help="timed runs of the cohort report's figures (a batch job, read once per report)")
     ap.add_argument("--writes", type=int, default=400, help="turn writes timed")
     ap.add_argument("--writers", type=int, default=8, help="threads writing at once")
