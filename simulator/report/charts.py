@@ -78,8 +78,12 @@ def _draw(name: str, size: tuple[float, float], paint: Callable[[Figure], None])
 logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 
-def score_distributions(stats: "CohortStats", t: "Catalog") -> str:
-    """One histogram per dimension (overall first): completed calls per band of ten points."""
+def score_distributions(stats: "CohortStats", t: "Catalog") -> str | None:
+    """One histogram per dimension (overall first): completed calls per band of ten points; None
+    when no call was completed."""
+    if not any(stats.histograms["overall"]):
+        return None
+
     def paint(fig: Figure) -> None:
         axes = fig.subplots(1, 4, sharey=True)
         edges = [i * 10 for i in range(10)]
@@ -164,8 +168,12 @@ def progress(stats: "CohortStats", t: "Catalog") -> str | None:
     return _draw("progress", (2.5 * cols + 0.5, 2.0 * rows + 0.3), paint)
 
 
-def service_levels(stats: "CohortStats", t: "Catalog") -> str:
-    """Completed calls by the service level reached, 0 (failed) to 5 (innovate)."""
+def service_levels(stats: "CohortStats", t: "Catalog") -> str | None:
+    """Completed calls by the service level reached, 0 (failed) to 5 (innovate); None when no call
+    was completed."""
+    if not any(stats.service_levels):
+        return None
+
     def paint(fig: Figure) -> None:
         ax = fig.subplots()
         levels = range(len(stats.service_levels))

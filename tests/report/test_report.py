@@ -271,8 +271,11 @@ def test_a_cohort_with_no_completed_call_still_reports(sqlite_url, capsys, tmp_p
     out_file = tmp_path / "new.html"
     code, _, err = run(capsys, "report", "--cohort", "new", "--db", sqlite_url, "--lang", "en", "-o", str(out_file))
     assert code == 0, err
-    shown = Page(out_file.read_text(encoding="utf-8")).all_text
-    assert "0%" in shown and "No completed calls yet." in shown and "No landmines in this cohort." in shown
+    page = Page(out_file.read_text(encoding="utf-8"))
+    shown = page.all_text
+    assert "0%" in shown and "No landmines in this cohort." in shown
+    assert shown.count("No completed calls yet.") == 3  # scores, progress, service levels: no empty axes
+    assert page.tags["svg"] == 0
     code, out, _ = run(capsys, "report", "--cohort", "new", "--db", sqlite_url, "--format", "text", "--lang", "en")
     assert code == 0 and "Quitter" in out
 
