@@ -259,3 +259,27 @@ def turn_dict(row: Mapping[str, Any], detail: Mapping[str, Any], texts: Sequence
 def _same(a: Any, b: Any) -> bool:
     """Equal, key order and number types included (what a JSON reader of either would see)."""
     return json.dumps(a, ensure_ascii=False) == json.dumps(b, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------------------- landmines of a stored turn
+def landmine_text_ids(detail: Mapping[str, Any]) -> list[int]:
+    """The `texts` ids a stored turn's landmines refer to (format 2; none for format 1)."""
+    if detail.get("v") != FORMAT or "s" not in detail:
+        return []
+    flat = detail["s"][-1]
+    return [detail["t"][flat[k + 2]] for k in range(0, len(flat), 3)]
+
+
+def landmine_category(body: str) -> str:
+    """The category of a landmine text (its ["category", "reason"]), as plain text."""
+    return plain(json.loads(body)[0], lines=False)
+
+
+def landmine_categories(detail: Mapping[str, Any], categories: Mapping[int, str]) -> list[str]:
+    """The distinct landmine categories of a stored turn (as its `landmines` column counts them);
+    `categories`: texts id -> landmine_category(body), for at least landmine_text_ids(detail)."""
+    if detail.get("v") == FORMAT:
+        found = [categories[i] for i in landmine_text_ids(detail)]
+    else:
+        found = [plain(m["category"], lines=False) for m in ((detail.get("score") or {}).get("landmines") or [])]
+    return list(dict.fromkeys(found))
