@@ -45,7 +45,7 @@ async def test_an_escalated_call_fails_whatever_its_points(make):
         text = " ".join(screen_text(app).split())
         assert "FAIL" in text and "PASS" not in text
         assert "went over your head: a call that ends this way fails, whatever its points" in text
-        assert "Service level 0: failed call" in text
+        assert "Service level 0: below answer" in text
         assert "Level 1 (answer) would have needed" in text
 
 
