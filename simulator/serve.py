@@ -242,7 +242,9 @@ async def _serve(server_class, command: str, args, loopback: bool, token: str | 
     server = server_class(command, host=args.host, port=args.port, title="Mystery Guest")
     app = await server._make_app()
     app.on_startup.remove(server.on_startup)  # its banner shows the URL without the token
+    tabs: set[asyncio.Task] = set()
     app.middlewares.append(access_guard(token, loopback, lambda: server.public_url))
+    app.middlewares.append(_tracked_tabs(tabs))
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     try:
@@ -268,6 +270,41 @@ async def _serve(server_class, command: str, args, loopback: bool, token: str | 
             except (NotImplementedError, RuntimeError):  # Windows: Ctrl+C raises KeyboardInterrupt
                 pass
         await stop.wait()
+        await _close_tabs(tabs)
         return 0
     finally:
-        await runner.cleanup()  # closes the websockets; textual-serve then stops each tab's app
+        await runner.cleanup()
+
+
+TAB_CLOSE_SECONDS = 10.0  # an app leaving its call writes its last records (the recorder waits 3 s)
+
+
+def _tracked_tabs(tabs: set):
+    """Middleware keeping each open tab's websocket handler, so stopping the server can close them."""
+    import asyncio
+
+    from aiohttp import web
+
+    @web.middleware
+    async def track(request, handler):
+        if request.path != "/ws":
+            return await handler(request)
+        task = asyncio.current_task()
+        tabs.add(task)
+        try:
+            return await handler(request)
+        finally:
+            tabs.discard(task)
+
+    return track
+
+
+async def _close_tabs(tabs: set) -> None:
+    """Close every tab as if its browser had: textual-serve then tells each app to quit, and the
+    app keeps an unfinished call as left. (aiohttp alone would wait a minute, then cut them off.)"""
+    import asyncio
+
+    for task in list(tabs):
+        task.cancel()
+    if tabs:
+        await asyncio.wait(list(tabs), timeout=TAB_CLOSE_SECONDS)

@@ -126,8 +126,27 @@ class Chromium:
                 raise AssertionError(f"the page never received {text!r}; last received: {tail!r}")
             await asyncio.sleep(0.1)
 
+    async def settled(self, since: int, quiet: float = 0.3, timeout: float = 30.0) -> None:
+        """Until the screen has changed after `since` characters and then stayed still for `quiet`
+        seconds: a person looks before typing on. (Keys sent sooner can reach the widget that had
+        focus before the app handled the previous key: Textual moves focus in a later message.)"""
+        deadline = time.monotonic() + timeout
+        last, still_since = len(self.received()), time.monotonic()
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            now = len(self.received())
+            if now != last:
+                last, still_since = now, time.monotonic()
+            elif now > since and time.monotonic() - still_since >= quiet:
+                return
+        raise AssertionError("the screen never settled after a key press")
+
+    async def drawn(self) -> None:
+        """Until the terminal has drawn what it was given (two animation frames later)."""
+        await self.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))")
+
     async def evaluate(self, expression: str):
-        result = await self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+        result = await self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
         return result.get("result", {}).get("value")
 
     async def wait_until(self, expression: str, timeout: float = 30.0) -> None:

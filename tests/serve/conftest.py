@@ -47,6 +47,18 @@ class Served:
                     found.append(child)
         return found
 
+    def wait_for_apps(self, count: int, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.app_processes()) != count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{len(self.app_processes())} app processes, not {count}")
+            time.sleep(0.1)
+
+    def stop(self) -> str:
+        """Stop the server as Ctrl+C or a service manager would; what it printed from then on."""
+        stop_server(self)
+        return self.process.stdout.read()
+
 
 def start_server(tmp_path: Path, *args: str) -> Served:
     env = dict(os.environ)
@@ -72,6 +84,8 @@ def start_server(tmp_path: Path, *args: str) -> Served:
 
 
 def stop_server(served: Served) -> None:
+    if served.process.poll() is not None:
+        return
     served.process.terminate()
     try:
         served.process.wait(timeout=15)

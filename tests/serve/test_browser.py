@@ -36,6 +36,7 @@ async def test_browser_shows_the_first_screen_then_a_call_started_by_keys(serve,
         await browser.wait_until("document.body.classList.contains('-first-byte')")  # and drawn
         await browser.click(20, 20)  # into the terminal (an empty corner of the welcome screen), as a person would
         await browser.wait_until("document.activeElement.classList.contains('xterm-helper-textarea')")
+        await browser.drawn()
         first = await browser.screenshot(tmp_path / "first-screen.png")
         assert png_size(first) == (1280, 800)
         keep(tmp_path / "first-screen.png")
@@ -45,14 +46,27 @@ async def test_browser_shows_the_first_screen_then_a_call_started_by_keys(serve,
             seen = len(browser.received())
             await browser.type(text)
             await browser.wait_for_text(text, since=seen)  # shown in its box before Enter, as a person waits
+            seen = len(browser.received())
             await browser.press("Enter")
+            await browser.settled(seen)  # the next box (or screen) has focus
         await browser.wait_for_text("Drill: the unwanted texts")
         seen = len(browser.received())
         await browser.press("ArrowDown")
         await browser.press("Enter")
         await browser.wait_for_text("Rex Moody", since=seen)  # the caller, on the call screen
         await browser.wait_for_text("your turn", since=seen)  # the caller's first line said
+        await browser.drawn()
         call = await browser.screenshot(tmp_path / "live-call.png")
         assert png_size(call) == (1280, 800) and call != first
         keep(tmp_path / "live-call.png")
-    assert len(served.app_processes()) <= 1  # the tab's app process ends with the tab
+
+        # A reply, scored on the page like in a terminal.
+        seen = len(browser.received())
+        await browser.type("I understand, I am sorry about this")
+        await browser.wait_for_text("sorry about this", since=seen)
+        await browser.press("Enter")
+        await browser.wait_for_text("Empathy", since=seen)  # the reply's score card
+        await browser.drawn()
+        await browser.screenshot(tmp_path / "scored-reply.png")
+        keep(tmp_path / "scored-reply.png")
+    served.wait_for_apps(0)  # the tab's app process ends with the browser

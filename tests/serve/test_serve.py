@@ -4,6 +4,7 @@ one-line errors."""
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import subprocess
 import sys
@@ -37,6 +38,11 @@ async def first_screen(ws: aiohttp.ClientWebSocketResponse, text: str, timeout: 
     return await asyncio.wait_for(read(), timeout)
 
 
+async def read_to_the_end(ws: aiohttp.ClientWebSocketResponse) -> None:
+    async for _ in ws:
+        pass
+
+
 # ---------------------------------------------------------------------------- on loopback
 async def test_loopback_server_serves_the_page_and_its_script_without_a_token(serve):
     served = serve()
@@ -60,6 +66,26 @@ async def test_each_tab_runs_its_own_app_process_on_the_same_store(serve):
                 for pid in apps:
                     cmdline = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
                     assert b"--db" in cmdline and b"--lang" in cmdline
+
+
+async def test_stopping_the_server_ends_each_tab_and_keeps_its_call_as_left(serve, tmp_path):
+    settings = tmp_path / "config" / "mystery-guest" / "settings.json"
+    settings.parent.mkdir(parents=True)
+    settings.write_text(json.dumps({"trainee": "Li Na", "cohort": "B2"}))  # past the welcome screen
+    served = serve("--lang", "en")
+    async with aiohttp.ClientSession() as http:
+        async with http.ws_connect(f"ws://127.0.0.1:{served.port}/ws?width=100&height=30") as ws:
+            await first_screen(ws, "Drill: the unwanted texts")  # the picker
+            await ws.send_json(["stdin", "\r"])  # the first drill (drill-zh)
+            await first_screen(ws, "your turn")
+            # Stop from another thread, reading on here as a browser would (and so answering the close).
+            printed, _ = await asyncio.gather(asyncio.to_thread(served.stop), read_to_the_end(ws))
+    assert served.process.returncode == 0, printed
+    assert "saved in the session store" in printed  # the app's own last line, through the server
+    done = subprocess.run([sys.executable, "-m", "simulator", "sessions", "--db", str(tmp_path / "calls.db")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    row = done.stdout.splitlines()[-1].split()
+    assert "Li Na" in done.stdout and "drill-zh" in row and "left" in row, done.stdout + done.stderr
 
 
 async def test_loopback_server_refuses_a_page_under_another_host_name(serve):
