@@ -19,6 +19,7 @@ import argparse
 import hmac
 import ipaddress
 import os
+import re
 import secrets
 import shlex
 import socket
@@ -224,6 +225,9 @@ def cmd_serve(args) -> int:
         token = args.token or (None if loopback else secrets.token_urlsafe(24))
         import asyncio
 
+        from simulator.tui.launch import SERVED_ENV
+
+        os.environ[SERVED_ENV] = "1"  # textual-serve starts each tab's app with this environment
         return asyncio.run(_serve(Server, shell_command(argv), args, loopback, token))
     except ServeError as exc:
         print(f"mystery-guest serve: {exc}", file=sys.stderr)
@@ -245,6 +249,7 @@ async def _serve(server_class, command: str, args, loopback: bool, token: str | 
     tabs: set[asyncio.Task] = set()
     app.middlewares.append(access_guard(token, loopback, lambda: server.public_url))
     app.middlewares.append(_tracked_tabs(tabs))
+    app.middlewares.append(_page_for_this_browser(lambda: None if args.public_url else server.public_url))
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     try:
@@ -274,6 +279,30 @@ async def _serve(server_class, command: str, args, loopback: bool, token: str | 
         return 0
     finally:
         await runner.cleanup()
+
+
+WEB_FONT_LINK = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>")
+
+
+def _page_for_this_browser(default_public: Callable[[], str | None]):
+    """Middleware adjusting textual-serve's page. (1) Its links are absolute, to the public URL;
+    unless --public-url set that on purpose, they are pointed at the address this browser used,
+    so a PC that knows the server by another name or by its IP still reaches the websocket (and
+    sends the token cookie there). (2) It asks Google for its font: the product stays offline (a
+    room without internet would wait on it), so the link goes and the terminal uses a local font."""
+    from aiohttp import web
+
+    @web.middleware
+    async def adjust(request, handler):
+        response = await handler(request)
+        if request.path == "/" and isinstance(response, web.Response) and response.text:
+            page = WEB_FONT_LINK.sub("", response.text)
+            if public := default_public():
+                page = page.replace(f"//{urlsplit(public).netloc}/", f"//{request.host}/")
+            response.text = page
+        return response
+
+    return adjust
 
 
 TAB_CLOSE_SECONDS = 10.0  # an app leaving its call writes its last records (the recorder waits 3 s)

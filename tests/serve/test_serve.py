@@ -14,7 +14,7 @@ import pytest
 
 from simulator.cli import build_parser
 from simulator.serve import ServeError, served_argv
-from tests.serve.conftest import ROOT
+from tests.serve.conftest import DRILLS, ROOT
 
 
 async def get(url: str, **kwargs) -> tuple[int, str, aiohttp.ClientResponse]:
@@ -38,6 +38,26 @@ async def first_screen(ws: aiohttp.ClientWebSocketResponse, text: str, timeout: 
     return await asyncio.wait_for(read(), timeout)
 
 
+async def send_keys(ws: aiohttp.ClientWebSocketResponse, keys: str, quiet: float = 0.3) -> str:
+    """Type as a person does: send the keys, then read until the screen has changed and been
+    still for `quiet` seconds (keys sent sooner can reach the box that had focus before)."""
+    await ws.send_json(["stdin", keys])
+    received = ""
+
+    async def read() -> str:
+        nonlocal received
+        while True:
+            try:
+                message = await asyncio.wait_for(ws.receive(), quiet if received else None)
+            except asyncio.TimeoutError:
+                return received
+            if message.type != aiohttp.WSMsgType.BINARY:
+                raise AssertionError(f"the websocket ended after {keys!r}: {message.type}")
+            received += message.data.decode("utf-8", "replace")
+
+    return await asyncio.wait_for(read(), 30)
+
+
 async def read_to_the_end(ws: aiohttp.ClientWebSocketResponse) -> None:
     async for _ in ws:
         pass
@@ -49,17 +69,22 @@ async def test_loopback_server_serves_the_page_and_its_script_without_a_token(se
     assert served.url.startswith("http://127.0.0.1:") and served.token is None
     status, page, _ = await get(served.local + "/")
     assert status == 200 and "textual.js" in page and f"ws://127.0.0.1:{served.port}/ws" in page
+    assert "googleapis" not in page  # offline: no web font from Google
     status, script, _ = await get(served.local + "/static/js/textual.js")
     assert status == 200 and len(script) > 100_000
 
 
-async def test_each_tab_runs_its_own_app_process_on_the_same_store(serve):
+async def test_each_tab_runs_its_own_app_process_on_the_same_store(serve, tmp_path):
+    settings = tmp_path / "config" / "mystery-guest" / "settings.json"
+    settings.parent.mkdir(parents=True)
+    settings.write_text('{"trainee": "Li Na", "cohort": "B2"}')  # remembered on the server's disk
     served = serve("--lang", "en")
     async with aiohttp.ClientSession() as http:
         async with http.ws_connect(f"ws://127.0.0.1:{served.port}/ws?width=100&height=30") as one, \
                 http.ws_connect(f"ws://127.0.0.1:{served.port}/ws?width=100&height=30") as two:
             for ws in (one, two):
-                assert "Your name" in await first_screen(ws, "Your name")  # the welcome screen
+                # Each tab asks who is there: a tab may be another trainee than the last.
+                assert "Your name" in await first_screen(ws, "Your name")
             if sys.platform.startswith("linux"):
                 apps = served.app_processes()
                 assert len(apps) == 2, apps
@@ -71,13 +96,15 @@ async def test_each_tab_runs_its_own_app_process_on_the_same_store(serve):
 async def test_stopping_the_server_ends_each_tab_and_keeps_its_call_as_left(serve, tmp_path):
     settings = tmp_path / "config" / "mystery-guest" / "settings.json"
     settings.parent.mkdir(parents=True)
-    settings.write_text(json.dumps({"trainee": "Li Na", "cohort": "B2"}))  # past the welcome screen
-    served = serve("--lang", "en")
+    settings.write_text(json.dumps({"trainee": "Li Na", "cohort": "B2"}))
+    served = serve("--lang", "en", "--", "play", str(DRILLS / "drill-zh.yaml"))
     async with aiohttp.ClientSession() as http:
         async with http.ws_connect(f"ws://127.0.0.1:{served.port}/ws?width=100&height=30") as ws:
-            await first_screen(ws, "Drill: the unwanted texts")  # the picker
-            await ws.send_json(["stdin", "\r"])  # the first drill (drill-zh)
-            await first_screen(ws, "your turn")
+            await first_screen(ws, "Your name")
+            for keys in ("Li Na", "\r", "B2", "\r"):
+                await send_keys(ws, keys)
+            await ws.send_json(["stdin", "\r"])  # the picker's one scenario
+            assert "王先生" in await first_screen(ws, "your turn")  # its caller is on the line
             # Stop from another thread, reading on here as a browser would (and so answering the close).
             printed, _ = await asyncio.gather(asyncio.to_thread(served.stop), read_to_the_end(ws))
     assert served.process.returncode == 0, printed
@@ -130,6 +157,9 @@ async def test_exposed_server_accepts_the_token_and_the_page_carries_it_to_the_w
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         async with http.get(f"{served.local}/?token={served.token}") as response:
             assert response.status == 200
+            # The page's websocket goes to the address this browser used, not the printed name.
+            assert f"ws://127.0.0.1:{served.port}/ws" in await response.text()
+            assert not served.url.startswith(served.local)
             cookie = response.cookies["mystery_guest_token"]
             assert cookie.value == served.token and cookie["httponly"] and cookie["samesite"] == "Strict"
         # The same session now holds the cookie, as the browser does for the page's own requests.
