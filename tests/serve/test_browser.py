@@ -70,3 +70,14 @@ async def test_browser_shows_the_first_screen_then_a_call_started_by_keys(serve,
         await browser.screenshot(tmp_path / "scored-reply.png")
         keep(tmp_path / "scored-reply.png")
     served.wait_for_apps(0)  # the tab's app process ends with the browser
+
+
+async def test_browser_on_an_exposed_server_needs_the_token_and_then_carries_it(serve):
+    served = serve("--host", "0.0.0.0", "--lang", "en")
+    async with Chromium(BROWSER) as browser:
+        await browser.goto(served.local + "/")
+        await browser.wait_until("document.body && document.body.innerText.includes('access token')")
+        # With the token once in the address, the page's script and websocket get in by its cookie.
+        await browser.goto(f"{served.local}/?token={served.token}")
+        await browser.wait_for_text("Your name")
+    served.wait_for_apps(0)
