@@ -58,8 +58,9 @@ def register(sub) -> None:
                        help=f"access token (default: ${TOKEN_ENV}, else a new random one when exposed); "
                             "given on 127.0.0.1, it is required there too")
     serve.add_argument("--public-url", metavar="URL",
-                       help="the address browsers use to reach this server, when it is not http://HOST:PORT "
-                            "(a proxy, or a name the room's PCs know)")
+                       help="the address to print and to put in the page, e.g. behind a proxy (default: "
+                            "http://HOST:PORT, this computer's name for 0.0.0.0, and the page uses the "
+                            "address each browser came by)")
     serve.add_argument("--db", metavar="URL", help="database URL passed to the served app (default: $MYSTERY_GUEST_DB, "
                                                    "else the SQLite file in your data folder)")
     serve.add_argument("--lang", choices=["zh", "en"], help="language passed to the served app")

@@ -66,7 +66,7 @@ def start_server(tmp_path: Path, *args: str) -> Served:
                MYSTERY_GUEST_JOURNAL=str(tmp_path / "journal"), LANG="en_US.UTF-8", PYTHONUNBUFFERED="1")
     env.pop("LC_ALL", None)
     env.pop("MYSTERY_GUEST_TOKEN", None)
-    library = [] if "--" in args else ["--scenarios", str(DRILLS)]  # the app's option, not every command's
+    library = [] if "--" in args or "--scenarios" in args else ["--scenarios", str(DRILLS)]  # the app's option only
     process = subprocess.Popen(
         [sys.executable, "-m", "simulator", "serve", "--port", "0", "--db", str(tmp_path / "calls.db"),
          *library, *args],
