@@ -26,7 +26,7 @@ import socket
 import subprocess
 import sys
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 TOKEN_ENV = "MYSTERY_GUEST_TOKEN"  # a token from the environment stays out of `ps`
 TOKEN_COOKIE = "mystery_guest_token"
@@ -156,14 +156,16 @@ def access_guard(token: str | None, loopback: bool, public: Callable[[], str]):
         if request.path == "/ws" and origin and not _own_origin(origin, request.host, public_origin, loopback):
             return _refuse("serve.refused_origin", lang)
         from_query = request.query.get("token", "")
+        # Cookies ignore ports: each server (say the app on one, a watch view on another) its own.
+        cookie = f"{TOKEN_COOKIE}_{request.url.port}"
         if token:
-            given = from_query or request.cookies.get(TOKEN_COOKIE, "")
+            given = from_query or request.cookies.get(cookie, "")
             if not hmac.compare_digest(given.encode(), token.encode()):
                 return _refuse("serve.refused_token", lang)
         response = await handler(request)
         if token and from_query and request.path == "/":
             # The page's own requests (scripts, websocket) then carry the token as a cookie.
-            response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Strict", path="/")
+            response.set_cookie(cookie, token, httponly=True, samesite="Strict", path="/")
         return response
 
     return guard
@@ -264,7 +266,7 @@ async def _serve(server_class, command: str, args, loopback: bool, token: str | 
             raise ServeError(_say("serve.bad_host", host=args.host, reason=reason)) from None
         port = runner.addresses[0][1]  # the port bound, when --port 0 asked for any free one
         server.public_url = (args.public_url or public_url(args.host, port)).rstrip("/")
-        url = server.public_url + "/" + (f"?token={token}" if token else "")
+        url = server.public_url + "/" + (f"?token={quote(token, safe='')}" if token else "")
         print(_say("serve.open", url=url), flush=True)
         print(_say("serve.token_note" if token else "serve.loopback_note"), flush=True)
         print(_say("serve.stop"), flush=True)

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -25,7 +25,7 @@ class Served:
         self.lines = lines
         parts = urlsplit(url)
         self.port = parts.port
-        self.token = parts.query.removeprefix("token=") or None
+        self.token = parse_qs(parts.query).get("token", [None])[0]
         self.local = f"http://127.0.0.1:{self.port}"  # tests talk to loopback, whatever the host
 
     def app_processes(self) -> list[int]:

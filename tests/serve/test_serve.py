@@ -160,7 +160,7 @@ async def test_exposed_server_accepts_the_token_and_the_page_carries_it_to_the_w
             # The page's websocket goes to the address this browser used, not the printed name.
             assert f"ws://127.0.0.1:{served.port}/ws" in await response.text()
             assert not served.url.startswith(served.local)
-            cookie = response.cookies["mystery_guest_token"]
+            cookie = response.cookies[f"mystery_guest_token_{served.port}"]
             assert cookie.value == served.token and cookie["httponly"] and cookie["samesite"] == "Strict"
         # The same session now holds the cookie, as the browser does for the page's own requests.
         async with http.get(f"{served.local}/static/js/textual.js") as response:
@@ -176,10 +176,11 @@ async def test_refusal_is_in_chinese_for_a_chinese_browser(serve):
 
 
 async def test_a_token_given_on_loopback_is_required_there_too(serve):
-    served = serve("--token", "room-7-secret")
-    assert served.token == "room-7-secret"
+    served = serve("--token", "room 7&secret")
+    assert served.url.endswith("/?token=room%207%26secret")  # printed ready to open
     assert (await get(served.local + "/"))[0] == 403
-    assert (await get(served.local + "/?token=room-7-secret"))[0] == 200
+    assert served.token == "room 7&secret"
+    assert (await get(served.url))[0] == 200
 
 
 # ---------------------------------------------------------------------------- errors in one line
