@@ -11,7 +11,9 @@ What this module adds around textual-serve's aiohttp app (textual_serve.server.S
 - a guard on every request (page, static files, websocket): on loopback only loopback host
   names (a DNS-rebinding page cannot reach the server), a websocket only from this server's own
   pages, and when the server is exposed to the network, an access token;
-- one-line errors for a port in use, a bad host, textual-serve missing.
+- the page adjusted: links to the address the browser used, no web font fetched from Google;
+- on Ctrl+C or SIGTERM, every open tab closed so that its app leaves its call as `left`;
+- one-line errors for a port in use, a bad host, a bad --db, textual-serve missing.
 """
 from __future__ import annotations
 
@@ -104,6 +106,7 @@ def served_argv(args, parser: argparse.ArgumentParser | None = None) -> list[str
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    # argparse has no public way to list subcommands or a parser's options; _actions is stable.
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             return action.choices
@@ -128,7 +131,7 @@ def is_loopback(host: str) -> bool:
     try:
         infos = socket.getaddrinfo(host, None)
     except (socket.gaierror, UnicodeError) as exc:
-        raise ServeError(_say("serve.bad_host", host=host, reason=exc.strerror if hasattr(exc, "strerror") else exc))
+        raise ServeError(_say("serve.bad_host", host=host, reason=getattr(exc, "strerror", None) or exc)) from None
     return all(ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
 
 

@@ -23,6 +23,7 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 # As the machine notes advise: no background traffic to hosts a closed network refuses.
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage",
          "--remote-debugging-port=0", "--hide-scrollbars")
 WIDTH, HEIGHT = 1280, 800  # the page's size in CSS pixels, and so the screenshots' size
 ESCAPES = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
@@ -51,11 +52,18 @@ class Chromium:
         self._process = subprocess.Popen(
             [self.executable, *FLAGS, f"--user-data-dir={self._profile.name}", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        port = await self._devtools_port()
         self._http = aiohttp.ClientSession()
-        async with self._http.get(f"http://127.0.0.1:{port}/json/list") as response:
-            page = next(t for t in await response.json() if t["type"] == "page")
-        self._ws = await self._http.ws_connect(page["webSocketDebuggerUrl"], max_msg_size=0)
+        try:
+            port = await self._devtools_port()
+            async with self._http.get(f"http://127.0.0.1:{port}/json/list") as response:
+                page = next(t for t in await response.json() if t["type"] == "page")
+            self._ws = await self._http.ws_connect(page["webSocketDebuggerUrl"], max_msg_size=0)
+        except BaseException:
+            await self._http.close()
+            self._process.kill()
+            self._process.wait()
+            self._profile.cleanup()
+            raise
         self._reader = asyncio.create_task(self._read())
         await self.send("Network.enable")
         await self.send("Page.enable")
