@@ -249,3 +249,13 @@ def test_another_command_after_the_dashes_gets_the_options_it_takes():
 def test_a_command_that_cannot_be_served_is_refused(argv, message):
     with pytest.raises(ServeError, match=message):
         served(*argv)
+
+
+@pytest.mark.parametrize("host, loopback", [
+    ("127.0.0.1", True), ("127.0.0.2", True), ("localhost", True), ("::1", True), ("[::1]", True),
+    ("192.0.2.10", False), ("2001:db8::1", False),
+])
+def test_only_loopback_addresses_count_as_this_machine_only(host, loopback):
+    from simulator.serve import is_loopback
+
+    assert is_loopback(host) is loopback
