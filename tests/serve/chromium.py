@@ -28,7 +28,7 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 WIDTH, HEIGHT = 1280, 800  # the page's size in CSS pixels, and so the screenshots' size
 ESCAPES = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
 # DevTools key names for the keys the tests press (windowsVirtualKeyCode makes Chromium send them on).
-KEYS = {"Enter": ("Enter", "\r", 13), "Escape": ("Escape", "", 27), "ArrowDown": ("ArrowDown", "", 40)}
+KEYS = {"Enter": ("Enter", "\r", 13), "Escape": ("Escape", "", 27)}
 
 
 def find_browser() -> str | None:

@@ -42,7 +42,10 @@ class Served:
             pid = todo.pop()
             for child in children.get(pid, []):
                 todo.append(child)
-                cmdline = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+                try:
+                    cmdline = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+                except OSError:  # it ended meanwhile
+                    continue
                 if b"simulator" in cmdline and b"serve" not in cmdline:
                     found.append(child)
         return found

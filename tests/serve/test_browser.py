@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.serve.chromium import Chromium, find_browser
+from tests.serve.conftest import DRILLS
 
 BROWSER = find_browser()
 pytestmark = pytest.mark.skipif(
@@ -29,7 +30,8 @@ def keep(path: Path) -> None:
 
 
 async def test_browser_shows_the_first_screen_then_a_call_started_by_keys(serve, tmp_path):
-    served = serve("--lang", "en")
+    # One scenario file, served as `serve -- play FILE` (the picker then has one row to start).
+    served = serve("--lang", "en", "--", "play", str(DRILLS / "drill-en.yaml"))
     async with Chromium(BROWSER) as browser:
         await browser.goto(served.url)
         await browser.wait_for_text("Your name")  # the welcome screen, sent to the page's terminal
@@ -41,7 +43,7 @@ async def test_browser_shows_the_first_screen_then_a_call_started_by_keys(serve,
         assert png_size(first) == (1280, 800)
         keep(tmp_path / "first-screen.png")
 
-        # The trainee's name and cohort, then the English drill (the second in the picker).
+        # The trainee's name and cohort, then Enter on the picker's one scenario.
         for text in ("Li Na", "B2"):
             seen = len(browser.received())
             await browser.type(text)
@@ -51,7 +53,6 @@ async def test_browser_shows_the_first_screen_then_a_call_started_by_keys(serve,
             await browser.settled(seen)  # the next box (or screen) has focus
         await browser.wait_for_text("Drill: the unwanted texts")
         seen = len(browser.received())
-        await browser.press("ArrowDown")
         await browser.press("Enter")
         await browser.wait_for_text("Rex Moody", since=seen)  # the caller, on the call screen
         await browser.wait_for_text("your turn", since=seen)  # the caller's first line said
