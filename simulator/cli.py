@@ -321,6 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     play.set_defaults(func=cmd_play_plain)
 
     # Commands owned by other parts register themselves (each module has register(sub)).
+    from simulator import serve
     from simulator.authoring import commands as authoring_commands
     from simulator.report import commands as report_commands
     from simulator.store import commands as store_commands
@@ -328,6 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     store_commands.register(sub)
     report_commands.register(sub)
     authoring_commands.register(sub)
+    serve.register(sub)
     for name in CSV_FILE_COMMANDS:
         parser = sub.choices[name]
         parser.set_defaults(func=_csv_files_for_excel(parser.get_default("func")))

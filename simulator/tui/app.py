@@ -263,6 +263,16 @@ class MysteryGuestApp(App):
 
     def exit(self, *args, **kwargs) -> None:
         """Leave the app: an unfinished call is kept as left, queued records are written first."""
+        self._leave()
+        super().exit(*args, **kwargs)
+
+    async def _on_exit_app(self) -> None:
+        # Textual's ExitApp comes without exit() when a browser tab closes (textual-serve's
+        # "quit" to the web driver) or on SIGTERM: the call is left all the same.
+        self._leave()
+        await super()._on_exit_app()
+
+    def _leave(self) -> None:
         from simulator.tui.call_screen import CallScreen
 
         for screen in self.screen_stack:
@@ -271,7 +281,6 @@ class MysteryGuestApp(App):
                 screen.finished_recorded = True
         if self.recorder is not None and self.exit_report is None:
             self.exit_report = self.recorder.close(timeout=3.0)
-        super().exit(*args, **kwargs)
 
     def exit_message(self) -> str | None:
         """One line for the terminal after the app has closed: where the trainee's calls are."""

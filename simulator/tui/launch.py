@@ -6,11 +6,21 @@ import sys
 from pathlib import Path
 
 DB_ENV = "MYSTERY_GUEST_DB"
+SERVED_ENV = "MYSTERY_GUEST_SERVED"  # set by `mystery-guest serve` for the app in each browser tab
 
 
 def default_db_url(explicit: str | None = None) -> str | None:
     """--db, else $MYSTERY_GUEST_DB, else None (the store's default SQLite file)."""
     return explicit or os.environ.get(DB_ENV) or None
+
+
+def tab_settings():
+    """In a browser tab, the app remembers nothing on the server's disk: the next tab may be
+    another trainee, who must not take over the last one's name and cohort. Elsewhere None
+    (make_app loads the remembered settings)."""
+    from simulator.settings import Settings
+
+    return Settings(persist=False) if os.environ.get(SERVED_ENV) else None
 
 
 def run_app(scenario_dir: str | None = None, db_url: str | None = None, lang: str | None = None) -> int:
@@ -19,7 +29,8 @@ def run_app(scenario_dir: str | None = None, db_url: str | None = None, lang: st
     from simulator.tui.app import make_app
 
     try:
-        app = make_app(scenario_dir, db_url=default_db_url(db_url), record=True, lang=lang)
+        app = make_app(scenario_dir, db_url=default_db_url(db_url), record=True, lang=lang,
+                       settings=tab_settings())
     except StoreError as exc:
         print(f"mystery-guest: {exc}", file=sys.stderr)
         return 2
@@ -46,7 +57,7 @@ def run_play(path: str | Path, debug: bool, db_url: str | None = None, lang: str
 
     path = Path(path)
     try:
-        app = make_app(db_url=db_url, debug_scenario=path, lang=lang) if debug else None
+        app = make_app(db_url=db_url, debug_scenario=path, lang=lang, settings=tab_settings()) if debug else None
         if app is None:
             app = _single_scenario_app(path, db_url, lang)
     except ScenarioError as exc:
@@ -70,4 +81,4 @@ def _single_scenario_app(path: Path, db_url: str | None, lang: str | None):
     sc, diags = check_file(path)
     if sc is None:
         raise ScenarioError(diags)
-    return make_app(db_url=db_url, lang=lang, library=[sc])
+    return make_app(db_url=db_url, lang=lang, library=[sc], settings=tab_settings())

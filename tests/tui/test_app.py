@@ -204,6 +204,22 @@ async def test_leaving_a_call_records_it_as_left(make):
     assert store.sessions[1]["turns"] == [0]
 
 
+async def test_a_call_whose_browser_tab_closes_is_recorded_as_left(make):
+    from textual import messages
+
+    store = FlakyStore()
+    app = make(store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await send(pilot, "我明白")
+        app.post_message(messages.ExitApp())  # what Textual's web driver posts when the tab closes
+        await pilot.pause()
+        assert store.sessions[1]["status"] == "left"  # before the test harness shuts the app down
+    assert store.sessions[1]["turns"] == [0]
+
+
 async def test_leaderboard_shows_the_cohort_rows_as_plain_text(make):
     app = make(store=FlakyStore())
     async with app.run_test(size=(80, 24)) as pilot:
