@@ -1,9 +1,14 @@
 """The bundled scenario library: clean under lint, every story passes, as a trainer's CI would check."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from simulator.debrief import ending_texts
 from simulator.loader import bundled_dir, check_file, scenario_files
+from simulator.scenario import StoryReply
+from simulator.session import Session
 from simulator.stories import run_story
 
 FILES = scenario_files([bundled_dir()])
@@ -109,3 +114,21 @@ def test_typing_each_states_model_answer_wins_the_call(sc):
     assert session.ending and sc.endings[session.ending].outcome == "resolved", (session.ending, weak)
     assert not weak, weak
     assert sum(t.score.listening.level == 2 for t in turns) * 2 > len(turns)
+
+
+_LEVEL_CLAIM = re.compile(r"\bLevel (\d)\b|第\s*(\d)\s*层")
+
+
+@pytest.mark.parametrize("sc,story", STORIES, ids=[f"{sc.id}:{st.name}" for sc, st in STORIES])
+def test_an_ending_text_names_a_service_level_only_when_the_call_earned_it(sc, story):
+    """The ending's title and debrief say "Level 4" / "第4层" only where the concerns met reach it."""
+    session = Session(sc, seed=story.seed)
+    for item in story.replies:
+        if session.over:
+            break
+        reply = item if isinstance(item, StoryReply) else StoryReply(text=item)
+        session.reply(reply.text, interrupted=reply.interrupted)
+    if not session.over:
+        return
+    claimed = {int(a or b) for a, b in _LEVEL_CLAIM.findall(" ".join(ending_texts(session)))}
+    assert claimed <= {session.summary()["service_level"]}, (claimed, session.summary()["service_level"])
