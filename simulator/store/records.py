@@ -50,6 +50,7 @@ def start_record(session: "Session", *, trainee: str, cohort: str, mode: str = "
         "mode": mode, "scenario_id": sc.id, "scenario_title": sc.title, "scenario_hash": sc.file_hash or "",
         "locale": sc.locale, "persona": sc.persona.name, "opening": session.opening,
         "seed": int(session.seed), "started_at": _now(), "host": socket.gethostname(), "pid": os.getpid(),
+        "human_caller": session.caller == "human",
     }
 
 
@@ -112,7 +113,8 @@ def finish_record(call: str, session: "Session", status: str = "completed") -> d
 #         delta a whole number when it is one,
 #    "c": [i, numbers...]: texts[i] is the transitions checked as JSON with each run of digits
 #         written as DIGITS, the numbers (the values the clauses saw) in order,
-#    "b": broke_off (left out when None), "h": 1 when the reply came after a hint (else left out)}
+#    "b": broke_off (left out when None), "h": 1 when the reply came after a hint (else left out),
+#    "p": [held_ending] when a person played the caller (simulator/live.py; else left out)}
 # Scores, levels' dimensions, the reply, states, mood and the rest are the row's own columns.
 FORMAT = 2
 QUOTE, QUOTE_CUT, DIGITS = "\ue000", "\ue001", "\ue002"  # private-use characters: never in our texts
@@ -122,6 +124,7 @@ DIMENSIONS = ("listening", "empathy", "policy")
 _KEYS = ("index", "kind", "reply", "interrupted", "latency", "state_before", "stage", "customer_before", "score",
          "mood_before", "mood_after", "mood_changes", "candidates", "state_after", "customer_line", "ending",
          "hints_before", "after_hint", "broke_off")
+_HUMAN_KEYS = ("human_caller", "held_ending")  # only in a turn whose caller was a person
 
 
 def _json(value: Any) -> str:
@@ -178,7 +181,7 @@ def _number(digits: str) -> int | str:
 
 def _compact(d: dict[str, Any]) -> dict[str, Any] | None:
     """Format 2 of a TurnResult.to_dict() (already JSON-plain); None when it has other keys."""
-    if tuple(d) != _KEYS:
+    if tuple(d) not in (_KEYS, _KEYS + _HUMAN_KEYS):
         return None
     texts = _Texts(d["customer_before"], d["customer_line"])
     out: dict[str, Any] = {"v": FORMAT, "texts": texts.items}
@@ -207,6 +210,8 @@ def _compact(d: dict[str, Any]) -> dict[str, Any] | None:
         out["b"] = d["broke_off"]
     if d.get("after_hint"):
         out["h"] = 1
+    if d.get("human_caller"):
+        out["p"] = [d["held_ending"]]  # a person played the caller (and the ending left to them)
     return out
 
 
@@ -248,6 +253,7 @@ def turn_dict(row: Mapping[str, Any], detail: Mapping[str, Any], texts: Sequence
         "mood_after": row["mood_after"], "mood_changes": changes, "candidates": candidates,
         "state_after": row["state_after"], "customer_line": texts[1], "ending": row["ending"],
         "hints_before": row["hints_before"], "after_hint": bool(detail.get("h")), "broke_off": detail.get("b"),
+        **({"human_caller": True, "held_ending": detail["p"][0]} if "p" in detail else {}),
     }
 
 
