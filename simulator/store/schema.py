@@ -14,7 +14,8 @@ Schema history (the `meta` table's `schema_version`):
      format 2). Turns recorded before keep their whole detail (format 1) and read as before.
   6  the live class (simulator/live.py): `live_calls` (a call others join by a short code) and
      `live_events` (what happened in it, in order: replies, the caller's lines, moves, pauses);
-     sessions gain `human_caller`, set when a person played the caller.
+     sessions gain `human_caller`, set when a person played the caller (and an index for the
+     leaderboard's flag).
 
 Upgrades are plain functions run in order inside one locked transaction when a store is opened,
 so two processes opening an old file at once cannot both upgrade it. We keep this list instead
@@ -102,6 +103,8 @@ sa.Index("ix_sessions_scores", sessions.c.cohort_id, sessions.c.scenario_id, ses
 # ... and each trainee's completed calls in time order (the trend's halves).
 sa.Index("ix_sessions_trend", sessions.c.cohort_id, sessions.c.status, sessions.c.trainee_id,
          sessions.c.started_at, sessions.c.id, sessions.c.overall)
+# v6: the trainees of a cohort who took a call from a person (the leaderboard's flag), a seek away.
+sa.Index("ix_sessions_human", sessions.c.cohort_id, sessions.c.human_caller, sessions.c.status, sessions.c.trainee_id)
 # Version 2 also made ix_sessions_board (cohort_id, status, scenario_id); version 4 drops it.
 V2_INDEXES = ("ix_sessions_recent", "ix_sessions_status")
 V4_INDEXES = ("ix_sessions_scores", "ix_sessions_trend")
@@ -221,6 +224,7 @@ def _upgrade_4_to_5(conn: sa.Connection) -> None:
 def _upgrade_5_to_6(conn: sa.Connection) -> None:
     """The live class: its two tables, and the human-caller flag on sessions (false for older calls)."""
     _add_column(conn, sessions, "human_caller")
+    next(i for i in sessions.indexes if i.name == "ix_sessions_human").create(conn, checkfirst=True)
     live_calls.create(conn, checkfirst=True)
     for index in live_calls.indexes:
         index.create(conn, checkfirst=True)

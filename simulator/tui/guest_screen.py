@@ -84,10 +84,10 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
         yield ScoreCard(tr, evidence_rows=4, scenario=self.scenario, id="score-card")
         yield Static(id="guest-status")
         yield Input(placeholder=tr("live.line_placeholder" if self.session.human else "live.machine_plays"),
-                    max_length=MAX_REPLY_CHARS, id="caller-line", disabled=not self.session.human)
+                    max_length=MAX_REPLY_CHARS, id="caller-line", disabled=not self.session.human,
+                    select_on_focus=False)  # Ctrl+E puts a line here to change, not to replace
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # after WatchScreen.on_mount: Textual calls each class's handler
         self.query_one("#caller-line", Input).cursor_blink = self.app.settings.cursor_blink
         self.query_one("#guest-status").display = False
         self._refresh_controls()
