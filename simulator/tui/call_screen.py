@@ -202,6 +202,8 @@ class CallScreen(Screen):
         # who has the floor: talking now means Enter interrupts
         if self.speech is not None:
             text.append(f"[{self.tr('call.talking')}] ", style="bold #ff8a65")
+        elif self.caller_turn and not self.session.over:  # a person is about to speak
+            text.append(f"[{self.tr('call.caller_turn')}] ", style="bold #ff8a65")
         elif not self.session.over:
             text.append(f"[{self.tr('call.your_turn')}] ", style="bold #4fc3f7")
         text.append(" " + sc.title)

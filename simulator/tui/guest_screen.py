@@ -81,7 +81,8 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
                 yield Static(id="machine-move")
                 yield Static(Text(tr("live.lines_title"), style="bold"), id="lines-title")
                 yield OptionList(id="suggestions")
-        yield ScoreCard(tr, evidence_rows=4, scenario=self.scenario, id="score-card")
+        yield ScoreCard(tr, evidence_rows=4, scenario=self.scenario, waiting="live.score_waiting",
+                        id="score-card")
         yield Static(id="guest-status")
         yield Input(placeholder=tr("live.line_placeholder" if self.session.human else "live.machine_plays"),
                     max_length=MAX_REPLY_CHARS, id="caller-line", disabled=not self.session.human,

@@ -59,7 +59,8 @@ class WatchScreen(Screen):
 
     def compose_body(self) -> ComposeResult:
         yield Transcript(id="transcript")
-        yield ScoreCard(self.tr, evidence_rows=4, scenario=self.scenario, id="score-card")
+        yield ScoreCard(self.tr, evidence_rows=4, scenario=self.scenario, waiting="live.score_waiting",
+                        id="score-card")
 
     def on_mount(self) -> None:
         relabel(self, self.tr)

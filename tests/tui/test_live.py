@@ -88,6 +88,7 @@ async def _play_a_live_class(url: str, tmp_path, clock) -> None:
 
             # 1. the guest sends the scenario's suggested opening line with Enter
             assert call.caller_turn  # the trainee waits for the caller's first words: no silence clock
+            assert "[the caller's turn]" in screen_text(trainee)
             guest.query_one("#suggestions").focus()
             await tp.press("enter")
             opening = "You have been charging me for Daily Tips and I never asked for it!"
@@ -197,3 +198,33 @@ def test_lots_draw_nobody_twice_until_everyone_has_gone():
     assert sorted(first_round) == names
     assert lots.draw(names) in names and lots.gone == set()  # a new round begins
     assert Lots(random.Random(1)).draw([]) is None
+
+
+async def test_the_class_console_speaks_chinese(sqlite_url, tmp_path, clock):
+    app = app_for(sqlite_url, tmp_path, "zh", clock, ("class", "二班"))
+    app.settings.lang = "zh"
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: isinstance(app.screen, ClassScreen), pilot)
+        await pilot.press("s")  # nobody drawn yet: one line says what to do first
+        assert [n.message for n in app._notifications] == ["请先抽取或选择学员和场景。"]
+        text = screen_text(app)
+        assert "课堂" in text and "抽学员" in text and "二班" in text
+
+
+async def test_an_unknown_code_closes_the_guest_console_with_one_line(sqlite_url, tmp_path, clock):
+    app = app_for(sqlite_url, tmp_path, "guest", clock, ("guest", "ZZZZ9"))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: app.return_code is not None, pilot)
+    assert app.return_code == 2
+
+
+async def test_a_trainee_joining_an_unknown_code_stays_on_the_picker(sqlite_url, tmp_path, clock):
+    from simulator.tui.picker_screen import PickerScreen
+
+    app = app_for(sqlite_url, tmp_path, "trainee", clock, None, trainee="Li Na")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        await type_text(pilot, "nope9")
+        await pilot.press("enter")
+        await until(lambda: any("NOPE9" in n.message for n in app._notifications), pilot)
+        assert isinstance(app.screen, PickerScreen)
