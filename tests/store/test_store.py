@@ -222,7 +222,8 @@ def test_a_version_1_database_is_upgraded_with_its_data(db_url):
             assert {"mode", "host", "pid", "updated_at", "call_key", "human_caller"} <= cols
             assert {"live_calls", "live_events"} <= set(sa.inspect(conn).get_table_names())
             indexes = {i["name"] for i in sa.inspect(conn).get_indexes("sessions")}
-            assert {"ix_sessions_scores", "ix_sessions_trend", "ix_sessions_recent", "ix_sessions_call_key"} <= indexes
+            assert {"ix_sessions_scores", "ix_sessions_trend", "ix_sessions_recent", "ix_sessions_call_key",
+                    "ix_sessions_human"} <= indexes
             assert "ix_sessions_board" not in indexes
         rows = {r.id: r for r in store.sessions("old")}
         # the v1 call that never finished has no owner: stale for two days, so abandoned, turns kept
