@@ -95,8 +95,9 @@ async def _play_a_live_class(url: str, tmp_path, clock) -> None:
             await until(lambda: opening in screen_text(trainee) and opening in screen_text(watcher), *pilots)
 
             # 2. the trainee answers; every screen scores it the same
-            trainee.screen.query_one(ReplyInput).focus()
-            await type_text(sp, "I understand, I am sorry")
+            reply_box = trainee.screen.query_one(ReplyInput)
+            reply_box.focus()
+            await type_text(sp, "I understand, I am sorry")  # typed key by key (keys are slow with three apps)
             await sp.press("enter")
             await until(lambda: len(guest.session.turns) == 1 and len(watch.session.turns) == 1, *pilots)
             assert call.session.state == guest.session.state == "demand_cancel"  # the machine moved it
@@ -122,7 +123,7 @@ async def _play_a_live_class(url: str, tmp_path, clock) -> None:
             await until(lambda: isinstance(trainee.screen, CallScreen), *pilots)
 
             # 5. a landmine: the machine would end the call, the guest decides
-            await type_text(sp, "Sir this call is recorded")
+            reply_box.value = "Sir this call is recorded"  # the box filled at once, as a paste
             await sp.press("enter")
             await until(lambda: len(guest.session.turns) == 2, *pilots)
             assert guest.session.turns[-1].held_ending == "escalated" and not guest.session.over
@@ -130,7 +131,7 @@ async def _play_a_live_class(url: str, tmp_path, clock) -> None:
 
             # 6. a line typed freely, then a forced ending the machine did not choose
             guest.query_one("#caller-line").focus()
-            await type_text(tp, "Recorded? I am done with you people.")
+            guest.query_one("#caller-line").value = "Recorded? I am done with you people."
             await tp.press("enter")
             await until(lambda: "I am done with you people." in screen_text(watcher), *pilots)
             await tp.press("f7")
