@@ -17,6 +17,7 @@ silence clock waits for their first words and runs only after each line they say
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,6 +126,9 @@ class CallScreen(Screen):
         self.caller_turn = self.session.human
         self.unrecorded: TurnResult | None = None  # a person's answer may still come for this turn
         self.paused_by_trainer = False
+        # The first screen to join a live call is the trainee's; one that joins after it only watches.
+        self.join_token = uuid.uuid4().hex if live else ""
+        self.joined = live is None
         self.speech: Speech | None = None
         self.call_started = self.clock()
         self.waiting_since = self.call_started  # the caller's last line ended: the trainee's turn began
@@ -170,10 +174,11 @@ class CallScreen(Screen):
             panel.show_note(self.debug_note or tr("debug.watching", file=self.debug_path.name))
             self.set_interval(0.5, self._check_reload)
         self._mirror()
-        self.store_call = self.app.record_start(self.session, self.mode, live=self.live)
-        if self.live is not None:
+        if self.live is None:
+            self.store_call = self.app.record_start(self.session, self.mode)
+        else:  # recorded once this screen's "joined" comes back first (on_live_events)
             self.link = self.app.live_link(self.live, self.on_live_events)
-            self.link.send("joined", trainee=self.live.trainee)
+            self.link.send("joined", trainee=self.live.trainee, screen=self.join_token)
         self._say(self.session.opening)
         self.set_interval(self.app.settings.tick, self._tick)
         self._tick()
@@ -311,6 +316,8 @@ class CallScreen(Screen):
         # begun earlier (the caller spoke up mid-typing) crossed the line, it did not cut it off.
         interrupted = speech is not None and began >= speech.started
         latency = None if interrupted else round(max(0.0, began - self.waiting_since), 2)
+        if not self.joined:
+            return  # a moment after opening: this screen is not on the call yet
         if self.link is not None:
             clean = clean_reply(text)  # the engine's own checks, before the reply leaves this screen
             if not clean or len(clean) > MAX_REPLY_CHARS:
@@ -349,6 +356,8 @@ class CallScreen(Screen):
         self._status(self.tr("call.paste_refused", n=event.length, max=MAX_REPLY_CHARS), "bold red")
 
     def _silence(self) -> None:
+        if not self.joined:
+            return
         if self.link is not None:
             self.waiting_since = self.clock()  # counted once: the log brings it back
             self.caller_turn = self.session.human
@@ -367,6 +376,13 @@ class CallScreen(Screen):
         from simulator.live import apply
 
         for event in events:
+            if event.kind == "joined" and not self.joined:
+                if event.body.get("screen") != self.join_token:
+                    self._watch_instead(event.body.get("trainee", ""))
+                    return
+                self.joined = True
+                self.store_call = self.app.record_start(self.session, self.mode, live=self.live)
+                continue
             if event.kind in ("pause", "resume"):
                 self._trainer_pause(event.kind == "pause")
                 continue
@@ -392,6 +408,13 @@ class CallScreen(Screen):
                 self._mirror()
                 if self.session.over:
                     self.post_message(self.CallEnded(self.session))
+
+    def _watch_instead(self, trainee: str) -> None:
+        """Someone joined this call first (the trainee, or this trainee's earlier screen): watch it."""
+        from simulator.tui.watch_screen import WatchScreen
+
+        self.app.notify(self.tr("live.already_joined", trainee=trainee), markup=False)
+        self.app.switch_screen(WatchScreen(self.scenario, self.live))
 
     def _trainer_pause(self, on: bool) -> None:
         """The trainer paused (or resumed) the call for everyone."""

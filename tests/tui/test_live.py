@@ -229,3 +229,19 @@ async def test_a_trainee_joining_an_unknown_code_stays_on_the_picker(sqlite_url,
         await pilot.press("enter")
         await until(lambda: any("NOPE9" in n.message for n in app._notifications), pilot)
         assert isinstance(app.screen, PickerScreen)
+
+
+async def test_a_second_screen_joining_the_same_call_only_watches_it(sqlite_url, tmp_path, clock):
+    with Store.open(sqlite_url) as store:  # the machine plays the caller: no guest console needed
+        call = live.open_call(store, cohort="A1", trainee="Li Na", scenario_id="drill-en", caller="machine", seed=3)
+    first = app_for(sqlite_url, tmp_path, "first", clock, ("join", call.code), trainee="Li Na")
+    second = app_for(sqlite_url, tmp_path, "second", clock, ("join", call.code), trainee="Bo Yu")
+    async with first.run_test(size=SIZE) as fp:
+        await until(lambda: isinstance(first.screen, CallScreen) and first.screen.joined, fp)
+        async with second.run_test(size=SIZE) as sp:
+            await until(lambda: isinstance(second.screen, WatchScreen), fp, sp)
+            assert any("Li Na is already on this call" in n.message for n in second._notifications)
+            first.screen.query_one(ReplyInput).value = "I understand, I am sorry"
+            await fp.press("enter")
+            await until(lambda: len(second.screen.session.turns) == 1, fp, sp)  # it follows the call
+            assert second.screen.session.state == first.screen.session.state == "demand_cancel"
