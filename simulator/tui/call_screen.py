@@ -384,7 +384,8 @@ class CallScreen(Screen):
                 self.store_call = self.app.record_start(self.session, self.mode, live=self.live)
                 continue
             if event.kind in ("pause", "resume"):
-                self._trainer_pause(event.kind == "pause")
+                if event.body.get("by") != "trainee":  # the trainee's own pause is already on screen
+                    self._trainer_pause(event.kind == "pause")
                 continue
             if event.kind not in ("reply", "silence", "hint", "caller", "move") or self.session.over:
                 continue
@@ -511,9 +512,13 @@ class CallScreen(Screen):
 
         self.paused = True
         self.paused_at = self.clock()
+        if self.link is not None and not self.session.over:
+            self.link.send("pause", by="trainee")  # the trainer sees the safe word was used
         self.app.push_screen(PauseScreen(self.tr, over=self.session.over), self._after_pause)
 
     def _after_pause(self, choice: str | None) -> None:
+        if self.link is not None and not self.paused_by_trainer and not self.session.over:
+            self.link.send("resume", by="trainee")
         self.paused_by_trainer = False
         if choice == "leave":
             self.leave()

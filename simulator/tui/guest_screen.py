@@ -70,8 +70,8 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
 
     def __init__(self, scenario, call) -> None:
         super().__init__(scenario, call)
-        self.paused = False
-        self.ended = False
+        self.paused = False  # the trainer paused the call for everyone
+        self.trainee_paused = False  # the trainee paused it on their screen (the safe word)
 
     def compose_body(self) -> ComposeResult:
         tr = self.tr
@@ -201,12 +201,18 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
     # ------------------------------------------------------------------ the log
     def on_live_events(self, events) -> None:
         for event in events:
-            if event.kind in ("pause", "resume"):
+            if event.kind in ("pause", "resume") and event.body.get("by") == "trainee":
+                self.trainee_paused = event.kind == "pause"  # the safe word: the trainer should know
+            elif event.kind in ("pause", "resume"):
                 self.paused = event.kind == "pause"
         super().on_live_events(events)
-        if self.paused and not self.session.over:
+        if self.session.over:
+            return
+        if self.trainee_paused:
+            self._status(self.tr("live.trainee_paused_long"), "bold reverse")
+        elif self.paused:
             self._status(self.tr("live.paused_all"), "bold reverse")
-        elif not self.session.over:
+        else:
             self._status("")
 
     def call_ended(self) -> None:

@@ -135,7 +135,7 @@ class WatchScreen(Screen):
             elif event.kind == "left":
                 self.status = "live.left"
             elif event.kind == "pause":
-                self.status = "live.paused"
+                self.status = "live.trainee_paused" if event.body.get("by") == "trainee" else "live.paused"
             elif event.kind == "resume":
                 self.status = "live.joined"
             else:

@@ -121,6 +121,10 @@ async def _play_a_live_class(url: str, tmp_path, clock) -> None:
             assert isinstance(trainee.screen, PauseScreen)
             await tp.press("f5")
             await until(lambda: isinstance(trainee.screen, CallScreen), *pilots)
+            await sp.press("escape")  # the trainee's own pause (the safe word): the trainer is told
+            await until(lambda: "The trainee paused the call" in screen_text(trainer), *pilots)
+            await sp.press("enter")
+            await until(lambda: not guest.trainee_paused and isinstance(trainee.screen, CallScreen), *pilots)
 
             # 5. a landmine: the machine would end the call, the guest decides
             reply_box.value = "Sir this call is recorded"  # the box filled at once, as a paste
