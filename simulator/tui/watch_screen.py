@@ -19,6 +19,7 @@ from scoring.types import STAGES
 from simulator.live import apply
 from simulator.scenario import Scenario
 from simulator.session import Session, TurnResult
+from simulator.tui.debrief_screen import DebriefScreen
 from simulator.tui.keys import relabel
 from simulator.tui.widgets.anger_meter import AngerMeter
 from simulator.tui.widgets.score_card import ScoreCard
@@ -27,6 +28,12 @@ from simulator.tui.widgets.transcript import Transcript, said_by, utterance
 from simulator.tui.widgets.turn_view import LANDMINE_STYLE, breaking_line, mood_line, scores_line
 
 FOLLOW_SECONDS = 1.0  # how often a finished watch view looks for the class's next call
+
+
+class WatchDebrief(DebriefScreen, inherit_bindings=False):
+    """The debrief on the projector: no keys that would start a call of the watcher's own."""
+
+    BINDINGS = [Binding("q", "quit_app", "Quit")]
 
 
 class WatchScreen(Screen):
@@ -168,11 +175,6 @@ class WatchScreen(Screen):
 
     def call_ended(self) -> None:
         """The call reached its ending: the debrief, then the class's next call when it starts."""
-        from simulator.tui.debrief_screen import DebriefScreen
-
-        class WatchDebrief(DebriefScreen, inherit_bindings=False):
-            BINDINGS = [Binding("q", "quit_app", "Quit")]
-
         self.app.switch_screen(WatchDebrief(self.session, trainee=self.call.trainee))
         self.app.follow_class(self.call)
 
