@@ -249,3 +249,37 @@ async def test_a_second_screen_joining_the_same_call_only_watches_it(sqlite_url,
             await fp.press("enter")
             await until(lambda: len(second.screen.session.turns) == 1, fp, sp)  # it follows the call
             assert second.screen.session.state == first.screen.session.state == "demand_cancel"
+
+
+async def test_the_watch_view_follows_the_class_to_its_next_call(sqlite_url, tmp_path, clock):
+    watcher = app_for(sqlite_url, tmp_path, "watch", clock, ("watch", "A1"))  # a cohort: its calls in turn
+    async with watcher.run_test(size=SIZE) as wp:
+        await until(lambda: "Waiting for the first call of A1" in screen_text(watcher), wp)
+        with Store.open(sqlite_url) as store:
+            first = live.open_call(store, cohort="A1", trainee="Li Na", scenario_id="drill-en", caller="machine")
+        await until(lambda: isinstance(watcher.screen, WatchScreen) and watcher.screen.call == first, wp)
+        with Store.open(sqlite_url) as store:  # the call ends (the trainee's screen sent these)
+            live.append(store, first.id, "joined", {"trainee": "Li Na"})
+            live.append(store, first.id, "reply", {"text": "Sir this call is recorded"})
+            second = live.open_call(store, cohort="A1", trainee="Bo Yu", scenario_id="drill-zh", caller="human")
+        await until(lambda: isinstance(watcher.screen, WatchScreen) and watcher.screen.call == second, wp)
+        assert "Bo Yu" in screen_text(watcher)
+
+
+async def test_talking_over_a_person_is_an_interruption_as_with_the_machine(sqlite_url, tmp_path, clock):
+    with Store.open(sqlite_url) as store:
+        call = live.open_call(store, cohort="A1", trainee="Li Na", scenario_id="drill-en", caller="human", seed=3)
+    guest_app = app_for(sqlite_url, tmp_path, "guest", clock, ("guest", call.code))
+    trainee = app_for(sqlite_url, tmp_path, "trainee", clock, ("join", call.code), trainee="Li Na")
+    trainee.settings.animate = True  # the caller's line is said word by word on the frozen clock
+    async with guest_app.run_test(size=SIZE) as gp, trainee.run_test(size=SIZE) as sp:
+        await until(lambda: isinstance(guest_app.screen, GuestScreen) and isinstance(trainee.screen, CallScreen)
+                    and trainee.screen.joined, gp, sp)
+        guest = guest_app.screen
+        assert guest.send_line("You charged me for texts I never ordered and I want answers now")
+        await until(lambda: trainee.screen.speech is not None, gp, sp)  # still being said: the clock stands
+        trainee.screen.query_one(ReplyInput).value = "I understand"
+        await sp.press("enter")
+        await until(lambda: len(guest.session.turns) == 1, gp, sp)
+        assert guest.session.turns[0].interrupted and trainee.screen.session.turns[0].interrupted
+        assert "talked over the caller" in screen_text(trainee)
