@@ -122,6 +122,15 @@ def newest_call(store: "Store", cohort: str, *, after: int = 0) -> LiveCall | No
     return _call(row) if row is not None else None
 
 
+def trainees_called(store: "Store", cohort: str, since: datetime) -> list[str]:
+    """Who took a live call of the cohort since `since`, in order (a restarted class console
+    keeps its lots: nobody twice until everyone has gone)."""
+    c = S.live_calls.c
+    rows = store._read(lambda conn: conn.execute(
+        sa.select(c.trainee).where(c.cohort == cohort, c.created_at >= since).order_by(c.id)).scalars().all())
+    return [plain(n, lines=False) for n in rows]
+
+
 def end_call(store: "Store", call_id: int) -> None:
     store._write(lambda conn: conn.execute(
         S.live_calls.update().where(S.live_calls.c.id == call_id).values(status="ended")))

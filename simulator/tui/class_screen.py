@@ -21,6 +21,8 @@ from textual.widgets.option_list import Option
 from simulator.settings import clean_name
 from simulator.tui.keys import relabel
 
+CLASS_HOURS = 12  # live calls this recent belong to the class now running
+
 
 class Lots:
     """Drawing lots for who goes next: nobody twice until everyone has gone, then a new round."""
@@ -83,15 +85,24 @@ class ClassScreen(Screen):
         self.app.run_worker(self._load_roster, thread=True, group="roster", exit_on_error=False)
 
     def _load_roster(self) -> None:
-        from simulator.store.live import roster
+        from datetime import timedelta
+
+        from simulator.store.live import roster, trainees_called
+        from simulator.store.store import utcnow
 
         try:
             names = roster(self.app.store, self.cohort)
+            # a console restarted during a class remembers who has gone (calls of the last CLASS_HOURS)
+            gone = trainees_called(self.app.store, self.cohort, utcnow() - timedelta(hours=CLASS_HOURS))
         except Exception as exc:  # noqa: BLE001 - the class can go on with typed names
             self.app.call_from_thread(lambda: self.notify(self.tr("live.unavailable", error=type(exc).__name__),
                                                           severity="warning", markup=False))
             return
-        self.app.call_from_thread(lambda: self.add_names(names))
+        self.app.call_from_thread(lambda: self._loaded(names, gone))
+
+    def _loaded(self, names: list[str], gone: list[str]) -> None:
+        self.lots.gone.update(n for n in gone if n in names)
+        self.add_names(names)
 
     def add_names(self, names: list[str]) -> None:
         for name in names:

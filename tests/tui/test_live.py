@@ -283,3 +283,16 @@ async def test_talking_over_a_person_is_an_interruption_as_with_the_machine(sqli
         await until(lambda: len(guest.session.turns) == 1, gp, sp)
         assert guest.session.turns[0].interrupted and trainee.screen.session.turns[0].interrupted
         assert "talked over the caller" in screen_text(trainee)
+
+
+async def test_a_restarted_class_console_remembers_who_has_gone(sqlite_url, tmp_path, clock):
+    with Store.open(sqlite_url) as store:
+        for name in ("Bea Wu", "Cal Ng"):
+            store._write(lambda conn, n=name: store._trainee_ids(conn, n, "A1"))
+        live.open_call(store, cohort="A1", trainee="Bea Wu", scenario_id="drill-en", caller="human")
+    app = app_for(sqlite_url, tmp_path, "trainer", clock, ("class", "A1"))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: isinstance(app.screen, ClassScreen) and app.screen.names, pilot)
+        assert app.screen.lots.gone == {"Bea Wu"}
+        await pilot.press("d")
+        assert app.screen.trainee == "Cal Ng"  # Bea has had her turn in this class
