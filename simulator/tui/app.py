@@ -52,6 +52,7 @@ class MysteryGuestApp(App):
         self.scorer = scorer
         self.recorder: CallRecorder | None = None
         self.exit_report = None  # the recorder's CloseReport, printed after the terminal is released
+        self.live_error: str | None = None  # why a live screen could not open (printed the same way)
         if store is not None or open_store is not None:
             self.recorder = CallRecorder(store, open_store=open_store, journal=journal,
                                          notice=self._store_notice)
@@ -335,9 +336,9 @@ class MysteryGuestApp(App):
         """One line for the terminal after the app has closed: where the trainee's calls are."""
         report = self.exit_report
         if report is None:
-            return None
+            return self.live_error
         tr = self.catalog()
-        lines = []
+        lines = [self.live_error] if self.live_error else []
         if report.unsaved_calls:
             key = "store.lost" if report.journal_failed else "store.kept"
             lines.append(tr(key, n=report.unsaved_calls, path=report.journal))

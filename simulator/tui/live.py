@@ -103,4 +103,5 @@ def _fail(app, what: str, message: str) -> None:
     if what == "join":
         app.call_from_thread(lambda: app.notify(message, severity="error", markup=False))
     else:
-        app.call_from_thread(lambda: app.exit(return_code=2, message=message))
+        app.live_error = message  # printed once the terminal is released (app.exit_message)
+        app.call_from_thread(lambda: app.exit(return_code=2))

@@ -221,6 +221,7 @@ async def test_an_unknown_code_closes_the_guest_console_with_one_line(sqlite_url
     async with app.run_test(size=SIZE) as pilot:
         await until(lambda: app.return_code is not None, pilot)
     assert app.return_code == 2
+    assert app.exit_message() == "No live call has the code ZZZZ9."  # printed after the terminal is back
 
 
 async def test_a_trainee_joining_an_unknown_code_stays_on_the_picker(sqlite_url, tmp_path, clock):
