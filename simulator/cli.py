@@ -259,6 +259,41 @@ def cmd_play_plain(args) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------- the live class
+def cmd_live(args) -> int:
+    """class / guest / join / watch: the app opened on a live-class screen."""
+    from simulator.tui.launch import run_live
+
+    value = args.cohort if args.command == "class" else (getattr(args, "code", None) or getattr(args, "cohort", None) or "")
+    if not value.strip():
+        print("mystery-guest: watch needs a call code or --cohort", file=sys.stderr)
+        return 2
+    return run_live(args.command, value.strip(), scenario_dir=args.scenarios, db_url=args.db, lang=args.lang)
+
+
+def _register_live(sub) -> None:
+    helps = {
+        "class": "the trainer's class console: roster, lots, start live calls (needs --cohort)",
+        "guest": "the guest console of a live call: play the caller (or let the machine)",
+        "join": "join a live call as the trainee, by the code the trainer shows",
+        "watch": "watch a live call for the projector (a code, or --cohort to follow the class)",
+    }
+    for name, text in helps.items():
+        p = sub.add_parser(name, help=text)
+        if name == "class":
+            p.add_argument("--cohort", required=True, help="the cohort (class) whose trainees take the calls")
+        elif name == "watch":
+            p.add_argument("code", nargs="?", help="the live call's code")
+            p.add_argument("--cohort", help="follow this cohort's live calls, one after the other")
+        else:
+            p.add_argument("code", help="the live call's code")
+        p.add_argument("--scenarios", metavar="DIR", help="scenario folder (default: the bundled library)")
+        p.add_argument("--lang", choices=["zh", "en"], help="language of the screens")
+        p.add_argument("--db", metavar="URL", help="the shared store (default: $MYSTERY_GUEST_DB, else the "
+                                                   "local SQLite file); every screen of a class uses the same")
+        p.set_defaults(func=cmd_live)
+
+
 # ---------------------------------------------------------------------------- scorer
 def cmd_scorer(argv: list[str]) -> int:
     if not argv or argv[0] not in ("train",):
@@ -330,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     report_commands.register(sub)
     authoring_commands.register(sub)
     serve.register(sub)
+    _register_live(sub)
     for name in CSV_FILE_COMMANDS:
         parser = sub.choices[name]
         parser.set_defaults(func=_csv_files_for_excel(parser.get_default("func")))

@@ -75,6 +75,8 @@ class TurnResult:
     after_hint: bool = False  # a hint was shown since the trainee's previous reply: this reply may lean on it
     broke_off: str | None = None  # the caller reached the breaking point: "landmines" or "top_band"
     concerns_met: list[str] = field(default_factory=list)  # the caller's concerns this reply addressed first
+    human_caller: bool = False  # a person played the caller: customer_line is what they said
+    held_ending: str | None = None  # human caller: the ending the machine would have taken, left to them
 
     @property
     def transition(self) -> dict | None:
@@ -94,6 +96,8 @@ class TurnResult:
             "ending": self.ending, "hints_before": self.hints_before,
             "after_hint": self.after_hint, "broke_off": self.broke_off,
             "concerns_met": list(self.concerns_met),
+            # only for a person's call, so every machine-played turn keeps the dict it always had
+            **({"human_caller": True, "held_ending": self.held_ending} if self.human_caller else {}),
         }
 
 
@@ -136,13 +140,25 @@ def machine_for(sc: Scenario) -> Machine:
     return _MACHINES[sc]
 
 
+CALLERS = ("machine", "human")
+
+
 class Session:
-    """A call in progress. `state` is kept by the transitions Machine."""
+    """A call in progress. `state` is kept by the transitions Machine.
+
+    caller="human": a person plays the caller (the live class, simulator/live.py). Every reply is
+    still scored and moves the mood, and the machine still moves between states, but the caller's
+    words come from `caller_says`, and the call ends only when the person ends it (`move_to` an
+    ending): an ending the machine would have taken is kept in `held_ending` for them to decide."""
 
     state: str
 
     def __init__(self, scenario: Scenario, seed: int = 0, *, lexicon_extra: dict | None = None,
-                 scorer: Callable[[str, ReplyContext], ReplyScore] = score_reply):
+                 scorer: Callable[[str, ReplyContext], ReplyScore] = score_reply, caller: str = "machine"):
+        if caller not in CALLERS:
+            raise ValueError(f"caller must be one of {', '.join(CALLERS)}, not {caller!r}")
+        self.caller = caller
+        self.held_ending: str | None = None
         self.scenario = scenario
         self.seed = seed
         self.rng = random.Random(seed)
@@ -172,10 +188,17 @@ class Session:
         # The model keeps its bound triggers (advance, give_up, break_off) after removal, so the shared
         # machine holds no reference to a session: one that is dropped mid-call is freed.
         self.machine.remove_model(self)
-        self.opening = self._line_for_state(self.state)
-        self.history.append(Turn("customer", self.opening))
+        if self.human:
+            self.opening = ""  # the person's first words (caller_says) open the call
+        else:
+            self.opening = self._line_for_state(self.state)
+            self.history.append(Turn("customer", self.opening))
 
     # ------------------------------------------------------------------ queries
+    @property
+    def human(self) -> bool:
+        return self.caller == "human"
+
     @property
     def over(self) -> bool:
         return self.ending is not None
@@ -258,7 +281,10 @@ class Session:
         )
         self._fired = None
         candidates = []
-        if broke_off:
+        held = None
+        if broke_off and self.human:
+            held = self.scenario.breaking_ending()  # the person decides whether the caller hangs up
+        elif broke_off:
             self.break_off()  # sustained failure: the caller has had enough, whatever the transitions say
         else:
             self.advance(facts=facts)
@@ -270,8 +296,11 @@ class Session:
                                    "clauses": [[text, ok] for text, ok in clauses(t.when, facts)]})
             if self.state == state and len(self.turns) + 1 >= self.scenario.max_turns:
                 self.give_up()  # a call cannot go on for ever: the caller gives up
+            if self.human and self.state in self.scenario.endings:
+                held, self.state = self.state, state  # only the person ends a call they play
+        self.held_ending = held
         self.history.append(Turn("agent", clean))
-        line = self._caller_answer(state, score, interrupted)
+        line = "" if self.human else self._caller_answer(state, score, interrupted)
         hints_before, moved = self.hints_in_state, self.state != state
         after_hint, self.hint_pending = self.hint_pending, False  # only the first reply after a hint
         if moved:
@@ -282,7 +311,8 @@ class Session:
             state_before=state, stage=stage, customer_before=ctx.customer, score=score,
             mood_before=mood_before, mood_after=self.mood, mood_changes=changes, candidates=candidates,
             state_after=self.state, customer_line=line, ending=self.ending, hints_before=hints_before,
-            after_hint=after_hint, broke_off=broke_off, concerns_met=newly_met)
+            after_hint=after_hint, broke_off=broke_off, concerns_met=newly_met,
+            human_caller=self.human, held_ending=held)
         self.turns.append(result)
         return result
 
@@ -297,7 +327,12 @@ class Session:
         change = MoodChange("left the caller waiting", scale(self.scenario.mood.rules.silence, self.scenario.persona),
                             "silence")
         self.mood = clamp(self.mood + change.delta)
-        if self.mood >= 100:
+        held = None
+        if self.human:
+            line = ""  # the person answers the silence, or ends the call
+            held = self.scenario.hang_up_ending() if self.mood >= 100 else None
+            self.held_ending = held
+        elif self.mood >= 100:
             self.give_up()
             line = self._ending_line()
         else:
@@ -307,9 +342,67 @@ class Session:
             index=len(self.turns), kind="silence", reply="", interrupted=False, latency=None,
             state_before=state, stage=self.scenario.states[state].stage, customer_before=waited_on,
             score=None, mood_before=mood_before, mood_after=self.mood, mood_changes=[change], candidates=[],
-            state_after=self.state, customer_line=line, ending=self.ending)
+            state_after=self.state, customer_line=line, ending=self.ending, human_caller=self.human,
+            held_ending=held)
         self.turns.append(result)
         return result
+
+    # ------------------------------------------------------------------ a person plays the caller
+    def caller_says(self, text: str) -> str:
+        """A line the person playing the caller said (plain text, at most MAX_REPLY_CHARS). It
+        answers the last reply: several lines in a row make one answer. Returns the line kept."""
+        if not self.human:
+            raise ValueError("the machine plays the caller in this call")
+        if self.over:
+            raise CallOver("the call is over")
+        line = clean_reply(text)
+        if not line:
+            raise ReplyRejected("empty line: type what the caller says")
+        line = line[:MAX_REPLY_CHARS]
+        self.events.append({"type": "caller", "text": line})
+        self.history.append(Turn("customer", line))
+        if self.turns:
+            last = self.turns[-1]
+            last.customer_line = f"{last.customer_line} {line}".strip()
+        else:
+            self.opening = f"{self.opening} {line}".strip()
+        return line
+
+    def targets(self) -> list[str]:
+        """Where a call may be moved by hand: the scenario's states, then its endings."""
+        return [*self.scenario.states, *self.scenario.endings]
+
+    def move_to(self, name: str) -> str:
+        """Move the call to a state or an ending by hand (the trainer's decision, not a transition's).
+
+        The last turn's outcome follows. With the machine as the caller it says the new state's
+        line, or the ending's; with a person, they say what comes next. Returns that line."""
+        if self.over:
+            raise CallOver("the call is over")
+        if name not in self.scenario.states and name not in self.scenario.endings:
+            raise ValueError(f"no state or ending '{name}' in scenario '{self.scenario.id}'")
+        self.events.append({"type": "move", "to": name})
+        moved = name != self.state
+        self.state = name  # the model left the machine at once: its state is a plain attribute
+        self.held_ending = None
+        if moved:
+            self.turns_in_state = 0
+            self.hints_in_state = 0
+        line = ""
+        if name in self.scenario.endings:
+            if self.human:
+                self.ending = name
+            else:
+                line = self._ending_line()
+        elif moved and not self.human:
+            line = self._line_for_state(name)
+            self.history.append(Turn("customer", line))
+        if self.turns:
+            last = self.turns[-1]
+            last.state_after, last.ending, last.held_ending = self.state, self.ending, None
+            if line:
+                last.customer_line = f"{last.customer_line} {line}".strip()
+        return line
 
     # ------------------------------------------------------------------ the caller's lines
     def _caller_answer(self, state_before: str, score: ReplyScore, interrupted: bool) -> str:
@@ -392,7 +485,7 @@ class Session:
         """Inputs and results; `Session.replay` rebuilds an identical session from the inputs."""
         return {
             "format": SESSION_FORMAT, "scenario_id": self.scenario.id, "file_hash": self.scenario.file_hash,
-            "seed": self.seed, "events": list(self.events), "opening": self.opening,
+            "seed": self.seed, "caller": self.caller, "events": list(self.events), "opening": self.opening,
             "turns": [t.to_dict() for t in self.turns], "ending": self.ending, "summary": self.summary(),
         }
 
@@ -400,7 +493,7 @@ class Session:
     def replay(cls, scenario: Scenario, data: dict[str, Any], **kwargs) -> "Session":
         if data.get("scenario_id") not in (None, scenario.id):
             raise ValueError(f"session is for scenario '{data.get('scenario_id')}', not '{scenario.id}'")
-        session = cls(scenario, seed=int(data.get("seed", 0)), **kwargs)
+        session = cls(scenario, seed=int(data.get("seed", 0)), caller=data.get("caller", "machine"), **kwargs)
         for event in data.get("events", []):
             if session.over:
                 break
@@ -411,6 +504,10 @@ class Session:
                 session.silence()
             elif event["type"] == "hint":
                 session.hint()
+            elif event["type"] == "caller":
+                session.caller_says(event["text"])
+            elif event["type"] == "move":
+                session.move_to(event["to"])
         return session
 
 

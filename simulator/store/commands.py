@@ -85,7 +85,7 @@ def _unknown_cohort(store, cohort: str) -> int:
 
 # ---------------------------------------------------------------------------- leaderboard
 BOARD_HEADERS = ["rank", "trainee", "sessions", "done", "best", "average", "listening", "empathy",
-                 "policy", "landmines/call", "resolved", "hints", "trend"]
+                 "policy", "landmines/call", "resolved", "hints", "trend", "live guest"]
 
 
 def _pct(x: float | None) -> str | None:
@@ -97,7 +97,7 @@ def _board_cells(r) -> list[Any]:
     trend = None if r.trend is None else f"{r.trend:+g}"
     return [r.rank if r.rank is not None else "", r.trainee, r.sessions, r.completed, best,
             r.average, r.listening, r.empathy, r.policy, r.landmines_per_call, _pct(r.resolved_rate),
-            r.hints, trend]
+            r.hints, trend, "yes" if r.human_caller else ""]  # a person played the caller in a call
 
 
 @_run

@@ -82,7 +82,9 @@ def xapi_statements(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, 
             "context": {"registration": registration, "language": lang,
                         "contextActivities": {"grouping": [cohort]},
                         "extensions": {ext + "seed": row.seed, ext + "scenario-hash": row.scenario_hash,
-                                       ext + "mode": row.mode, ext + "session": row.id}},
+                                       ext + "mode": row.mode, ext + "session": row.id,
+                                       # a person played the caller (the live class); absent otherwise
+                                       **({ext + "human-caller": True} if row.human_caller else {})}},
             "timestamp": _iso(row.ended_at or row.updated_at or row.started_at),
         })
         for t in turns.get(row.id, []):
@@ -115,7 +117,8 @@ def xapi_statements(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, 
                 "context": {"registration": registration, "language": lang,
                             "contextActivities": {"parent": [scenario], "grouping": [cohort]},
                             "statement": {"objectType": "StatementRef", "id": session_id},
-                            "extensions": {ext + "turn": t["index"], ext + "stage": t.get("stage")}},
+                            "extensions": {ext + "turn": t["index"], ext + "stage": t.get("stage"),
+                                           **({ext + "human-caller": True} if t.get("human_caller") else {})}},
                 "timestamp": t.get("recorded_at") or _iso(row.started_at),
             })
     return out

@@ -13,7 +13,8 @@ Other columns: `average` = mean overall of all completed calls; listening / empa
 their means over completed calls; landmines per completed call; resolved rate = calls ending
 `resolved` over calls completed or left (abandoned calls are the machine's fault, not the
 trainee's); trend = mean overall of the later half of completed calls minus the earlier half
-(the middle call of an odd count is left out), None with fewer than two.
+(the middle call of an odd count is left out), None with fewer than two; human_caller = at least
+one completed call was played by a person (the live class): a flag beside the rank, not a ranking.
 """
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
     from simulator.store.store import Store
 
 COLUMNS = ("rank", "trainee", "sessions", "completed", "scenarios", "best", "average", "listening",
-           "empathy", "policy", "landmines_per_call", "resolved_rate", "hints", "best_used_hints", "trend")
+           "empathy", "policy", "landmines_per_call", "resolved_rate", "hints", "best_used_hints", "trend",
+           "human_caller")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class LeaderboardRow:
     hints: int                 # hints used over all calls
     best_used_hints: bool      # a best call behind the score used hints
     trend: float | None        # later half minus earlier half of completed calls
+    human_caller: bool = False  # a completed call was played by a person (the live class)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -131,7 +134,7 @@ def leaderboard(store: "Store", cohort: str, scenario: str | None = None, *,
     def read(conn: sa.Connection):
         cohort_id = conn.execute(sa.select(S.cohorts.c.id).where(S.cohorts.c.name == cohort)).scalar()
         if cohort_id is None:
-            return [], {}, {}
+            return [], {}, {}, set()
         params: dict[str, Any] = {"cohort_id": cohort_id, "scenario": scenario}
         groups = conn.execute(_totals_query(by_scenario), params).all()
         counts: dict[int, int] = {}
@@ -151,9 +154,14 @@ def leaderboard(store: "Store", cohort: str, scenario: str | None = None, *,
                 means.setdefault(tid, {})[part] = r.mean
         names = dict(conn.execute(sa.select(S.trainees.c.id, S.trainees.c.name)
                                   .where(S.trainees.c.cohort_id == cohort_id)).all())
-        return groups, means, names
+        s = S.sessions.c
+        live = sa.select(s.trainee_id).where(s.cohort_id == cohort_id, s.human_caller == sa.true(),
+                                             s.status == "completed").distinct()
+        if by_scenario:
+            live = live.where(s.scenario_id == scenario)
+        return groups, means, names, set(conn.execute(live).scalars())
 
-    groups, means, name_of = store._read(read)
+    groups, means, name_of, human = store._read(read)
     trends = {tid: float(m["late"]) - float(m["early"]) for tid, m in means.items()
               if m.get("early") is not None and m.get("late") is not None}
 
@@ -201,7 +209,7 @@ def leaderboard(store: "Store", cohort: str, scenario: str | None = None, *,
             resolved_rate=_r(total("resolved") / finished, 3) if finished else None,
             hints=int(total("hints")),
             best_used_hints=any((r["best_hints"] or 0) > 0 for r in rs if r["best"] is not None),
-            trend=_r(trends.get(tid)),
+            trend=_r(trends.get(tid)), human_caller=tid in human,
         ))
     return rank_rows(out, min_completed)
 

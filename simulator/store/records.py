@@ -50,6 +50,7 @@ def start_record(session: "Session", *, trainee: str, cohort: str, mode: str = "
         "mode": mode, "scenario_id": sc.id, "scenario_title": sc.title, "scenario_hash": sc.file_hash or "",
         "locale": sc.locale, "persona": sc.persona.name, "opening": session.opening,
         "seed": int(session.seed), "started_at": _now(), "host": socket.gethostname(), "pid": os.getpid(),
+        "human_caller": session.caller == "human",
     }
 
 
@@ -113,7 +114,8 @@ def finish_record(call: str, session: "Session", status: str = "completed") -> d
 #    "c": [i, numbers...]: texts[i] is the transitions checked as JSON with each run of digits
 #         written as DIGITS, the numbers (the values the clauses saw) in order,
 #    "b": broke_off (left out when None), "h": 1 when the reply came after a hint (else left out),
-#    "k": the ids of the caller's concerns the reply addressed first (left out when none)}
+#    "k": the ids of the caller's concerns the reply addressed first (left out when none),
+#    "p": [held_ending] when a person played the caller (simulator/live.py; else left out)}
 # A format 2 turn recorded before concerns has no "k" and reads back with concerns_met [].
 # Scores, levels' dimensions, the reply, states, mood and the rest are the row's own columns.
 FORMAT = 2
@@ -124,6 +126,7 @@ DIMENSIONS = ("listening", "empathy", "policy")
 _KEYS = ("index", "kind", "reply", "interrupted", "latency", "state_before", "stage", "customer_before", "score",
          "mood_before", "mood_after", "mood_changes", "candidates", "state_after", "customer_line", "ending",
          "hints_before", "after_hint", "broke_off", "concerns_met")
+_HUMAN_KEYS = ("human_caller", "held_ending")  # only in a turn whose caller was a person
 
 
 def _json(value: Any) -> str:
@@ -180,7 +183,7 @@ def _number(digits: str) -> int | str:
 
 def _compact(d: dict[str, Any]) -> dict[str, Any] | None:
     """Format 2 of a TurnResult.to_dict() (already JSON-plain); None when it has other keys."""
-    if tuple(d) != _KEYS:
+    if tuple(d) not in (_KEYS, _KEYS + _HUMAN_KEYS):
         return None
     texts = _Texts(d["customer_before"], d["customer_line"])
     out: dict[str, Any] = {"v": FORMAT, "texts": texts.items}
@@ -211,6 +214,8 @@ def _compact(d: dict[str, Any]) -> dict[str, Any] | None:
         out["h"] = 1
     if d["concerns_met"]:
         out["k"] = list(d["concerns_met"])
+    if d.get("human_caller"):
+        out["p"] = [d["held_ending"]]  # a person played the caller (and the ending left to them)
     return out
 
 
@@ -253,6 +258,7 @@ def turn_dict(row: Mapping[str, Any], detail: Mapping[str, Any], texts: Sequence
         "state_after": row["state_after"], "customer_line": texts[1], "ending": row["ending"],
         "hints_before": row["hints_before"], "after_hint": bool(detail.get("h")), "broke_off": detail.get("b"),
         "concerns_met": list(detail.get("k") or []),
+        **({"human_caller": True, "held_ending": detail["p"][0]} if "p" in detail else {}),
     }
 
 

@@ -12,6 +12,10 @@ Schema history (the `meta` table's `schema_version`):
   5  `texts`: wording turns share (the caller's lines, transition notes and clauses, the scorer's
      reasons, mood causes), each stored once; a turn's detail refers to it by id (records.py,
      format 2). Turns recorded before keep their whole detail (format 1) and read as before.
+  6  the live class (simulator/live.py): `live_calls` (a call others join by a short code) and
+     `live_events` (what happened in it, in order: replies, the caller's lines, moves, pauses);
+     sessions gain `human_caller`, set when a person played the caller (and an index for the
+     leaderboard's flag).
 
 Upgrades are plain functions run in order inside one locked transaction when a store is opened,
 so two processes opening an old file at once cannot both upgrade it. We keep this list instead
@@ -24,7 +28,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 metadata = sa.MetaData()
 
@@ -84,6 +88,7 @@ sessions = sa.Table(
     sa.Column("interruptions", sa.Integer, nullable=False, server_default="0"),
     sa.Column("summary", sa.JSON, nullable=True),
     sa.Column("call_key", sa.String(36), nullable=True),  # v3: the recorder's id for the call
+    sa.Column("human_caller", sa.Boolean, nullable=False, server_default="0"),  # v6: a person played the caller
 )
 sa.Index("ix_sessions_trainee", sessions.c.trainee_id)
 sa.Index("ix_sessions_recent", sessions.c.cohort_id, sessions.c.started_at)  # v2: newest calls of a cohort
@@ -98,6 +103,8 @@ sa.Index("ix_sessions_scores", sessions.c.cohort_id, sessions.c.scenario_id, ses
 # ... and each trainee's completed calls in time order (the trend's halves).
 sa.Index("ix_sessions_trend", sessions.c.cohort_id, sessions.c.status, sessions.c.trainee_id,
          sessions.c.started_at, sessions.c.id, sessions.c.overall)
+# v6: the trainees of a cohort who took a call from a person (the leaderboard's flag), a seek away.
+sa.Index("ix_sessions_human", sessions.c.cohort_id, sessions.c.human_caller, sessions.c.status, sessions.c.trainee_id)
 # Version 2 also made ix_sessions_board (cohort_id, status, scenario_id); version 4 drops it.
 V2_INDEXES = ("ix_sessions_recent", "ix_sessions_status")
 V4_INDEXES = ("ix_sessions_scores", "ix_sessions_trend")
@@ -138,6 +145,33 @@ texts = sa.Table(  # v5
     # blake2b-128 of the body: the key a writer looks a text up by (a body can be long).
     sa.Column("digest", sa.String(32), nullable=False, unique=True),
     sa.Column("body", sa.Text, nullable=False),
+)
+
+
+# v6, the live class (simulator/live.py). A live call is found by its code; its participants
+# (guest, trainee, watchers) each replay its events in `seq` order into their own Session.
+live_calls = sa.Table(
+    "live_calls", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(8), nullable=False, unique=True),  # what people type to join
+    sa.Column("cohort", sa.String(200), nullable=False),
+    sa.Column("trainee", sa.String(200), nullable=False),
+    sa.Column("scenario_id", sa.String(200), nullable=False),
+    sa.Column("seed", sa.BigInteger, nullable=False),
+    sa.Column("caller", sa.String(16), nullable=False),  # human | machine
+    sa.Column("status", sa.String(16), nullable=False),  # open | ended
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+sa.Index("ix_live_calls_cohort", live_calls.c.cohort, live_calls.c.id)  # a class's newest call
+
+live_events = sa.Table(
+    "live_events", metadata,
+    # seq is given under a lock on the call's row, so a reader never sees 12 before 11 commits.
+    sa.Column("call_id", sa.Integer, sa.ForeignKey("live_calls.id"), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("body", sa.JSON, nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
 )
 
 
@@ -187,9 +221,19 @@ def _upgrade_4_to_5(conn: sa.Connection) -> None:
     texts.create(conn, checkfirst=True)
 
 
+def _upgrade_5_to_6(conn: sa.Connection) -> None:
+    """The live class: its two tables, and the human-caller flag on sessions (false for older calls)."""
+    _add_column(conn, sessions, "human_caller")
+    next(i for i in sessions.indexes if i.name == "ix_sessions_human").create(conn, checkfirst=True)
+    live_calls.create(conn, checkfirst=True)
+    for index in live_calls.indexes:
+        index.create(conn, checkfirst=True)
+    live_events.create(conn, checkfirst=True)
+
+
 # from_version -> function taking the database to from_version + 1
 UPGRADES: dict[int, Callable[[sa.Connection], None]] = {
-    1: _upgrade_1_to_2, 2: _upgrade_2_to_3, 3: _upgrade_3_to_4, 4: _upgrade_4_to_5}
+    1: _upgrade_1_to_2, 2: _upgrade_2_to_3, 3: _upgrade_3_to_4, 4: _upgrade_4_to_5, 5: _upgrade_5_to_6}
 
 
 def read_version(conn: sa.Connection) -> int | None:

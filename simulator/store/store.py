@@ -115,6 +115,7 @@ class SessionRow:
     hints: int
     landmines: int
     interruptions: int
+    human_caller: bool = False  # a person played the caller (the live class)
 
     @property
     def duration(self) -> float | None:
@@ -353,7 +354,7 @@ class Store:
             scenario_title=rec["scenario_title"], scenario_hash=rec["scenario_hash"], locale=rec["locale"],
             persona=rec["persona"], opening=rec["opening"], seed=int(rec["seed"]), mode=rec["mode"],
             status="in_progress", started_at=at, updated_at=at, host=rec.get("host") or self.host,
-            pid=rec.get("pid"), call_key=rec["call"]))
+            pid=rec.get("pid"), call_key=rec["call"], human_caller=bool(rec.get("human_caller"))))
         self._ids[rec["call"]] = int(res.inserted_primary_key[0])
         return True
 
@@ -518,7 +519,7 @@ class Store:
             s.c.scenario_hash, s.c.locale, s.c.persona, s.c.opening, s.c.seed, s.c.mode, s.c.status,
             s.c.started_at, s.c.updated_at, s.c.ended_at, s.c.turn_count.label("turns"), s.c.ending,
             s.c.outcome, s.c.service_level, s.c.overall, s.c.listening, s.c.empathy, s.c.policy, s.c.hints,
-            s.c.landmines, s.c.interruptions)
+            s.c.landmines, s.c.interruptions, s.c.human_caller)
             .select_from(s.join(tr, tr.c.id == s.c.trainee_id).join(co, co.c.id == s.c.cohort_id)))
 
     def sessions(self, cohort: str | None = None, *, trainee: str | None = None,
@@ -620,8 +621,9 @@ def _time(value: str | datetime) -> datetime:
 
 def _row(r: Any) -> SessionRow:
     """A session row with every text plain (rows written by older versions may hold escapes)."""
-    return SessionRow(**{k: plain(v, lines=k == "opening") if isinstance(v, str) else v
-                         for k, v in r._mapping.items()})
+    values = {k: plain(v, lines=k == "opening") if isinstance(v, str) else v for k, v in r._mapping.items()}
+    values["human_caller"] = bool(values.get("human_caller"))
+    return SessionRow(**values)
 
 
 # What records.turn_dict needs of a stored turn, besides its texts.

@@ -46,7 +46,20 @@ def _facts(row: SessionRow) -> list[tuple[str, str]]:
         ("Overall", _fmt(row.overall)), ("Listening", _fmt(row.listening)), ("Empathy", _fmt(row.empathy)),
         ("Policy", _fmt(row.policy)), ("Hints used", str(row.hints)), ("Landmines", str(row.landmines)),
         ("Interruptions", str(row.interruptions)),
+        *([("Caller", "played by a person (live class)")] if row.human_caller else []),
     ]
+
+
+def _caller(row: SessionRow) -> str:
+    """Who said the caller's lines: the persona, marked when a person played it (the live class)."""
+    return f"{row.persona} (played by a person)" if row.human_caller else row.persona
+
+
+def _opening(detail: SessionDetail) -> str:
+    """The caller's first words: a person's come after the call was opened, so the first turn has them."""
+    if detail.session.opening or not detail.turns:
+        return detail.session.opening
+    return detail.turns[0].get("customer_before", "")
 
 
 def _evidence(turn: dict[str, Any]) -> list[tuple[str, str, str, str]]:
@@ -76,7 +89,7 @@ def render_markdown(detail: SessionDetail) -> str:
     row = detail.session
     lines = [f"# Call transcript: {md_text(row.scenario_title)}", ""]
     lines += ["| | |", "|---|---|"] + [f"| {k} | {md_text(v)} |" for k, v in _facts(row)] + [""]
-    lines += ["## Opening", "", f"**{md_text(row.persona)}:** {md_text(row.opening)}", ""]
+    lines += ["## Opening", "", f"**{md_text(_caller(row))}:** {md_text(_opening(detail))}", ""]
     for t in detail.turns:
         lines += [f"## {md_text(_heading(t))}", ""]
         if t["kind"] == "silence":
@@ -100,7 +113,7 @@ def render_markdown(detail: SessionDetail) -> str:
         if t.get("mood_changes"):
             lines.append("")
         if t.get("customer_line"):
-            lines += [f"**{md_text(row.persona)}:** {md_text(t['customer_line'])}", ""]
+            lines += [f"**{md_text(_caller(row))}:** {md_text(t['customer_line'])}", ""]
     if row.status != "completed":
         lines += [f"*Call {row.status.replace('_', ' ')} after {len(detail.turns)} turn(s).*", ""]
     return "\n".join(lines)
@@ -150,7 +163,7 @@ def render_html(detail: SessionDetail) -> str:
     ]
     parts += [f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in _facts(row)]
     parts += ["</table>", "<h2>Opening</h2>",
-              f'<p class="line caller"><span class="who">{e(row.persona)}:</span> {e(row.opening)}</p>']
+              f'<p class="line caller"><span class="who">{e(_caller(row))}:</span> {e(_opening(detail))}</p>']
     for t in detail.turns:
         parts.append(f"<h2>{e(_heading(t))}</h2>")
         if t["kind"] == "silence":
@@ -177,7 +190,7 @@ def render_html(detail: SessionDetail) -> str:
             parts.append('<ul class="evidence">' + "".join(
                 f"<li>anger {m.get('delta', 0):+g}: {e(str(m.get('cause', '')))}</li>" for m in changes) + "</ul>")
         if t.get("customer_line"):
-            parts.append(f'<p class="line caller"><span class="who">{e(row.persona)}:</span> '
+            parts.append(f'<p class="line caller"><span class="who">{e(_caller(row))}:</span> '
                          f'{e(t["customer_line"])}</p>')
     if row.status != "completed":
         parts.append(f'<p class="note">Call {e(row.status.replace("_", " "))} after {len(detail.turns)} turn(s).</p>')

@@ -41,8 +41,9 @@ class MysteryGuestApp(App):
     def __init__(self, library: list[Scenario], *, settings: Settings, problems=(),
                  store=None, open_store: Callable[[], Any] | None = None, journal=None,
                  debug_scenario: Path | None = None,
-                 scorer: Callable | None = None) -> None:
+                 scorer: Callable | None = None, live: tuple[str, str] | None = None) -> None:
         super().__init__()
+        self.live = live  # ("class", cohort) | ("guest", code) | ("join", code) | ("watch", code or cohort)
         self.settings = settings
         self.library = library
         self.problems = list(problems)
@@ -51,6 +52,7 @@ class MysteryGuestApp(App):
         self.scorer = scorer
         self.recorder: CallRecorder | None = None
         self.exit_report = None  # the recorder's CloseReport, printed after the terminal is released
+        self.live_error: str | None = None  # why a live screen could not open (printed the same way)
         if store is not None or open_store is not None:
             self.recorder = CallRecorder(store, open_store=open_store, journal=journal,
                                          notice=self._store_notice)
@@ -92,10 +94,15 @@ class MysteryGuestApp(App):
 
             self.push_screen(CallScreen(self.library[0], debug_path=self.debug_scenario))
             return
+        if self.live is not None and self.live[0] != "join":
+            self.open_live(*self.live)  # the trainer's and the projector's screens need no name
+            return
         from simulator.tui.picker_screen import PickerScreen
 
         self.push_screen(PickerScreen())
-        if not self.settings.trainee:
+        if self.live is not None:
+            self.open_live(*self.live)
+        elif not self.settings.trainee:
             self.ask_name()
 
     def action_help_quit(self) -> None:
@@ -191,6 +198,55 @@ class MysteryGuestApp(App):
             if isinstance(screen, PickerScreen):
                 screen.refresh_rows()
 
+    # ------------------------------------------------------------------ the live class
+    def open_live(self, what: str, value: str) -> None:
+        """Open a live screen once the store is open: the class console for a cohort, or the guest
+        console, the trainee's call or the watch view of a call code (watch: a cohort's newest call)."""
+        from simulator.tui.live import open_live_screen
+
+        self.run_worker(lambda: open_live_screen(self, what, value), thread=True, group="live",
+                        exit_on_error=False)
+
+    def wait_for_store(self, timeout: float | None = None):
+        """The open store (blocking: call from a thread), or None without one."""
+        if self.recorder is None:
+            return self.store
+        self.recorder.store_ready.wait(timeout)
+        if self.recorder.store_ready.is_set():
+            self.store = self.store or self.recorder.store
+            return self.store
+        return None
+
+    def live_link(self, call, deliver):
+        """A started LiveLink to `call` whose events reach `deliver` on the app's thread, in order."""
+        from simulator.store.live import LiveLink
+
+        def hand_over(events) -> None:
+            try:
+                self.call_from_thread(deliver, events)
+            except RuntimeError:
+                pass  # the app is closing
+
+        return LiveLink(self.store, call, hand_over, notice=self._store_notice).start()
+
+    def follow_class(self, call) -> None:
+        """After `call`, open the watch view of the cohort's next live call as soon as it starts."""
+        from simulator.tui.live import follow
+
+        self.run_worker(lambda: follow(self, call), thread=True, group="follow", exclusive=True,
+                        exit_on_error=False)
+
+    def live_call_ended(self, call, session) -> None:
+        """A live call reached its ending: the class console (if open) prepares the next one."""
+        from simulator.tui.class_screen import ClassScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ClassScreen):
+                screen.call_done(call)
+
+    def scenario_named(self, scenario_id: str) -> Scenario | None:
+        return next((sc for sc in self.library if sc.id == scenario_id), None)
+
     # ------------------------------------------------------------------ calls
     def new_seed(self) -> int:
         return self.settings.seed if self.settings.seed is not None else random.randrange(2**31)
@@ -229,7 +285,7 @@ class MysteryGuestApp(App):
     def show_debrief(self, call) -> None:
         from simulator.tui.debrief_screen import DebriefScreen
 
-        self.switch_screen(DebriefScreen(call.session))
+        self.switch_screen(DebriefScreen(call.session, trainee=call.live.trainee if call.live else None))
 
     def leave_call(self, call) -> None:
         if self.debug_scenario is not None:
@@ -247,11 +303,12 @@ class MysteryGuestApp(App):
             self.pop_screen()
 
     # ------------------------------------------------------------------ the store
-    def record_start(self, session, mode: str) -> str | None:
-        if self.recorder is None or not (self.settings.trainee and self.settings.cohort):
+    def record_start(self, session, mode: str, live=None) -> str | None:
+        """Start recording a call: under the trainee and cohort of the settings, or of a live call."""
+        trainee, cohort = (live.trainee, live.cohort) if live else (self.settings.trainee, self.settings.cohort)
+        if self.recorder is None or not (trainee and cohort):
             return None  # the store files every call under a trainee and a cohort
-        return self.recorder.start(trainee=self.settings.trainee, cohort=self.settings.cohort,
-                                   session=session, mode=mode)
+        return self.recorder.start(trainee=trainee, cohort=cohort, session=session, mode=mode)
 
     def record_turn(self, call: str | None, turn) -> None:
         if self.recorder is not None and call is not None:
@@ -277,6 +334,8 @@ class MysteryGuestApp(App):
 
         for screen in self.screen_stack:
             if isinstance(screen, CallScreen) and not screen.session.over and not screen.finished_recorded:
+                if screen.unrecorded is not None:
+                    self.record_turn(screen.store_call, screen.unrecorded)
                 self.record_finish(screen.store_call, screen.session, "abandoned")
                 screen.finished_recorded = True
         if self.recorder is not None and self.exit_report is None:
@@ -286,9 +345,9 @@ class MysteryGuestApp(App):
         """One line for the terminal after the app has closed: where the trainee's calls are."""
         report = self.exit_report
         if report is None:
-            return None
+            return self.live_error
         tr = self.catalog()
-        lines = []
+        lines = [self.live_error] if self.live_error else []
         if report.unsaved_calls:
             key = "store.lost" if report.journal_failed else "store.kept"
             lines.append(tr(key, n=report.unsaved_calls, path=report.journal))
@@ -300,7 +359,8 @@ class MysteryGuestApp(App):
 def make_app(scenario_dir: str | Path | None = None, db_url: str | None = None,
              settings: Settings | None = None, *, record: bool = False, store=None,
              debug_scenario: str | Path | None = None, scorer: Callable | None = None,
-             lang: str | None = None, library: list[Scenario] | None = None) -> MysteryGuestApp:
+             lang: str | None = None, library: list[Scenario] | None = None,
+             live: tuple[str, str] | None = None) -> MysteryGuestApp:
     """Build the app.
 
     scenario_dir: the library folder (default: the bundled scenarios).
@@ -310,6 +370,8 @@ def make_app(scenario_dir: str | Path | None = None, db_url: str | None = None,
     debug_scenario: open a play-test call on this file with the debug panel, reloading on save.
     scorer: replaces scoring.score_reply (tests).
     library: scenarios already loaded (instead of reading scenario_dir).
+    live: open a live-class screen first: ("class", cohort), ("guest", code), ("join", code) or
+        ("watch", code or cohort); these need a store (db_url, record or store).
     """
     from simulator.loader import ScenarioError, check_file, load_library
 
@@ -345,4 +407,4 @@ def make_app(scenario_dir: str | Path | None = None, db_url: str | None = None,
         journal = Journal(database=database_id(url))
     return MysteryGuestApp(library, settings=settings, problems=problems, store=store,
                            open_store=open_store, journal=journal, debug_scenario=debug_scenario,
-                           scorer=scorer)
+                           scorer=scorer, live=live)

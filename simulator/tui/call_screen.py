@@ -8,10 +8,16 @@ Time that fits typing: a reply is timed to the trainee's first keystroke, not to
 a long Chinese reply is answering, not silence); the silence clock runs only while the reply
 box is empty and the trainee is not typing; and a reply begun before the caller's current line
 started is not an interruption of that line.
+
+A live call (`live=`, simulator/live.py) is the same screen: the trainee's replies, silences and
+hints go into the call's log and come back in the log's order with the guest's lines and moves, so
+this screen's session matches the guest's and the watchers'. With a person as the caller the
+silence clock waits for their first words and runs only after each line they say.
 """
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +34,7 @@ from textual.widgets import Footer, Static
 from scoring.types import STAGES
 from simulator import debrief
 from simulator.scenario import Scenario
-from simulator.session import MAX_REPLY_CHARS, CallOver, ReplyRejected, Session, TurnResult
+from simulator.session import MAX_REPLY_CHARS, CallOver, ReplyRejected, Session, TurnResult, clean_reply
 from simulator.tui.keys import relabel
 from simulator.tui.widgets.anger_meter import AngerMeter
 from simulator.tui.widgets.debug_panel import DebugPanel
@@ -104,8 +110,10 @@ class CallScreen(Screen):
             super().__init__()
             self.session = session
 
-    def __init__(self, scenario: Scenario, *, debug_path: Path | None = None, note: str = "") -> None:
+    def __init__(self, scenario: Scenario, *, debug_path: Path | None = None, note: str = "", live=None) -> None:
         super().__init__()
+        self.live = live  # a LiveCall (simulator/store/live.py) this screen joined, or None
+        self.link = None  # its LiveLink, once mounted
         self.scenario = scenario
         self.debug_path = debug_path
         self.debug_note = note
@@ -113,7 +121,15 @@ class CallScreen(Screen):
         self.clock = settings.clock
         self.mode = settings.mode
         self.tr = self.app.catalog(scenario.locale)
-        self.session = Session(scenario, seed=self.app.new_seed(), **self.app.session_kwargs())
+        self.session = Session(scenario, seed=live.seed if live else self.app.new_seed(),
+                               caller=live.caller if live else "machine", **self.app.session_kwargs())
+        # A person plays the caller: it is their turn first, and again after each reply.
+        self.caller_turn = self.session.human
+        self.unrecorded: TurnResult | None = None  # a person's answer may still come for this turn
+        self.paused_by_trainer = False
+        # The first screen to join a live call is the trainee's; one that joins after it only watches.
+        self.join_token = uuid.uuid4().hex if live else ""
+        self.joined = live is None
         self.speech: Speech | None = None
         self.call_started = self.clock()
         self.waiting_since = self.call_started  # the caller's last line ended: the trainee's turn began
@@ -159,7 +175,11 @@ class CallScreen(Screen):
             panel.show_note(self.debug_note or tr("debug.watching", file=self.debug_path.name))
             self.set_interval(0.5, self._check_reload)
         self._mirror()
-        self.store_call = self.app.record_start(self.session, self.mode)
+        if self.live is None:
+            self.store_call = self.app.record_start(self.session, self.mode)
+        else:  # recorded once this screen's "joined" comes back first (on_live_events)
+            self.link = self.app.live_link(self.live, self.on_live_events)
+            self.link.send("joined", trainee=self.live.trainee, screen=self.join_token)
         self._say(self.session.opening)
         self.set_interval(self.app.settings.tick, self._tick)
         self._tick()
@@ -188,6 +208,8 @@ class CallScreen(Screen):
         # who has the floor: talking now means Enter interrupts
         if self.speech is not None:
             text.append(f"[{self.tr('call.talking')}] ", style="bold #ff8a65")
+        elif self.caller_turn and not self.session.over:  # a person is about to speak
+            text.append(f"[{self.tr('call.caller_turn')}] ", style="bold #ff8a65")
         elif not self.session.over:
             text.append(f"[{self.tr('call.your_turn')}] ", style="bold #4fc3f7")
         text.append(" " + sc.title)
@@ -248,6 +270,8 @@ class CallScreen(Screen):
         if self.speech is not None:
             self._reveal(now)
             return
+        if self.caller_turn:
+            return  # a person is to speak: the trainee is not keeping anyone waiting
         limit = self.scenario.persona.silence_limit(self.mode)
         if not limit or self.draft_started is not None:
             return  # the trainee is composing an answer: that is not silence
@@ -293,10 +317,17 @@ class CallScreen(Screen):
         # begun earlier (the caller spoke up mid-typing) crossed the line, it did not cut it off.
         interrupted = speech is not None and began >= speech.started
         latency = None if interrupted else round(max(0.0, began - self.waiting_since), 2)
-        try:
-            turn = self.session.reply(text, interrupted=interrupted, latency=latency)
-        except (ReplyRejected, CallOver) as exc:
-            self._status(self.tr("call.rejected", reason=str(exc)), "bold red")
+        if not self.joined:
+            return  # a moment after opening: this screen is not on the call yet
+        if self.link is not None:
+            clean = clean_reply(text)  # the engine's own checks, before the reply leaves this screen
+            if not clean or len(clean) > MAX_REPLY_CHARS:
+                self._status(self.tr("call.empty") if not clean else self.tr(
+                    "call.paste_refused", n=len(clean), max=MAX_REPLY_CHARS), "bold red")
+                return
+            self.caller_turn = self.session.human
+            self.link.send("reply", text=clean, interrupted=interrupted, latency=latency)
+        elif not self._apply_reply(text, interrupted, latency):
             return
         if interrupted:
             self._cut_speech()
@@ -305,22 +336,106 @@ class CallScreen(Screen):
         self.draft_started = None
         self.query_one(ReplyInput).clear()
         self._status("")
+
+    def _apply_reply(self, text: str, interrupted: bool, latency: float | None) -> bool:
+        """Score a reply and show it; False (and why, on screen) when the engine refuses it."""
+        try:
+            turn = self.session.reply(text, interrupted=interrupted, latency=latency)
+        except (ReplyRejected, CallOver) as exc:
+            self._status(self.tr("call.rejected", reason=str(exc)), "bold red")
+            return False
         self.query_one(Transcript).add_line(
-            "agent", utterance("agent", said_by(self.app.settings.trainee or self.tr("call.you"), self.tr),
-                               turn.reply))
+            "agent", utterance("agent", said_by(self._trainee_name(), self.tr), turn.reply))
         self.post_message(self.TurnScored(turn))
+        return True
+
+    def _trainee_name(self) -> str:
+        return (self.live.trainee if self.live else self.app.settings.trainee) or self.tr("call.you")
 
     @on(ReplyInput.ReplyRefused)
     def _reply_refused(self, event: ReplyInput.ReplyRefused) -> None:
         self._status(self.tr("call.paste_refused", n=event.length, max=MAX_REPLY_CHARS), "bold red")
 
     def _silence(self) -> None:
+        if not self.joined:
+            return
+        if self.link is not None:
+            self.waiting_since = self.clock()  # counted once: the log brings it back
+            self.caller_turn = self.session.human
+            self.link.send("silence")
+            return
+        self._apply_silence()
+
+    def _apply_silence(self) -> None:
         turn = self.session.silence()
         # Restart the wait now, not when TurnScored is handled: a tick in between would count the
         # same silence twice (seen on a loaded machine).
         self.waiting_since = self.clock()
         self.query_one(Transcript).add_line("note", utterance("note", "", self.tr("call.silence_note")))
         self.post_message(self.TurnScored(turn))
+
+    # ------------------------------------------------------------------ a live call's log
+    def on_live_events(self, events) -> None:
+        """The call's events, in the log's order (the trainee's own come back this way too)."""
+        from simulator.live import apply
+
+        for event in events:
+            if event.kind == "joined" and not self.joined:
+                if event.body.get("screen") != self.join_token:
+                    self._watch_instead(event.body.get("trainee", ""))
+                    return
+                self.joined = True
+                self.store_call = self.app.record_start(self.session, self.mode, live=self.live)
+                continue
+            if event.kind in ("pause", "resume"):
+                if event.body.get("by") != "trainee":  # the trainee's own pause is already on screen
+                    self._trainer_pause(event.kind == "pause")
+                continue
+            if event.kind not in ("reply", "silence", "hint", "caller", "move") or self.session.over:
+                continue
+            if event.kind == "reply":
+                body = event.body
+                self._apply_reply(str(body.get("text", "")), bool(body.get("interrupted")), body.get("latency"))
+            elif event.kind == "silence":
+                self._apply_silence()
+            elif event.kind == "hint":
+                self._show_hint(apply(self.session, "hint", {}).hint)
+            else:
+                done = apply(self.session, event.kind, event.body)
+                if done.refused:
+                    continue
+                if event.kind == "caller":
+                    self.caller_turn = False
+                    self._finish_speech()  # a person's second line follows the first
+                    self._say(done.line)
+                elif done.line:
+                    self._say(done.line)
+                self._mirror()
+                if self.session.over:
+                    self.post_message(self.CallEnded(self.session))
+
+    def _watch_instead(self, trainee: str) -> None:
+        """Someone joined this call first (the trainee, or this trainee's earlier screen): watch it."""
+        from simulator.tui.watch_screen import WatchScreen
+
+        self.app.notify(self.tr("live.already_joined", trainee=trainee), markup=False)
+        self.app.switch_screen(WatchScreen(self.scenario, self.live))
+
+    def _trainer_pause(self, on: bool) -> None:
+        """The trainer paused (or resumed) the call for everyone."""
+        from simulator.tui.pause_screen import PauseScreen
+
+        if on and not self.paused:
+            self.paused, self.paused_at, self.paused_by_trainer = True, self.clock(), True
+            self.app.push_screen(PauseScreen(self.tr, over=self.session.over, by_trainer=True), self._after_pause)
+        elif not on and self.paused_by_trainer and isinstance(self.app.screen, PauseScreen):
+            self.app.screen.dismiss("resume")
+
+    def on_unmount(self) -> None:
+        if self.link is not None:
+            import threading
+
+            threading.Thread(target=self.link.close, name="mystery-guest-live-close", daemon=True).start()
 
     def on_call_screen_turn_scored(self, event: TurnScored) -> None:
         turn = event.turn
@@ -332,7 +447,13 @@ class CallScreen(Screen):
                     "note", utterance("note", "", self.tr("call.interrupted_note")))
         if self.debug_path:
             self.query_one(DebugPanel).show_turn(turn)
-        self.app.record_turn(self.store_call, turn)
+        if self.session.human:  # the person's answer belongs to this turn: write it when it is complete
+            if self.unrecorded is not None:
+                self.app.record_turn(self.store_call, self.unrecorded)
+            self.unrecorded = turn
+            self.caller_turn = True
+        else:
+            self.app.record_turn(self.store_call, turn)
         self._say(turn.customer_line)
         self.waiting_since = self.clock() if self.speech is None else self.waiting_since
         if self.session.over:
@@ -346,6 +467,9 @@ class CallScreen(Screen):
         title, _ = debrief.ending_texts(self.session)
         self._status(self.tr("call.ended", ending=title), "bold reverse")
         self.query_one(ReplyInput).placeholder = self.tr("call.ended_placeholder")
+        if self.unrecorded is not None:
+            self.app.record_turn(self.store_call, self.unrecorded)
+            self.unrecorded = None
         self.app.record_finish(self.store_call, self.session, "finished")
         self.finished_recorded = True
         self.app.note_score(self.scenario.id, self.session.summary().get("overall"))
@@ -353,7 +477,12 @@ class CallScreen(Screen):
     def action_hint(self) -> None:
         if self.session.over or self.paused:
             return
-        answer = self.session.hint()
+        if self.link is not None:
+            self.link.send("hint")
+            return
+        self._show_hint(self.session.hint())
+
+    def _show_hint(self, answer: str | None) -> None:
         if answer is None:
             self._status(self.tr("call.no_hint"), "italic")
             return
@@ -386,9 +515,14 @@ class CallScreen(Screen):
 
         self.paused = True
         self.paused_at = self.clock()
+        if self.link is not None and not self.session.over:
+            self.link.send("pause", by="trainee")  # the trainer sees the safe word was used
         self.app.push_screen(PauseScreen(self.tr, over=self.session.over), self._after_pause)
 
     def _after_pause(self, choice: str | None) -> None:
+        if self.link is not None and not self.paused_by_trainer and not self.session.over:
+            self.link.send("resume", by="trainee")
+        self.paused_by_trainer = False
         if choice == "leave":
             self.leave()
             return
@@ -414,8 +548,13 @@ class CallScreen(Screen):
     def leave(self) -> None:
         """Leave the call (it is kept as abandoned, not scored against the trainee)."""
         if not self.session.over and not self.finished_recorded:
+            if self.unrecorded is not None:
+                self.app.record_turn(self.store_call, self.unrecorded)
+                self.unrecorded = None
             self.app.record_finish(self.store_call, self.session, "abandoned")
             self.finished_recorded = True
+            if self.link is not None:
+                self.link.send("left")
         self.app.leave_call(self)
 
     # ------------------------------------------------------------------ play-test reload

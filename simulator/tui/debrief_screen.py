@@ -193,9 +193,10 @@ class DebriefScreen(Screen):
         Binding("q", "quit_app", "Quit"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, trainee: str | None = None) -> None:
         super().__init__()
         self.session = session
+        self.trainee = trainee  # the live call's trainee (else the app's)
         self.tr = self.app.catalog(session.scenario.locale)
 
     def compose(self) -> ComposeResult:
@@ -212,7 +213,7 @@ class DebriefScreen(Screen):
             curve.append_text(anger_sparkline(anger_curve(s)))
             curve.append("\n" + " → ".join(f"{v:.0f}" for v in anger_curve(s)))
             yield Static(curve, id="debrief-curve")
-            trainee = self.app.settings.trainee or tr("call.you")
+            trainee = self.trainee or self.app.settings.trainee or tr("call.you")
             for turn in s.turns:
                 weak = is_weak(turn)
                 with Horizontal(classes="debrief-turn" + (" -weak" if weak else "")):

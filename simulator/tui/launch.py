@@ -37,6 +37,21 @@ def run_app(scenario_dir: str | None = None, db_url: str | None = None, lang: st
     return _run(app)
 
 
+def run_live(what: str, value: str, scenario_dir: str | None = None, db_url: str | None = None,
+             lang: str | None = None) -> int:
+    """The live class: `class` (value: the cohort), `guest` / `join` (a call code) or `watch`
+    (a call code or a cohort). All meet through the store at db_url (simulator/store/live.py)."""
+    from simulator.store.urls import StoreError
+    from simulator.tui.app import make_app
+
+    try:
+        app = make_app(scenario_dir, db_url=default_db_url(db_url), record=True, lang=lang, live=(what, value))
+    except StoreError as exc:
+        print(f"mystery-guest: {exc}", file=sys.stderr)
+        return 2
+    return _run(app)
+
+
 def _run(app) -> int:
     """Run the app, then say where the calls are, once the terminal is ours again."""
     app.run()

@@ -12,31 +12,35 @@ from simulator.tui.keys import relabel
 
 
 class PauseScreen(ModalScreen[str]):
-    """Dismisses with "resume" or "leave"."""
+    """Dismisses with "resume" or "leave". `by_trainer`: the trainer paused a live call for
+    everyone; only their resume ends it (the trainee may still leave: the safe word stays)."""
 
     BINDINGS = [
         Binding("escape,enter,r", "resume", "Resume"),
         Binding("l,q", "leave", "Leave"),
     ]
 
-    def __init__(self, tr, over: bool = False) -> None:
+    def __init__(self, tr, over: bool = False, by_trainer: bool = False) -> None:
         super().__init__()
         self.tr = tr
         self.over = over
+        self.by_trainer = by_trainer
 
     def compose(self) -> ComposeResult:
         tr = self.tr
         with Vertical(id="pause-box"):
-            yield Static(Text(tr("pause.title"), style="bold"), id="pause-title")
-            yield Static(Text(tr("pause.body")), id="pause-body")
-            yield Static(Text(tr("pause.keys"), style="bold"), id="pause-keys")
+            key = "pause.by_trainer" if self.by_trainer else "pause"
+            yield Static(Text(tr(key + ".title"), style="bold"), id="pause-title")
+            yield Static(Text(tr(key + ".body")), id="pause-body")
+            yield Static(Text(tr(key + ".keys"), style="bold"), id="pause-keys")
         yield Footer()
 
     def on_mount(self) -> None:
         relabel(self, self.tr)
 
     def action_resume(self) -> None:
-        self.dismiss("resume")
+        if not self.by_trainer:
+            self.dismiss("resume")
 
     def action_leave(self) -> None:
         self.dismiss("leave")

@@ -16,6 +16,7 @@ class PickerScreen(Screen):
     BINDINGS = [
         Binding("enter", "start", "Start", priority=True),
         Binding("d", "draw_lots", "Draw lots"),
+        Binding("j", "join_live", "Join a live call"),
         Binding("m", "toggle_mode", "Mode"),
         Binding("l", "leaderboard", "Leaderboard"),
         Binding("n", "change_name", "Name"),
@@ -114,6 +115,16 @@ class PickerScreen(Screen):
         index = self.app.draw_lots()
         self.query_one(DataTable).move_cursor(row=index)
         self.app.start_call(self.app.library[index])
+
+    def action_join_live(self) -> None:
+        """Join a live call of the class by its code (the trainer shows it)."""
+        from simulator.tui.join_screen import JoinScreen
+
+        def joined(code: str | None) -> None:
+            if code:
+                self.app.open_live("join", code)
+
+        self.app.push_screen(JoinScreen(self.tr), joined)
 
     def action_toggle_mode(self) -> None:
         s = self.app.settings

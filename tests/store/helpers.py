@@ -44,6 +44,12 @@ max_turns: 20
 _SCENARIOS: dict[str, object] = {}
 
 
+def without_v6_column(conn) -> None:
+    """Make a copy of today's tables look older: drop the column version 6 added to sessions."""
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_sessions_human")
+    conn.exec_driver_sql("ALTER TABLE sessions DROP COLUMN human_caller")
+
+
 def scenario(scenario_id: str = "store-test-en"):
     """The test scenario under this id (cached: sessions share one machine per scenario)."""
     if scenario_id not in _SCENARIOS:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from simulator.store import schema as S
 from simulator.store.schema import SchemaError
 from simulator.store.store import Store, resolve_url, utcnow
-from tests.store.helpers import new_session, play
+from tests.store.helpers import new_session, play, without_v6_column
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -177,7 +177,7 @@ def _v1_layout(conn: sa.Connection) -> None:
              sa.Column("cohort_id", sa.Integer, sa.ForeignKey("cohorts.id"), nullable=False),
              sa.Column("name", sa.String(200), nullable=False), sa.Column("created_at", sa.DateTime, nullable=False),
              sa.UniqueConstraint("cohort_id", "name"))
-    keep = {"mode", "host", "pid", "updated_at", "call_key"}  # columns added after version 1
+    keep = {"mode", "host", "pid", "updated_at", "call_key", "human_caller"}  # columns added after version 1
     sa.Table("sessions", md, *[sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable,
                                          server_default=c.server_default.arg if c.server_default is not None
                                          else None)
@@ -217,16 +217,19 @@ def test_a_version_1_database_is_upgraded_with_its_data(db_url):
     engine.dispose()
     with Store.open(db_url) as store:
         with store.engine.connect() as conn:
-            assert S.read_version(conn) == S.SCHEMA_VERSION == 5
+            assert S.read_version(conn) == S.SCHEMA_VERSION == 6
             cols = {c["name"] for c in sa.inspect(conn).get_columns("sessions")}
-            assert {"mode", "host", "pid", "updated_at", "call_key"} <= cols
+            assert {"mode", "host", "pid", "updated_at", "call_key", "human_caller"} <= cols
+            assert {"live_calls", "live_events"} <= set(sa.inspect(conn).get_table_names())
             indexes = {i["name"] for i in sa.inspect(conn).get_indexes("sessions")}
-            assert {"ix_sessions_scores", "ix_sessions_trend", "ix_sessions_recent", "ix_sessions_call_key"} <= indexes
+            assert {"ix_sessions_scores", "ix_sessions_trend", "ix_sessions_recent", "ix_sessions_call_key",
+                    "ix_sessions_human"} <= indexes
             assert "ix_sessions_board" not in indexes
         rows = {r.id: r for r in store.sessions("old")}
         # the v1 call that never finished has no owner: stale for two days, so abandoned, turns kept
         assert rows[2].status == "abandoned" and rows[2].mode == "live"
         assert rows[1].status == "completed" and rows[1].updated_at == rows[1].ended_at
+        assert not rows[1].human_caller  # calls from before the live class were played by the machine
         assert store.session_detail(2).turns[0]["reply"] == "an old reply"
         assert [(r.trainee, r.best) for r in store.leaderboard("old")] == [("Veteran", 77.5)]
         sid, _ = play(store, "Veteran", "old", ["L90 E90 P100 close"])  # new calls still go in
@@ -246,6 +249,7 @@ def _v3_layout(conn: sa.Connection) -> None:
     sessions = md.tables["sessions"]
     sa.Index("ix_sessions_board", sessions.c.cohort_id, sessions.c.status, sessions.c.scenario_id)
     md.create_all(conn)
+    without_v6_column(conn)
     now = utcnow()
     conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('schema_version', '3')")
     conn.execute(sa.text("INSERT INTO cohorts (id, name, created_at) VALUES (1, 'v3', :t)"), {"t": now})
@@ -288,11 +292,12 @@ def test_a_version_3_database_gets_the_leaderboard_indexes_and_the_same_board(db
             "average": round((70 + 70 + 60.5 + 81) / 4, 1), "listening": round((70 + 70 + 60.5 + 81) / 4, 1),
             "empathy": round((70 + 70 + 60.5 + 81) / 4, 1), "policy": round((70 + 70 + 60.5 + 81) / 4, 1),
             "landmines_per_call": 0.0, "resolved_rate": round(3 / 5, 3), "hints": 3, "best_used_hints": True,
-            "trend": round((60.5 + 81) / 2 - (70 + 70) / 2, 1)}
+            "trend": round((60.5 + 81) / 2 - (70 + 70) / 2, 1), "human_caller": False}
         assert rows[1] == {
             "rank": 2, "trainee": "Ben", "sessions": 3, "completed": 2, "scenarios": 1, "best": 75.2,
             "average": 62.6, "listening": 62.6, "empathy": 62.6, "policy": 62.6, "landmines_per_call": 0.0,
-            "resolved_rate": 0.5, "hints": 1, "best_used_hints": True, "trend": round(50.0 - 75.2, 1)}
+            "resolved_rate": 0.5, "hints": 1, "best_used_hints": True, "trend": round(50.0 - 75.2, 1),
+            "human_caller": False}
         ben_s1, ann_s1 = store.leaderboard("v3", "s1")
         assert (ann_s1.rank, ann_s1.trainee, ann_s1.best, ann_s1.best_used_hints) == (2, "Ann", 70.0, False)
         assert (ben_s1.rank, ben_s1.best, ben_s1.sessions) == (1, 75.2, 3)

@@ -1,0 +1,213 @@
+"""The class console (`mystery-guest class --cohort C`): the trainer runs a live class.
+
+The roster is the cohort's trainees in the store plus names typed in. Lots are drawn for the next
+trainee (nobody twice until everyone has gone) and for the scenario (or the trainer picks one);
+the trainer chooses who plays the caller (themselves or the machine) and starts the call, whose
+short code the trainee types to join (`mystery-guest join CODE`) and the projector to watch.
+"""
+from __future__ import annotations
+
+import random
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from simulator.settings import clean_name
+from simulator.tui.keys import relabel
+
+CLASS_HOURS = 12  # live calls this recent belong to the class now running
+
+
+class Lots:
+    """Drawing lots for who goes next: nobody twice until everyone has gone, then a new round."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.gone: set[str] = set()
+
+    def draw(self, names: list[str]) -> str | None:
+        if not names:
+            return None
+        left = [n for n in names if n not in self.gone]
+        if not left:  # everyone has gone: a new round
+            self.gone.clear()
+            left = list(names)
+        return self.rng.choice(left)
+
+
+class ClassScreen(Screen):
+    """The trainer's console for `cohort`."""
+
+    BINDINGS = [
+        Binding("d", "draw_trainee", "Draw trainee"),
+        Binding("r", "draw_scenario", "Draw scenario"),
+        Binding("g", "toggle_guest", "Guest"),
+        Binding("s", "start_call", "Start call"),
+        Binding("q", "quit_app", "Quit"),
+    ]
+
+    def __init__(self, cohort: str) -> None:
+        super().__init__()
+        self.cohort = cohort
+        self.tr = self.app.catalog()
+        self.names: list[str] = []
+        self.lots = Lots(self.app._lots)
+        self.trainee: str | None = None
+        self.scenario = None
+        self.caller = "human"  # who plays the caller of the next call
+        self.code: str | None = None
+
+    def compose(self) -> ComposeResult:
+        tr = self.tr
+        yield Static(id="class-bar")
+        with Horizontal(id="class-body"):
+            with Vertical(id="class-roster"):
+                yield Static(Text(tr("live.roster"), style="bold"))
+                yield OptionList(id="roster")
+                yield Input(placeholder=tr("live.add_name"), id="new-name")
+            with Vertical(id="class-scenarios"):
+                yield Static(Text(tr("live.scenarios"), style="bold"))
+                yield OptionList(*[Option(Text(sc.title), id=sc.id) for sc in self.app.library], id="class-library")
+        yield Static(id="class-next")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        relabel(self, self.tr)
+        self.query_one("#new-name", Input).cursor_blink = self.app.settings.cursor_blink
+        self._show()
+        self.query_one("#roster").focus()
+        self.app.run_worker(self._load_roster, thread=True, group="roster", exit_on_error=False)
+
+    def _load_roster(self) -> None:
+        from datetime import timedelta
+
+        from simulator.store.live import roster, trainees_called
+        from simulator.store.store import utcnow
+
+        try:
+            names = roster(self.app.store, self.cohort)
+            # a console restarted during a class remembers who has gone (calls of the last CLASS_HOURS)
+            gone = trainees_called(self.app.store, self.cohort, utcnow() - timedelta(hours=CLASS_HOURS))
+        except Exception as exc:  # noqa: BLE001 - the class can go on with typed names
+            self.app.call_from_thread(lambda: self.notify(self.tr("live.unavailable", error=type(exc).__name__),
+                                                          severity="warning", markup=False))
+            return
+        self.app.call_from_thread(lambda: self._loaded(names, gone))
+
+    def _loaded(self, names: list[str], gone: list[str]) -> None:
+        self.lots.gone.update(n for n in gone if n in names)
+        self.add_names(names)
+
+    def add_names(self, names: list[str]) -> None:
+        for name in names:
+            name = clean_name(name)
+            if name and name not in self.names:
+                self.names.append(name)
+        self._show()
+
+    # ------------------------------------------------------------------ what the trainer sees
+    def _show(self) -> None:
+        tr = self.tr
+        roster = self.query_one("#roster", OptionList)
+        at = roster.highlighted
+        roster.clear_options()
+        for name in self.names:
+            label = Text("✓ " if name in self.lots.gone else "  ", style="green")
+            label.append(name, style="bold" if name == self.trainee else "")
+            roster.add_option(Option(label, id=name))
+        if self.names:
+            roster.highlighted = min(at or 0, len(self.names) - 1)
+        bar = Text(no_wrap=True, overflow="ellipsis")
+        bar.append(f" {tr('live.class_title')} ", style="bold reverse")
+        bar.append(f"  {tr('picker.cohort')} ", style="bold")
+        bar.append(self.cohort)
+        bar.append(f"  {tr('live.caller')} ", style="bold")
+        bar.append(tr("live.caller_human" if self.caller == "human" else "live.caller_machine"), style="bold #4fc3f7")
+        self.query_one("#class-bar", Static).update(bar)
+        nxt = Text()
+        nxt.append(tr("live.next") + " ", style="bold")
+        nxt.append(self.trainee or "—", style="bold #4fc3f7")
+        nxt.append("  ·  ")
+        nxt.append(self.scenario.title if self.scenario else "—", style="bold")
+        if self.code:
+            nxt.append("\n" + tr("live.join_with") + " ", style="bold")
+            nxt.append(f" {self.code} ", style="bold reverse #ffd54f")
+            nxt.append("   mystery-guest join " + self.code, style="dim")
+        self.query_one("#class-next", Static).update(nxt)
+
+    # ------------------------------------------------------------------ the trainer acts
+    @on(Input.Submitted, "#new-name")
+    def _name_typed(self, event: Input.Submitted) -> None:
+        name = clean_name(event.value)
+        if name:
+            self.add_names([name])
+        event.input.clear()
+
+    @on(OptionList.OptionSelected, "#roster")
+    def _trainee_picked(self, event: OptionList.OptionSelected) -> None:
+        self.trainee = event.option.id
+        self._show()
+
+    @on(OptionList.OptionSelected, "#class-library")
+    def _scenario_picked(self, event: OptionList.OptionSelected) -> None:
+        self.scenario = self.app.scenario_named(event.option.id)
+        self._show()
+
+    def action_draw_trainee(self) -> None:
+        self.trainee = self.lots.draw(self.names)
+        if self.trainee is None:
+            self.notify(self.tr("live.no_names"), markup=False)
+        self._show()
+
+    def action_draw_scenario(self) -> None:
+        if self.app.library:
+            self.scenario = self.app.library[self.app.draw_lots()]
+            self._show()
+
+    def action_toggle_guest(self) -> None:
+        self.caller = "machine" if self.caller == "human" else "human"
+        self._show()
+
+    def action_start_call(self) -> None:
+        """Open the live call for the chosen trainee and scenario, then the guest console."""
+        if not self.trainee or self.scenario is None:
+            self.notify(self.tr("live.choose_first"), markup=False)
+            return
+        from simulator.store.live import open_call
+
+        trainee, sc, caller, store = self.trainee, self.scenario, self.caller, self.app.store
+        seed = self.app.new_seed()
+
+        def start() -> None:
+            try:
+                call = open_call(store, cohort=self.cohort, trainee=trainee, scenario_id=sc.id, caller=caller,
+                                 seed=seed)
+            except Exception as exc:  # noqa: BLE001 - the database: one line, the class goes on
+                self.app.call_from_thread(lambda: self.notify(
+                    self.tr("live.unavailable", error=type(exc).__name__), severity="error", markup=False))
+                return
+            self.app.call_from_thread(lambda: self._started(call))
+
+        self.app.run_worker(start, thread=True, group="live-start", exit_on_error=False)
+
+    def _started(self, call) -> None:
+        from simulator.tui.guest_screen import GuestScreen
+
+        self.code = call.code
+        self.lots.gone.add(call.trainee)
+        self._show()
+        self.app.push_screen(GuestScreen(self.scenario, call))
+
+    def call_done(self, call) -> None:
+        """The guest console saw the call end: the next trainee is drawn afresh."""
+        self.trainee = None
+        self._show()
+
+    def action_quit_app(self) -> None:
+        self.app.exit()

@@ -1,0 +1,299 @@
+"""The live class, played by key presses: the class console (with the guest console), a trainee's
+app and a watch view, three apps in one process meeting through one database, as three terminals
+would. Each app opens the store itself, as a separate process does."""
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from simulator.settings import Settings
+from simulator.store import live
+from simulator.store.store import Store
+from simulator.tui.app import make_app
+from simulator.tui.call_screen import CallScreen
+from simulator.tui.class_screen import ClassScreen, Lots
+from simulator.tui.debrief_screen import DebriefScreen
+from simulator.tui.guest_screen import ChooseScreen, GuestScreen
+from simulator.tui.pause_screen import PauseScreen
+from simulator.tui.watch_screen import WatchScreen
+from simulator.tui.widgets.reply_input import ReplyInput
+from tests.store.conftest import pg_url  # noqa: F401 - the PostgreSQL fixture
+from tests.tui.conftest import DRILLS, screen_text, stub_scorer, type_text
+
+SIZE = (120, 36)
+
+
+def app_for(url: str, tmp_path, name: str, clock, live_start, trainee: str = ""):
+    settings = Settings(trainee=trainee, cohort="A1" if trainee else "", config_dir=tmp_path / name, seed=11,
+                        clock=clock, animate=False, cursor_blink=False)
+    return make_app(DRILLS, db_url=url, settings=settings, scorer=stub_scorer, live=live_start)
+
+
+async def until(condition, *pilots, timeout: float = 10.0) -> None:
+    """Let every app run until `condition()` holds (events cross the database by polling)."""
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError("timed out waiting for the live call")
+        for pilot in pilots:
+            await pilot.pause(0.02)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'class.sqlite3'}"
+
+
+async def _play_a_live_class(url: str, tmp_path, clock) -> None:
+    with Store.open(url) as store:  # a trainee the cohort already has in the store
+        store._write(lambda conn: store._trainee_ids(conn, "Bea Wu", "A1"))
+
+    trainer = app_for(url, tmp_path, "trainer", clock, ("class", "A1"))
+    async with trainer.run_test(size=SIZE) as tp:
+        await until(lambda: isinstance(trainer.screen, ClassScreen) and trainer.screen.names, tp)
+        console = trainer.screen
+        assert console.names == ["Bea Wu"]
+        # a name typed in joins the roster
+        console.query_one("#new-name").focus()
+        await type_text(tp, "Cal Ng")
+        await tp.press("enter")
+        assert console.names == ["Bea Wu", "Cal Ng"]
+        console.query_one("#roster").focus()
+        await tp.press("d")  # lots for the trainee
+        drawn = console.trainee
+        assert drawn in ("Bea Wu", "Cal Ng")
+        console.query_one("#class-library").focus()  # the scenario picked by hand
+        for _ in range([sc.id for sc in trainer.library].index("drill-en")):
+            await tp.press("down")
+        await tp.press("enter")
+        assert console.scenario.id == "drill-en"
+        await tp.press("s")
+        await until(lambda: isinstance(trainer.screen, GuestScreen), tp)
+        guest = trainer.screen
+        code = guest.call.code
+        assert code in screen_text(trainer) and drawn in screen_text(trainer)
+
+        trainee = app_for(url, tmp_path, "trainee", clock, ("join", code), trainee="Someone Else")
+        watcher = app_for(url, tmp_path, "watch", clock, ("watch", code))
+        async with trainee.run_test(size=SIZE) as sp, watcher.run_test(size=SIZE) as wp:
+            pilots = (tp, sp, wp)
+            await until(lambda: isinstance(trainee.screen, CallScreen) and isinstance(watcher.screen, WatchScreen),
+                        *pilots)
+            call, watch = trainee.screen, watcher.screen
+            await until(lambda: "on the call" in screen_text(trainer), *pilots)
+
+            # 1. the guest sends the scenario's suggested opening line with Enter
+            assert call.caller_turn  # the trainee waits for the caller's first words: no silence clock
+            assert "[the caller's turn]" in screen_text(trainee)
+            guest.query_one("#suggestions").focus()
+            await tp.press("enter")
+            opening = "You have been charging me for Daily Tips and I never asked for it!"
+            await until(lambda: opening in screen_text(trainee) and opening in screen_text(watcher), *pilots)
+
+            # 2. the trainee answers; every screen scores it the same
+            reply_box = trainee.screen.query_one(ReplyInput)
+            reply_box.focus()
+            await type_text(sp, "I understand, I am sorry")  # typed key by key (keys are slow with three apps)
+            await sp.press("enter")
+            await until(lambda: len(guest.session.turns) == 1 and len(watch.session.turns) == 1, *pilots)
+            assert call.session.state == guest.session.state == "demand_cancel"  # the machine moved it
+            assert "venting → demand_cancel" in screen_text(trainer)
+            assert "Listening 2/" in screen_text(trainer) and "Listening 2/" in screen_text(watcher)
+
+            # 3. the guest edits a suggested line (Ctrl+E) and sends it
+            await tp.press("ctrl+e")
+            box = guest.query_one("#caller-line")
+            assert box.value == "Fine. Just stop it today."
+            assert trainer.screen.focused is box
+            await tp.press(*["backspace"] * len("today."))
+            await type_text(tp, "now!")
+            await tp.press("enter")
+            await until(lambda: "Fine. Just stop it now!" in screen_text(trainee), *pilots)
+
+            # 4. the guest pauses everyone, then resumes
+            await tp.press("f5")
+            await until(lambda: isinstance(trainee.screen, PauseScreen) and watch.status == "live.paused", *pilots)
+            await sp.press("enter")  # the trainee cannot resume what the trainer paused
+            assert isinstance(trainee.screen, PauseScreen)
+            await tp.press("f5")
+            await until(lambda: isinstance(trainee.screen, CallScreen), *pilots)
+            await sp.press("escape")  # the trainee's own pause (the safe word): the trainer is told
+            await until(lambda: "The trainee paused the call" in screen_text(trainer), *pilots)
+            await sp.press("enter")
+            await until(lambda: not guest.trainee_paused and isinstance(trainee.screen, CallScreen), *pilots)
+
+            # 5. a landmine: the machine would end the call, the guest decides
+            reply_box.value = "Sir this call is recorded"  # the box filled at once, as a paste
+            await sp.press("enter")
+            await until(lambda: len(guest.session.turns) == 2, *pilots)
+            assert guest.session.turns[-1].held_ending == "escalated" and not guest.session.over
+            assert "would end the call: Escalated" in screen_text(trainer)
+
+            # 6. a line typed freely, then a forced ending the machine did not choose
+            guest.query_one("#caller-line").focus()
+            guest.query_one("#caller-line").value = "Recorded? I am done with you people."
+            await tp.press("enter")
+            await until(lambda: "I am done with you people." in screen_text(watcher), *pilots)
+            await tp.press("f7")
+            await until(lambda: isinstance(trainer.screen, ChooseScreen), tp)
+            keys = [k for k, _ in trainer.screen.choices]
+            for _ in range(keys.index("hung_up") - keys.index("escalated")):
+                await tp.press("down")
+            await tp.press("enter")
+            await until(lambda: call.session.over and guest.session.over and watch.session.over, *pilots)
+
+            # all three screens hold the same call
+            assert call.session.ending == guest.session.ending == watch.session.ending == "hung_up"
+            mine = [t.to_dict() for t in call.session.turns]
+            assert mine == [t.to_dict() for t in guest.session.turns] == [t.to_dict() for t in watch.session.turns]
+            assert mine[-1]["customer_line"] == "Recorded? I am done with you people."
+            assert "Call ended: Hung up" in screen_text(trainee)
+            await until(lambda: isinstance(watcher.screen, DebriefScreen), *pilots)
+            assert "Ending: Hung up" in screen_text(watcher)
+            await until(lambda: "Esc: back to the class" in screen_text(trainer), *pilots)
+            await tp.press("escape")
+            assert isinstance(trainer.screen, ClassScreen) and trainer.screen.trainee is None
+            assert drawn in trainer.screen.lots.gone
+            await sp.press("enter")  # the trainee's debrief
+            assert isinstance(trainee.screen, DebriefScreen)
+            trainee.exit()
+
+    # the call is stored as the drawn trainee's, marked as played by a person
+    with Store.open(url) as store:
+        (row,) = store.sessions("A1")
+        assert (row.trainee, row.status, row.ending, row.human_caller) == (drawn, "completed", "hung_up", True)
+        detail = store.session_detail(row.id)
+        assert [t["reply"] for t in detail.turns] == ["I understand, I am sorry", "Sir this call is recorded"]
+        assert detail.turns[0]["customer_line"] == "Fine. Just stop it now!"
+        assert all(t["human_caller"] for t in detail.turns)
+        board = store.leaderboard("A1")
+        assert [(r.trainee, r.human_caller) for r in board if r.completed] == [(drawn, True)]
+        from simulator.store.export import xapi_statements
+        from simulator.store.transcript import render_markdown
+
+        text = render_markdown(detail)
+        assert "**Rex Moody (played by a person):** You have been charging me" in text  # the first words too
+        assert "Recorded? I am done with you people." in text
+        statements = xapi_statements([row], store.turns_for([row.id]))
+        assert all(any(k.endswith("/human-caller") for k in st["context"]["extensions"]) for st in statements)
+        assert live.find_call(store, code).status == "ended"
+
+
+async def test_a_live_class_call_on_sqlite(sqlite_url, tmp_path, clock):
+    await _play_a_live_class(sqlite_url, tmp_path, clock)
+
+
+async def test_a_live_class_call_on_postgresql(pg_url, tmp_path, clock):  # noqa: F811
+    await _play_a_live_class(pg_url, tmp_path, clock)
+
+
+def test_lots_draw_nobody_twice_until_everyone_has_gone():
+    lots = Lots(random.Random(3))
+    names = ["Ann", "Bea", "Cal", "Dan"]
+    first_round = []
+    for _ in names:
+        who = lots.draw(names)
+        assert who not in first_round
+        first_round.append(who)
+        lots.gone.add(who)
+    assert sorted(first_round) == names
+    assert lots.draw(names) in names and lots.gone == set()  # a new round begins
+    assert Lots(random.Random(1)).draw([]) is None
+
+
+async def test_the_class_console_speaks_chinese(sqlite_url, tmp_path, clock):
+    app = app_for(sqlite_url, tmp_path, "zh", clock, ("class", "二班"))
+    app.settings.lang = "zh"
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: isinstance(app.screen, ClassScreen), pilot)
+        await pilot.press("s")  # nobody drawn yet: one line says what to do first
+        assert [n.message for n in app._notifications] == ["请先抽取或选择学员和场景。"]
+        text = screen_text(app)
+        assert "课堂" in text and "抽学员" in text and "二班" in text
+
+
+async def test_an_unknown_code_closes_the_guest_console_with_one_line(sqlite_url, tmp_path, clock):
+    app = app_for(sqlite_url, tmp_path, "guest", clock, ("guest", "ZZZZ9"))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: app.return_code is not None, pilot)
+    assert app.return_code == 2
+    assert app.exit_message() == "No live call has the code ZZZZ9."  # printed after the terminal is back
+
+
+async def test_a_trainee_joining_an_unknown_code_stays_on_the_picker(sqlite_url, tmp_path, clock):
+    from simulator.tui.picker_screen import PickerScreen
+
+    app = app_for(sqlite_url, tmp_path, "trainee", clock, None, trainee="Li Na")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        await type_text(pilot, "nope9")
+        await pilot.press("enter")
+        await until(lambda: any("NOPE9" in n.message for n in app._notifications), pilot)
+        assert isinstance(app.screen, PickerScreen)
+
+
+async def test_a_second_screen_joining_the_same_call_only_watches_it(sqlite_url, tmp_path, clock):
+    with Store.open(sqlite_url) as store:  # the machine plays the caller: no guest console needed
+        call = live.open_call(store, cohort="A1", trainee="Li Na", scenario_id="drill-en", caller="machine", seed=3)
+    first = app_for(sqlite_url, tmp_path, "first", clock, ("join", call.code), trainee="Li Na")
+    second = app_for(sqlite_url, tmp_path, "second", clock, ("join", call.code), trainee="Bo Yu")
+    async with first.run_test(size=SIZE) as fp:
+        await until(lambda: isinstance(first.screen, CallScreen) and first.screen.joined, fp)
+        async with second.run_test(size=SIZE) as sp:
+            await until(lambda: isinstance(second.screen, WatchScreen), fp, sp)
+            assert any("Li Na is already on this call" in n.message for n in second._notifications)
+            first.screen.query_one(ReplyInput).value = "I understand, I am sorry"
+            await fp.press("enter")
+            await until(lambda: len(second.screen.session.turns) == 1, fp, sp)  # it follows the call
+            assert second.screen.session.state == first.screen.session.state == "demand_cancel"
+
+
+async def test_the_watch_view_follows_the_class_to_its_next_call(sqlite_url, tmp_path, clock):
+    watcher = app_for(sqlite_url, tmp_path, "watch", clock, ("watch", "A1"))  # a cohort: its calls in turn
+    async with watcher.run_test(size=SIZE) as wp:
+        await until(lambda: "Waiting for the first call of A1" in screen_text(watcher), wp)
+        with Store.open(sqlite_url) as store:
+            first = live.open_call(store, cohort="A1", trainee="Li Na", scenario_id="drill-en", caller="machine")
+        await until(lambda: isinstance(watcher.screen, WatchScreen) and watcher.screen.call == first, wp)
+        with Store.open(sqlite_url) as store:  # the call ends (the trainee's screen sent these)
+            live.append(store, first.id, "joined", {"trainee": "Li Na"})
+            live.append(store, first.id, "reply", {"text": "Sir this call is recorded"})
+            second = live.open_call(store, cohort="A1", trainee="Bo Yu", scenario_id="drill-zh", caller="human")
+        await until(lambda: isinstance(watcher.screen, WatchScreen) and watcher.screen.call == second, wp)
+        assert "Bo Yu" in screen_text(watcher)
+
+
+async def test_talking_over_a_person_is_an_interruption_as_with_the_machine(sqlite_url, tmp_path, clock):
+    with Store.open(sqlite_url) as store:
+        call = live.open_call(store, cohort="A1", trainee="Li Na", scenario_id="drill-en", caller="human", seed=3)
+    guest_app = app_for(sqlite_url, tmp_path, "guest", clock, ("guest", call.code))
+    trainee = app_for(sqlite_url, tmp_path, "trainee", clock, ("join", call.code), trainee="Li Na")
+    trainee.settings.animate = True  # the caller's line is said word by word on the frozen clock
+    async with guest_app.run_test(size=SIZE) as gp, trainee.run_test(size=SIZE) as sp:
+        await until(lambda: isinstance(guest_app.screen, GuestScreen) and isinstance(trainee.screen, CallScreen)
+                    and trainee.screen.joined, gp, sp)
+        guest = guest_app.screen
+        assert guest.send_line("You charged me for texts I never ordered and I want answers now")
+        await until(lambda: trainee.screen.speech is not None, gp, sp)  # still being said: the clock stands
+        trainee.screen.query_one(ReplyInput).value = "I understand"
+        await sp.press("enter")
+        await until(lambda: len(guest.session.turns) == 1, gp, sp)
+        assert guest.session.turns[0].interrupted and trainee.screen.session.turns[0].interrupted
+        assert "talked over the caller" in screen_text(trainee)
+
+
+async def test_a_restarted_class_console_remembers_who_has_gone(sqlite_url, tmp_path, clock):
+    with Store.open(sqlite_url) as store:
+        for name in ("Bea Wu", "Cal Ng"):
+            store._write(lambda conn, n=name: store._trainee_ids(conn, n, "A1"))
+        live.open_call(store, cohort="A1", trainee="Bea Wu", scenario_id="drill-en", caller="human")
+    app = app_for(sqlite_url, tmp_path, "trainer", clock, ("class", "A1"))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: isinstance(app.screen, ClassScreen) and app.screen.names, pilot)
+        assert app.screen.lots.gone == {"Bea Wu"}
+        await pilot.press("d")
+        assert app.screen.trainee == "Cal Ng"  # Bea has had her turn in this class
