@@ -12,6 +12,8 @@ Schema history (the `meta` table's `schema_version`):
   5  `texts`: wording turns share (the caller's lines, transition notes and clauses, the scorer's
      reasons, mood causes), each stored once; a turn's detail refers to it by id (records.py,
      format 2). Turns recorded before keep their whole detail (format 1) and read as before.
+  6  `reviews`: a trainer's levels, landmines and note for a turn, with who and when
+     (store/reviews.py). The machine's scores in `turns` and `sessions` are never changed.
 
 Upgrades are plain functions run in order inside one locked transaction when a store is opened,
 so two processes opening an old file at once cannot both upgrade it. We keep this list instead
@@ -24,7 +26,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 metadata = sa.MetaData()
 
@@ -140,6 +142,20 @@ texts = sa.Table(  # v5
     sa.Column("body", sa.Text, nullable=False),
 )
 
+reviews = sa.Table(  # v6
+    "reviews", metadata,
+    # One review per turn: a trainer who reviews a turn again replaces their earlier word.
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), primary_key=True),
+    sa.Column("idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("listening", sa.Integer, nullable=False),  # levels, as the scorer's (scoring.types.MAX_LEVEL)
+    sa.Column("empathy", sa.Integer, nullable=False),
+    sa.Column("policy", sa.Integer, nullable=False),
+    sa.Column("landmines", sa.JSON, nullable=False),  # categories (scoring.types.LANDMINES)
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("reviewer", sa.String(200), nullable=False),
+    sa.Column("reviewed_at", sa.DateTime, nullable=False),
+)
+
 
 class SchemaError(RuntimeError):
     """The database cannot be used by this version (newer schema, or not a Mystery Guest store)."""
@@ -187,9 +203,15 @@ def _upgrade_4_to_5(conn: sa.Connection) -> None:
     texts.create(conn, checkfirst=True)
 
 
+def _upgrade_5_to_6(conn: sa.Connection) -> None:
+    """Trainers' reviews of turns, in a table of their own (nothing stored before changes)."""
+    reviews.create(conn, checkfirst=True)
+
+
 # from_version -> function taking the database to from_version + 1
 UPGRADES: dict[int, Callable[[sa.Connection], None]] = {
-    1: _upgrade_1_to_2, 2: _upgrade_2_to_3, 3: _upgrade_3_to_4, 4: _upgrade_4_to_5}
+    1: _upgrade_1_to_2, 2: _upgrade_2_to_3, 3: _upgrade_3_to_4, 4: _upgrade_4_to_5,
+    5: _upgrade_5_to_6}
 
 
 def read_version(conn: sa.Connection) -> int | None:

@@ -217,7 +217,7 @@ def test_a_version_1_database_is_upgraded_with_its_data(db_url):
     engine.dispose()
     with Store.open(db_url) as store:
         with store.engine.connect() as conn:
-            assert S.read_version(conn) == S.SCHEMA_VERSION == 5
+            assert S.read_version(conn) == S.SCHEMA_VERSION == 6
             cols = {c["name"] for c in sa.inspect(conn).get_columns("sessions")}
             assert {"mode", "host", "pid", "updated_at", "call_key"} <= cols
             indexes = {i["name"] for i in sa.inspect(conn).get_indexes("sessions")}
@@ -287,12 +287,13 @@ def test_a_version_3_database_gets_the_leaderboard_indexes_and_the_same_board(db
             "rank": 1, "trainee": "Ann", "sessions": 5, "completed": 4, "scenarios": 2, "best": 75.5,
             "average": round((70 + 70 + 60.5 + 81) / 4, 1), "listening": round((70 + 70 + 60.5 + 81) / 4, 1),
             "empathy": round((70 + 70 + 60.5 + 81) / 4, 1), "policy": round((70 + 70 + 60.5 + 81) / 4, 1),
-            "landmines_per_call": 0.0, "resolved_rate": round(3 / 5, 3), "hints": 3, "best_used_hints": True,
+            "landmines_per_call": 0.0, "resolved_rate": round(3 / 5, 3), "hints": 3, "best_used_hints": True, "reviewed": False,
             "trend": round((60.5 + 81) / 2 - (70 + 70) / 2, 1)}
         assert rows[1] == {
             "rank": 2, "trainee": "Ben", "sessions": 3, "completed": 2, "scenarios": 1, "best": 75.2,
             "average": 62.6, "listening": 62.6, "empathy": 62.6, "policy": 62.6, "landmines_per_call": 0.0,
-            "resolved_rate": 0.5, "hints": 1, "best_used_hints": True, "trend": round(50.0 - 75.2, 1)}
+            "resolved_rate": 0.5, "hints": 1, "best_used_hints": True, "trend": round(50.0 - 75.2, 1),
+            "reviewed": False}
         ben_s1, ann_s1 = store.leaderboard("v3", "s1")
         assert (ann_s1.rank, ann_s1.trainee, ann_s1.best, ann_s1.best_used_hints) == (2, "Ann", 70.0, False)
         assert (ben_s1.rank, ben_s1.best, ben_s1.sessions) == (1, 75.2, 3)
