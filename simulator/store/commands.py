@@ -193,14 +193,15 @@ def cmd_sessions(args) -> int:
 @_run
 def cmd_transcript(args) -> int:
     """Render one call with every turn's scores and evidence."""
-    from simulator.store.transcript import render_html, render_markdown
+    from simulator.store.transcript import render_html, render_markdown, render_text
 
     with _open(args) as store:
         detail = store.session_detail(args.id)
     if detail is None:
         print(f"mystery-guest: no session {args.id} (list them with 'mystery-guest sessions')", file=sys.stderr)
         return 1
-    _write(render_html(detail) if args.format == "html" else render_markdown(detail), args.output)
+    render = {"html": render_html, "text": render_text}.get(args.format, render_markdown)
+    _write(render(detail), args.output)
     return 0
 
 
@@ -253,7 +254,7 @@ def register(sub) -> None:
 
     tr = sub.add_parser("transcript", help="one call with every turn's scores and evidence (for the debrief)")
     tr.add_argument("id", type=int, help="session id (from 'mystery-guest sessions')")
-    tr.add_argument("--format", choices=["md", "html"], default="md")
+    tr.add_argument("--format", choices=["md", "html", "text"], default="md")
     tr.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")
     tr.add_argument("--db", metavar="URL", help=DB_HELP)
     tr.set_defaults(func=cmd_transcript)

@@ -84,7 +84,7 @@ def _scores(score: dict[str, Any]) -> str:
                      for d in DIMENSIONS)
 
 
-def review_lines(turn: dict[str, Any], review: Review | None) -> list[str]:
+def review_lines(turn: dict[str, Any], review: Review | None, *, machine: bool = True) -> list[str]:
     """A reviewed turn's trainer's word, plain text: the reviewed scores, the machine's beside them,
     the landmines and the note (empty for a turn nobody reviewed)."""
     if review is None or not turn.get("score"):
@@ -93,11 +93,50 @@ def review_lines(turn: dict[str, Any], review: Review | None) -> list[str]:
     mines = ", ".join(review.landmines) or "none"
     machine_mines = ", ".join(dict.fromkeys(m["category"] for m in score.get("landmines", []))) or "none"
     lines = [f"Reviewed by {review.reviewer} ({review.reviewed_at:%Y-%m-%d %H:%M} UTC): "
-             f"{_scores(reviewed_score(score, review))}; landmines: {mines}.",
-             f"Machine: {_scores(score)}; landmines: {machine_mines}."]
+             f"{_scores(reviewed_score(score, review))}; landmines: {mines}."]
+    if machine:
+        lines.append(f"Machine: {_scores(score)}; landmines: {machine_mines}.")
     if review.note:
         lines.append(f"Trainer's note: {review.note}")
     return lines
+
+
+# ---------------------------------------------------------------------------- plain text
+def _line(text: Any) -> str:
+    """One line of stored text for a terminal: no control characters, no line breaks."""
+    return "".join(c if c.isprintable() else " " for c in " ".join(str(text).split()))
+
+
+def render_turn_text(turn: dict[str, Any], persona: str, review: Review | None = None) -> str:
+    """One stored turn for the terminal (`review`, `transcript --format text`): the caller's line it
+    answered, the reply, the machine's levels and landmines with their reasons, and the review."""
+    lines = [f"Turn {turn['index'] + 1} [{turn['stage']}]", f"  {_line(persona)}: {_line(turn.get('customer_before', ''))}"]
+    if turn["kind"] == "silence":
+        lines.append("  (the trainee said nothing; the caller was left waiting)")
+    else:
+        flag = " (talked over the caller)" if turn.get("interrupted") else ""
+        lines.append(f"  trainee{flag}: {_line(turn['reply'])}")
+        score = turn.get("score") or {}
+        mines = ", ".join(dict.fromkeys(m["category"] for m in score.get("landmines", []))) or "none"
+        lines.append(f"  machine: {_scores(score)}; landmines: {mines}")
+        for effect, dim, quote, reason in _evidence(turn):
+            q = f" \"{_line(quote)}\"" if quote else ""
+            lines.append(f"    {effect} {dim}:{q} {_line(reason)}")
+        lines += [f"  {_line(line)}" for line in review_lines(turn, review, machine=False)]
+    if turn.get("customer_line"):
+        lines.append(f"  {_line(persona)}: {_line(turn['customer_line'])}")
+    return "\n".join(lines)
+
+
+def render_text(detail: SessionDetail) -> str:
+    """The call for a terminal: its facts (reviewed scores beside the machine's), then every turn."""
+    row = detail.session
+    width = max(len(k) for k, _ in _facts(row, detail.reviewed))
+    lines = [f"Call transcript: {_line(row.scenario_title)}"]
+    lines += [f"  {k:<{width}}  {_line(v)}" for k, v in _facts(row, detail.reviewed)]
+    lines += ["", f"{_line(row.persona)}: {_line(row.opening)}", ""]
+    lines += [render_turn_text(t, row.persona, detail.reviews.get(t["index"])) + "\n" for t in detail.turns]
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------- Markdown
