@@ -24,8 +24,9 @@ centre's reviewed cases (`mystery-guest cases export --reviewed`), each counting
 times (a few dozen cases must be heard among thousands), for the locales those files hold. It is
 scored on the sealed set beside the shipped model and saved in the data folder only if it is
 within centre.MARGIN of it on every measure; otherwise nothing is saved and one line says why.
-`--folds K` (default 5) fits fewer out-of-fold copies: quicker, for a try-out or a test; the
-sealed-set check is the same whatever the folds.
+`--folds K` (default 5) fits fewer out-of-fold copies and `--sample N` fits on N corpus cases:
+quicker, for a try-out or a test; the sealed-set check is the same whatever they are, so a model
+they weaken too far is refused like any other.
 """
 from __future__ import annotations
 
@@ -70,8 +71,11 @@ def corpus_digest(files: list[Path]) -> str:
     return h.hexdigest()
 
 
-def load_training(locale: str, extra: tuple[Path, ...] = ()) -> list[dict[str, Any]]:
-    """The labelled cases of a locale: the corpus and holdouts, then a centre's `extra` files."""
+def load_training(locale: str, extra: tuple[Path, ...] = (), sample: int | None = None) -> list[dict[str, Any]]:
+    """The labelled cases of a locale: the corpus and holdouts (`sample`: only that many of them,
+    drawn with the fixed seed), then a centre's `extra` files."""
+    import random
+
     from scoring.evaluate import load_cases
 
     cases = []
@@ -80,6 +84,9 @@ def load_training(locale: str, extra: tuple[Path, ...] = ()) -> list[dict[str, A
             if c["locale"] == locale and isinstance(c.get("expect"), dict):
                 c["_source"] = f.name
                 cases.append(c)
+    if sample is not None and sample < len(cases):
+        keep = set(random.Random(SEED).sample(range(len(cases)), sample))
+        cases = [c for i, c in enumerate(cases) if i in keep]
     return cases + centre_cases(locale, extra)
 
 
@@ -132,7 +139,7 @@ def _f32(values) -> str:
 
 
 def fit_locale(locale: str, log=print, extra: tuple[Path, ...] = (), folds: int = FOLDS,
-               weight: float = CENTRE_WEIGHT) -> dict[str, Any]:
+               weight: float = CENTRE_WEIGHT, sample: int | None = None) -> dict[str, Any]:
     import numpy as np
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -145,7 +152,7 @@ def fit_locale(locale: str, log=print, extra: tuple[Path, ...] = (), folds: int 
     from scoring.scorer import score_rules
     from scoring.types import LANDMINES
 
-    cases = load_training(locale, extra)
+    cases = load_training(locale, extra, sample)
     if len(cases) < 50:
         raise SystemExit(f"scorer train: only {len(cases)} labelled {locale} cases; need at least 50")
     replies = [c["reply"] for c in cases]
@@ -360,6 +367,10 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"with --extra: how many corpus cases one centre case counts as (default {CENTRE_WEIGHT:g})")
     parser.add_argument("--folds", type=int, default=FOLDS, metavar="K",
                         help=f"out-of-fold copies per head (default {FOLDS}; 2 is quicker, for a try-out)")
+    parser.add_argument("--sample", type=int, metavar="N",
+                        help="fit on N corpus cases drawn with the fixed seed (default all): quicker, for a try-out "
+                             "or a test; with --extra the sealed-set check is the same, so a sample too small to "
+                             "keep the shipped model's agreement is refused")
     args = parser.parse_args(argv)
     import importlib.util
 
@@ -367,13 +378,13 @@ def main(argv: list[str] | None = None) -> int:
         print("mystery-guest scorer train: needs scikit-learn, which is not installed: "
               "pip install -c requirements.lock -e '.[train]'", file=sys.stderr)
         return 2
-    if args.folds < 2 or args.weight <= 0:
-        parser.error("--folds must be 2 or more and --weight above 0")
+    if args.folds < 2 or args.weight <= 0 or (args.sample is not None and args.sample < 50):
+        parser.error("--folds must be 2 or more, --weight above 0 and --sample at least 50")
     if args.extra:
         return train_centre(args)
     args.out.mkdir(parents=True, exist_ok=True)
     for locale in args.locale or ["en", "zh"]:
-        model = fit_locale(locale, log=lambda m: print(m, file=sys.stderr), folds=args.folds)
+        model = fit_locale(locale, log=lambda m: print(m, file=sys.stderr), folds=args.folds, sample=args.sample)
         path = args.out / f"{locale}.json"
         path.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
@@ -424,7 +435,7 @@ def train_centre(args) -> int:
                   f"{sealed_path.relative_to(ROOT)} (train from a checkout of the repository)", file=sys.stderr)
             return 1
         data = fit_locale(locale, log=lambda m: print(m, file=sys.stderr), extra=tuple(args.extra),
-                          folds=args.folds, weight=args.weight)
+                          folds=args.folds, weight=args.weight, sample=args.sample)
         candidate = Model(data)
         sealed = load_cases(sealed_path)
         before, after = agreement(sealed, shipped), agreement(sealed, candidate)
@@ -441,7 +452,7 @@ def train_centre(args) -> int:
             "trained_at": centre.now(), "corpus_cases": data["meta"]["cases"] - len(cases),
             "extra": [{"file": str(Path(f).resolve()), "sha256": hashlib.sha256(Path(f).read_bytes()).hexdigest(),
                        "cases": sum(1 for c in cases if c["_source"] == CENTRE + Path(f).name)} for f in args.extra],
-            "weight": args.weight, "folds": args.folds, "margin": centre.MARGIN,
+            "weight": args.weight, "folds": args.folds, "sample": args.sample, "margin": centre.MARGIN,
             "shipped_corpus": shipped.meta.get("corpus_sha256"),
             "sealed": {"cases": len(sealed), "centre": after, "shipped": before},
             "centre_cases": {"cases": len(cases), "centre": agreement(cases, candidate),
