@@ -10,6 +10,8 @@ One class, `Store`, is the whole API used by the app, the CLI and the recorder:
     store.leaderboard("2024-06", scenario=None)  # [LeaderboardRow] (simulator/store/leaderboard.py)
     store.sessions(cohort="2024-06")   # [SessionRow]
     store.session_detail(sid)          # SessionDetail with every turn (TurnResult.to_dict() shape)
+    store.save_review(sid, 0, listening=1, empathy=2, reviewer="Tina")  # a trainer's word (reviews.py)
+    store.reviews([sid]) / store.reviewed_calls(rows)   # reviews, and the calls' scores as reviewed
 
 Everything returned is a plain frozen dataclass. SQLAlchemy Core over SQLite (WAL, busy timeout,
 BEGIN IMMEDIATE for writes, retries with backoff) or any SQLAlchemy URL such as PostgreSQL.
@@ -640,20 +642,46 @@ class Store:
                 return {}
             rows = conn.execute(
                 sa.select(s.c.scenario_id, sa.func.count().label("attempts"),
-                          sa.func.sum(sa.case((completed, 1), else_=0)).label("completed"),
-                          sa.func.max(sa.case((completed, s.c.overall))).label("best"))
+                          sa.func.sum(sa.case((completed, 1), else_=0)).label("completed"))
                 .where(s.c.trainee_id == trainee_id).group_by(s.c.scenario_id)).all()
+            # Reviewed calls count with their reviewed overall (rule 6 of the leaderboard).
+            calls = [list(c) for c in conn.execute(sa.select(s.c.id, s.c.scenario_id, s.c.overall, s.c.hints)
+                                                   .where(s.c.trainee_id == trainee_id, completed))]
+            reviewed = self._reviewed_overall(conn, [c[0] for c in calls])
+            best: dict[str, float] = {}
+            for c in calls:
+                c[2] = reviewed.get(c[0], c[2])
+                if c[2] is not None:
+                    best[c[1]] = max(c[2], best.get(c[1], c[2]))
             # Hints on the best call: the fewest hints among the trainee's calls at the best score.
             fewest: dict[tuple[str, float], int] = {}
-            for sc, overall, hints in conn.execute(sa.select(s.c.scenario_id, s.c.overall, s.c.hints)
-                                                   .where(s.c.trainee_id == trainee_id, completed)):
+            for _, sc, overall, hints in calls:
                 if overall is not None:
                     fewest[(sc, overall)] = min(hints, fewest.get((sc, overall), hints))
-            return {r.scenario_id: BestScore(r.scenario_id, r.best, int(r.attempts), int(r.completed or 0),
-                                             r.best is not None and fewest.get((r.scenario_id, r.best), 0) > 0)
+            return {r.scenario_id: BestScore(r.scenario_id, best.get(r.scenario_id), int(r.attempts),
+                                             int(r.completed or 0), r.scenario_id in best
+                                             and fewest.get((r.scenario_id, best[r.scenario_id]), 0) > 0)
                     for r in rows}
 
         return self._read(read)
+
+    @staticmethod
+    def _reviewed_overall(conn: sa.Connection, ids: list[int]) -> dict[int, float | None]:
+        """The reviewed overall of those of these calls a trainer reviewed."""
+        found = _reviews(conn, ids)
+        if not found:
+            return {}
+        c = S.sessions.c
+        rows = {r.id: r for r in conn.execute(sa.select(c.id, c.ending, c.service_level, c.hints)
+                                               .where(c.id.in_(list(found))))}
+        turns = conn.execute(sa.select(S.turns.c.session_id, *_TURN_COLUMNS).where(
+            S.turns.c.session_id.in_(list(found))).order_by(S.turns.c.session_id, S.turns.c.idx)).all()
+        by_call: dict[int, list[dict[str, Any]]] = {}
+        for r, turn in zip(turns, _turns(conn, turns)):
+            by_call.setdefault(r.session_id, []).append(turn)
+        return {sid: reviewed_call(by_call.get(sid, []), marks, ending=rows[sid].ending,
+                                   service_level=rows[sid].service_level, hints=rows[sid].hints)["overall"]
+                for sid, marks in found.items()}
 
     def leaderboard(self, cohort: str, scenario: str | None = None, *, min_completed: int = 1):
         """Ranked rows for a cohort (see simulator/store/leaderboard.py for the ranking rule)."""

@@ -200,3 +200,11 @@ def test_a_version_5_store_gets_the_reviews_table_and_keeps_its_calls(db_url):
         assert store.sessions("old")[0].overall == 80.0
         store.save_review(sid, 0, listening=1, empathy=1, reviewer="Tina")
         assert store.leaderboard("old")[0].reviewed
+
+
+def test_the_trainee_s_best_per_scenario_counts_the_review(cohort):
+    url, ann, _ = cohort
+    with Store.open(url) as store:
+        assert store.best_scores("Ann", "june")["store-test-en"].best == 80.0
+        store.save_review(ann, 0, listening=0, empathy=0, landmines=["accuse"], reviewer="Tina")
+        assert store.best_scores("Ann", "june")["store-test-en"].best == 52.0
