@@ -139,7 +139,7 @@ def _f32(values) -> str:
 
 
 def fit_locale(locale: str, log=print, extra: tuple[Path, ...] = (), folds: int = FOLDS,
-               weight: float = CENTRE_WEIGHT, sample: int | None = None) -> dict[str, Any]:
+               weight: float = CENTRE_WEIGHT, sample: int | None = None, jobs: int | None = None) -> dict[str, Any]:
     import numpy as np
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -197,7 +197,7 @@ def fit_locale(locale: str, log=print, extra: tuple[Path, ...] = (), folds: int 
         if len(np.unique(y)) < 2:
             raise SystemExit(f"scorer train: no {locale} case has {head} other than {y[0]}; add cases")
         proba = cross_val_predict(text_model(head), X1, y, cv=folds_for(y), method="predict_proba",
-                                  params=weighted() or None)
+                                  params=weighted() or None, n_jobs=jobs)  # jobs: the same fits, at once
         oof[head] = proba if n_cls == 3 else proba[:, 1:2]
         m = text_model(head).fit(X1, y, **weighted())
         coef = m.coef_ if n_cls == 3 else m.coef_[:1]
@@ -367,6 +367,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"with --extra: how many corpus cases one centre case counts as (default {CENTRE_WEIGHT:g})")
     parser.add_argument("--folds", type=int, default=FOLDS, metavar="K",
                         help=f"out-of-fold copies per head (default {FOLDS}; 2 is quicker, for a try-out)")
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="fit the out-of-fold copies on N cores at once (the same model, sooner)")
     parser.add_argument("--sample", type=int, metavar="N",
                         help="fit on N corpus cases drawn with the fixed seed (default all): quicker, for a try-out "
                              "or a test; with --extra the sealed-set check is the same, so a sample too small to "
@@ -384,7 +386,8 @@ def main(argv: list[str] | None = None) -> int:
         return train_centre(args)
     args.out.mkdir(parents=True, exist_ok=True)
     for locale in args.locale or ["en", "zh"]:
-        model = fit_locale(locale, log=lambda m: print(m, file=sys.stderr), folds=args.folds, sample=args.sample)
+        model = fit_locale(locale, log=lambda m: print(m, file=sys.stderr), folds=args.folds, sample=args.sample,
+                           jobs=args.jobs)
         path = args.out / f"{locale}.json"
         path.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
@@ -435,7 +438,7 @@ def train_centre(args) -> int:
                   f"{sealed_path.relative_to(ROOT)} (train from a checkout of the repository)", file=sys.stderr)
             return 1
         data = fit_locale(locale, log=lambda m: print(m, file=sys.stderr), extra=tuple(args.extra),
-                          folds=args.folds, weight=args.weight, sample=args.sample)
+                          folds=args.folds, weight=args.weight, sample=args.sample, jobs=args.jobs)
         candidate = Model(data)
         sealed = load_cases(sealed_path)
         before, after = agreement(sealed, shipped), agreement(sealed, candidate)

@@ -66,8 +66,10 @@ def test_a_centre_model_changes_a_score_it_was_taught_and_keeps_the_sealed_margi
     # The shipped model reads the centre's polite hold phrase as a threat.
     assert taught_reading() == (0, ("threaten",))
     extra = centre_cases(tmp_path / "centre.yaml")
-    # --sample and --folds keep the test to a few minutes; the sealed-set check is the product's own.
-    code = main(["scorer", "train", "--extra", str(extra), "--sample", "1500", "--folds", "2"])
+    # The trainer's command, for one locale: the least training that keeps the sealed-set margin
+    # (about 45 s on an idle 2-core machine). A sample or fewer folds would be quicker, but the
+    # check refuses them: --sample 1000 lost 0.07 listening QWK on the sealed set, --folds 2 0.03.
+    code = main(["scorer", "train", "--extra", str(extra), "--locale", "en"])
     err = capsys.readouterr().err
     assert code == 0, err
     assert "saved the en centre model" in err and (centre.folder() / "en.json").is_file()
