@@ -180,7 +180,9 @@ def cmd_sessions(args) -> int:
 
         def overall(r):  # the reviewed score, marked, with the machine's beside it
             rv = reviewed.get(r.id)
-            return r.overall if rv is None else f"{_num(rv['overall'])}{REVIEWED_MARK} ({_num(r.overall)})"
+            if rv is None:
+                return r.overall
+            return f"{_num(rv['overall'])}{REVIEWED_MARK}" + (f" ({_num(r.overall)})" if r.overall is not None else "")
 
         _write(table(SESSION_HEADERS, [[r.id, r.started_at.strftime("%Y-%m-%d %H:%M"), r.trainee, r.scenario_id,
                                         r.mode, r.status.replace("_", " "), r.turns, r.ending, overall(r),
