@@ -63,8 +63,10 @@ def test_the_centre_folder_is_the_store_s_data_folder(monkeypatch):
 def test_a_centre_model_changes_a_score_it_was_taught_and_keeps_the_sealed_margin(tmp_path, capsys):
     pytest.importorskip("sklearn", reason="training needs the train extra: pip install -c requirements.lock "
                                           "-e '.[test,train]'")
-    # The shipped model reads the centre's polite hold phrase as a threat.
-    assert taught_reading() == (0, ("threaten",))
+    # The shipped model misreads the centre's polite hold phrase (round 4: as a threat). If a new
+    # shipped model reads it right, this test needs another phrase the shipped model gets wrong.
+    shipped_reading = taught_reading()
+    assert shipped_reading != (1, ()), "the shipped model already reads the taught phrase as trainers do"
     extra = centre_cases(tmp_path / "centre.yaml")
     # The trainer's command, for one locale: the least training that keeps the sealed-set margin
     # (about 45 s on an idle 2-core machine). A sample or fewer folds would be quicker, but the
@@ -86,7 +88,7 @@ def test_a_centre_model_changes_a_score_it_was_taught_and_keeps_the_sealed_margi
     assert main(["scorer", "reset"]) == 0
     assert "en back to the shipped model" in capsys.readouterr().out
     assert not (centre.folder() / "en.json").exists()
-    assert taught_reading() == (0, ("threaten",))
+    assert taught_reading() == shipped_reading
 
 
 def test_a_centre_model_that_loses_on_the_sealed_set_is_not_saved(tmp_path, capsys, monkeypatch):
