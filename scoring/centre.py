@@ -99,7 +99,7 @@ def now() -> str:
 def _fmt(figures: dict[str, float] | None) -> str:
     if not figures:
         return "-"
-    return ", ".join(f"{k.replace('_', ' ')} {v:.2f}" if v == v else f"{k.replace('_', ' ')} n/a"
+    return ", ".join(f"{k.replace('_', ' ')} {v:.3f}" if v == v else f"{k.replace('_', ' ')} n/a"
                      for k, v in figures.items())
 
 
