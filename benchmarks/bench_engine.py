@@ -142,7 +142,10 @@ def make_big_file(path: Path, n_states: int) -> Path:
                 {"to": nxt, "when": {"levels": {"listening": 1}, "turns_in_state": 1 + i % 3}},
                 {"to": "hung_up", "when": {"turns_in_state": 5}},
             ]}
-    data = {k: v for k, v in base.items() if k not in ("states", "stories", "start")}
+    # The chain's states are its own: the flagship's concerns (and the endings' texts by them) do not apply.
+    data = {k: v for k, v in base.items() if k not in ("states", "stories", "start", "concerns")}
+    for ending in data["endings"].values():
+        ending.pop("variants", None)
     data["id"] = "thousand-states-en"
     data["states"] = states
     data["max_turns"] = n_states * 2
@@ -239,6 +242,31 @@ def bench_reply(args) -> None:
                   "goal: none in the issue (the scorer alone: p99 <= 2 ms, bench_scoring.py)")
 
 
+def bench_concerns(args) -> None:
+    """concerns.addressed on every scored reply of the library's stories (all concerns still open)."""
+    from simulator import concerns
+
+    cases = []
+    for sc in (load_scenario(f) for f in scenario_files([bundled_dir()])):
+        for story in sc.stories:
+            session = Session(sc, seed=story.seed)
+            for item in story.replies:
+                if session.over:
+                    break
+                turn = session.reply(item.text if isinstance(item, StoryReply) else item)
+                cases.append((sc, turn.score, turn.reply))
+    for sc, score, reply in cases:  # warm-up
+        concerns.addressed(sc, score, reply)
+    values = []
+    for _ in range(args.rounds):
+        for sc, score, reply in cases:
+            t0 = time.perf_counter()
+            concerns.addressed(sc, score, reply)
+            values.append((time.perf_counter() - t0) * 1000)
+    print(f"  concerns.addressed ({len(values)} replies of the library's stories): p50 {pct(values, 50):.3f} ms, "
+          f"p99 {pct(values, 99):.3f} ms   goal: a small share of Session.reply (none in the issue)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=1000, help="library files to generate (default 1,000)")
@@ -252,6 +280,7 @@ def main() -> None:
         bench_lint(args)
     if not args.skip_reply:
         bench_reply(args)
+        bench_concerns(args)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ corpus (scoring/corpus/), about 1 in 30 a silence, each stored as the recorder s
 (records.turn_row); the calls' summaries are real too. Then it times, each after a warm-up run:
   - the leaderboard for the big cohort (with and without a scenario) and for a typical cohort,
   - a trainee's best scores (the scenario picker), the 50 newest calls of a cohort, one transcript,
+  - the cohort report's figures for the big cohort (store/cohort_stats.py),
   - turn writes through Store.record_turn (one committed transaction each), from one writer and
     from --writers threads at once,
 and prints the size of the database per stored turn. Each figure is printed beside its goal
@@ -43,6 +44,7 @@ from simulator.loader import bundled_dir, load_scenario, scenario_files  # noqa:
 from simulator.session import Session  # noqa: E402
 from simulator.stories import StoryReply  # noqa: E402
 from simulator.store import schema as S  # noqa: E402
+from simulator.store.cohort_stats import cohort_stats  # noqa: E402
 from simulator.store.records import turn_row  # noqa: E402
 from simulator.store.store import Store, utcnow  # noqa: E402
 
@@ -50,6 +52,7 @@ SCENARIOS = [f"bench-scenario-{i}" for i in range(6)]
 BATCH = 5000
 GOAL_BOARD_MS = 100.0      # leaderboard of a 50,000-call cohort in 100k calls / 1M turns (SQLite)
 GOAL_BYTES_PER_TURN = 600  # store size per turn
+GOAL_REPORT_MS = 2000.0    # the cohort report's figures (cohort_stats) for the big cohort
 
 
 def pct(values: list[float], q: float) -> float:
@@ -250,6 +253,8 @@ def run(url: str, label: str, args) -> None:
            GOAL_BOARD_MS)
     figure("best scores of one trainee (picker)", timed(lambda: store.best_scores(trainee, big), args.repeat))
     figure("50 newest calls of the big cohort", timed(lambda: store.sessions(big, limit=50), args.repeat))
+    figure(f"cohort report figures, big cohort (cohort_stats){goal_note}",
+           timed(lambda: cohort_stats(store, big), args.report_repeat), GOAL_REPORT_MS)
     mids = [rng.randrange(1, args.sessions + 1) for _ in range(args.repeat + 1)]
     figure("one transcript (session_detail)", timed(lambda: store.session_detail(mids.pop()), args.repeat))
 
@@ -291,6 +296,8 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, default=10_000, help="calls to seed (default 10,000)")
     ap.add_argument("--turns", type=int, default=10, help="turns per call (default 10)")
     ap.add_argument("--repeat", type=int, default=100, help="timed runs of each query, after one warm-up")
+    ap.add_argument("--report-repeat", type=int, default=100,
+                    help="timed runs of the cohort report's figures (a batch job, read once per report)")
     ap.add_argument("--writes", type=int, default=400, help="turn writes timed")
     ap.add_argument("--writers", type=int, default=8, help="threads writing at once")
     ap.add_argument("--pg", default=os.environ.get("MYSTERY_GUEST_TEST_PG"),

@@ -149,6 +149,9 @@ def _collect(lex: Lexicon, text: str, hits: dict[str, list[tuple[int, int]]],
 _MARKERS = ("acknowledge",)
 _LEAD_IN = re.compile(r"[\s,，。.!！?？:：;；~～…、\-\"'“”‘’()（）]*(?:(?:oh|ah|um|well|so|and|ok|okay|yes|yeah|"
                       r"嗯+|哦+|噢|啊|好的?|是的?|对|那)[\s,，。.!！~～…、]*)*$", re.I)
+# "right" as an intensifier ("right now", "right away", "right here") is an adverb, not "Right, ...".
+_RIGHT_AS_ADVERB = re.compile(r"\s+(?:now|away|there|here|after|before|back|up|off|from|through|down|into|"
+                              r"at the|in the|on (?:time|it|top))\b")
 
 
 def _discourse_markers_only(hits: dict[str, list[tuple[int, int]]], text: str,
@@ -162,7 +165,7 @@ def _discourse_markers_only(hits: dict[str, list[tuple[int, int]]], text: str,
         for s, e in spans:
             i = bisect.bisect_right(starts, s) - 1
             begin = starts[i] if i >= 0 else 0
-            if _LEAD_IN.match(text[begin:s]):
+            if _LEAD_IN.match(text[begin:s]) and not (text[s:e] == "right" and _RIGHT_AS_ADVERB.match(text, e)):
                 kept.append((s, e))
         if kept:
             hits[family] = kept

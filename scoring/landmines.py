@@ -42,9 +42,7 @@ def detect(a: Analysis, sig: Signals) -> list[Mine]:
                 continue
             mines.append(Mine(category, *a.span(s, e), a.lex.reason(category, a.original(s, e))))
     mines.extend(_contextual(a))
-    for s, e in sig.shouting:
-        mines.append(Mine("retaliate", s, e, a.lex.reason("shouting", a.reply[s:e])))
-    mines.extend(_structural(a, mines))
+    mines.extend(_structural(a, mines, sig.shouting))
     if _bare_refusal(a, sig):
         d = sig.declines[0]
         mines.append(Mine("defy", *a.span(d.start, d.end), a.lex.reason("bare_refusal", a.original(d.start, d.end))))
@@ -52,7 +50,7 @@ def detect(a: Analysis, sig: Signals) -> list[Mine]:
     return mines
 
 
-def _structural(a: Analysis, found: list[Mine]) -> list[Mine]:
+def _structural(a: Analysis, found: list[Mine], shouting: list[tuple[int, int]]) -> list[Mine]:
     """Blame, jibes, contradiction and raised voice by sentence shape (scoring/structure.py).
 
     A shape hit inside a phrase hit of the same category adds nothing: the phrase already explains it.
@@ -64,7 +62,7 @@ def _structural(a: Analysis, found: list[Mine]) -> list[Mine]:
         s, e = a.span(f.start, f.end)
         if not covered(f.category, s, e):
             out.append(Mine(f.category, s, e, a.lex.reason(f.label, a.original(f.start, f.end))))
-    for s, e in structure.shouting(a.reply):
+    for s, e in shouting:  # scoring/shouting.py
         if not covered("retaliate", s, e):
             out.append(Mine("retaliate", s, e, a.lex.reason("shouting", a.reply[s:e])))
     return out

@@ -11,12 +11,9 @@ from scoring.analysis import Analysis
 from scoring.normalise import normalise
 from scoring.offers import ActionMention, classify_mentions
 from scoring.reflection import Reflection, reflect
+from scoring.shouting import capitalised_words, shouting
 
 _NON_CONTENT = re.compile(r"[\s\W_]+")
-_CAPS_WORD = re.compile(r"\b[A-Z][A-Z']{2,}\b")
-# Acronyms that are not shouting.
-_ACRONYMS = {"SMS", "PIN", "STOP", "TV", "IPTV", "APP", "PSMS", "VAS", "UK", "USA", "ID", "OK", "TD", "GPS",
-             "FAQ", "PDF", "ATM", "CEO", "DD", "ASAP", "YES", "NO", "PSA", "BT", "EE", "VIP"}
 _CUSTOMER_QUESTION = re.compile(
     r"\?|吗|多少|怎么|为什么|为啥|哪|几点|什么时候|能不能|会不会|是不是|有没有|\b(why|how|what|when|where|who|which)\b")
 _HOW_MUCH = re.compile(r"how much|多少|几个月|能退多少|退多少")
@@ -85,8 +82,7 @@ def _is_question(a: Analysis, s: int, e: int) -> bool:
 
 def _customer_upset(a: Analysis) -> bool:
     said = a.ctx.customer or ""
-    if "!" in said or "！" in said or len(_CAPS_WORD.findall(said)) >= 1 and any(
-            w not in _ACRONYMS for w in _CAPS_WORD.findall(said)):
+    if "!" in said or "！" in said or capitalised_words(said):
         return True
     norm = normalise(said).text
     return a.lex.has("customer_upset", norm)
@@ -132,7 +128,7 @@ def compute(a: Analysis) -> Signals:
         turned = any(a.hits.get(f) for f in ("validate", "feeling", "apology_sincere", "listen_invite"))
         sig.lecture = long_reply and (rule_sentences >= 2 or (bool(a.hits.get("rule")) and not turned))
 
-    sig.shouting = _shouting(a)
+    sig.shouting = shouting(a.reply)
     sig.customer_upset = _customer_upset(a)
     sig.customer_asked = bool(_CUSTOMER_QUESTION.search(customer_norm))
     sig.answered = _answered(a, sig)
@@ -242,17 +238,6 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             out.append((s, e))
     return out
-
-
-def _shouting(a: Analysis) -> list[tuple[int, int]]:
-    """Capitals or runs of '!' in the ORIGINAL reply read as raising one's voice."""
-    found: list[tuple[int, int]] = []
-    caps = [m for m in _CAPS_WORD.finditer(a.reply) if m.group().replace("'", "") not in _ACRONYMS]
-    if len(caps) >= 3:
-        found.append((caps[0].start(), caps[-1].end()))
-    for m in re.finditer(r"[!！]{3,}|[!！?？]{4,}", a.reply):
-        found.append(m.span())
-    return found
 
 
 _STAGE_ACTIONS = {

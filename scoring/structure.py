@@ -117,14 +117,6 @@ _QUOTED = re.compile(r"(?<![a-z])(?:this|that|your|these|those|such|so called|so
 _QUOTE_REPORTED = re.compile(r"(?:you said|you called|you mentioned|you described|in your words|you wrote|"
                              r"as you put it|the word|the phrase|says|called|named|reads|labelled|labeled|"
                              r"marked|listed as|shows as|appears as|under|reply|text|type|send)\W*$")
-# Capitals: one word of 4+ letters in capitals is raised voice; acronyms are not.
-_CAPS4 = re.compile(r"(?<![A-Za-z])[A-Z]{4,}(?![A-Za-z])")
-_ACRONYMS = {"STOP", "IPTV", "PSMS", "ASAP", "VOLTE", "HTML", "HTTP", "HTTPS", "WIFI", "GDPR", "USSD", "SIMS",
-             "PINS", "NHS", "BACS", "CHAPS", "IBAN", "SWIFT", "IMEI", "MMS", "UTC", "AMEX", "VISA", "OFCOM",
-             "FAQS", "ATMS", "ISBN", "NASA", "IKEA", "HSBC", "INFO", "HELP", "FREE", "UNSUB", "CANCEL", "END",
-             "QUIT", "OPTOUT", "YES", "STOPALL", "COVID", "NOTE", "TXT"}
-_BANGS = re.compile(r"[!！]{2,}")
-_BANGS3 = re.compile(r"[!！]{3,}")
 
 
 # ---------------------------------------------------------------- argue
@@ -213,39 +205,25 @@ def _scare_quotes(a: Analysis, customer: str) -> list[Found]:
     return out
 
 
-def shouting(reply: str) -> list[tuple[int, int]]:
-    """Raised voice in the ORIGINAL reply: a sustained one, not one word of emphasis.
-
-    Shouting is two or more capitalised words (4+ letters), "!!!", or capitals together with
-    "!!". One emphasised word ("You are VERY welcome") or a cheerful "Thanks!!" is not.
-    Acronyms and SMS keywords ("STOP", "IPTV", "HELP") never count.
-    """
-    caps = [m.span() for m in _CAPS4.finditer(reply) if m.group() not in _ACRONYMS]
-    bangs = [m.span() for m in _BANGS.finditer(reply)]
-    found = list(_BANGS3.finditer(reply))
-    out = [m.span() for m in found]
-    if len(caps) >= 2 or (caps and bangs):
-        out += caps + [b for b in bangs if b not in out]
-    return sorted(set(out))
-
-
 # ======================================================================================
 # deflect / dismiss / defy / threaten / argue (broadened): the same move in new wordings.
 # Each detector is a sentence-shape rule with its own look-alikes; `detect_moves` runs them.
 
-# An offer in the reply ("I'll contact them for you", "我帮您联系"): the agent takes the next step.
-_EN_OFFER = re.compile(
+# A step the agent commits to ("I'll contact them for you", "我帮您联系"), whatever it is. Not the
+# offer detector (scoring/offers.py finds which policy action is offered and checks it); here it
+# only tells a move rule that the reply does not leave the caller empty-handed.
+_EN_STEP = re.compile(
     r"(?<![a-z])(?:ill|i will|let me|i can|i could|ive|i have (?:already|just)|weve (?:already|just)?|we will|we can|"
     r"im going to|i am going to|happy to|glad to|shall i|id be happy|"
     r"well (?:get|send|sort|refund|cancel|arrange|call|look|pass|contact|chase|fix|credit|waive|check|book|process|"
     r"escalate|raise|make|do|have|be|put|take))(?![a-z])")
-_ZH_OFFER = re.compile(r"我(?:来|帮|可以|马上|这就|先|会|现在|立刻|替|已经|们(?:来|帮|马上|会|可以|已经))|帮您|为您|替您"
+_ZH_STEP = re.compile(r"我(?:来|帮|可以|马上|这就|先|会|现在|立刻|替|已经|们(?:来|帮|马上|会|可以|已经))|帮您|为您|替您"
                        r"|给您(?:办|处理|退|申请|转|联系|查|登记|安排|发|打|补|换|催)")
 
 @dataclass
 class _Reply:
     """What the move rules need to know about the whole reply, and where the current sentence starts."""
-    offers: list[tuple[int, int]]
+    steps: list[tuple[int, int]]  # spans where the agent commits to a step
     sides_with_caller: bool
     at: int = 0
 
@@ -279,7 +257,7 @@ _ZH_DEFLECT = re.compile(
 
 def _deflect(r: _Reply, sent: str, customer: str) -> re.Match[str] | None:
     """Pointing the caller at another party with no offer to take it up for them."""
-    if r.offers:
+    if r.steps:
         return None  # "the courier handles claims, I'll open one for you" takes ownership
     return _EN_DEFLECT.search(sent) or _ZH_DEFLECT.search(sent)
 
@@ -316,7 +294,7 @@ def _dismiss(r: _Reply, sent: str, customer: str) -> re.Match[str] | None:
     m = _EN_DISMISS.search(sent) or _ZH_DISMISS.search(sent)
     if not m or _DISMISS_ASIDE.search(sent[:m.start()]):
         return None
-    if _EN_OFFER.search(sent) or _ZH_OFFER.search(sent):
+    if _EN_STEP.search(sent) or _ZH_STEP.search(sent):
         return None  # "it's only £4, and I've refunded it" reassures after acting
     return m
 
@@ -353,7 +331,7 @@ def _defy(r: _Reply, sent: str, customer: str) -> re.Match[str] | None:
         m = _EN_DEFY_INDIFFERENT.search(sent)
     if not m:
         return None
-    if any(not (r.at + m.start() <= s < r.at + m.end()) for s, _ in r.offers):  # "nothing more we can do" is no offer
+    if any(not (r.at + m.start() <= s < r.at + m.end()) for s, _ in r.steps):  # "nothing more we can do" is no offer
         return None  # "there's nothing more I can do on the bill, but I'll log a complaint" gives a way on
     return m
 
@@ -449,7 +427,7 @@ def detect_moves(a: Analysis) -> list[Found]:
     """Deflect, dismiss, defy, threaten and broader argue hits by sentence shape (normalised spans)."""
     customer = normalise(a.ctx.customer or "", a.lex.typos).text
     # Reply-wide facts found once (per-sentence searches of the whole reply would be quadratic).
-    r = _Reply(offers=[m.span() for p in (_EN_OFFER, _ZH_OFFER) for m in p.finditer(a.text)],
+    r = _Reply(steps=[m.span() for p in (_EN_STEP, _ZH_STEP) for m in p.finditer(a.text)],
                sides_with_caller=bool(_SIDES_WITH_CALLER.search(a.text)))
     found: list[Found] = []
     for category, (rule, label) in MOVES.items():

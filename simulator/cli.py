@@ -330,10 +330,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Commands owned by other parts register themselves (each module has register(sub)).
     from simulator.authoring import commands as authoring_commands
+    from simulator.report import commands as report_commands
     from simulator.store import commands as store_commands, review_commands
 
     store_commands.register(sub)
     review_commands.register(sub)
+    report_commands.register(sub)
     authoring_commands.register(sub)
     for name in CSV_FILE_COMMANDS:
         parser = sub.choices[name]

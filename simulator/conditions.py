@@ -22,6 +22,7 @@ class ReplyFacts:
     landmines: frozenset[str]
     policy_breach: bool
     interrupted: bool
+    met: frozenset[str] = frozenset()  # concerns addressed so far, this reply included
 
 
 def clauses(c: Condition, f: ReplyFacts) -> list[tuple[str, bool]]:
@@ -55,6 +56,10 @@ def clauses(c: Condition, f: ReplyFacts) -> list[tuple[str, bool]]:
                     f.policy_breach == c.policy_breach))
     if c.interrupted is not None:
         out.append(("interrupted" if c.interrupted else "not interrupted", f.interrupted == c.interrupted))
+    for cid in c.met:
+        out.append((f"concern {cid} met", cid in f.met))
+    for cid in c.unmet:
+        out.append((f"concern {cid} not met", cid not in f.met))
     return out
 
 

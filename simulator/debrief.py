@@ -9,6 +9,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from scoring.normalise import normalise_phrase
+from simulator import concerns
 from simulator.session import Session, TurnResult, fill
 
 PASS_MARK = 60  # overall points a resolved call needs to pass
@@ -46,24 +47,57 @@ def verdict(session: Session) -> Verdict:
 # ---------------------------------------------------------------------------- the service ladder
 @dataclass(frozen=True)
 class NextLevel:
-    """The step above the level reached: its number, and this scenario's ending there, if any."""
+    """The step above the level reached: its number, the caller's concerns still open up to it
+    (labels; empty when the scenario declares none, or the ending rather than a concern held the
+    level down), and, for a scenario without concerns, its ending there, if any."""
 
     level: int
     ending_title: str | None = None
+    concerns: tuple[str, ...] = ()
 
 
 def next_level(session: Session) -> NextLevel | None:
     """The next service level (None at the top, or for a call with no ending)."""
     if session.ending is None:
         return None
-    reached = session.scenario.endings[session.ending].service_level
+    sc = session.scenario
+    reached = session.service_level or 0
     if reached >= TOP_LEVEL:
         return None
     level = reached + 1
-    there = [(name, e) for name, e in session.scenario.endings.items()
+    if sc.concerns:
+        # The lowest step above `reached` that has concerns: what was missing to climb it.
+        steps = sorted({concerns.LADDER[c.level] for c in sc.concerns.values() if concerns.LADDER[c.level] > reached})
+        open_ = concerns.needed_for(sc, steps[0], session.met) if steps else []
+        return NextLevel(level, None, tuple(sc.concerns[cid].label for cid in open_))
+    there = [(name, e) for name, e in sc.endings.items()
              if e.service_level == level and e.outcome not in FAILING_OUTCOMES]
     title = (there[0][1].title or there[0][0]) if there else None
     return NextLevel(level, title)
+
+
+@dataclass(frozen=True)
+class ConcernStatus:
+    """One of the caller's concerns at the end of the call: addressed first on turn `turn` (an
+    index), or never (None)."""
+
+    id: str
+    label: str
+    turn: int | None
+
+
+def concern_status(session: Session) -> list[ConcernStatus]:
+    """Every concern the scenario declares, in its order, with the turn that addressed it."""
+    first = {cid: t.index for t in session.turns for cid in t.concerns_met}
+    return [ConcernStatus(cid, c.label, first.get(cid)) for cid, c in session.scenario.concerns.items()]
+
+
+def ending_texts(session: Session) -> tuple[str, str]:
+    """The ending's title and debrief for what this call addressed (EndingVariant), never a text
+    that contradicts it."""
+    ending = session.scenario.endings[session.ending]
+    title = concerns.ending_text(ending, session.met, "title") or session.ending
+    return title, (concerns.ending_text(ending, session.met, "debrief") or "").strip()
 
 
 # ---------------------------------------------------------------------------- what to fix first

@@ -30,7 +30,7 @@ from simulator.plaintext import is_plain, plain
 from simulator.yamlsafe import Document, Mark, YamlLimitError, read_document
 
 DIMENSION_MAX = {"listening": 2, "empathy": 2, "policy": 1}
-REACTION_KEYS = set(LANDMINES) | {"interrupted", "silence"}
+REACTION_KEYS = set(LANDMINES) | set(model.EVENT_REACTIONS)
 PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -333,6 +333,8 @@ def condition_impossible(c: Condition) -> str | None:
     for dim, lvl in c.levels_below.items():
         if lvl <= 0:
             return f"{dim} level below {lvl} can never hold"
+    if c.met and c.unmet and set(c.met) & set(c.unmet):
+        return f"concern '{sorted(set(c.met) & set(c.unmet))[0]}' is both met and not met"
     has_landmine = c.landmine is True or (isinstance(c.landmine, list) and c.landmine)
     if has_landmine and (c.levels.get("policy", 0) >= 1 or c.policy_breach is False):
         return "a reply with a landmine always breaks policy"
@@ -375,6 +377,47 @@ def _check_text(line: str, path: tuple, sc: Scenario, rep: _Reporter) -> None:
         rep.warning(path, "line has no Chinese text in a zh scenario (missing zh line?)")
     if sc.locale == "en" and has_cjk:
         rep.warning(path, "line has Chinese text in an en scenario (missing en line?)")
+
+
+def _check_concern_refs(owner: Any, path: tuple, sc: Scenario, rep: _Reporter, used: set[str]) -> None:
+    """`met` / `unmet` of a condition or a variant name declared concerns; note the ones named."""
+    for key in ("met", "unmet"):
+        for i, cid in enumerate(getattr(owner, key, None) or []):
+            used.add(cid)
+            if cid not in sc.concerns:
+                rep.error(path + (key, i), f"unknown concern '{cid}'{did_you_mean(cid, sc.concerns)}"
+                          if sc.concerns else f"unknown concern '{cid}' (the scenario declares no concerns)")
+
+
+def _check_concerns(sc: Scenario, rep: _Reporter, acts: set[str]) -> None:
+    actions = known_actions(sc)
+    for cid, c in sc.concerns.items():
+        base = ("concerns", cid)
+        if not ID_RE.match(cid):
+            rep.error(base, f"concern id '{cid}' should use only letters, digits, '-' and '_'", key=True)
+        if not c.label.strip():
+            rep.error(base + ("label",), f"concern '{cid}' needs a label")
+        else:
+            _check_text(c.label, base + ("label",), sc, rep)
+        for i, act in enumerate(c.acts):
+            if act not in acts:
+                rep.error(base + ("acts", i), f"unknown act '{act}'{did_you_mean(act, acts)}")
+        for i, action in enumerate(c.offers):
+            if action not in actions:
+                rep.error(base + ("offers", i), f"unknown action '{action}'{did_you_mean(action, actions)}")
+            elif action not in sc.policy.allow or action in sc.policy.forbid:
+                rep.warning(base + ("offers", i), f"action '{action}' is not allowed by the policy; offering it "
+                                                  "breaks policy" + (", so it never counts (within_caps)"
+                                                                      if c.within_caps else ""))
+        for i, key in enumerate(c.facts):
+            if key not in sc.facts:
+                rep.error(base + ("facts", i), f"unknown fact '{key}'{did_you_mean(key, sc.facts)}")
+        for i, phrase in enumerate(c.phrases):
+            if not phrase.strip():
+                rep.error(base + ("phrases", i), "empty phrase")
+        if not (c.acts or c.offers or c.facts or c.phrases):
+            rep.error(base, f"concern '{cid}' has no acts, offers, facts or phrases: no reply can ever address it",
+                      key=True)
 
 
 def _check_condition(c: Condition, path: tuple, acts: set[str], rep: _Reporter) -> None:
@@ -499,6 +542,14 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
             rep.error(("endings", name, "service_level"), "service_level should be 0-5")
         _check_lines(ending.say, ("endings", name, "say"), sc, rep, required=False)
     acts = known_acts(sc)
+    _check_concerns(sc, rep, acts)
+    used: set[str] = set()  # concerns named by a condition, a variant or a story
+    for name, ending in sc.endings.items():
+        for j, variant in enumerate(ending.variants):
+            vpath = ("endings", name, "variants", j)
+            _check_concern_refs(variant, vpath, sc, rep, used)
+            if variant.say is not None:
+                _check_lines(variant.say, vpath + ("say",), sc, rep, required=False)
     graph: dict[str, list[str]] = {}  # edges(sc), worked out on the way
     for name, state in sc.states.items():
         base = ("states", name)
@@ -509,6 +560,13 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
                 rep.error(base + ("reactions", key), f"unknown reaction '{key}'{did_you_mean(key, REACTION_KEYS)}",
                           key=True)
             _check_lines(lines, base + ("reactions", key), sc, rep, required=True)
+        for j, variant in enumerate(state.variants):
+            vpath = base + ("variants", j)
+            _check_concern_refs(variant, vpath, sc, rep, used)
+            if variant.say is None and variant.again is None:
+                rep.warning(vpath, "this variant has neither `say` nor `again`; it changes nothing")
+            _check_lines(variant.say, vpath + ("say",), sc, rep, required=False)
+            _check_lines(variant.again, vpath + ("again",), sc, rep, required=False)
         graph[name] = []
         for i, t in enumerate(state.transitions):
             tpath = base + ("transitions", i)
@@ -516,6 +574,8 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
                 rep.error(tpath + ("to",), f"transition from '{name}' goes to unknown state '{t.to}'"
                                            f"{did_you_mean(t.to, names)}")
             _check_condition(t.when, tpath + ("when",), acts, rep)
+            if t.when.met or t.when.unmet:
+                _check_concern_refs(t.when, tpath + ("when",), sc, rep, used)
             why = condition_impossible(t.when)
             if why:
                 rep.warning(tpath + ("when",), f"this transition can never fire: {why}")
@@ -530,6 +590,14 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
             rep.error(base + ("transitions",) if state.transitions else base,
                       f"state '{name}' has no transition that can ever fire; the call would be stuck there",
                       key=not state.transitions)
+    for i, story in enumerate(sc.stories):
+        if story.met is not None:
+            _check_concern_refs(story, ("stories", i), sc, rep, used)
+    for cid in sc.concerns:
+        if cid not in used:
+            rep.error(("concerns", cid), f"concern '{cid}' is never referenced by a transition, a variant or a "
+                                         "story's `met`: the caller never reacts to it and no story pins it",
+                      key=True)
     if rep.items and any(d.severity == "error" for d in rep.items):
         return  # graph checks on a broken graph only add noise
     _graph_checks(sc, rep, graph)
@@ -588,6 +656,9 @@ def _story_checks(sc: Scenario, rep: _Reporter) -> None:
             if st not in names:
                 rep.error(("stories", i, "states", j), f"story '{story.name}' names unknown state '{st}'"
                                                       f"{did_you_mean(st, names)}")
+        if story.service_level is not None and not 0 <= story.service_level <= 5:
+            rep.error(("stories", i, "service_level"), f"story '{story.name}' expects service level "
+                                                       f"{story.service_level}; levels are 0-5")
         if not story.replies and ("stories", i, "replies") not in rep.stand_in_paths:
             rep.error(("stories", i, "replies"), f"story '{story.name}' has no replies")
         for j, item in enumerate(story.replies or []):

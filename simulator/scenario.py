@@ -15,9 +15,16 @@ Stage = Literal["venting", "cancel", "refund", "compensation", "inquiry", "closi
 Outcome = Literal["resolved", "escalated", "hung_up"]
 Temperament = Literal["calm", "steady", "volatile", "explosive"]
 Dimension = Literal["listening", "empathy", "policy"]
+# The service ladder's steps a concern can belong to (DOMAIN.md §6); 5, innovate, is a bonus no concern earns.
+ServiceStep = Literal["answer", "resolve", "complete", "extend"]
+LADDER: dict[str, int] = {"answer": 1, "resolve": 2, "complete": 3, "extend": 4}
 # A line list, or lines per mood band (`any` is used when the current band has none).
 Lines = Union[list[str], dict[str, list[str]]]
 
+# Reactions to what happened rather than to a landmine: talking over the caller, leaving them
+# waiting, and a question the trainee asked (the caller answers it). A `reactions` key is one of
+# these or a landmine category.
+EVENT_REACTIONS = ("interrupted", "silence", "question")
 MAX_REPLY_CHARS = 2000  # longer than anyone says in one breath on a call; the engine refuses more
 
 
@@ -121,6 +128,28 @@ class LexiconExtra:
 
 
 @dataclass
+class Concern:
+    """Something the caller needs settled (why it failed, the late fee, stopping future charges...),
+    and what shows that a reply addressed it: any one of the signs listed. A reply with a landmine
+    addresses nothing (the caller hears only the landmine)."""
+
+    label: str = doc("What it is, in the call's language (shown in the debrief and the transcript).")
+    level: ServiceStep = doc(
+        "Its step on the service ladder: answer (what the caller asked), resolve (their actual problem), "
+        "complete (so they need not call again) or extend (an extra they did not ask for but need). A step is "
+        "reached when all its concerns and those below are addressed; extend takes any one extra.", "resolve")
+    acts: list[str] = doc("The scorer's acts that address it (any of them), e.g. explain, proactive, "
+                          "offer:cancel.", factory=list)
+    offers: list[str] = doc("Actions whose offer addresses it (any of them): cancel, refund... or the "
+                            "scenario's own.", factory=list)
+    within_caps: bool = doc("Count an offer only when the reply keeps to policy (no refund above the cap, "
+                            "nothing forbidden).", True)
+    facts: list[str] = doc("Facts whose value, said in the reply, addresses it (any of them).", factory=list)
+    phrases: list[str] = doc("Phrases that address it (any of them), matched as the scorer matches phrases "
+                             "(case, width and spacing set aside).", factory=list)
+
+
+@dataclass
 class Condition:
     """All keys given must hold (AND). An empty condition always holds."""
 
@@ -140,6 +169,10 @@ class Condition:
         "true: the reply has any landmine; false: none; a list: one of these categories.", None)
     policy_breach: bool | None = doc("true: the reply breaks policy; false: it does not.", None)
     interrupted: bool | None = doc("true: the trainee talked over the caller.", None)
+    met: list[str] = doc("Every one of these concerns has been addressed, by this reply or an earlier one.",
+                         factory=list)
+    unmet: list[str] = doc("None of these concerns has been addressed yet, this reply included.",
+                           factory=list)
 
     def is_empty(self) -> bool:
         return self == Condition()
@@ -154,28 +187,61 @@ class Transition:
 
 
 @dataclass
+class StateVariant:
+    """Other lines for a state while some concerns are (or are not yet) addressed."""
+
+    met: list[str] = doc("These concerns have all been addressed.", factory=list)
+    unmet: list[str] = doc("None of these has been addressed yet.", factory=list)
+    say: Union[list[str], dict[str, list[str]], None] = doc("Said on entering the state instead of `say`.",
+                                                             None)
+    again: Union[list[str], dict[str, list[str]], None] = doc(
+        "Said instead of `again` when a reply keeps the call here.", None)
+
+
+@dataclass
 class State:
     stage: Stage = doc("Which stage of the complaint arc this state belongs to.")
     say: Lines = doc("What the caller says on entering this state: a list, or lists per mood band.")
     again: Union[list[str], dict[str, list[str]], None] = doc(
         "What the caller says when a reply keeps the call in this state (defaults to `say`).", None)
     reactions: dict[str, list[str]] = doc(
-        "Lines for a reply with a landmine category (threaten, accuse...), `interrupted` or `silence`; "
-        "they override the scenario-wide `reactions`.", factory=dict)
+        "Lines for a reply with a landmine category (threaten, accuse...), `interrupted`, `silence` or "
+        "`question` (the caller's answer to a question the trainee asked); they override the scenario-wide "
+        "`reactions`.", factory=dict)
     model_answers: list[str] = doc("What a skilled agent might say here (the hint key shows one).",
                                    factory=list)
     transitions: list[Transition] = doc("Checked in order after each reply; the first that holds fires. "
                                         "If none holds, the call stays here.", factory=list)
+    variants: list[StateVariant] = doc(
+        "Lines that depend on the concerns addressed so far: the first variant whose `met` and `unmet` hold "
+        "replaces `say` / `again` (so the caller never asks again for what was already done).", factory=list)
+
+
+@dataclass
+class EndingVariant:
+    """Other last words, title or debrief for an ending, by the concerns addressed in the call."""
+
+    met: list[str] = doc("These concerns have all been addressed.", factory=list)
+    unmet: list[str] = doc("None of these has been addressed.", factory=list)
+    say: list[str] | None = doc("The caller's last words instead of `say`.", None)
+    title: str | None = doc("Instead of `title`.", None)
+    debrief: str | None = doc("Instead of `debrief`.", None)
 
 
 @dataclass
 class Ending:
     outcome: Outcome = doc("resolved, escalated (over the agent's head) or hung_up.")
-    service_level: int = doc("0-5, the service ladder reached: 1 answer, 2 resolve, 3 complete, "
-                             "4 extend, 5 innovate; 0 for a failed call.")
+    service_level: int = doc("0-5 on the service ladder (1 answer, 2 resolve, 3 complete, 4 extend, "
+                             "5 innovate; 0 for a failed call). With `concerns`, the level is earned from the "
+                             "concerns addressed and this is the most the ending allows; without, it is the "
+                             "level reached.")
     say: list[str] = doc("The caller's last words.", factory=list)
     title: str = doc("Short name shown in the debrief.", "")
     debrief: str = doc("What the trainer would say about this ending.", "")
+    variants: list[EndingVariant] = doc(
+        "Texts that depend on the concerns addressed in the call: the first variant whose `met` and `unmet` "
+        "hold replaces `say`, `title` and `debrief` where it gives them (so they never contradict the call).",
+        factory=list)
 
 
 @dataclass
@@ -192,6 +258,8 @@ class Story:
     states: list[str] | None = doc("Optional: the states the call must pass through, in order "
                                    "(the start state first).", None)
     seed: int = doc("Random seed for line choice.", 0)
+    service_level: int | None = doc("Optional: the service level the call must reach.", None)
+    met: list[str] | None = doc("Optional: the concerns addressed by the end of the call, exactly.", None)
 
 
 @dataclass(eq=False)  # compared by identity: sessions cache one state machine per loaded scenario
@@ -217,7 +285,11 @@ class Scenario:
     policy: PolicySpec = doc("What the agent may do.", factory=lambda: PolicySpec(allow=[]))
     mood: MoodSpec = doc("The caller's anger model.", factory=MoodSpec)
     reactions: dict[str, list[str]] = doc(
-        "Scenario-wide lines for landmine categories, `interrupted` and `silence`.", factory=dict)
+        "Scenario-wide lines for landmine categories, `interrupted`, `silence` and `question` (the caller "
+        "answers a question the trainee asked).", factory=dict)
+    concerns: dict[str, Concern] = doc(
+        "What the caller needs settled, by id, in the order of the service ladder; the engine tracks which "
+        "are addressed, and the service level reached is earned from them.", factory=dict)
     lexicon: LexiconExtra | None = doc("Company phrases the scorer should know in this scenario "
                                        "(forbidden phrases, action phrases).", None)
     start: str | None = doc("The state the call starts in (default: the first state).", None)

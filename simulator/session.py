@@ -14,6 +14,7 @@ from transitions import Machine
 
 from scoring import ReplyContext, ReplyScore, Turn, score_reply
 from scoring.types import Policy
+from simulator import concerns
 from simulator.conditions import ReplyFacts, clauses, holds
 from simulator.loader import PLACEHOLDER
 from simulator.mood import MoodChange, Strain, band_of, clamp, reply_changes, scale
@@ -74,6 +75,7 @@ class TurnResult:
     hints_before: int = 0  # hints used in this state before this reply
     after_hint: bool = False  # a hint was shown since the trainee's previous reply: this reply may lean on it
     broke_off: str | None = None  # the caller reached the breaking point: "landmines" or "top_band"
+    concerns_met: list[str] = field(default_factory=list)  # the caller's concerns this reply addressed first
 
     @property
     def transition(self) -> dict | None:
@@ -92,6 +94,7 @@ class TurnResult:
             "state_after": self.state_after, "customer_line": self.customer_line,
             "ending": self.ending, "hints_before": self.hints_before,
             "after_hint": self.after_hint, "broke_off": self.broke_off,
+            "concerns_met": list(self.concerns_met),
         }
 
 
@@ -156,6 +159,7 @@ class Session:
         self.hint_pending = False  # a hint shown and not yet followed by a reply
         self.ending: str | None = None
         self.strain = Strain()  # landmines so far, one not yet repaired, replies in a row at the top band
+        self.met: list[str] = []  # the caller's concerns addressed so far, in the order they were
         self._used_lines: set[str] = set()
         self._contexts: dict[int, ReplyContext] = {}  # turn index -> what the scorer saw (or would have)
         self._fired: tuple[str, int] | None = None
@@ -184,6 +188,11 @@ class Session:
     @property
     def band(self) -> str:
         return band_of(self.mood, self.scenario.mood.bands)
+
+    @property
+    def service_level(self) -> int | None:
+        """The service level the call earned (None before it ends): see concerns.level_reached."""
+        return concerns.level_reached(self.scenario, self.ending, self.met) if self.ending else None
 
     @property
     def last_customer_line(self) -> str:
@@ -238,13 +247,15 @@ class Session:
         self.turns_in_state += 1
         broke_off = self.strain.after_reply(score, mood_before, self.mood, self.scenario.mood.bands,
                                             self.scenario.mood.breaking_point)
+        newly_met = concerns.addressed(self.scenario, score, clean, self.met)
+        self.met += newly_met
         facts = ReplyFacts(
             acts=frozenset(score.acts),
             levels={"listening": score.listening.level, "empathy": score.empathy.level,
                     "policy": score.policy.level},
             mood=self.mood, turns_in_state=self.turns_in_state,
             landmines=frozenset(score.landmine_categories), policy_breach=score.policy.level == 0,
-            interrupted=interrupted,
+            interrupted=interrupted, met=frozenset(self.met),
         )
         self._fired = None
         candidates = []
@@ -272,7 +283,7 @@ class Session:
             state_before=state, stage=stage, customer_before=ctx.customer, score=score,
             mood_before=mood_before, mood_after=self.mood, mood_changes=changes, candidates=candidates,
             state_after=self.state, customer_line=line, ending=self.ending, hints_before=hints_before,
-            after_hint=after_hint, broke_off=broke_off)
+            after_hint=after_hint, broke_off=broke_off, concerns_met=newly_met)
         self.turns.append(result)
         return result
 
@@ -308,16 +319,20 @@ class Session:
         parts: list[str] = []
         if interrupted:
             parts.append(self._reaction(state_before, "interrupted"))
+        heard = ""  # the caller's reaction to what the reply did: a landmine, an over-promise, a question
         for category in score.landmine_categories:
-            reaction = self._reaction(state_before, category, default=False)
-            if reaction:
-                parts.append(reaction)
+            heard = self._reaction(state_before, category, default=False)
+            if heard:
                 break
+        if not score.landmines and overpromised(score):
+            heard = self._reaction(state_before, "overpromise", default=False)  # not "too small"
+        elif not score.landmines and "question" in score.acts and self.state == state_before:
+            heard = self._reaction(state_before, "question", default=False)  # answers it, instead of `again`
+        parts.append(heard)
         if self.state != state_before:
             parts.append(self._line_for_state(self.state))
-        elif len(parts) == (1 if interrupted else 0):
-            st = self.scenario.states[self.state]
-            parts.append(self._pick(st.again or st.say))
+        elif not heard:
+            parts.append(self._again_line(self.state))
         line = " ".join(p for p in parts if p)
         self.history.append(Turn("customer", line))
         return line
@@ -325,13 +340,27 @@ class Session:
     def _ending_line(self) -> str:
         name = self.state
         self.ending = name
-        line = self._pick(self.scenario.endings[name].say) if self.scenario.endings[name].say else ""
+        say = concerns.ending_text(self.scenario.endings[name], self.met, "say")
+        line = self._pick(say) if say else ""
         if line:
             self.history.append(Turn("customer", line))
         return line
 
     def _line_for_state(self, name: str) -> str:
-        return self._pick(self.scenario.states[name].say)
+        st = self.scenario.states[name]
+        variant = concerns.state_variant(st.variants, self.met)
+        return self._pick(variant.say if variant and variant.say is not None else st.say)
+
+    def _again_line(self, name: str) -> str:
+        """What the caller says when a reply keeps the call in `name`: the variant for the concerns
+        addressed so far first, so the caller does not ask again for what was already done."""
+        st = self.scenario.states[name]
+        variant = concerns.state_variant(st.variants, self.met)
+        if variant and variant.again is not None:
+            return self._pick(variant.again)
+        if st.again is not None:
+            return self._pick(st.again)
+        return self._pick(variant.say if variant and variant.say is not None else st.say)
 
     def _reaction(self, state: str, key: str, default: bool = True) -> str:
         lines = self.scenario.states[state].reactions.get(key) or self.scenario.reactions.get(key)
@@ -386,9 +415,15 @@ class Session:
         return session
 
 
+def overpromised(score: ReplyScore) -> bool:
+    """A reply that breaks policy by what it offers (over a cap, or a forbidden action)."""
+    return score.policy.level == 0 and any(a.startswith("offer:") for a in score.acts)
+
+
 def summarise(sc: Scenario, turns: list[TurnResult], ending: str | None, hints: int) -> dict[str, Any]:
     scored = [t for t in turns if t.score is not None]
-    level = sc.endings[ending].service_level if ending else None
+    done = [cid for t in turns for cid in t.concerns_met]
+    level = concerns.level_reached(sc, ending, done) if ending else None
     scores = call_scores(({d: t.score.dimension(d).score for d in DIMENSIONS} for t in scored), level, hints)
     return {
         **scores, "ending": ending,
@@ -396,4 +431,5 @@ def summarise(sc: Scenario, turns: list[TurnResult], ending: str | None, hints: 
         "turns": len(scored), "hints": hints,
         "landmines": sum(len(t.score.landmine_categories) for t in scored),
         "interruptions": sum(1 for t in scored if t.interrupted),
+        "concerns_met": done,
     }

@@ -51,7 +51,18 @@ def run_story(sc: Scenario, story: Story) -> StoryResult:
     elif unused:
         result.passed = False
         result.problem = f"the call ended after reply {len(story.replies) - unused}; {unused} replies were never used"
+    elif story.met is not None and set(story.met) != set(session.met):
+        result.passed = False
+        result.problem = (f"expected concerns met {_listed(story.met)} but the call met {_listed(session.met)}")
+    elif story.service_level is not None and session.service_level != story.service_level:
+        result.passed = False
+        result.problem = (f"expected service level {story.service_level} but the call reached "
+                          f"{session.service_level} (concerns met: {_listed(session.met)})")
     return result
+
+
+def _listed(ids) -> str:
+    return "[" + ", ".join(ids) + "]" if ids else "none"
 
 
 def _first_divergence(result: StoryResult) -> int | None:

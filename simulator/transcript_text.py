@@ -23,6 +23,9 @@ def render_turn(sc: Scenario, t: TurnResult) -> str:
                 lines.append(f"    {e.effect} {dim}:{where} {e.reason}")
         for m in s.landmines:
             lines.append(f"    ! landmine {m.category}: \"{t.reply[m.start:m.end]}\" {m.reason}")
+    if t.concerns_met:
+        labels = [sc.concerns[c].label if c in sc.concerns else c for c in t.concerns_met]
+        lines.append(f"  addressed: {'; '.join(labels)}")
     move = f"{t.state_before} -> {t.state_after}" if t.state_after != t.state_before else f"stays in {t.state_after}"
     lines.append(f"  anger {t.mood_before:.0f} -> {t.mood_after:.0f}; {move}")
     if t.customer_line:
@@ -36,7 +39,8 @@ def render_summary(session: Session) -> str:
     if not session.over:
         return f"call not finished (in '{session.state}' after {s['turns']} replies)"
     ending = sc.endings[session.ending]
-    return (f"ENDING: {session.ending} ({ending.outcome}, service level {ending.service_level})\n"
+    met = f"; concerns addressed {len(session.met)} of {len(sc.concerns)}" if sc.concerns else ""
+    return (f"ENDING: {session.ending} ({ending.outcome}, service level {session.service_level}{met})\n"
             f"scores: listening {s['listening']}, empathy {s['empathy']}, policy {s['policy']}, "
             f"overall {s['overall']} (hints {s['hints']}, landmines {s['landmines']})")
 

@@ -39,3 +39,12 @@ def test_fast_commands_do_not_load_textual_or_sqlalchemy():
             "print(sorted(m for m in ('textual', 'sqlalchemy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
+
+
+def test_only_the_report_charts_import_matplotlib():
+    """matplotlib is the optional `report` extra: one module draws with it (and the command only
+    tries the import, to say how to install the extra)."""
+    allowed = {"simulator/report/charts.py", "simulator/report/commands.py"}
+    for f in (ROOT / "simulator").rglob("*.py"):
+        if f.relative_to(ROOT).as_posix() not in allowed:
+            assert "matplotlib" not in imports_of(f), f"{f.relative_to(ROOT)} imports matplotlib"

@@ -43,6 +43,11 @@ class Edge:
     index: int      # position in the source state's transition list
 
 
+
+def _level_words(sc, ending) -> str:
+    """An ending's service level: fixed, or earned from the concerns up to the ending's cap."""
+    return f"up to {ending.service_level}" if sc.concerns and ending.service_level else str(ending.service_level)
+
 def scenario_edges(sc: Scenario) -> list[Edge]:
     """Every transition of every state, in file order, with its condition in words."""
     out = []
@@ -87,7 +92,7 @@ def to_mermaid(sc: Scenario) -> str:
         lines.append(f"    {ids[name]} : stage {state.stage}")
     for name, ending in sc.endings.items():
         lines.append(f'    state "{_mermaid_text(name)}" as {ids[name]}')
-        lines.append(f"    {ids[name]} : ending, {ending.outcome}, service level {ending.service_level}")
+        lines.append(f"    {ids[name]} : ending, {ending.outcome}, service level {_level_words(sc, ending)}")
     lines.append(f"    [*] --> {ids[sc.start_state]}")
     for e in scenario_edges(sc):
         label = f"{e.index + 1}. {e.label}" + ("" if e.possible else " (never fires)")
@@ -120,7 +125,7 @@ def to_dot(sc: Scenario) -> str:
         out.append(f'  {ids[name]} [label="{_dot_text(name)}\\nstage: {state.stage}"];')
     for name, ending in sc.endings.items():
         colour = "#d8f3dc" if ending.outcome == "resolved" else "#ffd6d6"
-        out.append(f'  {ids[name]} [label="{_dot_text(name)}\\n{ending.outcome}, level {ending.service_level}", '
+        out.append(f'  {ids[name]} [label="{_dot_text(name)}\\n{ending.outcome}, level {_level_words(sc, ending)}", '
                    f'shape=doubleoctagon, style="filled", fillcolor="{colour}"];')
     out.append(f"  __start -> {ids[sc.start_state]};")
     for e in scenario_edges(sc):

@@ -37,7 +37,7 @@ def facts_of(turns: list[TurnResult], index: int) -> ReplyFacts:
         levels={"listening": s.listening.level, "empathy": s.empathy.level, "policy": s.policy.level},
         mood=t.mood_after, turns_in_state=_turns_in_state(turns, index),
         landmines=frozenset(s.landmine_categories), policy_breach=s.policy.level == 0,
-        interrupted=t.interrupted)
+        interrupted=t.interrupted, met=frozenset(c for u in turns[:index + 1] for c in u.concerns_met))
 
 
 def _expected_next(res: StoryResult, index: int) -> str | None:
@@ -51,9 +51,10 @@ def _one_line(t: TurnResult) -> str:
     s = t.score
     if s is None:
         return f"{t.state_before} -> {t.state_after}   (silence)"
+    addressed = f"; addressed: {', '.join(t.concerns_met)}" if t.concerns_met else ""
     return (f"{t.state_before} -> {t.state_after}   acts: {', '.join(s.acts) or '-'}; "
             f"L{s.listening.level} E{s.empathy.level} P{s.policy.level}; "
-            f"anger {t.mood_before:.0f} -> {t.mood_after:.0f}")
+            f"anger {t.mood_before:.0f} -> {t.mood_after:.0f}{addressed}")
 
 
 def explain(sc: Scenario, res: StoryResult) -> list[str]:
@@ -68,7 +69,8 @@ def explain(sc: Scenario, res: StoryResult) -> list[str]:
         out.append(INDENT + f"expected: {' -> '.join(res.story.states)}")
     out.append(INDENT + "reply by reply:")
     for i, t in enumerate(turns):
-        mark = "   <- left the expected path here" if i == at else ""
+        on_path = res.problem.startswith(("expected service level", "expected concerns met"))
+        mark = "   <- left the expected path here" if i == at and not on_path else ""
         out.append(INDENT + f"  {i + 1}. {_one_line(t)}{mark}")
     t = turns[at]
     s = t.score

@@ -32,10 +32,13 @@ SECTIONS: list[tuple[type, str]] = [
     (model.MoodRules, "`mood.rules`"),
     (model.BreakingPoint, "`mood.breaking_point`"),
     (model.LexiconExtra, "`lexicon` (company phrases for the scorer)"),
+    (model.Concern, "`concerns.<id>`"),
     (model.State, "`states.<name>`"),
+    (model.StateVariant, "`states.<name>.variants[]`"),
     (model.Transition, "`states.<name>.transitions[]`"),
     (model.Condition, "`when` (a transition's condition)"),
     (model.Ending, "`endings.<name>`"),
+    (model.EndingVariant, "`endings.<name>.variants[]`"),
     (model.Story, "`stories[]`"),
     (model.StoryReply, "`stories[].replies[]` (long form)"),
 ]

@@ -28,7 +28,7 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 # the enum drives completion, the loader reports names it does not know.
 _ACT_ITEM = {"anyOf": [{"enum": list(ACTS)}, {"type": "string", "pattern": "^(offer|decline):[A-Za-z0-9_]+$"}]}
 _ACTION_ITEM = {"anyOf": [{"enum": list(ACTIONS)}, {"type": "string"}]}
-_REACTION_KEYS = list(LANDMINES) + ["interrupted", "silence"]
+_REACTION_KEYS = list(LANDMINES) + list(model.EVENT_REACTIONS)
 
 
 def _levels(cls_field: str) -> dict[str, Any]:
@@ -46,6 +46,9 @@ _VOCABULARY: dict[tuple[str, str], dict[str, Any]] = {
     ("Condition", "levels_below"): _levels("levels_below"),
     ("Condition", "mood_above"): {"minimum": 0, "maximum": 100},
     ("Condition", "mood_below"): {"minimum": 0, "maximum": 100},
+    ("Concern", "acts"): {"items": _ACT_ITEM},
+    ("Concern", "offers"): {"items": _ACTION_ITEM},
+    ("Story", "service_level"): {"minimum": 0, "maximum": 5},
     ("PolicySpec", "allow"): {"items": _ACTION_ITEM},
     ("PolicySpec", "forbid"): {"items": _ACTION_ITEM},
     ("Scenario", "reactions"): {"propertyNames": {"enum": _REACTION_KEYS}},

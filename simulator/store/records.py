@@ -112,7 +112,9 @@ def finish_record(call: str, session: "Session", status: str = "completed") -> d
 #         delta a whole number when it is one,
 #    "c": [i, numbers...]: texts[i] is the transitions checked as JSON with each run of digits
 #         written as DIGITS, the numbers (the values the clauses saw) in order,
-#    "b": broke_off (left out when None), "h": 1 when the reply came after a hint (else left out)}
+#    "b": broke_off (left out when None), "h": 1 when the reply came after a hint (else left out),
+#    "k": the ids of the caller's concerns the reply addressed first (left out when none)}
+# A format 2 turn recorded before concerns has no "k" and reads back with concerns_met [].
 # Scores, levels' dimensions, the reply, states, mood and the rest are the row's own columns.
 FORMAT = 2
 QUOTE, QUOTE_CUT, DIGITS = "\ue000", "\ue001", "\ue002"  # private-use characters: never in our texts
@@ -121,7 +123,7 @@ _DIGIT_RUN = re.compile(r"\d+")
 DIMENSIONS = ("listening", "empathy", "policy")
 _KEYS = ("index", "kind", "reply", "interrupted", "latency", "state_before", "stage", "customer_before", "score",
          "mood_before", "mood_after", "mood_changes", "candidates", "state_after", "customer_line", "ending",
-         "hints_before", "after_hint", "broke_off")
+         "hints_before", "after_hint", "broke_off", "concerns_met")
 
 
 def _json(value: Any) -> str:
@@ -207,6 +209,8 @@ def _compact(d: dict[str, Any]) -> dict[str, Any] | None:
         out["b"] = d["broke_off"]
     if d.get("after_hint"):
         out["h"] = 1
+    if d["concerns_met"]:
+        out["k"] = list(d["concerns_met"])
     return out
 
 
@@ -248,9 +252,34 @@ def turn_dict(row: Mapping[str, Any], detail: Mapping[str, Any], texts: Sequence
         "mood_after": row["mood_after"], "mood_changes": changes, "candidates": candidates,
         "state_after": row["state_after"], "customer_line": texts[1], "ending": row["ending"],
         "hints_before": row["hints_before"], "after_hint": bool(detail.get("h")), "broke_off": detail.get("b"),
+        "concerns_met": list(detail.get("k") or []),
     }
 
 
 def _same(a: Any, b: Any) -> bool:
     """Equal, key order and number types included (what a JSON reader of either would see)."""
     return json.dumps(a, ensure_ascii=False) == json.dumps(b, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------------------- landmines of a stored turn
+def landmine_text_ids(detail: Mapping[str, Any]) -> list[int]:
+    """The `texts` ids a stored turn's landmines refer to (format 2; none for format 1)."""
+    if detail.get("v") != FORMAT or "s" not in detail:
+        return []
+    flat = detail["s"][-1]
+    return [detail["t"][flat[k + 2]] for k in range(0, len(flat), 3)]
+
+
+def landmine_category(body: str) -> str:
+    """The category of a landmine text (its ["category", "reason"]), as plain text."""
+    return plain(json.loads(body)[0], lines=False)
+
+
+def landmine_categories(detail: Mapping[str, Any], categories: Mapping[int, str]) -> list[str]:
+    """The distinct landmine categories of a stored turn (as its `landmines` column counts them);
+    `categories`: texts id -> landmine_category(body), for at least landmine_text_ids(detail)."""
+    if detail.get("v") == FORMAT:
+        found = [categories[i] for i in landmine_text_ids(detail)]
+    else:
+        found = [plain(m["category"], lines=False) for m in ((detail.get("score") or {}).get("landmines") or [])]
+    return list(dict.fromkeys(found))

@@ -156,6 +156,8 @@ def render_markdown(detail: SessionDetail) -> str:
             score = t.get("score") or {}
             dims = _scores(score)
             lines += [f"Scores: {dims}. Acts: {md_text(', '.join(score.get('acts', [])) or '-')}.", ""]
+            if t.get("concerns_met"):  # a call recorded before concerns has none
+                lines += [f"Addressed the caller's concerns: {md_text(', '.join(t['concerns_met']))}.", ""]
             for effect, dim, quote, reason in _evidence(t):
                 q = f" “{md_text(quote)}”" if quote else ""
                 lines.append(f"- `{effect}` {md_text(dim)}:{q} {md_text(reason)}")
@@ -233,6 +235,8 @@ def render_html(detail: SessionDetail) -> str:
             score = t.get("score") or {}
             dims = _scores(score)
             parts.append(f'<p class="scores">Scores: {e(dims)}. Acts: {e(", ".join(score.get("acts", [])) or "-")}.</p>')
+            if t.get("concerns_met"):
+                parts.append(f'<p class="scores">Addressed the caller\'s concerns: {e(", ".join(t["concerns_met"]))}.</p>')
             ev = _evidence(t)
             if ev:
                 parts.append('<ul class="evidence">')

@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from scoring.types import STAGES
+from simulator import debrief
 from simulator.scenario import Scenario
 from simulator.session import MAX_REPLY_CHARS, CallOver, ReplyRejected, Session, TurnResult
 from simulator.tui.keys import relabel
@@ -315,6 +316,9 @@ class CallScreen(Screen):
 
     def _silence(self) -> None:
         turn = self.session.silence()
+        # Restart the wait now, not when TurnScored is handled: a tick in between would count the
+        # same silence twice (seen on a loaded machine).
+        self.waiting_since = self.clock()
         self.query_one(Transcript).add_line("note", utterance("note", "", self.tr("call.silence_note")))
         self.post_message(self.TurnScored(turn))
 
@@ -339,8 +343,7 @@ class CallScreen(Screen):
         broke = breaking_line(last, self.tr) if last is not None else None
         if broke is not None:
             self.query_one(Transcript).add_line("note", utterance("note", "", broke))
-        ending = self.scenario.endings[self.session.ending]
-        title = ending.title or self.session.ending
+        title, _ = debrief.ending_texts(self.session)
         self._status(self.tr("call.ended", ending=title), "bold reverse")
         self.query_one(ReplyInput).placeholder = self.tr("call.ended_placeholder")
         self.app.record_finish(self.store_call, self.session, "finished")

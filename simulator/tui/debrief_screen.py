@@ -17,8 +17,9 @@ from simulator.tui.keys import relabel
 from simulator.tui.names import scorer_text
 from simulator.tui.widgets.anger_meter import anger_style
 from simulator.tui.widgets.transcript import said_by, utterance
-from simulator.tui.widgets.turn_view import (DIMENSIONS, LANDMINE_STYLE, breaking_line, evidence_lines,
-                                             is_weak, mood_line, reply_with_landmines, scores_line)
+from simulator.tui.widgets.turn_view import (DIMENSIONS, LANDMINE_STYLE, addressed_line, breaking_line,
+                                             evidence_lines, is_weak, mood_line, reply_with_landmines,
+                                             scores_line)
 
 OUTCOME_STYLE = {"resolved": "bold green", "escalated": "bold red", "hung_up": "bold #ff9800"}
 
@@ -69,17 +70,43 @@ def verdict_text(session: Session, tr) -> Text:
 
 def service_text(session: Session, tr) -> Text:
     """The service level reached, and one line on what the next level would have needed."""
-    level = session.scenario.endings[session.ending].service_level
+    level = session.service_level
     text = Text(tr("debrief.service_level", level=level, name=tr(f"service.{level}")), style="bold")
     step = debrief.next_level(session)
     text.append("\n")
     if step is None:
         text.append(tr("debrief.top_level"), style="italic")
         return text
+    if step.concerns:  # what this caller still needed, in the scenario's words
+        need = tr("debrief.list_sep").join(step.concerns)
+        text.append(tr("debrief.next_concerns", level=step.level, name=tr(f"service.{step.level}"), need=need),
+                    style="italic")
+        return text
     text.append(tr("debrief.next_level", level=step.level, name=tr(f"service.{step.level}"),
                    need=tr(f"service_need.{step.level}")), style="italic")
     if step.ending_title:
         text.append(tr("debrief.next_ending", title=step.ending_title), style="italic")
+    return text
+
+
+def concerns_text(session: Session, tr) -> Text | None:
+    """The caller's concerns, each with the turn that addressed it or a mark that none did; None
+    for a scenario that declares none."""
+    status = debrief.concern_status(session)
+    if not status:
+        return None
+    met = sum(1 for c in status if c.turn is not None)
+    text = Text(tr("debrief.concerns", met=met, total=len(status)), style="bold underline")
+    for c in status:
+        text.append("\n")
+        if c.turn is None:
+            text.append("✗ ", style="bold #ff9800")
+            text.append(c.label)
+            text.append(tr("debrief.concern_open"), style="italic")
+        else:
+            text.append("✓ ", style="bold #4caf50")
+            text.append(c.label)
+            text.append(tr("debrief.concern_met", n=c.turn + 1), style="italic")
     return text
 
 
@@ -144,6 +171,10 @@ def turn_block(session: Session, turn: TurnResult, tr, trainee: str) -> Text:
         if evidence.plain:
             text.append("\n")
             text.append_text(evidence)
+        addressed = addressed_line(turn, tr, session.scenario)
+        if addressed is not None:
+            text.append("\n")
+            text.append_text(addressed)
     text.append("\n")
     text.append_text(mood_line(turn, tr))
     if turn is session.turns[-1] and turn.customer_line:
@@ -206,8 +237,9 @@ class DebriefScreen(Screen):
             text.append(tr("debrief.unfinished"), style="bold #ff9800")
             return text
         ending = sc.endings[self.session.ending]
+        title, said = debrief.ending_texts(self.session)
         text.append(tr("app.label", name=tr("debrief.ending")), style="bold")
-        text.append(ending.title or self.session.ending, style=OUTCOME_STYLE.get(ending.outcome, "bold"))
+        text.append(title, style=OUTCOME_STYLE.get(ending.outcome, "bold"))
         text.append(tr("debrief.outcome", outcome=tr("outcome." + ending.outcome)))
         text.append("\n")
         text.append_text(service_text(self.session, tr))
@@ -215,8 +247,12 @@ class DebriefScreen(Screen):
         if broke is not None:
             text.append("\n")
             text.append_text(broke)
-        if ending.debrief:
-            text.append("\n" + ending.debrief.strip(), style="italic")
+        if said:
+            text.append("\n" + said, style="italic")
+        listed = concerns_text(self.session, tr)
+        if listed is not None:
+            text.append("\n")
+            text.append_text(listed)
         return text
 
     def _scores_text(self, summary: dict) -> Text:

@@ -69,6 +69,12 @@ async def test_panel_explains_each_reply(tmp_path):
         assert "✓ turns in state >= 2 (was 2)" in text
         assert "venting → demand_cancel" in text
         assert call.session.state == "demand_cancel"
+        assert "Concerns addressed:" not in text  # nothing done for him yet
+
+        await say(pilot, "understand sorry, I will cancel it")
+        text = panel_text(app)
+        assert "Concerns addressed: cancelled" in text                 # the template's concern, by id
+        assert "▶ → demand_refund" in text
 
 
 async def test_panel_reloads_on_save_and_survives_a_broken_file(tmp_path):

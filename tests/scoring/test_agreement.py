@@ -12,9 +12,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SEALED = ROOT / "tests" / "scoring" / "cases"
 
 # Measured on the sealed set for the shipped model (docs/scoring.md, latest round), less 0.02.
-SEALED_FLOOR = {  # round 4, commit 6f6dab9: en 0.87 / 0.90 / 0.91 / 0.81, zh 0.82 / 0.91 / 0.93 / 0.82
-    "en": {"listening": 0.85, "empathy": 0.88, "policy": 0.88, "landmines": 0.79},
-    "zh": {"listening": 0.80, "empathy": 0.89, "policy": 0.91, "landmines": 0.80},
+SEALED_FLOOR = {  # round 5: en 0.851 / 0.933 / 0.910 / 0.818, zh 0.838 / 0.906 / 0.928 / 0.820
+    "en": {"listening": 0.83, "empathy": 0.91, "policy": 0.89, "landmines": 0.79},
+    "zh": {"listening": 0.81, "empathy": 0.88, "policy": 0.90, "landmines": 0.80},
 }
 
 

@@ -1,7 +1,9 @@
 """Listening rules of this round, with our own sentences: content terms only, concerns weigh
 more, lectures while venting, verification and rhetorical questions, half-answered requests,
 rule-based declines and evidence polish."""
-from scoring import Policy
+import pytest
+
+from scoring import Policy, ReplyContext
 from scoring.analysis import analyse
 from scoring.reflection import reflect, units
 from tests.scoring.conftest import make_ctx
@@ -216,3 +218,22 @@ def test_action_span_has_no_edge_spaces(score):
     for e in r.policy.evidence:
         if e.end > e.start:
             assert reply[e.start:e.end] == reply[e.start:e.end].strip()
+
+
+@pytest.mark.parametrize("reply", [
+    "Right now I can look at that for you.",
+    "Right away, I'll send the form.",
+    "Right here on your account I can see the charge.",
+])
+def test_right_as_an_adverb_is_not_an_acknowledgement(reply):
+    from scoring.analysis import analyse
+
+    a = analyse(reply, ReplyContext("en", "venting", customer="You charged me twice!"))
+    assert "acknowledge" not in a.hits
+
+
+def test_right_said_as_a_marker_still_acknowledges():
+    from scoring.analysis import analyse
+
+    a = analyse("Right, I see. Twice in one month.", ReplyContext("en", "venting", customer="You charged me twice!"))
+    assert "acknowledge" in a.hits

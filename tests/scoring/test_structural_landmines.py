@@ -94,14 +94,6 @@ def test_retaliate_lookalikes(reply, customer):
     assert "retaliate" not in shapes(reply, locale, customer)
 
 
-def test_shouting_caps_and_double_bang_but_not_acronyms():
-    assert structure.shouting("I told you that ALREADY. READ the letter.")
-    assert structure.shouting("NOBODY is charging you twice!!")
-    assert not structure.shouting("The refund is done!!")  # cheerful, not raised
-    assert not structure.shouting("Text STOP to 80080, and your PIN, SMS code and ID stay the same.")
-    assert not structure.shouting("Your 5G VIP plan is active. Thank you!")
-
-
 @pytest.mark.parametrize("reply,customer", [
     ("No, that isn't what happened, the engineer came on Tuesday.", "Nobody ever turned up."),
     ("Our logs show the router was online all week, so the line was working.", "My internet never worked all week."),
@@ -147,30 +139,6 @@ def test_structural_mine_zh_reason(score):
     hits = [m for m in r.landmines if m.category == "retaliate"]
     assert hits and reply[hits[0].start:hits[0].end].startswith("您可真行")
     assert "嘲讽" in hits[0].reason or "回击" in hits[0].reason
-
-
-# Enthusiasm is not a raised voice: a polite reply must not lose its policy score for it.
-@pytest.mark.parametrize("reply", [
-    "Thank you so much!! Have a lovely day.",
-    "You are VERY welcome, Mr Harper.",
-    "Great news!! Your refund is on its way.",
-    "I have cancelled it. PLEASE do not reply to promo texts.",
-])
-def test_cheerful_emphasis_is_not_shouting(reply):
-    from scoring.structure import shouting
-
-    assert shouting(reply) == []
-
-
-@pytest.mark.parametrize("reply", [
-    "I SAID I CANNOT DO THAT.",
-    "Listen to me!!!",
-    "NOBODY is charging you twice!!",
-])
-def test_sustained_capitals_or_bangs_are_shouting(reply):
-    from scoring.structure import shouting
-
-    assert shouting(reply)
 
 
 def test_warm_laughter_is_not_a_sneer_but_hehe_is():

@@ -17,7 +17,8 @@ def _modules_after(code: str) -> set[str]:
 
 def test_store_modules_do_not_import_textual():
     mods = _modules_after("import simulator.store.store, simulator.store.leaderboard, simulator.store.recorder, "
-                          "simulator.store.transcript, simulator.store.export, simulator.store.commands")
+                          "simulator.store.transcript, simulator.store.export, simulator.store.commands, "
+                          "simulator.store.cohort_stats, simulator.report.text, simulator.report.commands")
     assert "sqlalchemy" in mods
     assert not any(m == "textual" or m.startswith("textual.") for m in mods)
 

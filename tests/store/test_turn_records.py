@@ -216,3 +216,70 @@ def test_calls_recorded_before_format_2_read_render_and_export_as_before(db_url,
     assert outputs(old) == outputs(journaled) == outputs(new)
     markdown = outputs(new)[0]
     assert markdown.count("\n## Turn ") == len(fresh.turns) and "the trainee said nothing" in markdown
+
+
+# ---------------------------------------------------------------------------- recorded before concerns
+def test_a_call_recorded_before_concerns_still_reads_replays_and_shows_its_transcript(store, tmp_path):
+    """Turns written before TurnResult.concerns_met existed: format 2 without "k", and format 1
+    without the key. They read back with no concerns, render, and the call replays from its events."""
+    sc = load_scenario(bundled_dir() / "pro-complainer-zh.yaml")
+    story = sc.stories[0]
+    session = play_story(sc, story)
+    assert any(t.concerns_met for t in session.turns)  # today's engine records them
+
+    def before_concerns(turn, *, compact: bool) -> dict:
+        row = turn_row(turn)
+        if compact:
+            row["detail"] = {k: v for k, v in row["detail"].items() if k != "k"}
+        else:
+            row = {**version_1_turn_row(turn)}
+            row["detail"] = {k: v for k, v in row["detail"].items() if k != "concerns_met"}
+        return row
+
+    journal = Journal(tmp_path / "journal", database_id(store.url))
+    calls = {}
+    for name, compact in (("Format2", True), ("Format1", False)):
+        start = {**start_record(session, trainee=name, cohort="before"), "host": "old-machine", "pid": 4242,
+                 "call": str(uuid.uuid4())}
+        journal.append(start)
+        for turn in session.turns:
+            journal.append({"event": "turn", "call": start["call"], "row": before_concerns(turn, compact=compact)})
+        journal.append(finish_record(start["call"], session))
+        calls[name] = start["call"]
+    assert journal.replay(store).saved == 2
+
+    ids = {r.trainee: r.id for r in store.sessions("before")}
+    for name in calls:
+        detail = store.session_detail(ids[name])
+        assert [t["reply"] for t in detail.turns] == [t.reply for t in session.turns]
+        assert [t["customer_line"] for t in detail.turns] == [t.customer_line for t in session.turns]
+        assert all(not t.get("concerns_met") for t in detail.turns)
+        markdown = render_markdown(detail)
+        assert markdown.count("\n## Turn ") == len(session.turns)
+        assert session.turns[-1].customer_line in markdown and "Addressed the caller" not in markdown
+        assert "<html" in render_html(detail)
+
+    # The session JSON of that time (turns and summary without concerns) replays from its events.
+    old_json = session.to_json()
+    for t in old_json["turns"]:
+        del t["concerns_met"]
+    del old_json["summary"]["concerns_met"]
+    replayed = Session.replay(sc, old_json)
+    assert [t.customer_line for t in replayed.turns] == [t.customer_line for t in session.turns]
+    assert replayed.ending == session.ending and replayed.met == session.met
+
+
+def test_a_turn_with_concerns_is_compact_and_says_them_in_the_transcript(store):
+    sc = load_scenario(bundled_dir() / "autopay-failed-en.yaml")
+    story = next(s for s in sc.stories if s.name.startswith("every concern in a single reply"))
+    session = play_story(sc, story)
+    [turn] = session.turns
+    row = turn_row(turn)
+    assert row["detail"]["k"] == list(sc.concerns)
+    sid = store.start_session(trainee="A", cohort="c", session=session)
+    store.record_turn(sid, turn)
+    store.finish_session(sid, session)
+    detail = store.session_detail(sid)
+    assert detail.turns[0]["concerns_met"] == list(sc.concerns)
+    assert f"Addressed the caller's concerns: {', '.join(sc.concerns)}." in render_markdown(detail).replace("\\_", "_")
+    assert detail.session.service_level == 4

@@ -25,6 +25,9 @@ def turn_debug_text(turn: TurnResult, tr) -> Text:
             text.append("\n" + tr("debug.offers") + " ", style="bold")
             text.append(", ".join(o.action + (f" {o.months:g}m" if o.months else "")
                                   + (f" {o.amount:g}" if o.amount else "") for o in turn.score.offers))
+        if turn.concerns_met:  # by id: what a trainer writes in `met:`
+            text.append("\n" + tr("debug.concerns") + " ", style="bold")
+            text.append(", ".join(turn.concerns_met), style="green")
         evidence = evidence_lines(turn, tr)
         if evidence.plain:
             text.append("\n")

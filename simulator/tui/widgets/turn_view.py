@@ -111,6 +111,14 @@ def mood_cause(change, tr) -> str:
     return change.cause  # a cause this UI does not know yet: the engine's own words
 
 
+def addressed_line(turn: TurnResult, tr, sc: Scenario) -> Text | None:
+    """The caller's concerns this turn dealt with first, by their labels (None when none)."""
+    if not turn.concerns_met:
+        return None
+    labels = [sc.concerns[c].label if c in sc.concerns else c for c in turn.concerns_met]
+    return Text(tr("turn.addressed", concerns=tr("debrief.list_sep").join(labels)), style="#4caf50")
+
+
 def breaking_line(turn: TurnResult, tr) -> Text | None:
     """Why the caller broke off the call on this turn (mood.breaking_point), or None."""
     if not turn.broke_off:

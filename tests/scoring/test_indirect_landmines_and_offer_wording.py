@@ -1,4 +1,4 @@
-"""Round-3 rules, tested with our own sentences (never the dev or holdout cases).
+"""Indirect landmines and how offers are worded, tested with our own sentences (never case replies).
 
 Veiled threats, indirect blame, cold rhetorical jabs, deflection by "not us", outcome
 promises, offers phrased as "you'll get ...", situated empathy ("That's X, and I'm sorry"),

@@ -1,4 +1,4 @@
-"""Round-4 rule families, tested with our own sentences (never the dev or holdout cases).
+"""Landmine families by their indirect forms, tested with our own sentences (never case replies).
 
 Veiled consequences after a heads-up, blame hinted at the household, counterfactual doubt,
 answering back the caller's tone, mock offers, normalising the problem away, disowning
@@ -47,7 +47,7 @@ def cats(r):
     ("en", "Lost keys are the landlord's issue, not ours.", "deflect"),
     ("zh", "这种情况不属于我们的责任范围。", "deflect"),
 ])
-def test_new_landmine_families(score, locale, reply, category):
+def test_indirect_forms_are_their_landmine(score, locale, reply, category):
     assert category in cats(score(reply, locale=locale, stage="refund", policy=ONE_MONTH))
 
 
@@ -70,7 +70,7 @@ SERVICE = Policy(allow=("cancel", "refund", "explain_charges", "fee_waiver", "es
     ("en", "I'll check who has access to the shared mailbox settings and set it up for you."),
     ("zh", "您放心，这个月的费用我已经给您退了。"),
 ])
-def test_new_families_do_not_fire_on_service(score, locale, reply):
+def test_landmine_families_do_not_fire_on_plain_service(score, locale, reply):
     assert not cats(score(reply, locale=locale, stage="refund", policy=SERVICE))
 
 

@@ -1,0 +1,122 @@
+"""The caller's concerns: which ones a reply addresses, and the service level the concerns
+addressed in a call earn (the ladder answer -> resolve -> complete -> extend, DOMAIN.md §6).
+
+Plain data in, plain data out: the session asks `addressed` after scoring each reply and
+`ladder_level` / `level_reached` when the call is summed up; the debrief asks `needed_for`.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from scoring import ReplyScore
+from scoring.normalise import normalise_phrase
+from simulator.scenario import LADDER, Concern, Ending, EndingVariant, Scenario, StateVariant
+
+
+def _fact_forms(value: Any) -> list[str]:
+    """How a fact's value may be said: 6.0 also as 6 and 6.00; text as it is."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, (int, float)):
+        forms = {f"{value:g}"}
+        if isinstance(value, float):
+            forms.add(f"{value:.2f}")
+        return sorted(forms)
+    return [str(value)]
+
+
+def _says(reply: str, plain: str, form: str) -> bool:
+    """Whether the reply says `form`; a number only as a whole number (40, not in 140 or 4.0).
+    `plain` is the reply normalised once (normalise_phrase)."""
+    if not form.strip():
+        return False
+    if re.fullmatch(r"\d+(\.\d+)?", form):
+        return re.search(rf"(?<![\d.]){re.escape(form)}(?![\d]|\.\d)", reply) is not None
+    return normalise_phrase(form) in plain
+
+
+def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any], plain: str | None = None) -> bool:
+    """Whether one reply shows any of the concern's signs (the caller hears nothing past a landmine)."""
+    if score.landmines:
+        return False
+    acts = set(score.acts)
+    if acts & set(concern.acts):
+        return True
+    offered = {a.split(":", 1)[1] for a in acts if a.startswith("offer:")}
+    if offered & set(concern.offers) and not (concern.within_caps and score.policy.level == 0):
+        return True
+    plain = normalise_phrase(reply) if plain is None else plain
+    for key in concern.facts:
+        if key in facts and any(_says(reply, plain, form) for form in _fact_forms(facts[key])):
+            return True
+    return any(_says(reply, plain, phrase) for phrase in concern.phrases)
+
+
+def addressed(sc: Scenario, score: ReplyScore, reply: str, already: Iterable[str] = ()) -> list[str]:
+    """The concerns this reply addresses that were not addressed before, in the scenario's order."""
+    done = set(already)
+    open_ = [(cid, c) for cid, c in sc.concerns.items() if cid not in done]
+    if not open_:
+        return []
+    plain = normalise_phrase(reply)
+    return [cid for cid, c in open_ if signs(c, score, reply, sc.facts, plain)]
+
+
+def holds(met: Iterable[str], unmet: Iterable[str], done: Iterable[str]) -> bool:
+    """A concern clause (`met` all addressed, `unmet` none addressed) against the concerns addressed."""
+    done = set(done)
+    return set(met) <= done and not (set(unmet) & done)
+
+
+def ladder_level(sc: Scenario, done: Iterable[str]) -> int:
+    """The highest step of the ladder the trainee climbed: every concern of that step and of the
+    steps below it addressed (a step with no concern is passed over), except that the extend step
+    takes any one of its extras; 0 when the first step is not reached."""
+    done = set(done)
+    reached = 0
+    for level in sorted(set(LADDER.values())):
+        here = {cid for cid, c in sc.concerns.items() if LADDER[c.level] == level}
+        if not here:
+            continue
+        climbed = bool(here & done) if level == LADDER["extend"] else here <= done
+        if not climbed:
+            break
+        reached = level
+    return reached
+
+
+def level_reached(sc: Scenario, ending: str, done: Iterable[str]) -> int:
+    """The service level a call earned: from its concerns, never above what its ending allows; a
+    scenario without concerns keeps the ending's fixed level."""
+    cap = sc.endings[ending].service_level
+    if not sc.concerns:
+        return cap
+    return min(cap, ladder_level(sc, done))
+
+
+def needed_for(sc: Scenario, level: int, done: Iterable[str]) -> list[str]:
+    """The concerns still open at or below `level`: what reaching it would have needed (for the
+    extend step, its extras, any one of which would do)."""
+    done = set(done)
+    extend = LADDER["extend"]
+    extras_met = any(cid in done for cid, c in sc.concerns.items() if LADDER[c.level] == extend)
+    return [cid for cid, c in sc.concerns.items() if LADDER[c.level] <= level and cid not in done
+            and not (LADDER[c.level] == extend and extras_met)]
+
+
+def state_variant(variants: list[StateVariant], done: Iterable[str]) -> StateVariant | None:
+    done = set(done)
+    return next((v for v in variants if holds(v.met, v.unmet, done)), None)
+
+
+def ending_variant(ending: Ending, done: Iterable[str]) -> EndingVariant | None:
+    done = set(done)
+    return next((v for v in ending.variants if holds(v.met, v.unmet, done)), None)
+
+
+def ending_text(ending: Ending, done: Iterable[str], key: str) -> Any:
+    """The ending's `say`, `title` or `debrief` for a call that addressed `done`."""
+    variant = ending_variant(ending, done)
+    value = getattr(variant, key) if variant is not None else None
+    return value if value is not None else getattr(ending, key)

@@ -1,0 +1,322 @@
+"""What the cohort report shows, worked out in SQL over the stored calls (simulator/report/ draws it).
+
+Every figure is an aggregate the database computes; Python only reads the results:
+  - pass rate: finished calls (completed or left; abandoned calls are the machine's fault) that
+    pass by the debrief's rule (simulator.debrief.verdict: an ending that is not a hang-up or an
+    escalation, with at least PASS_MARK points);
+  - score distributions: completed calls per band of ten points, for each dimension;
+  - service levels: completed calls per level reached (0-5);
+  - each trainee's progress: the overall score of their completed calls in time order (read from
+    the leaderboard's covering index ix_sessions_trend);
+  - landmines by category per trainee: only the turns that hold a landmine are read, and the
+    categories come from the texts they refer to (records.landmine_categories);
+  - where calls go wrong: per scenario state, replies that set off a landmine, replies that
+    spiked the caller's anger, and the replies after which the caller hung up or escalated.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from simulator.plaintext import plain
+from simulator.store import schema as S
+from simulator.store.records import landmine_categories, landmine_category, landmine_text_ids
+
+if TYPE_CHECKING:
+    from simulator.store.store import Store
+
+DIMENSIONS = ("overall", "listening", "empathy", "policy")
+BINS = 10  # bands of ten points: 0-9, 10-19, ..., 90-100
+LEVELS = 6  # service levels 0 (failed call) to 5 (innovate)
+# A rise in anger this large in one reply comes from a landmine (+20), talking over the caller or
+# leaving them waiting (+10 each, with a cold reply on top): not from a caller simply staying cross.
+ANGER_SPIKE = 15
+TROUBLE_STATES = 10  # the states listed under "where calls go wrong"
+
+
+@dataclass(frozen=True)
+class TraineeStats:
+    """One trainee's line in the report."""
+
+    name: str
+    finished: int                    # calls completed or left
+    completed: int
+    passed: int
+    best_level: int | None           # highest service level of a completed call
+    mean_overall: float | None       # over completed calls
+    progress: tuple[float, ...]      # overall of each completed call, oldest first
+    landmines: dict[str, int] = field(default_factory=dict)  # category -> replies that set it off
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.passed / self.finished if self.finished else None
+
+
+@dataclass(frozen=True)
+class StateTrouble:
+    """A scenario state and how often calls went wrong there."""
+
+    scenario_id: str
+    state: str
+    replies: int       # replies given in this state
+    landmines: int     # replies with at least one landmine
+    spikes: int        # replies that raised anger by ANGER_SPIKE or more
+    lost: int          # replies after which the caller hung up or escalated
+
+    @property
+    def events(self) -> int:
+        return self.landmines + self.spikes + self.lost
+
+
+@dataclass(frozen=True)
+class DimensionAgreement:
+    """Trainers' reviewed levels against the machine's on one dimension."""
+
+    turns: int         # reviewed turns with a level on this dimension
+    same_level: int    # of them, where the trainer kept the machine's level
+
+
+@dataclass(frozen=True)
+class ReviewAgreement:
+    """How far trainers agree with the machine, over the reviewed turns of the cohort."""
+
+    reviewed_turns: int
+    dimensions: dict[str, DimensionAgreement]  # listening, empathy, policy
+
+
+@dataclass(frozen=True)
+class CohortStats:
+    cohort: str
+    locale: str | None                # the language most of the cohort's calls were in
+    calls: int                        # every call, whatever its status
+    finished: int                     # completed or left
+    completed: int
+    passed: int
+    pass_mark: int
+    histograms: dict[str, tuple[int, ...]]   # dimension -> completed calls per band of ten
+    means: dict[str, float | None]           # dimension -> mean over completed calls
+    service_levels: tuple[int, ...]          # completed calls per level 0..5
+    trainees: list[TraineeStats]             # by name
+    categories: tuple[str, ...]              # landmine categories seen, most frequent first
+    trouble: list[StateTrouble]              # the states where most went wrong, worst first
+    agreement: ReviewAgreement | None = None  # None: no trainer has reviewed a call of the cohort
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.passed / self.finished if self.finished else None
+
+
+def _band(col) -> sa.Case:
+    """The band of ten a 0-100 score falls in (100 joins 90-99); portable, unlike CAST or FLOOR."""
+    return sa.case(*[(col < (i + 1) * 10, i) for i in range(BINS - 1)], else_=BINS - 1)
+
+
+def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
+    """Everything the report shows of `cohort`; None when the cohort has no calls."""
+    from simulator.debrief import FAILING_OUTCOMES, PASS_MARK  # the pass rule, defined once
+
+    s, t = S.sessions.c, S.turns.c
+    done = s.status == "completed"
+    finished = s.status.in_(("completed", "left"))
+    passed = sa.and_(done, s.outcome.not_in(FAILING_OUTCOMES), s.overall >= PASS_MARK)
+
+    def count(cond) -> sa.ColumnElement:
+        return sa.func.count(sa.case((cond, 1)))
+
+    def read(conn: sa.Connection):
+        cohort_id = conn.execute(sa.select(S.cohorts.c.id).where(S.cohorts.c.name == cohort)).scalar()
+        if cohort_id is None:
+            return None
+        here = s.cohort_id == cohort_id
+        out: dict = {"cohort_id": cohort_id}
+        out["per_trainee"] = conn.execute(
+            sa.select(s.trainee_id, sa.func.count().label("calls"), count(finished).label("finished"),
+                      count(done).label("completed"), count(passed).label("passed"),
+                      sa.func.max(sa.case((done, s.service_level))).label("best_level"),
+                      sa.func.avg(sa.case((done, s.overall))).label("mean"))
+            .where(here).group_by(s.trainee_id)).all()
+        out["names"] = dict(conn.execute(sa.select(S.trainees.c.id, S.trainees.c.name)
+                                         .where(S.trainees.c.cohort_id == cohort_id)).all())
+        out["bands"] = {d: dict(conn.execute(
+            sa.select(_band(s[d]).label("band"), sa.func.count())
+            .where(here, done, s[d].is_not(None)).group_by("band")).all()) for d in DIMENSIONS}
+        out["means"] = conn.execute(sa.select(*[sa.func.avg(s[d]).label(d) for d in DIMENSIONS])
+                                    .where(here, done)).one()._mapping
+        out["levels"] = dict(conn.execute(sa.select(s.service_level, sa.func.count())
+                                          .where(here, done, s.service_level.is_not(None))
+                                          .group_by(s.service_level)).all())
+        out["locales"] = conn.execute(sa.select(s.locale, sa.func.count()).where(here)
+                                      .group_by(s.locale)).all()
+        # ix_sessions_trend holds every column of this: (cohort, status, trainee, time, id, overall).
+        out["progress"] = conn.execute(
+            sa.select(s.trainee_id, s.overall).where(here, done, s.overall.is_not(None))
+            .order_by(s.trainee_id, s.started_at, s.id)).all()
+        found = _landmine_turns(conn, here)
+        ids = sorted({i for _, _, text_ids, detail in found
+                      for i in (text_ids if detail is None else landmine_text_ids(detail))})
+        categories: dict[int, str] = {}  # texts id -> category: each landmine text read once
+        for start in range(0, len(ids), 500):
+            categories.update((i, landmine_category(body)) for i, body in conn.execute(
+                sa.select(S.texts.c.id, S.texts.c.body).where(S.texts.c.id.in_(ids[start:start + 500]))))
+        out["mines"] = [(tid, n, list(dict.fromkeys(categories[i] for i in text_ids)) if detail is None
+                         else landmine_categories(detail, categories)) for tid, n, text_ids, detail in found]
+        lost = sa.and_(t.ending.is_not(None), s.outcome.in_(FAILING_OUTCOMES))
+        out["trouble"] = conn.execute(
+            sa.select(s.scenario_id, t.state_before, sa.func.count().label("replies"),
+                      count(t.landmines > 0).label("landmines"),
+                      count(t.mood_after - t.mood_before >= ANGER_SPIKE).label("spikes"),
+                      count(lost).label("lost"))
+            .select_from(S.turns.join(S.sessions, S.sessions.c.id == t.session_id))
+            .where(here).group_by(s.scenario_id, t.state_before)).all()
+        out["agreement"] = review_agreement(conn, cohort_id)
+        return out
+
+    data = store._read(read)
+    if data is None or not data["per_trainee"]:
+        return None
+
+    progress: dict[int, list[float]] = {}
+    for tid, overall in data["progress"]:
+        progress.setdefault(tid, []).append(float(overall))
+    mines: dict[int, Counter] = {}
+    for tid, n, categories in data["mines"]:
+        mines.setdefault(tid, Counter()).update({c: n for c in categories})
+    trainees = []
+    for r in data["per_trainee"]:
+        name = plain(data["names"].get(r.trainee_id, f"#{r.trainee_id}"), lines=False)
+        trainees.append(TraineeStats(
+            name=name, finished=int(r.finished), completed=int(r.completed), passed=int(r.passed),
+            best_level=r.best_level, mean_overall=None if r.mean is None else float(r.mean),
+            progress=tuple(progress.get(r.trainee_id, ())), landmines=dict(mines.get(r.trainee_id, {}))))
+    trainees.sort(key=lambda x: (x.name.casefold(), x.name))
+    every = Counter()
+    for c in mines.values():
+        every.update(c)
+    trouble = [StateTrouble(plain(r.scenario_id, lines=False), plain(r.state_before, lines=False), int(r.replies),
+                            int(r.landmines), int(r.spikes), int(r.lost)) for r in data["trouble"]]
+    trouble = sorted((x for x in trouble if x.events), key=lambda x: (-x.events, x.scenario_id, x.state))
+    locales = sorted(data["locales"], key=lambda r: (-r[1], r[0] or ""))
+    means = data["means"]
+    return CohortStats(
+        cohort=plain(cohort, lines=False),
+        locale=locales[0][0] if locales and locales[0][0] else None,
+        calls=sum(int(r.calls) for r in data["per_trainee"]),
+        finished=sum(x.finished for x in trainees), completed=sum(x.completed for x in trainees),
+        passed=sum(x.passed for x in trainees), pass_mark=PASS_MARK,
+        histograms={d: tuple(int(data["bands"][d].get(i, 0)) for i in range(BINS)) for d in DIMENSIONS},
+        means={d: None if means[d] is None else float(means[d]) for d in DIMENSIONS},
+        service_levels=tuple(int(data["levels"].get(i, 0)) for i in range(LEVELS)),
+        trainees=trainees,
+        categories=tuple(c for c, _ in sorted(every.items(), key=lambda kv: (-kv[1], kv[0]))),
+        trouble=trouble[:TROUBLE_STATES],
+        agreement=data["agreement"],
+    )
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+# Landmines per reply the grouped read below looks up; a reply with more is read whole (rare).
+MINES_GROUPED = 3
+
+
+def _landmine_turns(conn: sa.Connection, here) -> list[tuple[int, int, list[int], dict | None]]:
+    """The cohort's turns with a landmine, as (trainee id, how many such turns, the `texts` ids of
+    their landmines, None) or, for a turn read whole, (trainee id, 1, [], its detail).
+
+    Decoding every detail in Python costs ~35 µs a turn, so on SQLite and PostgreSQL the database
+    looks up the text ids of a format 2 detail itself (records.py: landmine k is texts id
+    t[s[-1][3k + 2]]) and counts identical lookups per trainee, so far fewer rows come back (on the
+    benchmark's big cohort, 26,000 landmine turns as 5,400 rows). Format 1 details (older turns),
+    replies with more than MINES_GROUPED landmines and other databases are read whole."""
+    s, t = S.sessions.c, S.turns.c
+    d = t.detail
+    turns = S.turns.join(S.sessions, S.sessions.c.id == t.session_id)
+    mine = [here, t.landmines > 0]
+    k = sa.literal_column  # constants written into the SQL: GROUP BY must see the same expressions
+    keys = (s.trainee_id, t.session_id, t.idx)
+    # Each detail is parsed once per part into a materialized table (an expression used four times
+    # would otherwise parse the whole detail four times); the lookups then read the short parts.
+    if conn.dialect.name == "sqlite":
+        part = (sa.select(*keys, *[sa.func.json_extract(d, k(f"'{path}'")).label(name)
+                                   for name, path in (("v", "$.v"), ("m", "$.s[#-1]"), ("t", "$.t"))])
+                .select_from(turns).where(*mine).cte("landmine_parts").prefix_with("MATERIALIZED"))
+        version, marks, texts = part.c.v, part.c.m, part.c.t
+        length = sa.func.json_array_length(marks)
+        spots = [sa.func.json_extract(marks, k(f"'$[{3 * n + 2}]'")) for n in range(MINES_GROUPED)]
+        ids = [sa.case((i.is_not(None), sa.func.json_extract(texts, sa.func.printf(k("'$[%d]'"), i))))
+               for i in spots]
+    elif conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import JSONB  # binary JSON: a lookup does not parse again
+
+        part = (sa.select(*keys, sa.cast(d, JSONB).label("j")).select_from(turns).where(*mine)
+                .cte("landmine_parts").prefix_with("MATERIALIZED"))
+        version = part.c.j.op("->>")(k("'v'"))
+        marks, texts = part.c.j.op("->")(k("'s'")).op("->")(k("-1")), part.c.j.op("->")(k("'t'"))
+        length = sa.func.jsonb_array_length(marks)
+        ids = [sa.cast(texts.op("->>")(sa.cast(marks.op("->>")(k(str(3 * n + 2))), sa.Integer)), sa.Integer)
+               for n in range(MINES_GROUPED)]
+    else:
+        part = None
+    whole_keys = None
+    rows: list[tuple[int, int, list[int], dict | None]] = []
+    if part is not None:
+        # Read whole: format 1 (no "v"), no landmine list, or more landmines than are looked up.
+        whole = sa.or_(version.is_(None), marks.is_(None), length > 3 * MINES_GROUPED)
+        flag = sa.case((whole, 1), else_=0)
+        try:
+            grouped = conn.execute(
+                sa.select(part.c.trainee_id, flag, sa.func.count(), *ids)
+                .group_by(part.c.trainee_id, k("2"), *[k(str(n + 4)) for n in range(MINES_GROUPED)])).all()
+            if any(w for _, w, *_ in grouped):
+                whole_keys = conn.execute(sa.select(part.c.session_id, part.c.idx).where(whole)).all()
+        except sa.exc.OperationalError:  # an SQLite without its JSON functions or MATERIALIZED (< 3.35)
+            part = None
+        else:
+            rows += [(tid, int(n), [int(i) for i in found if i is not None], None)
+                     for tid, w, n, *found in grouped if not w]
+            if not whole_keys:
+                return rows
+    query = sa.select(s.trainee_id, d).select_from(turns).where(*mine)
+    if whole_keys is None:
+        rows += [(tid, 1, [], _json(detail)) for tid, detail in conn.execute(query)]
+    for start in range(0, len(whole_keys or ()), 500):
+        chunk = [tuple(key) for key in whole_keys[start:start + 500]]
+        rows += [(tid, 1, [], _json(detail)) for tid, detail in conn.execute(
+            query.where(sa.tuple_(t.session_id, t.idx).in_(chunk)))]
+    return rows
+
+
+def review_agreement(conn: sa.Connection, cohort_id: int) -> ReviewAgreement | None:
+    """Trainers' reviewed levels against the machine's (simulator/store/reviews.py), over the
+    cohort's reviewed turns; None when nobody reviewed one."""
+    from simulator.store.store import _TURN_COLUMNS, _reviews, _turns
+
+    s = S.sessions.c
+    ids = list(conn.execute(sa.select(sa.distinct(S.reviews.c.session_id)).join(
+        S.sessions, s.id == S.reviews.c.session_id).where(s.cohort_id == cohort_id)).scalars())
+    reviews = _reviews(conn, ids)
+    if not reviews:
+        return None
+    rows = conn.execute(sa.select(S.turns.c.session_id, *_TURN_COLUMNS).where(S.turns.c.session_id.in_(ids))
+                        .order_by(S.turns.c.session_id, S.turns.c.idx)).all()
+    machine = {(r.session_id, turn["index"]): turn.get("score") or {} for r, turn in zip(rows, _turns(conn, rows))}
+    dims = {d: [0, 0] for d in ("listening", "empathy", "policy")}
+    turns = 0
+    for sid, marks in reviews.items():
+        for idx, review in marks.items():
+            score = machine.get((sid, idx))
+            if not score:
+                continue
+            turns += 1
+            for d, counts in dims.items():
+                counts[0] += 1
+                counts[1] += review.level(d) == (score.get(d) or {}).get("level")
+    if not turns:
+        return None
+    return ReviewAgreement(turns, {d: DimensionAgreement(n, same) for d, (n, same) in dims.items()})

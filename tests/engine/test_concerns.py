@@ -1,0 +1,332 @@
+"""The caller's concerns: which a reply addresses, what the caller says once they are addressed,
+the service level they earn, and what lint says about bad ones (file:line:col)."""
+from __future__ import annotations
+
+import pytest
+
+from simulator import concerns
+from simulator.debrief import concern_status, ending_texts, next_level
+from simulator.loader import bundled_dir, check_text, load_scenario
+from simulator.scenario import StoryReply
+from simulator.session import Session
+from simulator.stories import run_story
+from tests.engine.conftest import MINI, scripted_score
+
+# MINI with concerns: cancelling (resolve), the fee said back (answer), an extra (extend).
+WITH_CONCERNS = MINI.replace("states:\n", """\
+concerns:
+  heard:
+    label: Her fee said back
+    level: answer
+    facts: [fee]
+  stopped:
+    label: Cancel it
+    level: resolve
+    offers: [cancel]
+  tip:
+    label: A tip
+    level: extend
+    phrases: [a tip for you]
+states:
+""", 1).replace("""\
+      - to: cancel
+        when: {acts: [acknowledge], levels: {empathy: 1}}""", """\
+      - to: resolved
+        when: {met: [heard, stopped]}
+      - to: cancel
+        when: {acts: [acknowledge], levels: {empathy: 1}}""", 1).replace("""\
+    say: ["Cancel it."]
+""", """\
+    say: ["Cancel it."]
+    again: ["Cancel it, I said."]
+    variants:
+      - met: [stopped]
+        again: ["Cancelled, fine. Anything else?"]
+""", 1).replace("""\
+  resolved: {outcome: resolved, service_level: 3, say: ["Thanks."]}""", """\
+  resolved:
+    outcome: resolved
+    service_level: 4
+    say: ["Thanks."]
+    debrief: Something was done.
+    variants:
+      - met: [tip]
+        debrief: And a tip on top.
+      - unmet: [heard, stopped]
+        debrief: You did none of it.""", 1).replace("""\
+    states: [venting, cancel, resolved]
+""", """\
+    states: [venting, cancel, resolved]
+    met: [stopped]
+""", 1)
+
+
+@pytest.fixture
+def sc():
+    sc, diags = check_text(WITH_CONCERNS, "mini.yaml")
+    assert sc is not None, [str(d) for d in diags]
+    return sc
+
+
+def session(sc, seed=0):
+    return Session(sc, seed=seed, scorer=scripted_score)
+
+
+# ---------------------------------------------------------------------------- what a reply addresses
+def test_each_turn_records_the_concerns_it_addressed_first(sc):
+    s = session(sc)
+    first = s.reply("ack warm, 5 a month")
+    assert first.concerns_met == ["heard"]
+    again = s.reply("ack warm, 5 again")  # already addressed: not recorded twice
+    assert again.concerns_met == [] and s.met == ["heard"]
+    assert first.to_dict()["concerns_met"] == ["heard"]
+
+
+def test_a_number_fact_counts_only_as_a_whole_number(sc):
+    s = session(sc)
+    assert s.reply("ack warm, 15 a month").concerns_met == []
+    assert s.reply("ack warm, 5.5 a month").concerns_met == []
+    assert s.reply("ack warm, it was 5, sorry").concerns_met == ["heard"]
+
+
+def test_a_reply_with_a_landmine_addresses_nothing(sc):
+    s = session(sc)
+    t = s.reply("threat: 5 a month, offer cancel")
+    assert t.concerns_met == [] and s.met == []
+
+
+def test_an_offer_above_policy_does_not_count_within_caps():
+    lib = load_scenario(bundled_dir() / "vas-sms-tips-en.yaml")
+    s = Session(lib)
+    t = s.reply("Don't worry, I'll cancel it and refund all five months, the full 30.00.")
+    assert "offer:refund" in t.score.acts and t.score.policy.level == 0
+    assert "money_back" not in s.met
+
+
+# ---------------------------------------------------------------------------- what the caller says
+def test_a_transition_can_skip_what_was_already_done(sc):
+    s = session(sc)
+    s.reply("ack warm, 5 a month, offer cancel")
+    assert s.ending == "resolved"
+
+
+def test_the_caller_does_not_ask_again_for_what_was_done(sc):
+    s = session(sc)
+    s.reply("ack warm")  # -> cancel, which asks to cancel
+    assert s.state == "cancel"
+    t = s.reply("offer cancel but stay")  # scripted: offer:cancel fires the transition to resolved
+    assert s.ending == "resolved" and t.concerns_met == ["stopped"]
+    s2 = session(sc)
+    s2.reply("ack warm")
+    s2.met.append("stopped")  # as if cancelled earlier: the state's line for staying changes
+    assert s2.reply("cold").customer_line == "Cancelled, fine. Anything else?"
+
+
+def test_a_state_answers_the_trainees_question():
+    sc = load_scenario(bundled_dir() / "autopay-failed-en.yaml")
+    s = Session(sc)
+    t = s.reply("Did you change banks recently?")
+    assert "question" in t.score.acts and not t.score.landmines
+    assert t.customer_line == sc.states["why_failed"].reactions["question"][0]
+
+
+def test_an_overpromise_gets_its_own_line_not_a_complaint_that_it_is_too_small():
+    sc = load_scenario(bundled_dir() / "vas-sms-tips-zh.yaml")
+    story = next(st for st in sc.stories if st.name.startswith("许诺全额退费："))
+    s = Session(sc, seed=story.seed)
+    for text in story.replies[:4]:
+        t = s.reply(text if isinstance(text, str) else text.text)
+    assert t.customer_line.startswith(sc.reactions["overpromise"][0])
+    assert "就这" not in t.customer_line and "打发" not in t.customer_line
+
+
+def test_once_the_fee_and_credit_file_are_covered_the_caller_does_not_ask_about_them_again():
+    sc = load_scenario(bundled_dir() / "autopay-failed-en.yaml")
+    s = Session(sc)
+    s.reply("Yes, that would be it. The direct debit was still on your old account ending 4417, which was "
+            "closed on 20 February, so the payment came back.")
+    t = s.reply("One more thing: a late fee of 12.00 was added, but as it's your first missed payment I've "
+                "waived it. If you pay the 245.50 by 8 March, nothing goes on your credit file.")
+    assert {"late_fee", "credit_file"} <= set(t.concerns_met)
+    assert "credit file" not in t.customer_line and "A fee?" not in t.customer_line
+    assert "stop this happening again" in t.customer_line
+
+
+# ---------------------------------------------------------------------------- the level earned
+def test_the_service_level_is_earned_step_by_step_and_capped_by_the_ending(sc):
+    assert concerns.ladder_level(sc, []) == 0
+    assert concerns.ladder_level(sc, ["stopped"]) == 0  # the answer step is not climbed
+    assert concerns.ladder_level(sc, ["heard"]) == 1
+    assert concerns.ladder_level(sc, ["heard", "stopped"]) == 2  # no complete step: passed over
+    assert concerns.ladder_level(sc, ["heard", "stopped", "tip"]) == 4
+    assert concerns.level_reached(sc, "escalated", ["heard", "stopped", "tip"]) == 0
+    sc.endings["resolved"].service_level = 2
+    assert concerns.level_reached(sc, "resolved", ["heard", "stopped", "tip"]) == 2
+
+
+def test_extend_takes_any_one_extra():
+    sc = load_scenario(bundled_dir() / "small-charge-dispute-zh.yaml")
+    base = ["why_charged", "fee_back", "no_repeat"]
+    assert concerns.ladder_level(sc, base) == 3
+    assert concerns.ladder_level(sc, base + ["timing_tip"]) == 4
+    assert concerns.ladder_level(sc, base + ["checked_others"]) == 4
+
+
+def test_a_scenario_without_concerns_keeps_the_endings_level(mini):
+    s = Session(mini, scorer=scripted_score)
+    s.reply("ack warm")
+    s.reply("offer cancel")
+    assert s.ending == "resolved" and s.service_level == 3 == s.summary()["service_level"]
+
+
+def test_the_summary_and_the_debrief_use_the_level_earned(sc):
+    s = session(sc)
+    s.reply("ack warm, 5 a month, offer cancel")
+    assert s.service_level == 2 == s.summary()["service_level"]
+    assert s.summary()["concerns_met"] == ["heard", "stopped"]
+    step = next_level(s)
+    assert step.level == 3 and step.concerns == ("A tip",)  # the next step with concerns: extend
+    assert [(c.id, c.turn) for c in concern_status(s)] == [("heard", 0), ("stopped", 0), ("tip", None)]
+
+
+def test_ending_texts_never_contradict_the_call(sc):
+    s = session(sc)
+    s.reply("ack warm, 5 a month, offer cancel")
+    assert ending_texts(s)[1] == "Something was done."
+    one_done = session(sc)
+    one_done.reply("ack warm")
+    one_done.reply("offer cancel")  # cancelled, but the fee never said back
+    assert one_done.met == ["stopped"] and ending_texts(one_done)[1] == "Something was done."
+    nothing = session(sc)
+    nothing.ending = "resolved"  # an ending reached with nothing addressed
+    assert ending_texts(nothing)[1] == "You did none of it."
+
+
+def test_the_pro_complainers_hang_up_says_none_were_handled_only_when_none_were():
+    sc = load_scenario(bundled_dir() / "pro-complainer-zh.yaml")
+    s = Session(sc)
+    s.ending = "hung_up"
+    assert "一条都没当场办" in ending_texts(s)[1]
+    s.met = ["admitted", "plan_restored"]
+    assert "一条都没当场办" not in ending_texts(s)[1]
+
+
+# ---------------------------------------------------------------------------- stories
+def test_a_story_checks_the_level_and_the_concerns(sc):
+    story = sc.stories[0]
+    good = type(story)(name="x", replies=["I hear you, 5 a month for Tips, I'll cancel it for you right now."],
+                       ending="resolved", service_level=2, met=["heard", "stopped"])
+    result = run_story(sc, good)
+    assert result.passed, result.problem
+    wrong_level = type(story)(name="y", replies=good.replies, ending="resolved", service_level=4)
+    assert run_story(sc, wrong_level).problem == ("expected service level 4 but the call reached 2 "
+                                                  "(concerns met: [heard, stopped])")
+    wrong_met = type(story)(name="z", replies=good.replies, ending="resolved", met=["tip"])
+    assert run_story(sc, wrong_met).problem == "expected concerns met [tip] but the call met [heard, stopped]"
+
+
+@pytest.mark.parametrize("name, prefix", [("pro-complainer-zh", "一句话办完所有事"),
+                                          ("vas-sms-tips-en", "every concern in a single reply"),
+                                          ("vas-sms-tips-zh", "一句话办完所有事"),
+                                          ("autopay-failed-en", "every concern in a single reply"),
+                                          ("autopay-failed-zh", "一句话办完所有事")])
+def test_a_flagship_handled_in_one_reply_ends_there_at_the_top_level(name, prefix):
+    sc = load_scenario(bundled_dir() / f"{name}.yaml")
+    story = next(st for st in sc.stories if st.name.startswith(prefix))
+    s = Session(sc, seed=story.seed)
+    t = s.reply(story.replies[0] if isinstance(story.replies[0], str) else story.replies[0].text)
+    assert t.concerns_met == list(sc.concerns)  # every concern, in one reply
+    assert s.over and s.service_level == 4  # nothing left for the caller to ask
+    assert not any(isinstance(r, StoryReply) for r in story.replies)
+
+
+# ---------------------------------------------------------------------------- lint
+def problems(text: str) -> list[str]:
+    return [str(d) for d in check_text(text, "s.yaml")[1]]
+
+
+def where(text: str, needle: str) -> str:
+    for n, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return f"s.yaml:{n}:{line.index(needle) + 1}"
+    raise AssertionError(needle)
+
+
+def test_lint_accepts_the_concerns_example():
+    assert problems(WITH_CONCERNS) == []
+
+
+def test_lint_reports_unknown_acts_actions_and_facts_in_a_concern():
+    text = (WITH_CONCERNS.replace("offers: [cancel]", "offers: [cancle]\n    acts: [apologise]")
+            .replace("facts: [fee]", "facts: [fees]"))
+    out = problems(text)
+    assert f"{where(text, 'cancle')}: error: unknown action 'cancle' (did you mean 'cancel'?)" in out
+    assert f"{where(text, 'apologise')}: error: unknown act 'apologise' (did you mean 'apologize'?)" in out
+    assert f"{where(text, 'fees')}: error: unknown fact 'fees' (did you mean 'fee'?)" in out
+
+
+def test_lint_reports_an_unknown_concern_in_a_condition_a_variant_or_a_story():
+    text = (WITH_CONCERNS.replace("when: {met: [heard, stopped]}", "when: {met: [heard, stoped]}")
+            .replace("      - met: [stopped]\n", "      - met: [stoppd]\n")
+            .replace("    met: [stopped]\n", "    met: [heard, stopped, tips]\n"))
+    out = problems(text)
+    assert f"{where(text, 'stoped')}: error: unknown concern 'stoped' (did you mean 'stopped'?)" in out
+    assert f"{where(text, 'stoppd')}: error: unknown concern 'stoppd' (did you mean 'stopped'?)" in out
+    assert f"{where(text, 'tips]')}: error: unknown concern 'tips' (did you mean 'tip'?)" in out
+
+
+def test_lint_reports_a_concern_nothing_refers_to_and_one_no_reply_can_address():
+    text = WITH_CONCERNS.replace("""\
+  tip:
+    label: A tip
+    level: extend
+    phrases: [a tip for you]
+""", """\
+  tip:
+    label: A tip
+    level: extend
+    phrases: [a tip for you]
+  loose:
+    label: Never used
+    phrases: [whatever]
+  empty:
+    label: No signs
+""")
+    out = problems(text)
+    assert (f"{where(text, 'loose:')}: error: concern 'loose' is never referenced by a transition, a variant "
+            "or a story's `met`: the caller never reacts to it and no story pins it") in out
+    assert (f"{where(text, 'empty:')}: error: concern 'empty' has no acts, offers, facts or phrases: no reply "
+            "can ever address it") in out
+
+
+def test_lint_reports_a_concern_met_and_unmet_at_once():
+    text = WITH_CONCERNS.replace("when: {met: [heard, stopped]}", "when: {met: [heard], unmet: [heard]}")
+    assert any("this transition can never fire: concern 'heard' is both met and not met" in p
+               for p in problems(text))
+
+
+def test_test_explain_shows_what_each_reply_addressed_and_conditions_see_the_concerns(sc):
+    from simulator.authoring.explain import explain, facts_of
+
+    story = type(sc.stories[0])(name="y", replies=["I hear you, 5 a month for Tips, I'll cancel it for you right now."],
+                                ending="resolved", service_level=4)
+    result = run_story(sc, story)
+    assert not result.passed
+    lines = "\n".join(explain(sc, result))
+    assert "addressed: heard, stopped" in lines and "left the expected path" not in lines
+    assert facts_of(result.turns, 0).met == {"heard", "stopped"}
+
+
+def test_the_question_line_answers_when_the_call_stays_and_the_next_state_answers_when_it_moves(sc):
+    from dataclasses import replace
+
+    def asking(reply, ctx):  # the scripted scorer, plus the act `question` for a reply with "?"
+        score = scripted_score(reply, ctx)
+        return replace(score, acts=score.acts + (("question",) if "?" in reply else ()))
+
+    sc.reactions["question"] = ["Since Tuesday, if you must know."]
+    stays = Session(sc, scorer=asking)
+    assert stays.reply("cold, when did it start?").customer_line == "Since Tuesday, if you must know."
+    moves = Session(sc, scorer=asking)
+    t = moves.reply("ack warm, when did it start?")
+    assert t.state_after == "cancel" and t.customer_line == "Cancel it."

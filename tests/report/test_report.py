@@ -1,0 +1,358 @@
+"""`mystery-guest report`: the cohort's figures agree with the calls played, the HTML page holds
+every chart and nothing active, names are shown as typed, zh and en, and the terminal summary."""
+from __future__ import annotations
+
+import dataclasses
+import re
+import subprocess
+import sys
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+from simulator.debrief import FAILING_OUTCOMES, PASS_MARK
+from simulator.plaintext import plain
+from simulator.store import schema as S
+from simulator.store.cohort_stats import (ANGER_SPIKE, DimensionAgreement, ReviewAgreement, cohort_stats)
+from simulator.store.records import landmine_categories
+from simulator.store.store import Store
+from simulator.tui.i18n import Catalog
+from tests.report.conftest import COHORT, HOSTILE, PLAYERS
+from tests.store.helpers import play
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOWN_HOSTILE = plain(HOSTILE, lines=False)  # as the store keeps it: escapes and bidi controls out
+CHART_SECTIONS = ("scores", "landmines", "progress", "service-levels", "trouble")
+SECTIONS = ("figures", "trainees", "agreement") + CHART_SECTIONS
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+class Page(HTMLParser):
+    """What a browser would build: elements (with the section each sits in) and the visible text."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: Counter = Counter()
+        self.ids: list[str] = []
+        self.attrs: list[tuple[str, str, str]] = []
+        self.svgs_in: Counter = Counter()
+        self.section: str | None = None
+        self.text: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags[tag] += 1
+        for k, v in attrs:
+            self.attrs.append((tag, k, v or ""))
+            if k == "id":
+                self.ids.append(v)
+        if tag == "section":
+            self.section = dict(attrs).get("id")
+        if tag == "svg":
+            self.svgs_in[self.section] += 1
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    @property
+    def all_text(self) -> str:
+        return " ".join(self.text)
+
+
+def report(capsys, url: str, *extra: str) -> tuple[int, str, str]:
+    return run(capsys, "report", "--cohort", COHORT, "--db", url, *extra)
+
+
+# ---------------------------------------------------------------------------- the figures
+def test_the_figures_agree_with_the_calls_played(seeded):
+    with Store.open(seeded) as store:
+        stats = cohort_stats(store, COHORT)
+        rows = sorted(store.sessions(COHORT), key=lambda r: (r.started_at, r.id))
+        turns = store.turns_for(r.id for r in rows)
+    n_stories = {"vas-sms-tips-zh": 7, "vas-sms-tips-en": 6, "small-charge-dispute-zh": 6}
+    assert stats.calls == len(rows) == sum(n_stories[s] for ids in PLAYERS.values() for s in ids)
+    done = [r for r in rows if r.status == "completed"]
+    passed = [r for r in done if r.outcome not in FAILING_OUTCOMES and r.overall >= PASS_MARK]
+    assert (stats.completed, stats.passed) == (len(done), len(passed))
+    assert 0 < stats.passed < stats.completed  # the stories pass and fail: the rate means something
+    assert stats.pass_rate == len(passed) / len([r for r in rows if r.status in ("completed", "left")])
+    for dim, bands in stats.histograms.items():
+        want = Counter(min(9, int(getattr(r, dim) // 10)) for r in done)
+        assert bands == tuple(want.get(i, 0) for i in range(10)), dim
+        assert stats.means[dim] == pytest.approx(sum(getattr(r, dim) for r in done) / len(done))
+    levels = Counter(r.service_level for r in done)
+    assert stats.service_levels == tuple(levels.get(i, 0) for i in range(6))
+    assert stats.locale == "zh"  # 13 of the 19 calls
+    by_name = {t.name: t for t in stats.trainees}
+    assert set(by_name) == {plain(n, lines=False) for n in PLAYERS}
+    for name, t in by_name.items():
+        mine = [r for r in done if r.trainee == name]
+        assert t.progress == tuple(r.overall for r in mine)
+        assert t.best_level == max(r.service_level for r in mine)
+        # The categories decoded from whole turns (records.turn_dict), not from the landmine query.
+        want = Counter(c for r in rows if r.trainee == name for turn in turns[r.id] if turn["score"]
+                       for c in dict.fromkeys(m["category"] for m in turn["score"]["landmines"]))
+        assert t.landmines == dict(want)
+    assert sum(sum(t.landmines.values()) for t in stats.trainees) > 0
+    # Where calls go wrong, worked out again from every stored turn.
+    trouble: dict[tuple[str, str], list[int]] = {}
+    for r in rows:
+        for turn in turns[r.id]:
+            counts = trouble.setdefault((r.scenario_id, turn["state_before"]), [0, 0, 0])
+            counts[0] += bool(turn["score"] and turn["score"]["landmines"])
+            counts[1] += turn["mood_after"] - turn["mood_before"] >= ANGER_SPIKE
+            counts[2] += bool(turn["ending"]) and r.outcome in FAILING_OUTCOMES
+    want = sorted(((k, v) for k, v in trouble.items() if sum(v)), key=lambda kv: (-sum(kv[1]), kv[0]))[:10]
+    assert [((s.scenario_id, s.state), [s.landmines, s.spikes, s.lost]) for s in stats.trouble] == want
+    assert stats.agreement is None
+
+
+def test_an_unknown_cohort_has_no_report(seeded, capsys):
+    code, out, err = run(capsys, "report", "--cohort", "nobody", "--db", seeded, "--format", "text")
+    assert code == 1 and out == ""
+    assert "no sessions in cohort 'nobody'" in err and COHORT in err
+
+
+# ---------------------------------------------------------------------------- the HTML page
+def test_the_html_report_holds_every_chart_and_nothing_that_runs_or_fetches(seeded, capsys, tmp_path):
+    pytest.importorskip("matplotlib", reason="the HTML report needs the report extra (pip install '.[report]')")
+    out_file = tmp_path / "report.html"
+    code, _, err = report(capsys, seeded, "--lang", "en", "-o", str(out_file))
+    assert code == 0, err
+    text = out_file.read_text(encoding="utf-8")
+    page = Page(text)
+    assert [s for s in SECTIONS if s not in page.ids] == []
+    for section in CHART_SECTIONS:
+        assert page.svgs_in[section] == 1, section
+    assert page.tags["svg"] == len(CHART_SECTIONS)
+    # Self-contained and inert: no script, no frame, no outside resource of any kind.
+    for tag in ("script", "iframe", "object", "embed", "link", "img", "foreignobject"):
+        assert page.tags[tag] == 0, tag
+    for tag, name, value in page.attrs:
+        assert not name.startswith("on"), (tag, name)
+        if name in ("src", "href", "xlink:href"):  # a chart's own parts, or the colour bar's inline bitmap
+            assert value.startswith(("#", "data:image/png;base64,")), (tag, name, value[:80])
+    assert not re.search(r"url\((?!#)", text) and "@import" not in text
+    assert len(page.ids) == len(set(page.ids)), "two charts share an id"
+    # The figures are on it: the pass rate, every trainee, the landmine categories, the worst state.
+    with Store.open(seeded) as store:
+        stats = cohort_stats(store, COHORT)
+    shown = page.all_text
+    assert f"{stats.pass_rate * 100:.0f}%" in shown
+    for t in stats.trainees:
+        assert t.name in shown
+    t = Catalog("en")
+    for category in stats.categories:
+        assert t(f"landmine.{category}") in shown  # heatmap columns are SVG text
+    worst = stats.trouble[0]
+    assert f"{worst.scenario_id} · {worst.state}" in shown
+    assert "No trainer has reviewed a call of this cohort yet." in shown
+
+
+def test_a_hostile_trainee_name_is_shown_as_typed_never_run(seeded, capsys, tmp_path):
+    pytest.importorskip("matplotlib", reason="the HTML report needs the report extra")
+    out_file = tmp_path / "report.html"
+    assert report(capsys, seeded, "--lang", "en", "-o", str(out_file))[0] == 0
+    text = out_file.read_text(encoding="utf-8")
+    page = Page(text)
+    assert page.tags["script"] == 0
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert SHOWN_HOSTILE in page.all_text  # in the table, whole
+    assert "$x^2$" in text  # drawn literally on the charts, not typeset as mathematics
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]", text)
+
+
+def test_names_with_escapes_from_an_older_store_are_cleaned(sqlite_url, capsys, tmp_path):
+    """Versions before the sanitiser stored names raw: the report still shows them as plain text."""
+    pytest.importorskip("matplotlib", reason="the HTML report needs the report extra")
+    with Store.open(sqlite_url) as store:
+        play(store, "placeholder", "old", ["L80 E70 P100 mine"])
+        play(store, "placeholder", "old", ["L90 E90 P100 close"])
+        with store.engine.begin() as conn:
+            conn.execute(S.trainees.update().values(name="Eve\x1b]0;owned\x07 <b>bold</b>\u202e\r\nline"))
+    out_file = tmp_path / "old.html"
+    code, _, err = run(capsys, "report", "--cohort", "old", "--db", sqlite_url, "--lang", "en", "-o", str(out_file))
+    assert code == 0, err
+    text = out_file.read_text(encoding="utf-8")
+    assert "Eve &lt;b&gt;bold&lt;/b&gt; line" in text and "<b>bold" not in text
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e]", text)
+    code, out, _ = run(capsys, "report", "--cohort", "old", "--db", sqlite_url, "--format", "text")
+    assert code == 0 and "Eve <b>bold</b> line" in out and "\x1b" not in out
+
+
+def test_the_zh_report_is_in_chinese(seeded, capsys, tmp_path):
+    pytest.importorskip("matplotlib", reason="the HTML report needs the report extra")
+    out_file = tmp_path / "zh.html"
+    assert report(capsys, seeded, "--lang", "zh", "-o", str(out_file))[0] == 0
+    text = out_file.read_text(encoding="utf-8")
+    page = Page(text)
+    assert '<html lang="zh-CN">' in text
+    shown = page.all_text
+    for label in ("班级报告", "通过率", "分数分布", "各类语言地雷", "历次练习的进步", "达到的服务层级",
+                  "通话在哪里出问题", "本班还没有培训师复核过通话"):
+        assert label in shown, label
+    for label in ("倾听", "共情", "政策", "第几次", "失败的通话"):  # chart labels (SVG text)
+        assert label in shown, label
+    assert "Score distributions" not in shown and "Listening" not in shown
+
+
+def test_the_language_follows_the_terminal_then_the_cohort(seeded, capsys, monkeypatch):
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    code, out, _ = report(capsys, seeded, "--format", "text")
+    assert code == 0 and "班级报告" in out  # most of the cohort's calls were in Chinese
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    code, out, _ = report(capsys, seeded, "--format", "text")
+    assert code == 0 and "Cohort report" in out
+    code, out, _ = report(capsys, seeded, "--format", "text", "--lang", "zh")
+    assert code == 0 and "班级报告" in out
+
+
+def test_reviews_have_their_section_when_there_are_some(seeded):
+    """The renderers show a ReviewAgreement; the store gives one once trainer reviews exist."""
+    pytest.importorskip("matplotlib", reason="the HTML report needs the report extra")
+    from simulator.report.page import render_html
+    from simulator.report.text import render_text
+
+    with Store.open(seeded) as store:
+        stats = cohort_stats(store, COHORT)
+    reviewed = dataclasses.replace(stats, agreement=ReviewAgreement(12, {
+        "listening": DimensionAgreement(12, 9), "empathy": DimensionAgreement(10, 5),
+        "policy": DimensionAgreement(12, 12)}))
+    t = Catalog("en")
+    page = Page(render_html(reviewed, t, "en"))
+    assert "12 reviewed turns" in page.all_text and "75%" in page.all_text and "50%" in page.all_text
+    assert "No trainer has reviewed" not in page.all_text
+    text = render_text(reviewed, t)
+    assert "Empathy: 50% (5/10)" in text and "Policy: 100% (12/12)" in text
+
+
+# ---------------------------------------------------------------------------- the terminal summary
+def test_the_text_summary_has_the_figures_and_sparklines(seeded, capsys):
+    code, out, _ = report(capsys, seeded, "--format", "text", "--lang", "en")
+    assert code == 0
+    with Store.open(seeded) as store:
+        stats = cohort_stats(store, COHORT)
+    assert f"Pass rate: {stats.pass_rate * 100:.0f}%" in out
+    lines = out.splitlines()
+    for t in stats.trainees:
+        line = next(ln for ln in lines if ln.strip().startswith(t.name))  # the trainees table comes first
+        spark = re.search(r"[▁▂▃▄▅▆▇█]+$", line)
+        assert spark and len(spark.group()) == min(24, len(t.progress)), line
+    for label in ("Overall", "Listening", "Empathy", "Policy"):
+        [line] = [ln for ln in lines if ln.strip().startswith(label + " ")]
+        assert re.search(r"[▁▂▃▄▅▆▇█]{10}", line), line
+    assert "No trainer has reviewed a call of this cohort yet." in out
+    code, out, _ = report(capsys, seeded, "--format", "text", "--lang", "zh")
+    assert code == 0 and "通过率" in out and "各类语言地雷" in out
+
+
+def test_sparklines_scale_from_low_to_high():
+    from simulator.report.text import progress_line, sparkline
+
+    assert sparkline([0, 50, 100]) == "▁▅█"
+    assert sparkline([]) == ""
+    assert sparkline([3, 3]) == "▅▅" and sparkline([0, 0], 0) == "▁▁"
+    assert progress_line([0, 100] * 20) == "▁█" * 12  # the latest 24 attempts
+
+
+def test_a_cohort_with_no_completed_call_still_reports(sqlite_url, capsys, tmp_path):
+    pytest.importorskip("matplotlib", reason="the HTML report needs the report extra")
+    with Store.open(sqlite_url) as store:
+        play(store, "Quitter", "new", ["L60 E60 P100 gone"], status="left")
+    out_file = tmp_path / "new.html"
+    code, _, err = run(capsys, "report", "--cohort", "new", "--db", sqlite_url, "--lang", "en", "-o", str(out_file))
+    assert code == 0, err
+    page = Page(out_file.read_text(encoding="utf-8"))
+    shown = page.all_text
+    assert "0%" in shown and "No landmines in this cohort." in shown
+    assert shown.count("No completed calls yet.") == 3  # scores, progress, service levels: no empty axes
+    assert page.tags["svg"] == 0
+    code, out, _ = run(capsys, "report", "--cohort", "new", "--db", sqlite_url, "--format", "text", "--lang", "en")
+    assert code == 0 and "Quitter" in out
+
+
+# ---------------------------------------------------------------------------- without the extra, bad stores
+def test_html_without_matplotlib_says_how_to_install_it(sqlite_url, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
+    code, out, err = run(capsys, "report", "--cohort", "c", "--db", sqlite_url, "--lang", "en")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "pip install 'mystery-guest[report]'" in err and "--format text" in err
+
+
+def test_the_text_summary_needs_no_charts_library(tmp_path):
+    code = ("import sys; sys.modules['matplotlib'] = None\n"
+            "from simulator.cli import main\n"
+            f"raise SystemExit(main(['report', '--cohort', 'x', '--format', 'text', '--db', {str(tmp_path / 'x.db')!r}]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 1, done.stderr  # got as far as the store: an unknown cohort
+    assert "no sessions in cohort 'x'" in done.stderr
+
+
+def test_a_broken_database_is_one_line(tmp_path, capsys):
+    bad = tmp_path / "broken.sqlite3"
+    bad.write_bytes(b"this is not a database" * 100)
+    code, out, err = run(capsys, "report", "--cohort", "c", "--db", str(bad), "--format", "text")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "not a readable Mystery Guest database" in err
+    down = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"  # nothing listens on port 1
+    code, out, err = run(capsys, "report", "--cohort", "c", "--db", down, "--format", "text")
+    assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("mystery-guest: cannot use")
+
+
+def test_landmine_categories_of_older_turns_are_read_too():
+    """Turns stored before the compact format (1) hold their whole dict."""
+    detail = {"score": {"landmines": [{"category": "threaten"}, {"category": "accuse"}, {"category": "threaten"}]}}
+    assert landmine_categories(detail, {}) == ["threaten", "accuse"]
+    assert landmine_categories({"score": None}, {}) == []
+
+
+def test_landmines_of_turns_stored_whole_count_too(db_url):
+    """A turn stored before the compact format keeps its whole dict (format 1): the database's
+    cut of the landmine parts reads both formats."""
+    with Store.open(db_url) as store:
+        play(store, "Old Hand", "mixed", ["L80 E70 P100 mine", "L90 E90 P100 close"])
+        sid, _ = play(store, "Old Hand", "mixed", ["L80 E70 P100 mine", "L90 E90 P100 close"])
+        before = cohort_stats(store, "mixed").trainees[0].landmines
+        whole = store.session_detail(sid).turns[0]
+        del whole["recorded_at"]
+        with store.engine.begin() as conn:
+            conn.execute(S.turns.update().where(S.turns.c.session_id == sid, S.turns.c.idx == 0)
+                         .values(detail=whole))
+        assert store.session_detail(sid).turns[0]["score"]["landmines"] == whole["score"]["landmines"]
+        after = cohort_stats(store, "mixed").trainees[0].landmines
+    assert before == after == {"threaten": 2}
+
+
+@pytest.mark.parametrize("grouped", [0, 1])
+def test_replies_with_more_landmines_than_the_grouped_read_are_read_whole(seeded, monkeypatch, grouped):
+    from simulator.store import cohort_stats as CS
+
+    with Store.open(seeded) as store:
+        want = {t.name: t.landmines for t in cohort_stats(store, COHORT).trainees}
+        monkeypatch.setattr(CS, "MINES_GROUPED", grouped)
+        assert {t.name: t.landmines for t in cohort_stats(store, COHORT).trainees} == want
+
+
+def test_review_agreement_counts_where_trainers_kept_the_machine_s_level(seeded):
+    """Reviewed turns of the cohort, per dimension: how many, and how many kept the machine's level."""
+    with Store.open(seeded) as store:
+        assert cohort_stats(store, COHORT).agreement is None
+        sid = store.sessions(COHORT)[0].id
+        turns = store.session_detail(sid).turns
+        first = next(t for t in turns if t["kind"] == "reply")
+        levels = {d: first["score"][d]["level"] for d in ("listening", "empathy", "policy")}
+        store.save_review(sid, first["index"], listening=levels["listening"], empathy=(levels["empathy"] + 1) % 3,
+                          policy=1, reviewer="Tina")
+        agreement = cohort_stats(store, COHORT).agreement
+    assert agreement.reviewed_turns == 1
+    assert (agreement.dimensions["listening"].turns, agreement.dimensions["listening"].same_level) == (1, 1)
+    assert agreement.dimensions["empathy"].same_level == 0
+    assert agreement.dimensions["policy"].same_level == int(levels["policy"] == 1)
