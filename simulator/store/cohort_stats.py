@@ -298,7 +298,7 @@ def review_agreement(conn: sa.Connection, cohort_id: int) -> ReviewAgreement | N
     from simulator.store.store import _TURN_COLUMNS, _reviews, _turns
 
     s = S.sessions.c
-    ids = list(conn.execute(sa.select(sa.distinct(S.reviews.c.session_id)).join(
+    ids = list(conn.execute(sa.select(S.reviews.c.session_id).distinct().join(
         S.sessions, s.id == S.reviews.c.session_id).where(s.cohort_id == cohort_id)).scalars())
     reviews = _reviews(conn, ids)
     if not reviews:
