@@ -13,6 +13,9 @@ train`, see scoring/train.py) holds:
   landmines, acts and evidence, and whether an offer is allowed by this case's policy); and
   per landmine category the probability above which it is reported.
 
+A centre may replace a locale's shipped model with its own, trained with its trainers' reviewed
+cases (`scorer train --extra`, scoring/centre.py); `load_model` reads that one when it exists.
+
 Inference is plain Python (no numpy, no scikit-learn): the app ships the weights and nothing
 else. Featurisation lives here once and training imports it, so both read replies alike.
 """
@@ -299,11 +302,60 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
-@lru_cache(maxsize=4)
+# A model `using()` puts in place of the installed one, per locale (training compares candidates).
+_USING: dict[str, "Model"] = {}
+
+
 def load_model(locale: str) -> Model | None:
-    """The shipped model for a locale (None when the package has none: rules alone then)."""
+    """The model the scorer reads a locale with: the centre's own (scoring/centre.py: trained with
+    the centre's reviewed cases, in the data folder) when there is one, else the shipped model
+    (None when the package has none: rules alone then)."""
+    if locale in _USING:
+        return _USING[locale]
+    from scoring.centre import centre_model_file
+
+    path = centre_model_file(locale)
+    if path is not None:
+        model = _load_centre(str(path), path.stat().st_mtime_ns)
+        if model is not None:
+            return model
+    return load_shipped(locale)
+
+
+@lru_cache(maxsize=4)
+def load_shipped(locale: str) -> Model | None:
+    """The model shipped in the package (scoring/models/<locale>.json)."""
     try:
         text = resources.files("scoring").joinpath("models", f"{locale}.json").read_text(encoding="utf-8")
     except (FileNotFoundError, OSError):
         return None
     return Model(json.loads(text))
+
+
+@lru_cache(maxsize=4)
+def _load_centre(path: str, _mtime: int) -> Model | None:
+    """A centre model file (read again when it changes); None when it cannot be read, so a broken
+    file never stops a call: the shipped model scores, and `scorer status` says why."""
+    try:
+        return Model(json.loads(open(path, encoding="utf-8").read()))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+class using:
+    """`with using(model): ...` scores with `model` for its locale (training compares a candidate
+    centre model with the shipped one on the sealed set before saving it)."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+
+    def __enter__(self) -> Model:
+        self.before = _USING.get(self.model.locale)
+        _USING[self.model.locale] = self.model
+        return self.model
+
+    def __exit__(self, *exc) -> None:
+        if self.before is None:
+            _USING.pop(self.model.locale, None)
+        else:
+            _USING[self.model.locale] = self.before

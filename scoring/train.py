@@ -18,6 +18,15 @@ Method (see scoring/model.py for the features):
 3. Per landmine category, the reporting threshold that maximises out-of-fold F1.
 4. A length-only baseline (reply length alone) is fitted the same way and stored, so `eval
    --scorer length` can report it beside the model.
+
+A centre model (`--extra FILE...`, scoring/centre.py): the same fit over the corpus plus the
+centre's reviewed cases (`mystery-guest cases export --reviewed`), each counting CENTRE_WEIGHT
+times (a few dozen cases must be heard among thousands), for the locales those files hold. It is
+scored on the sealed set beside the shipped model and saved in the data folder only if it is
+within centre.MARGIN of it on every measure; otherwise nothing is saved and one line says why.
+`--folds K` (default 5) fits fewer out-of-fold copies and `--sample N` fits on N corpus cases:
+quicker, for a try-out or a test; the sealed-set check is the same whatever they are, so a model
+they weaken too far is refused like any other.
 """
 from __future__ import annotations
 
@@ -44,6 +53,8 @@ FUSION_CLASS_WEIGHT = None  # calibrated probabilities; the thresholds then mean
 FOLDS = 5
 # Sources the phrase rules were written or tuned against: stage 2 is not fitted on them.
 TUNED_ON = ("dev-", "holdout")
+CENTRE = "centre:"  # the _source prefix of a centre's cases
+CENTRE_WEIGHT = 5.0  # how many corpus cases one centre case counts as
 
 
 def training_files() -> list[Path]:
@@ -60,7 +71,11 @@ def corpus_digest(files: list[Path]) -> str:
     return h.hexdigest()
 
 
-def load_training(locale: str) -> list[dict[str, Any]]:
+def load_training(locale: str, extra: tuple[Path, ...] = (), sample: int | None = None) -> list[dict[str, Any]]:
+    """The labelled cases of a locale: the corpus and holdouts (`sample`: only that many of them,
+    drawn with the fixed seed), then a centre's `extra` files."""
+    import random
+
     from scoring.evaluate import load_cases
 
     cases = []
@@ -69,7 +84,28 @@ def load_training(locale: str) -> list[dict[str, Any]]:
             if c["locale"] == locale and isinstance(c.get("expect"), dict):
                 c["_source"] = f.name
                 cases.append(c)
-    return cases
+    if sample is not None and sample < len(cases):
+        keep = set(random.Random(SEED).sample(range(len(cases)), sample))
+        cases = [c for i, c in enumerate(cases) if i in keep]
+    return cases + centre_cases(locale, extra)
+
+
+def centre_cases(locale: str, files: tuple[Path, ...]) -> list[dict[str, Any]]:
+    """A centre's labelled cases of a locale (CaseError for a file that cannot be read)."""
+    from scoring.evaluate import load_cases
+
+    out = []
+    for f in files:
+        for c in load_cases(Path(f)):
+            if c["locale"] == locale and _labelled(c):
+                c["_source"] = CENTRE + Path(f).name
+                out.append(c)
+    return out
+
+
+def _labelled(case: dict[str, Any]) -> bool:
+    exp = case.get("expect")
+    return isinstance(exp, dict) and all(k in exp for k in ("listening", "empathy", "policy"))
 
 
 def quiet_rows(R):
@@ -102,7 +138,8 @@ def _f32(values) -> str:
     return base64.b64encode(np.asarray(values, dtype=np.float32).tobytes()).decode()
 
 
-def fit_locale(locale: str, log=print) -> dict[str, Any]:
+def fit_locale(locale: str, log=print, extra: tuple[Path, ...] = (), folds: int = FOLDS,
+               weight: float = CENTRE_WEIGHT, sample: int | None = None, jobs: int | None = None) -> dict[str, Any]:
     import numpy as np
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -115,7 +152,7 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
     from scoring.scorer import score_rules
     from scoring.types import LANDMINES
 
-    cases = load_training(locale)
+    cases = load_training(locale, extra, sample)
     if len(cases) < 50:
         raise SystemExit(f"scorer train: only {len(cases)} labelled {locale} cases; need at least 50")
     replies = [c["reply"] for c in cases]
@@ -126,7 +163,16 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
     labels["any"] = np.array([1 if (c["expect"].get("landmines") or c["expect"].get("policy") == 0) else 0
                               for c in cases])
     fresh = np.array([not c["_source"].startswith(TUNED_ON) for c in cases])
-    log(f"[{locale}] {len(cases)} cases ({int(fresh.sum())} the rules were never tuned on)")
+    centre = np.array([c["_source"].startswith(CENTRE) for c in cases])
+    log(f"[{locale}] {len(cases)} cases ({int(fresh.sum())} the rules were never tuned on"
+        + (f"; {int(centre.sum())} the centre's, each counting {weight:g} times)" if centre.any() else ")"))
+    # A centre's cases weigh more; without them the fits are exactly the shipped model's.
+    sample_weight = np.where(centre, weight, 1.0) if centre.any() else None
+
+    def weighted(mask=None):
+        if sample_weight is None:
+            return {}
+        return {"sample_weight": sample_weight if mask is None else sample_weight[mask]}
 
     vec = TfidfVectorizer(analyzer=analyser(locale), sublinear_tf=True, min_df=2,
                           max_features=MAX_FEATURES, norm="l2")
@@ -139,8 +185,8 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
         return LogisticRegression(C=C_MINE if head in BINARY_HEADS else C_TEXT, max_iter=5000,
                                   class_weight=TEXT_CLASS_WEIGHT if head in BINARY_HEADS else None)
 
-    def folds(y):
-        k = min(FOLDS, max(2, int(np.bincount(y).min()))) if len(np.unique(y)) > 1 else 2
+    def folds_for(y):
+        k = min(folds, max(2, int(np.bincount(y).min()))) if len(np.unique(y)) > 1 else 2
         return StratifiedKFold(n_splits=k, shuffle=True, random_state=SEED)
 
     heads, oof, outputs = {}, {}, 0
@@ -150,9 +196,10 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
         n_cls = 3 if head in LEVEL_HEADS else 1
         if len(np.unique(y)) < 2:
             raise SystemExit(f"scorer train: no {locale} case has {head} other than {y[0]}; add cases")
-        proba = cross_val_predict(text_model(head), X1, y, cv=folds(y), method="predict_proba")
+        proba = cross_val_predict(text_model(head), X1, y, cv=folds_for(y), method="predict_proba",
+                                  params=weighted() or None, n_jobs=jobs)  # jobs: the same fits, at once
         oof[head] = proba if n_cls == 3 else proba[:, 1:2]
-        m = text_model(head).fit(X1, y)
+        m = text_model(head).fit(X1, y, **weighted())
         coef = m.coef_ if n_cls == 3 else m.coef_[:1]
         for k in range(n_cls):
             coef_cols.append(coef[k][:X_text.shape[1]])
@@ -174,11 +221,12 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
             fit_mask = np.ones(len(cases), dtype=bool)
         else:
             fit_mask = fit_rows
-        p = cross_val_predict(fm, F[fit_mask], y[fit_mask], cv=folds(y[fit_mask]), method="predict_proba")
+        p = cross_val_predict(fm, F[fit_mask], y[fit_mask], cv=folds_for(y[fit_mask]), method="predict_proba",
+                              params=weighted(fit_mask) or None)
         full = np.full((len(cases), p.shape[1]), np.nan)
         full[fit_mask] = p
         fused_oof[head] = full
-        fm.fit(F[fit_mask], y[fit_mask])
+        fm.fit(F[fit_mask], y[fit_mask], **weighted(fit_mask))
         coef = fm.coef_ if head in LEVEL_HEADS else fm.coef_[:1]
         fusion[head] = {"coef": coef.tolist(), "intercept": fm.intercept_.tolist()[:len(coef)]}
         if head in BINARY_HEADS:
@@ -217,7 +265,7 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
     length_oof = {}
     for head in HEADS:
         lm = LogisticRegression(max_iter=2000, class_weight="balanced" if head in BINARY_HEADS else None)
-        length_oof[head] = cross_val_predict(lm, L, labels[head], cv=folds(labels[head]), method="predict_proba")
+        length_oof[head] = cross_val_predict(lm, L, labels[head], cv=folds_for(labels[head]), method="predict_proba")
     lv = _cv_report(labels, length_oof, {c: 0.5 for c in LANDMINES}, scored_rows)
     log(f"[{locale}] length alone, out-of-fold:        " + ", ".join(f"{k} {v:.3f}" for k, v in lv.items()))
     import sklearn
@@ -230,6 +278,8 @@ def fit_locale(locale: str, log=print) -> dict[str, Any]:
         "quiet_thresholds": quiet_thresholds, "cutpoints": cutpoints,
         "baseline": {"features": ["log_chars", "log_words"], "heads": baseline},
         "meta": {"cases": len(cases), "fresh_cases": int(fresh.sum()), "seed": SEED,
+                 **({"centre_cases": int(centre.sum()), "centre_weight": weight, "folds": folds}
+                    if centre.any() else {}),
                  "scikit_learn": sklearn.__version__, "corpus_sha256": corpus_digest(training_files()),
                  "out_of_fold": cv},
     }
@@ -302,24 +352,118 @@ def _cv_report(labels, fused_oof, thresholds, rows, quiet=None, cutpoints=None) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="mystery-guest scorer train",
-                                     description="Fit the scorer's model from the labelled cases in the repository.")
+    parser = argparse.ArgumentParser(
+        prog="mystery-guest scorer train",
+        description="Fit the scorer's model from the labelled cases in the repository; with --extra, fit this "
+                    "centre's own model from them plus the centre's reviewed cases and use it from then on.")
     parser.add_argument("--locale", choices=["en", "zh"], action="append",
-                        help="only this locale (repeatable; default both)")
-    parser.add_argument("--out", type=Path, default=MODELS, help=f"folder for <locale>.json (default {MODELS})")
+                        help="only this locale (repeatable; default both, or with --extra those the files hold)")
+    parser.add_argument("--out", type=Path, default=MODELS, help=f"folder for <locale>.json (default {MODELS}; "
+                                                                 "not with --extra)")
+    parser.add_argument("--extra", type=Path, nargs="+", metavar="FILE",
+                        help="a centre's reply cases (mystery-guest cases export --reviewed): fit a centre model, "
+                             "saved in the data folder if it keeps its agreement on the sealed set")
+    parser.add_argument("--weight", type=float, default=CENTRE_WEIGHT, metavar="N",
+                        help=f"with --extra: how many corpus cases one centre case counts as (default {CENTRE_WEIGHT:g})")
+    parser.add_argument("--folds", type=int, default=FOLDS, metavar="K",
+                        help=f"out-of-fold copies per head (default {FOLDS}; 2 is quicker, for a try-out)")
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="fit the out-of-fold copies on N cores at once (the same model, sooner)")
+    parser.add_argument("--sample", type=int, metavar="N",
+                        help="fit on N corpus cases drawn with the fixed seed (default all): quicker, for a try-out "
+                             "or a test; with --extra the sealed-set check is the same, so a sample too small to "
+                             "keep the shipped model's agreement is refused")
     args = parser.parse_args(argv)
     import importlib.util
 
     if importlib.util.find_spec("sklearn") is None:
-        print("mystery-guest scorer train: needs scikit-learn: pip install -c requirements.lock -e '.[train]'",
-              file=sys.stderr)
+        print("mystery-guest scorer train: needs scikit-learn, which is not installed: "
+              "pip install -c requirements.lock -e '.[train]'", file=sys.stderr)
         return 2
+    if args.folds < 2 or args.weight <= 0 or (args.sample is not None and args.sample < 50):
+        parser.error("--folds must be 2 or more, --weight above 0 and --sample at least 50")
+    if args.extra:
+        return train_centre(args)
     args.out.mkdir(parents=True, exist_ok=True)
     for locale in args.locale or ["en", "zh"]:
-        model = fit_locale(locale, log=lambda m: print(m, file=sys.stderr))
+        model = fit_locale(locale, log=lambda m: print(m, file=sys.stderr), folds=args.folds, sample=args.sample,
+                           jobs=args.jobs)
         path = args.out / f"{locale}.json"
         path.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
+    return 0
+
+
+def sealed_file(locale: str) -> Path:
+    return HOLDOUTS / f"sealed-{locale}.yaml"
+
+
+def agreement(cases: list[dict[str, Any]], model) -> dict[str, float]:
+    """The margin's measures (centre.MEASURES) of `model` on these cases."""
+    from scoring.centre import measures
+    from scoring.evaluate import compute_metrics, context_of
+    from scoring.model import using
+    from scoring.scorer import score_reply
+
+    with using(model):
+        scores = [score_reply(c["reply"], context_of(c)) for c in cases]
+    return measures(compute_metrics(cases, scores))
+
+
+def train_centre(args) -> int:
+    """Fit, check and save a centre model per locale (see the module docstring)."""
+    from scoring import centre
+    from scoring.evaluate import CaseError, load_cases
+    from scoring.model import Model, load_shipped
+
+    say = "mystery-guest scorer train"
+    if args.out != MODELS:
+        print(f"{say}: a centre model goes to the data folder ({centre.folder()}), not --out", file=sys.stderr)
+        return 2
+    try:
+        own = {loc: centre_cases(loc, tuple(args.extra)) for loc in ("en", "zh")}
+    except CaseError as exc:
+        print(f"{say}: {exc}", file=sys.stderr)
+        return 2
+    locales = args.locale or [loc for loc in ("en", "zh") if own[loc]]
+    if not any(own[loc] for loc in locales):
+        print(f"{say}: no labelled {'/'.join(locales) or 'en or zh'} case in {', '.join(map(str, args.extra))}: "
+              "nothing to teach", file=sys.stderr)
+        return 2
+    for locale in locales:
+        shipped = load_shipped(locale)
+        sealed_path = sealed_file(locale)
+        if shipped is None or not sealed_path.is_file():
+            print(f"{say}: not saved: cannot check a {locale} centre model without the shipped model and "
+                  f"{sealed_path.relative_to(ROOT)} (train from a checkout of the repository)", file=sys.stderr)
+            return 1
+        data = fit_locale(locale, log=lambda m: print(m, file=sys.stderr), extra=tuple(args.extra),
+                          folds=args.folds, weight=args.weight, sample=args.sample, jobs=args.jobs)
+        candidate = Model(data)
+        sealed = load_cases(sealed_path)
+        before, after = agreement(sealed, shipped), agreement(sealed, candidate)
+        print(f"[{locale}] sealed set: centre " + centre._fmt(after), file=sys.stderr)
+        print(f"[{locale}]             shipped " + centre._fmt(before), file=sys.stderr)
+        short = centre.shortfall(after, before)
+        if short:
+            print(f"{say}: not saved: the {locale} centre model loses more than {centre.MARGIN} on the sealed set "
+                  f"({'; '.join(short)}); the {'centre' if centre.centre_model_file(locale) else 'shipped'} "
+                  "model stays active", file=sys.stderr)
+            return 1
+        cases = own[locale]
+        record = {
+            "trained_at": centre.now(), "corpus_cases": data["meta"]["cases"] - len(cases),
+            "extra": [{"file": str(Path(f).resolve()), "sha256": hashlib.sha256(Path(f).read_bytes()).hexdigest(),
+                       "cases": sum(1 for c in cases if c["_source"] == CENTRE + Path(f).name)} for f in args.extra],
+            "weight": args.weight, "folds": args.folds, "sample": args.sample, "margin": centre.MARGIN,
+            "shipped_corpus": shipped.meta.get("corpus_sha256"),
+            "sealed": {"cases": len(sealed), "centre": after, "shipped": before},
+            "centre_cases": {"cases": len(cases), "centre": agreement(cases, candidate),
+                             "shipped": agreement(cases, shipped)},
+        }
+        path = centre.install(locale, data, record)
+        print(f"{say}: saved the {locale} centre model to {path}; it scores {locale} replies from now on "
+              "('mystery-guest scorer status'; 'scorer reset' goes back)", file=sys.stderr)
     return 0
 
 

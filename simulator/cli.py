@@ -295,13 +295,21 @@ def _register_live(sub) -> None:
 
 
 # ---------------------------------------------------------------------------- scorer
-def cmd_scorer(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("train",):
-        print("usage: mystery-guest scorer train [--locale en|zh] [--out DIR]", file=sys.stderr)
-        return 2
-    from scoring.train import main as train_main
+SCORER_USAGE = ("usage: mystery-guest scorer train [--extra FILE...] [--locale en|zh] | scorer status | "
+                "scorer reset [--locale en|zh]")
 
-    return train_main(argv[1:])
+
+def cmd_scorer(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("train", "status", "reset"):
+        print(SCORER_USAGE, file=sys.stderr)
+        return 2
+    if argv[0] == "train":
+        from scoring.train import main as train_main
+
+        return train_main(argv[1:])
+    from scoring import centre
+
+    return (centre.status if argv[0] == "status" else centre.reset)(argv[1:])
 
 
 # ---------------------------------------------------------------------------- eval
@@ -359,9 +367,10 @@ def build_parser() -> argparse.ArgumentParser:
     from simulator import serve
     from simulator.authoring import commands as authoring_commands
     from simulator.report import commands as report_commands
-    from simulator.store import commands as store_commands
+    from simulator.store import commands as store_commands, review_commands
 
     store_commands.register(sub)
+    review_commands.register(sub)
     report_commands.register(sub)
     authoring_commands.register(sub)
     serve.register(sub)
@@ -372,8 +381,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("eval", help="score a reply-case file and print agreement with trainers "
                                 "(see 'mystery-guest eval --help')", add_help=False)
-    sub.add_parser("scorer", help="'scorer train': refit the scorer's model from the labelled cases "
-                                  "(needs the train extra; see 'mystery-guest scorer train --help')",
+    sub.add_parser("scorer", help="'scorer train [--extra FILE...]': refit the scorer's model, or fit this "
+                                  "centre's own (needs the train extra); 'scorer status', 'scorer reset'",
                    add_help=False)
     return p
 

@@ -20,6 +20,7 @@ from simulator.loader import PLACEHOLDER
 from simulator.mood import MoodChange, Strain, band_of, clamp, reply_changes, scale
 from simulator.plaintext import plain
 from simulator.scenario import MAX_REPLY_CHARS, Scenario  # one reply limit for the engine and lint
+from simulator.scores import DIMENSIONS, HINT_COST, WEIGHTS, call_scores  # noqa: F401 - WEIGHTS, HINT_COST: the debrief's
 
 SESSION_FORMAT = 1
 
@@ -516,25 +517,13 @@ def overpromised(score: ReplyScore) -> bool:
     return score.policy.level == 0 and any(a.startswith("offer:") for a in score.acts)
 
 
-# Weights of the overall score; shown in the debrief and documented in docs/scoring.md.
-WEIGHTS = {"listening": 0.3, "empathy": 0.3, "policy": 0.2, "service": 0.2}
-HINT_COST = 5
-
-
 def summarise(sc: Scenario, turns: list[TurnResult], ending: str | None, hints: int) -> dict[str, Any]:
     scored = [t for t in turns if t.score is not None]
-    dims: dict[str, float | None] = {}
-    for dim in ("listening", "empathy", "policy"):
-        dims[dim] = round(sum(t.score.dimension(dim).score for t in scored) / len(scored), 1) if scored else None
     done = [cid for t in turns for cid in t.concerns_met]
     level = concerns.level_reached(sc, ending, done) if ending else None
-    overall = None
-    if ending and scored:
-        raw = (WEIGHTS["listening"] * dims["listening"] + WEIGHTS["empathy"] * dims["empathy"]
-               + WEIGHTS["policy"] * dims["policy"] + WEIGHTS["service"] * level * 20)
-        overall = round(max(0.0, min(100.0, raw - HINT_COST * hints)), 1)
+    scores = call_scores(({d: t.score.dimension(d).score for d in DIMENSIONS} for t in scored), level, hints)
     return {
-        **dims, "overall": overall, "ending": ending,
+        **scores, "ending": ending,
         "outcome": sc.endings[ending].outcome if ending else None, "service_level": level,
         "turns": len(scored), "hints": hints,
         "landmines": sum(len(t.score.landmine_categories) for t in scored),

@@ -8,3 +8,12 @@ def _own_journal(tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("journal")
     monkeypatch.setenv("MYSTERY_GUEST_JOURNAL", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _no_centre_model(tmp_path_factory, monkeypatch):
+    """Every test scores with the shipped model: a centre model in the user's data folder
+    (scoring/centre.py) is never read; a test that trains one keeps it in its own folder."""
+    folder = tmp_path_factory.mktemp("scorer")
+    monkeypatch.setenv("MYSTERY_GUEST_SCORER_DIR", str(folder))
+    return folder

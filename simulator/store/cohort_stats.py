@@ -293,14 +293,30 @@ def _landmine_turns(conn: sa.Connection, here) -> list[tuple[int, int, list[int]
 
 
 def review_agreement(conn: sa.Connection, cohort_id: int) -> ReviewAgreement | None:
-    """REVIEWS GO HERE: trainers' reviewed levels against the machine's, for the cohort's calls.
+    """Trainers' reviewed levels against the machine's (simulator/store/reviews.py), over the
+    cohort's reviewed turns; None when nobody reviewed one."""
+    from simulator.store.store import _TURN_COLUMNS, _reviews, _turns
 
-    Trainer reviews (issue 13, part 1) are being added in parallel; until the store has a
-    `reviews` table there is nothing to compare, and the report says so. When that table
-    arrives, read it here (reviewed turns of the cohort: the trainer's level and the turn's
-    stored level per dimension) and return a ReviewAgreement, or None when there are no reviews;
-    the page and the text summary already show one. The error below makes the merge visible."""
-    if "reviews" not in S.metadata.tables:
+    s = S.sessions.c
+    ids = list(conn.execute(sa.select(S.reviews.c.session_id).distinct().join(
+        S.sessions, s.id == S.reviews.c.session_id).where(s.cohort_id == cohort_id)).scalars())
+    reviews = _reviews(conn, ids)
+    if not reviews:
         return None
-    raise NotImplementedError("the store has a reviews table: compute the cohort's review agreement in "
-                              "simulator/store/cohort_stats.py review_agreement()")
+    rows = conn.execute(sa.select(S.turns.c.session_id, *_TURN_COLUMNS).where(S.turns.c.session_id.in_(ids))
+                        .order_by(S.turns.c.session_id, S.turns.c.idx)).all()
+    machine = {(r.session_id, turn["index"]): turn.get("score") or {} for r, turn in zip(rows, _turns(conn, rows))}
+    dims = {d: [0, 0] for d in ("listening", "empathy", "policy")}
+    turns = 0
+    for sid, marks in reviews.items():
+        for idx, review in marks.items():
+            score = machine.get((sid, idx))
+            if not score:
+                continue
+            turns += 1
+            for d, counts in dims.items():
+                counts[0] += 1
+                counts[1] += review.level(d) == (score.get(d) or {}).get("level")
+    if not turns:
+        return None
+    return ReviewAgreement(turns, {d: DimensionAgreement(n, same) for d, (n, same) in dims.items()})

@@ -92,8 +92,18 @@ def _pct(x: float | None) -> str | None:
     return None if x is None else f"{x * 100:.0f}%"
 
 
+REVIEWED_MARK = "†"
+REVIEWED_NOTE = (f"{REVIEWED_MARK} reviewed by a trainer: the trainer's levels count where they reviewed a turn "
+                 "(the machine's score in brackets; 'mystery-guest transcript ID' shows both).")
+
+
+def _num(x: float | None) -> str:
+    return "-" if x is None else f"{x:g}"
+
+
 def _board_cells(r) -> list[Any]:
-    best = None if r.best is None else f"{r.best:g}" + ("*" if r.best_used_hints else "")
+    best = None if r.best is None else (f"{r.best:g}" + ("*" if r.best_used_hints else "")
+                                        + (REVIEWED_MARK if r.reviewed else ""))
     trend = None if r.trend is None else f"{r.trend:+g}"
     return [r.rank if r.rank is not None else "", r.trainee, r.sessions, r.completed, best,
             r.average, r.listening, r.empathy, r.policy, r.landmines_per_call, _pct(r.resolved_rate),
@@ -137,6 +147,8 @@ def _legend(rows) -> str:
         notes.append("* the best call used hints (each hint costs points).")
     if any(r.rank is None for r in rows):
         notes.append("No rank: not enough completed calls yet.")
+    if any(r.reviewed for r in rows):
+        notes.append(f"{REVIEWED_MARK} counts a trainer's review: reviewed calls are scored with the trainer's levels.")
     return " ".join(notes)
 
 
@@ -155,17 +167,27 @@ def cmd_sessions(args) -> int:
                               limit=args.limit)
         if not rows and args.cohort and args.cohort not in store.cohorts():
             return _unknown_cohort(store, args.cohort)
+        reviewed = store.reviewed_calls(rows)
     if args.format == "json":
-        _write(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2), None)
+        _write(json.dumps([{**r.to_dict(), "reviewed": reviewed.get(r.id)} for r in rows], ensure_ascii=False,
+                          indent=2), None)
     elif args.format == "csv":
-        _write(sessions_csv(rows), None)
+        _write(sessions_csv(rows, reviewed), None)
     else:
         if not rows:
             print("no sessions")
             return 0
+
+        def overall(r):  # the reviewed score, marked, with the machine's beside it
+            rv = reviewed.get(r.id)
+            if rv is None:
+                return r.overall
+            return f"{_num(rv['overall'])}{REVIEWED_MARK}" + (f" ({_num(r.overall)})" if r.overall is not None else "")
+
         _write(table(SESSION_HEADERS, [[r.id, r.started_at.strftime("%Y-%m-%d %H:%M"), r.trainee, r.scenario_id,
-                                        r.mode, r.status.replace("_", " "), r.turns, r.ending, r.overall,
-                                        r.hints, r.landmines] for r in rows], right={0, 6, 8, 9, 10}), None)
+                                        r.mode, r.status.replace("_", " "), r.turns, r.ending, overall(r),
+                                        r.hints, r.landmines] for r in rows], right={0, 6, 8, 9, 10})
+               + (f"\n{REVIEWED_NOTE}" if reviewed else ""), None)
     return 0
 
 
@@ -173,14 +195,15 @@ def cmd_sessions(args) -> int:
 @_run
 def cmd_transcript(args) -> int:
     """Render one call with every turn's scores and evidence."""
-    from simulator.store.transcript import render_html, render_markdown
+    from simulator.store.transcript import render_html, render_markdown, render_text
 
     with _open(args) as store:
         detail = store.session_detail(args.id)
     if detail is None:
         print(f"mystery-guest: no session {args.id} (list them with 'mystery-guest sessions')", file=sys.stderr)
         return 1
-    _write(render_html(detail) if args.format == "html" else render_markdown(detail), args.output)
+    render = {"html": render_html, "text": render_text}.get(args.format, render_markdown)
+    _write(render(detail), args.output)
     return 0
 
 
@@ -197,10 +220,12 @@ def cmd_export(args) -> int:
         rows = sorted(rows, key=lambda r: r.id)
         need_turns = args.format == "xapi" or args.turns
         turns = store.turns_for(r.id for r in rows) if need_turns else {}
+        reviews = store.reviews(r.id for r in rows)
+        reviewed = store.reviewed_calls(rows) if not need_turns and reviews else {}
     if args.format == "xapi":
-        text = json.dumps(xapi_statements(rows, turns, args.base_iri), ensure_ascii=False, indent=2)
+        text = json.dumps(xapi_statements(rows, turns, args.base_iri, reviews), ensure_ascii=False, indent=2)
     else:
-        text = turns_csv(rows, turns) if args.turns else sessions_csv(rows)
+        text = turns_csv(rows, turns, reviews) if args.turns else sessions_csv(rows, reviewed)
     _write(text, args.output)
     return 0
 
@@ -231,7 +256,7 @@ def register(sub) -> None:
 
     tr = sub.add_parser("transcript", help="one call with every turn's scores and evidence (for the debrief)")
     tr.add_argument("id", type=int, help="session id (from 'mystery-guest sessions')")
-    tr.add_argument("--format", choices=["md", "html"], default="md")
+    tr.add_argument("--format", choices=["md", "html", "text"], default="md")
     tr.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")
     tr.add_argument("--db", metavar="URL", help=DB_HELP)
     tr.set_defaults(func=cmd_transcript)

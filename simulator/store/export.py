@@ -5,6 +5,12 @@ scenario as the activity, result.score.scaled = overall / 100) and one `responde
 reply (result.response = the reply, score scaled from the mean of listening, empathy, policy),
 linked by the same context.registration. Statement ids are UUID 5 of the session and turn, so
 exporting twice and posting both files to an LRS does not create duplicates.
+
+A call a trainer reviewed (simulator/store/reviews.py) is exported with its reviewed scores: in
+xAPI as result.score, with extension `reviewed: true` and the machine's scores beside them
+(`machine-overall`, ...); its statement ids also carry the time of the latest review, so an LRS
+that already holds the machine's statement takes the reviewed one as new rather than as a
+conflict. In CSV, the machine's columns stay as they were and `reviewed_*` columns follow.
 """
 from __future__ import annotations
 
@@ -14,7 +20,10 @@ import uuid
 from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import quote
 
+from simulator.store.reviews import reviewed_call, reviewed_score
+
 if TYPE_CHECKING:  # type hints only: rendering needs no database driver
+    from simulator.store.reviews import Review
     from simulator.store.store import SessionRow
 
 DEFAULT_BASE_IRI = "http://mystery-guest.invalid/"  # .invalid: replace with your centre's address
@@ -47,9 +56,16 @@ def _scaled(score: float | None) -> dict[str, Any] | None:
     return {"scaled": round(score / 100, 4), "raw": round(score, 2), "min": 0, "max": 100}
 
 
+def _reviewed(row: SessionRow, turns: list[dict[str, Any]], reviews: dict[int, Review]) -> dict[str, Any] | None:
+    return reviewed_call(turns, reviews, ending=row.ending, service_level=row.service_level, hints=row.hints)
+
+
 def xapi_statements(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, Any]]],
-                    base_iri: str = DEFAULT_BASE_IRI) -> list[dict[str, Any]]:
-    """xAPI statements for these calls (`turns`: session id -> stored turns)."""
+                    base_iri: str = DEFAULT_BASE_IRI,
+                    reviews: dict[int, dict[int, Review]] | None = None) -> list[dict[str, Any]]:
+    """xAPI statements for these calls (`turns`: session id -> stored turns; `reviews`: session id ->
+    turn index -> Review, for the calls a trainer reviewed)."""
+    reviews = reviews or {}
     base = base_iri if base_iri.endswith("/") else base_iri + "/"
     ext = base + "xapi/extensions/"
     out: list[dict[str, Any]] = []
@@ -63,19 +79,27 @@ def xapi_statements(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, 
                                    "type": "http://adlnet.gov/expapi/activities/simulation"}}
         cohort = {"objectType": "Activity", "id": f"{base}cohorts/{quote(row.cohort, safe='')}",
                   "definition": {"name": {"en-US": row.cohort}}}
+        marks = reviews.get(row.id, {})
+        reviewed = _reviewed(row, turns.get(row.id, []), marks)
+        scores = reviewed or {d: getattr(row, d) for d in ("overall", *DIMENSIONS, "landmines")}
         result: dict[str, Any] = {"completion": row.status == "completed"}
         if row.status == "completed":
             result["success"] = row.outcome == "resolved"
-        if (score := _scaled(row.overall)) is not None:
+        if (score := _scaled(scores["overall"])) is not None:
             result["score"] = score
         if (duration := _duration(row.duration)) is not None:
             result["duration"] = duration
         result["extensions"] = {
-            ext + "listening": row.listening, ext + "empathy": row.empathy, ext + "policy": row.policy,
-            ext + "ending": row.ending, ext + "outcome": row.outcome, ext + "hints": row.hints,
-            ext + "landmines": row.landmines, ext + "interruptions": row.interruptions,
+            ext + "listening": scores["listening"], ext + "empathy": scores["empathy"],
+            ext + "policy": scores["policy"], ext + "ending": row.ending, ext + "outcome": row.outcome,
+            ext + "hints": row.hints, ext + "landmines": scores["landmines"], ext + "interruptions": row.interruptions,
         }
-        session_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base}sessions/{row.id}/statement"))
+        # A reviewed statement is a new statement: its id carries the latest review's time.
+        stamp = f"/reviewed/{max(r.reviewed_at for r in marks.values()).isoformat()}" if marks else ""
+        if reviewed is not None:
+            result["extensions"].update({ext + "reviewed": True, ext + "machine-overall": row.overall,
+                                         **{ext + f"machine-{d}": getattr(row, d) for d in (*DIMENSIONS, "landmines")}})
+        session_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base}sessions/{row.id}/statement{stamp}"))
         out.append({
             "id": session_id, "actor": actor, "verb": _verb(VERBS.get(row.status, VERBS["in_progress"])),
             "object": scenario, "result": result,
@@ -91,23 +115,34 @@ def xapi_statements(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, 
             if t.get("kind") != "reply" or not t.get("score"):
                 continue  # a silence is not a response
             s = t["score"]
-            dims = {d: (s.get(d) or {}).get("score") for d in DIMENSIONS}
+            review = marks.get(t["index"])
+            machine = {d: (s.get(d) or {}).get("score") for d in DIMENSIONS}
+            machine_mines = [m.get("category") for m in s.get("landmines", [])]
+            if review is not None:
+                r = reviewed_score(s, review)
+                dims, mines = {d: r[d]["score"] for d in DIMENSIONS}, r["landmines"]
+            else:
+                dims, mines = machine, machine_mines
             known = [v for v in dims.values() if v is not None]
             turn_result: dict[str, Any] = {"response": t.get("reply", "")}
             if known and (score := _scaled(sum(known) / len(known))) is not None:
                 turn_result["score"] = score
             turn_result["extensions"] = {
                 **{ext + d: v for d, v in dims.items()},
-                ext + "landmines": [m.get("category") for m in s.get("landmines", [])],
+                ext + "landmines": mines,
                 ext + "acts": list(s.get("acts", [])),
                 ext + "interrupted": bool(t.get("interrupted")),
                 ext + "anger": t.get("mood_after"),
             }
+            if review is not None:
+                turn_result["extensions"].update({
+                    ext + "reviewed": True, ext + "reviewer": review.reviewer, ext + "review-note": review.note,
+                    **{ext + f"machine-{d}": v for d, v in machine.items()}, ext + "machine-landmines": machine_mines})
             if t.get("latency") is not None:
                 turn_result["duration"] = _duration(t["latency"])
             state_iri = f"{scenario['id']}/states/{quote(str(t.get('state_before', '')), safe='')}"
             out.append({
-                "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base}sessions/{row.id}/turns/{t['index']}")),
+                "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base}sessions/{row.id}/turns/{t['index']}{stamp}")),
                 "actor": actor, "verb": _verb(RESPONDED),
                 "object": {"objectType": "Activity", "id": state_iri,
                            "definition": {"name": {"en-US": str(t.get("state_before", ""))},
@@ -127,10 +162,14 @@ def xapi_statements(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, 
 # ---------------------------------------------------------------------------- CSV
 SESSION_COLUMNS = ("session", "cohort", "trainee", "scenario_id", "scenario_title", "mode", "status",
                    "started_at", "ended_at", "duration_s", "turns", "ending", "outcome", "service_level",
-                   "overall", "listening", "empathy", "policy", "hints", "landmines", "interruptions", "seed")
+                   "overall", "listening", "empathy", "policy", "hints", "landmines", "interruptions", "seed",
+                   "reviewed", "reviewed_overall", "reviewed_listening", "reviewed_empathy", "reviewed_policy",
+                   "reviewed_landmines")
 TURN_COLUMNS = ("session", "cohort", "trainee", "scenario_id", "turn", "kind", "stage", "state_before",
                 "state_after", "reply", "interrupted", "latency_s", "listening", "empathy", "policy",
-                "landmines", "acts", "anger_before", "anger_after", "customer_line", "recorded_at")
+                "landmines", "acts", "anger_before", "anger_after", "customer_line", "recorded_at",
+                "reviewed", "reviewed_listening", "reviewed_empathy", "reviewed_policy", "reviewed_landmines",
+                "reviewer", "review_note")
 
 
 def spreadsheet_safe(value: Any) -> Any:
@@ -149,17 +188,32 @@ def csv_text(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
     return buf.getvalue()
 
 
-def sessions_csv(rows: Iterable[SessionRow]) -> str:
-    """One line per call."""
-    return csv_text(SESSION_COLUMNS, ([
-        r.id, r.cohort, r.trainee, r.scenario_id, r.scenario_title, r.mode, r.status, _iso(r.started_at),
-        _iso(r.ended_at), None if r.duration is None else round(r.duration, 1), r.turns, r.ending, r.outcome,
-        r.service_level, r.overall, r.listening, r.empathy, r.policy, r.hints, r.landmines, r.interruptions,
-        r.seed] for r in rows))
+def sessions_csv(rows: Iterable[SessionRow], reviewed: dict[int, dict[str, Any]] | None = None) -> str:
+    """One line per call (`reviewed`: session id -> reviewed scores, Store.reviewed_calls)."""
+    reviewed = reviewed or {}
+
+    def line(r: SessionRow) -> list[Any]:
+        rv = reviewed.get(r.id)
+        marks = ["yes", *(rv[k] for k in ("overall", *DIMENSIONS, "landmines"))] if rv else [None] * 6
+        return [r.id, r.cohort, r.trainee, r.scenario_id, r.scenario_title, r.mode, r.status, _iso(r.started_at),
+                _iso(r.ended_at), None if r.duration is None else round(r.duration, 1), r.turns, r.ending, r.outcome,
+                r.service_level, r.overall, r.listening, r.empathy, r.policy, r.hints, r.landmines, r.interruptions,
+                r.seed, *marks]
+
+    return csv_text(SESSION_COLUMNS, (line(r) for r in rows))
 
 
-def turns_csv(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, Any]]]) -> str:
-    """One line per turn."""
+def turns_csv(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, Any]]],
+              reviews: dict[int, dict[int, Review]] | None = None) -> str:
+    """One line per turn (`reviews`: session id -> turn index -> Review)."""
+    reviews = reviews or {}
+
+    def marks(t: dict[str, Any], review: Review | None) -> list[Any]:
+        if review is None or not t.get("score"):
+            return [None] * 7
+        r = reviewed_score(t["score"], review)
+        return ["yes", *(r[d]["score"] for d in DIMENSIONS), " ".join(review.landmines), review.reviewer, review.note]
+
     def lines():
         for r in rows:
             for t in turns.get(r.id, []):
@@ -169,5 +223,6 @@ def turns_csv(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, Any]]]
                        t.get("latency"), *[(s.get(d) or {}).get("score") for d in DIMENSIONS],
                        " ".join(m.get("category", "") for m in s.get("landmines", [])),
                        " ".join(s.get("acts", [])), t.get("mood_before"), t.get("mood_after"),
-                       t.get("customer_line"), t.get("recorded_at")]
+                       t.get("customer_line"), t.get("recorded_at"),
+                       *marks(t, reviews.get(r.id, {}).get(t["index"]))]
     return csv_text(TURN_COLUMNS, lines())

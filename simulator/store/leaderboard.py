@@ -15,6 +15,8 @@ their means over completed calls; landmines per completed call; resolved rate = 
 trainee's); trend = mean overall of the later half of completed calls minus the earlier half
 (the middle call of an odd count is left out), None with fewer than two; human_caller = at least
 one completed call was played by a person (the live class): a flag beside the rank, not a ranking.
+5. A call a trainer reviewed (simulator/store/reviews.py) counts with its reviewed scores in every
+   column, and the trainee's row is marked `reviewed`; the machine's scores stay in the store.
 """
 from __future__ import annotations
 
@@ -25,13 +27,14 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from simulator.store import schema as S
+from simulator.store.reviews import reviewed_call
 
 if TYPE_CHECKING:
     from simulator.store.store import Store
 
 COLUMNS = ("rank", "trainee", "sessions", "completed", "scenarios", "best", "average", "listening",
            "empathy", "policy", "landmines_per_call", "resolved_rate", "hints", "best_used_hints", "trend",
-           "human_caller")
+           "human_caller", "reviewed")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class LeaderboardRow:
     best_used_hints: bool      # a best call behind the score used hints
     trend: float | None        # later half minus earlier half of completed calls
     human_caller: bool = False  # a completed call was played by a person (the live class)
+    reviewed: bool = False     # a call behind these figures has a trainer's review (rule 5)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -136,11 +140,14 @@ def leaderboard(store: "Store", cohort: str, scenario: str | None = None, *,
         if cohort_id is None:
             return [], {}, {}, set()
         params: dict[str, Any] = {"cohort_id": cohort_id, "scenario": scenario}
-        groups = conn.execute(_totals_query(by_scenario), params).all()
+        groups = [dict(g._mapping) for g in conn.execute(_totals_query(by_scenario), params)]
+        reviewed = _reviewed_calls(conn, cohort_id, scenario)
+        if reviewed:  # those trainees' totals again, from their calls, the reviewed ones as reviewed
+            groups = [g for g in groups if g["trainee_id"] not in reviewed] + _groups(reviewed)
         counts: dict[int, int] = {}
         for g in groups:
-            if g.status == "completed":
-                counts[g.trainee_id] = counts.get(g.trainee_id, 0) + int(g.n_overall or 0)
+            if g["status"] == "completed" and g["trainee_id"] not in reviewed:
+                counts[g["trainee_id"]] = counts.get(g["trainee_id"], 0) + int(g["n_overall"] or 0)
         halves = [(tid, part, skip, n // 2) for tid, n in counts.items() if n >= 2
                   for part, skip in (("early", 0), ("late", n - n // 2))]
         means: dict[int, dict[str, float | None]] = {}
@@ -152,6 +159,8 @@ def leaderboard(store: "Store", cohort: str, scenario: str | None = None, *,
             for r in conn.execute(_halves_query(len(chunk), by_scenario), values):
                 tid, part = chunk[r.part][:2]
                 means.setdefault(tid, {})[part] = r.mean
+        for tid, calls in reviewed.items():
+            means[tid] = _trend_halves(calls)
         names = dict(conn.execute(sa.select(S.trainees.c.id, S.trainees.c.name)
                                   .where(S.trainees.c.cohort_id == cohort_id)).all())
         s = S.sessions.c
@@ -159,27 +168,28 @@ def leaderboard(store: "Store", cohort: str, scenario: str | None = None, *,
                                              s.status == "completed").distinct()
         if by_scenario:
             live = live.where(s.scenario_id == scenario)
-        return groups, means, names, set(conn.execute(live).scalars())
+        was_reviewed = {tid for tid, calls in reviewed.items() if any(c["reviewed"] for c in calls)}
+        return groups, means, names, set(conn.execute(live).scalars()), was_reviewed
 
-    groups, means, name_of, human = store._read(read)
+    groups, means, name_of, human, reviewed_trainees = store._read(read)
     trends = {tid: float(m["late"]) - float(m["early"]) for tid, m in means.items()
               if m.get("early") is not None and m.get("late") is not None}
 
     # Per (trainee, scenario); each trainee's scenarios in order, as the rule has always summed them.
     per_scenario: dict[tuple[int, str], dict[str, Any]] = {}
     for g in groups:
-        row = per_scenario.setdefault((g.trainee_id, g.scenario_id), {
-            "scenario_id": g.scenario_id, "sessions": 0, "completed": 0, "left": 0, "resolved": 0, "best": None,
+        row = per_scenario.setdefault((g["trainee_id"], g["scenario_id"]), {
+            "scenario_id": g["scenario_id"], "sessions": 0, "completed": 0, "left": 0, "resolved": 0, "best": None,
             "landmines": 0, "hints": 0, "best_hints": None,
             **{f"sum_{d}": None for d in DIMENSIONS}, **{f"n_{d}": 0 for d in DIMENSIONS}})
-        row["sessions"] += g.calls
-        row["hints"] += int(g.hints or 0)
-        if g.status == "left":
-            row["left"] = g.calls
-        elif g.status == "completed":
-            row.update(completed=g.calls, resolved=g.resolved, best=g.best, landmines=g.landmines,
-                       best_hints=g.best_hints, **{f"sum_{d}": g._mapping[f"sum_{d}"] for d in DIMENSIONS},
-                       **{f"n_{d}": g._mapping[f"n_{d}"] for d in DIMENSIONS})
+        row["sessions"] += g["calls"]
+        row["hints"] += int(g["hints"] or 0)
+        if g["status"] == "left":
+            row["left"] = g["calls"]
+        elif g["status"] == "completed":
+            row.update(completed=g["calls"], resolved=g["resolved"], best=g["best"], landmines=g["landmines"],
+                       best_hints=g["best_hints"], **{f"sum_{d}": g[f"sum_{d}"] for d in DIMENSIONS},
+                       **{f"n_{d}": g[f"n_{d}"] for d in DIMENSIONS})
     by_trainee: dict[int, list[dict[str, Any]]] = {}
     for (tid, _), row in per_scenario.items():
         by_trainee.setdefault(tid, []).append(row)
@@ -209,9 +219,81 @@ def leaderboard(store: "Store", cohort: str, scenario: str | None = None, *,
             resolved_rate=_r(total("resolved") / finished, 3) if finished else None,
             hints=int(total("hints")),
             best_used_hints=any((r["best_hints"] or 0) > 0 for r in rs if r["best"] is not None),
-            trend=_r(trends.get(tid)), human_caller=tid in human,
+            trend=_r(trends.get(tid)), human_caller=tid in human, reviewed=tid in reviewed_trainees,
         ))
     return rank_rows(out, min_completed)
+
+
+# ---------------------------------------------------------------------------- reviewed calls (rule 5)
+def _reviewed_calls(conn: sa.Connection, cohort_id: int, scenario: str | None) -> dict[int, list[dict[str, Any]]]:
+    """Every call (on the scenario, if one) of each trainee with a reviewed call in the cohort, in
+    the totals' order, with the reviewed calls' scores as reviewed: trainee id -> calls. Empty,
+    after one look at the reviews, when nobody was reviewed (the usual case: the indexes do it all)."""
+    from simulator.store.store import _reviews, _turns, _TURN_COLUMNS
+
+    s, rv = S.sessions.c, S.reviews.c
+    where = [s.cohort_id == cohort_id] + ([s.scenario_id == scenario] if scenario is not None else [])
+    ids = conn.execute(sa.select(s.id, s.trainee_id).where(
+        *where, s.id.in_(sa.select(rv.session_id).distinct()))).all()
+    if not ids:
+        return {}
+    trainees = sorted({tid for _, tid in ids})
+    calls = [dict(r._mapping) for r in conn.execute(
+        sa.select(s.id, s.trainee_id, s.scenario_id, s.status, s.started_at, s.outcome, s.ending, s.service_level,
+                  s.hints, s.landmines, *[s[d] for d in DIMENSIONS])
+        .where(*where, s.trainee_id.in_(trainees))
+        .order_by(s.scenario_id, s.trainee_id, s.status, s.started_at, s.id))]
+    reviews = _reviews(conn, [sid for sid, _ in ids])
+    rows = conn.execute(sa.select(S.turns.c.session_id, *_TURN_COLUMNS).where(
+        S.turns.c.session_id.in_(list(reviews))).order_by(S.turns.c.session_id, S.turns.c.idx)).all()
+    turns: dict[int, list[dict[str, Any]]] = {}
+    for r, turn in zip(rows, _turns(conn, rows)):
+        turns.setdefault(r.session_id, []).append(turn)
+    out: dict[int, list[dict[str, Any]]] = {}
+    for call in calls:
+        scores = reviewed_call(turns.get(call["id"], []), reviews.get(call["id"], {}), ending=call["ending"],
+                               service_level=call["service_level"], hints=call["hints"])
+        call["reviewed"] = scores is not None
+        if scores is not None:
+            call.update({k: scores[k] for k in (*DIMENSIONS, "landmines")})
+        out.setdefault(call["trainee_id"], []).append(call)
+    return out
+
+
+def _groups(reviewed: dict[int, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The totals query's groups (per scenario, trainee and status), summed in Python from calls."""
+    out: dict[tuple, dict[str, Any]] = {}
+    for calls in reviewed.values():
+        for c in calls:
+            g = out.setdefault((c["scenario_id"], c["trainee_id"], c["status"]), {
+                "trainee_id": c["trainee_id"], "scenario_id": c["scenario_id"], "status": c["status"], "calls": 0,
+                "resolved": 0, "best": None, "landmines": 0, "hints": 0, "best_hints": None,
+                **{f"sum_{d}": None for d in DIMENSIONS}, **{f"n_{d}": 0 for d in DIMENSIONS}})
+            g["calls"] += 1
+            g["resolved"] += c["outcome"] == "resolved"
+            g["landmines"] += c["landmines"] or 0
+            g["hints"] += c["hints"] or 0
+            for d in DIMENSIONS:
+                if c[d] is not None:
+                    g[f"sum_{d}"] = (g[f"sum_{d}"] or 0.0) + c[d]
+                    g[f"n_{d}"] += 1
+            if c["overall"] is not None and (g["best"] is None or c["overall"] > g["best"]):
+                g["best"] = c["overall"]
+    for g in out.values():
+        if g["status"] == "completed" and g["best"] is not None:
+            g["best_hints"] = min(c["hints"] for c in reviewed[g["trainee_id"]] if c["status"] == "completed"
+                                  and c["scenario_id"] == g["scenario_id"] and c["overall"] == g["best"])
+    return list(out.values())
+
+
+def _trend_halves(calls: list[dict[str, Any]]) -> dict[str, float]:
+    """The halves query's means for one trainee, from their calls."""
+    done = sorted((c for c in calls if c["status"] == "completed" and c["overall"] is not None),
+                  key=lambda c: (c["started_at"], c["id"]))
+    k = len(done) // 2
+    if k == 0:
+        return {}
+    return {"early": sum(c["overall"] for c in done[:k]) / k, "late": sum(c["overall"] for c in done[-k:]) / k}
 
 
 def rank_rows(rows: list[LeaderboardRow], min_completed: int = 1) -> list[LeaderboardRow]:

@@ -16,6 +16,8 @@ Schema history (the `meta` table's `schema_version`):
      `live_events` (what happened in it, in order: replies, the caller's lines, moves, pauses);
      sessions gain `human_caller`, set when a person played the caller (and an index for the
      leaderboard's flag).
+  7  `reviews`: a trainer's levels, landmines and note for a turn, with who and when
+     (store/reviews.py). The machine's scores in `turns` and `sessions` are never changed.
 
 Upgrades are plain functions run in order inside one locked transaction when a store is opened,
 so two processes opening an old file at once cannot both upgrade it. We keep this list instead
@@ -28,7 +30,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 metadata = sa.MetaData()
 
@@ -147,6 +149,20 @@ texts = sa.Table(  # v5
     sa.Column("body", sa.Text, nullable=False),
 )
 
+reviews = sa.Table(  # v7
+    "reviews", metadata,
+    # One review per turn: a trainer who reviews a turn again replaces their earlier word.
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), primary_key=True),
+    sa.Column("idx", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("listening", sa.Integer, nullable=False),  # levels, as the scorer's (scoring.types.MAX_LEVEL)
+    sa.Column("empathy", sa.Integer, nullable=False),
+    sa.Column("policy", sa.Integer, nullable=False),
+    sa.Column("landmines", sa.JSON, nullable=False),  # categories (scoring.types.LANDMINES)
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("reviewer", sa.String(200), nullable=False),
+    sa.Column("reviewed_at", sa.DateTime, nullable=False),
+)
+
 
 # v6, the live class (simulator/live.py). A live call is found by its code; its participants
 # (guest, trainee, watchers) each replay its events in `seq` order into their own Session.
@@ -231,9 +247,15 @@ def _upgrade_5_to_6(conn: sa.Connection) -> None:
     live_events.create(conn, checkfirst=True)
 
 
+def _upgrade_6_to_7(conn: sa.Connection) -> None:
+    """Trainers' reviews of turns, in a table of their own (nothing stored before changes)."""
+    reviews.create(conn, checkfirst=True)
+
+
 # from_version -> function taking the database to from_version + 1
 UPGRADES: dict[int, Callable[[sa.Connection], None]] = {
-    1: _upgrade_1_to_2, 2: _upgrade_2_to_3, 3: _upgrade_3_to_4, 4: _upgrade_4_to_5, 5: _upgrade_5_to_6}
+    1: _upgrade_1_to_2, 2: _upgrade_2_to_3, 3: _upgrade_3_to_4, 4: _upgrade_4_to_5,
+    5: _upgrade_5_to_6, 6: _upgrade_6_to_7}
 
 
 def read_version(conn: sa.Connection) -> int | None:

@@ -10,6 +10,8 @@ One class, `Store`, is the whole API used by the app, the CLI and the recorder:
     store.leaderboard("2024-06", scenario=None)  # [LeaderboardRow] (simulator/store/leaderboard.py)
     store.sessions(cohort="2024-06")   # [SessionRow]
     store.session_detail(sid)          # SessionDetail with every turn (TurnResult.to_dict() shape)
+    store.save_review(sid, 0, listening=1, empathy=2, reviewer="Tina")  # a trainer's word (reviews.py)
+    store.reviews([sid]) / store.reviewed_calls(rows)   # reviews, and the calls' scores as reviewed
 
 Everything returned is a plain frozen dataclass. SQLAlchemy Core over SQLite (WAL, busy timeout,
 BEGIN IMMEDIATE for writes, retries with backoff) or any SQLAlchemy URL such as PostgreSQL.
@@ -34,6 +36,7 @@ from sqlalchemy import event
 from simulator.plaintext import plain, plain_data
 from simulator.store import schema as S
 from simulator.store.records import FORMAT, turn_dict
+from simulator.store.reviews import Review, ReviewError, check as check_review, reviewed_call
 from simulator.store.urls import ENV_URL, StoreError, check_url, default_path, resolve_url  # noqa: F401
 
 if TYPE_CHECKING:  # the engine is imported only for type hints: the store stands on its own
@@ -138,6 +141,14 @@ class SessionDetail:
 
     session: SessionRow
     turns: list[dict[str, Any]] = field(default_factory=list)
+    reviews: dict[int, Review] = field(default_factory=dict)  # turn index -> the trainer's review
+
+    @property
+    def reviewed(self) -> dict[str, Any] | None:
+        """The call's scores as reviewed (reviews.reviewed_call); None when no turn was reviewed."""
+        row = self.session
+        return reviewed_call(self.turns, self.reviews, ending=row.ending, service_level=row.service_level,
+                             hints=row.hints)
 
 
 @dataclass(frozen=True)
@@ -552,7 +563,7 @@ class Store:
                 return None
             rows = conn.execute(sa.select(*_TURN_COLUMNS).where(S.turns.c.session_id == session_id)
                                 .order_by(S.turns.c.idx)).all()
-            return SessionDetail(_row(r), _turns(conn, rows))
+            return SessionDetail(_row(r), _turns(conn, rows), _reviews(conn, [session_id]).get(session_id, {}))
 
         return self._read(read)
 
@@ -575,6 +586,45 @@ class Store:
         self._read(read)
         return out
 
+    # -------------------------------------------------------------- reviews (simulator/store/reviews.py)
+    def save_review(self, session_id: int, turn: int, *, listening: int, empathy: int, policy: int | None = None,
+                    landmines: Iterable[str] = (), note: str = "", reviewer: str) -> Review:
+        """Store a trainer's review of one reply (turn: 0-based index), replacing their earlier one
+        of that turn. The machine's scores are not touched. ReviewError (one line) for bad values,
+        a turn that does not exist or a silence."""
+        values = check_review(listening=listening, empathy=empathy, policy=policy, landmines=landmines,
+                              note=note, reviewer=reviewer)
+        at = utcnow()
+        r = S.reviews.c
+
+        def write(conn: sa.Connection) -> None:
+            kind = conn.execute(sa.select(S.turns.c.kind).where(
+                S.turns.c.session_id == session_id, S.turns.c.idx == turn)).scalar()
+            if kind is None:
+                raise ReviewError(f"session {session_id} has no turn {turn + 1}")
+            if kind != "reply":
+                raise ReviewError(f"turn {turn + 1} of session {session_id} was a silence: there is no reply to review")
+            conn.execute(S.reviews.delete().where(r.session_id == session_id, r.idx == turn))
+            conn.execute(S.reviews.insert().values(session_id=session_id, idx=turn, reviewed_at=at,
+                                                   **{**values, "landmines": list(values["landmines"])}))
+
+        self._write(write)
+        return Review(session_id, turn, reviewed_at=at, **values)
+
+    def reviews(self, session_ids: Iterable[int]) -> dict[int, dict[int, Review]]:
+        """The reviews of these calls: session id -> turn index -> Review (calls with none left out)."""
+        ids = list(session_ids)
+        return self._read(lambda conn: _reviews(conn, ids)) if ids else {}
+
+    def reviewed_calls(self, rows: Iterable[SessionRow]) -> dict[int, dict[str, Any]]:
+        """The scores as reviewed (reviews.reviewed_call) of those of these calls that have reviews."""
+        rows = {r.id: r for r in rows}
+        found = self.reviews(rows)
+        turns = self.turns_for(found)
+        return {sid: reviewed_call(turns[sid], found[sid], ending=rows[sid].ending,
+                                   service_level=rows[sid].service_level, hints=rows[sid].hints)
+                for sid in found}
+
     def cohorts(self) -> list[str]:
         """Cohort names, alphabetically."""
         return self._read(lambda conn: [plain(n, lines=False) for n in conn.execute(
@@ -593,20 +643,46 @@ class Store:
                 return {}
             rows = conn.execute(
                 sa.select(s.c.scenario_id, sa.func.count().label("attempts"),
-                          sa.func.sum(sa.case((completed, 1), else_=0)).label("completed"),
-                          sa.func.max(sa.case((completed, s.c.overall))).label("best"))
+                          sa.func.sum(sa.case((completed, 1), else_=0)).label("completed"))
                 .where(s.c.trainee_id == trainee_id).group_by(s.c.scenario_id)).all()
+            # Reviewed calls count with their reviewed overall (rule 6 of the leaderboard).
+            calls = [list(c) for c in conn.execute(sa.select(s.c.id, s.c.scenario_id, s.c.overall, s.c.hints)
+                                                   .where(s.c.trainee_id == trainee_id, completed))]
+            reviewed = self._reviewed_overall(conn, [c[0] for c in calls])
+            best: dict[str, float] = {}
+            for c in calls:
+                c[2] = reviewed.get(c[0], c[2])
+                if c[2] is not None:
+                    best[c[1]] = max(c[2], best.get(c[1], c[2]))
             # Hints on the best call: the fewest hints among the trainee's calls at the best score.
             fewest: dict[tuple[str, float], int] = {}
-            for sc, overall, hints in conn.execute(sa.select(s.c.scenario_id, s.c.overall, s.c.hints)
-                                                   .where(s.c.trainee_id == trainee_id, completed)):
+            for _, sc, overall, hints in calls:
                 if overall is not None:
                     fewest[(sc, overall)] = min(hints, fewest.get((sc, overall), hints))
-            return {r.scenario_id: BestScore(r.scenario_id, r.best, int(r.attempts), int(r.completed or 0),
-                                             r.best is not None and fewest.get((r.scenario_id, r.best), 0) > 0)
+            return {r.scenario_id: BestScore(r.scenario_id, best.get(r.scenario_id), int(r.attempts),
+                                             int(r.completed or 0), r.scenario_id in best
+                                             and fewest.get((r.scenario_id, best[r.scenario_id]), 0) > 0)
                     for r in rows}
 
         return self._read(read)
+
+    @staticmethod
+    def _reviewed_overall(conn: sa.Connection, ids: list[int]) -> dict[int, float | None]:
+        """The reviewed overall of those of these calls a trainer reviewed."""
+        found = _reviews(conn, ids)
+        if not found:
+            return {}
+        c = S.sessions.c
+        rows = {r.id: r for r in conn.execute(sa.select(c.id, c.ending, c.service_level, c.hints)
+                                               .where(c.id.in_(list(found))))}
+        turns = conn.execute(sa.select(S.turns.c.session_id, *_TURN_COLUMNS).where(
+            S.turns.c.session_id.in_(list(found))).order_by(S.turns.c.session_id, S.turns.c.idx)).all()
+        by_call: dict[int, list[dict[str, Any]]] = {}
+        for r, turn in zip(turns, _turns(conn, turns)):
+            by_call.setdefault(r.session_id, []).append(turn)
+        return {sid: reviewed_call(by_call.get(sid, []), marks, ending=rows[sid].ending,
+                                   service_level=rows[sid].service_level, hints=rows[sid].hints)["overall"]
+                for sid, marks in found.items()}
 
     def leaderboard(self, cohort: str, scenario: str | None = None, *, min_completed: int = 1):
         """Ranked rows for a cohort (see simulator/store/leaderboard.py for the ranking rule)."""
@@ -646,6 +722,19 @@ def _turns(conn: sa.Connection, rows: list[Any]) -> list[dict[str, Any]]:
         turn = plain_data(turn_dict(r._mapping, d, [bodies[i] for i in d.get("t", ())]))
         turn["recorded_at"] = r.recorded_at.isoformat() + "Z" if r.recorded_at else None
         out.append(turn)
+    return out
+
+
+def _reviews(conn: sa.Connection, ids: list[int]) -> dict[int, dict[int, Review]]:
+    out: dict[int, dict[int, Review]] = {}
+    r = S.reviews.c
+    for chunk in range(0, len(ids), 500):
+        for row in conn.execute(sa.select(S.reviews).where(r.session_id.in_(ids[chunk:chunk + 500]))
+                                .order_by(r.session_id, r.idx)):
+            mines = json.loads(row.landmines) if isinstance(row.landmines, str) else row.landmines
+            out.setdefault(row.session_id, {})[row.idx] = Review(
+                row.session_id, row.idx, row.listening, row.empathy, row.policy, tuple(mines or ()),
+                plain(row.note), plain(row.reviewer, lines=False), row.reviewed_at)
     return out
 
 

@@ -9,6 +9,8 @@ import html
 import re
 from typing import TYPE_CHECKING, Any
 
+from simulator.store.reviews import Review, reviewed_score
+
 if TYPE_CHECKING:  # type hints only: rendering needs no database driver
     from simulator.store.store import SessionDetail, SessionRow
 
@@ -36,15 +38,22 @@ def _duration(row: SessionRow) -> str:
     return f"{m} min {s:02d} s"
 
 
-def _facts(row: SessionRow) -> list[tuple[str, str]]:
+def _facts(row: SessionRow, reviewed: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+    """The call's facts; a reviewed call shows its reviewed scores with the machine's beside them."""
+    def score(name: str, label: str) -> tuple[str, str]:
+        machine = getattr(row, name)
+        if reviewed is None:
+            return label, _fmt(machine)
+        return f"{label} (reviewed)", f"{_fmt(reviewed[name])} (machine {_fmt(machine)})"
+
     return [
         ("Session", str(row.id)), ("Trainee", row.trainee), ("Cohort", row.cohort),
         ("Scenario", f"{row.scenario_title} ({row.scenario_id})"), ("Seed", str(row.seed)),
         ("Mode", row.mode), ("Status", row.status),
         ("Started (UTC)", row.started_at.strftime("%Y-%m-%d %H:%M:%S")), ("Duration", _duration(row)),
         ("Ending", f"{row.ending or '-'} ({row.outcome or '-'}, service level {_fmt(row.service_level)})"),
-        ("Overall", _fmt(row.overall)), ("Listening", _fmt(row.listening)), ("Empathy", _fmt(row.empathy)),
-        ("Policy", _fmt(row.policy)), ("Hints used", str(row.hints)), ("Landmines", str(row.landmines)),
+        score("overall", "Overall"), score("listening", "Listening"), score("empathy", "Empathy"),
+        score("policy", "Policy"), ("Hints used", str(row.hints)), score("landmines", "Landmines"),
         ("Interruptions", str(row.interruptions)),
         *([("Caller", "played by a person (live class)")] if row.human_caller else []),
     ]
@@ -83,12 +92,72 @@ def _heading(turn: dict[str, Any]) -> str:
             f"anger {turn['mood_before']:g} → {turn['mood_after']:g}{timing}")
 
 
+def _scores(score: dict[str, Any]) -> str:
+    return ", ".join(f"{d} {_fmt((score.get(d) or {}).get('score'))} (level {_fmt((score.get(d) or {}).get('level'))})"
+                     for d in DIMENSIONS)
+
+
+def review_lines(turn: dict[str, Any], review: Review | None, *, machine: bool = True) -> list[str]:
+    """A reviewed turn's trainer's word, plain text: the reviewed scores, the machine's beside them,
+    the landmines and the note (empty for a turn nobody reviewed)."""
+    if review is None or not turn.get("score"):
+        return []
+    score = turn["score"]
+    mines = ", ".join(review.landmines) or "none"
+    machine_mines = ", ".join(dict.fromkeys(m["category"] for m in score.get("landmines", []))) or "none"
+    lines = [f"Reviewed by {review.reviewer} ({review.reviewed_at:%Y-%m-%d %H:%M} UTC): "
+             f"{_scores(reviewed_score(score, review))}; landmines: {mines}."]
+    if machine:
+        lines.append(f"Machine: {_scores(score)}; landmines: {machine_mines}.")
+    if review.note:
+        lines.append(f"Trainer's note: {review.note}")
+    return lines
+
+
+# ---------------------------------------------------------------------------- plain text
+def _line(text: Any) -> str:
+    """One line of stored text for a terminal: no control characters, no line breaks."""
+    return "".join(c if c.isprintable() else " " for c in " ".join(str(text).split()))
+
+
+def render_turn_text(turn: dict[str, Any], persona: str, review: Review | None = None) -> str:
+    """One stored turn for the terminal (`review`, `transcript --format text`): the caller's line it
+    answered, the reply, the machine's levels and landmines with their reasons, and the review."""
+    lines = [f"Turn {turn['index'] + 1} [{turn['stage']}]", f"  {_line(persona)}: {_line(turn.get('customer_before', ''))}"]
+    if turn["kind"] == "silence":
+        lines.append("  (the trainee said nothing; the caller was left waiting)")
+    else:
+        flag = " (talked over the caller)" if turn.get("interrupted") else ""
+        lines.append(f"  trainee{flag}: {_line(turn['reply'])}")
+        score = turn.get("score") or {}
+        mines = ", ".join(dict.fromkeys(m["category"] for m in score.get("landmines", []))) or "none"
+        lines.append(f"  machine: {_scores(score)}; landmines: {mines}")
+        for effect, dim, quote, reason in _evidence(turn):
+            q = f" \"{_line(quote)}\"" if quote else ""
+            lines.append(f"    {effect} {dim}:{q} {_line(reason)}")
+        lines += [f"  {_line(line)}" for line in review_lines(turn, review, machine=False)]
+    if turn.get("customer_line"):
+        lines.append(f"  {_line(persona)}: {_line(turn['customer_line'])}")
+    return "\n".join(lines)
+
+
+def render_text(detail: SessionDetail) -> str:
+    """The call for a terminal: its facts (reviewed scores beside the machine's), then every turn."""
+    row = detail.session
+    width = max(len(k) for k, _ in _facts(row, detail.reviewed))
+    lines = [f"Call transcript: {_line(row.scenario_title)}"]
+    lines += [f"  {k:<{width}}  {_line(v)}" for k, v in _facts(row, detail.reviewed)]
+    lines += ["", f"{_line(_caller(row))}: {_line(_opening(detail))}", ""]
+    lines += [render_turn_text(t, _caller(row), detail.reviews.get(t["index"])) + "\n" for t in detail.turns]
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------------------- Markdown
 def render_markdown(detail: SessionDetail) -> str:
     """The call as Markdown: facts, the opening line, then each turn with scores and evidence."""
     row = detail.session
     lines = [f"# Call transcript: {md_text(row.scenario_title)}", ""]
-    lines += ["| | |", "|---|---|"] + [f"| {k} | {md_text(v)} |" for k, v in _facts(row)] + [""]
+    lines += ["| | |", "|---|---|"] + [f"| {k} | {md_text(v)} |" for k, v in _facts(row, detail.reviewed)] + [""]
     lines += ["## Opening", "", f"**{md_text(_caller(row))}:** {md_text(_opening(detail))}", ""]
     for t in detail.turns:
         lines += [f"## {md_text(_heading(t))}", ""]
@@ -98,8 +167,7 @@ def render_markdown(detail: SessionDetail) -> str:
             flag = " *(talked over the caller)*" if t.get("interrupted") else ""
             lines += [f"**Trainee:**{flag} {md_text(t['reply'])}", ""]
             score = t.get("score") or {}
-            dims = ", ".join(f"{d} {_fmt((score.get(d) or {}).get('score'))} "
-                             f"(level {_fmt((score.get(d) or {}).get('level'))})" for d in DIMENSIONS)
+            dims = _scores(score)
             lines += [f"Scores: {dims}. Acts: {md_text(', '.join(score.get('acts', [])) or '-')}.", ""]
             if t.get("concerns_met"):  # a call recorded before concerns has none
                 lines += [f"Addressed the caller's concerns: {md_text(', '.join(t['concerns_met']))}.", ""]
@@ -107,6 +175,10 @@ def render_markdown(detail: SessionDetail) -> str:
                 q = f" “{md_text(quote)}”" if quote else ""
                 lines.append(f"- `{effect}` {md_text(dim)}:{q} {md_text(reason)}")
             if _evidence(t):
+                lines.append("")
+            reviewed = review_lines(t, detail.reviews.get(t["index"]))
+            lines += [f"> {md_text(line)}" + ("  " if i < len(reviewed) - 1 else "") for i, line in enumerate(reviewed)]
+            if reviewed:
                 lines.append("")
         for m in t.get("mood_changes", []):
             lines.append(f"- anger {m.get('delta', 0):+g}: {md_text(m.get('cause', ''))}")
@@ -130,6 +202,7 @@ p.line { margin: .4em 0; white-space: pre-wrap; }
 mark.pos { background: #d7f5d7; } mark.neg { background: #ffe2b8; } mark.mine { background: #ffb3b3; }
 ul.evidence { margin: .2em 0 .6em; } .eff { font-family: monospace; font-weight: 700; }
 .scores { color: #333; } .note { color: #666; font-style: italic; }
+.review { border-left: 4px solid #1c4f8a; padding: .1em .8em; background: #eef3fa; } .review p { margin: .2em 0; }
 """
 
 
@@ -161,7 +234,7 @@ def render_html(detail: SessionDetail) -> str:
         f"<title>{e(row.trainee)} — {e(row.scenario_title)}</title>", f"<style>{_CSS}</style>", "</head>",
         "<body>", f"<h1>Call transcript: {e(row.scenario_title)}</h1>", '<table class="facts">',
     ]
-    parts += [f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in _facts(row)]
+    parts += [f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in _facts(row, detail.reviewed)]
     parts += ["</table>", "<h2>Opening</h2>",
               f'<p class="line caller"><span class="who">{e(_caller(row))}:</span> {e(_opening(detail))}</p>']
     for t in detail.turns:
@@ -173,8 +246,7 @@ def render_html(detail: SessionDetail) -> str:
             parts.append(f'<p class="line trainee"><span class="who">Trainee:</span>{flag} '
                          f'{_marked_reply(t["reply"], t)}</p>')
             score = t.get("score") or {}
-            dims = ", ".join(f"{d} {_fmt((score.get(d) or {}).get('score'))} "
-                             f"(level {_fmt((score.get(d) or {}).get('level'))})" for d in DIMENSIONS)
+            dims = _scores(score)
             parts.append(f'<p class="scores">Scores: {e(dims)}. Acts: {e(", ".join(score.get("acts", [])) or "-")}.</p>')
             if t.get("concerns_met"):
                 parts.append(f'<p class="scores">Addressed the caller\'s concerns: {e(", ".join(t["concerns_met"]))}.</p>')
@@ -185,6 +257,9 @@ def render_html(detail: SessionDetail) -> str:
                     q = f" “{e(quote)}”" if quote else ""
                     parts.append(f'<li><span class="eff">{e(effect)}</span> {e(dim)}:{q} {e(reason)}</li>')
                 parts.append("</ul>")
+            reviewed = review_lines(t, detail.reviews.get(t["index"]))
+            if reviewed:
+                parts.append('<div class="review">' + "".join(f"<p>{e(line)}</p>" for line in reviewed) + "</div>")
         changes = t.get("mood_changes", [])
         if changes:
             parts.append('<ul class="evidence">' + "".join(

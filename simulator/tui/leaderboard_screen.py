@@ -34,7 +34,10 @@ def row_mapping(row) -> dict:
 
 def cell(value, col: str = "", row: dict | None = None) -> Text:
     if col == "best" and isinstance(value, (int, float)) and (row or {}).get("best_used_hints"):
-        return Text(f"{value:g}*", justify="right")  # the best call behind it used hints
+        # the best call behind it used hints; † a trainer's review counts in it
+        return Text(f"{value:g}*" + ("†" if (row or {}).get("reviewed") else ""), justify="right")
+    if col == "best" and isinstance(value, (int, float)) and (row or {}).get("reviewed"):
+        return Text(f"{value:g}†", justify="right")
     if col == "resolved_rate" and isinstance(value, (int, float)):
         return Text(f"{value:.0%}", justify="right")
     if isinstance(value, float):
@@ -47,7 +50,7 @@ def cell(value, col: str = "", row: dict | None = None) -> Text:
 class LeaderboardScreen(Screen):
     """Rows of store.leaderboard(cohort) for the trainee's cohort; loaded in a thread."""
 
-    BINDINGS = [Binding("escape,q,l", "back", "Back")]
+    BINDINGS = [Binding("escape,q,l", "back", "Back"), Binding("c", "calls", "Calls")]
 
     def __init__(self, tr) -> None:
         super().__init__()
@@ -97,7 +100,10 @@ class LeaderboardScreen(Screen):
             table.add_column(Text(self.tr.get("leaderboard.col." + col, col), style="bold"), key=col)
         for row in rows:
             table.add_row(*(cell(row.get(c), col=c, row=row) for c in columns))
-        self._note(self.tr("leaderboard.hinted") if any(r.get("best_used_hints") for r in rows) else "")
+        notes = [self.tr("leaderboard.hinted")] if any(r.get("best_used_hints") for r in rows) else []
+        if any(r.get("reviewed") for r in rows):
+            notes.append(self.tr("leaderboard.reviewed"))
+        self._note("\n".join(notes))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if 0 <= event.cursor_row < len(self.rows) and self.app.store is not None:
@@ -132,6 +138,19 @@ class LeaderboardScreen(Screen):
 
     def _note(self, message: str) -> None:
         self.query_one("#leaderboard-note", Static).update(Text(message, style="italic"))
+
+    def on_screen_resume(self) -> None:
+        if self.rows and self.app.store is not None:  # back from a review: its scores may have changed
+            self.load(self.app.settings.cohort)
+
+    def action_calls(self) -> None:
+        """The highlighted trainee's calls, to open one for review (review_screen.py)."""
+        table = self.query_one(DataTable)
+        if self.app.store is None or not 0 <= table.cursor_row < len(self.rows):
+            return
+        from simulator.tui.review_screen import CallsScreen
+
+        self.app.push_screen(CallsScreen(self.tr, str(self.rows[table.cursor_row].get("trainee", ""))))
 
     def action_back(self) -> None:
         self.app.pop_screen()

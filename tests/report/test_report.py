@@ -343,9 +343,18 @@ def test_replies_with_more_landmines_than_the_grouped_read_are_read_whole(seeded
         assert {t.name: t.landmines for t in cohort_stats(store, COHORT).trainees} == want
 
 
-def test_review_agreement_waits_for_the_reviews_table():
-    """The place the reviews work wires in: no table, no reviews (and nothing made up)."""
-    assert "reviews" not in S.metadata.tables
-    from simulator.store.cohort_stats import review_agreement
-
-    assert review_agreement(None, 1) is None
+def test_review_agreement_counts_where_trainers_kept_the_machine_s_level(seeded):
+    """Reviewed turns of the cohort, per dimension: how many, and how many kept the machine's level."""
+    with Store.open(seeded) as store:
+        assert cohort_stats(store, COHORT).agreement is None
+        sid = store.sessions(COHORT)[0].id
+        turns = store.session_detail(sid).turns
+        first = next(t for t in turns if t["kind"] == "reply")
+        levels = {d: first["score"][d]["level"] for d in ("listening", "empathy", "policy")}
+        store.save_review(sid, first["index"], listening=levels["listening"], empathy=(levels["empathy"] + 1) % 3,
+                          policy=1, reviewer="Tina")
+        agreement = cohort_stats(store, COHORT).agreement
+    assert agreement.reviewed_turns == 1
+    assert (agreement.dimensions["listening"].turns, agreement.dimensions["listening"].same_level) == (1, 1)
+    assert agreement.dimensions["empathy"].same_level == 0
+    assert agreement.dimensions["policy"].same_level == int(levels["policy"] == 1)

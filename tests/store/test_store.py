@@ -217,10 +217,10 @@ def test_a_version_1_database_is_upgraded_with_its_data(db_url):
     engine.dispose()
     with Store.open(db_url) as store:
         with store.engine.connect() as conn:
-            assert S.read_version(conn) == S.SCHEMA_VERSION == 6
+            assert S.read_version(conn) == S.SCHEMA_VERSION == 7
             cols = {c["name"] for c in sa.inspect(conn).get_columns("sessions")}
             assert {"mode", "host", "pid", "updated_at", "call_key", "human_caller"} <= cols
-            assert {"live_calls", "live_events"} <= set(sa.inspect(conn).get_table_names())
+            assert {"live_calls", "live_events", "reviews"} <= set(sa.inspect(conn).get_table_names())
             indexes = {i["name"] for i in sa.inspect(conn).get_indexes("sessions")}
             assert {"ix_sessions_scores", "ix_sessions_trend", "ix_sessions_recent", "ix_sessions_call_key",
                     "ix_sessions_human"} <= indexes
@@ -292,12 +292,12 @@ def test_a_version_3_database_gets_the_leaderboard_indexes_and_the_same_board(db
             "average": round((70 + 70 + 60.5 + 81) / 4, 1), "listening": round((70 + 70 + 60.5 + 81) / 4, 1),
             "empathy": round((70 + 70 + 60.5 + 81) / 4, 1), "policy": round((70 + 70 + 60.5 + 81) / 4, 1),
             "landmines_per_call": 0.0, "resolved_rate": round(3 / 5, 3), "hints": 3, "best_used_hints": True,
-            "trend": round((60.5 + 81) / 2 - (70 + 70) / 2, 1), "human_caller": False}
+            "trend": round((60.5 + 81) / 2 - (70 + 70) / 2, 1), "human_caller": False, "reviewed": False}
         assert rows[1] == {
             "rank": 2, "trainee": "Ben", "sessions": 3, "completed": 2, "scenarios": 1, "best": 75.2,
             "average": 62.6, "listening": 62.6, "empathy": 62.6, "policy": 62.6, "landmines_per_call": 0.0,
             "resolved_rate": 0.5, "hints": 1, "best_used_hints": True, "trend": round(50.0 - 75.2, 1),
-            "human_caller": False}
+            "human_caller": False, "reviewed": False}
         ben_s1, ann_s1 = store.leaderboard("v3", "s1")
         assert (ann_s1.rank, ann_s1.trainee, ann_s1.best, ann_s1.best_used_hints) == (2, "Ann", 70.0, False)
         assert (ben_s1.rank, ben_s1.best, ben_s1.sessions) == (1, 75.2, 3)

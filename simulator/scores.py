@@ -1,0 +1,28 @@
+"""The call's scores from its turns' scores: the one formula of docs/architecture.md, "The
+overall score". Pure arithmetic, no engine: `session.summarise` uses it for a call as played and
+`store/reviews.py` for a call as a trainer reviewed it, so both add up alike."""
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+DIMENSIONS = ("listening", "empathy", "policy")
+# Weights of the overall score; shown in the debrief and documented in docs/scoring.md.
+WEIGHTS = {"listening": 0.3, "empathy": 0.3, "policy": 0.2, "service": 0.2}
+HINT_COST = 5
+
+
+def call_scores(turn_scores: Iterable[Mapping[str, float]], service_level: int | None,
+                hints: int) -> dict[str, float | None]:
+    """Mean per-reply score of each dimension (0-100, one decimal) and the overall score.
+
+    `turn_scores`: each scored reply's {dimension: 0-100}. `service_level`: the ending's level
+    (None for a call with no ending, which then has no overall score)."""
+    scored = list(turn_scores)
+    dims: dict[str, float | None] = {
+        d: round(sum(s[d] for s in scored) / len(scored), 1) if scored else None for d in DIMENSIONS}
+    overall = None
+    if service_level is not None and scored:
+        raw = (WEIGHTS["listening"] * dims["listening"] + WEIGHTS["empathy"] * dims["empathy"]
+               + WEIGHTS["policy"] * dims["policy"] + WEIGHTS["service"] * service_level * 20)
+        overall = round(max(0.0, min(100.0, raw - HINT_COST * hints)), 1)
+    return {**dims, "overall": overall}

@@ -1,0 +1,82 @@
+"""The review in the app: from the leaderboard, a trainee's calls, one call reply by reply, and a
+trainer's levels, landmines and note for a reply, by key presses; the board then ranks with them."""
+from __future__ import annotations
+
+from simulator.store.store import Store
+from simulator.tui.app import make_app
+from simulator.tui.leaderboard_screen import LeaderboardScreen
+from simulator.tui.review_screen import CallsScreen, ReviewScreen, ReviewTurnScreen
+from tests.store.helpers import play
+from tests.tui.conftest import DRILLS, screen_text, stub_scorer
+
+
+async def wait_for(pilot, check, what: str):
+    for _ in range(200):
+        if check():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"the screen never showed {what}")
+
+
+def board_rows(screen) -> list[tuple[str, str]]:
+    table = screen.query_one("#leaderboard")
+    keys = [str(c.key.value) for c in table.columns.values()]
+    rows = [dict(zip(keys, map(str, table.get_row_at(i)))) for i in range(table.row_count)]
+    return [(r["trainee"], r["best"]) for r in rows]
+
+
+async def test_a_trainer_reviews_a_reply_from_the_leaderboard_and_the_board_reranks(settings, tmp_path):
+    url = f"sqlite:///{tmp_path / 'calls.sqlite3'}"
+    with Store.open(url) as store:
+        ann, _ = play(store, "Ann Lee", "A1", ["L80 E80 P100 you did it yourself", "L80 E80 P100 close"])
+        play(store, "Ben", "A1", ["L70 E70 P100 I hear you", "L70 E70 P100 close"])
+    settings.trainee = "Tina Trainer"
+    app = make_app(DRILLS, db_url=url, settings=settings, scorer=stub_scorer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.store is not None, "an open store")
+        await pilot.press("l")
+        board = app.screen
+        assert isinstance(board, LeaderboardScreen)
+        await wait_for(pilot, lambda: board.query_one("#leaderboard").row_count == 2, "the board")
+        assert board_rows(board) == [("Ann Lee", "80"), ("Ben", "74")]
+        await pilot.press("c")  # Ann's calls
+        await wait_for(pilot, lambda: isinstance(app.screen, CallsScreen)
+                       and app.screen.query_one("#calls").row_count == 1, "Ann's calls")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.turns, "the call")
+        review = app.screen
+        assert "you did it yourself" in screen_text(app) and "Machine: listening 80 (level 2)" in screen_text(app)
+        await pilot.press("enter")  # the first reply
+        assert isinstance(app.screen, ReviewTurnScreen)
+        await pilot.press("l", "e", "2")  # listening 2 -> 0, empathy 2 -> 0, landmine 2 (accuse): policy 0
+        await pilot.press("n", *"Never say he did it", "enter", "s")
+        await wait_for(pilot, lambda: app.screen is review and review.detail.reviews, "the saved review")
+        text = screen_text(app)
+        assert "Trainer's note: Never say he did it" in text
+        assert "Reviewed by Tina Trainer" in text and "Trainer's landmines: accusation" in text
+        assert "Overall 52† (machine 80)" in text
+        await pilot.press("escape", "escape")
+        assert app.screen is board
+        await wait_for(pilot, lambda: board_rows(board)[0][0] == "Ben", "the new order")
+        assert board_rows(board) == [("Ben", "74"), ("Ann Lee", "52†")]
+        assert "counts a trainer's review" in screen_text(app)
+    with Store.open(url) as store:
+        [(index, saved)] = store.reviews([ann])[ann].items()
+    assert (index, saved.listening, saved.empathy, saved.policy, saved.landmines) == (0, 0, 0, 0, ("accuse",))
+    assert saved.reviewer == "Tina Trainer"
+
+
+async def test_escape_leaves_a_reply_unreviewed(settings, tmp_path):
+    url = f"sqlite:///{tmp_path / 'calls.sqlite3'}"
+    with Store.open(url) as store:
+        ann, _ = play(store, "Ann Lee", "A1", ["L80 E80 P100 close"])
+    app = make_app(DRILLS, db_url=url, settings=settings, scorer=stub_scorer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.store is not None, "an open store")
+        app.push_screen(ReviewScreen(app.catalog(), ann))
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.turns, "the call")
+        await pilot.press("enter", "l", "p", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+    with Store.open(url) as store:
+        assert store.reviews([ann]) == {}
