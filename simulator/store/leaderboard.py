@@ -138,7 +138,7 @@ def leaderboard(store: "Store", cohort: str, scenario: str | None = None, *,
     def read(conn: sa.Connection):
         cohort_id = conn.execute(sa.select(S.cohorts.c.id).where(S.cohorts.c.name == cohort)).scalar()
         if cohort_id is None:
-            return [], {}, {}, set()
+            return [], {}, {}, set(), set()
         params: dict[str, Any] = {"cohort_id": cohort_id, "scenario": scenario}
         groups = [dict(g._mapping) for g in conn.execute(_totals_query(by_scenario), params)]
         reviewed = _reviewed_calls(conn, cohort_id, scenario)

@@ -33,7 +33,7 @@ def app_for(url: str, tmp_path, name: str, clock, live_start, trainee: str = "")
     return make_app(DRILLS, db_url=url, settings=settings, scorer=stub_scorer, live=live_start)
 
 
-async def until(condition, *pilots, timeout: float = 10.0) -> None:
+async def until(condition, *pilots, timeout: float = 30.0) -> None:
     """Let every app run until `condition()` holds (events cross the database by polling)."""
     end = time.monotonic() + timeout
     while not condition():
