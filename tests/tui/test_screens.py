@@ -200,3 +200,15 @@ def test_a_best_that_needed_hints_is_starred_on_the_leaderboard():
     assert str(cell(72.5, "best", {"best_used_hints": True})) == "72.5*"
     assert str(cell(72.5, "best", {"best_used_hints": False})) == "72.5"
     assert str(cell(72.5, "average", {"best_used_hints": True})) == "72.5"
+
+
+def test_the_brief_panel_styles_its_headings_only():
+    from simulator.tui.i18n import Catalog
+    from simulator.tui.widgets.facts_panel import facts_text
+
+    sc = load_scenario(DRILLS / "drill-en.yaml")
+    tr = Catalog("en")
+    text = facts_text(sc, tr)
+    assert not text.style  # no base style running under the brief and the facts
+    styled = {text.plain[span.start:span.end].strip() for span in text.spans if "underline" in str(span.style)}
+    assert styled == {tr("call.brief"), tr("call.facts")} - {""}

@@ -10,7 +10,8 @@ from simulator.session import fill
 
 def facts_text(sc: Scenario, tr) -> Text:
     """The brief with its {placeholders} filled in, then each fact under its label."""
-    text = Text(tr("call.brief") + "\n", style="bold underline")
+    text = Text()  # not Text(heading, style=...): that style would be the base of every line after it
+    text.append(tr("call.brief") + "\n", style="bold underline")
     text.append(fill((sc.brief or "-").strip(), sc.facts) + "\n\n")
     if sc.facts:
         text.append(tr("call.facts") + "\n", style="bold underline")
