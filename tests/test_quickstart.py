@@ -34,8 +34,9 @@ def test_quickstart_is_two_lines_that_make_and_use_a_venv():
         assert line.startswith("python3 -m venv .venv && .venv/bin/python -m pip install")
         assert "-c requirements.lock" in line  # pinned versions, not whatever is newest today
     assert app.endswith(".venv/bin/mystery-guest")
-    # The test line installs the report extra too, so the HTML report's tests run in CI.
-    assert tests.endswith(".venv/bin/python -m pytest") and "'.[test,report]'" in tests
+    # The test line installs the report and train extras too, so the HTML report's tests and the
+    # centre-model training test run in CI rather than skipping.
+    assert tests.endswith(".venv/bin/python -m pytest") and "'.[test,report,train]'" in tests
 
 
 def test_ci_runs_the_readme_test_line_verbatim():
