@@ -7,6 +7,7 @@ waits on the database and a call the database cannot take is kept in the local j
 """
 from __future__ import annotations
 
+import gc
 import random
 from pathlib import Path
 from typing import Any, Callable
@@ -58,6 +59,7 @@ class MysteryGuestApp(App):
         self._best_here: dict[str, float] = {}  # best scores of this run
         self._best_stored: dict[str, float] = {}  # best scores read from the store
         self._lots = random.Random(settings.seed)
+        self._frozen = False  # start-up's objects are out of the cyclic GC's sight (gc.freeze)
 
     # ------------------------------------------------------------------ language
     @property
@@ -82,11 +84,9 @@ class MysteryGuestApp(App):
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         self.title = self.catalog()("app.title")
-        if self.recorder is not None:
-            self.run_worker(self._store_loop, thread=True, group="store", exit_on_error=False)
-        # after the first screen is drawn, so the warm-up does not delay it
-        self.set_timer(0.3, lambda: self.run_worker(self._warm_up_scorer, thread=True, group="warm-up",
-                                                    exit_on_error=False))
+        # Opening the database (SQLAlchemy) and loading the scorer wait until the first screen has
+        # been drawn: in threads beside it they would slow it down (they hold the GIL while importing).
+        self.call_after_refresh(self._after_first_paint)
         if self.debug_scenario is not None:
             from simulator.tui.call_screen import CallScreen
 
@@ -107,14 +107,24 @@ class MysteryGuestApp(App):
                 self.notify(tr("app.quit_hint", keys=shown), title=tr("app.quit_title"), markup=False)
                 return
 
+    def _after_first_paint(self) -> None:
+        if self.recorder is not None:
+            self.run_worker(self._store_loop, thread=True, group="store", exit_on_error=False)
+        self.run_worker(self._warm_up_scorer, thread=True, group="warm-up", exit_on_error=False)
+
     def _warm_up_scorer(self) -> None:
         """Score a throwaway reply per language once, off screen, so the trainee's first real
-        reply does not pay for loading the lexicons (about 90 ms)."""
+        reply does not pay for loading the lexicons and models (about 300 ms). Then everything
+        start-up made is frozen out of the cyclic GC's sight: a full collection during a call
+        would otherwise walk the models, the library and Textual each time (100-200 ms)."""
         from scoring import ReplyContext, score_reply
 
         scorer = self.scorer or score_reply
         for locale in sorted({sc.locale for sc in self.library}):
             scorer("ok", ReplyContext(locale=locale, stage="venting"))
+        gc.collect()
+        gc.freeze()
+        self._frozen = True
 
     def _store_loop(self) -> None:
         """Thread worker: the recorder opens the store (retrying), saves journalled calls, reads
@@ -271,7 +281,16 @@ class MysteryGuestApp(App):
                 screen.finished_recorded = True
         if self.recorder is not None and self.exit_report is None:
             self.exit_report = self.recorder.close(timeout=3.0)
+        self._unfreeze()
         super().exit(*args, **kwargs)
+
+    def on_unmount(self) -> None:
+        self._unfreeze()
+
+    def _unfreeze(self) -> None:
+        if self._frozen:  # the app's objects can be collected again (tests run many apps in one process)
+            gc.unfreeze()
+            self._frozen = False
 
     def exit_message(self) -> str | None:
         """One line for the terminal after the app has closed: where the trainee's calls are."""

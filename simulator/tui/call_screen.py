@@ -63,6 +63,8 @@ class Speech:
     tokens: list[str]
     started: float
     rate: float
+    units_shown: int = 1  # the line is added showing its first unit
+
 
     def shown(self, now: float) -> int:
         return min(len(self.tokens), 1 + int((now - self.started) * self.rate))
@@ -123,6 +125,7 @@ class CallScreen(Screen):
         self.store_call: int | None = None
         self.finished_recorded = False
         self._mtime = self._file_mtime()
+        self._bar_shown: str | None = None  # the call bar's text as last drawn
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -159,6 +162,8 @@ class CallScreen(Screen):
             self.set_interval(0.5, self._check_reload)
         self._mirror()
         self.store_call = self.app.record_start(self.session, self.mode)
+        # While the caller speaks, load what scoring this call needs (its own lexicon phrases).
+        self.run_worker(self.session.warm_up, thread=True, group="warm-up", exit_on_error=False)
         self._say(self.session.opening)
         self.set_interval(self.app.settings.tick, self._tick)
         self._tick()
@@ -237,8 +242,12 @@ class CallScreen(Screen):
             self.speech = None
 
     def _tick(self) -> None:
-        """Advance the word reveal, the call timer and the silence penalty from the clock."""
-        self.query_one("#call-bar", Static).update(self._bar_text())
+        """Advance the word reveal, the call timer and the silence penalty from the clock.
+        Only what changed is redrawn: the bar once a second, the caller's line word by word."""
+        bar = self._bar_text()
+        if bar.markup != self._bar_shown:
+            self._bar_shown = bar.markup
+            self.query_one("#call-bar", Static).update(bar, layout=False)  # one row, always
         if self.paused or self.session.over:
             if self.session.over and self.speech:
                 self._reveal(self.clock())
@@ -257,8 +266,10 @@ class CallScreen(Screen):
     def _reveal(self, now: float) -> None:
         sp = self.speech
         n = sp.shown(now)
-        self.query_one(Transcript).update_line(
-            sp.line, utterance("customer", sp.speaker, "".join(sp.tokens[:n])))
+        if n != sp.units_shown:
+            sp.units_shown = n
+            self.query_one(Transcript).update_line(
+                sp.line, utterance("customer", sp.speaker, "".join(sp.tokens[:n])))
         if n >= len(sp.tokens):
             self.speech = None
             self.waiting_since = sp.started + sp.duration
@@ -315,6 +326,9 @@ class CallScreen(Screen):
 
     def _silence(self) -> None:
         turn = self.session.silence()
+        # The silence clock starts again now, not when TurnScored is handled: a tick already
+        # queued before that must not count the same silence twice.
+        self.waiting_since = self.clock()
         self.query_one(Transcript).add_line("note", utterance("note", "", self.tr("call.silence_note")))
         self.post_message(self.TurnScored(turn))
 
