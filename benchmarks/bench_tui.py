@@ -16,7 +16,7 @@ Prints each figure beside its goal (issue 11); asserts nothing. Both locales (LA
    frame into terminal bytes, so the benchmark does that step itself for every frame (a real
    terminal pays for it). p99 over >= 100 replies per locale, after a warm-up call.
 3. idle CPU during a call: the real command in a pseudo-terminal again, a remembered trainee,
-   Enter on the picker starts a call; once the caller's line is finished ("your turn"), the
+   a library of the locale's SMS-tips scenario, Enter on the picker starts the call; once the caller's line is finished ("your turn"), the
    process's CPU time over the next seconds while nobody types. A bare Textual app beside it.
 """
 from __future__ import annotations
@@ -30,6 +30,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import signal
 import statistics
 import struct
@@ -140,7 +141,10 @@ def idle_cpu(seconds: float) -> dict[str, float]:
             config = Path(home) / ".config" / "mystery-guest"
             config.mkdir(parents=True)
             (config / "settings.json").write_text(json.dumps({"trainee": "Bench", "cohort": "B"}))
-            term = Terminal([sys.executable, "-m", "simulator"], Path(home), lang)
+            library = Path(home) / "library"  # one scenario in the locale's language
+            library.mkdir()
+            shutil.copy(ROOT / "scenarios" / f"vas-sms-tips-{lang}.yaml", library)
+            term = Terminal([sys.executable, "-m", "simulator", "--scenarios", str(library)], Path(home), lang)
             try:
                 cat = _catalog(lang)
                 term.wait_for(cat["picker"]["title"])
@@ -266,7 +270,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--launches", type=int, default=15, help="launches of each app per locale (15)")
     parser.add_argument("--replies", type=int, default=120, help="replies timed per locale (120)")
-    parser.add_argument("--idle", type=float, default=5.0, help="seconds of idle call measured (5)")
+    parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle call measured (10)")
     parser.add_argument("--only", choices=["launch", "enter", "idle"])
     args = parser.parse_args()
     if args.only in (None, "launch"):

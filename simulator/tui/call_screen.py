@@ -39,6 +39,7 @@ from simulator.tui.widgets.transcript import Transcript, TranscriptLine, said_by
 from simulator.tui.widgets.turn_view import breaking_line
 
 WIDE = 100  # at this width and above the brief/facts panel is open from the start
+IDLE_TICK_FACTOR = 2  # between the caller's lines the screen ticks this many times more slowly
 _WORDS = re.compile(r"\S+\s*")
 
 
@@ -125,7 +126,9 @@ class CallScreen(Screen):
         self.store_call: int | None = None
         self.finished_recorded = False
         self._mtime = self._file_mtime()
-        self._bar_shown: str | None = None  # the call bar's text as last drawn
+        self._bar_shown: tuple | None = None  # what the call bar showed when last drawn (_tick)
+        self._tickers: dict = {}  # fast (True) and slow (False) interval timers, from on_mount
+        self._ticking_fast = True
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -165,7 +168,11 @@ class CallScreen(Screen):
         # While the caller speaks, load what scoring this call needs (its own lexicon phrases).
         self.run_worker(self.session.warm_up, thread=True, group="warm-up", exit_on_error=False)
         self._say(self.session.opening)
-        self.set_interval(self.app.settings.tick, self._tick)
+        # The caller's words are revealed on every tick; between lines only the call clock (whole
+        # seconds) and the silence limit are watched, and the screen ticks at half the pace.
+        tick = self.app.settings.tick
+        self._tickers = {True: self.set_interval(tick, self._tick),
+                         False: self.set_interval(tick * IDLE_TICK_FACTOR, self._tick, pause=True)}
         self._tick()
 
     # ------------------------------------------------------------------ mirror the session
@@ -221,6 +228,7 @@ class CallScreen(Screen):
             return
         widget = transcript.add_line("customer", utterance("customer", name, tokens[0]))
         self.speech = Speech(widget, name, tokens, self.clock(), self.scenario.persona.speech_rate)
+        self._pace()
 
     def _cut_speech(self) -> None:
         """The trainee talked over the caller: the rest of the line shows dimmed, unheard."""
@@ -242,12 +250,24 @@ class CallScreen(Screen):
             self.speech = None
 
     def _tick(self) -> None:
+        self._advance()
+        self._pace()
+
+    def _pace(self) -> None:
+        """Tick fast while the caller is speaking, slowly otherwise (one timer runs, the other waits)."""
+        fast = self.speech is not None
+        if fast != self._ticking_fast and self._tickers:
+            self._tickers[self._ticking_fast].pause()
+            self._tickers[fast].resume()
+            self._ticking_fast = fast
+
+    def _advance(self) -> None:
         """Advance the word reveal, the call timer and the silence penalty from the clock.
         Only what changed is redrawn: the bar once a second, the caller's line word by word."""
-        bar = self._bar_text()
-        if bar.markup != self._bar_shown:
-            self._bar_shown = bar.markup
-            self.query_one("#call-bar", Static).update(bar, layout=False)  # one row, always
+        shown = (int(self._now_in_call()), self.speech is None, self.session.over)  # what the bar says
+        if shown != self._bar_shown:
+            self._bar_shown = shown
+            self.query_one("#call-bar", Static).update(self._bar_text(), layout=False)  # one row, always
         if self.paused or self.session.over:
             if self.session.over and self.speech:
                 self._reveal(self.clock())
