@@ -92,11 +92,19 @@ class MysteryGuestApp(App):
 
             self.push_screen(CallScreen(self.library[0], debug_path=self.debug_scenario))
             return
+        if not self.settings.trainee:
+            self.ask_name()  # first run: the picker opens once a name is given (a quicker first screen)
+            return
+        self._open_picker()
+
+    def _open_picker(self) -> bool:
+        """Open the picker unless it is open already; True when it was opened (it fills itself)."""
         from simulator.tui.picker_screen import PickerScreen
 
+        if any(isinstance(screen, PickerScreen) for screen in self.screen_stack):
+            return False
         self.push_screen(PickerScreen())
-        if not self.settings.trainee:
-            self.ask_name()
+        return True
 
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit (in a text box it copies): say how to quit, in the screen's language."""
@@ -179,7 +187,8 @@ class MysteryGuestApp(App):
             self.settings.save()
             if self.store is not None:
                 self.run_worker(self._load_best_scores, thread=True, group="best", exit_on_error=False)
-            self._refresh_picker()
+            if not self._open_picker():
+                self._refresh_picker()
 
         self.push_screen(WelcomeScreen(self.catalog(), self.settings.trainee, self.settings.cohort), done)
 
