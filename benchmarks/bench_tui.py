@@ -11,7 +11,8 @@ Prints each figure beside its goal (issue 11); asserts nothing. Both locales (LA
    alternating with the app, and the ratio of the medians is the figure.
 2. Enter -> scored reply shown: in process (Textual's Pilot), store on (a temporary SQLite
    file, recorded as the app does), every scenario of the locale in turn, replies from the case
-   files and the scenarios' model answers; from the Enter key until the first frame painted
+   files and the scenarios' model answers, typed after the app's warm-up threads are done;
+   from the Enter key until the first frame painted
    after the screen handled TurnScored (transcript and score card). Headless Textual skips turning a
    frame into terminal bytes, so the benchmark does that step itself for every frame (a real
    terminal pays for it). p99 over >= 100 replies per locale, after a warm-up call.
@@ -236,6 +237,10 @@ async def enter_to_score(replies_per_locale: int) -> dict[str, tuple[list[float]
                     await pilot.press("enter")
                     await pilot.pause()
                     screen = app.screen
+                    # A trainee reads the caller's line before answering: the start-up and call
+                    # warm-ups (threads) have finished by the first Enter, as they would have.
+                    while any(w.group == "warm-up" and not w.is_finished for w in app.workers):
+                        await asyncio.sleep(0.01)
                     while not screen.session.over and len(screen.session.turns) < 8:
                         screen.query_one(ReplyInput).value = rng.choice(pool)
                         clock.advance(2.0)
