@@ -39,14 +39,17 @@ class MysteryGuestApp(App):
     TITLE = "Mystery Guest"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
-    def __init__(self, library: list[Scenario], *, settings: Settings, problems=(),
+    def __init__(self, library: list[Scenario] | Callable[[], tuple[list[Scenario], list]], *,
+                 settings: Settings, problems=(),
                  store=None, open_store: Callable[[], Any] | None = None, journal=None,
                  debug_scenario: Path | None = None,
                  scorer: Callable | None = None) -> None:
+        """`library`: the scenarios, or a function that loads them (and their problems) on first use."""
         super().__init__()
         self.settings = settings
-        self.library = library
-        self.problems = list(problems)
+        self._load_library = library if callable(library) else None
+        self._library: list[Scenario] | None = None if callable(library) else library
+        self._problems = list(problems)
         self.store = store  # for reading (best scores, leaderboard) once the recorder has opened it
         self.debug_scenario = debug_scenario
         self.scorer = scorer
@@ -60,6 +63,25 @@ class MysteryGuestApp(App):
         self._best_stored: dict[str, float] = {}  # best scores read from the store
         self._lots = random.Random(settings.seed)
         self._frozen = False  # start-up's objects are out of the cyclic GC's sight (gc.freeze)
+
+    # ------------------------------------------------------------------ the library
+    @property
+    def library(self) -> list[Scenario]:
+        """The scenarios, loaded on first use: the first-run screen does not wait for them."""
+        if self._library is None:
+            self._library, problems = self._load_library()
+            self._problems = list(problems)
+        return self._library
+
+    @library.setter
+    def library(self, scenarios: list[Scenario]) -> None:
+        self._library = scenarios
+
+    @property
+    def problems(self) -> list:
+        """The library's broken files (their error diagnostics)."""
+        self.library  # noqa: B018 - loads them with the library
+        return self._problems
 
     # ------------------------------------------------------------------ language
     @property
@@ -116,6 +138,7 @@ class MysteryGuestApp(App):
                 return
 
     def _after_first_paint(self) -> None:
+        self.library  # noqa: B018 - loaded now (if the first screen did not need it), before the threads
         if self.recorder is not None:
             self.run_worker(self._store_loop, thread=True, group="store", exit_on_error=False)
         self.run_worker(self._warm_up_scorer, thread=True, group="warm-up", exit_on_error=False)
@@ -343,8 +366,10 @@ def make_app(scenario_dir: str | Path | None = None, db_url: str | None = None,
             raise ScenarioError(diags)
         library = [sc]
     elif library is None:
-        library, problems = load_library(scenario_dir)
-        library.sort(key=lambda s: (s.difficulty, s.title))
+        def library():  # noqa: F811 - loaded by the app on first use (after the first screen when it can)
+            found, problems = load_library(scenario_dir)
+            found.sort(key=lambda s: (s.difficulty, s.title))
+            return found, problems
     open_store: Callable[[], Any] | None = None
     journal = None
     if store is None and (record or db_url):
