@@ -48,8 +48,8 @@ def main() -> None:
     args = parser.parse_args()
 
     probe = ("import time;t=time.perf_counter();from scoring import score_reply;i=time.perf_counter();"
-             "from scoring import ReplyContext as C;scoring.score_reply('好的',C(locale='zh',stage='venting'));"
-             "scoring.score_reply('ok',C(locale='en',stage='venting'));"
+             "from scoring import ReplyContext as C;score_reply('好的',C(locale='zh',stage='venting'));"
+             "score_reply('ok',C(locale='en',stage='venting'));"
              "print(round((i-t)*1000,1), round((time.perf_counter()-i)*1000,1))")
     imp, first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT,
                                 check=True).stdout.split()
