@@ -39,7 +39,7 @@ from simulator.tui.widgets.transcript import Transcript, TranscriptLine, said_by
 from simulator.tui.widgets.turn_view import breaking_line
 
 WIDE = 100  # at this width and above the brief/facts panel is open from the start
-IDLE_TICK_FACTOR = 2  # between the caller's lines the screen ticks this many times more slowly
+IDLE_TICK_FACTOR = 3  # between the caller's lines the screen ticks this many times more slowly
 _WORDS = re.compile(r"\S+\s*")
 
 
@@ -169,7 +169,7 @@ class CallScreen(Screen):
         self.run_worker(self.session.warm_up, thread=True, group="warm-up", exit_on_error=False)
         self._say(self.session.opening)
         # The caller's words are revealed on every tick; between lines only the call clock (whole
-        # seconds) and the silence limit are watched, and the screen ticks at half the pace.
+        # seconds) and the silence limit are watched, and the screen ticks IDLE_TICK_FACTOR times more slowly.
         tick = self.app.settings.tick
         self._tickers = {True: self.set_interval(tick, self._tick),
                          False: self.set_interval(tick * IDLE_TICK_FACTOR, self._tick, pause=True)}
