@@ -47,13 +47,13 @@ def main() -> None:
     parser.add_argument("--scorer", choices=["hybrid", "rules"], default="hybrid")
     args = parser.parse_args()
 
-    probe = ("import time;t=time.perf_counter();import scoring;i=time.perf_counter();"
-             "from scoring import ReplyContext as C;scoring.score_reply('好的',C(locale='zh',stage='venting'));"
-             "scoring.score_reply('ok',C(locale='en',stage='venting'));"
+    probe = ("import time;t=time.perf_counter();from scoring import score_reply;i=time.perf_counter();"
+             "from scoring import ReplyContext as C;score_reply('好的',C(locale='zh',stage='venting'));"
+             "score_reply('ok',C(locale='en',stage='venting'));"
              "print(round((i-t)*1000,1), round((time.perf_counter()-i)*1000,1))")
     imp, first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT,
                                 check=True).stdout.split()
-    print(f"import scoring: {imp} ms; first reply in each locale (loads lexicons and models): {first} ms "
+    print(f"import the scorer: {imp} ms; first reply in each locale (loads lexicons and models): {first} ms "
           "(the app does this in a warm-up thread after its first screen)")
 
     if args.scorer == "hybrid":

@@ -29,7 +29,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from operator import mul
+from itertools import repeat
+from operator import add, itemgetter, mul, sub, truediv
 from typing import Any, Sequence
 
 from scoring.types import BASE_ACTS, LANDMINES, STAGES, ReplyContext
@@ -54,25 +55,27 @@ with would your yours you're i'm it's that's don't can't won't""".split())
 def ngrams(text: str, locale: str) -> list[str]:
     """Character n-grams of a reply: 2-4 inside padded words for en, 1-3 over the text for zh."""
     t = _SPACE.sub(" ", text.lower()).strip()
-    out: list[str] = []
     if locale == "en":
         words = t.split(" ")
+        out: list[str] = []
         for word in words:
-            w = f" {word} "
-            n_w = len(w)
-            for n in (2, 3, 4):
-                if n > n_w:
-                    break
-                out.extend(w[i:i + n] for i in range(n_w - n + 1))
+            out.extend(_word_grams(word))
         # word pairs carry what letters cannot: "your fault", "not our", "calm down"
         bare = [w.strip(".,!?;:\"()") for w in words]
         out.extend(f"{a}_{b}" for a, b in zip(bare, bare[1:]) if a and b)
         return out
     t = t.replace(" ", "")
-    n_t = len(t)
-    for n in (1, 2, 3):
-        out.extend(t[i:i + n] for i in range(n_t - n + 1))
-    return out
+    two = list(map(add, t, t[1:]))  # t[i] + t[i+1] == t[i:i+2], built in C
+    return list(t) + two + list(map(add, two, t[2:]))
+
+
+@lru_cache(maxsize=4096)
+def _word_grams(word: str) -> tuple[str, ...]:
+    """The 2-, 3- and 4-grams of one padded word, in that order (words repeat: worked out once)."""
+    w = f" {word} "
+    two = list(map(add, w, w[1:]))
+    three = list(map(add, two, w[2:]))
+    return tuple(two + three + list(map(add, three, w[3:])))
 
 
 def shared(reply: str, customer: str, locale: str) -> list[str]:
@@ -171,20 +174,25 @@ class Reading:
     _explain: Any = None  # (model, tf-idf weights, norm): clause() is worked out only when asked
     any_landmine: float = 0.0  # P(at least one landmine), read apart from which one
     cutpoints: dict[str, list[float]] | None = None
+    _clauses: Any = None  # (reply, its clauses' spans and n-gram sets), see _clause_grams
 
     def clause(self, head: str, reply: str) -> tuple[int, int] | None:
         """The clause of the reply that pushed this head hardest towards its decision: what a
         trainer would underline. None when nothing in the reply pushed it."""
         model, tfidf, norm = self._explain
-        push = model._push(head, self)
-        table = model.table
-        pushes = {g: v * push(table[g][1]) for g, v in tfidf.items()}  # once per n-gram, not per clause
+        pushes = dict(zip(tfidf, map(mul, tfidf.values(), model._pushes(head, self, tfidf))))
         best, where = 0.0, None
-        for m in _CLAUSE.finditer(reply):
-            weight = sum(pushes.get(g, 0.0) for g in set(ngrams(m.group(), model.locale)))
+        for span, grams in self._clause_grams(reply, model.locale):
+            weight = sum(map(pushes.get, grams, repeat(0.0)))
             if weight > best:
-                best, where = weight, (m.start(), m.end())
+                best, where = weight, span
         return where
+
+    def _clause_grams(self, reply: str, locale: str) -> list[tuple[tuple[int, int], set[str]]]:
+        """Each clause's span and its set of n-grams (several heads ask about the same reply)."""
+        if self._clauses is None or self._clauses[0] != reply:
+            self._clauses = (reply, [(m.span(), set(ngrams(m.group(), locale))) for m in _CLAUSE.finditer(reply)])
+        return self._clauses[1]
 
     def level(self, head: str) -> int:
         """The level, from the expected level (P1 + 2·P2) and the cut points fitted for it."""
@@ -236,19 +244,21 @@ class Model:
         """Raw outputs of the text heads, the tf-idf weight of each known n-gram, and the norm."""
         table = self.table
         grams = ngrams(reply, self.locale) + shared(reply, ctx.customer, self.locale)
-        counts = Counter(g for g in grams if g in table)
-        tfidf = {g: (1.0 + math.log(c)) * table[g][0] for g, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in tfidf.values())) or 1.0
+        counts = Counter(filter(table.__contains__, grams))
+        entries = list(map(table.__getitem__, counts))  # (idf, weights) per n-gram, in counts' order
+        # sublinear tf (1 + log count) times idf, worked out in C; the same floats as one by one
+        tfidf = dict(zip(counts, map(mul, map(_sublinear_tf, counts.values()), map(_first, entries))))
+        norm = math.sqrt(sum(map(mul, tfidf.values(), tfidf.values()))) or 1.0
         if tfidf:
             # one pass per output over all n-grams, in C (map/zip/sum), not 14 Python adds per n-gram
             weights = list(tfidf.values())
-            columns = zip(*(table[g][1] for g in tfidf))
+            columns = zip(*map(_second, entries))
             out = [sum(map(mul, weights, col)) / norm for col in columns]
         else:
             out = [0.0] * len(self.intercept)
         dense = dense_features(reply, ctx)
         for k in range(len(out)):
-            out[k] += self.intercept[k] + sum(d * c for d, c in zip(dense, self.dense_w[k]))
+            out[k] += self.intercept[k] + sum(map(mul, dense, self.dense_w[k]))
         return out, tfidf, norm
 
     def read(self, reply: str, ctx: ReplyContext, rule_score) -> Reading:
@@ -263,7 +273,7 @@ class Model:
         fused: dict[str, list[float]] = {}
         for head in HEADS:
             f = self.fusion[head]
-            logits = [b + sum(xi * wi for xi, wi in zip(x, w)) for w, b in zip(f["coef"], f["intercept"])]
+            logits = [b + sum(map(mul, x, w)) for w, b in zip(f["coef"], f["intercept"])]
             fused[head] = _softmax(logits) if len(logits) > 1 else [_sigmoid(logits[0])]
         # Where the rules saw nothing wrong, the model alone must clear the stricter thresholds.
         quiet = not any(rules[RULE_FEATURES.index(f)] for f in QUIET_SIGNS)
@@ -271,14 +281,25 @@ class Model:
         return Reading(fused["listening"], fused["empathy"], {c: fused[c][0] for c in LANDMINES},
                        thresholds, (self, tfidf, norm), fused["any"][0], self.cutpoints)
 
-    def _push(self, head: str, reading: Reading):
-        """How much an n-gram's weights push `head` towards the decision taken."""
+    def _pushes(self, head: str, reading: Reading, grams) -> map:
+        """How much each n-gram's weights push `head` towards the decision taken (in C, per n-gram:
+        its weight for the level chosen minus the mean over the levels; a category's weight)."""
         spec = self.heads[head]
         k, n = spec["offset"], spec["classes"]
+        rows = [row for _, row in map(self.table.__getitem__, grams)]
         if n > 1:
             level = reading.level(head)
-            return lambda ws: ws[k + level] - sum(ws[k:k + n]) / n
-        return lambda ws: ws[k]
+            means = map(truediv, map(sum, map(itemgetter(slice(k, k + n)), rows)), repeat(n))
+            return map(sub, map(itemgetter(k + level), rows), means)
+        return map(itemgetter(k), rows)
+
+
+_first, _second = itemgetter(0), itemgetter(1)
+
+
+@lru_cache(maxsize=256)
+def _sublinear_tf(count: int) -> float:
+    return 1.0 + math.log(count)
 
 
 def _floats(encoded: str | Sequence[float]) -> list[float]:

@@ -399,6 +399,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(argv: list[str]) -> int:
+    if not argv:  # the trainee app with its defaults: no parser, none of the commands' imports
+        from simulator.launch import launch_app
+
+        return launch_app(argparse.Namespace(), argv)
     if argv and argv[0] == "eval":
         return cmd_eval(argv[1:])
     if argv and argv[0] == "scorer":

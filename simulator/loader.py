@@ -505,18 +505,18 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
         if sc.locale not in per_locale:
             rep.error(("policy", "actions", name), f"action '{name}' has no {sc.locale} phrases")
     if sc.lexicon is not None and "locale" not in rep.stand_ins:
-        from scoring.lexicon import LexiconError, get_lexicon
+        from scoring.lexicon import LexiconError, builtin_families, check_extra
 
         try:
-            builtin = get_lexicon(sc.locale)
-            get_lexicon(sc.locale, sc.lexicon_extra(), None)
+            builtin = builtin_families(sc.locale)
+            check_extra(sc.locale, sc.lexicon_extra())
         except LexiconError as exc:
             rep.error(("lexicon",), f"lexicon: {exc}")
         else:
             for fam in sc.lexicon.families:
-                if fam not in builtin.families:
+                if fam not in builtin:
                     rep.error(("lexicon", "families", fam), f"unknown phrase family '{fam}'"
-                              f"{did_you_mean(fam, builtin.families)}", key=True)
+                              f"{did_you_mean(fam, builtin)}", key=True)
             for action in sc.lexicon.actions:
                 if action not in known_actions(sc):
                     rep.error(("lexicon", "actions", action), f"unknown action '{action}'"

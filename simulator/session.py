@@ -228,6 +228,11 @@ class Session:
                             policy=self._policy, interrupted=interrupted, latency=latency,
                             lexicon_extra=self.lexicon_extra)
 
+    def warm_up(self) -> None:
+        """Score a throwaway reply in this call's context, changing nothing: it loads what this
+        scenario's scoring needs (its lexicon phrases, the models) before the trainee's first reply."""
+        self._score("ok", self._context(self.opening, self.stage))
+
     def score_in_place_of(self, turn: TurnResult, text: str) -> ReplyScore:
         """How `text` would have scored as the reply of `turn`: the same caller line, history and
         stage, sent in time (not over the caller). The debrief uses it to pick a model answer."""

@@ -7,8 +7,9 @@
     rec.finish(call, session, "completed")   # or "left"
     report = rec.close(timeout=3)       # CloseReport: what is saved, what waits in the journal
 
-Each record is appended to the journal (fsynced) in the caller's thread, then written to the
-store by the writer thread in order. A store that is down, busy, read-only or full is retried
+Each record is appended to the journal (fsynced) by the journal thread, then written to the
+store by the writer thread, in order; the caller only queues it (an fsync takes 4-16 ms, too long
+for the trainee's Enter to wait on). A store that is down, busy, read-only or full is retried
 with growing waits; the call stays safe in the journal meanwhile and is written on the next
 start if it never gets through. A record the store refuses as wrong (not a database problem)
 is reported once and the call is kept in the journal. The caller never waits on the database.
@@ -74,6 +75,13 @@ class CallRecorder:
         self._saved_calls = 0
         self._journal_failed = False
         self.session_ids: dict[str, int] = {}
+        # Records go through the journal thread (append + fsync) on their way to `jobs`.
+        self._to_journal: "queue.Queue[dict | None]" = queue.Queue()
+        self._journal_thread: threading.Thread | None = None
+        if journal is not None:
+            self._journal_thread = threading.Thread(target=self._journal_loop, name="mystery-guest-journal",
+                                                    daemon=True)
+            self._journal_thread.start()
 
     # ------------------------------------------------------------------ called by the app / CLI
     def start(self, *, trainee: str, cohort: str, session: "Session", mode: str = "live") -> str:
@@ -98,8 +106,11 @@ class CallRecorder:
 
     def close(self, timeout: float = 3.0) -> CloseReport:
         """Write what is queued (waiting at most `timeout` seconds), stop, and say what is where."""
-        self.jobs.put(None)
         deadline = time.monotonic() + timeout
+        if self._journal_thread is not None:  # every record journalled (and queued for the store) first
+            self._to_journal.put(None)
+            self._journal_thread.join(timeout)
+        self.jobs.put(None)
         while not self._idle.is_set() or not self.jobs.empty():
             if time.monotonic() > deadline:
                 break
@@ -161,6 +172,17 @@ class CallRecorder:
                 self._idle.set()
 
     def _put(self, rec: dict) -> None:
+        self._idle.clear()
+        if self._journal_thread is not None and self._journal_thread.is_alive():
+            self._to_journal.put(rec)
+        else:  # no journal, or the recorder is closed: as before, in this thread
+            self._journal_and_queue(rec)
+
+    def _journal_loop(self) -> None:
+        while (rec := self._to_journal.get()) is not None:
+            self._journal_and_queue(rec)
+
+    def _journal_and_queue(self, rec: dict) -> None:
         if self.journal is not None:
             try:
                 self.journal.append(rec)
@@ -168,7 +190,6 @@ class CallRecorder:
                 if not self._journal_failed:
                     self._journal_failed = True
                     self.notice("store.no_journal", error=_reason(exc))
-        self._idle.clear()
         self.jobs.put(rec)
 
     def _write(self, rec: dict, stop: Callable[[], bool]) -> None:

@@ -7,6 +7,7 @@ waits on the database and a call the database cannot take is kept in the local j
 """
 from __future__ import annotations
 
+import gc
 import random
 from pathlib import Path
 from typing import Any, Callable
@@ -38,15 +39,18 @@ class MysteryGuestApp(App):
     TITLE = "Mystery Guest"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
-    def __init__(self, library: list[Scenario], *, settings: Settings, problems=(),
+    def __init__(self, library: list[Scenario] | Callable[[], tuple[list[Scenario], list]], *,
+                 settings: Settings, problems=(),
                  store=None, open_store: Callable[[], Any] | None = None, journal=None,
                  debug_scenario: Path | None = None,
                  scorer: Callable | None = None, live: tuple[str, str] | None = None) -> None:
+        """`library`: the scenarios, or a function that loads them (and their problems) on first use."""
         super().__init__()
         self.live = live  # ("class", cohort) | ("guest", code) | ("join", code) | ("watch", code or cohort)
         self.settings = settings
-        self.library = library
-        self.problems = list(problems)
+        self._load_library = library if callable(library) else None
+        self._library: list[Scenario] | None = None if callable(library) else library
+        self._problems = list(problems)
         self.store = store  # for reading (best scores, leaderboard) once the recorder has opened it
         self.debug_scenario = debug_scenario
         self.scorer = scorer
@@ -60,6 +64,26 @@ class MysteryGuestApp(App):
         self._best_here: dict[str, float] = {}  # best scores of this run
         self._best_stored: dict[str, float] = {}  # best scores read from the store
         self._lots = random.Random(settings.seed)
+        self._frozen = False  # start-up's objects are out of the cyclic GC's sight (gc.freeze)
+
+    # ------------------------------------------------------------------ the library
+    @property
+    def library(self) -> list[Scenario]:
+        """The scenarios, loaded on first use: the first-run screen does not wait for them."""
+        if self._library is None:
+            self._library, problems = self._load_library()
+            self._problems = list(problems)
+        return self._library
+
+    @library.setter
+    def library(self, scenarios: list[Scenario]) -> None:
+        self._library = scenarios
+
+    @property
+    def problems(self) -> list:
+        """The library's broken files (their error diagnostics)."""
+        self.library  # noqa: B018 - loads them with the library
+        return self._problems
 
     # ------------------------------------------------------------------ language
     @property
@@ -84,11 +108,9 @@ class MysteryGuestApp(App):
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         self.title = self.catalog()("app.title")
-        if self.recorder is not None:
-            self.run_worker(self._store_loop, thread=True, group="store", exit_on_error=False)
-        # after the first screen is drawn, so the warm-up does not delay it
-        self.set_timer(0.3, lambda: self.run_worker(self._warm_up_scorer, thread=True, group="warm-up",
-                                                    exit_on_error=False))
+        # Opening the database (SQLAlchemy) and loading the scorer wait until the first screen has
+        # been drawn: in threads beside it they would slow it down (they hold the GIL while importing).
+        self.call_after_refresh(self._after_first_paint)
         if self.debug_scenario is not None:
             from simulator.tui.call_screen import CallScreen
 
@@ -97,13 +119,23 @@ class MysteryGuestApp(App):
         if self.live is not None and self.live[0] != "join":
             self.open_live(*self.live)  # the trainer's and the projector's screens need no name
             return
+        if self.live is not None:  # join: the live call opens over the picker
+            self._open_picker()
+            self.open_live(*self.live)
+            return
+        if not self.settings.trainee:
+            self.ask_name()  # first run: the picker opens once a name is given (a quicker first screen)
+            return
+        self._open_picker()
+
+    def _open_picker(self) -> bool:
+        """Open the picker unless it is open already; True when it was opened (it fills itself)."""
         from simulator.tui.picker_screen import PickerScreen
 
+        if any(isinstance(screen, PickerScreen) for screen in self.screen_stack):
+            return False
         self.push_screen(PickerScreen())
-        if self.live is not None:
-            self.open_live(*self.live)
-        elif not self.settings.trainee:
-            self.ask_name()
+        return True
 
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit (in a text box it copies): say how to quit, in the screen's language."""
@@ -114,14 +146,25 @@ class MysteryGuestApp(App):
                 self.notify(tr("app.quit_hint", keys=shown), title=tr("app.quit_title"), markup=False)
                 return
 
+    def _after_first_paint(self) -> None:
+        self.library  # noqa: B018 - loaded now (if the first screen did not need it), before the threads
+        if self.recorder is not None:
+            self.run_worker(self._store_loop, thread=True, group="store", exit_on_error=False)
+        self.run_worker(self._warm_up_scorer, thread=True, group="warm-up", exit_on_error=False)
+
     def _warm_up_scorer(self) -> None:
         """Score a throwaway reply per language once, off screen, so the trainee's first real
-        reply does not pay for loading the lexicons (about 90 ms)."""
+        reply does not pay for loading the lexicons and models (about 300 ms). Then everything
+        start-up made is frozen out of the cyclic GC's sight: a full collection during a call
+        would otherwise walk the models, the library and Textual each time (100-200 ms)."""
         from scoring import ReplyContext, score_reply
 
         scorer = self.scorer or score_reply
         for locale in sorted({sc.locale for sc in self.library}):
             scorer("ok", ReplyContext(locale=locale, stage="venting"))
+        gc.collect()
+        gc.freeze()
+        self._frozen = True
 
     def _store_loop(self) -> None:
         """Thread worker: the recorder opens the store (retrying), saves journalled calls, reads
@@ -176,7 +219,8 @@ class MysteryGuestApp(App):
             self.settings.save()
             if self.store is not None:
                 self.run_worker(self._load_best_scores, thread=True, group="best", exit_on_error=False)
-            self._refresh_picker()
+            if not self._open_picker():
+                self._refresh_picker()
 
         self.push_screen(WelcomeScreen(self.catalog(), self.settings.trainee, self.settings.cohort), done)
 
@@ -321,6 +365,7 @@ class MysteryGuestApp(App):
     def exit(self, *args, **kwargs) -> None:
         """Leave the app: an unfinished call is kept as left, queued records are written first."""
         self._leave()
+        self._unfreeze()
         super().exit(*args, **kwargs)
 
     async def _on_exit_app(self) -> None:
@@ -340,6 +385,14 @@ class MysteryGuestApp(App):
                 screen.finished_recorded = True
         if self.recorder is not None and self.exit_report is None:
             self.exit_report = self.recorder.close(timeout=3.0)
+
+    def on_unmount(self) -> None:
+        self._unfreeze()
+
+    def _unfreeze(self) -> None:
+        if self._frozen:  # the app's objects can be collected again (tests run many apps in one process)
+            gc.unfreeze()
+            self._frozen = False
 
     def exit_message(self) -> str | None:
         """One line for the terminal after the app has closed: where the trainee's calls are."""
@@ -386,8 +439,10 @@ def make_app(scenario_dir: str | Path | None = None, db_url: str | None = None,
             raise ScenarioError(diags)
         library = [sc]
     elif library is None:
-        library, problems = load_library(scenario_dir)
-        library.sort(key=lambda s: (s.difficulty, s.title))
+        def library():  # noqa: F811 - loaded by the app on first use (after the first screen when it can)
+            found, problems = load_library(scenario_dir)
+            found.sort(key=lambda s: (s.difficulty, s.title))
+            return found, problems
     open_store: Callable[[], Any] | None = None
     journal = None
     if store is None and (record or db_url):

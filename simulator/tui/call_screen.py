@@ -46,6 +46,7 @@ from simulator.tui.widgets.transcript import Transcript, TranscriptLine, said_by
 from simulator.tui.widgets.turn_view import breaking_line
 
 WIDE = 100  # at this width and above the brief/facts panel is open from the start
+IDLE_TICK_FACTOR = 3  # between the caller's lines the screen ticks this many times more slowly
 _WORDS = re.compile(r"\S+\s*")
 
 
@@ -70,6 +71,8 @@ class Speech:
     tokens: list[str]
     started: float
     rate: float
+    units_shown: int = 1  # the line is added showing its first unit
+
 
     def shown(self, now: float) -> int:
         return min(len(self.tokens), 1 + int((now - self.started) * self.rate))
@@ -140,6 +143,9 @@ class CallScreen(Screen):
         self.store_call: int | None = None
         self.finished_recorded = False
         self._mtime = self._file_mtime()
+        self._bar_shown: tuple | None = None  # what the call bar showed when last drawn (_tick)
+        self._tickers: dict = {}  # fast (True) and slow (False) interval timers, from on_mount
+        self._ticking_fast = True
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -180,8 +186,14 @@ class CallScreen(Screen):
         else:  # recorded once this screen's "joined" comes back first (on_live_events)
             self.link = self.app.live_link(self.live, self.on_live_events)
             self.link.send("joined", trainee=self.live.trainee, screen=self.join_token)
+        # While the caller speaks, load what scoring this call needs (its own lexicon phrases).
+        self.run_worker(self.session.warm_up, thread=True, group="warm-up", exit_on_error=False)
         self._say(self.session.opening)
-        self.set_interval(self.app.settings.tick, self._tick)
+        # The caller's words are revealed on every tick; between lines only the call clock (whole
+        # seconds) and the silence limit are watched, and the screen ticks IDLE_TICK_FACTOR times more slowly.
+        tick = self.app.settings.tick
+        self._tickers = {True: self.set_interval(tick, self._tick),
+                         False: self.set_interval(tick * IDLE_TICK_FACTOR, self._tick, pause=True)}
         self._tick()
 
     # ------------------------------------------------------------------ mirror the session
@@ -239,6 +251,7 @@ class CallScreen(Screen):
             return
         widget = transcript.add_line("customer", utterance("customer", name, tokens[0]))
         self.speech = Speech(widget, name, tokens, self.clock(), self.scenario.persona.speech_rate)
+        self._pace()
 
     def _cut_speech(self) -> None:
         """The trainee talked over the caller: the rest of the line shows dimmed, unheard."""
@@ -260,8 +273,24 @@ class CallScreen(Screen):
             self.speech = None
 
     def _tick(self) -> None:
-        """Advance the word reveal, the call timer and the silence penalty from the clock."""
-        self.query_one("#call-bar", Static).update(self._bar_text())
+        self._advance()
+        self._pace()
+
+    def _pace(self) -> None:
+        """Tick fast while the caller is speaking, slowly otherwise (one timer runs, the other waits)."""
+        fast = self.speech is not None
+        if fast != self._ticking_fast and self._tickers:
+            self._tickers[self._ticking_fast].pause()
+            self._tickers[fast].resume()
+            self._ticking_fast = fast
+
+    def _advance(self) -> None:
+        """Advance the word reveal, the call timer and the silence penalty from the clock.
+        Only what changed is redrawn: the bar once a second, the caller's line word by word."""
+        shown = (int(self._now_in_call()), self.speech is None, self.session.over)  # what the bar says
+        if shown != self._bar_shown:
+            self._bar_shown = shown
+            self.query_one("#call-bar", Static).update(self._bar_text(), layout=False)  # one row, always
         if self.paused or self.session.over:
             if self.session.over and self.speech:
                 self._reveal(self.clock())
@@ -282,8 +311,10 @@ class CallScreen(Screen):
     def _reveal(self, now: float) -> None:
         sp = self.speech
         n = sp.shown(now)
-        self.query_one(Transcript).update_line(
-            sp.line, utterance("customer", sp.speaker, "".join(sp.tokens[:n])))
+        if n != sp.units_shown:
+            sp.units_shown = n
+            self.query_one(Transcript).update_line(
+                sp.line, utterance("customer", sp.speaker, "".join(sp.tokens[:n])))
         if n >= len(sp.tokens):
             self.speech = None
             self.waiting_since = sp.started + sp.duration
@@ -368,8 +399,8 @@ class CallScreen(Screen):
 
     def _apply_silence(self) -> None:
         turn = self.session.silence()
-        # Restart the wait now, not when TurnScored is handled: a tick in between would count the
-        # same silence twice (seen on a loaded machine).
+        # The silence clock starts again now, not when TurnScored is handled: a tick already
+        # queued before that must not count the same silence twice.
         self.waiting_since = self.clock()
         self.query_one(Transcript).add_line("note", utterance("note", "", self.tr("call.silence_note")))
         self.post_message(self.TurnScored(turn))
