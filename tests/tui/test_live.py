@@ -9,6 +9,7 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from textual.pilot import Pilot
 
 from simulator.settings import Settings
 from simulator.store import live
@@ -31,6 +32,21 @@ def app_for(url: str, tmp_path, name: str, clock, live_start, trainee: str = "")
     settings = Settings(trainee=trainee, cohort="A1" if trainee else "", config_dir=tmp_path / name, seed=11,
                         clock=clock, animate=False, cursor_blink=False)
     return make_app(DRILLS, db_url=url, settings=settings, scorer=stub_scorer, live=live_start)
+
+
+@pytest.fixture(autouse=True)
+def pilots_in_their_own_app(monkeypatch):
+    """Three apps in one test: each pilot's pause runs in its own app's context. Textual's
+    Pilot.pause repaints the app's screen from the caller's context, and inside `async with
+    a.run_test(), b.run_test()` that context is b's; a repaint timer first made there asks b
+    whether a's screen is showing (never), and nothing new is ever laid out on a's screen."""
+    original = Pilot.pause
+
+    async def pause(self, delay=None):
+        with self.app._context():
+            await original(self, delay)
+
+    monkeypatch.setattr(Pilot, "pause", pause)
 
 
 async def until(condition, *pilots, timeout: float = 30.0) -> None:
