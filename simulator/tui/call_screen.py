@@ -410,6 +410,9 @@ class CallScreen(Screen):
         """The call's events, in the log's order (the trainee's own come back this way too)."""
         from simulator.live import apply
 
+        if self.link is None:
+            return  # this screen has left the call (replaced or closed) while its link closes
+
         for event in events:
             if event.kind == "joined" and not self.joined:
                 if event.body.get("screen") != self.join_token:
@@ -463,10 +466,11 @@ class CallScreen(Screen):
             self.app.screen.dismiss("resume")
 
     def on_unmount(self) -> None:
-        if self.link is not None:
+        link, self.link = self.link, None  # events still on their way find no link: ignored
+        if link is not None:
             import threading
 
-            threading.Thread(target=self.link.close, name="mystery-guest-live-close", daemon=True).start()
+            threading.Thread(target=link.close, name="mystery-guest-live-close", daemon=True).start()
 
     def on_call_screen_turn_scored(self, event: TurnScored) -> None:
         turn = event.turn

@@ -200,6 +200,8 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
 
     # ------------------------------------------------------------------ the log
     def on_live_events(self, events) -> None:
+        if self.link is None:
+            return  # this screen has left the call (replaced or closed) while its link closes
         for event in events:
             if event.kind in ("pause", "resume") and event.body.get("by") == "trainee":
                 self.trainee_paused = event.kind == "pause"  # the safe word: the trainer should know

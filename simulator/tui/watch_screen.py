@@ -77,10 +77,11 @@ class WatchScreen(Screen):
         self.link = self.app.live_link(self.call, self.on_live_events)
 
     def on_unmount(self) -> None:
-        if self.link is not None:
+        link, self.link = self.link, None  # events still on their way find no link: ignored
+        if link is not None:
             import threading
 
-            threading.Thread(target=self.link.close, name="mystery-guest-live-close", daemon=True).start()
+            threading.Thread(target=link.close, name="mystery-guest-live-close", daemon=True).start()
 
     # ------------------------------------------------------------------ what the screen shows
     def _mirror(self) -> None:
@@ -135,6 +136,8 @@ class WatchScreen(Screen):
 
     # ------------------------------------------------------------------ the call's log
     def on_live_events(self, events) -> None:
+        if self.link is None:
+            return  # this screen has left the call (replaced or closed) while its link closes
         was_over = self.session.over
         for event in events:
             if event.kind == "joined":

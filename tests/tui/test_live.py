@@ -279,8 +279,8 @@ async def test_the_watch_view_follows_the_class_to_its_next_call(sqlite_url, tmp
             live.append(store, first.id, "joined", {"trainee": "Li Na"})
             live.append(store, first.id, "reply", {"text": "Sir this call is recorded"})
             second = live.open_call(store, cohort="A1", trainee="Bo Yu", scenario_id="drill-zh", caller="human")
-        await until(lambda: isinstance(watcher.screen, WatchScreen) and watcher.screen.call == second, wp)
-        assert "Bo Yu" in screen_text(watcher)
+        await until(lambda: isinstance(watcher.screen, WatchScreen) and watcher.screen.call == second
+                    and "Bo Yu" in screen_text(watcher), wp)  # the next call's screen, drawn
 
 
 async def test_talking_over_a_person_is_an_interruption_as_with_the_machine(sqlite_url, tmp_path, clock):
