@@ -260,8 +260,9 @@ async def test_a_second_screen_joining_the_same_call_only_watches_it(sqlite_url,
     async with first.run_test(size=SIZE) as fp:
         await until(lambda: isinstance(first.screen, CallScreen) and first.screen.joined, fp)
         async with second.run_test(size=SIZE) as sp:
-            await until(lambda: isinstance(second.screen, WatchScreen), fp, sp)
-            assert any("Li Na is already on this call" in n.message for n in second._notifications)
+            # the notice is a message of its own: wait for it as for the screen
+            await until(lambda: isinstance(second.screen, WatchScreen)
+                        and any("Li Na is already on this call" in n.message for n in second._notifications), fp, sp)
             first.screen.query_one(ReplyInput).value = "I understand, I am sorry"
             await fp.press("enter")
             await until(lambda: len(second.screen.session.turns) == 1, fp, sp)  # it follows the call
