@@ -215,6 +215,10 @@ class LiveLink:
             raise ValueError(f"unknown live event {kind!r}")
         self._outbox.put((kind, body))
 
+    def close_in_background(self) -> None:
+        """close() in a thread of its own: a screen leaving its call must not wait for the writes."""
+        threading.Thread(target=self.close, name="mystery-guest-live-close", daemon=True).start()
+
     def close(self, timeout: float = 2.0) -> None:
         """Write what is queued (waiting at most `timeout`), then stop both threads."""
         self._outbox.put(None)

@@ -468,9 +468,7 @@ class CallScreen(Screen):
     def on_unmount(self) -> None:
         link, self.link = self.link, None  # events still on their way find no link: ignored
         if link is not None:
-            import threading
-
-            threading.Thread(target=link.close, name="mystery-guest-live-close", daemon=True).start()
+            link.close_in_background()
 
     def on_call_screen_turn_scored(self, event: TurnScored) -> None:
         turn = event.turn

@@ -79,9 +79,7 @@ class WatchScreen(Screen):
     def on_unmount(self) -> None:
         link, self.link = self.link, None  # events still on their way find no link: ignored
         if link is not None:
-            import threading
-
-            threading.Thread(target=link.close, name="mystery-guest-live-close", daemon=True).start()
+            link.close_in_background()
 
     # ------------------------------------------------------------------ what the screen shows
     def _mirror(self) -> None:
