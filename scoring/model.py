@@ -63,10 +63,39 @@ def ngrams(text: str, locale: str) -> list[str]:
         # word pairs carry what letters cannot: "your fault", "not our", "calm down"
         bare = [w.strip(".,!?;:\"()") for w in words]
         out.extend(f"{a}_{b}" for a, b in zip(bare, bare[1:]) if a and b)
+        out.extend(_word_grams_en(t))
         return out
     t = t.replace(" ", "")
     two = list(map(add, t, t[1:]))  # t[i] + t[i+1] == t[i:i+2], built in C
     return list(t) + two + list(map(add, two, t[2:]))
+
+
+_EN_TOKEN = re.compile(r"[a-z0-9]+|[!?.,;]")
+_APOSTROPHE = re.compile(r"[’']")
+_NEGATORS = frozenset("""not no never dont didnt doesnt cant wont isnt wasnt arent nothing nobody neither nor
+cannot couldnt shouldnt wouldnt havent hasnt""".split())
+
+
+def _word_grams_en(text: str) -> list[str]:
+    """Whole-word features: each word, marked `NEG_` inside the scope of a negation (up to the next
+    punctuation), then word pairs and triples ("W:" keeps them apart from the letter n-grams).
+    Implicit blame and contradiction live in which words go together and what is negated
+    ("not how it works", "you didnt read"), which letters inside single words cannot show."""
+    words: list[str] = []
+    out: list[str] = []
+    negated = False
+    for tok in _EN_TOKEN.findall(_APOSTROPHE.sub("", text)):
+        if tok in "!?.,;":
+            negated = False
+            continue
+        out.append("W:NEG_" + tok if negated else "W:" + tok)
+        words.append(tok)
+        if tok in _NEGATORS:
+            negated = True
+    pairs = list(map(" ".join, zip(words, words[1:])))
+    out.extend("W:" + p for p in pairs)
+    out.extend(f"W:{p} {w}" for p, w in zip(pairs, words[2:]))
+    return out
 
 
 @lru_cache(maxsize=4096)

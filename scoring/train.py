@@ -43,7 +43,8 @@ CORPUS = ROOT / "scoring" / "corpus"
 HOLDOUTS = ROOT / "tests" / "scoring" / "cases"
 MODELS = ROOT / "scoring" / "models"
 SEED = 20261206
-MAX_FEATURES = 20000
+# n-gram vocabulary per locale: English adds whole words, pairs and triples to its letter n-grams
+MAX_FEATURES = {"en": 40000, "zh": 20000}
 C_TEXT = 10.0  # listening and empathy heads
 C_MINE = 10.0  # landmine heads
 C_FUSION = 1.0
@@ -175,7 +176,7 @@ def fit_locale(locale: str, log=print, extra: tuple[Path, ...] = (), folds: int 
         return {"sample_weight": sample_weight if mask is None else sample_weight[mask]}
 
     vec = TfidfVectorizer(analyzer=analyser(locale), sublinear_tf=True, min_df=2,
-                          max_features=MAX_FEATURES, norm="l2")
+                          max_features=MAX_FEATURES[locale], norm="l2")
     X_text = vec.fit_transform([document(r, x.customer) for r, x in zip(replies, ctxs)])
     X_dense = np.array([dense_features(r, x) for r, x in zip(replies, ctxs)])
     X1 = sparse.hstack([X_text, sparse.csr_matrix(X_dense)]).tocsr()
