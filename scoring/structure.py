@@ -23,6 +23,9 @@ from scoring.lexicon import LEXICON_DIR, LexiconError, load_yaml
 from scoring.normalise import normalise
 
 SHAPES_FILE = LEXICON_DIR / "shapes.yaml"
+# Where a guard looks, relative to a rule's hit: its sentence, the sentence before or after the
+# words, the words themselves, the caller's last message, or the whole reply.
+GUARD_ON = ("sentence", "before", "after", "match", "caller", "reply")
 _PART_REF = re.compile(r"\{([a-z][a-z0-9_]*)\}")  # {en_fault}; regex counts such as {0,8} are not names
 
 
@@ -36,6 +39,7 @@ class Shape:
     guards: tuple[str, ...] = ()  # guard or condition names that cancel a hit
     needs: tuple[str, ...] = ()  # guard or condition names that must hold for a hit
     examples: Mapping[str, Any] | None = None
+    on: str = "sentence"  # guards only: the text a guard is searched in (GUARD_ON)
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,11 @@ def load_shapes(path: Path = SHAPES_FILE) -> tuple[dict[str, Shape], dict[str, S
                 pattern = re.compile(compose("|".join(alts), parts, where))
             except re.error as exc:
                 raise LexiconError(f"{path.name}: {where}: bad pattern ({exc})") from None
+            on = str(spec.get("on", "sentence"))
+            if on not in GUARD_ON:
+                raise LexiconError(f"{path.name}: {where}: `on` must be one of {', '.join(GUARD_ON)}")
             out[name] = Shape(name, pattern, str(spec.get("category", "")), str(spec.get("reason", "")),
-                              tuple(spec.get("guards") or ()), tuple(spec.get("needs") or ()), spec.get("examples"))
+                              tuple(spec.get("guards") or ()), tuple(spec.get("needs") or ()), spec.get("examples"), on)
         return out
 
     rules, guards = build("rules"), build("guards")
@@ -176,6 +183,39 @@ def detect(a: Analysis) -> list[Found]:
                 found.append(_found(_RECORDS_PROVE, s, r.start(), r.end()))
     found.extend(_scare_quotes(a, customer))
     found.extend(detect_moves(a))
+    found.extend(detect_plain(a, _PLAIN, GUARDS, customer))
+    return found
+
+
+def _guard_fires(guard: Shape, sent: str, m: re.Match[str], customer: str, reply: str) -> bool:
+    """Whether `guard` finds its words in the text its `on:` names, around the hit `m` in `sent`."""
+    p = guard.pattern
+    if guard.on == "sentence":
+        return bool(p.search(sent))
+    if guard.on == "before":
+        return bool(p.search(sent[:m.start()]))
+    if guard.on == "after":
+        return bool(p.search(sent, m.end()))
+    if guard.on == "match":
+        return bool(p.search(m.group()))
+    return bool(p.search(customer if guard.on == "caller" else reply))
+
+
+def detect_plain(a: Analysis, rules: tuple[Shape, ...], guards: Mapping[str, Shape], customer: str) -> list[Found]:
+    """Rules this module has no code for (a trainer's new rule in shapes.yaml): in each sentence,
+    the first hit that none of the rule's guards cancels and all of its `needs` allow."""
+    found: list[Found] = []
+    for rule in rules:
+        cancel = [guards[g] for g in rule.guards]
+        needs = [guards[g] for g in rule.needs]
+        for s, e in a.sentences:
+            sent = a.text[s:e]
+            for m in rule.pattern.finditer(sent):
+                if any(_guard_fires(g, sent, m, customer, a.text) for g in cancel):
+                    continue
+                if all(_guard_fires(g, sent, m, customer, a.text) for g in needs):
+                    found.append(_found(rule, s, m.start(), m.end()))
+                    break
     return found
 
 
@@ -268,7 +308,27 @@ _THREATEN = (RULES["threaten_en"], RULES["threaten_zh"])
 _ARGUE = (RULES["argue_en"], RULES["argue_zh"])
 _RECORDS_YOU_DID = RULES["records_you_did_en"]
 
-# category -> move; the measure script may switch moves off by editing this mapping.
+# The rules above have code; any other rule in shapes.yaml runs as a plain rule (detect_plain),
+# so a trainer can add one in the data alone. A plain rule's guards must be patterns, not conditions.
+CODED = frozenset(r.name for r in (_ACCUSE_EN, _ACCUSE_ZH, *_JIBES, *_CONTRADICT, _FLAT_NO, _RECORDS_PROVE,
+                                   _SCARE_QUOTES, *_DEFLECT, *_DISMISS, *_DEFY, _DEFY_INDIFFERENT, *_THREATEN,
+                                   *_ARGUE, _RECORDS_YOU_DID))
+
+
+def plain_rules(rules: Mapping[str, Shape], guards: Mapping[str, Shape]) -> tuple[Shape, ...]:
+    """The rules without code here, checked: their guards and needs must be patterns, not conditions."""
+    plain = tuple(r for r in rules.values() if r.name not in CODED)
+    for rule in plain:
+        for name in rule.guards + rule.needs:
+            if name not in guards:
+                raise LexiconError(f"{SHAPES_FILE.name}: rules.{rule.name}: {name!r} is a condition written in code "
+                                   f"for another rule; a new rule's guards must be patterns under `guards:`")
+    return plain
+
+
+_PLAIN = plain_rules(RULES, GUARDS)
+
+# category -> move, in the order their hits are reported.
 MOVES: dict[str, Callable[[_Reply, str, str], Hit | None]] = {
     "deflect": _deflect,
     "dismiss": _dismiss,
