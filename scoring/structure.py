@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+import yaml
+
 from scoring.analysis import Analysis
 from scoring.lexicon import LEXICON_DIR, LexiconError, load_yaml
 from scoring.normalise import normalise
@@ -68,7 +70,10 @@ def compose(source: str, parts: Mapping[str, Any], where: str, _seen: tuple[str,
 
 def load_shapes(path: Path = SHAPES_FILE) -> tuple[dict[str, Shape], dict[str, Shape], dict[str, str]]:
     """(rules, guards, conditions) of a shapes file, each pattern composed and compiled once."""
-    data = load_yaml(path.read_text(encoding="utf-8"))
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{path.name}: not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict):
         raise LexiconError(f"{path.name}: must be a mapping of parts, rules, guards and conditions")
     parts = data.get("parts") or {}
@@ -102,23 +107,38 @@ def load_shapes(path: Path = SHAPES_FILE) -> tuple[dict[str, Shape], dict[str, S
 
 RULES, GUARDS, CONDITION_NOTES = load_shapes()
 
+
+def _rule(name: str) -> Shape:
+    """A rule this module has code for (missing from the file: one clear line, not a KeyError)."""
+    if name not in RULES:
+        raise LexiconError(f"{SHAPES_FILE.name}: rules.{name} is missing (scoring/structure.py applies it)")
+    return RULES[name]
+
+
+def _guard(name: str) -> re.Pattern[str]:
+    """The pattern of a guard this module has code for."""
+    if name not in GUARDS:
+        raise LexiconError(f"{SHAPES_FILE.name}: guards.{name} is missing (scoring/structure.py applies it)")
+    return GUARDS[name].pattern
+
+
 # The patterns the detectors below use, bound once (a hit loop runs per sentence).
-_ACCUSE_EN, _ACCUSE_ZH = RULES["accuse_en"], RULES["accuse_zh"]
-_JIBES = (RULES["jibe_en"], RULES["jibe_zh"])
-_CONTRADICT = (RULES["contradict_en"], RULES["contradict_zh"], RULES["date_correction_en"])
-_FLAT_NO, _RECORDS_PROVE, _SCARE_QUOTES = RULES["flat_no_en"], RULES["records_prove_en"], RULES["scare_quotes"]
-_REASSURE_EN, _REASSURE_ZH = GUARDS["reassurance_en"].pattern, GUARDS["reassurance_zh"].pattern
-_ASIDE_BEFORE = GUARDS["aside_before"].pattern
-_QUOTE_REPORTED = GUARDS["quote_reported"].pattern
-_RECORDS_CONCLUSION = GUARDS["records_conclusion"].pattern
-_CALLER_DENIES = GUARDS["caller_denies"].pattern
-_STEPS = (GUARDS["agent_step_en"].pattern, GUARDS["agent_step_zh"].pattern)
-_DISMISS_ASIDE = GUARDS["dismiss_aside"].pattern
-_CALLER_ESCALATES = GUARDS["caller_escalates"].pattern
-_SIDES_WITH_CALLER = GUARDS["sides_with_caller"].pattern
-_OFFER_IN_THREAT = GUARDS["offer_in_threat"].pattern
-_CALLER_MENTIONS_RECORDING = GUARDS["caller_mentions_recording"].pattern
-_CALLER_ASKS = GUARDS["caller_asks"].pattern
+_ACCUSE_EN, _ACCUSE_ZH = _rule("accuse_en"), _rule("accuse_zh")
+_JIBES = (_rule("jibe_en"), _rule("jibe_zh"))
+_CONTRADICT = (_rule("contradict_en"), _rule("contradict_zh"), _rule("date_correction_en"))
+_FLAT_NO, _RECORDS_PROVE, _SCARE_QUOTES = _rule("flat_no_en"), _rule("records_prove_en"), _rule("scare_quotes")
+_REASSURE_EN, _REASSURE_ZH = _guard("reassurance_en"), _guard("reassurance_zh")
+_ASIDE_BEFORE = _guard("aside_before")
+_QUOTE_REPORTED = _guard("quote_reported")
+_RECORDS_CONCLUSION = _guard("records_conclusion")
+_CALLER_DENIES = _guard("caller_denies")
+_STEPS = (_guard("agent_step_en"), _guard("agent_step_zh"))
+_DISMISS_ASIDE = _guard("dismiss_aside")
+_CALLER_ESCALATES = _guard("caller_escalates")
+_SIDES_WITH_CALLER = _guard("sides_with_caller")
+_OFFER_IN_THREAT = _guard("offer_in_threat")
+_CALLER_MENTIONS_RECORDING = _guard("caller_mentions_recording")
+_CALLER_ASKS = _guard("caller_asks")
 
 # The checks that are code, by the names shapes.yaml gives them (`conditions:`); a test keeps the two in step.
 CONDITIONS = frozenset({
@@ -300,13 +320,13 @@ def _argue(r: _Reply, sent: str, customer: str) -> Hit | None:
     return hit
 
 
-_DEFLECT = (RULES["deflect_en"], RULES["deflect_zh"])
-_DISMISS = (RULES["dismiss_en"], RULES["dismiss_zh"])
-_DEFY = (RULES["defy_en"], RULES["defy_zh"])
-_DEFY_INDIFFERENT = RULES["defy_indifferent_en"]
-_THREATEN = (RULES["threaten_en"], RULES["threaten_zh"])
-_ARGUE = (RULES["argue_en"], RULES["argue_zh"])
-_RECORDS_YOU_DID = RULES["records_you_did_en"]
+_DEFLECT = (_rule("deflect_en"), _rule("deflect_zh"))
+_DISMISS = (_rule("dismiss_en"), _rule("dismiss_zh"))
+_DEFY = (_rule("defy_en"), _rule("defy_zh"))
+_DEFY_INDIFFERENT = _rule("defy_indifferent_en")
+_THREATEN = (_rule("threaten_en"), _rule("threaten_zh"))
+_ARGUE = (_rule("argue_en"), _rule("argue_zh"))
+_RECORDS_YOU_DID = _rule("records_you_did_en")
 
 # The rules above have code; any other rule in shapes.yaml runs as a plain rule (detect_plain),
 # so a trainer can add one in the data alone. A plain rule's guards must be patterns, not conditions.

@@ -122,6 +122,7 @@ def test_a_part_is_written_once_and_used_by_every_rule_that_names_it():
     ("rules:\n  r:\n    pattern: 'not a list'\n", "rules.r: `pattern` must be a list"),
     ("rules:\n  r:\n    pattern: [x]\n    guards: [nobody]\n", "no guard or condition named 'nobody'"),
     ("- just a list\n", "must be a mapping"),
+    ("rules: [unclosed\n", "shapes.yaml: not valid YAML"),
 ])
 def test_a_broken_shapes_file_fails_with_one_line_naming_the_place(tmp_path, body, message):
     path = tmp_path / "shapes.yaml"
@@ -172,3 +173,9 @@ def test_a_new_rule_may_not_lean_on_a_condition_written_in_code_for_another_rule
     rules, guards, _ = structure.load_shapes(path)
     with pytest.raises(LexiconError, match="rules.r: 'caller_asked' is a condition written in code"):
         structure.plain_rules(rules, guards)
+
+
+def test_a_rule_the_engine_applies_missing_from_the_file_is_one_line_naming_it(monkeypatch):
+    monkeypatch.setattr(structure, "RULES", {})
+    with pytest.raises(LexiconError, match=r"^shapes.yaml: rules.accuse_en is missing"):
+        structure._rule("accuse_en")
