@@ -1,9 +1,9 @@
 """Language landmines (DOMAIN.md §3): the eight categories, from lexicon phrases and structure.
 
-Lexicon phrases find most of them; structure finds the rest: shouting in capitals or
-'!!!' (retaliate), a bare refusal with no alternative and no empathy (defy), offers
-that break policy (overpromise, see scoring.policy), and blame, jibes and contradiction
-in new wordings by sentence shape (scoring.structure). A promise that is itself negated
+Lexicon phrases find most of them; the rest come from raised voice in capitals or '!!!'
+(retaliate, scoring.shouting), a bare refusal with no alternative and no empathy (defy), offers
+that break policy (overpromise, see scoring.policy), and blame, jibes, contradiction and the
+other moves in new wordings by sentence shape (scoring.structure, rules in lexicons/shapes.yaml). A promise that is itself negated
 ("I can't promise", "我不能保证") is not an overpromise.
 """
 from __future__ import annotations
@@ -51,7 +51,7 @@ def detect(a: Analysis, sig: Signals) -> list[Mine]:
 
 
 def _structural(a: Analysis, found: list[Mine], shouting: list[tuple[int, int]]) -> list[Mine]:
-    """Blame, jibes, contradiction and raised voice by sentence shape (scoring/structure.py).
+    """Blame, jibes, contradiction... by sentence shape (scoring/structure.py) and raised voice (scoring/shouting.py).
 
     A shape hit inside a phrase hit of the same category adds nothing: the phrase already explains it.
     """

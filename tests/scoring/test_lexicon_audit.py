@@ -35,3 +35,21 @@ def test_every_long_lexicon_phrase_found_in_a_case_reply_has_been_reviewed():
     for locale in ("en", "zh"):
         new = [(family, phrase) for family, phrase, _ in audit.audit(locale) if phrase not in kept[locale]]
         assert not new, f"{locale}: delete these sentences from the lexicon or review them: {new}"
+
+
+@pytest.mark.parametrize("regex,runs", [
+    ("(?<![a-z])you (?:forgot|ignored) to", ["you ", "forgot", "ignored", " to"]),
+    ("its only (?:a )?few days?", ["its only ", "a ", "few day", "s"]),
+    ("[£$]\\d+ (?!back)off", ["off"]),  # what a lookahead rules out is not text to match
+    ("(?P<w>没有|不行)就是(?P=w)", ["没有", "不行", "就是"]),
+])
+def test_the_plain_text_runs_of_a_shape_pattern_stop_at_classes_repeats_and_lookarounds(regex, runs):
+    assert audit.literal_runs(regex) == runs
+
+
+def test_every_long_plain_run_of_a_shape_rule_found_in_a_case_reply_has_been_reviewed():
+    kept = audit.reviewed()
+    found = audit.audit_shapes()
+    assert any(run == "not the end of the world" for _, _, run, _ in found)  # the audit does read shapes.yaml
+    new = [(where, run) for locale, where, run, _ in found if run not in kept[locale]]
+    assert not new, f"delete these sentences from shapes.yaml or review them: {new}"

@@ -25,7 +25,7 @@ def shapes(reply, locale="en", customer=""):
     "The order came from your login, which means you've handed your password to someone.",
     "Whoever did it was holding your handset. Most likely you.",
 ])
-def test_accuse_shapes_en(reply):
+def test_blame_worded_as_a_fault_a_guess_or_a_conclusion_is_accuse_en(reply):
     assert "accuse" in shapes(reply)
 
 
@@ -38,7 +38,7 @@ def test_accuse_shapes_en(reply):
     "I'm sorry you missed the engineer, let me rebook him.",
     "It's not because you did anything wrong; the tariff changed.",
 ])
-def test_accuse_lookalikes_en(reply):
+def test_reassurance_questions_asides_and_our_own_faults_are_not_accuse_en(reply):
     assert "accuse" not in shapes(reply)
 
 
@@ -50,7 +50,7 @@ def test_accuse_lookalikes_en(reply):
     "还不是因为您没按时交费。",
     "后台记录显示就是您本人办理的。",
 ])
-def test_accuse_shapes_zh(reply):
+def test_blame_with_a_guess_zi_ji_ba_or_the_records_is_accuse_zh(reply):
     assert "accuse" in shapes(reply, "zh")
 
 
@@ -60,7 +60,7 @@ def test_accuse_shapes_zh(reply):
     "您没有订过这个业务，我马上帮您退掉。",
     "您忘了密码的话，我可以帮您重置。",
 ])
-def test_accuse_lookalikes_zh(reply):
+def test_reassurance_questions_and_conditionals_are_not_accuse_zh(reply):
     assert "accuse" not in shapes(reply, "zh")
 
 
@@ -76,7 +76,7 @@ def test_accuse_lookalikes_zh(reply):
     ("您这脾气也太大了吧。", ""),
     ("就您这样的，谁也没办法。", ""),
 ])
-def test_retaliate_shapes(reply, customer):
+def test_jibes_mock_praise_and_scare_quotes_are_retaliate(reply, customer):
     locale = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in reply) else "en"
     assert "retaliate" in shapes(reply, locale, customer)
 
@@ -89,7 +89,7 @@ def test_retaliate_shapes(reply, customer):
     ("这也太离谱了吧，我马上帮您查。", ""),
     ("真是太抱歉了，让您久等了。", ""),
 ])
-def test_retaliate_lookalikes(reply, customer):
+def test_good_wishes_quoted_names_and_warm_words_are_not_retaliate(reply, customer):
     locale = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in reply) else "en"
     assert "retaliate" not in shapes(reply, locale, customer)
 
@@ -105,7 +105,7 @@ def test_retaliate_lookalikes(reply, customer):
     ("可您明明同意了条款。", "我没同意过。"),
     ("物流记录显示包裹昨天就签收了，那就是送到了。", "我根本没收到包裹。"),
 ])
-def test_argue_shapes(reply, customer):
+def test_contradicting_the_callers_account_is_argue(reply, customer):
     locale = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in reply) else "en"
     assert "argue" in shapes(reply, locale, customer)
 
@@ -118,12 +118,12 @@ def test_argue_shapes(reply, customer):
     ("系统显示您这个月被扣了两次，确实是我们的问题。", "我被扣了两次钱。"),
     ("您没记错，确实扣了两次。", "我记得扣了两次。"),
 ])
-def test_argue_lookalikes(reply, customer):
+def test_answers_agreement_and_records_read_out_are_not_argue(reply, customer):
     locale = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in reply) else "en"
     assert "argue" not in shapes(reply, locale, customer)
 
 
-def test_structural_mine_has_span_and_reason(score):
+def test_a_shape_landmine_breaks_policy_and_carries_its_span_and_reason(score):
     reply = "Thanks for holding. You forgot to cancel the trial before it ended."
     r = score(reply, locale="en", stage="refund")
     hits = [m for m in r.landmines if m.category == "accuse"]
@@ -133,7 +133,7 @@ def test_structural_mine_has_span_and_reason(score):
     assert r.policy.level == 0
 
 
-def test_structural_mine_zh_reason(score):
+def test_a_shape_landmine_in_a_chinese_reply_has_a_chinese_reason(score):
     reply = "您可真行，一个月打二十次电话。"
     r = score(reply, locale="zh", stage="venting")
     hits = [m for m in r.landmines if m.category == "retaliate"]
@@ -182,7 +182,7 @@ def moves(reply, customer=""):
     ("argue", "实际上我们并没有收过这笔钱。", "你们收了我两次钱。"),
     ("argue", "您说的不对，合同写的是两年。", "合同就一年。"),
 ])
-def test_move_shapes(category, reply, customer):
+def test_passing_the_buck_minimising_daring_threatening_and_contradicting_are_found_by_shape(category, reply, customer):
     assert category in moves(reply, customer)
 
 
@@ -209,11 +209,11 @@ def test_move_shapes(category, reply, customer):
     ("argue", "If you're mistaken about the date, no harm, I'll check it.", "It was the 3rd."),
     ("argue", "这不是您的问题，实际上是我们系统出错了，抱歉。", "你们收了我两次钱。"),
 ])
-def test_move_lookalikes(category, reply, customer):
+def test_a_step_of_the_agents_own_an_aside_or_agreeing_cancels_the_move(category, reply, customer):
     assert category not in moves(reply, customer)
 
 
-def test_move_mine_has_span_and_reason(score):
+def test_a_move_landmine_carries_its_span_and_reason(score):
     reply = "Honestly that's a warehouse problem, they pack the boxes."
     r = score(reply, locale="en", stage="venting")
     hits = [m for m in r.landmines if m.category == "deflect"]
