@@ -210,13 +210,14 @@ def _compile_phrases(phrases: list[str], locale: str, num_re: str, gap: int, whe
 # starts no phrase, and tries only the phrases of that character elsewhere. Equal means: at
 # every position the same alternative wins with the same match, because
 #   - (?:A|B)Z == AZ|BZ, and A?Z == AZ|Z (greedy), so a leading group or optional is spread out;
-#   - (?<!X)cZ == c(?<!(?:X)c)Z for a literal character c: the look-behind moves past c;
+#   - (?<!X)cZ == c(?<!(?:X)c)Z for a literal character c: the look-behind (or \b) moves past c;
 #   - two alternatives that start with different literal characters never match at the same
 #     position, so only they may trade places; everything else keeps its order.
 # Anything the rewrite does not understand (a class, \b, a look-ahead...) stays as written, in
 # its place. tests/scoring/test_lexicon.py checks both forms find the same spans on every case.
 
 _MAX_SPREAD = 16  # alternatives one phrase may spread into (more: a bigger regex, no faster)
+_SPACE, _WORD_CHAR = re.compile(r"\s"), re.compile(r"\w")
 _QUANTIFIER = re.compile(r"(?:[*+?]|\{\d*(?:,\d*)?\})[?+]?")
 _SMALL_CLASS = re.compile(r"\[(?:[^\\\]\[^-]|\\[^a-zA-Z0-9]){1,24}\]")  # [.!?], [零一二...]: no ranges
 
@@ -350,7 +351,7 @@ def _spread(toks: list[str], budget: int = _MAX_SPREAD) -> list[list[str]] | Non
         return [toks]
     head, rest = toks[0], toks[1:]
     atom, q = _atom_and_quantifier(head)
-    if q not in ("", "?", "+"):
+    if q not in ("", "?", "+", "*"):
         return [toks]
     if q == "?" and _literal(atom) is not None:
         options = [[atom], []]  # c?Z == cZ|Z
@@ -358,7 +359,7 @@ def _spread(toks: list[str], budget: int = _MAX_SPREAD) -> list[list[str]] | Non
         # [abc]Z == aZ|bZ|cZ, and [abc]+Z == [abc][abc]*Z
         more = [atom + "*"] if q == "+" else []
         options = [[re.escape(c)] + more for c in re.sub(r"\\(.)", r"\1", atom[1:-1])]
-    elif q == "+":
+    elif q in ("+", "*") and not (q == "*" and atom == r"\s"):
         return [toks]
     elif atom.startswith("(?:") or (atom.startswith("(") and not atom.startswith("(?")):
         inner = atom[3:-1] if atom.startswith("(?:") else atom[1:-1]
@@ -373,16 +374,25 @@ def _spread(toks: list[str], budget: int = _MAX_SPREAD) -> list[list[str]] | Non
             options.append(bt)
         if q == "?":
             options.append([])
-    elif not q and atom.startswith(("(?<!", "(?<=")):
+    elif not q and (atom.startswith(("(?<!", "(?<=")) or atom == r"\b"):
         out = []
         for alt in _spread(rest, budget) or [rest]:
             c = _literal(alt[0]) if alt else None
             if c is None:
                 out.append([head] + alt)  # nothing to move past: stays as written
+            elif atom == r"\b":  # \bc == c(?<!\wc) for a word character c, c(?<=\wc) for another
+                sign = "!" if _WORD_CHAR.match(c) else "="
+                out.append([alt[0], f"(?<{sign}\\w{alt[0]})"] + alt[1:])
             else:
-                kind = atom[:4]
-                out.append([alt[0], f"{kind}(?:{atom[4:-1]}){alt[0]})"] + alt[1:])
+                out.append([alt[0], f"{atom[:4]}(?:{atom[4:-1]}){alt[0]})"] + alt[1:])
         return out
+    elif q == "*" and atom == r"\s":
+        # \s*Z == \s*+Z when Z never starts with a space: giving spaces back cannot help, and over
+        # a long run of blanks (the other locale's text blanked out) backtracking was quadratic
+        tails = _spread(rest, budget)
+        if tails and all(t and _literal(t[0]) is not None and not _SPACE.match(_literal(t[0])) for t in tails):
+            return [[r"\s*+"] + t for t in tails]
+        return [toks]
     else:
         return [toks]
     out = []

@@ -37,6 +37,10 @@ def _both(alternatives: list[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
     ([r"[.!?] *well[,.]", r"[一二三]+块钱"], ["ok. well, fine!well. 一二三块钱 三块钱"]),
     # something not understood (\b) stays in its place: "so" must not win over the earlier \bsome
     ([r"\bsome", r"so", r"some"], ["some so awesome"]),
+    # \b moves past the first character too, for word and non-word characters
+    ([r"\byour", r"\b\.x", r"you"], ["your yours beyour a.x .x"]),
+    # leading blanks are kept in the span, and a long run of blanks before no phrase finds nothing
+    ([r"(?<![a-z])\s*(?:can )?only", r"(?<![a-z])\s*\sx"], ["a   only x  can only  " + " " * 300 + "  x"]),
     # the longer phrase first still wins over its prefix
     ([r"okay", r"ok", r"ok(?:ay)?"], ["ok okay okayy"]),
 ])
