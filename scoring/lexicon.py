@@ -209,12 +209,15 @@ def _compile_phrases(phrases: list[str], locale: str, num_re: str, gap: int, whe
 # "so(?:rry|...)|a(?:pologies|...)|...". Then re skips, in C, every position whose character
 # starts no phrase, and tries only the phrases of that character elsewhere. Equal means: at
 # every position the same alternative wins with the same match, because
-#   - (?:A|B)Z == AZ|BZ, and A?Z == AZ|Z (greedy), so a leading group or optional is spread out;
+#   - (?:A|B)Z == AZ|BZ, A?Z == AZ|Z (greedy) and [ab]Z == aZ|bZ, so a leading group, optional
+#     or small class is spread out;
 #   - (?<!X)cZ == c(?<!(?:X)c)Z for a literal character c: the look-behind (or \b) moves past c;
+#   - \s*Z == \s*+Z when Z starts with a literal that is not a space (no quadratic backtracking
+#     over the long blank runs of analysis.py's blanked-out text);
 #   - two alternatives that start with different literal characters never match at the same
 #     position, so only they may trade places; everything else keeps its order.
-# Anything the rewrite does not understand (a class, \b, a look-ahead...) stays as written, in
-# its place. tests/scoring/test_lexicon.py checks both forms find the same spans on every case.
+# Anything the rewrite does not understand (a look-ahead, \d, ^...) stays as written, in its
+# place. tests/scoring/test_lexicon_dispatch.py checks both forms find the same spans on the cases.
 
 _MAX_SPREAD = 16  # alternatives one phrase may spread into (more: a bigger regex, no faster)
 _SPACE, _WORD_CHAR = re.compile(r"\s"), re.compile(r"\w")
