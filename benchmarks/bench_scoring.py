@@ -9,12 +9,12 @@ Prints each figure beside its goal; asserts nothing.
 jobs, a wall-clock p99 mostly measures when the scheduler ran someone else.
 
 Figures (branch score-speed, 2-core VM shared with other jobs, load average 13-17, `--cpu`,
-two runs each of the branch point and the change, alternating; p50 / p99 ms):
-  en case replies       2.3 / 6.3   ->  2.2 / 5.4    (goal p99 2: not met)
+medians of three runs each of the branch point and the change, alternating; p50 / p99 ms):
+  en case replies       2.4 / 6.3   ->  2.1 / 5.3    (goal p99 2: not met)
   zh case replies       1.1 / 2.9   ->  1.0 / 2.4    (goal p99 2: not met)
-  zh mixed-script       1.1 / 1.6   ->  0.9 / 1.6    (met before and after)
-  en 2,000 characters  21.7 / 33.4  -> 16.6 / 28.8   (goal p99 10: not met)
-  zh 2,000 characters  35.5 / 48.2  -> 18.6 / 32.5   (goal p99 10: not met)
+  zh mixed-script       1.1 / 1.6   ->  0.8 / 1.6    (met before and after)
+  en 2,000 characters  21.8 / 33.8  -> 16.4 / 28.2   (goal p99 10: not met)
+  zh 2,000 characters  35.6 / 47.4  -> 18.5 / 31.6   (goal p99 10: not met)
 The p99 of the case replies is their longest replies (400-500 characters): the time per reply
 grows with its length. What remains, per 2,000-character reply: model stage 1 ~4-5 ms, lexicon
 scans ~2-3 ms (en), structure.py ~3 ms, model explanations ~2-3 ms, reflection and signals ~2 ms.
