@@ -149,7 +149,27 @@ def _phrase_parts(phrase: str, locale: str, num_re: str, gap: int) -> tuple[str,
     return body, starts, ends
 
 
-def _compile_family(phrases: list[str], locale: str, num_re: str, gap: int, where: str) -> re.Pattern[str]:
+# Compiled families by (phrases, locale, number regex, gap): a lexicon with a scenario's extras
+# compiles only the families the extras change, and reuses the built-in lexicon's other ones.
+_FAMILY_CACHE: dict[tuple[Any, ...], re.Pattern[str]] = {}
+
+
+def _compile_family(phrases: list[str], locale: str, num_re: str, gap: int, where: str,
+                    factor: bool = True) -> re.Pattern[str]:
+    try:
+        key = (tuple(phrases), locale, num_re, gap, factor)
+        hit = _FAMILY_CACHE.get(key)
+    except TypeError:  # an unhashable phrase: _compile_phrases says what is wrong with it
+        return _compile_phrases(phrases, locale, num_re, gap, where, factor)
+    if hit is None:
+        if len(_FAMILY_CACHE) > 4096:
+            _FAMILY_CACHE.clear()
+        hit = _FAMILY_CACHE[key] = _compile_phrases(phrases, locale, num_re, gap, where, factor)
+    return hit
+
+
+def _compile_phrases(phrases: list[str], locale: str, num_re: str, gap: int, where: str,
+                     factor: bool) -> re.Pattern[str]:
     bounded: list[str] = []  # whole-word phrases share one boundary check (much faster)
     other: list[str] = []
     for p in phrases:
@@ -167,10 +187,254 @@ def _compile_family(phrases: list[str], locale: str, num_re: str, gap: int, wher
     alts = [f"(?:{p})" for p in other]
     if bounded:
         alts.insert(0, _WORD_START + "(?:" + "|".join(f"(?:{p})" for p in bounded) + ")" + _WORD_END)
+    if factor and alts:
+        # The same alternatives one by one, in the same order (WS(?:a|b)WE == WS a WE|WS b WE).
+        ordered = [f"{_WORD_START}(?:{p}){_WORD_END}" for p in bounded] + alts[1 if bounded else 0:]
+        fast = _dispatch(ordered)
+        if fast is not None:
+            try:
+                return re.compile(fast)
+            except re.error:
+                pass  # a bad phrase: compiled as written below, which names the error
     try:
         return re.compile("|".join(alts) or r"(?!x)x")
     except re.error as exc:
         raise LexiconError(f"{where}: bad phrase ({exc})") from None
+
+
+# --------------------------------------------------------------------------- first-character dispatch
+# A family is one alternation of hundreds of phrases. Python's re tries every alternative at every
+# position of the reply, and 60 families over a 2,000-character reply made up most of scoring
+# time. `_dispatch` rewrites the alternation into an equal one, grouped by first character:
+# "so(?:rry|...)|a(?:pologies|...)|...". Then re skips, in C, every position whose character
+# starts no phrase, and tries only the phrases of that character elsewhere. Equal means: at
+# every position the same alternative wins with the same match, because
+#   - (?:A|B)Z == AZ|BZ, A?Z == AZ|Z (greedy) and [ab]Z == aZ|bZ, so a leading group, optional
+#     or small class is spread out;
+#   - (?<!X)cZ == c(?<!(?:X)c)Z for a literal character c: the look-behind (or \b) moves past c;
+#   - \s*Z == \s*+Z when Z starts with a literal that is not a space (no quadratic backtracking
+#     over the long blank runs of analysis.py's blanked-out text);
+#   - two alternatives that start with different literal characters never match at the same
+#     position, so only they may trade places; everything else keeps its order.
+# Anything the rewrite does not understand (a look-ahead, \d, ^...) stays as written, in its
+# place. tests/scoring/test_lexicon_dispatch.py checks both forms find the same spans on the cases.
+
+_MAX_SPREAD = 16  # alternatives one phrase may spread into (more: a bigger regex, no faster)
+_SPACE, _WORD_CHAR = re.compile(r"\s"), re.compile(r"\w")
+_QUANTIFIER = re.compile(r"(?:[*+?]|\{\d*(?:,\d*)?\})[?+]?")
+_SMALL_CLASS = re.compile(r"\[(?:[^\\\]\[^-]|\\[^a-zA-Z0-9]){1,24}\]")  # [.!?], [零一二...]: no ranges
+
+
+def _dispatch(alternatives: list[str]) -> str | None:
+    """The alternation of `alternatives` (in priority order) grouped by first character, or None
+    when it cannot be rewritten safely (a back-reference would change meaning)."""
+    if any(re.search(r"\\[1-9]|\(\?P[=<]|\(\?\(", a) for a in alternatives):
+        return None
+    items: list[list[str]] = []
+    for alt in alternatives:
+        toks = _tokens(alt)
+        spread = _spread(toks) if toks is not None else None
+        if spread is None or len(spread) > _MAX_SPREAD:
+            items.append([alt])  # one opaque token, tried in its place
+        else:
+            items.extend(spread)
+    return _factor(items)
+
+
+def _literal(tok: str) -> str | None:
+    """The character a token matches when it is exactly one literal character, else None."""
+    if len(tok) == 1 and tok not in ".^$()[]{}|*+?\\":
+        return tok
+    if len(tok) == 2 and tok[0] == "\\" and not tok[1].isalnum():
+        return tok[1]
+    return None
+
+
+def _tokens(rx: str) -> list[str] | None:
+    """`rx` split into atoms, each with its quantifier; None for a top-level | or odd syntax."""
+    out: list[str] = []
+    i, n = 0, len(rx)
+    while i < n:
+        c = rx[i]
+        if c == "\\":
+            if i + 1 >= n or rx[i + 1] in "xuUN0123456789":
+                return None
+            j = i + 2
+        elif c == "[":
+            j = _class_end(rx, i)
+        elif c == "(":
+            j = _group_end(rx, i)
+        elif c in ")|*+?{":
+            return None
+        else:
+            j = i + 1
+        if j is None:
+            return None
+        q = _QUANTIFIER.match(rx, j)
+        if q:
+            j = q.end()
+        elif j < n and rx[j] == "{":
+            return None  # a literal "{": leave such a phrase as written
+        out.append(rx[i:j])
+        i = j
+    return out
+
+
+def _atom_and_quantifier(tok: str) -> tuple[str, str]:
+    end = 2 if tok[0] == "\\" else _class_end(tok, 0) if tok[0] == "[" else _group_end(tok, 0) if tok[0] == "(" else 1
+    return tok[:end], tok[end:]
+
+
+def _class_end(rx: str, i: int) -> int | None:
+    j = i + 1
+    if j < len(rx) and rx[j] == "^":
+        j += 1
+    if j < len(rx) and rx[j] == "]":
+        j += 1
+    while j < len(rx):
+        if rx[j] == "\\":
+            j += 2
+        elif rx[j] == "]":
+            return j + 1
+        else:
+            j += 1
+    return None
+
+
+def _group_end(rx: str, i: int) -> int | None:
+    depth, j = 0, i
+    while j < len(rx):
+        c = rx[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            j = _class_end(rx, j)
+            if j is None:
+                return None
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return None
+
+
+def _branches(body: str) -> list[str] | None:
+    """The top-level alternatives of a group's body."""
+    out, depth, start, j = [], 0, 0, 0
+    while j < len(body):
+        c = body[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            j = _class_end(body, j)
+            if j is None:
+                return None
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(body[start:j])
+            start = j + 1
+        j += 1
+    return out + [body[start:]]
+
+
+def _spread(toks: list[str], budget: int = _MAX_SPREAD) -> list[list[str]] | None:
+    """Equal token lists, in priority order, each starting with a literal character where the
+    rewrite can make it so (see above); None past `budget` alternatives."""
+    if not toks or _literal(toks[0]) is not None:
+        return [toks]
+    head, rest = toks[0], toks[1:]
+    atom, q = _atom_and_quantifier(head)
+    if q not in ("", "?", "+", "*"):
+        return [toks]
+    if q == "?" and _literal(atom) is not None:
+        options = [[atom], []]  # c?Z == cZ|Z
+    elif q in ("", "+") and _SMALL_CLASS.fullmatch(atom):
+        # [abc]Z == aZ|bZ|cZ, and [abc]+Z == [abc][abc]*Z
+        more = [atom + "*"] if q == "+" else []
+        options = [[re.escape(c)] + more for c in re.sub(r"\\(.)", r"\1", atom[1:-1])]
+    elif q in ("+", "*") and not (q == "*" and atom == r"\s"):
+        return [toks]
+    elif atom.startswith("(?:") or (atom.startswith("(") and not atom.startswith("(?")):
+        inner = atom[3:-1] if atom.startswith("(?:") else atom[1:-1]
+        branches = _branches(inner)
+        if branches is None:
+            return [toks]
+        options = []
+        for b in branches:
+            bt = _tokens(b)
+            if bt is None:
+                return [toks]
+            options.append(bt)
+        if q == "?":
+            options.append([])
+    elif not q and (atom.startswith(("(?<!", "(?<=")) or atom == r"\b"):
+        out = []
+        for alt in _spread(rest, budget) or [rest]:
+            c = _literal(alt[0]) if alt else None
+            if c is None:
+                out.append([head] + alt)  # nothing to move past: stays as written
+            elif atom == r"\b":  # \bc == c(?<!\wc) for a word character c, c(?<=\wc) for another
+                sign = "!" if _WORD_CHAR.match(c) else "="
+                out.append([alt[0], f"(?<{sign}\\w{alt[0]})"] + alt[1:])
+            else:
+                out.append([alt[0], f"{atom[:4]}(?:{atom[4:-1]}){alt[0]})"] + alt[1:])
+        return out
+    elif q == "*" and atom == r"\s":
+        # \s*Z == \s*+Z when Z never starts with a space: giving spaces back cannot help, and over
+        # a long run of blanks (the other locale's text blanked out) backtracking was quadratic
+        tails = _spread(rest, budget)
+        if tails and all(t and _literal(t[0]) is not None and not _SPACE.match(_literal(t[0])) for t in tails):
+            return [[r"\s*+"] + t for t in tails]
+        return [toks]
+    else:
+        return [toks]
+    out = []
+    for opt in options:
+        more = _spread(opt + rest, budget - len(out))
+        if more is None or len(out) + len(more) > budget:
+            return None
+        out.extend(more)
+    return out
+
+
+def _factor(items: list[list[str]]) -> str:
+    """One regex for the token lists `items` (in priority order), grouped by first literal."""
+    groups: list[tuple[str, list[list[str]]]] = []  # (head token, tails)
+    for toks in items:
+        if not toks:  # the phrase ends here: matches wherever the group got to
+            groups.append(("", [[]]))
+            continue
+        head = toks[0]
+        c = _literal(head)
+        target = None
+        for k in range(len(groups) - 1, -1, -1):
+            if groups[k][0] == head:
+                target = k
+                break
+            other = _literal(groups[k][0])
+            if c is None or other is None:
+                break  # may match where this one does: keep the order
+        if target is None:
+            groups.append((head, [toks[1:]]))
+        else:
+            groups[target][1].append(toks[1:])
+    parts = []
+    for head, tails in groups:
+        if len(tails) == 1:
+            parts.append(head + "".join(tails[0]))
+        else:
+            parts.append(head + "(?:" + _factor(tails) + ")")
+    return "|".join(parts)
 
 
 def merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:

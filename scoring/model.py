@@ -27,11 +27,11 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from itertools import repeat
-from operator import add, itemgetter, mul, sub, truediv
-from typing import Any, Sequence
+from operator import add, is_not, itemgetter, mul, sub, truediv
+from typing import Any, Iterable, Iterator, Sequence
 
 from scoring.types import BASE_ACTS, LANDMINES, STAGES, ReplyContext
 
@@ -200,27 +200,31 @@ class Reading:
     empathy: list[float]
     landmines: dict[str, float]         # P(category present)
     thresholds: dict[str, float]
-    _explain: Any = None  # (model, tf-idf weights, norm): clause() is worked out only when asked
+    _explain: Any = None  # (model, tf-idf weights, weight columns): clause() is worked out only when asked
     any_landmine: float = 0.0  # P(at least one landmine), read apart from which one
     cutpoints: dict[str, list[float]] | None = None
-    _clauses: Any = None  # (reply, its clauses' spans and n-gram sets), see _clause_grams
+    _clauses: Any = None  # (reply, its clauses' spans and known n-grams), see _clause_grams
 
     def clause(self, head: str, reply: str) -> tuple[int, int] | None:
         """The clause of the reply that pushed this head hardest towards its decision: what a
         trainer would underline. None when nothing in the reply pushed it."""
-        model, tfidf, norm = self._explain
-        pushes = dict(zip(tfidf, map(mul, tfidf.values(), model._pushes(head, self, tfidf))))
+        model, tfidf, columns = self._explain
+        pushes = list(map(mul, tfidf.values(), model._pushes(head, self, columns)))  # in tf-idf order
         best, where = 0.0, None
-        for span, grams in self._clause_grams(reply, model.locale):
-            weight = sum(map(pushes.get, grams, repeat(0.0)))
+        for span, known in self._clause_grams(reply, model.locale):
+            weight = sum(map(pushes.__getitem__, known))
             if weight > best:
                 best, where = weight, span
         return where
 
-    def _clause_grams(self, reply: str, locale: str) -> list[tuple[tuple[int, int], set[str]]]:
-        """Each clause's span and its set of n-grams (several heads ask about the same reply)."""
+    def _clause_grams(self, reply: str, locale: str) -> list[tuple[tuple[int, int], list[int]]]:
+        """Each clause's span and where its n-grams the model knows are in the tf-idf weights, in
+        the order of the clause's set of n-grams (worked out once: several heads ask). N-grams the
+        model does not know push nothing, so they are left out rather than added as 0.0."""
         if self._clauses is None or self._clauses[0] != reply:
-            self._clauses = (reply, [(m.span(), set(ngrams(m.group(), locale))) for m in _CLAUSE.finditer(reply)])
+            index = {g: i for i, g in enumerate(self._explain[1])}
+            self._clauses = (reply, [(m.span(), list(filter(_known, map(index.get, set(ngrams(m.group(), locale))))))
+                                     for m in _CLAUSE.finditer(reply)])
         return self._clauses[1]
 
     def level(self, head: str) -> int:
@@ -269,8 +273,9 @@ class Model:
         self.baseline: dict[str, Any] = data.get("baseline", {})
         self.cutpoints: dict[str, list[float]] = data.get("cutpoints") or {}
 
-    def stage1(self, reply: str, ctx: ReplyContext) -> tuple[list[float], dict[str, float], float]:
-        """Raw outputs of the text heads, the tf-idf weight of each known n-gram, and the norm."""
+    def stage1(self, reply: str, ctx: ReplyContext) -> tuple[list[float], dict[str, float], list[tuple[float, ...]]]:
+        """Raw outputs of the text heads, the tf-idf weight of each known n-gram, and per output
+        the n-grams' weights (in the tf-idf order: what Reading.clause needs, looked up once)."""
         table = self.table
         grams = ngrams(reply, self.locale) + shared(reply, ctx.customer, self.locale)
         counts = Counter(filter(table.__contains__, grams))
@@ -278,20 +283,21 @@ class Model:
         # sublinear tf (1 + log count) times idf, worked out in C; the same floats as one by one
         tfidf = dict(zip(counts, map(mul, map(_sublinear_tf, counts.values()), map(_first, entries))))
         norm = math.sqrt(sum(map(mul, tfidf.values(), tfidf.values()))) or 1.0
+        columns: list[tuple[float, ...]] = []
         if tfidf:
             # one pass per output over all n-grams, in C (map/zip/sum), not 14 Python adds per n-gram
             weights = list(tfidf.values())
-            columns = zip(*map(_second, entries))
+            columns = list(zip(*map(_second, entries)))
             out = [sum(map(mul, weights, col)) / norm for col in columns]
         else:
             out = [0.0] * len(self.intercept)
         dense = dense_features(reply, ctx)
         for k in range(len(out)):
             out[k] += self.intercept[k] + sum(map(mul, dense, self.dense_w[k]))
-        return out, tfidf, norm
+        return out, tfidf, columns
 
     def read(self, reply: str, ctx: ReplyContext, rule_score) -> Reading:
-        raw, tfidf, norm = self.stage1(reply, ctx)
+        raw, tfidf, columns = self.stage1(reply, ctx)
         rules = rule_features(rule_score, ctx)
         probs: list[float] = []
         for head in HEADS:
@@ -308,22 +314,28 @@ class Model:
         quiet = not any(rules[RULE_FEATURES.index(f)] for f in QUIET_SIGNS)
         thresholds = self.quiet_thresholds if quiet else self.thresholds
         return Reading(fused["listening"], fused["empathy"], {c: fused[c][0] for c in LANDMINES},
-                       thresholds, (self, tfidf, norm), fused["any"][0], self.cutpoints)
+                       thresholds, (self, tfidf, columns), fused["any"][0], self.cutpoints)
 
-    def _pushes(self, head: str, reading: Reading, grams) -> map:
+    def _pushes(self, head: str, reading: Reading, columns: list[tuple[float, ...]]) -> Iterator[float]:
         """How much each n-gram's weights push `head` towards the decision taken (in C, per n-gram:
-        its weight for the level chosen minus the mean over the levels; a category's weight)."""
+        its weight for the level chosen minus the mean over the levels; a category's weight).
+        `columns` are stage1's weight columns, so no n-gram is looked up again."""
         spec = self.heads[head]
         k, n = spec["offset"], spec["classes"]
-        rows = [row for _, row in map(self.table.__getitem__, grams)]
+        if not columns:
+            return iter(())
         if n > 1:
             level = reading.level(head)
-            means = map(truediv, map(sum, map(itemgetter(slice(k, k + n)), rows)), repeat(n))
-            return map(sub, map(itemgetter(k + level), rows), means)
-        return map(itemgetter(k), rows)
+            # the mean as sum(row[k:k + n]) / n works it out: ((0.0 + w0) + w1) + ..., in that order
+            total: Iterable[float] = repeat(0.0)
+            for col in columns[k:k + n]:
+                total = map(add, total, col)
+            return map(sub, columns[k + level], map(truediv, total, repeat(n)))
+        return iter(columns[k])
 
 
 _first, _second = itemgetter(0), itemgetter(1)
+_known = partial(is_not, None)
 
 
 @lru_cache(maxsize=256)

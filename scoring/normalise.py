@@ -110,8 +110,27 @@ def _lower_same_length(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+# The caller's line is normalised by several detectors for every reply of a turn: remember the
+# last few results. The key holds the typo table by identity, and the entry keeps that table
+# alive, so an id is never reused while its entry stands. Results are immutable.
+_RECENT: dict[tuple[str, int], tuple[Mapping[str, str] | None, "Normalised"]] = {}
+
+
 def normalise(text: str, typos: Mapping[str, str] | None = None) -> Normalised:
     """Normalise `text` for matching; see the module docstring for the steps."""
+    key = (text, id(typos))
+    hit = _RECENT.get(key)
+    if hit is not None and hit[0] is typos:
+        return hit[1]
+    out = _normalise(text, typos)
+    if len(text) <= 4000:  # a pasted novel is not kept
+        if len(_RECENT) >= 256:
+            _RECENT.clear()
+        _RECENT[key] = (typos, out)
+    return out
+
+
+def _normalise(text: str, typos: Mapping[str, str] | None) -> Normalised:
     base = _lower_same_length(text).translate(_TABLE)
     edits: list[tuple[int, int, str]] = [(m.start(), m.end(), "") for m in _APOSTROPHE.finditer(base)]
     if typos:

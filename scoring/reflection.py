@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from scoring.analysis import Analysis
@@ -47,6 +48,7 @@ W_CONCEPT = 1.0       # the caller's idea in other words (paraphrase)
 W_CONCERN = 1.5       # the caller's concern or demand, restated
 
 
+@lru_cache(maxsize=8192)  # words repeat across replies: worked out once
 def stem(word: str) -> str:
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:

@@ -1,0 +1,95 @@
+"""The lexicon's families are compiled grouped by first character (scoring/lexicon.py, `_dispatch`)
+for speed. The grouped regex must find exactly what the phrases as written find."""
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from scoring.analysis import _LATIN_RUN
+from scoring.evaluate import load_cases
+from scoring.lexicon import _compile_family, _dispatch, _number_regex, get_lexicon, load_raw, normalise_phrase
+from scoring.normalise import normalise
+
+ROOT = Path(__file__).resolve().parents[2]
+CASE_FILES = [ROOT / "scoring" / "corpus" / f"dev-{loc}.yaml" for loc in ("en", "zh")] + \
+    [ROOT / "tests" / "scoring" / "cases" / f"sealed-{loc}.yaml" for loc in ("en", "zh")]
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def _both(alternatives: list[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    grouped = _dispatch(alternatives)
+    assert grouped is not None
+    return re.compile("|".join(f"(?:{a})" for a in alternatives)), re.compile(grouped)
+
+
+@pytest.mark.parametrize("alternatives, texts", [
+    # a look-behind moves past the first character: "sorry" inside "unsorry" still does not match
+    ([r"(?<![a-z])sorry", r"(?<![a-z])so"], ["sorry, so unsorry so"]),
+    # a leading group and an optional character are spread into alternatives, order kept
+    ([r"(?:im|i am) sorry", r"i\s+see", r"(?:so )?youre"], ["im sorry i am sorry i  see so youre youre"]),
+    # a class is spread, and [..]+ keeps its repeat
+    ([r"[.!?] *well[,.]", r"[一二三]+块钱"], ["ok. well, fine!well. 一二三块钱 三块钱"]),
+    # something not understood (\b) stays in its place: "so" must not win over the earlier \bsome
+    ([r"\bsome", r"so", r"some"], ["some so awesome"]),
+    # \b moves past the first character too, for word and non-word characters
+    ([r"\byour", r"\b\.x", r"you"], ["your yours beyour a.x .x"]),
+    # leading blanks are kept in the span, and a long run of blanks before no phrase finds nothing
+    ([r"(?<![a-z])\s*(?:can )?only", r"(?<![a-z])\s*\sx"], ["a   only x  can only  " + " " * 300 + "  x"]),
+    # the longer phrase first still wins over its prefix
+    ([r"okay", r"ok", r"ok(?:ay)?"], ["ok okay okayy"]),
+])
+def test_grouped_alternation_finds_what_the_phrases_find(alternatives, texts):
+    plain, grouped = _both(alternatives)
+    for text in texts:
+        assert _spans(grouped, text) == _spans(plain, text)
+
+
+def test_back_references_are_left_as_written():
+    assert _dispatch([r"(a)\1", "b"]) is None
+
+
+def test_grouping_puts_each_first_character_once_at_the_top():
+    grouped = _dispatch(["(?<![a-z])sorry(?![a-z])", "(?<![a-z])apologies(?![a-z])", "(?<![a-z])so sad(?![a-z])"])
+    assert grouped.startswith("s(?:")
+    assert grouped.count("|a") == 1
+
+
+@pytest.fixture(scope="module")
+def texts():
+    """The development and sealed case replies, normalised per locale, some 2,000-character replies built from them,
+    and Chinese replies with everything but Latin runs blanked (as analysis.py runs the English
+    lexicon over them)."""
+    replies = [c["reply"] for path in CASE_FILES for c in load_cases(path)]
+    assert len(replies) > 500, "the case files are missing"
+    out = {}
+    rng = random.Random(5)
+    for locale in ("en", "zh"):
+        lex = get_lexicon(locale)
+        norm = [normalise(r, lex.typos).text for r in replies]
+        out[locale] = norm + ["  ".join(rng.sample(norm, 40))[:2000] for _ in range(4)]
+    out["en"] += ["".join(m.group() if m.lastgroup == "keep" else " " * len(m.group())
+                          for m in _LATIN_RUN.finditer(t)) for t in out["zh"] if re.search("[a-z]", t)]
+    return out
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_every_builtin_family_finds_the_same_spans_grouped_as_written(locale, texts):
+    data = load_raw(locale)
+    numbers = {normalise_phrase(str(k)): float(v) for k, v in (data.get("numbers") or {}).items()}
+    num_re, gap = _number_regex(numbers), int(data.get("gap", 24))
+    differ = []
+    for kind in ("families", "actions"):
+        for name, phrases in (data.get(kind) or {}).items():
+            if not phrases:
+                continue
+            plain = _compile_family(list(phrases), locale, num_re, gap, name, factor=False)
+            grouped = _compile_family(list(phrases), locale, num_re, gap, name)
+            assert grouped.pattern != plain.pattern, f"{kind}.{name} was not grouped"
+            differ += [(name, t[:60]) for t in texts[locale] if _spans(grouped, t) != _spans(plain, t)]
+    assert not differ
