@@ -384,6 +384,7 @@ class CallScreen(Screen):
         elif speech is not None:
             self._finish_speech()
         self.draft_started = None
+        self.last_typed = now  # Enter is a keystroke: the silence clock starts again from it
         self.query_one(ReplyInput).clear()
         self._status("")
         self._tick()

@@ -124,6 +124,18 @@ async def test_typing_is_not_silence_even_when_the_screen_wakes_by_itself(make, 
         assert [t.kind for t in call.session.turns] == ["silence"]
 
 
+async def test_a_reply_sent_long_after_its_last_keystroke_is_not_followed_by_a_silence(make, clock):
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot)
+        await type_text(pilot, "I understand")
+        clock.advance(SILENCE_LIMIT + 5)  # the trainee reads the draft over before sending it
+        await wait_for(pilot, lambda: "00:25" in bar(app), "25 seconds on")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [t.kind for t in call.session.turns] == ["reply"]
+
+
 async def test_the_cursor_stays_drawn_in_the_reply_box_while_the_trainee_thinks(tmp_path, clock):
     from simulator.tui.app import make_app
     from tests.tui.conftest import DRILLS, stub_scorer
