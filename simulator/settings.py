@@ -45,8 +45,9 @@ class Settings:
     seed: int | None = None  # None: a fresh random seed per call
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     animate: bool = True  # False: the caller's lines appear at once (tests)
-    cursor_blink: bool = True
-    tick: float = 0.05  # seconds between screen ticks (word reveal, timers)
+    # A steady cursor: a blinking one redraws the reply box twice a second, about half of what the
+    # app costs idle in a call (docs/architecture.md, "Time in a call").
+    cursor_blink: bool = False
     persist: bool = True  # False: never write the settings file
 
     @property

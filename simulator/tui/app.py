@@ -174,7 +174,7 @@ class MysteryGuestApp(App):
         worker = get_current_worker()
 
         def when_open() -> None:
-            while not self.recorder.store_ready.wait(0.2):
+            while not self.recorder.store_ready.wait(1.0):  # the recorder retries a store that is down
                 if worker.is_cancelled:
                     return
             self.store = self.recorder.store
@@ -387,6 +387,8 @@ class MysteryGuestApp(App):
             self.exit_report = self.recorder.close(timeout=3.0)
 
     def on_unmount(self) -> None:
+        if self.recorder is not None:
+            self.recorder.stop()  # its idle writer sleeps until woken: wake it to stop
         self._unfreeze()
 
     def _unfreeze(self) -> None:

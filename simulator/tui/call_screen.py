@@ -46,7 +46,8 @@ from simulator.tui.widgets.transcript import Transcript, TranscriptLine, said_by
 from simulator.tui.widgets.turn_view import breaking_line
 
 WIDE = 100  # at this width and above the brief/facts panel is open from the start
-IDLE_TICK_FACTOR = 3  # between the caller's lines the screen ticks this many times more slowly
+MAX_SLEEP = 1.0  # the call clock shows whole seconds: the screen wakes at least once a second
+LATE = 0.01  # wake this long after a moment is due (a timer may fire a little early)
 _WORDS = re.compile(r"\S+\s*")
 
 
@@ -143,9 +144,8 @@ class CallScreen(Screen):
         self.store_call: int | None = None
         self.finished_recorded = False
         self._mtime = self._file_mtime()
-        self._bar_shown: tuple | None = None  # what the call bar showed when last drawn (_tick)
-        self._tickers: dict = {}  # fast (True) and slow (False) interval timers, from on_mount
-        self._ticking_fast = True
+        self._bar_shown: tuple | None = None  # what the call bar showed when last drawn (_advance)
+        self._wake = None  # the one-shot timer for the next moment something is due (_schedule)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -189,11 +189,6 @@ class CallScreen(Screen):
         # While the caller speaks, load what scoring this call needs (its own lexicon phrases).
         self.run_worker(self.session.warm_up, thread=True, group="warm-up", exit_on_error=False)
         self._say(self.session.opening)
-        # The caller's words are revealed on every tick; between lines only the call clock (whole
-        # seconds) and the silence limit are watched, and the screen ticks IDLE_TICK_FACTOR times more slowly.
-        tick = self.app.settings.tick
-        self._tickers = {True: self.set_interval(tick, self._tick),
-                         False: self.set_interval(tick * IDLE_TICK_FACTOR, self._tick, pause=True)}
         self._tick()
 
     # ------------------------------------------------------------------ mirror the session
@@ -251,7 +246,7 @@ class CallScreen(Screen):
             return
         widget = transcript.add_line("customer", utterance("customer", name, tokens[0]))
         self.speech = Speech(widget, name, tokens, self.clock(), self.scenario.persona.speech_rate)
-        self._pace()
+        self._schedule()  # his next word is due sooner than the next second
 
     def _cut_speech(self) -> None:
         """The trainee talked over the caller: the rest of the line shows dimmed, unheard."""
@@ -272,41 +267,65 @@ class CallScreen(Screen):
                 sp.line, utterance("customer", sp.speaker, "".join(sp.tokens)))
             self.speech = None
 
+    # ------------------------------------------------------------------ time: woken when something is due
+    # No fixed tick: the screen sleeps until the next moment that changes what it shows or decides
+    # (the caller's next word, the call clock's next second, the end of the silence the caller
+    # allows). Idle between lines that is one wake and one one-row redraw a second. Handlers that
+    # change the floor (a reply, a line, the ending, a resume) call _tick() so the bar and the
+    # next wake follow at once.
     def _tick(self) -> None:
+        """Bring the screen up to the clock, then sleep until the next thing is due."""
         self._advance()
-        self._pace()
+        self._schedule()
 
-    def _pace(self) -> None:
-        """Tick fast while the caller is speaking, slowly otherwise (one timer runs, the other waits)."""
-        fast = self.speech is not None
-        if fast != self._ticking_fast and self._tickers:
-            self._tickers[self._ticking_fast].pause()
-            self._tickers[fast].resume()
-            self._ticking_fast = fast
+    def _schedule(self) -> None:
+        if self._wake is not None:
+            self._wake.stop()
+            self._wake = None
+        delay = self._next_due()
+        if delay is not None:
+            self._wake = self.set_timer(delay, self._woken, name="call-wake")
+
+    def _woken(self) -> None:
+        self._wake = None  # this timer has fired: nothing left to stop
+        self._tick()
+
+    def _next_due(self) -> float | None:
+        """Seconds until the next thing is due (at most MAX_SLEEP); None while paused: resume() wakes the screen."""
+        if self.paused:
+            return None
+        now = self.clock()
+        due = 1.0 - self._now_in_call() % 1.0  # the call clock's next second
+        if self.speech is not None:  # his next word
+            due = min(due, self.speech.started + self.speech.units_shown / self.speech.rate - now)
+        elif (deadline := self._silence_deadline()) is not None:
+            due = min(due, deadline - now)
+        return min(MAX_SLEEP, max(0.0, due)) + LATE
+
+    def _silence_deadline(self) -> float | None:
+        """When (on the clock) the caller's patience with silence runs out; None while the silence
+        clock stands still: he is speaking, a person is to speak, a draft is in the box, the call
+        is over or paused, or he never minds."""
+        if self.paused or self.session.over or self.speech is not None or self.caller_turn:
+            return None
+        limit = self.scenario.persona.silence_limit(self.mode)
+        if not limit or self.draft_started is not None:
+            return None  # the trainee is composing an answer: that is not silence
+        return max(self.waiting_since, self.last_typed or self.waiting_since) + limit
 
     def _advance(self) -> None:
         """Advance the word reveal, the call timer and the silence penalty from the clock.
         Only what changed is redrawn: the bar once a second, the caller's line word by word."""
-        shown = (int(self._now_in_call()), self.speech is None, self.session.over)  # what the bar says
-        if shown != self._bar_shown:
+        if not self.paused:
+            now = self.clock()
+            if self.speech is not None:
+                self._reveal(now)
+            elif (deadline := self._silence_deadline()) is not None and now >= deadline:
+                self._silence()
+        shown = (int(self._now_in_call()), self.speech is None, self.caller_turn, self.session.over)
+        if shown != self._bar_shown:  # what the bar says
             self._bar_shown = shown
             self.query_one("#call-bar", Static).update(self._bar_text(), layout=False)  # one row, always
-        if self.paused or self.session.over:
-            if self.session.over and self.speech:
-                self._reveal(self.clock())
-            return
-        now = self.clock()
-        if self.speech is not None:
-            self._reveal(now)
-            return
-        if self.caller_turn:
-            return  # a person is to speak: the trainee is not keeping anyone waiting
-        limit = self.scenario.persona.silence_limit(self.mode)
-        if not limit or self.draft_started is not None:
-            return  # the trainee is composing an answer: that is not silence
-        quiet_since = max(self.waiting_since, self.last_typed or self.waiting_since)
-        if now - quiet_since >= limit:
-            self._silence()
 
     def _reveal(self, now: float) -> None:
         sp = self.speech
@@ -365,8 +384,10 @@ class CallScreen(Screen):
         elif speech is not None:
             self._finish_speech()
         self.draft_started = None
+        self.last_typed = now  # Enter is a keystroke: the silence clock starts again from it
         self.query_one(ReplyInput).clear()
         self._status("")
+        self._tick()
 
     def _apply_reply(self, text: str, interrupted: bool, latency: float | None) -> bool:
         """Score a reply and show it; False (and why, on screen) when the engine refuses it."""
@@ -447,6 +468,7 @@ class CallScreen(Screen):
                 self._mirror()
                 if self.session.over:
                     self.post_message(self.CallEnded(self.session))
+        self._tick()
 
     def _watch_instead(self, trainee: str) -> None:
         """Someone joined this call first (the trainee, or this trainee's earlier screen): watch it."""
@@ -461,6 +483,7 @@ class CallScreen(Screen):
 
         if on and not self.paused:
             self.paused, self.paused_at, self.paused_by_trainer = True, self.clock(), True
+            self._schedule()
             self.app.push_screen(PauseScreen(self.tr, over=self.session.over, by_trainer=True), self._after_pause)
         elif not on and self.paused_by_trainer and isinstance(self.app.screen, PauseScreen):
             self.app.screen.dismiss("resume")
@@ -489,6 +512,7 @@ class CallScreen(Screen):
             self.app.record_turn(self.store_call, turn)
         self._say(turn.customer_line)
         self.waiting_since = self.clock() if self.speech is None else self.waiting_since
+        self._tick()
         if self.session.over:
             self.post_message(self.CallEnded(self.session))
 
@@ -506,6 +530,7 @@ class CallScreen(Screen):
         self.app.record_finish(self.store_call, self.session, "finished")
         self.finished_recorded = True
         self.app.note_score(self.scenario.id, self.session.summary().get("overall"))
+        self._tick()
 
     def action_hint(self) -> None:
         if self.session.over or self.paused:
@@ -548,6 +573,7 @@ class CallScreen(Screen):
 
         self.paused = True
         self.paused_at = self.clock()
+        self._schedule()  # nothing is due while paused: resume() wakes the screen
         if self.link is not None and not self.session.over:
             self.link.send("pause", by="trainee")  # the trainer sees the safe word was used
         self.app.push_screen(PauseScreen(self.tr, over=self.session.over), self._after_pause)
@@ -577,6 +603,7 @@ class CallScreen(Screen):
         self.paused_at = None
         self.paused = False
         self.query_one(ReplyInput).focus()
+        self._tick()
 
     def leave(self) -> None:
         """Leave the call (it is kept as abandoned, not scored against the trainee)."""

@@ -100,3 +100,23 @@ def test_the_roster_is_the_cohorts_trainees(store):
         store._write(lambda conn, n=name, c=cohort: store._trainee_ids(conn, n, c))
     assert live.roster(store, "A1") == ["Al Xu", "Bea Wu"]
     assert live.roster(store, "nobody") == []
+
+
+def test_an_idle_sqlite_link_reads_the_log_only_when_another_process_has_written(sqlite_url, monkeypatch):
+    reads: list[int] = []
+    events_after = live.events_after
+    monkeypatch.setattr(live, "events_after", lambda *a, **k: (reads.append(1), events_after(*a, **k))[1])
+    store, guest = Store.open(sqlite_url), Store.open(sqlite_url)  # two processes' connections
+    try:
+        call = live.open_call(store, cohort="A1", trainee="Li Na", scenario_id="drill-en", caller="human")
+        link, got = collect(store, call)
+        wait_for(lambda: reads)  # the first read: a late joiner catches up
+        time.sleep(20 * live.POLL_SECONDS)  # twenty polls with nothing new
+        assert len(reads) == 1
+        live.append(guest, call.id, "caller", {"text": "Who signed me up?"})  # the guest's console
+        wait_for(lambda: got)
+        assert [e.body["text"] for e in got] == ["Who signed me up?"]
+        link.close()
+    finally:
+        store.close()
+        guest.close()

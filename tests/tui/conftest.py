@@ -98,3 +98,13 @@ def screen_text(app) -> str:
 async def type_text(pilot, text: str) -> None:
     """Type text into the focused input (as a paste-free sequence of key presses)."""
     await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+
+
+async def wait_for(pilot, check, what: str = "it", seconds: float = 5.0) -> None:
+    """Let the app run (its own timers and threads) until `check()` holds: threaded loads land on
+    the screen a moment later, and the call screen wakes by itself when something is due."""
+    for _ in range(int(seconds / 0.02)):
+        if check():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"the screen never showed {what}")

@@ -10,7 +10,7 @@ from simulator.tui.pause_screen import PauseScreen
 from simulator.tui.picker_screen import PickerScreen
 from simulator.tui.widgets.reply_input import ReplyInput
 from simulator.tui.widgets.score_card import ScoreCard
-from tests.tui.conftest import screen_text, type_text
+from tests.tui.conftest import screen_text, type_text, wait_for
 
 
 async def open_call(pilot, scenario_id: str = "drill-en") -> CallScreen:
@@ -148,7 +148,8 @@ async def test_silence_makes_the_caller_angrier(make, clock):
         call = await open_call(pilot)
         before = call.anger
         clock.advance(20)
-        await pilot.pause(0.2)  # the screen's own tick notices
+        await wait_for(pilot, lambda: call.session.turns, "the silence")  # the screen wakes by itself
+        await pilot.pause()
         assert [t.kind for t in call.session.turns] == ["silence"]
         assert call.anger > before
         assert "silence" in screen_text(app)

@@ -7,15 +7,7 @@ from simulator.tui.app import make_app
 from simulator.tui.leaderboard_screen import LeaderboardScreen
 from simulator.tui.review_screen import CallsScreen, ReviewScreen, ReviewTurnScreen
 from tests.store.helpers import play
-from tests.tui.conftest import DRILLS, screen_text, stub_scorer
-
-
-async def wait_for(pilot, check, what: str):
-    for _ in range(200):
-        if check():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"the screen never showed {what}")
+from tests.tui.conftest import DRILLS, screen_text, stub_scorer, wait_for
 
 
 def board_rows(screen) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ from simulator.loader import load_scenario
 from simulator.tui.debrief_screen import DebriefScreen
 from simulator.tui.widgets.reply_input import ReplyInput
 from simulator.tui.widgets.transcript import Transcript
-from tests.tui.conftest import DRILLS, screen_text
+from tests.tui.conftest import DRILLS, screen_text, wait_for
 from tests.tui.test_call import open_call
 
 # Long enough to wrap onto several rows of the transcript at 80 columns.
@@ -132,15 +132,6 @@ async def test_the_hint_mark_is_on_the_reply_after_the_hint_only(make):
         marked = [i for i, block in enumerate(blocks) if "[after a hint]" in block]
         assert marked == [0]
         assert screen_text(app).count("[after a hint]") == 1
-
-
-async def wait_for(pilot, check, seconds: float = 5.0) -> None:
-    """Threaded loads (the store) land on the screen a moment later: wait until `check()` holds."""
-    for _ in range(int(seconds / 0.05)):
-        if check():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the screen never showed it")
 
 
 async def test_the_leaderboard_says_its_rule_and_its_numbers_lead_back_to_the_calls(settings, tmp_path):
