@@ -59,7 +59,9 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
     action_words = credited_as_action(a, sig)
     reflects = restates(a, sig, action_words)
     acked = bool(a.hits.get("acknowledge") or a.hits.get("listen_invite"))
-    canned = sig.script_coverage >= 0.5 or (bool(a.hits.get("upsell")) and not reflects)
+    # A reply with this caller's specifics (their words, or their account's facts) fits no other call.
+    specific = reflects or _specific(sig, action_words)
+    canned = sig.script_coverage >= 0.5 or (bool(a.hits.get("upsell")) and not specific)
     if canned and sig.stage in ("cancel", "refund", "compensation") and sig.offers and sig.addresses_demand:
         canned = False  # "I can cancel it; could I take your account number?" does the job, then asks
     engaged = reflects or refl.score >= 1 or acked  # took up something the caller said
