@@ -98,7 +98,10 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
     if undercut_at is not None:
         ev.append(_ev(a, "undercut", *undercut_at, "-"))
 
-    reflects = sig.reflection.score >= 2.0 or bool(a.hits.get("paraphrase_frame"))
+    # This caller's concrete situation, in their words or their account's (LABELING: "naming the
+    # caller's concrete situation counts")
+    refl = sig.reflection
+    reflects = refl.score + refl.screen_score >= 2.0 or bool(a.hits.get("paraphrase_frame"))
     if "threaten" in mine_categories and not (strong or sincere or polite):
         # A bare warning of consequences to an upset caller is hostile (LABELING: 0);
         # with real warmth beside it, it only undercuts the empathy (capped at 1 below).

@@ -27,12 +27,41 @@ def _whole(a: Analysis, label: str, effect: str = "-") -> Evidence:
     return Evidence(0, 0, label, a.lex.reason(label, ""), effect)
 
 
+def credited_as_action(a: Analysis, sig: Signals) -> list[tuple[int, int]]:
+    """Restated words that name the action the reply offers or declines ("cancelled" in "I've
+    cancelled it", "退订" in "已经帮您退订了"). They are credited as meeting (or refusing) the
+    demand; counting them again as "a detail the caller gave" would count one word twice."""
+    spans = [(m.start, m.end) for m in sig.mentions]
+    if not spans:
+        return []
+    out = []
+    for (s, e), _ in sig.reflection.units:
+        if any(ms < e and s < me for ms, me in spans) and any(
+                p.search(a.text, s, e) for p in a.lex.actions.values()):
+            out.append((s, e))
+    return out
+
+
+def restates(a: Analysis, sig: Signals, action_words: list[tuple[int, int]] | None = None) -> bool:
+    """Does the reply restate this caller's content (not the screen's, not just the action word)?"""
+    refl = sig.reflection
+    if a.hits.get("paraphrase_frame"):
+        return True
+    if refl.parroting:
+        return False
+    taken = credited_as_action(a, sig) if action_words is None else action_words
+    return (refl.score_outside(taken) if taken else refl.score) >= REFLECT_MIN
+
+
 def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, list[Evidence]]:
     ev: list[Evidence] = []
     refl = sig.reflection
-    reflects = (refl.score >= REFLECT_MIN and not refl.parroting) or bool(a.hits.get("paraphrase_frame"))
+    action_words = credited_as_action(a, sig)
+    reflects = restates(a, sig, action_words)
     acked = bool(a.hits.get("acknowledge") or a.hits.get("listen_invite"))
-    canned = sig.script_coverage >= 0.5 or (bool(a.hits.get("upsell")) and not reflects)
+    # A reply with this caller's specifics (their words, or their account's facts) fits no other call.
+    specific = reflects or _specific(sig, action_words)
+    canned = sig.script_coverage >= 0.5 or (bool(a.hits.get("upsell")) and not specific)
     if canned and sig.stage in ("cancel", "refund", "compensation") and sig.offers and sig.addresses_demand:
         canned = False  # "I can cancel it; could I take your account number?" does the job, then asks
     engaged = reflects or refl.score >= 1 or acked  # took up something the caller said
@@ -41,9 +70,10 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
     for s, e in a.hits.get("paraphrase_frame", [])[:1]:
         ev.append(_ev(a, "paraphrase_frame", s, e))
     if reflects and not a.hits.get("paraphrase_frame"):
-        for s, e in refl.phrases(a.text)[:3]:
-            # a detail read off the agent's screen is not "a detail the caller gave"
-            ev.append(_ev(a, "screen_fact" if refl.from_screen((s, e)) else "fact", s, e))
+        # Only the caller's own content: a detail read off the agent's screen is not "a detail
+        # the caller gave" (it may count as answering, see _inquiry), nor is the action word.
+        for s, e in refl.phrases(a.text, without=action_words)[:3]:
+            ev.append(_ev(a, "fact", s, e))
     if refl.parroting:
         ev.append(_whole(a, "copy"))
     for s, e in sig.questions_relevant[:2]:
@@ -78,9 +108,9 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
     elif stage == "venting":
         level = _venting(a, sig, reflects, acked, ev)
     elif stage in ("cancel", "refund", "compensation"):
-        level = _demand(a, sig, reflects, acked, ev)
+        level = _demand(a, sig, reflects or _specific(sig, action_words), acked, ev)
     elif stage == "inquiry":
-        level = _inquiry(a, sig, reflects, ev)
+        level = _inquiry(a, sig, reflects, ev, _specific(sig, action_words))
     elif stage == "closing":
         level = _closing(a, sig, reflects, acked, ev)
     else:
@@ -166,6 +196,7 @@ def _demand(a: Analysis, sig: Signals, reflects: bool, acked: bool, ev: list[Evi
         ev.append(_whole(a, "demand_ignored"))
         return 0
     ev.append(_whole(a, "demand_met", "+"))
+    _screen_evidence(a, sig, ev)
     answered_amount = sig.customer_asked_amount and sig.specific_amount
     proactive = bool(a.hits.get("proactive"))
     if reflects or sig.questions_relevant or answered_amount or proactive:
@@ -175,13 +206,22 @@ def _demand(a: Analysis, sig: Signals, reflects: bool, acked: bool, ev: list[Evi
     return 1
 
 
-def _inquiry(a: Analysis, sig: Signals, reflects: bool, ev: list[Evidence]) -> int:
+def _inquiry(a: Analysis, sig: Signals, reflects: bool, ev: list[Evidence], specific: bool = False) -> int:
     if not sig.answered:
+        if sig.questions_relevant:
+            # A question about the caller's problem ("Did you change banks recently?") is how an
+            # answer starts, not ignoring them (LABELING: "asks a question that follows from it").
+            # With the problem taken in (a word of theirs, acknowledged, felt for) it is 2; bare, 1.
+            took_in = reflects or sig.reflection.score >= 1 or any(a.hits.get(f) for f in _TOOK_IN)
+            if not took_in:
+                ev.append(_whole(a, "question_first"))
+            return 2 if took_in else 1
         ev.append(_whole(a, "no_answer"))
         return 0
     ev.append(_whole(a, "answer", "+"))
+    _screen_evidence(a, sig, ev)
     if (sig.offers or a.hits.get("proactive") or sig.questions_relevant or a.hits.get("paraphrase_frame")
-            or (reflects and not sig.parts_missed)):
+            or ((reflects or specific) and not sig.parts_missed)):
         for s, e in a.hits.get("proactive", [])[:1]:
             ev.append(_ev(a, "proactive", s, e))
         return 2
@@ -189,10 +229,34 @@ def _inquiry(a: Analysis, sig: Signals, reflects: bool, ev: list[Evidence]) -> i
     return 1
 
 
+def _specific(sig: Signals, action_words: list[tuple[int, int]]) -> bool:
+    """The request dealt with in this caller's specifics: their own content, or the facts of
+    their account read off the screen (the amount, the date, the card ending 4476). Answering
+    with the facts counts where the caller wants something done or asked something; it is
+    never shown as "a detail the caller gave" (see _screen_evidence)."""
+    refl = sig.reflection
+    return not refl.parroting and refl.score_outside(action_words) + refl.screen_score >= REFLECT_MIN
+
+
+# Signs that a reply took in the caller's problem before asking about it.
+_TOOK_IN = ("acknowledge", "listen_invite", "validate", "feeling", "apology_sincere", "apology")
+
+
+def _screen_evidence(a: Analysis, sig: Signals, ev: list[Evidence]) -> None:
+    """Details read off the agent's screen, shown as part of the answer (never as listening)."""
+    for s, e in sig.reflection.screen_phrases(a.text)[:2]:
+        ev.append(_ev(a, "screen_fact", s, e))
+
+
 def _closing(a: Analysis, sig: Signals, reflects: bool, acked: bool, ev: list[Evidence]) -> int:
     if sig.customer_asked and not sig.answered and not acked:
+        if sig.questions_relevant:
+            ev.append(_whole(a, "question_first"))
+            return 1  # asked about what they asked rather than ignoring it
         ev.append(_whole(a, "no_answer"))
         return 0
+    if sig.customer_asked and sig.answered:
+        _screen_evidence(a, sig, ev)
     if reflects or a.hits.get("proactive") or sig.offers or sig.questions_relevant:
         for s, e in a.hits.get("proactive", [])[:1]:
             ev.append(_ev(a, "proactive", s, e))

@@ -7,12 +7,15 @@ Only *content terms* count as restating (LABELING: "a fact, the demand, the conc
 - Chinese character bigrams with no function character (了 的 是 我 您 ...): "了利" or
   "个工" are fragments across words, not words; shared bigrams next to each other are one
   restated word ("滞纳" + "纳金" = "滞纳金");
-- service names and other words from the facts on the agent's screen (half weight:
-  reading the record out is not the same as taking in what this caller said);
+- words and numbers only on the agent's screen (the scenario's facts) are kept apart
+  (`screen`, `screen_score`): the caller never said them, so they never count as restating
+  the caller ("a detail the caller gave"); they still show a reply answering with the facts;
 - lexicon `concepts` shared under a different word: that is what a paraphrase looks like.
   Concepts listed under `concerns` (what the caller fears or wants: "never asked",
   "credit file", a refund) weigh more than a repeated noun.
 Long runs of the caller's own words copied back are parroting, not paraphrase.
+The caller's words are this turn's line and their last two lines before it, without stage
+directions in square brackets ("[The line goes dead. Her number is on your screen.]").
 """
 from __future__ import annotations
 
@@ -41,7 +44,7 @@ _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 
 # Weights of one restated unit (REFLECT_MIN in listening.py is 2.0).
 W_NUMBER = 1.0        # a number or amount the caller gave
-W_FACT = 0.5          # a number or name only on the agent's screen
+W_FACT = 0.5          # a number or name only on the agent's screen (screen_score, never score)
 W_WORD = 1.0          # a content word of the caller's, said again
 W_LONG_WORD = 1.0     # a Chinese restated word of 3+ characters ("滞纳金", "拒收退回")
 W_CONCEPT = 1.0       # the caller's idea in other words (paraphrase)
@@ -119,23 +122,34 @@ def _concept_of_prefix(term: str, lex: Lexicon) -> str | None:
 
 @dataclass
 class Reflection:
-    score: float
+    score: float                     # how much of what the CALLER said the reply restates
     stems: list[tuple[int, int]]     # reply spans of shared words (merged into phrases)
     concepts: list[tuple[int, int]]  # reply spans of shared concepts
-    numbers: list[tuple[int, int]]   # reply spans of shared numbers/facts
+    numbers: list[tuple[int, int]]   # reply spans of shared numbers (the caller's and the screen's)
     parroting: bool
     concerns: list[tuple[int, int]] = field(default_factory=list)  # restated concerns/demands
-    screen: list[tuple[int, int]] = field(default_factory=list)    # of those, only on the agent's screen
+    screen: list[tuple[int, int]] = field(default_factory=list)    # words/numbers only on the agent's screen
+    screen_score: float = 0.0        # weight of `screen`: answering with the facts, not listening
+    # Each unit the caller's score is made of, with its weight: `score_outside` takes some away.
+    units: list[tuple[tuple[int, int], float]] = field(default_factory=list)
 
-    def phrases(self, text: str) -> list[tuple[int, int]]:
-        """Restated spans for evidence: neighbours ("Five" + "months") merged into one phrase."""
-        return merge_adjacent(self.numbers + self.concerns + self.concepts + self.stems, text)
+    def phrases(self, text: str, without: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+        """Restated spans of the caller's content, for evidence: neighbours ("Five" + "months")
+        merged into one phrase. Screen-only units are left out (the caller never said them),
+        and so are the units in `without` (credited as something else)."""
+        skip = set(without)
+        return merge_adjacent([span for span, _ in self.units if span not in skip], text)
 
-    def from_screen(self, span: tuple[int, int]) -> bool:
-        """True when a phrase only repeats the agent's screen: the caller never said it."""
-        inside = [x for x in self.numbers + self.concerns + self.concepts + self.stems
-                  if span[0] <= x[0] and x[1] <= span[1]]
-        return bool(inside) and all(x in self.screen for x in inside)
+    def screen_phrases(self, text: str) -> list[tuple[int, int]]:
+        """Details the reply read off the agent's screen (not said by the caller)."""
+        return merge_adjacent(self.screen, text)
+
+    def score_outside(self, spans: Iterable[tuple[int, int]]) -> float:
+        """The caller's score without the units inside `spans`: a word already credited as
+        something else (the offer that does what the caller asked, the feeling named) is not
+        also credited as restating the caller (one word, one credit)."""
+        taken = list(spans)
+        return sum(w for (s, e), w in self.units if not any(ts < e and s < te for ts, te in taken))
 
 
 def merge_adjacent(spans: Iterable[tuple[int, int]], text: str, gap: int = 1) -> list[tuple[int, int]]:
@@ -162,10 +176,15 @@ def _fact_values(facts: dict) -> Iterable[str]:
 _CALLER_CACHE: dict[tuple[int, str, str], tuple[Units, Units]] = {}
 
 
+# Stage directions in a caller's line ("[The line goes dead. Her number is on your screen.]"):
+# narration for the trainee, not words the caller said.
+_NARRATION = re.compile(r"\[[^\[\]\n]*\]")
+
+
 def _caller_units(a: Analysis) -> tuple[Units, Units]:
     lex, ctx = a.lex, a.ctx
     said = [ctx.customer] + [t.text for t in ctx.history if t.speaker == "customer"][-2:]
-    said_text = " \n ".join(said)
+    said_text = _NARRATION.sub(" ", " \n ".join(said))
     facts_text = " \n ".join(_fact_values(dict(ctx.facts or {})))
     key = (id(lex), said_text, facts_text)
     hit = _CALLER_CACHE.get(key)
@@ -184,7 +203,7 @@ def _word_runs(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]
 
 
 def reflect(a: Analysis) -> Reflection:
-    """How much of the caller's message (and the facts on screen) the reply restates."""
+    """How much of the caller's message the reply restates (and, apart, the facts on screen)."""
     lex = a.lex
     text = a.text
     caller, facts = _caller_units(a)
@@ -209,17 +228,21 @@ def reflect(a: Analysis) -> Reflection:
     # A concern's own words are not counted again as repeated words.
     taken = concerns + concepts + shared_numbers
     shared_words = [w for w in shared_words if not any(s < w[1] and w[0] < e for s, e in taken)]
-    score = (W_NUMBER * len(shared_numbers) + W_FACT * len(fact_numbers)
-             + W_CONCEPT * len(concepts) + W_CONCERN * len(concerns))
-    for s, e in _word_runs(shared_words, text):
-        score += W_LONG_WORD if (e - s >= 3 and _is_cjk(text[s])) else W_WORD
-    score += W_FACT * len(_word_runs(fact_words, text))
+    # Only what the caller said makes the score; the screen's details are weighed apart.
+    units_: list[tuple[tuple[int, int], float]] = (
+        [(span, W_NUMBER) for span in shared_numbers] + [(span, W_CONCEPT) for span in concepts]
+        + [(span, W_CONCERN) for span in concerns]
+        + [((s, e), W_LONG_WORD if (e - s >= 3 and _is_cjk(text[s])) else W_WORD)
+           for s, e in _word_runs(shared_words, text)])
+    score = sum(w for _, w in units_)
+    screen_words = _word_runs(fact_words, text)
+    screen_score = W_FACT * (len(fact_numbers) + len(screen_words))
 
     copied = len(mine.ngrams & caller.ngrams)
     total = max(1, len(mine.ngrams))
     parroting = copied >= 3 and copied / total >= 0.5
     return Reflection(score, shared_words + fact_words, concepts, shared_numbers + fact_numbers,
-                      parroting, concerns, fact_words + fact_numbers)
+                      parroting, concerns, fact_words + fact_numbers, screen_score, units_)
 
 
 def _is_cjk(ch: str) -> bool:

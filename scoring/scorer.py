@@ -19,6 +19,7 @@ from scoring import empathy, landmines, listening, policy, rubric
 from scoring.analysis import analyse
 from scoring.lexicon import get_lexicon
 from scoring.model import Reading, load_model
+from scoring.normalise import normalise
 from scoring.signals import Signals, compute
 from scoring.types import Evidence, LandmineHit, ReplyContext, ReplyScore
 
@@ -86,6 +87,14 @@ def _same_sentence(reply: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
     return index(a[0]) == index(b[0]) or (a[0] < b[1] and b[0] < a[1])
 
 
+def _sentence_around(reply: str, s: int, e: int) -> str:
+    """The sentence(s) of the reply that hold the span s..e."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(reply)]
+    start = max([x for x in ends if x <= s], default=0)
+    end = min([x for x in ends if x >= e], default=len(reply))
+    return reply[start:end]
+
+
 def _trimmed(reply: str, span: tuple[int, int] | None) -> tuple[int, int]:
     if span is None:
         return 0, 0  # the reply as a whole
@@ -121,9 +130,28 @@ def _landmines(reply: str, lex, reading: Reading, rules: ReplyScore, trainer_fam
         quoted = reply[s:e] if e > s else reply  # no one clause: the reply as a whole
         if cat == "overpromise" and any(_same_sentence(reply, (s, e), (o.start, o.end)) for o in allowed_offers):
             continue  # the policy arithmetic has this offer, and what the sentence says of it, as allowed
+        if cat in _NOT_IN_A_REPORT and _plain_report(lex, _sentence_around(reply, s, e) if e > s else reply):
+            continue  # "The line dropped." says what happened; nothing in it for the landmine to rest on
         label = lex.reasons.get(f"mine_{cat}", cat)
         out.append(LandmineHit(cat, s, e, lex.reason("model_mine", quoted, category=label)))
     return sorted(out, key=lambda h: (h.start, h.category))
+
+
+# Landmines a plain report of what happened to the call or a system cannot be by itself: it
+# blames no one, disputes nothing the caller said, and hits back at nobody. (Passing the buck to
+# "the system", a brush-off or a promise are other matters: those categories are not dropped.)
+_NOT_IN_A_REPORT = frozenset({"accuse", "argue", "retaliate", "threaten"})
+_SECOND_PERSON = re.compile(r"\byou(?:r|rs|d|re|ve|ll)?\b|[您你]")
+
+
+def _plain_report(lex, sentence: str) -> bool:
+    """Is the sentence that drove a model-only landmine a neutral report of what happened to the
+    call or a system (lexicon family `event_report`: "The line dropped.", "系统刚才卡住了")
+    that says nothing about the caller ("nobody hung up on you, the line dropped" does)? The
+    model reads short, flat replies to an upset caller as hostile (most are, in the corpus); a
+    report like this is not, whatever its length."""
+    text = normalise(sentence, lex.typos).text
+    return lex.has("event_report", text) and not _SECOND_PERSON.search(text)
 
 
 def score_rules(reply: str, ctx: ReplyContext) -> ReplyScore:
@@ -170,8 +198,7 @@ def _acts(a, sig: Signals) -> tuple[str, ...]:
     hits = a.hits
     if hits.get("acknowledge") or hits.get("listen_invite"):
         acts.append("acknowledge")
-    if hits.get("paraphrase_frame") or (sig.reflection.score >= listening.REFLECT_MIN
-                                        and not sig.reflection.parroting):
+    if listening.restates(a, sig):
         acts.append("paraphrase")
     if sig.questions_relevant or sig.questions_confirm:
         acts.append("question")

@@ -277,7 +277,9 @@ def _answered(a: Analysis, sig: Signals) -> bool:
         return True  # "Will it hurt my credit?" - "No, ..." is an answer
     if sig.stage == "inquiry" and sig.offers:
         return True  # "yes, I can refund it" answers "can I get a refund?"
-    if sig.reflection.numbers or sig.reflection.score >= 2:
+    refl = sig.reflection
+    if refl.numbers or refl.score + refl.screen_score >= 2:
+        # the caller's own terms, or the facts on screen: answering with the facts is answering
         return sig.script_coverage < 0.5
     if sig.stage == "closing" and (a.hits.get("proactive") or sig.offers):
         return True

@@ -1,0 +1,187 @@
+"""Evidence stays honest (issue 10, item 4): nothing is credited that is not there.
+
+- a detail read off the agent's screen (the case's facts, or a stage direction in the caller's
+  line) is never "a detail the caller gave"; it may still answer the caller's question;
+- a question about the caller's problem is not ignoring them;
+- a plain report of what happened to the call or a system is no landmine;
+- an acknowledgement token inside another word acknowledges nothing;
+- one word is credited once: the action word of an offer is not also a restated detail.
+"""
+import pytest
+
+from scoring import score_reply
+from scoring.scorer import _plain_report
+from scoring.lexicon import get_lexicon
+from tests.scoring.conftest import make_ctx
+
+CALLER_DETAIL = "fact"
+
+
+def _quoted(result, reply, label):
+    """The reply text of every listening evidence span with this label."""
+    return [reply[e.start:e.end] for e in result.listening.evidence if e.label == label and e.end > e.start]
+
+
+# ---- screen facts are not the caller's details ---------------------------------------------
+
+SCREEN = {"order": "KX4471920", "dispatched": "14 June", "depot": "Leeds"}
+
+
+@pytest.mark.parametrize("scorer", ["rules", "hybrid"])
+def test_a_screen_fact_the_caller_never_said_is_not_credited_as_their_detail(score, scorer):
+    customer = "Where on earth is my parcel? I've waited a whole week for it!"
+    reply = "Order KX4471920 left the Leeds depot on 14 June, so it should be with you tomorrow."
+    ctx = dict(locale="en", stage="inquiry", customer=customer, facts=SCREEN)
+    r = score(reply, **ctx) if scorer == "rules" else score_reply(reply, make_ctx(**ctx))
+    credited = " ".join(_quoted(r, reply, CALLER_DETAIL))
+    for detail in ("KX4471920", "Leeds", "14 June"):
+        assert detail not in credited
+    reasons = " ".join(e.reason for e in r.listening.evidence)
+    assert "detail the caller gave" not in reasons
+
+
+def test_the_same_detail_said_by_the_caller_is_credited(score):
+    customer = "Where is order KX4471920? It was meant to come from Leeds a week ago!"
+    reply = "Order KX4471920 left the Leeds depot on 14 June, so it should be with you tomorrow."
+    r = score(reply, locale="en", stage="inquiry", customer=customer, facts=SCREEN)
+    credited = " ".join(_quoted(r, reply, CALLER_DETAIL))
+    assert "KX4471920" in credited and "Leeds" in credited
+    assert "14 June" not in credited  # the date is only on the screen
+
+
+def test_a_detail_the_caller_gave_earlier_in_the_call_is_theirs(score):
+    reply = "I've found order KX4471920, and it left Leeds on 14 June."
+    r = score(reply, locale="en", stage="inquiry", customer="So where is it then?", facts=SCREEN,
+              history=[("customer", "My order number is KX4471920."), ("agent", "Thank you, one moment.")])
+    assert "KX4471920" in " ".join(_quoted(r, reply, CALLER_DETAIL))
+
+
+def test_answering_with_the_screen_facts_still_answers_the_question(score):
+    reply = "It left the Leeds depot on 14 June."
+    r = score(reply, locale="en", stage="inquiry", customer="When was it sent out?", facts=SCREEN)
+    labels = {e.label for e in r.listening.evidence}
+    assert "answer" in labels and "no_answer" not in labels
+    assert "14 June" in " ".join(_quoted(r, reply, "screen_fact"))
+
+
+def test_reading_the_screen_to_a_venting_caller_is_not_restating_them(score):
+    reply = "Account ending 8812, Gold 30 plan, renewed on 2 May."
+    r = score(reply, locale="en", stage="venting", customer="I'm livid, you've taken money off me again!",
+              facts={"account": "ending 8812", "plan": "Gold 30", "renewed": "2 May"})
+    assert r.listening.level < 2
+    assert "paraphrase" not in r.acts
+    assert not _quoted(r, reply, CALLER_DETAIL)
+
+
+def test_zh_screen_ticket_number_is_not_the_callers_detail(score):
+    reply = "工单号是RQ5520931，三个工作日内会有专人给您回电。"
+    r = score(reply, locale="zh", stage="closing", customer="那工单号是多少？多久有人回我？",
+              facts={"ticket_no": "RQ5520931", "callback_days": 3})
+    assert "RQ5520931" not in " ".join(_quoted(r, reply, CALLER_DETAIL))
+    assert "RQ5520931" in " ".join(_quoted(r, reply, "screen_fact"))
+
+
+def test_a_stage_direction_in_the_callers_line_is_not_their_words(score):
+    customer = "And the new card, will it come by... [The line crackles and goes dead. Her number, 07911 223344, is on your screen.]"
+    reply = "I'll ring you straight back on 07911 223344."
+    r = score(reply, locale="en", stage="inquiry", customer=customer)
+    credited = " ".join(_quoted(r, reply, CALLER_DETAIL))
+    assert "07911" not in credited and "223344" not in credited
+
+
+# ---- a question about the caller's problem is not ignoring them ----------------------------
+
+@pytest.mark.parametrize("locale, customer, reply", [
+    ("en", "Why was my card declined at the supermarket this morning?", "Was it a contactless payment or chip and PIN?"),
+    ("en", "Why has my broadband been so slow every evening this week?", "Does it happen on every device in the house, or mainly one?"),
+    ("zh", "为什么我的信用卡今天在超市刷不了？", "请问是挥卡支付还是插卡输密码的？"),
+    ("zh", "这个月的燃气费怎么一下子多了两百？", "请问您家这个月是不是多了取暖的用气？"),
+])
+def test_a_bare_question_about_the_problem_scores_listening_one_not_zero(score, locale, customer, reply):
+    r = score(reply, locale=locale, stage="inquiry", customer=customer)
+    labels = {e.label for e in r.listening.evidence}
+    assert r.listening.level == 1
+    assert "question" in labels and "no_answer" not in labels and "question_first" in labels
+
+
+@pytest.mark.parametrize("locale, customer, reply", [
+    ("en", "Why was my card declined at the supermarket this morning?",
+     "That's embarrassing at a till, I'm sorry. Was it a contactless payment or chip and PIN?"),
+    ("zh", "为什么我的信用卡今天在超市刷不了？", "在超市结账时卡用不了，确实让人着急。请问是挥卡支付还是插卡输密码的？"),
+])
+def test_a_question_after_taking_in_the_problem_scores_listening_two(score, locale, customer, reply):
+    r = score(reply, locale=locale, stage="inquiry", customer=customer)
+    assert r.listening.level == 2
+
+
+def test_a_script_question_still_ignores_the_caller(score):
+    r = score("Is there anything else I can help you with today?", locale="en", stage="inquiry",
+              customer="Why was my card declined at the supermarket this morning?")
+    assert r.listening.level == 0
+
+
+# ---- a plain report of what happened is no landmine ----------------------------------------
+
+@pytest.mark.parametrize("locale, stage, customer, reply", [
+    ("en", "inquiry", "So will the card come by post, and on Friday do I... [The line goes dead.]", "The line dropped."),
+    ("en", "venting", "I waited forty minutes and then you just cut me off!", "The call got cut off."),
+    ("en", "inquiry", "Why couldn't I log in to pay my bill this morning?", "Our website was down for an hour this morning."),
+    ("zh", "inquiry", "刚才怎么突然没声音了？", "电话刚才断了。"),
+    ("zh", "inquiry", "我上午怎么一直登不上你们的APP？", "系统上午出了故障。"),
+])
+def test_a_plain_report_of_what_happened_to_the_call_or_system_is_no_landmine(locale, stage, customer, reply):
+    r = score_reply(reply, make_ctx(locale=locale, stage=stage, customer=customer))
+    assert not set(r.landmine_categories) & {"accuse", "argue", "retaliate", "threaten"}
+
+
+@pytest.mark.parametrize("locale, sentence, plain", [
+    ("en", "The line dropped.", True),
+    ("en", "Looks like the connection was lost.", True),
+    ("en", "Nobody hung up on you, the line dropped.", False),    # disputes what the caller said
+    ("en", "You dropped the call yourself.", False),
+    ("en", "The refund was processed.", False),                   # not about the call or a system
+    ("zh", "系统刚才卡住了。", True),
+    ("zh", "不是我挂的，是您那边信号断了。", False),
+])
+def test_only_a_report_that_says_nothing_about_the_caller_is_plain(locale, sentence, plain):
+    assert _plain_report(get_lexicon(locale, None), sentence) is plain
+
+
+# ---- a token inside another word is no acknowledgement -------------------------------------
+
+@pytest.mark.parametrize("locale, reply, acknowledges", [
+    ("zh", "您以后收到这类短信，直接删掉就行。", False),
+    ("zh", "您能收到验证码吗？", False),
+    ("zh", "收到，我马上帮您查。", True),
+    ("en", "I can sort that right now.", False),
+    ("en", "Right, let me look at that charge.", True),
+])
+def test_an_acknowledgement_counts_only_where_a_clause_begins(locale, reply, acknowledges):
+    from scoring.analysis import analyse
+
+    a = analyse(reply, make_ctx(locale=locale, stage="venting", customer="你们又乱扣费！" if locale == "zh" else "You charged me twice!"))
+    assert bool(a.hits.get("acknowledge")) is acknowledges
+
+
+# ---- one word, one credit --------------------------------------------------------------------
+
+@pytest.mark.parametrize("locale, customer, reply", [
+    ("en", "Cancel my gym membership, I've moved house.", "Done, that's cancelled."),
+    ("zh", "把我的视频会员退订了，不想再扣钱了。", "好的，已经帮您退订了。"),
+])
+def test_the_action_word_of_an_offer_is_not_also_a_restated_detail(score, locale, customer, reply):
+    r = score(reply, locale=locale, stage="cancel", customer=customer)
+    labels = [e.label for e in r.listening.evidence]
+    assert "demand_met" in labels
+    assert CALLER_DETAIL not in labels
+    assert r.listening.level == 1
+
+
+@pytest.mark.parametrize("locale, customer, reply", [
+    ("en", "Cancel my gym membership, I've moved house.", "Done, your gym membership is cancelled, with the move that makes sense."),
+    ("zh", "把我的视频会员退订了，不想再扣钱了。", "好的，视频会员已经帮您退订了，下个月起不会再扣钱。"),
+])
+def test_an_offer_that_also_restates_the_callers_details_scores_two(score, locale, customer, reply):
+    r = score(reply, locale=locale, stage="cancel", customer=customer)
+    assert r.listening.level == 2
+    assert CALLER_DETAIL in [e.label for e in r.listening.evidence]
