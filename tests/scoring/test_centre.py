@@ -14,7 +14,7 @@ from scoring import centre
 from scoring.model import load_model, load_shipped
 from simulator.cli import main
 
-TAUGHT = "Kindly hold the line while I pull up your account."
+TAUGHT = "I do need to put you on a brief hold."
 CALLERS = [
     ("venting", "You charged me for texts I never ordered! Six months of it!"),
     ("venting", "This is the third time I've rung about this bill and nobody does anything."),
@@ -25,8 +25,8 @@ CALLERS = [
     ("inquiry", "Can you tell me what this 'premium content' charge is?"),
     ("venting", "I've been a customer nine years and this is how you treat me?"),
 ]
-ENDINGS = ["", ", sir", " details", ", it won't take a minute", " so I can see those charges", "", ", madam",
-           " and check the bill"]
+ENDINGS = ["", ", sir", " while I look", ", it won't take a minute", " so I can see those charges", "", ", madam",
+           " to check the bill"]
 POLICY = {"allow": ["cancel", "refund", "explain_charges"], "refund_max_months": 1, "forbid": ["compensation"]}
 
 
@@ -63,7 +63,7 @@ def test_the_centre_folder_is_the_store_s_data_folder(monkeypatch):
 def test_a_centre_model_changes_a_score_it_was_taught_and_keeps_the_sealed_margin(tmp_path, capsys):
     pytest.importorskip("sklearn", reason="training needs the train extra: pip install -c requirements.lock "
                                           "-e '.[test,train]'")
-    # The shipped model misreads the centre's polite hold phrase (round 4: as a threat). If a new
+    # The shipped model misreads the centre's polite hold phrase (round 6: as retaliation). If a new
     # shipped model reads it right, this test needs another phrase the shipped model gets wrong.
     shipped_reading = taught_reading()
     assert shipped_reading != (1, ()), "the shipped model already reads the taught phrase as trainers do"
