@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from re import _constants as sre_c, _parser as sre_parse
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -31,11 +32,74 @@ GUARD_ON = ("sentence", "before", "after", "match", "caller", "reply")
 _PART_REF = re.compile(r"\{([a-z][a-z0-9_]*)\}")  # {en_fault}; regex counts such as {0,8} are not names
 
 
+# ------------------------------------------------------------------ required words (speed only)
+# Most rules cannot match most sentences, yet a regex that starts with a look-behind ("(?<![a-z])you
+# ...") is tried at every position of the sentence. Every match of such a rule contains one of a
+# few literal strings ("you", "so ", "because"...), worked out once from the parsed pattern; a
+# sentence holding none of them is skipped without running the regex. Results are the same.
+
+def _required(items) -> frozenset[str] | None:
+    """Strings one of which every match of the parsed sequence `items` contains (None: none known)."""
+    candidates: list[frozenset[str]] = []
+    run = ""
+    for op, av in list(items) + [(None, None)]:
+        if op is sre_c.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            candidates.append(frozenset({run}))
+            run = ""
+        need = _required_one(op, av)
+        if need:
+            candidates.append(need)
+    # the most selective: the longest shortest string, then the fewest strings
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+
+
+def _required_one(op, av) -> frozenset[str] | None:
+    if op is sre_c.BRANCH:
+        needs = [_required(branch) for branch in av[1]]
+        return None if not all(needs) else frozenset().union(*needs)
+    if op is sre_c.SUBPATTERN:
+        return None if av[1] & re.IGNORECASE else _required(av[3])
+    if op is sre_c.ATOMIC_GROUP:
+        return _required(av)
+    if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT):
+        return _required(av[2]) if av[0] >= 1 else None
+    if op is sre_c.IN and av and all(o is sre_c.LITERAL for o, _ in av):  # [.!?]: one of these characters
+        return frozenset(chr(c) for _, c in av)
+    return None  # look-arounds and anchors consume nothing; other classes name no literal
+
+
+class _Quick:
+    """A compiled pattern that skips the regex when the text holds none of its required strings."""
+
+    def __init__(self, pattern: re.Pattern[str]):
+        self.regex = pattern
+        self.pattern = pattern.pattern
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+        self.required = None if parsed.state.flags & re.IGNORECASE else _required(parsed)
+        # a few strings: `in` each; more: one scan for all of them (measured faster either way)
+        many = self.required is not None and len(self.required) > 4
+        self.screen = re.compile("|".join(map(re.escape, sorted(self.required)))) if many else None
+
+    def _may_match(self, text: str) -> bool:
+        if self.screen is not None:
+            return self.screen.search(text) is not None
+        return self.required is None or any(map(text.__contains__, self.required))
+
+    def search(self, text: str, *pos: int) -> re.Match[str] | None:
+        return self.regex.search(text, *pos) if self._may_match(text) else None
+
+    def finditer(self, text: str, *pos: int):
+        return self.regex.finditer(text, *pos) if self._may_match(text) else iter(())
+
+
 @dataclass(frozen=True)
 class Shape:
     """One named rule (or guard) of shapes.yaml, compiled."""
     name: str
-    pattern: re.Pattern[str]
+    pattern: _Quick  # search / finditer, as a compiled regex
     category: str = ""  # landmine category (rules only)
     reason: str = ""  # a `reasons:` key of the lexicon
     guards: tuple[str, ...] = ()  # guard or condition names that cancel a hit
@@ -87,7 +151,7 @@ def load_shapes(path: Path = SHAPES_FILE) -> tuple[dict[str, Shape], dict[str, S
             if not isinstance(alts, list) or not alts or not all(isinstance(p, str) and p for p in alts):
                 raise LexiconError(f"{path.name}: {where}: `pattern` must be a list of non-empty strings")
             try:
-                pattern = re.compile(compose("|".join(alts), parts, where))
+                pattern = _Quick(re.compile(compose("|".join(alts), parts, where)))
             except re.error as exc:
                 raise LexiconError(f"{path.name}: {where}: bad pattern ({exc})") from None
             on = str(spec.get("on", "sentence"))
@@ -115,7 +179,7 @@ def _rule(name: str) -> Shape:
     return RULES[name]
 
 
-def _guard(name: str) -> re.Pattern[str]:
+def _guard(name: str) -> _Quick:
     """The pattern of a guard this module has code for."""
     if name not in GUARDS:
         raise LexiconError(f"{SHAPES_FILE.name}: guards.{name} is missing (scoring/structure.py applies it)")

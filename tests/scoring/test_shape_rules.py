@@ -7,6 +7,8 @@ the whole rule scorer, whose verdict on a rule's example is that rule's landmine
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from scoring import structure
@@ -179,3 +181,33 @@ def test_a_rule_the_engine_applies_missing_from_the_file_is_one_line_naming_it(m
     monkeypatch.setattr(structure, "RULES", {})
     with pytest.raises(LexiconError, match=r"^shapes.yaml: rules.accuse_en is missing"):
         structure._rule("accuse_en")
+
+
+# The engine skips a rule's regex on a sentence that holds none of the strings every match must
+# contain (structure._Quick, a speed measure). Wrong strings would silently drop hits, so: what
+# the parsed pattern requires, and that every sentence a rule or guard matches passes the screen.
+@pytest.mark.parametrize("pattern,required", [
+    (r"(?<![a-z])you (?:must|did)", {"you "}),
+    (r"(?:so|which means) you", {" you"}),  # the longer of the two guarantees
+    (r"(?:it|that) was your (?:own )?mistake", {" was your "}),
+    (r"(?:not|no)? ?way", {"way"}),
+    (r"[.!?]+ so", {" so"}),
+    (r"[.!?]", {".", "!", "?"}),
+    (r"(?:thanks|cheers)|bravo", {"thanks", "cheers", "bravo"}),
+    (r"(?:thanks)?|cheers", None),  # one branch may match empty text: nothing is required
+    (r"\d+ days?", {" day"}),
+    (r"\d+", None),
+    (r"(?i)you", None),  # case-insensitive: a plain `in` would miss "YOU"
+])
+def test_a_pattern_requires_the_strings_every_match_contains(pattern, required):
+    quick = structure._Quick(re.compile(pattern))
+    assert quick.required == (None if required is None else frozenset(required))
+
+
+@pytest.mark.parametrize("name,reply,caller", _examples("match") + _examples("match", structure.GUARDS))
+def test_a_sentence_a_rule_matches_passes_its_required_string_screen(name, reply, caller):
+    shape = structure.RULES.get(name) or structure.GUARDS[name]
+    text = normalise(caller if shape.on == "caller" else reply).text
+    if shape.pattern.regex.search(text):
+        assert shape.pattern._may_match(text)
+        assert shape.pattern.search(text).span() == shape.pattern.regex.search(text).span()
