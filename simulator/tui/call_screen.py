@@ -143,6 +143,7 @@ class CallScreen(Screen):
         self.paused_total = 0.0
         self.store_call: int | None = None
         self.finished_recorded = False
+        self.ended_after: float | None = None  # the call's length when it ended: the call clock stops there
         self._mtime = self._file_mtime()
         self._bar_shown: tuple | None = None  # what the call bar showed when last drawn (_advance)
         self._wake = None  # the one-shot timer for the next moment something is due (_schedule)
@@ -223,6 +224,8 @@ class CallScreen(Screen):
         return text
 
     def _now_in_call(self) -> float:
+        if self.ended_after is not None:
+            return self.ended_after
         now = self.paused_at if self.paused_at is not None else self.clock()
         return now - self.call_started - self.paused_total
 
@@ -295,6 +298,10 @@ class CallScreen(Screen):
         if self.paused:
             return None
         now = self.clock()
+        if self.ended_after is not None:  # the call clock has stopped: only his last words may be due
+            if self.speech is None:
+                return None
+            return max(0.0, self.speech.started + self.speech.units_shown / self.speech.rate - now) + LATE
         due = 1.0 - self._now_in_call() % 1.0  # the call clock's next second
         if self.speech is not None:  # his next word
             due = min(due, self.speech.started + self.speech.units_shown / self.speech.rate - now)
@@ -517,6 +524,8 @@ class CallScreen(Screen):
             self.post_message(self.CallEnded(self.session))
 
     def on_call_screen_call_ended(self, event: CallEnded) -> None:
+        if self.ended_after is None:
+            self.ended_after = self._now_in_call()  # the bar keeps the call's length
         last = self.session.turns[-1] if self.session.turns else None
         broke = breaking_line(last, self.tr) if last is not None else None
         if broke is not None:

@@ -157,3 +157,22 @@ async def test_the_cursor_stays_drawn_in_the_reply_box_while_the_trainee_thinks(
             await pilot.pause(0.3)
         await type_text(pilot, "I und")
         assert cursor_drawn()
+
+
+async def test_the_call_clock_stops_when_the_call_ends(make, clock):
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot)
+        clock.advance(5.0)
+        await wait_for(pilot, lambda: "00:05" in bar(app), "five seconds")
+        call.query_one(ReplyInput).value = "I understand, I am sorry"
+        await pilot.press("enter")
+        await pilot.pause()
+        call.query_one(ReplyInput).value = "I will cancel it now"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Call ended" in screen_text(app), "the call's end")
+        assert call._wake is None  # nothing left to wake for: the screen sleeps
+        clock.advance(90.0)  # the trainee reads the ending before opening the debrief
+        call._tick()  # were it woken anyway, the bar keeps the call's length
+        await pilot.pause()
+        assert "00:05" in bar(app) and "01:35" not in bar(app)
