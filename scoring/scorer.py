@@ -142,6 +142,8 @@ def _landmines(reply: str, lex, reading: Reading, rules: ReplyScore, trainer_fam
 # "the system", a brush-off or a promise are other matters: those categories are not dropped.)
 _NOT_IN_A_REPORT = frozenset({"accuse", "argue", "retaliate", "threaten"})
 _SECOND_PERSON = re.compile(r"\byou(?:r|rs|d|re|ve|ll)?\b|[您你]")
+# Words that turn a procedure step into a rebuke ("hold on. stop shouting", "稍等，别嚷嚷").
+_TALKS_BACK = re.compile(r"\b(?:stop|shout|shouting|yell|yelling|calm|rude|attitude|behave|listen)\b|别|不要|嚷|吵|喊|冷静")
 
 
 def _plain_report(lex, sentence: str) -> bool:
@@ -151,7 +153,20 @@ def _plain_report(lex, sentence: str) -> bool:
     model reads short, flat replies to an upset caller as hostile (most are, in the corpus); a
     report like this is not, whatever its length."""
     text = normalise(sentence, lex.typos).text
-    return lex.has("event_report", text) and not _SECOND_PERSON.search(text)
+    if lex.has("event_report", text) and not _SECOND_PERSON.search(text):
+        return True
+    # A step of handling the call (lexicon family `procedure_step`: "I do need to put you on a
+    # brief hold.", "请您稍等，我帮您查一下"): its "you" is who the step is for; anything else in
+    # the sentence that speaks to the caller keeps the landmine ("hold on, stop shouting at me").
+    steps = lex.find("procedure_step", text)
+    if not steps:
+        return False
+    rest, last = [], 0
+    for s, e in steps:
+        rest.append(text[last:s])
+        last = e
+    rest.append(text[last:])
+    return not _SECOND_PERSON.search(" ".join(rest)) and not _TALKS_BACK.search(" ".join(rest))
 
 
 def score_rules(reply: str, ctx: ReplyContext) -> ReplyScore:

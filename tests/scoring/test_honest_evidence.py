@@ -147,6 +147,30 @@ def test_only_a_report_that_says_nothing_about_the_caller_is_plain(locale, sente
     assert _plain_report(get_lexicon(locale, None), sentence) is plain
 
 
+@pytest.mark.parametrize("locale, customer, reply", [
+    ("en", "You've been charging me for a service I never wanted, for months!", "I do need to put you on a brief hold."),
+    ("en", "This is the third time I've called about this bill!", "Could you spell your surname for me, please?"),
+    ("zh", "你们凭什么乱扣我的钱！我根本没开通过！", "请您稍等，我帮您查一下。"),
+    ("zh", "我都打了三次电话了，到底有没有人管？", "麻烦您提供一下您的手机号。"),
+])
+def test_a_plain_step_of_handling_the_call_is_no_hostile_landmine(locale, customer, reply):
+    r = score_reply(reply, make_ctx(locale=locale, stage="venting", customer=customer))
+    assert not set(r.landmine_categories) & {"accuse", "argue", "retaliate", "threaten"}
+
+
+@pytest.mark.parametrize("locale, sentence, plain", [
+    ("en", "I do need to put you on a brief hold.", True),
+    ("en", "Could you confirm your date of birth?", True),
+    ("en", "Hold on. Stop shouting at me.", False),                # a rebuke, not a step
+    ("en", "Bear with me, you clearly didn't read the terms.", False),
+    ("zh", "请您稍等，我帮您查一下。", True),
+    ("zh", "您稍等，别嚷嚷。", False),
+    ("zh", "稍等，您自己开通的还来问？", False),
+])
+def test_only_a_step_that_says_nothing_else_to_the_caller_is_plain(locale, sentence, plain):
+    assert _plain_report(get_lexicon(locale, None), sentence) is plain
+
+
 # ---- a token inside another word is no acknowledgement -------------------------------------
 
 @pytest.mark.parametrize("locale, reply, acknowledges", [
