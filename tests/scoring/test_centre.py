@@ -14,7 +14,7 @@ from scoring import centre
 from scoring.model import load_model, load_shipped
 from simulator.cli import main
 
-TAUGHT = "I do need to put you on a brief hold."
+TAUGHT = "Let me just pop you on hold for a moment."
 CALLERS = [
     ("venting", "You charged me for texts I never ordered! Six months of it!"),
     ("venting", "This is the third time I've rung about this bill and nobody does anything."),
@@ -63,7 +63,7 @@ def test_the_centre_folder_is_the_store_s_data_folder(monkeypatch):
 def test_a_centre_model_changes_a_score_it_was_taught_and_keeps_the_sealed_margin(tmp_path, capsys):
     pytest.importorskip("sklearn", reason="training needs the train extra: pip install -c requirements.lock "
                                           "-e '.[test,train]'")
-    # The shipped model misreads the centre's polite hold phrase (round 6: as retaliation). If a new
+    # The shipped model misreads the centre's polite hold phrase (round 6: as dismissing the caller). If a new
     # shipped model reads it right, this test needs another phrase the shipped model gets wrong.
     shipped_reading = taught_reading()
     assert shipped_reading != (1, ()), "the shipped model already reads the taught phrase as trainers do"
