@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -43,7 +45,9 @@ class Chromium:
 
     def __init__(self, executable: str):
         self.executable = executable
-        self._profile = tempfile.TemporaryDirectory(prefix="mg-chromium-")
+        # Chromium's helper processes (crash handler, GPU, renderers) may still write into the
+        # profile for a moment after the browser exits: cleanup must not fail the test for that.
+        self._profile = tempfile.TemporaryDirectory(prefix="mg-chromium-", ignore_cleanup_errors=True)
         self._frames: list[str] = []
         self._next_id = 0
         self._pending: dict[int, asyncio.Future] = {}
@@ -51,7 +55,7 @@ class Chromium:
     async def __aenter__(self) -> "Chromium":
         self._process = subprocess.Popen(
             [self.executable, *FLAGS, f"--user-data-dir={self._profile.name}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         self._http = aiohttp.ClientSession()
         try:
             port = await self._devtools_port()
@@ -82,6 +86,11 @@ class Chromium:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self._process.kill()
+            self._process.wait()
+        try:  # the helpers Chromium started, in its own process group, go with it
+            os.killpg(self._process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
         self._profile.cleanup()
 
     async def _devtools_port(self, timeout: float = 30.0) -> int:
