@@ -301,7 +301,10 @@ def _class_end(rx: str, i: int) -> int | None:
     return None
 
 
-def _group_end(rx: str, i: int) -> int | None:
+def _walk(rx: str, i: int = 0):
+    """(index, character, depth after it) for each character of `rx` from `i` that is not inside
+    an escape or a character class (groups opened minus closed). Raises ValueError on an
+    unclosed class: the callers then leave the pattern as written."""
     depth, j = 0, i
     while j < len(rx):
         c = rx[j]
@@ -311,39 +314,30 @@ def _group_end(rx: str, i: int) -> int | None:
         if c == "[":
             j = _class_end(rx, j)
             if j is None:
-                return None
+                raise ValueError(rx)
             continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return j + 1
+        depth += (c == "(") - (c == ")")
+        yield j, c, depth
         j += 1
-    return None
+
+
+def _group_end(rx: str, i: int) -> int | None:
+    try:
+        return next((j + 1 for j, c, depth in _walk(rx, i) if c == ")" and depth == 0), None)
+    except ValueError:
+        return None
 
 
 def _branches(body: str) -> list[str] | None:
     """The top-level alternatives of a group's body."""
-    out, depth, start, j = [], 0, 0, 0
-    while j < len(body):
-        c = body[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "[":
-            j = _class_end(body, j)
-            if j is None:
-                return None
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            out.append(body[start:j])
-            start = j + 1
-        j += 1
+    out, start = [], 0
+    try:
+        for j, c, depth in _walk(body):
+            if c == "|" and depth == 0:
+                out.append(body[start:j])
+                start = j + 1
+    except ValueError:
+        return None
     return out + [body[start:]]
 
 
