@@ -2,7 +2,9 @@
 
 Nodes are the states (with their stage) and the endings (with outcome and service level,
 drawn differently); every transition is an edge labelled with its condition in words
-(simulator.conditions.describe). Transitions that can never fire are drawn dashed.
+(simulator.conditions.describe). Transitions that can never fire are drawn dashed. The two
+ways a call ends from wherever it is — the caller's breaking point and the turn limit — leave
+one "any state" node, so the diagram shows every road to every ending.
 SVG and PNG come from Graphviz's `dot` program when it is installed.
 """
 from __future__ import annotations
@@ -58,6 +60,24 @@ def scenario_edges(sc: Scenario) -> list[Edge]:
     return out
 
 
+ANY_STATE = "any state"
+
+
+def anywhere_edges(sc: Scenario) -> list[Edge]:
+    """The endings a call reaches from any state: the breaking point (mood.breaking_point), when
+    it is on, and the turn limit (max_turns). Their source is ANY_STATE."""
+    bp, bands = sc.mood.breaking_point, sc.mood.bands
+    top = max(bands, key=bands.get) if bands else "the top band"
+    why = []
+    if bp.landmines:
+        why.append(f"landmine reply no. {bp.landmines} leaves the caller {top}")
+    if bp.top_band_turns:
+        why.append(f"{bp.top_band_turns} replies in a row leave the caller {top}")
+    out = [Edge(ANY_STATE, sc.breaking_ending(), "breaking point: " + " or ".join(why), True, 0)] if why else []
+    out.append(Edge(ANY_STATE, sc.hang_up_ending(), f"after {sc.max_turns} replies", True, len(out)))
+    return out
+
+
 def _node_ids(sc: Scenario) -> dict[str, str]:
     """Names usable as Mermaid/DOT identifiers: readable when safe, made safe and unique otherwise."""
     ids: dict[str, str] = {}
@@ -72,6 +92,14 @@ def _node_ids(sc: Scenario) -> dict[str, str]:
         used.add(candidate)
         ids[name] = candidate
     return ids
+
+
+def _any_id(ids: dict[str, str]) -> str:
+    """The "any state" node's id: unlike every state's and ending's (a state may be called that)."""
+    candidate, n = "any_state", 2
+    while candidate in ids.values():
+        candidate, n = f"any_state_{n}", n + 1
+    return candidate
 
 
 def _mermaid_text(text: str) -> str:
@@ -97,11 +125,17 @@ def to_mermaid(sc: Scenario) -> str:
     for e in scenario_edges(sc):
         label = f"{e.index + 1}. {e.label}" + ("" if e.possible else " (never fires)")
         lines.append(f"    {ids[e.source]} --> {ids[e.target]} : {_mermaid_text(label)}")
+    anywhere = _any_id(ids)
+    lines.append(f'    state "{ANY_STATE}" as {anywhere}')
+    for e in anywhere_edges(sc):
+        lines.append(f"    {anywhere} --> {ids[e.target]} : {_mermaid_text(e.label)}")
     for name in sc.endings:
         lines.append(f"    {ids[name]} --> [*]")
     # Endings stand out: green when resolved, red when the call failed.
     lines.append("    classDef resolved fill:#d8f3dc,font-weight:bold,stroke-width:3px")
     lines.append("    classDef failed fill:#ffd6d6,font-weight:bold,stroke-width:3px")
+    lines.append("    classDef anywhere fill:none,stroke-dasharray:4 4")
+    lines.append(f"    class {anywhere} anywhere")
     for name, ending in sc.endings.items():
         kind = "resolved" if ending.outcome == "resolved" else "failed"
         lines.append(f"    class {ids[name]} {kind}")
@@ -132,6 +166,10 @@ def to_dot(sc: Scenario) -> str:
         style = "" if e.possible else ", style=dashed"
         label = f"{e.index + 1}. {e.label}" + ("" if e.possible else " (never fires)")
         out.append(f'  {ids[e.source]} -> {ids[e.target]} [label="{_dot_text(label)}"{style}];')
+    anywhere = _any_id(ids)
+    out.append(f'  {anywhere} [label="{ANY_STATE}", shape=box, style="dashed,rounded"];')
+    for e in anywhere_edges(sc):
+        out.append(f'  {anywhere} -> {ids[e.target]} [label="{_dot_text(e.label)}", style=bold];')
     out.append("}")
     return "\n".join(out) + "\n"
 

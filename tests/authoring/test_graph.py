@@ -69,13 +69,15 @@ def test_mermaid_round_trip_for_every_scenario(tmp_path_factory):
     for sc in _scenarios(tmp_path_factory):
         g = parse_mermaid(diagram.to_mermaid(sc))
         by_label = {label: node_id for node_id, label in g["nodes"].items()}
-        assert set(by_label) == set(sc.states) | set(sc.endings), sc.id
+        assert set(by_label) == set(sc.states) | set(sc.endings) | {diagram.ANY_STATE}, sc.id
         assert g["start"] == by_label[sc.start_state]
-        # One edge per transition, between the right nodes, in file order.
+        # One edge per transition, between the right nodes, in file order; and from "any state"
+        # to the breaking point's ending and the turn limit's.
         want = Counter((by_label[s], by_label[t.to]) for s, st in sc.states.items() for t in st.transitions)
+        want.update([(by_label[diagram.ANY_STATE], by_label[sc.breaking_ending()]),
+                     (by_label[diagram.ANY_STATE], by_label[sc.hang_up_ending()])])
         got = Counter((s, d) for s, d, _ in g["edges"])
         assert got == want, sc.id
-        assert len(g["edges"]) == sum(len(st.transitions) for st in sc.states.values())
         # Endings are marked: they lead to [*], are styled by outcome and say so.
         assert g["finals"] == {by_label[e] for e in sc.endings}, sc.id
         for name, ending in sc.endings.items():
@@ -95,6 +97,31 @@ def test_edge_labels_carry_the_conditions():
     assert not any(ch in l for l in labels for ch in '";{}')
 
 
+def test_the_breaking_point_and_the_turn_limit_are_drawn_from_any_state():
+    sc = load_scenario(FLAGSHIP)
+    g = parse_mermaid(diagram.to_mermaid(sc))
+    from_anywhere = {g["nodes"][d]: label for s, d, label in g["edges"] if g["nodes"][s] == diagram.ANY_STATE}
+    bp = sc.mood.breaking_point
+    assert from_anywhere[sc.breaking_ending()] == (
+        f"breaking point: landmine reply no. {bp.landmines} leaves the caller furious"
+        f" or {bp.top_band_turns} replies in a row leave the caller furious")
+    assert from_anywhere[sc.hang_up_ending()] == f"after {sc.max_turns} replies"
+
+
+def test_a_breaking_point_switched_off_is_not_drawn_and_a_state_called_any_state_keeps_its_node():
+    from tests.engine.conftest import MINI
+
+    text = MINI.replace("mood: {start: 60}", "mood: {start: 60, breaking_point: {landmines: 0, top_band_turns: 0}}")
+    text = text.replace("\n  venting:\n", '\n  "any state":\n').replace("[venting, cancel", '["any state", cancel')
+    sc, diags = check_text(text, "m.yaml")
+    assert sc is not None, diags
+    assert "any state" in sc.states
+    g = parse_mermaid(diagram.to_mermaid(sc))
+    assert list(g["nodes"].values()).count("any state") == 2  # the state and the extra node
+    extra = next(i for i, label in g["nodes"].items() if label == "any state" and i != "any_state")
+    assert [label for s, _, label in g["edges"] if s == extra] == [f"after {sc.max_turns} replies"]
+
+
 def test_awkward_state_names_become_safe_ids():
     from tests.engine.conftest import MINI
 
@@ -110,7 +137,7 @@ def test_dot_has_every_node_and_edge():
     dot = diagram.to_dot(sc)
     assert dot.startswith("digraph ")
     edges = re.findall(r"^  (\w+) -> (\w+) \[label=", dot, flags=re.M)
-    assert len(edges) == sum(len(st.transitions) for st in sc.states.values())
+    assert len(edges) == sum(len(st.transitions) for st in sc.states.values()) + 2  # + breaking point, turn limit
     assert dot.count("doubleoctagon") == len(sc.endings)
 
 
