@@ -25,10 +25,10 @@ Prints each figure beside its goal (issue 11); asserts nothing. Both locales (LA
    process's CPU time (its threads' schedstat, in ns) over the next seconds while nobody types (fewer than the
    scenario's silence limit, 20 s). A bare Textual app beside it.
 
-Launch figures (2 cores shared with other jobs; medians of 15-30 launches, the app before and
-after alternating with each other and the bare app): the first-run screen's text, en 1.38-1.45x
--> 1.30-1.36x, zh 1.54-1.56x -> 1.33-1.38x (goal 1.5x); the whole screen, en 1.43-1.56x ->
-1.38-1.50x, zh 1.55-1.58x -> 1.43-1.51x. Before, zh lost ~20 ms to en not to CJK text (Rich's
+Launch figures (2 cores shared with other jobs, load average 1.5-12; four runs, medians of 15-30
+launches, the app before and after alternating with each other and the bare app): the first-run
+screen's text, en 1.38-1.45x -> 1.30-1.36x, zh 1.49-1.56x -> 1.33-1.38x (goal 1.5x); the whole
+screen, en 1.43-1.56x -> 1.38-1.50x, zh 1.51-1.58x -> 1.40-1.51x. Before, zh lost ~20 ms to en not to CJK text (Rich's
 cell widths: ~1 ms of the layout; its width table, the one zh-only import, 0.3 ms) but to the
 cyclic GC: zh start-up allocates a little more (two catalogues), which moved the first full
 collection (12 ms over everything start-up made) to just before the first frame, with Textual's
