@@ -25,15 +25,15 @@ Prints each figure beside its goal (issue 11); asserts nothing. Both locales (LA
    process's CPU time (its threads' schedstat, in ns) over the next seconds while nobody types (fewer than the
    scenario's silence limit, 20 s). A bare Textual app beside it.
 
-Launch figures (2 cores shared with other jobs, load average 1.5-12; four runs, medians of 15-30
-launches, the app before and after alternating with each other and the bare app): the first-run
-screen's text, en 1.38-1.45x -> 1.30-1.36x, zh 1.49-1.56x -> 1.33-1.38x (goal 1.5x); the whole
-screen, en 1.43-1.56x -> 1.38-1.50x, zh 1.51-1.58x -> 1.40-1.51x. Before, zh lost ~20 ms to en not to CJK text (Rich's
-cell widths: ~1 ms of the layout; its width table, the one zh-only import, 0.3 ms) but to the
-cyclic GC: zh start-up allocates a little more (two catalogues), which moved the first full
-collection (12 ms over everything start-up made) to just before the first frame, with Textual's
-output thread waiting behind it; in en it fell just after. A launch from the terminal now runs
-without the GC until the first frame (simulator/tui/launch.py).
+Launch figures (2 cores shared with other jobs, load average 1.5-12; four runs, three for the whole
+screen, medians of 15-30 launches, the app before and after alternating with each other and the
+bare app): the first-run screen's text, en 1.38-1.45x -> 1.30-1.36x, zh 1.49-1.56x -> 1.33-1.38x
+(goal 1.5x); the whole screen, en 1.43-1.56x -> 1.38-1.50x, zh 1.51-1.58x -> 1.40-1.51x. Before, zh
+lost ~20 ms to en not to CJK text (Rich's cell widths: ~1 ms of the layout; its width table, the
+one zh-only import, 0.3 ms) but to the cyclic GC: zh start-up allocates a little more (two
+catalogues), which moved the first full collection (12 ms over everything start-up made) to just
+before the first frame, with Textual's output thread waiting behind it; in en it fell just after. A
+launch from the terminal now runs without the GC until the first frame (simulator/tui/launch.py).
 """
 from __future__ import annotations
 
