@@ -147,6 +147,9 @@ class MysteryGuestApp(App):
                 return
 
     def _after_first_paint(self) -> None:
+        from simulator.tui.launch import resume_gc
+
+        resume_gc()  # off since the launch began (a run from the terminal): see pause_gc_for_start_up
         self.library  # noqa: B018 - loaded now (if the first screen did not need it), before the threads
         if self.recorder is not None:
             self.run_worker(self._store_loop, thread=True, group="store", exit_on_error=False)
