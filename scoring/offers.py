@@ -6,7 +6,8 @@ An action phrase ("refund", "退款") becomes
   that limits it ("we only credit outages over 14 days", "按规定只能退一个月"),
 - nothing when it only restates the caller's wish ("you'd like a refund") or mentions it.
 Refund sizes are parsed from the clause: months ("two months", "三个月", "半年"), money
-("£6", "16块") converted to months with facts.monthly_fee, or "all the charges" / "全额".
+("£6", "16块", "30.00", "forty dollars") converted to months with facts.monthly_fee, or "all
+the charges" / "全额". Compensation sizes are the money in the clause ("a £10 credit").
 """
 from __future__ import annotations
 
@@ -49,7 +50,10 @@ _ZH_MONTHS = [
     (re.compile(r"一年|整年|全年"), 12.0),
 ]
 _MONEY = re.compile(
-    rf"[£$€¥]\s?(\d+(?:[.,]\d+)?)|(\d+(?:\.\d+)?|[{ZH_NUMERALS}]+)\s?(?:元|块钱|块|pounds?|quid|dollars?|bucks)"
+    rf"[£$€¥₹]\s?(\d+(?:,\d{{3}})*(?:\.\d+)?)"
+    rf"|(\d+(?:\.\d+)?|[{ZH_NUMERALS}]+|[a-z]+)\s?(?:元|块钱|块|pounds?|quid|dollars?|bucks|euros?|rupees?)"
+    # A bare amount with pence or cents ("refund the full 30.00") is money; a time or a date is not.
+    r"|(?<![\d.:/-])(\d+\.\d\d)(?![\d:]|\.\d)"
 )
 
 
@@ -77,11 +81,14 @@ def _months(text: str, locale_words: dict[str, float]) -> float | None:
 
 
 def _money(text: str, locale_words: dict[str, float]) -> float | None:
-    m = _MONEY.search(text)
-    if not m:
-        return None
-    token = m.group(1) or m.group(2)
-    return parse_number(token, locale_words)
+    found = list(_MONEY.finditer(text))
+    # An amount with a currency or a unit first; a bare "30.00" only when there is none ("at 11.30").
+    for m in [m for m in found if not m.group(3)] + [m for m in found if m.group(3)]:
+        token = (m.group(1) or m.group(2) or m.group(3)).replace(",", "")
+        value = parse_number(token, locale_words)
+        if value is not None:  # "a few dollars" names no amount; look further
+            return value
+    return None
 
 
 def classify_mentions(a: Analysis) -> list[ActionMention]:
@@ -170,6 +177,29 @@ def _followed_by_doing(a: Analysis, clause_end: int) -> bool:
     return a.any_in("do_it", ns, ne) and a.any_in("commitment", ns, ne) and not a.any_in("negation", ns, ne)
 
 
+def size_compensation(a: Analysis, m: ActionMention) -> Offer:
+    """The money of a compensation offer, from its clause or the next clause of its sentence."""
+    words = dict(a.lex.numbers)
+    cs, ce = m.clause
+    amount = _money(a.text[cs:ce], words)
+    if amount is None:
+        nxt = _next_clause(a, cs)
+        amount = _money(a.text[nxt[0]:nxt[1]], words) if nxt else None
+    s, e = a.span(m.start, m.end)
+    return Offer(m.action, amount=amount, start=s, end=e)
+
+
+def _next_clause(a: Analysis, cs: int) -> tuple[int, int] | None:
+    """The clause after the one starting at cs, if it is in the same sentence and not negated."""
+    k = a.clause_index(cs) + 1
+    ss, se = a.sentence_of(cs)
+    if k < len(a.clauses) and a.clauses[k][0] < se:
+        ns, ne = a.clauses[k]
+        if not a.any_in("negation", ns, ne):
+            return ns, ne
+    return None
+
+
 def size_refund(a: Analysis, m: ActionMention) -> Offer:
     """Parse the size of a refund offer from its clause (or the next clause of its sentence)."""
     words = dict(a.lex.numbers)
@@ -198,16 +228,50 @@ def size_refund(a: Analysis, m: ActionMention) -> Offer:
                  start=s, end=e)
 
 
-def _monthly_fee(a: Analysis) -> float | None:
-    facts = a.ctx.facts or {}
-    for key in ("monthly_fee", "月费", "fee"):
-        value = facts.get(key)
-        if isinstance(value, (int, float)) and value > 0:
-            return float(value)
+def _fact_number(value) -> float | None:
+    """A number from the screen's facts, written as one or as text ("6.00", "£6", "16元", "5")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*[£$€¥₹]?\s*(\d+(?:,\d{3})*(?:\.\d+)?)\s*(?:元|块|个月|months?)?\s*", value)
+        if m:
+            return float(m.group(1).replace(",", ""))
     return None
 
 
-def months_billed(a: Analysis) -> float | None:
+def _fact(a: Analysis, *keys: str) -> float | None:
     facts = a.ctx.facts or {}
-    value = facts.get("months_billed")
-    return float(value) if isinstance(value, (int, float)) else None
+    for key in keys:
+        value = _fact_number(facts.get(key))
+        if value is not None and value > 0:
+            return value
+    return None
+
+
+def _monthly_fee(a: Analysis) -> float | None:
+    return _fact(a, "monthly_fee", "月费", "fee")
+
+
+def months_billed(a: Analysis) -> float | None:
+    return _fact(a, "months_billed", "months_charged")
+
+
+def total_billed(a: Analysis) -> float | None:
+    """All the charges in money: a stated total, else months billed times the monthly fee."""
+    total = _fact(a, "total_charged", "total_billed", "total")
+    if total is None and months_billed(a) and _monthly_fee(a):
+        total = months_billed(a) * _monthly_fee(a)
+    return total
+
+
+def refund_amount(a: Analysis, offer: Offer) -> float | None:
+    """The money a refund offer gives: its amount, its months at the monthly fee, or all the charges."""
+    if offer.amount is not None:
+        return offer.amount
+    if offer.months is not None and _monthly_fee(a):
+        return offer.months * _monthly_fee(a)
+    if offer.all_charges:
+        return total_billed(a)
+    return None

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from scoring.analysis import Analysis
 from scoring.landmines import Mine
-from scoring.offers import months_billed, size_refund
+from scoring.offers import months_billed, refund_amount, size_compensation, size_refund
 from scoring.signals import Signals
 from scoring.types import ACTIONS, Evidence, Offer
 
@@ -37,6 +37,8 @@ def check(a: Analysis, sig: Signals) -> PolicyResult:
     for m in sig.offers:
         if m.action == "refund":
             offer = size_refund(a, m)
+        elif m.action == "compensation":
+            offer = size_compensation(a, m)
         else:
             s, e = a.span(m.start, m.end)
             offer = Offer(m.action, start=s, end=e)
@@ -48,14 +50,17 @@ def check(a: Analysis, sig: Signals) -> PolicyResult:
             problem = lex.reason("offer_forbidden", text, action=label)
         elif has_policy and m.action in known and m.action not in policy.allow and m.action not in _UNCHECKED:
             problem = lex.reason("offer_unauthorised", text, action=label)
-        elif m.action == "refund" and policy.refund_max_months is not None:
-            cap = policy.refund_max_months
-            if offer.months is not None and offer.months > cap + 1e-6:
-                problem = lex.reason("over_cap", text, months=_fmt(offer.months), cap=_fmt(cap))
-            elif offer.months is None and offer.all_charges:
-                billed = months_billed(a)
-                if billed is None or billed > cap:
-                    problem = lex.reason("all_over_cap", text, cap=_fmt(cap))
+        elif m.action == "refund" and policy.refund_max_months is not None and (
+                problem := _over_months(a, offer, policy.refund_max_months, text)):
+            pass
+        elif m.action == "refund" and policy.refund_max_amount is not None:
+            amount = refund_amount(a, offer)
+            if amount is not None and amount > policy.refund_max_amount + 1e-6:
+                problem = lex.reason("over_cap_amount", text, amount=_fmt(amount), cap=_fmt(policy.refund_max_amount))
+        elif m.action == "compensation" and policy.compensation_max_amount is not None:
+            if offer.amount is not None and offer.amount > policy.compensation_max_amount + 1e-6:
+                problem = lex.reason("over_cap_amount", text, amount=_fmt(offer.amount),
+                                     cap=_fmt(policy.compensation_max_amount))
         if problem:
             mines.append(Mine("overpromise", offer.start, offer.end, problem))
             evidence.append(Evidence(offer.start, offer.end, "overpromise", problem, "-"))
@@ -72,6 +77,17 @@ def check(a: Analysis, sig: Signals) -> PolicyResult:
                                  lex.reason("decline_ok", a.original(m.start, m.end),
                                             action=_action_label(m.action, a.ctx.locale)), "+"))
     return PolicyResult(offers, mines, evidence)
+
+
+def _over_months(a: Analysis, offer: Offer, cap: float, text: str) -> str | None:
+    """Why a refund offer breaks the months cap, or None."""
+    if offer.months is not None and offer.months > cap + 1e-6:
+        return a.lex.reason("over_cap", text, months=_fmt(offer.months), cap=_fmt(cap))
+    if offer.months is None and offer.all_charges:
+        billed = months_billed(a)
+        if billed is None or billed > cap:
+            return a.lex.reason("all_over_cap", text, cap=_fmt(cap))
+    return None
 
 
 def _fmt(x: float) -> str:

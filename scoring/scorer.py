@@ -45,8 +45,27 @@ def score_reply(reply: str, ctx: ReplyContext) -> ReplyScore:
     else:
         pol_ev = [e for e in rules.policy.evidence if e.effect == "+"]
         policy = rubric.policy_dimension(1, pol_ev or [Evidence(0, 0, "policy_ok", lex.reason("policy_ok"), "+")])
+    lis, emp = _pasted_cap(reply, lex, lis), _pasted_cap(reply, lex, emp)
     return ReplyScore(listening=lis, empathy=emp, policy=policy, acts=rules.acts, offers=rules.offers,
                       landmines=tuple(mines))
+
+
+def _pasted_cap(reply: str, lex, dim):
+    """A reply that is mostly one sentence pasted over and over (an apology thirty times) is a
+    formula, not a conversation with this caller: listening and empathy at most 1, whatever the
+    single sentence would earn. The n-gram model cannot see it (its features are normalised so
+    that saying more does not weigh more), and the rules count each copy once."""
+    if dim.level < 2:
+        return dim
+    originals = [x.strip(" ,;:-") for x in _SENTENCE_END.split(reply)]
+    sentences = [t.lower() for t in originals if len(t) > 2]
+    if len(sentences) < 4:
+        return dim
+    top, n = max(((t, sentences.count(t)) for t in set(sentences)), key=lambda tn: tn[1])
+    if n < 3 or 2 * n < len(sentences):
+        return dim
+    quoted = next(t for t in originals if t.lower() == top)
+    return rubric.dimension(1, [Evidence(0, 0, "pasted", lex.reason("pasted", quoted, n=n), "-")])
 
 
 def _level(reply: str, lex, head: str, reading: Reading, rule_dim):
@@ -130,8 +149,11 @@ def _landmines(reply: str, lex, reading: Reading, rules: ReplyScore, trainer_fam
         quoted = reply[s:e] if e > s else reply  # no one clause: the reply as a whole
         if cat == "overpromise" and any(_same_sentence(reply, (s, e), (o.start, o.end)) for o in allowed_offers):
             continue  # the policy arithmetic has this offer, and what the sentence says of it, as allowed
-        if cat in _NOT_IN_A_REPORT and _plain_report(lex, _sentence_around(reply, s, e) if e > s else reply):
+        if cat in _NOT_IN_A_REPORT | _NOT_IN_A_STEP and _plain_report(
+                lex, _sentence_around(reply, s, e) if e > s else reply, steps_only=cat not in _NOT_IN_A_REPORT):
             continue  # "The line dropped." says what happened; nothing in it for the landmine to rest on
+        if cat == "retaliate" and _plain_offer(lex, reply, (s, e), allowed_offers):
+            continue  # "And I'll book an engineer to come this week." does what the policy allows
         label = lex.reasons.get(f"mine_{cat}", cat)
         out.append(LandmineHit(cat, s, e, lex.reason("model_mine", quoted, category=label)))
     return sorted(out, key=lambda h: (h.start, h.category))
@@ -141,19 +163,46 @@ def _landmines(reply: str, lex, reading: Reading, rules: ReplyScore, trainer_fam
 # blames no one, disputes nothing the caller said, and hits back at nobody. (Passing the buck to
 # "the system", a brush-off or a promise are other matters: those categories are not dropped.)
 _NOT_IN_A_REPORT = frozenset({"accuse", "argue", "retaliate", "threaten"})
+# Nor is a step of handling the call ("您稍等，我再看看") a refusal that leaves the caller nothing:
+# it is the next step.
+_NOT_IN_A_STEP = frozenset({"defy"})
 _SECOND_PERSON = re.compile(r"\byou(?:r|rs|d|re|ve|ll)?\b|[您你]")
 # Words that turn a procedure step into a rebuke ("hold on. stop shouting", "稍等，别嚷嚷").
-_TALKS_BACK = re.compile(r"\b(?:stop|shout|shouting|yell|yelling|calm|rude|attitude|behave|listen)\b|别|不要|嚷|吵|喊|冷静")
+_TALKS_BACK = re.compile(r"\b(?:stop|shout|shouting|yell|yelling|calm|rude|attitude|behave|listen)\b|别|不要|嚷|吵|喊|骂|冷静")
 
 
-def _plain_report(lex, sentence: str) -> bool:
+def _plain_offer(lex, reply: str, span: tuple[int, int], allowed_offers: list) -> bool:
+    """Is the clause the model read as hitting back an offer the policy allows, said plainly: in
+    a reply with no question, no emoji, no rebuke and nothing from the lexicon's jab families? The model has learned sarcastic compliance ("Fine, cancelled. Happy now?", "这下满意
+    了吧？") and can take any short offer at the close for it; what makes an offer a jibe is in
+    the words around it, and the lexicon knows those words."""
+    if not allowed_offers:
+        return False
+    if span[1] <= span[0]:  # no one clause drove it: only a one-sentence reply can be the offer's
+        span = (0, len(reply))
+        if _sentence_around(reply, 0, 0).strip() != reply.strip():
+            return False
+    if not any(_same_sentence(reply, span, (o.start, o.end)) for o in allowed_offers):
+        return False
+    # The jibe may follow the offer ("Fine, I've cancelled it. Happy now?"): look at the whole reply.
+    if re.search(r"[?？\U0001F000-\U0001FAFF\u2600-\u27BF]", reply):
+        return False
+    text = normalise(reply, lex.typos).text
+    return not _TALKS_BACK.search(text) and not any(lex.has(f, text) for f in _JABS)
+
+
+# Families that make an offer a jibe ("Cancelled. Happy now?") or a rebuke.
+_JABS = ("sarcasm_cue", "sarcasm_soft", "rhetorical", "retaliate", "accuse", "argue", "threaten", "dismiss")
+
+
+def _plain_report(lex, sentence: str, steps_only: bool = False) -> bool:
     """Is the sentence that drove a model-only landmine a neutral report of what happened to the
     call or a system (lexicon family `event_report`: "The line dropped.", "系统刚才卡住了")
     that says nothing about the caller ("nobody hung up on you, the line dropped" does)? The
     model reads short, flat replies to an upset caller as hostile (most are, in the corpus); a
-    report like this is not, whatever its length."""
+    report like this is not, whatever its length. With steps_only, only a procedure step counts."""
     text = normalise(sentence, lex.typos).text
-    if lex.has("event_report", text) and not _SECOND_PERSON.search(text):
+    if not steps_only and lex.has("event_report", text) and not _SECOND_PERSON.search(text):
         return True
     # A step of handling the call (lexicon family `procedure_step`: "I do need to put you on a
     # brief hold.", "请您稍等，我帮您查一下"): its "you" is who the step is for; anything else in
@@ -187,8 +236,8 @@ def score_rules(reply: str, ctx: ReplyContext) -> ReplyScore:
         pol_ev.append(Evidence(0, 0, "policy_ok", a.lex.reason("policy_ok"), "+"))
 
     return ReplyScore(
-        listening=rubric.dimension(lis_level, lis_ev),
-        empathy=rubric.dimension(emp_level, emp_ev),
+        listening=_pasted_cap(reply or "", a.lex, rubric.dimension(lis_level, lis_ev)),
+        empathy=_pasted_cap(reply or "", a.lex, rubric.dimension(emp_level, emp_ev)),
         policy=rubric.policy_dimension(pol_level, pol_ev),
         acts=_acts(a, sig),
         offers=tuple(checked.offers),

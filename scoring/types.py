@@ -49,6 +49,8 @@ class Policy:
     allow: tuple[str, ...] = ()
     forbid: tuple[str, ...] = ()
     refund_max_months: float | None = None
+    refund_max_amount: float | None = None  # money, in the currency of the case's facts
+    compensation_max_amount: float | None = None
     extra_actions: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def allows(self, action: str) -> bool:
@@ -61,11 +63,16 @@ class Policy:
             name: {loc: tuple(phrases) for loc, phrases in (per_locale or {}).items()}
             for name, per_locale in (data.get("extra_actions") or data.get("actions") or {}).items()
         }
-        cap = data.get("refund_max_months")
+        def number(key: str) -> float | None:
+            value = data.get(key)
+            return float(value) if value is not None else None
+
         return cls(
             allow=tuple(data.get("allow") or ()),
             forbid=tuple(data.get("forbid") or ()),
-            refund_max_months=float(cap) if cap is not None else None,
+            refund_max_months=number("refund_max_months"),
+            refund_max_amount=number("refund_max_amount"),
+            compensation_max_amount=number("compensation_max_amount"),
             extra_actions=extra,
         )
 

@@ -67,6 +67,10 @@ class PolicySpec:
     forbid: list[str] = doc("Actions never allowed here (a reply offering one is a policy breach).", factory=list)
     refund_max_months: float | None = doc("Cap on a refund, in months of fees (e.g. 1 = one goodwill month).",
                                           None)
+    refund_max_amount: float | None = doc("Cap on a refund, in money (the currency of the facts, e.g. 50).",
+                                          None)
+    compensation_max_amount: float | None = doc("Cap on goodwill compensation or credit, in money (e.g. 20).",
+                                                None)
     actions: dict[str, dict[str, list[str]]] = doc(
         "Extra actions this scenario declares: name -> {zh: [phrases], en: [phrases]}. The first phrase in "
         "the language on screen also names the action there (policy card, evidence).", factory=dict)

@@ -182,6 +182,8 @@ class Session:
         self._policy = Policy.from_dict({
             "allow": scenario.policy.allow, "forbid": scenario.policy.forbid,
             "refund_max_months": scenario.policy.refund_max_months,
+            "refund_max_amount": scenario.policy.refund_max_amount,
+            "compensation_max_amount": scenario.policy.compensation_max_amount,
             "extra_actions": scenario.policy.actions,
         })
         self.machine = machine_for(scenario)

@@ -152,7 +152,9 @@ def reply_case(row, turn: dict[str, Any], earlier: list[dict[str, Any]], review,
         case["facts"] = dict(scenario.facts)
         case["policy"] = {k: v for k, v in {
             "allow": list(policy.allow), "forbid": list(policy.forbid),
-            "refund_max_months": policy.refund_max_months, "extra_actions": dict(policy.actions)}.items() if v}
+            "refund_max_months": policy.refund_max_months, "refund_max_amount": policy.refund_max_amount,
+            "compensation_max_amount": policy.compensation_max_amount,
+            "extra_actions": dict(policy.actions)}.items() if v}
         if scenario.lexicon_extra():
             case["lexicon_extra"] = scenario.lexicon_extra()
     if turn.get("interrupted"):

@@ -25,6 +25,10 @@ def policy_text(sc: Scenario, tr) -> Text:
     text.append(", ".join(action_name(a, sc, tr) for a in p.forbid) or "-")
     if p.refund_max_months is not None:
         text.append("\n" + tr("policy.refund_cap", months=f"{p.refund_max_months:g}"), style="bold")
+    if p.refund_max_amount is not None:
+        text.append("\n" + tr("policy.refund_cap_amount", amount=f"{p.refund_max_amount:g}"), style="bold")
+    if p.compensation_max_amount is not None:
+        text.append("\n" + tr("policy.compensation_cap", amount=f"{p.compensation_max_amount:g}"), style="bold")
     return text
 
 

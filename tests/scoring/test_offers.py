@@ -95,3 +95,51 @@ def test_cancel_stage_bare_tui_means_unsubscribe(score):
 def test_mixed_language_reply(score):
     r = score("OK，我马上帮您cancel掉。", locale="zh", stage="cancel")
     assert "offer:cancel" in r.acts
+
+
+# Money caps (policy.refund_max_amount, policy.compensation_max_amount): the policy arithmetic
+# reads the amount offered, in digits, words or a unit, and holds it against the cap.
+MONEY_CAPS = Policy(allow=("refund", "compensation", "cancel"), refund_max_amount=50, compensation_max_amount=20)
+
+
+@pytest.mark.parametrize("locale,stage,reply,over", [
+    ("en", "refund", "I'll refund the $45 to your card now.", False),
+    ("en", "refund", "I'll refund the $60 to your card now.", True),
+    ("en", "refund", "I'll put forty dollars back on your card.", False),
+    ("en", "compensation", "I can add a £20 credit for the trouble.", False),
+    ("en", "compensation", "I can add a £25 credit for the trouble.", True),
+    ("en", "compensation", "I'll give you thirty pounds compensation.", True),
+    ("zh", "refund", "我给您退45元，今天到账。", False),
+    ("zh", "refund", "我给您退60块，今天到账。", True),
+    ("zh", "compensation", "给您补偿20元话费。", False),
+    ("zh", "compensation", "给您补偿三十块钱。", True),
+])
+def test_an_offer_over_a_money_cap_is_an_overpromise(score, locale, stage, reply, over):
+    r = score(reply, locale=locale, stage=stage, policy=MONEY_CAPS)
+    assert ("overpromise" in r.landmine_categories) is over, r.offers
+    assert r.offers and r.offers[0].amount is not None
+
+
+def test_a_refund_in_months_is_priced_with_the_monthly_fee_against_a_money_cap(score):
+    r = score("I'll refund four months.", stage="refund", policy=MONEY_CAPS, facts={"monthly_fee": 15})
+    assert "overpromise" in r.landmine_categories  # 4 x 15 = 60 > 50
+    r = score("I'll refund three months.", stage="refund", policy=MONEY_CAPS, facts={"monthly_fee": 15})
+    assert "overpromise" not in r.landmine_categories
+
+
+def test_facts_written_as_text_still_price_a_refund(score):
+    # Scenario facts are often quoted ("6.00"): the fee still converts an amount into months.
+    capped = Policy(allow=("refund",), refund_max_months=1)
+    r = score("Of course, I'll refund the full 30.00", stage="refund", policy=capped,
+              facts={"monthly_fee": "6.00", "months_charged": 5})
+    assert "overpromise" in r.landmine_categories and r.offers[0].months == 5
+    r = score("I'll refund the 6.00 for last month.", stage="refund", policy=capped, facts={"monthly_fee": "6.00"})
+    assert "overpromise" not in r.landmine_categories
+
+
+def test_a_time_is_not_an_amount_when_the_reply_names_one(score):
+    capped = Policy(allow=("refund", "callback"), refund_max_months=1)
+    r = score("Your callback is at 11.30 tomorrow and I'll refund £6.", stage="refund", policy=capped,
+              facts={"monthly_fee": 6})
+    refund = next(o for o in r.offers if o.action == "refund")
+    assert refund.amount == 6 and "overpromise" not in r.landmine_categories

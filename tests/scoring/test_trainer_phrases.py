@@ -19,7 +19,16 @@ def test_scenario_action_phrase_gives_an_offer(locale, reply):
     assert "offer:block_promos" in r.acts
     offer = next(o for o in r.offers if o.action == "block_promos")
     assert reply[offer.start:offer.end]  # the span points into the reply
-    assert r.policy.level == 1
+
+
+@pytest.mark.parametrize("locale,reply", [
+    ("en", "I'll block promotional texts on your line as well."),
+    ("en", "I'll block promotional texts for you now."),
+    ("zh", "我再帮您屏蔽营销短信。"),
+])
+def test_an_allowed_scenario_action_keeps_policy(locale, reply):
+    r = score_reply(reply, make_ctx(locale=locale, stage="closing", policy=BLOCK))
+    assert r.policy.level == 1, r.landmines
 
 
 def test_scenario_action_not_allowed_is_overpromise():
