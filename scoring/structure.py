@@ -84,11 +84,14 @@ class _Quick:
         self.pattern = pattern.pattern
         parsed = sre_parse.parse(pattern.pattern, pattern.flags)
         self.required = None if parsed.state.flags & re.IGNORECASE else _required(parsed)
-        # a few strings: `in` each; more: one scan for all of them (measured faster either way)
+        # a few strings: `in` each; more: one scan for all of them (measured faster either way),
+        # grouped by first character (lexicon._dispatch) so each position tries one group
         many = self.required is not None and len(self.required) > 4
-        self.screen = re.compile("|".join(map(re.escape, sorted(self.required)))) if many else None
+        strings = list(map(re.escape, sorted(self.required or ())))
+        self.screen = re.compile(_dispatch(strings) or "|".join(strings)) if many else None
 
-    def _may_match(self, text: str) -> bool:
+    def may_match(self, text: str) -> bool:
+        """False when `text` holds none of the required strings (so no match)."""
         if self.screen is not None:
             return self.screen.search(text) is not None
         return self.required is None or any(map(text.__contains__, self.required))
@@ -99,12 +102,12 @@ class _Quick:
         return self.regex
 
     def search(self, text: str, *pos: int) -> re.Match[str] | None:
-        if not self._may_match(text):
+        if not self.may_match(text):
             return None
         return (self._upgrade() if self._fast else self.regex).search(text, *pos)
 
     def finditer(self, text: str, *pos: int):
-        if not self._may_match(text):
+        if not self.may_match(text):
             return iter(())
         return (self._upgrade() if self._fast else self.regex).finditer(text, *pos)
 
