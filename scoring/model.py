@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from importlib import resources
-from itertools import repeat
+from itertools import accumulate, repeat
 from operator import add, is_not, itemgetter, mul, sub, truediv
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -65,9 +65,32 @@ def ngrams(text: str, locale: str) -> list[str]:
         out.extend(f"{a}_{b}" for a, b in zip(bare, bare[1:]) if a and b)
         out.extend(_word_grams_en(t))
         return out
-    t = t.replace(" ", "")
+    one, two, three = _zh_parts(t.replace(" ", ""))
+    return one + two + three
+
+
+def _zh_parts(t: str) -> tuple[list[str], list[str], list[str]]:
+    """The 1-, 2- and 3-grams of `t` (lowercased, no whitespace), each list in text order."""
     two = list(map(add, t, t[1:]))  # t[i] + t[i+1] == t[i:i+2], built in C
-    return list(t) + two + list(map(add, two, t[2:]))
+    return list(t), two, list(map(add, two, t[2:]))
+
+
+def zh_clause_grams(reply: str, spans: list[tuple[int, int]],
+                    parts: tuple[list[str], list[str], list[str]]) -> list[list[str]] | None:
+    """ngrams(reply[s:e], "zh") for each span, cut from the reply's own n-grams `parts`
+    (_zh_parts of the whole reply, as stage 1 made them) instead of made again: a clause's
+    n-grams are the reply's n-grams that start and end in it, in the same order. None when the
+    reply's lowercase is not each character's lowercase in its place (a character that
+    lowercases to two, or the context-dependent final sigma): then each clause is read alone."""
+    if "Σ" in reply or len(reply.lower()) != len(reply):
+        return None
+    one, two, three = parts
+    spaces = list(accumulate(map(str.isspace, reply), initial=0))  # whitespace before each position
+    out = []
+    for s, e in spans:
+        a, b = s - spaces[s], e - spaces[e]  # where the clause is in the reply without whitespace
+        out.append(one[a:b] + two[a:max(a, b - 1)] + three[a:max(a, b - 2)])
+    return out
 
 
 _EN_TOKEN = re.compile(r"[a-z0-9]+|[!?.,;]")
@@ -200,7 +223,7 @@ class Reading:
     empathy: list[float]
     landmines: dict[str, float]         # P(category present)
     thresholds: dict[str, float]
-    _explain: Any = None  # (model, tf-idf weights, table rows, weight columns): clause() is worked out only when asked
+    _explain: Any = None  # (model, tf-idf weights, table rows, weight columns, zh n-gram parts): see clause()
     any_landmine: float = 0.0  # P(at least one landmine), read apart from which one
     cutpoints: dict[str, list[float]] | None = None
     _clauses: Any = None  # (reply, its clauses' spans and known n-grams), see _clause_grams
@@ -208,7 +231,7 @@ class Reading:
     def clause(self, head: str, reply: str) -> tuple[int, int] | None:
         """The clause of the reply that pushed this head hardest towards its decision: what a
         trainer would underline. None when nothing in the reply pushed it."""
-        model, tfidf, entries, columns = self._explain
+        model, tfidf, entries, columns, _ = self._explain
         pushes = list(map(mul, tfidf.values(), model._pushes(head, self, entries, columns)))  # in tf-idf order
         best, where = 0.0, None
         for span, known in self._clause_grams(reply, model.locale):
@@ -222,10 +245,13 @@ class Reading:
         the order of the clause's set of n-grams (worked out once: several heads ask). N-grams the
         model does not know push nothing, so they are left out rather than added as 0.0."""
         if self._clauses is None or self._clauses[0] != reply:
-            tfidf = self._explain[1]
+            tfidf, (read, parts) = self._explain[1], self._explain[4]
             index = dict(zip(tfidf, range(len(tfidf))))
-            self._clauses = (reply, [(m.span(), list(filter(_known, map(index.get, set(ngrams(m.group(), locale))))))
-                                     for m in _CLAUSE.finditer(reply)])
+            spans = [m.span() for m in _CLAUSE.finditer(reply)]
+            grams = zh_clause_grams(reply, spans, parts) if parts and read == reply and locale == "zh" else None
+            if grams is None:
+                grams = [ngrams(reply[s:e], locale) for s, e in spans]
+            self._clauses = (reply, [(span, list(filter(_known, map(index.get, set(g))))) for span, g in zip(spans, grams)])
         return self._clauses[1]
 
     def level(self, head: str) -> int:
@@ -282,14 +308,19 @@ class Model:
     def stage1(self, reply: str, ctx: ReplyContext) -> tuple[list[float], dict[str, float], list[tuple[float, ...]]]:
         """Raw outputs of the text heads, the tf-idf weight of each known n-gram, and per output
         the n-grams' weights (in the tf-idf order)."""
-        out, tfidf, _, columns = self._stage1(reply, ctx)
+        out, tfidf, _, columns, _ = self._stage1(reply, ctx)
         return out, tfidf, columns
 
     def _stage1(self, reply: str, ctx: ReplyContext):
-        """stage1, and the known n-grams' table rows (in the tf-idf order): with the columns, what
-        Reading.clause needs, looked up once."""
+        """stage1, the known n-grams' table rows (in the tf-idf order) and, for zh, the reply's
+        n-grams by length: with the columns, what Reading.clause needs, worked out once."""
         table = self.table
-        grams = ngrams(reply, self.locale) + shared(reply, ctx.customer, self.locale)
+        if self.locale == "zh":  # its parts are kept: the clauses' n-grams are cut from them (Reading.clause)
+            parts = _zh_parts(_SPACE.sub(" ", reply.lower()).strip().replace(" ", ""))
+            grams = parts[0] + parts[1] + parts[2] + shared(reply, ctx.customer, self.locale)
+        else:
+            parts = None
+            grams = ngrams(reply, self.locale) + shared(reply, ctx.customer, self.locale)
         counts = Counter(filter(table.__contains__, grams))
         entries = list(map(table.__getitem__, counts))  # (idf, weights) per n-gram, in counts' order
         # sublinear tf (1 + log count) times idf, worked out in C; the same floats as one by one
@@ -306,10 +337,10 @@ class Model:
         dense = dense_features(reply, ctx)
         for k in range(len(out)):
             out[k] += self.intercept[k] + sum(map(mul, dense, self.dense_w[k]))
-        return out, tfidf, entries, columns
+        return out, tfidf, entries, columns, (reply, parts)
 
     def read(self, reply: str, ctx: ReplyContext, rule_score) -> Reading:
-        raw, tfidf, entries, columns = self._stage1(reply, ctx)
+        raw, tfidf, entries, columns, parts = self._stage1(reply, ctx)
         rules = rule_features(rule_score, ctx)
         probs: list[float] = []
         for head in HEADS:
@@ -326,7 +357,7 @@ class Model:
         quiet = not any(rules[RULE_FEATURES.index(f)] for f in QUIET_SIGNS)
         thresholds = self.quiet_thresholds if quiet else self.thresholds
         return Reading(fused["listening"], fused["empathy"], {c: fused[c][0] for c in LANDMINES},
-                       thresholds, (self, tfidf, entries, columns), fused["any"][0], self.cutpoints)
+                       thresholds, (self, tfidf, entries, columns, parts), fused["any"][0], self.cutpoints)
 
     def _level_pushes(self, rows: list[tuple[float, ...]]) -> Iterator[tuple[float, ...]]:
         """Per n-gram, how much it pushes each level head towards each of its levels: its weight
