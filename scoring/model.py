@@ -233,17 +233,16 @@ class Reading:
         trainer would underline. None when nothing in the reply pushed it."""
         model, tfidf, entries, columns, _ = self._explain
         pushes = list(map(mul, tfidf.values(), model._pushes(head, self, entries, columns)))  # in tf-idf order
-        best, where = 0.0, None
-        for span, known in self._clause_grams(reply, model.locale):
-            weight = sum(map(pushes.__getitem__, known))
-            if weight > best:
-                best, where = weight, span
-        return where
+        spans, known = self._clause_grams(reply, model.locale)
+        # each clause's push, summed in C: sum(map(pushes.__getitem__, k)) for each clause's k
+        weights = list(map(sum, map(map, repeat(pushes.__getitem__), known)))
+        best = max(weights, default=0.0)
+        return spans[weights.index(best)] if best > 0.0 else None  # the first clause that pushed hardest
 
-    def _clause_grams(self, reply: str, locale: str) -> list[tuple[tuple[int, int], list[int]]]:
-        """Each clause's span and where its n-grams the model knows are in the tf-idf weights, in
-        the order of the clause's set of n-grams (worked out once: several heads ask). N-grams the
-        model does not know push nothing, so they are left out rather than added as 0.0."""
+    def _clause_grams(self, reply: str, locale: str) -> tuple[list[tuple[int, int]], list[list[int]]]:
+        """The clauses' spans, and for each where its n-grams the model knows are in the tf-idf
+        weights, in the order of the clause's set of n-grams (worked out once: several heads ask).
+        N-grams the model does not know push nothing, so they are left out rather than added as 0.0."""
         if self._clauses is None or self._clauses[0] != reply:
             tfidf, (read, parts) = self._explain[1], self._explain[4]
             index = dict(zip(tfidf, range(len(tfidf))))
@@ -251,7 +250,7 @@ class Reading:
             grams = zh_clause_grams(reply, spans, parts) if parts and read == reply and locale == "zh" else None
             if grams is None:
                 grams = [ngrams(reply[s:e], locale) for s, e in spans]
-            self._clauses = (reply, [(span, list(filter(_known, map(index.get, set(g))))) for span, g in zip(spans, grams)])
+            self._clauses = (reply, (spans, [list(filter(_known, map(index.get, set(g)))) for g in grams]))
         return self._clauses[1]
 
     def level(self, head: str) -> int:
