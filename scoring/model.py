@@ -321,7 +321,7 @@ class Model:
             parts = None
             grams = ngrams(reply, self.locale) + shared(reply, ctx.customer, self.locale)
         counts = Counter(filter(table.__contains__, grams))
-        entries = list(map(table.__getitem__, counts))  # (idf, weights) per n-gram, in counts' order
+        entries = list(map(table.__getitem__, counts))  # table rows (idf, weights, level pushes), in counts' order
         # sublinear tf (1 + log count) times idf, worked out in C; the same floats as one by one
         tfidf = dict(zip(counts, map(mul, map(_sublinear_tf, counts.values()), map(_first, entries))))
         norm = math.sqrt(sum(map(mul, tfidf.values(), tfidf.values()))) or 1.0
