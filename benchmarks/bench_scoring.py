@@ -11,25 +11,44 @@ the bench runs `gc.collect(); gc.freeze()` as the app does after its own; `--no-
 the models and lexicons in the cyclic GC's sight, where a full collection lands on about one
 reply in a hundred (at 2,000 characters: p99 ~21 ms with it, ~14 ms without).
 
-Figures (branch score-speed2, 2-core VM shared with other jobs, `--cpu`, medians of three runs
-each of the branch point and the change, alternating; p50 / p99 ms):
-                       as the app runs (frozen), load 1.5-1.8   --no-freeze, load 4-5.3
-  en case replies       1.50 / 4.16  ->  1.46 / 4.02      1.50 / 4.17  ->  1.43 / 4.04  (goal p99 2: not met)
-  zh case replies       0.66 / 1.69  ->  0.65 / 1.60      0.67 / 1.73  ->  0.64 / 1.68  (goal p99 2: met)
-  zh mixed-script       0.63 / 0.95  ->  0.61 / 0.90      0.61 / 0.88  ->  0.60 / 0.93  (met)
-  en 2,000 characters  13.72 / 15.30 -> 12.98 / 14.77    13.94 / 21.80 -> 13.18 / 21.33 (goal p99 10: not met)
-  zh 2,000 characters  13.73 / 15.80 -> 12.23 / 14.09    14.29 / 22.69 -> 13.19 / 22.44 (goal p99 10: not met)
-The change: structure.py skips a shape rule's regex on a sentence holding none of the strings
-every match of the rule contains (structure.detect per 2,000-character reply: en 2.5 -> 1.4 ms,
-zh 2.6 -> 1.2 ms). Freezing, as the app does, takes the full collections out of the p99.
-(The branch score-speed before it, unfrozen, load 13-17: 2,000 characters p50 21.8 / 35.6 ->
-16.4 / 18.5 ms en / zh.) The p99 of the case replies is their longest replies (400-500
-characters): the time per reply grows with its length. What remains per 2,000-character en
-reply, CPU: model stage 1 ~3.8 ms (n-grams 0.4, counting 0.5, transposing the weight rows 1.0,
-15 weighted sums 1.5), lexicon scans ~2.4 ms (45 families, ~0.05 ms each: no one family
-dominates), n-grams of each clause for an explanation ~1.4 ms plus ~0.4 ms per head explained,
-structure.py ~1.4 ms, reflection and signals ~2 ms. zh is alike (structure ~1.2 ms; its
-lexicon scans ~0.8 ms, but ~180 clauses per 2,000 characters for the explanations).
+Figures (branch score-speed3, 2-core VM shared with other jobs, load 4.3-4.8, `--cpu`, frozen as
+the app runs; the branch point e5bc926 and the change run alternately, five runs each, medians of
+the runs' p50 / p99 in ms):
+  en case replies        1.75 / 4.78  ->  1.60 / 4.30   (goal p99 2: not met)
+  zh case replies        0.71 / 1.81  ->  0.68 / 1.77   (goal p99 2: met)
+  zh mixed-script        0.68 / 1.04  ->  0.66 / 1.02   (met)
+  en 2,000 characters   15.51 / 18.16 -> 14.62 / 17.21  (goal p99 10: not met)
+  zh 2,000 characters   13.50 / 15.69 -> 12.37 / 14.40  (goal p99 10: not met)
+(At load 1.2-1.5 the same runs gave p50 13.9 / 12.3 ms at 2,000 characters before: the load
+inflates every figure; compare rows of one run only.) What changed, all with outputs identical:
+- model.py: the table is laid out at load as inference reads it: each output's 256 dequantised
+  weights are made once and shared by every row (a reply's rows touch kilobytes of floats, not
+  megabytes: stage 1's transposing 1.0 -> 0.6 ms per 2,000 en characters), and each level head's
+  push per n-gram (its weight minus the mean over the levels) is worked out at load, not per
+  explanation (explaining a level head 0.69 -> 0.37 ms);
+- structure.py: the shape rules, and each rule's screen for its required strings, run grouped by
+  first character like the lexicon's families (lexicon._dispatch; the rules' grouped form is
+  made on first use, so importing the scorer does not pay for it): structure.detect 1.5 -> 0.9
+  ms en, 1.2 -> 0.75 ms zh;
+- model.py, zh: a clause's n-grams for an explanation are cut from the reply's own, kept from
+  stage 1, instead of made again (clause n-grams 1.4 -> 1.05 ms); each clause's push is summed in
+  C over all clauses.
+Tried and dropped, measured no faster: a whole-reply screen before a lexicon family's scan (the
+screen costs what the scan does), a word-start look-behind in front of a grouped family (faster
+for some families, slower for others), a whole-reply screen before each shape rule's sentence
+loop, and C-built n-gram lists (chain/map) in place of the loops.
+The p99 of the case replies is their longest replies (400-500 characters): the time per reply
+grows with its length. What remains per 2,000-character en reply, CPU at load ~4: model stage 1
+~3.5 ms (n-grams 0.4, counting 0.6-0.9, table rows and tf-idf 0.5, transposing 0.6, 15 weighted
+sums 0.7: each a C loop over ~2,500 n-grams that must add in the same order to give the same
+floats), lexicon scans ~2.7 ms (52 families and actions, ~0.05 ms each: the regex engine's own
+pace over 2,000 positions), the clauses' n-grams for an explanation ~1.5 ms plus ~0.2-0.4 ms per
+head explained, signals and reflection ~1.1 ms, structure.py ~0.9 ms. zh alike (stage 1 ~3.4,
+signals ~1.4, clause n-grams ~1.1, structure ~0.8, its own scans ~0.9 plus ~0.7 for the English
+lexicon over the English words of a mixed reply). The goals need about a third less at 2,000
+characters and half at 500; pure-Python inference is near its floor in stage 1, so the next steps
+are a native dot product (numpy is not a run-time dependency) or fewer n-grams per reply (a
+smaller model: retrain and re-measure agreement), and fewer regex passes over the reply.
 """
 from __future__ import annotations
 

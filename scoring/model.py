@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from importlib import resources
-from itertools import repeat
+from itertools import accumulate, repeat
 from operator import add, is_not, itemgetter, mul, sub, truediv
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -65,9 +65,32 @@ def ngrams(text: str, locale: str) -> list[str]:
         out.extend(f"{a}_{b}" for a, b in zip(bare, bare[1:]) if a and b)
         out.extend(_word_grams_en(t))
         return out
-    t = t.replace(" ", "")
+    one, two, three = _zh_parts(t.replace(" ", ""))
+    return one + two + three
+
+
+def _zh_parts(t: str) -> tuple[list[str], list[str], list[str]]:
+    """The 1-, 2- and 3-grams of `t` (lowercased, no whitespace), each list in text order."""
     two = list(map(add, t, t[1:]))  # t[i] + t[i+1] == t[i:i+2], built in C
-    return list(t) + two + list(map(add, two, t[2:]))
+    return list(t), two, list(map(add, two, t[2:]))
+
+
+def zh_clause_grams(reply: str, spans: list[tuple[int, int]],
+                    parts: tuple[list[str], list[str], list[str]]) -> list[list[str]] | None:
+    """ngrams(reply[s:e], "zh") for each span, cut from the reply's own n-grams `parts`
+    (_zh_parts of the whole reply, as stage 1 made them) instead of made again: a clause's
+    n-grams are the reply's n-grams that start and end in it, in the same order. None when the
+    reply's lowercase is not each character's lowercase in its place (a character that
+    lowercases to two, or the context-dependent final sigma): then each clause is read alone."""
+    if "Σ" in reply or len(reply.lower()) != len(reply):
+        return None
+    one, two, three = parts
+    spaces = list(accumulate(map(str.isspace, reply), initial=0))  # whitespace before each position
+    out = []
+    for s, e in spans:
+        a, b = s - spaces[s], e - spaces[e]  # where the clause is in the reply without whitespace
+        out.append(one[a:b] + two[a:max(a, b - 1)] + three[a:max(a, b - 2)])
+    return out
 
 
 _EN_TOKEN = re.compile(r"[a-z0-9]+|[!?.,;]")
@@ -200,7 +223,7 @@ class Reading:
     empathy: list[float]
     landmines: dict[str, float]         # P(category present)
     thresholds: dict[str, float]
-    _explain: Any = None  # (model, tf-idf weights, weight columns): clause() is worked out only when asked
+    _explain: Any = None  # (model, tf-idf weights, table rows, weight columns, zh n-gram parts): see clause()
     any_landmine: float = 0.0  # P(at least one landmine), read apart from which one
     cutpoints: dict[str, list[float]] | None = None
     _clauses: Any = None  # (reply, its clauses' spans and known n-grams), see _clause_grams
@@ -208,23 +231,26 @@ class Reading:
     def clause(self, head: str, reply: str) -> tuple[int, int] | None:
         """The clause of the reply that pushed this head hardest towards its decision: what a
         trainer would underline. None when nothing in the reply pushed it."""
-        model, tfidf, columns = self._explain
-        pushes = list(map(mul, tfidf.values(), model._pushes(head, self, columns)))  # in tf-idf order
-        best, where = 0.0, None
-        for span, known in self._clause_grams(reply, model.locale):
-            weight = sum(map(pushes.__getitem__, known))
-            if weight > best:
-                best, where = weight, span
-        return where
+        model, tfidf, entries, columns, _ = self._explain
+        pushes = list(map(mul, tfidf.values(), model._pushes(head, self, entries, columns)))  # in tf-idf order
+        spans, known = self._clause_grams(reply, model.locale)
+        # each clause's push, summed in C: sum(map(pushes.__getitem__, k)) for each clause's k
+        weights = list(map(sum, map(map, repeat(pushes.__getitem__), known)))
+        best = max(weights, default=0.0)
+        return spans[weights.index(best)] if best > 0.0 else None  # the first clause that pushed hardest
 
-    def _clause_grams(self, reply: str, locale: str) -> list[tuple[tuple[int, int], list[int]]]:
-        """Each clause's span and where its n-grams the model knows are in the tf-idf weights, in
-        the order of the clause's set of n-grams (worked out once: several heads ask). N-grams the
-        model does not know push nothing, so they are left out rather than added as 0.0."""
+    def _clause_grams(self, reply: str, locale: str) -> tuple[list[tuple[int, int]], list[list[int]]]:
+        """The clauses' spans, and for each where its n-grams the model knows are in the tf-idf
+        weights, in the order of the clause's set of n-grams (worked out once: several heads ask).
+        N-grams the model does not know push nothing, so they are left out rather than added as 0.0."""
         if self._clauses is None or self._clauses[0] != reply:
-            index = {g: i for i, g in enumerate(self._explain[1])}
-            self._clauses = (reply, [(m.span(), list(filter(_known, map(index.get, set(ngrams(m.group(), locale))))))
-                                     for m in _CLAUSE.finditer(reply)])
+            tfidf, (read, parts) = self._explain[1], self._explain[4]
+            index = dict(zip(tfidf, range(len(tfidf))))
+            spans = [m.span() for m in _CLAUSE.finditer(reply)]
+            grams = zh_clause_grams(reply, spans, parts) if parts and read == reply and locale == "zh" else None
+            if grams is None:
+                grams = [ngrams(reply[s:e], locale) for s, e in spans]
+            self._clauses = (reply, (spans, [list(filter(_known, map(index.get, set(g)))) for g in grams]))
         return self._clauses[1]
 
     def level(self, head: str) -> int:
@@ -260,11 +286,16 @@ class Model:
         n_out = data["outputs"]
         scale = _floats(data["scale"])
         q = base64.b64decode(data["weights"])
-        weights = [q[i * n_out:(i + 1) * n_out] for i in range(len(vocab))]
-        # n-gram -> (idf, its weights for every output, dequantised)
-        self.table: dict[str, tuple[float, tuple[float, ...]]] = {
-            g: (idf[i], tuple((b - 256 if b > 127 else b) * scale[k] for k, b in enumerate(weights[i])))
-            for i, g in enumerate(vocab)}
+        # An output's weights take 256 values at most (8 bits): each is made once, and every row
+        # holds those same float objects. The same numbers as dequantising each weight on its
+        # own, in a fraction of the memory, and a reply's rows then touch a few kilobytes of
+        # floats rather than megabytes scattered over the table (fewer cache misses per reply).
+        values = [[(b - 256 if b > 127 else b) * scale[k] for b in range(256)] for k in range(n_out)]
+        rows = [tuple(map(list.__getitem__, values, q[i * n_out:(i + 1) * n_out])) for i in range(len(vocab))]
+        # n-gram -> (idf, its weights for every output (dequantised), its pushes for each level of
+        # each level head (see _level_pushes)): the layout inference reads, made once at load
+        self.table: dict[str, tuple[float, tuple[float, ...], tuple[float, ...]]] = dict(
+            zip(vocab, zip(idf, rows, self._level_pushes(rows))))
         self.dense_w: list[list[float]] = data["dense_weights"]  # per output, in DENSE order
         self.intercept: list[float] = data["intercept"]
         self.fusion: dict[str, dict[str, Any]] = data["fusion"]
@@ -275,11 +306,22 @@ class Model:
 
     def stage1(self, reply: str, ctx: ReplyContext) -> tuple[list[float], dict[str, float], list[tuple[float, ...]]]:
         """Raw outputs of the text heads, the tf-idf weight of each known n-gram, and per output
-        the n-grams' weights (in the tf-idf order: what Reading.clause needs, looked up once)."""
+        the n-grams' weights (in the tf-idf order)."""
+        out, tfidf, _, columns, _ = self._stage1(reply, ctx)
+        return out, tfidf, columns
+
+    def _stage1(self, reply: str, ctx: ReplyContext):
+        """stage1, the known n-grams' table rows (in the tf-idf order) and, for zh, the reply's
+        n-grams by length: with the columns, what Reading.clause needs, worked out once."""
         table = self.table
-        grams = ngrams(reply, self.locale) + shared(reply, ctx.customer, self.locale)
+        if self.locale == "zh":  # its parts are kept: the clauses' n-grams are cut from them (Reading.clause)
+            parts = _zh_parts(_SPACE.sub(" ", reply.lower()).strip().replace(" ", ""))
+            grams = parts[0] + parts[1] + parts[2] + shared(reply, ctx.customer, self.locale)
+        else:
+            parts = None
+            grams = ngrams(reply, self.locale) + shared(reply, ctx.customer, self.locale)
         counts = Counter(filter(table.__contains__, grams))
-        entries = list(map(table.__getitem__, counts))  # (idf, weights) per n-gram, in counts' order
+        entries = list(map(table.__getitem__, counts))  # table rows (idf, weights, level pushes), in counts' order
         # sublinear tf (1 + log count) times idf, worked out in C; the same floats as one by one
         tfidf = dict(zip(counts, map(mul, map(_sublinear_tf, counts.values()), map(_first, entries))))
         norm = math.sqrt(sum(map(mul, tfidf.values(), tfidf.values()))) or 1.0
@@ -294,10 +336,10 @@ class Model:
         dense = dense_features(reply, ctx)
         for k in range(len(out)):
             out[k] += self.intercept[k] + sum(map(mul, dense, self.dense_w[k]))
-        return out, tfidf, columns
+        return out, tfidf, entries, columns, (reply, parts)
 
     def read(self, reply: str, ctx: ReplyContext, rule_score) -> Reading:
-        raw, tfidf, columns = self.stage1(reply, ctx)
+        raw, tfidf, entries, columns, parts = self._stage1(reply, ctx)
         rules = rule_features(rule_score, ctx)
         probs: list[float] = []
         for head in HEADS:
@@ -314,27 +356,41 @@ class Model:
         quiet = not any(rules[RULE_FEATURES.index(f)] for f in QUIET_SIGNS)
         thresholds = self.quiet_thresholds if quiet else self.thresholds
         return Reading(fused["listening"], fused["empathy"], {c: fused[c][0] for c in LANDMINES},
-                       thresholds, (self, tfidf, columns), fused["any"][0], self.cutpoints)
+                       thresholds, (self, tfidf, entries, columns, parts), fused["any"][0], self.cutpoints)
 
-    def _pushes(self, head: str, reading: Reading, columns: list[tuple[float, ...]]) -> Iterator[float]:
-        """How much each n-gram's weights push `head` towards the decision taken (in C, per n-gram:
-        its weight for the level chosen minus the mean over the levels; a category's weight).
-        `columns` are stage1's weight columns, so no n-gram is looked up again."""
-        spec = self.heads[head]
-        k, n = spec["offset"], spec["classes"]
-        if not columns:
-            return iter(())
-        if n > 1:
-            level = reading.level(head)
+    def _level_pushes(self, rows: list[tuple[float, ...]]) -> Iterator[tuple[float, ...]]:
+        """Per n-gram, how much it pushes each level head towards each of its levels: its weight
+        for the level minus the mean over the head's levels. A property of the weights alone, so
+        worked out once here (in C, a column at a time) rather than for each reply explained.
+        `_push_at[head]` is where a head's levels start in the tuple."""
+        self._push_at: dict[str, int] = {}
+        columns = list(zip(*rows)) if rows else []
+        pushes: list[Iterable[float]] = []
+        for head in LEVEL_HEADS:
+            k, n = self.heads[head]["offset"], self.heads[head]["classes"]
+            self._push_at[head] = len(pushes)
             # the mean as sum(row[k:k + n]) / n works it out: ((0.0 + w0) + w1) + ..., in that order
             total: Iterable[float] = repeat(0.0)
             for col in columns[k:k + n]:
                 total = map(add, total, col)
-            return map(sub, columns[k + level], map(truediv, total, repeat(n)))
-        return iter(columns[k])
+            mean = list(map(truediv, total, repeat(n)))
+            pushes.extend(map(sub, columns[k + level], mean) for level in range(n))
+        return zip(*pushes) if pushes and columns else repeat(())
+
+    def _pushes(self, head: str, reading: Reading, entries: list[tuple], columns: list[tuple[float, ...]]) -> Iterator[float]:
+        """How much each n-gram's weights push `head` towards the decision taken (in C, per n-gram:
+        its weight for the level chosen minus the mean over the levels; a category's weight).
+        `entries` and `columns` are stage1's table rows and weight columns, so no n-gram is
+        looked up again."""
+        if not columns:
+            return iter(())
+        spec = self.heads[head]
+        if spec["classes"] > 1:
+            return map(itemgetter(self._push_at[head] + reading.level(head)), map(_third, entries))
+        return iter(columns[spec["offset"]])
 
 
-_first, _second = itemgetter(0), itemgetter(1)
+_first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
 _known = partial(is_not, None)
 
 

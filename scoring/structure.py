@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from re import _constants as sre_c, _parser as sre_parse
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -22,7 +23,7 @@ from typing import Any, Callable, Mapping
 import yaml
 
 from scoring.analysis import Analysis
-from scoring.lexicon import LEXICON_DIR, LexiconError, load_yaml
+from scoring.lexicon import LEXICON_DIR, LexiconError, _dispatch, load_yaml
 from scoring.normalise import normalise
 
 SHAPES_FILE = LEXICON_DIR / "shapes.yaml"
@@ -72,27 +73,43 @@ def _required_one(op, av) -> frozenset[str] | None:
 
 
 class _Quick:
-    """A compiled pattern that skips the regex when the text holds none of its required strings."""
+    """A compiled pattern that skips the regex when the text holds none of its required strings.
+    `fast()`, when given, makes the same pattern rewritten for speed (see _grouped), or None: it
+    is made on first use (not at import: the app's first screen does not wait for it) and then
+    runs in the written pattern's place. The required strings come from the pattern as written."""
 
-    def __init__(self, pattern: re.Pattern[str]):
+    def __init__(self, pattern: re.Pattern[str], fast: Callable[[], re.Pattern[str] | None] | None = None):
         self.regex = pattern
+        self._fast = fast
         self.pattern = pattern.pattern
         parsed = sre_parse.parse(pattern.pattern, pattern.flags)
         self.required = None if parsed.state.flags & re.IGNORECASE else _required(parsed)
-        # a few strings: `in` each; more: one scan for all of them (measured faster either way)
+        # a few strings: `in` each; more: one scan for all of them (measured faster either way),
+        # grouped by first character (lexicon._dispatch) so each position tries one group
         many = self.required is not None and len(self.required) > 4
-        self.screen = re.compile("|".join(map(re.escape, sorted(self.required)))) if many else None
+        strings = list(map(re.escape, sorted(self.required or ())))
+        self.screen = re.compile(_dispatch(strings) or "|".join(strings)) if many else None
 
-    def _may_match(self, text: str) -> bool:
+    def may_match(self, text: str) -> bool:
+        """False when `text` holds none of the required strings (so no match)."""
         if self.screen is not None:
             return self.screen.search(text) is not None
         return self.required is None or any(map(text.__contains__, self.required))
 
+    def _upgrade(self) -> re.Pattern[str]:
+        fast, self._fast = self._fast, None
+        self.regex = (fast and fast()) or self.regex
+        return self.regex
+
     def search(self, text: str, *pos: int) -> re.Match[str] | None:
-        return self.regex.search(text, *pos) if self._may_match(text) else None
+        if not self.may_match(text):
+            return None
+        return (self._upgrade() if self._fast else self.regex).search(text, *pos)
 
     def finditer(self, text: str, *pos: int):
-        return self.regex.finditer(text, *pos) if self._may_match(text) else iter(())
+        if not self.may_match(text):
+            return iter(())
+        return (self._upgrade() if self._fast else self.regex).finditer(text, *pos)
 
 
 @dataclass(frozen=True)
@@ -132,6 +149,23 @@ def compose(source: str, parts: Mapping[str, Any], where: str, _seen: tuple[str,
     return _PART_REF.sub(part, source)
 
 
+def _grouped(alts: list[str], parts: Mapping[str, Any], where: str) -> re.Pattern[str] | None:
+    """The rule's alternatives grouped by first character, as the lexicon's families are
+    (lexicon._dispatch: the same matches, found without trying every alternative at every
+    position; tests/scoring/test_lexicon_dispatch.py checks it on the cases); None where the
+    rewrite changes nothing or does not apply (the pattern as written then runs). A pattern
+    with capturing groups is left as written: spreading would renumber the groups code reads."""
+    composed = [compose(p, parts, where) for p in alts]
+    if re.compile("|".join(composed)).groups:
+        return None
+    grouped = _dispatch([f"(?:{p})" for p in composed])
+    try:
+        fast = re.compile(grouped) if grouped is not None else None
+    except re.error:
+        return None
+    return fast if fast is not None and fast.pattern != "|".join(composed) else None
+
+
 def load_shapes(path: Path = SHAPES_FILE) -> tuple[dict[str, Shape], dict[str, Shape], dict[str, str]]:
     """(rules, guards, conditions) of a shapes file, each pattern composed and compiled once."""
     try:
@@ -151,7 +185,7 @@ def load_shapes(path: Path = SHAPES_FILE) -> tuple[dict[str, Shape], dict[str, S
             if not isinstance(alts, list) or not alts or not all(isinstance(p, str) and p for p in alts):
                 raise LexiconError(f"{path.name}: {where}: `pattern` must be a list of non-empty strings")
             try:
-                pattern = _Quick(re.compile(compose("|".join(alts), parts, where)))
+                pattern = _Quick(re.compile(compose("|".join(alts), parts, where)), partial(_grouped, alts, parts, where))
             except re.error as exc:
                 raise LexiconError(f"{path.name}: {where}: bad pattern ({exc})") from None
             on = str(spec.get("on", "sentence"))

@@ -93,3 +93,26 @@ def test_a_reply_in_the_other_language_is_read_by_that_languages_model():
     ctx = context_of({"locale": "en", "stage": "venting", "customer": "You charged me three pounds after I cancelled!"})
     score = score_reply("取消了还被扣三块钱，换谁都窝火，我先帮您查一下扣费时间。", ctx)
     assert score.landmine_categories == () and score.empathy.level == 2
+
+
+def test_a_chinese_clause_has_the_same_ngrams_cut_from_the_reply_as_read_alone():
+    """The explanation cuts each clause's n-grams out of the reply's own (model.zh_clause_grams);
+    they must be exactly the clause's n-grams, in the same order (the push of a clause is summed
+    in that order), whatever whitespace, case or English words the reply holds."""
+    from scoring.model import _CLAUSE, _SPACE, _zh_parts, zh_clause_grams
+
+    replies = [c["reply"] for path in sorted(SEALED.glob("*-zh.yaml")) for c in load_cases(path)]
+    assert len(replies) > 100, "the sealed zh cases are missing"
+    replies += ["您好， 我 帮您\t查一下 ,OK?  好的", "  ", "", "，，", "A", "我\n\n们。Refund 已经 提交",
+                "x\u3000y，z\x1cw", "  ，好的呀", "好，的呀呀", "退款ΣΑΣ，好的", "İstanbul 的订单，我看一下"]
+    cut = 0
+    for reply in replies:
+        spans = [m.span() for m in _CLAUSE.finditer(reply)]
+        parts = _zh_parts(_SPACE.sub(" ", reply.lower()).strip().replace(" ", ""))
+        grams = zh_clause_grams(reply, spans, parts)
+        if grams is None:
+            assert "Σ" in reply or len(reply.lower()) != len(reply)
+            continue
+        cut += 1
+        assert grams == [ngrams(reply[s:e], "zh") for s, e in spans], reply
+    assert cut >= len(replies) - 2

@@ -209,5 +209,19 @@ def test_a_sentence_a_rule_matches_passes_its_required_string_screen(name, reply
     shape = structure.RULES.get(name) or structure.GUARDS[name]
     text = normalise(caller if shape.on == "caller" else reply).text
     if shape.pattern.regex.search(text):
-        assert shape.pattern._may_match(text)
+        assert shape.pattern.may_match(text)
         assert shape.pattern.search(text).span() == shape.pattern.regex.search(text).span()
+
+
+@pytest.mark.parametrize("name", sorted(n for n, s in {**structure.RULES, **structure.GUARDS}.items() if s.pattern.screen))
+def test_a_screen_finds_each_of_its_required_strings_and_nothing_else(name):
+    """The one-scan screen (grouped by first character) says yes exactly where a string it
+    requires occurs, wherever it stands in the text."""
+    quick = (structure.RULES.get(name) or structure.GUARDS[name]).pattern
+    for s in quick.required:
+        for text in (s, f"x {s}", f"{s} x", f"{s[:-1]} {s[1:]} then {s}"):
+            assert quick.may_match(text), (s, text)
+    for s in quick.required:  # each string cut short (or broken in two) is none of them
+        for text in (s[:-1], s[1:], f"{s[:1]}\n{s[1:]}"):
+            if not any(r in text for r in quick.required):
+                assert not quick.may_match(text), (s, text)
