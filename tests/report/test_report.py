@@ -16,6 +16,7 @@ from simulator.cli import main
 from simulator.debrief import FAILING_OUTCOMES, PASS_MARK
 from simulator.loader import load_library
 from simulator.plaintext import plain
+from simulator.report import commands as report_commands
 from simulator.store import schema as S
 from simulator.store.cohort_stats import (ANGER_SPIKE, DimensionAgreement, ReviewAgreement, cohort_stats)
 from simulator.store.records import landmine_categories
@@ -283,11 +284,19 @@ def test_a_cohort_with_no_completed_call_still_reports(sqlite_url, capsys, tmp_p
 
 
 # ---------------------------------------------------------------------------- without the extra, bad stores
-def test_html_without_matplotlib_says_how_to_install_it(sqlite_url, capsys, monkeypatch):
+def test_html_without_matplotlib_says_how_to_install_it(sqlite_url, capsys, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
     code, out, err = run(capsys, "report", "--cohort", "c", "--db", sqlite_url, "--lang", "en")
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and "pip install 'mystery-guest[report]'" in err and "--format text" in err
+    # Run from a checkout (as here): the README's command, in the checkout's folder.
+    assert err.count("\n") == 1 and "--format text" in err
+    assert f"cd {ROOT} && pip install -c requirements.lock -e '.[report]'" in err
+    # Run from an installed package (no pyproject.toml beside it): the package with its extra.
+    installed = tmp_path / "site-packages" / "simulator" / "report"
+    installed.mkdir(parents=True)
+    monkeypatch.setattr(report_commands, "__file__", str(installed / "commands.py"))
+    code, out, err = run(capsys, "report", "--cohort", "c", "--db", sqlite_url, "--lang", "zh")
+    assert code == 2 and err.count("\n") == 1 and "pip install 'mystery-guest[report]'" in err and "没有安装" in err
 
 
 def test_the_text_summary_needs_no_charts_library(tmp_path):
