@@ -74,6 +74,8 @@ class _Reporter:
         self.raw_names: set[str] = set()  # state/ending names in the file, even ones with errors
         # Keys that were broken and hold stand-ins: no follow-on errors are reported about them.
         self.stand_in_paths: set[tuple] = set()
+        self.scenario_id: str | None = None  # the `id` the file declares, read even when it has errors
+        self.id_mark: Mark | None = None
 
     @property
     def stand_ins(self) -> set[str]:
@@ -694,17 +696,18 @@ def _gc_paused() -> typing.Iterator[None]:
 
 def check_text(text: str, file: str = "<scenario>") -> tuple[Scenario | None, list[Diagnostic]]:
     """Validate scenario YAML text; returns the model (None on errors) and every diagnostic."""
-    with _gc_paused():
-        return _check_source(text, file)
-
-
-def _check_source(text: str, file: str) -> tuple[Scenario | None, list[Diagnostic]]:
     rep = _Reporter(file, None)
+    with _gc_paused():
+        return _check_source(text, rep), rep.items
+
+
+def _check_source(text: str, rep: _Reporter) -> Scenario | None:
+    file = rep.file
     try:
         doc = read_document(text)
     except YamlLimitError as exc:
         rep.items.append(Diagnostic(file, "error", str(exc), exc.mark))
-        return None, rep.items
+        return None
     except yaml.MarkedYAMLError as exc:
         m = exc.problem_mark or exc.context_mark
         msg = exc.problem or exc.context or "not valid YAML"
@@ -712,13 +715,13 @@ def _check_source(text: str, file: str) -> tuple[Scenario | None, list[Diagnosti
             msg = f"{exc.problem} ({exc.context})"
         rep.items.append(Diagnostic(file, "error", f"YAML syntax: {msg}",
                                     Mark(m.line + 1, m.column + 1) if m else None))
-        return None, rep.items
+        return None
     except yaml.YAMLError as exc:
         rep.items.append(Diagnostic(file, "error", f"YAML: {exc}"))
-        return None, rep.items
+        return None
     except RecursionError:
         rep.items.append(Diagnostic(file, "error", "nesting is too deep"))
-        return None, rep.items
+        return None
     rep.doc = doc
     for tag, mark in doc.bad_tags:
         rep.items.append(Diagnostic(file, "error", f"tag '{tag}' is not allowed in a scenario file "
@@ -727,43 +730,86 @@ def _check_source(text: str, file: str) -> tuple[Scenario | None, list[Diagnosti
         rep.items.append(Diagnostic(file, "error", f"duplicate key '{path[-1]}' (the later one would win)", mark))
     if doc.data is None:
         rep.error((), "the file is empty")
-        return None, rep.items
+        return None
     if isinstance(doc.data, dict):
         for key in ("states", "endings"):
             if isinstance(doc.data.get(key), dict):
                 rep.raw_names |= {str(k) for k in doc.data[key]}
+        if isinstance(doc.data.get("id"), str):
+            rep.scenario_id, rep.id_mark = doc.data["id"], rep._mark(("id",), False)
     sc = _convert_dataclass(doc.data, Scenario, (), rep)
     if sc is _MISSING:
-        return None, rep.items
+        return None
     _semantic(sc, rep)
     sc.source = file
     sc.file_hash = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     if any(d.severity == "error" for d in rep.items):
-        return None, rep.items
-    return sc, rep.items
+        return None
+    return sc
 
 
-def check_file(path: str | FsPath) -> tuple[Scenario | None, list[Diagnostic]]:
+def _check_path(path: str | FsPath) -> tuple[Scenario | None, _Reporter]:
     p = FsPath(path)
-    name = str(path)
+    rep = _Reporter(str(path), None)
     try:
         size = p.stat().st_size
         if size > 5 * 1024 * 1024:  # don't even read a huge file into memory
-            return None, [Diagnostic(name, "error", f"file is {size / 1e6:.1f} MB; scenario files are limited "
-                                                    f"to 2 MB")]
+            rep.items.append(Diagnostic(rep.file, "error", f"file is {size / 1e6:.1f} MB; scenario files are "
+                                                           f"limited to 2 MB"))
+            return None, rep
         raw = p.read_bytes()
     except OSError as exc:
-        return None, [Diagnostic(name, "error", f"cannot read: {exc.strerror or exc}")]
+        rep.items.append(Diagnostic(rep.file, "error", f"cannot read: {exc.strerror or exc}"))
+        return None, rep
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [Diagnostic(name, "error", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
-    return check_text(text, name)
+        rep.items.append(Diagnostic(rep.file, "error", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"))
+        return None, rep
+    with _gc_paused():
+        return _check_source(text, rep), rep
 
 
-def file_diagnostics(path: str | FsPath) -> list[Diagnostic]:
-    """Every problem of one file (what `mystery-guest lint` prints; a worker process can run it)."""
-    return check_file(path)[1]
+def check_file(path: str | FsPath) -> tuple[Scenario | None, list[Diagnostic]]:
+    """Validate one scenario file; returns the model (None on errors) and every diagnostic."""
+    sc, rep = _check_path(path)
+    return sc, rep.items
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What `mystery-guest lint` keeps of one file (a worker process can make it): its problems,
+    and the id it declares with where, read even when the file has errors."""
+
+    file: str
+    diagnostics: list[Diagnostic]
+    scenario_id: str | None = None
+    id_mark: Mark | None = None
+
+
+def file_check(path: str | FsPath) -> FileCheck:
+    _, rep = _check_path(path)
+    return FileCheck(rep.file, rep.items, rep.scenario_id, rep.id_mark)
+
+
+class LibraryIds:
+    """Scenario ids across the files of a library, in file order: an id must be unique (calls
+    are stored and ranked by it), so a file that declares one seen before gets an error at its
+    `id`, naming the file that has it first."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, tuple[str, Mark | None]] = {}
+
+    def check(self, file: str, scenario_id: str | None, mark: Mark | None) -> list[Diagnostic]:
+        if scenario_id is None:
+            return []
+        if scenario_id not in self.first:
+            self.first[scenario_id] = (file, mark)
+            return []
+        where, at = self.first[scenario_id]
+        first = f"{where}:{at.line}:{at.col}" if at else where
+        return [Diagnostic(file, "error", f"id '{scenario_id}' is already the id of {first}; "
+                                          "each scenario needs its own id", mark)]
 
 
 def load_scenario(path: str | FsPath) -> Scenario:
@@ -793,12 +839,15 @@ def bundled_dir() -> FsPath:
 
 
 def load_library(directory: str | FsPath | None = None) -> tuple[list[Scenario], list[Diagnostic]]:
-    """Every valid scenario in a folder (the bundled library by default) and the problems of the rest."""
+    """Every valid scenario in a folder (the bundled library by default) and the problems of the
+    rest; of two files with one id, the first is loaded and the second reported."""
     found: list[Scenario] = []
     problems: list[Diagnostic] = []
+    ids = LibraryIds()
     for f in scenario_files([directory or bundled_dir()]):
-        sc, diags = check_file(f)
-        problems += [d for d in diags if d.severity == "error"]
-        if sc is not None:
+        sc, rep = _check_path(f)
+        again = ids.check(rep.file, rep.scenario_id, rep.id_mark)
+        problems += [d for d in rep.items if d.severity == "error"] + again
+        if sc is not None and not again:
             found.append(sc)
     return found, problems
