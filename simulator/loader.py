@@ -709,12 +709,7 @@ def _check_source(text: str, rep: _Reporter) -> Scenario | None:
         rep.items.append(Diagnostic(file, "error", str(exc), exc.mark))
         return None
     except yaml.MarkedYAMLError as exc:
-        m = exc.problem_mark or exc.context_mark
-        msg = exc.problem or exc.context or "not valid YAML"
-        if exc.context and exc.problem:
-            msg = f"{exc.problem} ({exc.context})"
-        rep.items.append(Diagnostic(file, "error", f"YAML syntax: {msg}",
-                                    Mark(m.line + 1, m.column + 1) if m else None))
+        rep.items.append(_syntax_error(text, exc, file))
         return None
     except yaml.YAMLError as exc:
         rep.items.append(Diagnostic(file, "error", f"YAML: {exc}"))
@@ -732,8 +727,9 @@ def _check_source(text: str, rep: _Reporter) -> Scenario | None:
         rep.error((), "the file is empty")
         return None
     if isinstance(doc.data, dict):
-        for key in ("states", "endings"):
+        for key, cls in (("states", model.State), ("endings", model.Ending)):
             if isinstance(doc.data.get(key), dict):
+                doc.data[key] = _indented_as_a_name(doc.data[key], key, cls, rep)
                 rep.raw_names |= {str(k) for k in doc.data[key]}
         if isinstance(doc.data.get("id"), str):
             rep.scenario_id, rep.id_mark = doc.data["id"], rep._mark(("id",), False)
@@ -746,6 +742,83 @@ def _check_source(text: str, rep: _Reporter) -> Scenario | None:
     if any(d.severity == "error" for d in rep.items):
         return None
     return sc
+
+
+def _tab_at(text: str, line: int, column: int) -> tuple[Mark, bool] | None:
+    """The first tab in the indentation of this line (0-based), else one at the column the parser
+    stopped at: its 1-based Mark and whether it is indentation; None when there is none there."""
+    lines = text.split("\n")
+    if not 0 <= line < len(lines):
+        return None
+    row = lines[line]
+    indent = len(row) - len(row.lstrip(" \t"))
+    if "\t" in row[:indent]:
+        return Mark(line + 1, row.index("\t") + 1), True
+    if column < len(row) and row[column] == "\t":
+        return Mark(line + 1, column + 1), False
+    return None
+
+
+def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
+    """One line for YAML the parser could not read. PyYAML says "found character that cannot
+    start any token" for a tab, which names neither the tab nor the fix: a tab where the parser
+    stopped, or in that line's indentation, is named as such at its own line:col."""
+    m = exc.problem_mark or exc.context_mark
+    if m is not None:
+        tab = _tab_at(text, m.line, m.column)
+        if tab is not None:
+            mark, indent = tab
+            return Diagnostic(file, "error", "a tab character: indent with spaces (YAML does not allow tabs in "
+                                             "indentation)" if indent else "a tab character: use spaces here "
+                                             "(YAML does not allow a tab in this place)", mark)
+    msg = exc.problem or exc.context or "not valid YAML"
+    if exc.context and exc.problem:
+        msg = f"{exc.problem} ({exc.context})"
+    return Diagnostic(file, "error", f"YAML syntax: {msg}", Mark(m.line + 1, m.column + 1) if m else None)
+
+
+def _indented_as_a_name(block: dict, key: str, cls: type, rep: _Reporter) -> dict:
+    """`states` (or `endings`) with any key that belongs inside one of them, but sits directly
+    under `key` (indented two spaces too few), reported and moved into the one above it, so the
+    rest is checked as the trainer meant it (not as a state called `transitions` that is not a
+    mapping, and a state above it with no transitions)."""
+    fields = set(_shape(cls)[1])
+
+    def misplaced(name: Any, value: Any) -> bool:
+        return name in fields and not (isinstance(value, dict) and fields & set(value))
+
+    if not any(misplaced(k, v) for k, v in block.items()):
+        return block
+    out: dict = {}
+    above: Any = None
+    for name, value in block.items():
+        if not misplaced(name, value):
+            out[name] = value
+            above = name
+            continue
+        what = key[:-1]  # state, ending
+        if above is None:
+            rep.error((key, name), f"'{name}' is indented as {'an' if what == 'ending' else 'a'} {what} name, "
+                                   f"but it belongs inside one: add the {what} it belongs to above it", key=True)
+            continue
+        at = rep._mark((key, above), True)
+        rep.error((key, name), f"'{name}' is indented as {'an' if what == 'ending' else 'a'} {what} name; "
+                               f"indent it under the {what} above ('{above}'" + (f", line {at.line})" if at else ")"),
+                  key=True)
+        target = out[above]
+        if isinstance(target, dict) and name not in target:
+            target[name] = value
+            _move_marks(rep.doc, (key, name), (key, above, name))
+    return out
+
+
+def _move_marks(doc: Document | None, old: tuple, new: tuple) -> None:
+    """Positions of everything under `old` now found under `new` (a key moved by the loader)."""
+    if doc is None:
+        return
+    for marks in (doc.value_marks, doc.key_marks):
+        for path in [p for p in marks if p[:len(old)] == old]:
+            marks[new + path[len(old):]] = marks[path]
 
 
 def _check_path(path: str | FsPath) -> tuple[Scenario | None, _Reporter]:
