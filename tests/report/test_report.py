@@ -367,3 +367,50 @@ def test_review_agreement_counts_where_trainers_kept_the_machine_s_level(seeded)
     assert (agreement.dimensions["listening"].turns, agreement.dimensions["listening"].same_level) == (1, 1)
     assert agreement.dimensions["empathy"].same_level == 0
     assert agreement.dimensions["policy"].same_level == int(levels["policy"] == 1)
+
+
+# ---------------------------------------------------------------------------- one definition of each figure
+def test_the_report_counts_reviewed_scores_as_the_leaderboard_does_and_its_counts_add_up(db_url, capsys):
+    """A reviewed call counts with its reviewed scores in every figure (mean, bands, progress, pass),
+    as on the leaderboard; the pass line says how its attempts split into completed and left, so
+    it adds up with the completed calls beside it; the report says which scores it shows."""
+    with Store.open(db_url) as store:
+        ann, _ = play(store, "Ann", "june", ["L80 E80 P100 close"])
+        play(store, "Ann", "june", ["L70 E70 P100 first reply"])  # left before an ending
+        play(store, "Ben", "june", ["L50 E50 P100 close"])
+        play(store, "Ben", "june", ["L90 E90 P100 close"])
+        before = cohort_stats(store, "june")
+        store.save_review(ann, 0, listening=0, empathy=0, policy=1, reviewer="Tina")
+        stats = cohort_stats(store, "june")
+        rows = store.sessions("june")
+        reviewed = store.reviewed_calls(rows)
+        board = {r.trainee: r for r in store.leaderboard("june")}
+    done = sorted((r for r in rows if r.status == "completed"), key=lambda r: (r.started_at, r.id))
+    overall = {r.id: reviewed[r.id]["overall"] if r.id in reviewed else r.overall for r in done}
+    assert overall[ann] < PASS_MARK <= next(r.overall for r in rows if r.id == ann)  # the review fails the call
+    assert before.passed == stats.passed + 1
+    assert stats.passed == sum(overall[r.id] >= PASS_MARK and r.outcome not in FAILING_OUTCOMES for r in done)
+    assert stats.means["overall"] == pytest.approx(sum(overall.values()) / len(done))
+    assert stats.histograms["overall"] == tuple(Counter(min(9, int(v // 10)) for v in overall.values()).get(i, 0)
+                                                for i in range(10))
+    for dim in ("listening", "empathy", "policy"):
+        want = [reviewed[r.id][dim] if r.id in reviewed else getattr(r, dim) for r in done]
+        assert stats.means[dim] == pytest.approx(sum(want) / len(want)), dim
+    for t in stats.trainees:
+        mine = [overall[r.id] for r in done if r.trainee == t.name]
+        assert t.progress == tuple(mine)
+        assert round(t.mean_overall, 1) == board[t.name].average  # the leaderboard's mean of completed calls
+    ann_stats = next(t for t in stats.trainees if t.name == "Ann")
+    assert (ann_stats.attempts, ann_stats.completed, ann_stats.left) == (2, 1, 1)
+    assert (stats.attempts, stats.completed, stats.left) == (4, 3, 1)
+    assert (before.reviewed_calls, stats.reviewed_calls) == (0, 1)
+
+    code, out, _ = run(capsys, "report", "--cohort", "june", "--db", db_url, "--format", "text", "--lang", "en")
+    assert code == 0
+    assert f"{stats.passed} of 4 calls passed (3 completed, 1 left by the trainee before an ending" in out
+    assert "Scores: the trainer's reviewed scores for the 1 reviewed call(s)" in out
+    code, out, _ = run(capsys, "report", "--cohort", "june", "--db", db_url, "--lang", "zh")
+    assert code == 0
+    page = Page(out)
+    assert f"4 通电话中通过 {stats.passed} 通（完成 3 通，学员未到结局就离开 1 通" in page.all_text
+    assert "完成的通话" in page.all_text and "1 通经培训师复核的通话用复核后的分数" in page.all_text
