@@ -414,3 +414,33 @@ def test_the_report_counts_reviewed_scores_as_the_leaderboard_does_and_its_count
     page = Page(out)
     assert f"4 通电话中通过 {stats.passed} 通（完成 3 通，学员未到结局就离开 1 通" in page.all_text
     assert "完成的通话" in page.all_text and "1 通经培训师复核的通话用复核后的分数" in page.all_text
+
+
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # measured without a CJK font here
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_two_labels_of_the_service_level_chart_overlap(seeded, monkeypatch, lang):
+    """Level 0's long name ran into level 1's under vertical bars; every tick label has room."""
+    from simulator.report import charts
+
+    figures = []
+    real_svg = charts._svg
+
+    def keep(fig, name):
+        figures.append(fig)
+        return real_svg(fig, name)
+
+    monkeypatch.setattr(charts, "_svg", keep)
+    with Store.open(seeded) as store:
+        stats = cohort_stats(store, COHORT)
+    with charts.matplotlib.rc_context(charts.STYLE):
+        assert charts.service_levels(stats, Catalog(lang))
+        (fig,) = figures
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        ax = fig.axes[0]
+        labels = [lab for lab in ax.get_xticklabels() + ax.get_yticklabels() if lab.get_text()]
+        boxes = [(lab.get_text(), lab.get_window_extent(renderer)) for lab in labels]
+    assert any(text.startswith("0 ") or text.startswith("0\n") for text, _ in boxes)
+    overlapping = [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:] if box_a.overlaps(box_b)]
+    assert not overlapping
