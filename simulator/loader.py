@@ -417,9 +417,28 @@ def _check_concerns(sc: Scenario, rep: _Reporter, acts: set[str]) -> None:
         for i, phrase in enumerate(c.phrases):
             if not phrase.strip():
                 rep.error(base + ("phrases", i), "empty phrase")
+        # Compiled together (what a call uses); only when that fails, each alone, to say which.
+        if c.phrases and _phrase_problem(sc.locale, tuple(c.phrases)):
+            for i, phrase in enumerate(c.phrases):
+                problem = phrase.strip() and _phrase_problem(sc.locale, (phrase,))
+                if problem:
+                    rep.error(base + ("phrases", i), f"phrase {phrase!r} is not valid phrase syntax "
+                                                     f"(docs/lexicons.md): {problem}")
         if not (c.acts or c.offers or c.facts or c.phrases):
             rep.error(base, f"concern '{cid}' has no acts, offers, facts or phrases: no reply can ever address it",
                       key=True)
+
+
+def _phrase_problem(locale: str, phrases: tuple[str, ...]) -> str | None:
+    """Why concern phrases do not compile in the scorer's phrase syntax, or None."""
+    from scoring.lexicon import LexiconError
+    from simulator.concerns import phrase_pattern
+
+    try:
+        phrase_pattern(locale, phrases)
+    except LexiconError as exc:
+        return re.sub(r"^families\.\w+: ", "", str(exc))  # the family is ours, not the trainer's
+    return None
 
 
 def _check_condition(c: Condition, path: tuple, acts: set[str], rep: _Reporter) -> None:
