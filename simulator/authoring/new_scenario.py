@@ -2,8 +2,9 @@
 
 Templates live in simulator/templates/ as NAME.LOCALE.yaml. Three tokens are filled in:
 __ID__ and __TITLE__ from the new file's name (the id numbered when a scenario in the folder
-already has it: ids must be unique, and a name with no letters a-z or digits gives none), __SCHEMA__ with the path of the JSON Schema
-an editor should use (the nearest scenario.schema.json above the new file, or the bundled one).
+already has it: ids must be unique; a name with no letters a-z or digits gives FALLBACK_ID),
+__SCHEMA__ with the path of the JSON Schema an editor should use (the nearest
+scenario.schema.json above the new file, or the bundled one).
 """
 from __future__ import annotations
 

@@ -56,8 +56,8 @@ def register(sub) -> None:
     rep.add_argument("--cohort", required=True, help="cohort name")
     rep.add_argument("--format", choices=["html", "text"], default="html",
                      help="html: one self-contained page with charts (needs the report extra: "
-                          "pip install -c requirements.lock -e '.[report]' in a checkout, pip install 'mystery-guest[report]' "
-                          "for an installed package); text: a terminal summary with sparklines")
+                          "pip install -c requirements.lock -e '.[report]' in a checkout, "
+                          "pip install 'mystery-guest[report]' for an installed package); text: a terminal summary with sparklines")
     rep.add_argument("--lang", choices=["zh", "en"],
                      help="language of the report (default: the terminal's, else that of most of the cohort's calls)")
     rep.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")

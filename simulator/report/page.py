@@ -89,7 +89,8 @@ def _cards(stats: "CohortStats", t: "Catalog") -> str:
     landmines = sum(sum(r.landmines.values()) for r in stats.trainees)
     per_call = landmines / stats.completed if stats.completed else None
     cards = [
-        (pct(stats.pass_rate), t("report.pass_rate"), passed_of(stats, t) if stats.attempts else t("report.no_attempts")),
+        (pct(stats.pass_rate), t("report.pass_rate"),
+         passed_of(stats, t) if stats.attempts else t("report.no_attempts")),
         (num(stats.means["overall"]), t("report.mean_overall"), ""),
         (str(stats.completed), t("report.completed_calls"), ""),
         ("-" if per_call is None else f"{per_call:.2f}", t("report.landmines_per_call"), ""),

@@ -138,7 +138,8 @@ def test_an_ending_text_names_a_service_level_only_when_the_call_earned_it(sc, s
 # lead to the state it was given in: the concern it settles must count.
 BY_ID = {sc.id: sc for sc in SCENARIOS}
 _LOST_CARD = ["That's a horrible shock, I'm so sorry. I'm going to block your card right now.",
-              "I've blocked the card ending 3390; the last payment was 8.40 at the chemist's on Tuesday, nothing since.",
+              "I've blocked the card ending 3390; the last payment was 8.40 at the chemist's on Tuesday, "
+              "nothing since.",
               "A replacement card is on its way; it takes 3 to 5 working days."]
 IN_OTHER_WORDS = [
     ("lost-card-callback-en", [], "Oh no, I'm so sorry. I'm blocking your card ending 3390 right now.", "card_blocked"),
@@ -150,7 +151,8 @@ IN_OTHER_WORDS = [
 ]
 
 
-@pytest.mark.parametrize("scenario_id,before,reply,concern", IN_OTHER_WORDS, ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize("scenario_id,before,reply,concern", IN_OTHER_WORDS,
+                         ids=[reply for _, _, reply, _ in IN_OTHER_WORDS])
 def test_a_concern_counts_when_a_trainee_settles_it_in_other_words(scenario_id, before, reply, concern):
     session = Session(BY_ID[scenario_id], seed=0)
     for text in before:
