@@ -22,14 +22,16 @@ LINT_FILES_PER_WORKER = 100
 
 
 def cmd_lint(args) -> int:
-    from simulator.loader import bundled_dir, scenario_files
+    from simulator.loader import LibraryIds, bundled_dir, scenario_files
 
     files = scenario_files(args.paths or [bundled_dir()])
     if not files:
         print("no scenario files found", file=sys.stderr)
         return 1
     errors = warnings = 0
-    for diags in _lint_files(files):
+    ids = LibraryIds()  # an id must be unique across the files linted together
+    for check in _lint_files(files):
+        diags = check.diagnostics + ids.check(check.file, check.scenario_id, check.id_mark)
         _print_diagnostics(diags)
         errors += sum(d.severity == "error" for d in diags)
         warnings += sum(d.severity == "warning" for d in diags)
@@ -38,19 +40,19 @@ def cmd_lint(args) -> int:
 
 
 def _lint_files(files: list[Path]):
-    """Each file's diagnostics, in the files' order."""
+    """Each file's FileCheck (its diagnostics and id), in the files' order."""
     import os
 
-    from simulator.loader import file_diagnostics
+    from simulator.loader import file_check
 
     workers = min(os.cpu_count() or 1, 8, len(files) // LINT_FILES_PER_WORKER)
     if workers < 2:
-        yield from map(file_diagnostics, files)
+        yield from map(file_check, files)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(workers) as pool:
-        yield from pool.map(file_diagnostics, files, chunksize=max(1, len(files) // (workers * 8)))
+        yield from pool.map(file_check, files, chunksize=max(1, len(files) // (workers * 8)))
 
 
 # ---------------------------------------------------------------------------- test

@@ -6,6 +6,7 @@ Plain data in, plain data out: the session asks `addressed` after scoring each r
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Iterable
 
@@ -27,8 +28,8 @@ def _fact_forms(value: Any) -> list[str]:
 
 
 def _says(reply: str, plain: str, form: str) -> bool:
-    """Whether the reply says `form`; a number only as a whole number (40, not in 140 or 4.0).
-    `plain` is the reply normalised once (normalise_phrase)."""
+    """Whether the reply says a fact's value `form`; a number only as a whole number (40, not in
+    140 or 4.0). `plain` is the reply normalised once (normalise_phrase)."""
     if not form.strip():
         return False
     if re.fullmatch(r"\d+(\.\d+)?", form):
@@ -36,7 +37,27 @@ def _says(reply: str, plain: str, form: str) -> bool:
     return normalise_phrase(form) in plain
 
 
-def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any], plain: str | None = None) -> bool:
+# The family name a concern's phrases are compiled under (in a lexicon of their own).
+_FAMILY = "scenario_concern"
+
+
+@functools.lru_cache(maxsize=1024)
+def phrase_pattern(locale: str, phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A concern's phrases as one pattern over a normalised reply, in the scorer's phrase syntax
+    (docs/lexicons.md): `block* (your|the) card` matches "blocking your card" and "blocked the
+    card", `call* ... back` "call her straight back"; English phrases match whole words, Chinese
+    ones anywhere. None for no phrases. Raises scoring.lexicon.LexiconError for a phrase that
+    does not compile (lint reports it)."""
+    if not phrases:
+        return None
+    from scoring.lexicon import build, load_raw, merge
+
+    extra = {"families": {_FAMILY: list(phrases)}}
+    return build(merge(load_raw(locale), extra), locale, only=extra).families[_FAMILY]
+
+
+def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any], plain: str | None = None,
+          locale: str = "en") -> bool:
     """Whether one reply shows any of the concern's signs (the caller hears nothing past a landmine)."""
     if score.landmines:
         return False
@@ -50,7 +71,8 @@ def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any]
     for key in concern.facts:
         if key in facts and any(_says(reply, plain, form) for form in _fact_forms(facts[key])):
             return True
-    return any(_says(reply, plain, phrase) for phrase in concern.phrases)
+    pattern = phrase_pattern(locale, tuple(concern.phrases))
+    return pattern is not None and pattern.search(plain) is not None
 
 
 def addressed(sc: Scenario, score: ReplyScore, reply: str, already: Iterable[str] = ()) -> list[str]:
@@ -60,7 +82,7 @@ def addressed(sc: Scenario, score: ReplyScore, reply: str, already: Iterable[str
     if not open_:
         return []
     plain = normalise_phrase(reply)
-    return [cid for cid, c in open_ if signs(c, score, reply, sc.facts, plain)]
+    return [cid for cid, c in open_ if signs(c, score, reply, sc.facts, plain, sc.locale)]
 
 
 def holds(met: Iterable[str], unmet: Iterable[str], done: Iterable[str]) -> bool:

@@ -74,6 +74,8 @@ class _Reporter:
         self.raw_names: set[str] = set()  # state/ending names in the file, even ones with errors
         # Keys that were broken and hold stand-ins: no follow-on errors are reported about them.
         self.stand_in_paths: set[tuple] = set()
+        self.scenario_id: str | None = None  # the `id` the file declares, read even when it has errors
+        self.id_mark: Mark | None = None
 
     @property
     def stand_ins(self) -> set[str]:
@@ -415,9 +417,28 @@ def _check_concerns(sc: Scenario, rep: _Reporter, acts: set[str]) -> None:
         for i, phrase in enumerate(c.phrases):
             if not phrase.strip():
                 rep.error(base + ("phrases", i), "empty phrase")
+        # Compiled together (what a call uses); only when that fails, each alone, to say which.
+        if c.phrases and _phrase_problem(sc.locale, tuple(c.phrases)):
+            for i, phrase in enumerate(c.phrases):
+                problem = phrase.strip() and _phrase_problem(sc.locale, (phrase,))
+                if problem:
+                    rep.error(base + ("phrases", i), f"phrase {phrase!r} is not valid phrase syntax "
+                                                     f"(docs/lexicons.md): {problem}")
         if not (c.acts or c.offers or c.facts or c.phrases):
             rep.error(base, f"concern '{cid}' has no acts, offers, facts or phrases: no reply can ever address it",
                       key=True)
+
+
+def _phrase_problem(locale: str, phrases: tuple[str, ...]) -> str | None:
+    """Why concern phrases do not compile in the scorer's phrase syntax, or None."""
+    from scoring.lexicon import LexiconError
+    from simulator.concerns import phrase_pattern
+
+    try:
+        phrase_pattern(locale, phrases)
+    except LexiconError as exc:
+        return re.sub(r"^families\.\w+: ", "", str(exc))  # the family is ours, not the trainer's
+    return None
 
 
 def _check_condition(c: Condition, path: tuple, acts: set[str], rep: _Reporter) -> None:
@@ -694,31 +715,27 @@ def _gc_paused() -> typing.Iterator[None]:
 
 def check_text(text: str, file: str = "<scenario>") -> tuple[Scenario | None, list[Diagnostic]]:
     """Validate scenario YAML text; returns the model (None on errors) and every diagnostic."""
-    with _gc_paused():
-        return _check_source(text, file)
-
-
-def _check_source(text: str, file: str) -> tuple[Scenario | None, list[Diagnostic]]:
     rep = _Reporter(file, None)
+    with _gc_paused():
+        return _check_source(text, rep), rep.items
+
+
+def _check_source(text: str, rep: _Reporter) -> Scenario | None:
+    file = rep.file
     try:
         doc = read_document(text)
     except YamlLimitError as exc:
         rep.items.append(Diagnostic(file, "error", str(exc), exc.mark))
-        return None, rep.items
+        return None
     except yaml.MarkedYAMLError as exc:
-        m = exc.problem_mark or exc.context_mark
-        msg = exc.problem or exc.context or "not valid YAML"
-        if exc.context and exc.problem:
-            msg = f"{exc.problem} ({exc.context})"
-        rep.items.append(Diagnostic(file, "error", f"YAML syntax: {msg}",
-                                    Mark(m.line + 1, m.column + 1) if m else None))
-        return None, rep.items
+        rep.items.append(_syntax_error(text, exc, file))
+        return None
     except yaml.YAMLError as exc:
         rep.items.append(Diagnostic(file, "error", f"YAML: {exc}"))
-        return None, rep.items
+        return None
     except RecursionError:
         rep.items.append(Diagnostic(file, "error", "nesting is too deep"))
-        return None, rep.items
+        return None
     rep.doc = doc
     for tag, mark in doc.bad_tags:
         rep.items.append(Diagnostic(file, "error", f"tag '{tag}' is not allowed in a scenario file "
@@ -727,43 +744,164 @@ def _check_source(text: str, file: str) -> tuple[Scenario | None, list[Diagnosti
         rep.items.append(Diagnostic(file, "error", f"duplicate key '{path[-1]}' (the later one would win)", mark))
     if doc.data is None:
         rep.error((), "the file is empty")
-        return None, rep.items
+        return None
     if isinstance(doc.data, dict):
-        for key in ("states", "endings"):
+        for key, cls in (("states", model.State), ("endings", model.Ending)):
             if isinstance(doc.data.get(key), dict):
+                doc.data[key] = _indented_as_a_name(doc.data[key], key, cls, rep)
                 rep.raw_names |= {str(k) for k in doc.data[key]}
+        if isinstance(doc.data.get("id"), str):
+            rep.scenario_id, rep.id_mark = doc.data["id"], rep._mark(("id",), False)
     sc = _convert_dataclass(doc.data, Scenario, (), rep)
     if sc is _MISSING:
-        return None, rep.items
+        return None
     _semantic(sc, rep)
     sc.source = file
     sc.file_hash = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     if any(d.severity == "error" for d in rep.items):
-        return None, rep.items
-    return sc, rep.items
+        return None
+    return sc
 
 
-def check_file(path: str | FsPath) -> tuple[Scenario | None, list[Diagnostic]]:
+def _tab_at(text: str, line: int, column: int) -> tuple[Mark, bool] | None:
+    """The first tab in the indentation of this line (0-based), else one at the column the parser
+    stopped at: its 1-based Mark and whether it is indentation; None when there is none there."""
+    lines = text.split("\n")
+    if not 0 <= line < len(lines):
+        return None
+    row = lines[line]
+    indent = len(row) - len(row.lstrip(" \t"))
+    if "\t" in row[:indent]:
+        return Mark(line + 1, row.index("\t") + 1), True
+    if column < len(row) and row[column] == "\t":
+        return Mark(line + 1, column + 1), False
+    return None
+
+
+def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
+    """One line for YAML the parser could not read. PyYAML says "found character that cannot
+    start any token" for a tab, which names neither the tab nor the fix: a tab where the parser
+    stopped, or in that line's indentation, is named as such at its own line:col."""
+    m = exc.problem_mark or exc.context_mark
+    if m is not None:
+        tab = _tab_at(text, m.line, m.column)
+        if tab is not None:
+            mark, indent = tab
+            return Diagnostic(file, "error", "a tab character: indent with spaces (YAML does not allow tabs in "
+                                             "indentation)" if indent else "a tab character: use spaces here "
+                                             "(YAML does not allow a tab in this place)", mark)
+    msg = exc.problem or exc.context or "not valid YAML"
+    if exc.context and exc.problem:
+        msg = f"{exc.problem} ({exc.context})"
+    return Diagnostic(file, "error", f"YAML syntax: {msg}", Mark(m.line + 1, m.column + 1) if m else None)
+
+
+def _indented_as_a_name(block: dict, key: str, cls: type, rep: _Reporter) -> dict:
+    """`states` (or `endings`) with any key that belongs inside one of them, but sits directly
+    under `key` (indented two spaces too few), reported and moved into the one above it, so the
+    rest is checked as the trainer meant it (not as a state called `transitions` that is not a
+    mapping, and a state above it with no transitions)."""
+    fields = set(_shape(cls)[1])
+
+    def misplaced(name: Any, value: Any) -> bool:
+        return name in fields and not (isinstance(value, dict) and fields & set(value))
+
+    if not any(misplaced(k, v) for k, v in block.items()):
+        return block
+    out: dict = {}
+    above: Any = None
+    for name, value in block.items():
+        if not misplaced(name, value):
+            out[name] = value
+            above = name
+            continue
+        what = key[:-1]  # state, ending
+        if above is None:
+            rep.error((key, name), f"'{name}' is indented as {'an' if what == 'ending' else 'a'} {what} name, "
+                                   f"but it belongs inside one: add the {what} it belongs to above it", key=True)
+            continue
+        at = rep._mark((key, above), True)
+        rep.error((key, name), f"'{name}' is indented as {'an' if what == 'ending' else 'a'} {what} name; "
+                               f"indent it under the {what} above ('{above}'" + (f", line {at.line})" if at else ")"),
+                  key=True)
+        target = out[above]
+        if isinstance(target, dict) and name not in target:
+            target[name] = value
+            _move_marks(rep.doc, (key, name), (key, above, name))
+    return out
+
+
+def _move_marks(doc: Document | None, old: tuple, new: tuple) -> None:
+    """Positions of everything under `old` now found under `new` (a key moved by the loader)."""
+    if doc is None:
+        return
+    for marks in (doc.value_marks, doc.key_marks):
+        for path in [p for p in marks if p[:len(old)] == old]:
+            marks[new + path[len(old):]] = marks[path]
+
+
+def _check_path(path: str | FsPath) -> tuple[Scenario | None, _Reporter]:
     p = FsPath(path)
-    name = str(path)
+    rep = _Reporter(str(path), None)
     try:
         size = p.stat().st_size
         if size > 5 * 1024 * 1024:  # don't even read a huge file into memory
-            return None, [Diagnostic(name, "error", f"file is {size / 1e6:.1f} MB; scenario files are limited "
-                                                    f"to 2 MB")]
+            rep.items.append(Diagnostic(rep.file, "error", f"file is {size / 1e6:.1f} MB; scenario files are "
+                                                           f"limited to 2 MB"))
+            return None, rep
         raw = p.read_bytes()
     except OSError as exc:
-        return None, [Diagnostic(name, "error", f"cannot read: {exc.strerror or exc}")]
+        rep.items.append(Diagnostic(rep.file, "error", f"cannot read: {exc.strerror or exc}"))
+        return None, rep
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [Diagnostic(name, "error", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
-    return check_text(text, name)
+        rep.items.append(Diagnostic(rep.file, "error", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"))
+        return None, rep
+    with _gc_paused():
+        return _check_source(text, rep), rep
 
 
-def file_diagnostics(path: str | FsPath) -> list[Diagnostic]:
-    """Every problem of one file (what `mystery-guest lint` prints; a worker process can run it)."""
-    return check_file(path)[1]
+def check_file(path: str | FsPath) -> tuple[Scenario | None, list[Diagnostic]]:
+    """Validate one scenario file; returns the model (None on errors) and every diagnostic."""
+    sc, rep = _check_path(path)
+    return sc, rep.items
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What `mystery-guest lint` keeps of one file (a worker process can make it): its problems,
+    and the id it declares with where, read even when the file has errors."""
+
+    file: str
+    diagnostics: list[Diagnostic]
+    scenario_id: str | None = None
+    id_mark: Mark | None = None
+
+
+def file_check(path: str | FsPath) -> FileCheck:
+    _, rep = _check_path(path)
+    return FileCheck(rep.file, rep.items, rep.scenario_id, rep.id_mark)
+
+
+class LibraryIds:
+    """Scenario ids across the files of a library, in file order: an id must be unique (calls
+    are stored and ranked by it), so a file that declares one seen before gets an error at its
+    `id`, naming the file that has it first."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, tuple[str, Mark | None]] = {}
+
+    def check(self, file: str, scenario_id: str | None, mark: Mark | None) -> list[Diagnostic]:
+        if scenario_id is None:
+            return []
+        if scenario_id not in self.first:
+            self.first[scenario_id] = (file, mark)
+            return []
+        where, at = self.first[scenario_id]
+        first = f"{where}:{at.line}:{at.col}" if at else where
+        return [Diagnostic(file, "error", f"id '{scenario_id}' is already the id of {first}; "
+                                          "each scenario needs its own id", mark)]
 
 
 def load_scenario(path: str | FsPath) -> Scenario:
@@ -793,12 +931,15 @@ def bundled_dir() -> FsPath:
 
 
 def load_library(directory: str | FsPath | None = None) -> tuple[list[Scenario], list[Diagnostic]]:
-    """Every valid scenario in a folder (the bundled library by default) and the problems of the rest."""
+    """Every valid scenario in a folder (the bundled library by default) and the problems of the
+    rest; of two files with one id, the first is loaded and the second reported."""
     found: list[Scenario] = []
     problems: list[Diagnostic] = []
+    ids = LibraryIds()
     for f in scenario_files([directory or bundled_dir()]):
-        sc, diags = check_file(f)
-        problems += [d for d in diags if d.severity == "error"]
-        if sc is not None:
+        sc, rep = _check_path(f)
+        again = ids.check(rep.file, rep.scenario_id, rep.id_mark)
+        problems += [d for d in rep.items if d.severity == "error"] + again
+        if sc is not None and not again:
             found.append(sc)
     return found, problems

@@ -149,8 +149,10 @@ class Concern:
     within_caps: bool = doc("Count an offer only when the reply keeps to policy (no refund above the cap, "
                             "nothing forbidden).", True)
     facts: list[str] = doc("Facts whose value, said in the reply, addresses it (any of them).", factory=list)
-    phrases: list[str] = doc("Phrases that address it (any of them), matched as the scorer matches phrases "
-                             "(case, width and spacing set aside).", factory=list)
+    phrases: list[str] = doc("Phrases that address it (any of them), in the scorer's phrase syntax "
+                             "(docs/lexicons.md), so one phrase can cover a family of wordings: "
+                             "`block* (your|the) card`, `call* ... back`, `系统.{0,4}(晚|慢)`. English phrases "
+                             "match whole words; case, width and spacing are set aside.", factory=list)
 
 
 @dataclass

@@ -16,7 +16,7 @@ def _print_problems(diags, stream=None) -> None:
 
 # ---------------------------------------------------------------------------- new
 def cmd_new(args) -> int:
-    from simulator.authoring.new_scenario import create
+    from simulator.authoring.new_scenario import FALLBACK_ID, create, id_from_filename
     from simulator.loader import check_text
 
     target = Path(args.file)
@@ -28,10 +28,16 @@ def cmd_new(args) -> int:
     except FileExistsError as exc:
         print(f"mystery-guest: {exc}", file=sys.stderr)
         return 1
-    _, diags = check_text(text, str(target))
+    sc, diags = check_text(text, str(target))
     errors = [d for d in diags if d.severity == "error"]
     _print_problems(diags)
-    print(f"created {target} from the '{args.template}' template ({args.locale})")
+    print(f"created {target} from the '{args.template}' template ({args.locale})"
+          + (f", id '{sc.id}'" if sc is not None else ""))
+    if sc is not None and id_from_filename(target) == FALLBACK_ID:
+        print(f"note: '{target.name}' has no letters a-z or digits to make an id from; "
+              f"give the scenario an id of its own in the file (letters, digits, - and _)")
+    elif sc is not None and sc.id != id_from_filename(target):
+        print(f"note: a scenario in {target.parent} already has the id '{id_from_filename(target)}'")
     if errors:  # a template that does not lint is our bug, not the trainer's
         print("mystery-guest: the new file has errors; please report this", file=sys.stderr)
         return 1

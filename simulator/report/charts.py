@@ -175,16 +175,20 @@ def service_levels(stats: "CohortStats", t: "Catalog") -> str | None:
         return None
 
     def paint(fig: Figure) -> None:
+        # Horizontal bars, the ladder upwards from 0: each level's name sits on its own row, so a
+        # long one (level 0, "below answer (the caller did not get even that)") never runs into the
+        # next, as it did under vertical bars, in either language.
         ax = fig.subplots()
         levels = range(len(stats.service_levels))
-        ax.bar(levels, stats.service_levels,
-               color=[COLOURS["failed"] if n == 0 else COLOURS["level"] for n in levels])
-        ax.set_xticks(list(levels), [f"{n}\n{t(f'service.{n}')}" for n in levels])
-        ax.set_ylabel(t("report.calls_axis"))
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.barh(list(levels), stats.service_levels,
+                color=[COLOURS["failed"] if n == 0 else COLOURS["level"] for n in levels])
+        ax.set_yticks(list(levels), [f"{n} {t(f'service.{n}')}" for n in levels])
+        ax.set_xlabel(t("report.calls_axis"))
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.grid(axis="y", visible=False)
         for n, value in zip(levels, stats.service_levels):
             if value:
-                ax.annotate(str(value), (n, value), ha="center", va="bottom", xytext=(0, 2),
+                ax.annotate(str(value), (value, n), ha="left", va="center", xytext=(3, 0),
                             textcoords="offset points", fontsize=8)
         fig.tight_layout()
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from simulator.plaintext import plain
 from simulator.report import charts
-from simulator.report.text import PROGRESS_WIDTH, num, pct, progress_line
+from simulator.report.text import PROGRESS_WIDTH, num, passed_of, pct, progress_line, scores_source
 from simulator.store.cohort_stats import ANGER_SPIKE
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ def render_html(stats: "CohortStats", t: "Catalog", lang: str) -> str:
         f"<title>{esc(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body><main>",
         f"<h1>{esc(title)}</h1>",
         f'<p class="sub">{esc(t("report.generated", when=made_at(), calls=stats.calls, trainees=len(stats.trainees)))}</p>',
+        f'<p class="sub" id="scores-source">{esc(scores_source(stats, t))}</p>',
         _cards(stats, t),
         _section("scores", t("report.scores"), t("report.scores_note", mark=stats.pass_mark),
                  charts.score_distributions(stats, t) or _empty(t("report.no_progress"))),
@@ -89,8 +90,7 @@ def _cards(stats: "CohortStats", t: "Catalog") -> str:
     per_call = landmines / stats.completed if stats.completed else None
     cards = [
         (pct(stats.pass_rate), t("report.pass_rate"),
-         t("report.passed_of", passed=stats.passed, finished=stats.finished, mark=stats.pass_mark)
-         if stats.finished else t("report.no_finished")),
+         passed_of(stats, t) if stats.attempts else t("report.no_attempts")),
         (num(stats.means["overall"]), t("report.mean_overall"), ""),
         (str(stats.completed), t("report.completed_calls"), ""),
         ("-" if per_call is None else f"{per_call:.2f}", t("report.landmines_per_call"), ""),
@@ -116,7 +116,7 @@ def _trainee_table(stats: "CohortStats", t: "Catalog") -> str:
     rows = []
     for r in stats.trainees:
         level = "-" if r.best_level is None else f"{r.best_level} {t(f'service.{r.best_level}')}"
-        rows.append([(r.name, "name"), (r.finished, "n"), (r.passed, "n"), (pct(r.pass_rate), "n"),
+        rows.append([(r.name, "name"), (r.attempts, "n"), (r.passed, "n"), (pct(r.pass_rate), "n"),
                      (num(r.mean_overall), "n"), (level, "n"), (sum(r.landmines.values()), "n"),
                      (progress_line(r.progress), "spark")])
     return _table(heads, rows)

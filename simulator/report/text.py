@@ -44,11 +44,9 @@ def render_text(stats: "CohortStats", t: "Catalog") -> str:
     dims = list(stats.histograms)
     lines = [t("report.title", cohort=stats.cohort),
              t("report.generated", when=made_at(), calls=stats.calls, trainees=len(stats.trainees)), ""]
-    if stats.finished:
-        lines.append(t("app.label", name=t("report.pass_rate")) + f"{pct(stats.pass_rate)} · "
-                     + t("report.passed_of", passed=stats.passed, finished=stats.finished, mark=stats.pass_mark))
-    else:
-        lines.append(t("report.no_finished"))
+    lines.append(t("app.label", name=t("report.pass_rate")) + f"{pct(stats.pass_rate)} · " + passed_of(stats, t)
+                 if stats.attempts else t("report.no_attempts"))
+    lines.append(scores_source(stats, t))
     lines += ["", t("report.text_scores")]
     names = {d: t("report.overall") if d == "overall" else t(f"dim.{d}") for d in dims}
     rows = [[names[d], sparkline(stats.histograms[d], 0), t("report.text_mean", mean=num(stats.means[d]))]
@@ -61,7 +59,7 @@ def render_text(stats: "CohortStats", t: "Catalog") -> str:
     lines += ["", t("report.trainees")]
     heads = [t("report.col_trainee"), t("report.col_calls"), t("report.col_passed"), t("report.col_pass_rate"),
              t("report.col_mean"), t("report.col_best_level"), t("report.col_landmines"), t("report.col_progress")]
-    rows = [[r.name, r.finished, r.passed, pct(r.pass_rate), num(r.mean_overall),
+    rows = [[r.name, r.attempts, r.passed, pct(r.pass_rate), num(r.mean_overall),
              "-" if r.best_level is None else r.best_level, sum(r.landmines.values()), progress_line(r.progress)]
             for r in stats.trainees]
     lines += ["  " + line for line in table(heads, rows, right={1, 2, 3, 4, 5, 6}).splitlines()]
@@ -87,6 +85,21 @@ def render_text(stats: "CohortStats", t: "Catalog") -> str:
     lines += ["  " + line for line in agreement_lines(stats, t)]
     # Names and states are plain already (cohort_stats), and table() keeps each cell on one line.
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def passed_of(stats: "CohortStats", t: "Catalog") -> str:
+    """How many calls passed, of how many attempts: completed and left, both said, so the count
+    beside "Completed calls" adds up."""
+    return t("report.passed_of", passed=stats.passed, attempts=stats.attempts, completed=stats.completed,
+             left=stats.left, mark=stats.pass_mark)
+
+
+def scores_source(stats: "CohortStats", t: "Catalog") -> str:
+    """Which scores the figures are: the reviewed ones where a trainer reviewed the call (as on the
+    leaderboard), the machine's elsewhere."""
+    if stats.reviewed_calls:
+        return t("report.scores_reviewed", n=stats.reviewed_calls)
+    return t("report.scores_machine")
 
 
 def agreement_lines(stats: "CohortStats", t: "Catalog") -> list[str]:

@@ -1,9 +1,11 @@
 """What the cohort report shows, worked out in SQL over the stored calls (simulator/report/ draws it).
 
-Every figure is an aggregate the database computes; Python only reads the results:
-  - pass rate: finished calls (completed or left; abandoned calls are the machine's fault) that
-    pass by the debrief's rule (simulator.debrief.verdict: an ending that is not a hang-up or an
-    escalation, with at least PASS_MARK points);
+Every figure is an aggregate the database computes; Python only reads the results. A call a
+trainer reviewed counts with its reviewed scores (store.reviewed_scores, as on the leaderboard):
+the few reviewed calls are read again and the aggregates corrected for them.
+  - pass rate: over attempts (calls completed or left: records.FINISH_STATUSES; abandoned calls
+    are the machine's fault), those that pass by the debrief's rule (simulator.debrief.verdict:
+    an ending that is not a hang-up or an escalation, with at least PASS_MARK points);
   - score distributions: completed calls per band of ten points, for each dimension;
   - service levels: completed calls per level reached (0-5);
   - each trainee's progress: the overall score of their completed calls in time order (read from
@@ -24,7 +26,8 @@ import sqlalchemy as sa
 
 from simulator.plaintext import plain
 from simulator.store import schema as S
-from simulator.store.records import landmine_categories, landmine_category, landmine_text_ids
+from simulator.store.records import (COMPLETED, FINISH_STATUSES, landmine_categories, landmine_category,
+                                     landmine_text_ids)
 
 if TYPE_CHECKING:
     from simulator.store.store import Store
@@ -43,8 +46,8 @@ class TraineeStats:
     """One trainee's line in the report."""
 
     name: str
-    finished: int                    # calls completed or left
-    completed: int
+    attempts: int                    # calls completed or left (records.FINISH_STATUSES)
+    completed: int                   # calls that reached an ending: the scored ones
     passed: int
     best_level: int | None           # highest service level of a completed call
     mean_overall: float | None       # over completed calls
@@ -52,8 +55,13 @@ class TraineeStats:
     landmines: dict[str, int] = field(default_factory=dict)  # category -> replies that set it off
 
     @property
+    def left(self) -> int:
+        """Calls the trainee left before an ending."""
+        return self.attempts - self.completed
+
+    @property
     def pass_rate(self) -> float | None:
-        return self.passed / self.finished if self.finished else None
+        return self.passed / self.attempts if self.attempts else None
 
 
 @dataclass(frozen=True)
@@ -93,8 +101,8 @@ class CohortStats:
     cohort: str
     locale: str | None                # the language most of the cohort's calls were in
     calls: int                        # every call, whatever its status
-    finished: int                     # completed or left
-    completed: int
+    attempts: int                     # completed or left (records.FINISH_STATUSES)
+    completed: int                    # reached an ending: the scored calls
     passed: int
     pass_mark: int
     histograms: dict[str, tuple[int, ...]]   # dimension -> completed calls per band of ten
@@ -104,10 +112,16 @@ class CohortStats:
     categories: tuple[str, ...]              # landmine categories seen, most frequent first
     trouble: list[StateTrouble]              # the states where most went wrong, worst first
     agreement: ReviewAgreement | None = None  # None: no trainer has reviewed a call of the cohort
+    reviewed_calls: int = 0                   # completed calls counted with their reviewed scores
+
+    @property
+    def left(self) -> int:
+        """Calls the trainees left before an ending."""
+        return self.attempts - self.completed
 
     @property
     def pass_rate(self) -> float | None:
-        return self.passed / self.finished if self.finished else None
+        return self.passed / self.attempts if self.attempts else None
 
 
 def _band(col) -> sa.Case:
@@ -115,13 +129,18 @@ def _band(col) -> sa.Case:
     return sa.case(*[(col < (i + 1) * 10, i) for i in range(BINS - 1)], else_=BINS - 1)
 
 
+def band(score: float) -> int:
+    """_band in Python, for a reviewed score."""
+    return next((i for i in range(BINS - 1) if score < (i + 1) * 10), BINS - 1)
+
+
 def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
     """Everything the report shows of `cohort`; None when the cohort has no calls."""
     from simulator.debrief import FAILING_OUTCOMES, PASS_MARK  # the pass rule, defined once
 
     s, t = S.sessions.c, S.turns.c
-    done = s.status == "completed"
-    finished = s.status.in_(("completed", "left"))
+    done = s.status == COMPLETED
+    attempted = s.status.in_(FINISH_STATUSES)
     passed = sa.and_(done, s.outcome.not_in(FAILING_OUTCOMES), s.overall >= PASS_MARK)
 
     def count(cond) -> sa.ColumnElement:
@@ -134,18 +153,20 @@ def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
         here = s.cohort_id == cohort_id
         out: dict = {"cohort_id": cohort_id}
         out["per_trainee"] = conn.execute(
-            sa.select(s.trainee_id, sa.func.count().label("calls"), count(finished).label("finished"),
+            sa.select(s.trainee_id, sa.func.count().label("calls"), count(attempted).label("attempts"),
                       count(done).label("completed"), count(passed).label("passed"),
                       sa.func.max(sa.case((done, s.service_level))).label("best_level"),
-                      sa.func.avg(sa.case((done, s.overall))).label("mean"))
+                      sa.func.sum(sa.case((done, s.overall))).label("sum"),
+                      sa.func.count(sa.case((done, s.overall))).label("n"))
             .where(here).group_by(s.trainee_id)).all()
         out["names"] = dict(conn.execute(sa.select(S.trainees.c.id, S.trainees.c.name)
                                          .where(S.trainees.c.cohort_id == cohort_id)).all())
         out["bands"] = {d: dict(conn.execute(
             sa.select(_band(s[d]).label("band"), sa.func.count())
             .where(here, done, s[d].is_not(None)).group_by("band")).all()) for d in DIMENSIONS}
-        out["means"] = conn.execute(sa.select(*[sa.func.avg(s[d]).label(d) for d in DIMENSIONS])
-                                    .where(here, done)).one()._mapping
+        out["sums"] = conn.execute(sa.select(*[sa.func.sum(s[d]).label(d) for d in DIMENSIONS],
+                                             *[sa.func.count(s[d]).label(f"n_{d}") for d in DIMENSIONS])
+                                   .where(here, done)).one()._mapping
         out["levels"] = dict(conn.execute(sa.select(s.service_level, sa.func.count())
                                           .where(here, done, s.service_level.is_not(None))
                                           .group_by(s.service_level)).all())
@@ -153,8 +174,9 @@ def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
                                       .group_by(s.locale)).all()
         # ix_sessions_trend holds every column of this: (cohort, status, trainee, time, id, overall).
         out["progress"] = conn.execute(
-            sa.select(s.trainee_id, s.overall).where(here, done, s.overall.is_not(None))
+            sa.select(s.trainee_id, s.id, s.overall).where(here, done, s.overall.is_not(None))
             .order_by(s.trainee_id, s.started_at, s.id)).all()
+        out["reviewed"] = _reviewed(conn, here, done)
         found = _landmine_turns(conn, here)
         ids = sorted({i for _, _, text_ids, detail in found
                       for i in (text_ids if detail is None else landmine_text_ids(detail))})
@@ -178,19 +200,42 @@ def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
     data = store._read(read)
     if data is None or not data["per_trainee"]:
         return None
+    # The reviewed calls' corrections: their machine scores out, their reviewed scores in.
+    reviewed = data["reviewed"]
+    sums = {d: float(data["sums"][d] or 0) for d in DIMENSIONS}
+    counts = {d: int(data["sums"][f"n_{d}"]) for d in DIMENSIONS}
+    bands = {d: dict(data["bands"][d]) for d in DIMENSIONS}
+    per_trainee = {r.trainee_id: {"sum": float(r.sum or 0), "n": int(r.n), "passed": int(r.passed)}
+                   for r in data["per_trainee"]}
+    for call in reviewed.values():
+        mine = per_trainee[call["trainee_id"]]
+        for d in DIMENSIONS:
+            for value, sign in ((call["machine"][d], -1), (call["reviewed"][d], 1)):
+                if value is not None:
+                    sums[d] += sign * value
+                    counts[d] += sign
+                    bands[d][band(value)] = bands[d].get(band(value), 0) + sign
+                    if d == "overall":
+                        mine["sum"] += sign * value
+                        mine["n"] += sign
+        mine["passed"] += call["passes"] - call["passed_before"]
 
     progress: dict[int, list[float]] = {}
-    for tid, overall in data["progress"]:
-        progress.setdefault(tid, []).append(float(overall))
+    for tid, sid, overall in data["progress"]:
+        if sid in reviewed:
+            overall = reviewed[sid]["reviewed"]["overall"]
+        if overall is not None:
+            progress.setdefault(tid, []).append(float(overall))
     mines: dict[int, Counter] = {}
     for tid, n, categories in data["mines"]:
         mines.setdefault(tid, Counter()).update({c: n for c in categories})
     trainees = []
     for r in data["per_trainee"]:
         name = plain(data["names"].get(r.trainee_id, f"#{r.trainee_id}"), lines=False)
+        mine = per_trainee[r.trainee_id]
         trainees.append(TraineeStats(
-            name=name, finished=int(r.finished), completed=int(r.completed), passed=int(r.passed),
-            best_level=r.best_level, mean_overall=None if r.mean is None else float(r.mean),
+            name=name, attempts=int(r.attempts), completed=int(r.completed), passed=mine["passed"],
+            best_level=r.best_level, mean_overall=mine["sum"] / mine["n"] if mine["n"] else None,
             progress=tuple(progress.get(r.trainee_id, ())), landmines=dict(mines.get(r.trainee_id, {}))))
     trainees.sort(key=lambda x: (x.name.casefold(), x.name))
     every = Counter()
@@ -200,21 +245,47 @@ def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
                             int(r.landmines), int(r.spikes), int(r.lost)) for r in data["trouble"]]
     trouble = sorted((x for x in trouble if x.events), key=lambda x: (-x.events, x.scenario_id, x.state))
     locales = sorted(data["locales"], key=lambda r: (-r[1], r[0] or ""))
-    means = data["means"]
     return CohortStats(
         cohort=plain(cohort, lines=False),
         locale=locales[0][0] if locales and locales[0][0] else None,
         calls=sum(int(r.calls) for r in data["per_trainee"]),
-        finished=sum(x.finished for x in trainees), completed=sum(x.completed for x in trainees),
+        attempts=sum(x.attempts for x in trainees), completed=sum(x.completed for x in trainees),
         passed=sum(x.passed for x in trainees), pass_mark=PASS_MARK,
-        histograms={d: tuple(int(data["bands"][d].get(i, 0)) for i in range(BINS)) for d in DIMENSIONS},
-        means={d: None if means[d] is None else float(means[d]) for d in DIMENSIONS},
+        histograms={d: tuple(int(bands[d].get(i, 0)) for i in range(BINS)) for d in DIMENSIONS},
+        means={d: sums[d] / counts[d] if counts[d] else None for d in DIMENSIONS},
         service_levels=tuple(int(data["levels"].get(i, 0)) for i in range(LEVELS)),
         trainees=trainees,
         categories=tuple(c for c, _ in sorted(every.items(), key=lambda kv: (-kv[1], kv[0]))),
         trouble=trouble[:TROUBLE_STATES],
         agreement=data["agreement"],
+        reviewed_calls=len(reviewed),
     )
+
+
+def _reviewed(conn: sa.Connection, here, done) -> dict[int, dict]:
+    """The cohort's completed calls a trainer reviewed: session id -> trainee_id, their machine
+    and reviewed scores per dimension, and whether they pass by each (one look at the reviews
+    when there are none)."""
+    from simulator.debrief import FAILING_OUTCOMES, PASS_MARK
+    from simulator.store.store import reviewed_scores
+
+    s = S.sessions.c
+    rows = conn.execute(sa.select(s.id, s.trainee_id, s.outcome, *[s[d] for d in DIMENSIONS]).where(
+        here, done, s.id.in_(sa.select(S.reviews.c.session_id).distinct()))).all()
+    scores = reviewed_scores(conn, [r.id for r in rows])
+    out = {}
+    for r in rows:
+        if r.id not in scores:
+            continue
+        machine = {d: r._mapping[d] for d in DIMENSIONS}
+        mine = {d: scores[r.id][d] for d in DIMENSIONS}
+
+        def passes(overall) -> int:
+            return int(overall is not None and r.outcome not in FAILING_OUTCOMES and overall >= PASS_MARK)
+
+        out[r.id] = {"trainee_id": r.trainee_id, "machine": machine, "reviewed": mine,
+                     "passed_before": passes(machine["overall"]), "passes": passes(mine["overall"])}
+    return out
 
 
 def _json(value):

@@ -15,8 +15,9 @@ their means over completed calls; landmines per completed call; resolved rate = 
 trainee's); trend = mean overall of the later half of completed calls minus the earlier half
 (the middle call of an odd count is left out), None with fewer than two; human_caller = at least
 one completed call was played by a person (the live class): a flag beside the rank, not a ranking.
-5. A call a trainer reviewed (simulator/store/reviews.py) counts with its reviewed scores in every
-   column, and the trainee's row is marked `reviewed`; the machine's scores stay in the store.
+5. A call a trainer reviewed (simulator/store/reviews.py, read by store.reviewed_scores) counts
+   with its reviewed scores in every column, and the trainee's row is marked `reviewed`; the
+   machine's scores stay in the store.
 """
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from simulator.store import schema as S
-from simulator.store.reviews import reviewed_call
 
 if TYPE_CHECKING:
     from simulator.store.store import Store
@@ -229,7 +229,7 @@ def _reviewed_calls(conn: sa.Connection, cohort_id: int, scenario: str | None) -
     """Every call (on the scenario, if one) of each trainee with a reviewed call in the cohort, in
     the totals' order, with the reviewed calls' scores as reviewed: trainee id -> calls. Empty,
     after one look at the reviews, when nobody was reviewed (the usual case: the indexes do it all)."""
-    from simulator.store.store import _reviews, _turns, _TURN_COLUMNS
+    from simulator.store.store import reviewed_scores
 
     s, rv = S.sessions.c, S.reviews.c
     where = [s.cohort_id == cohort_id] + ([s.scenario_id == scenario] if scenario is not None else [])
@@ -243,19 +243,13 @@ def _reviewed_calls(conn: sa.Connection, cohort_id: int, scenario: str | None) -
                   s.hints, s.landmines, *[s[d] for d in DIMENSIONS])
         .where(*where, s.trainee_id.in_(trainees))
         .order_by(s.scenario_id, s.trainee_id, s.status, s.started_at, s.id))]
-    reviews = _reviews(conn, [sid for sid, _ in ids])
-    rows = conn.execute(sa.select(S.turns.c.session_id, *_TURN_COLUMNS).where(
-        S.turns.c.session_id.in_(list(reviews))).order_by(S.turns.c.session_id, S.turns.c.idx)).all()
-    turns: dict[int, list[dict[str, Any]]] = {}
-    for r, turn in zip(rows, _turns(conn, rows)):
-        turns.setdefault(r.session_id, []).append(turn)
+    scores = reviewed_scores(conn, [sid for sid, _ in ids])
     out: dict[int, list[dict[str, Any]]] = {}
     for call in calls:
-        scores = reviewed_call(turns.get(call["id"], []), reviews.get(call["id"], {}), ending=call["ending"],
-                               service_level=call["service_level"], hints=call["hints"])
-        call["reviewed"] = scores is not None
-        if scores is not None:
-            call.update({k: scores[k] for k in (*DIMENSIONS, "landmines")})
+        reviewed = scores.get(call["id"])
+        call["reviewed"] = reviewed is not None
+        if reviewed is not None:
+            call.update({k: reviewed[k] for k in (*DIMENSIONS, "landmines")})
         out.setdefault(call["trainee_id"], []).append(call)
     return out
 

@@ -30,7 +30,14 @@ from simulator.plaintext import plain
 if TYPE_CHECKING:
     from simulator.session import Session, TurnResult
 
+# How a call ends in the store, one definition for every figure (docs/store.md):
+#   completed: an ending was reached. Only these calls are scored; "completed" / "finished" /
+#              "完成" in any text a person reads means this, and nothing else;
+#   left:      the trainee left before an ending. Not scored, but an attempt: pass and resolved
+#              rates count it, as not passed.
+# (abandoned, a call whose process died, is the machine's fault and counts nowhere.)
 FINISH_STATUSES = ("completed", "left")
+COMPLETED = FINISH_STATUSES[0]
 
 
 def _now() -> str:

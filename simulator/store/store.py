@@ -669,20 +669,7 @@ class Store:
     @staticmethod
     def _reviewed_overall(conn: sa.Connection, ids: list[int]) -> dict[int, float | None]:
         """The reviewed overall of those of these calls a trainer reviewed."""
-        found = _reviews(conn, ids)
-        if not found:
-            return {}
-        c = S.sessions.c
-        rows = {r.id: r for r in conn.execute(sa.select(c.id, c.ending, c.service_level, c.hints)
-                                               .where(c.id.in_(list(found))))}
-        turns = conn.execute(sa.select(S.turns.c.session_id, *_TURN_COLUMNS).where(
-            S.turns.c.session_id.in_(list(found))).order_by(S.turns.c.session_id, S.turns.c.idx)).all()
-        by_call: dict[int, list[dict[str, Any]]] = {}
-        for r, turn in zip(turns, _turns(conn, turns)):
-            by_call.setdefault(r.session_id, []).append(turn)
-        return {sid: reviewed_call(by_call.get(sid, []), marks, ending=rows[sid].ending,
-                                   service_level=rows[sid].service_level, hints=rows[sid].hints)["overall"]
-                for sid, marks in found.items()}
+        return {sid: scores["overall"] for sid, scores in reviewed_scores(conn, ids).items()}
 
     def leaderboard(self, cohort: str, scenario: str | None = None, *, min_completed: int = 1):
         """Ranked rows for a cohort (see simulator/store/leaderboard.py for the ranking rule)."""
@@ -723,6 +710,27 @@ def _turns(conn: sa.Connection, rows: list[Any]) -> list[dict[str, Any]]:
         turn["recorded_at"] = r.recorded_at.isoformat() + "Z" if r.recorded_at else None
         out.append(turn)
     return out
+
+
+def reviewed_scores(conn: sa.Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The scores that count for those of these calls a trainer reviewed: reviews.reviewed_call
+    (listening, empathy, policy, overall, landmines, reviewed_turns). Every figure a person reads
+    (leaderboard, picker, cohort report) takes a reviewed call's scores from here or from
+    reviewed_call, the machine's stored scores for the rest."""
+    found = _reviews(conn, ids)
+    if not found:
+        return {}
+    c = S.sessions.c
+    rows = {r.id: r for r in conn.execute(sa.select(c.id, c.ending, c.service_level, c.hints)
+                                           .where(c.id.in_(list(found))))}
+    turns = conn.execute(sa.select(S.turns.c.session_id, *_TURN_COLUMNS).where(
+        S.turns.c.session_id.in_(list(found))).order_by(S.turns.c.session_id, S.turns.c.idx)).all()
+    by_call: dict[int, list[dict[str, Any]]] = {}
+    for r, turn in zip(turns, _turns(conn, turns)):
+        by_call.setdefault(r.session_id, []).append(turn)
+    return {sid: reviewed_call(by_call.get(sid, []), marks, ending=rows[sid].ending,
+                               service_level=rows[sid].service_level, hints=rows[sid].hints)
+            for sid, marks in found.items()}
 
 
 def _reviews(conn: sa.Connection, ids: list[int]) -> dict[int, dict[int, Review]]:

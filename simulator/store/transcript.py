@@ -72,16 +72,23 @@ def _opening(detail: SessionDetail) -> str:
 
 
 def _evidence(turn: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    """(effect, dimension, quoted span, reason) for every piece of evidence and landmine."""
+    """(effect, dimension, quoted span, reason) for every piece of evidence and landmine, each once.
+
+    The scorer gives a piece of evidence for every place a phrase occurs (its span is what the
+    HTML transcript highlights), so a reply that says "I'm sorry" thirty times has thirty equal
+    pieces; a list shows such a piece once, with how many times it was found."""
     score = turn.get("score") or {}
     reply = turn.get("reply", "")
-    out = []
+    found: dict[tuple[str, str, str, str], int] = {}
     for dim in DIMENSIONS:
         for e in (score.get(dim) or {}).get("evidence", []):
-            out.append((e.get("effect", "+"), dim, reply[e["start"]:e["end"]], e.get("reason", "")))
+            key = (e.get("effect", "+"), dim, reply[e["start"]:e["end"]], e.get("reason", ""))
+            found[key] = found.get(key, 0) + 1
     for m in score.get("landmines", []):
-        out.append(("!", f"landmine: {m['category']}", reply[m["start"]:m["end"]], m.get("reason", "")))
-    return out
+        key = ("!", f"landmine: {m['category']}", reply[m["start"]:m["end"]], m.get("reason", ""))
+        found[key] = found.get(key, 0) + 1
+    return [(effect, dim, quote, reason + (f" (found {n} times)" if n > 1 else ""))
+            for (effect, dim, quote, reason), n in found.items()]
 
 
 def _heading(turn: dict[str, Any]) -> str:

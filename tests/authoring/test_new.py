@@ -91,3 +91,25 @@ def test_new_tells_the_next_steps(cli, tmp_path):
     code, out, _ = cli("new", tmp_path / "a.yaml", "--locale", "zh", "--template", "blank")
     assert code == 0
     assert "mystery-guest test" in out and "mystery-guest play" in out
+
+
+def test_new_files_in_one_folder_get_ids_of_their_own_and_lint_clean_together(cli, tmp_path):
+    """A name with no letters a-z or digits cannot give an id: the second such file is numbered,
+    and `new` says to choose an id; a name whose id the folder already uses is numbered too."""
+    code, out, err = cli("new", tmp_path / "投诉一.yaml", "--locale", "zh")
+    assert code == 0, err
+    assert "id 'new-scenario'" in out and "no letters a-z or digits" in out
+    code, out, err = cli("new", tmp_path / "投诉二.yaml", "--locale", "zh")
+    assert code == 0, err
+    assert "id 'new-scenario-2'" in out
+    (tmp_path / "sub").mkdir()
+    code, out, err = cli("new", tmp_path / "refund.yaml", "--locale", "en")
+    assert code == 0 and "id 'refund'" in out and "note:" not in out
+    code, out, err = cli("new", tmp_path / "Refund!.yml", "--locale", "en")
+    assert code == 0 and "id 'refund-2'" in out and "already has the id 'refund'" in out
+    code, out, err = cli("new", tmp_path / "refund.yaml", "--locale", "en", "--force")
+    assert code == 0 and "id 'refund'" in out  # overwriting a file frees its own id
+    ids = [check_file(f)[0].id for f in sorted(tmp_path.glob("*.y*ml"))]
+    assert len(ids) == len(set(ids)) == 4
+    code, out, err = cli("lint", tmp_path)
+    assert code == 0 and "4 file(s): 0 error(s)" in err, out + err

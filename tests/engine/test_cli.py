@@ -119,3 +119,26 @@ def test_replay_splits_replies_on_newlines_only(tmp_path):
     turns = json.loads(out.stdout)["turns"]
     assert len(turns) == 2
     assert turns[0]["reply"] == "I'm sorry\nthat sounds\nawful\ntruly."
+
+
+def test_lint_reports_an_id_used_by_two_files_at_the_second_naming_the_first(tmp_path):
+    (tmp_path / "a.yaml").write_text(MINI, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(MINI.replace("- to: cancel", "- to: cancle"), encoding="utf-8")  # broken too
+    (tmp_path / "c.yaml").write_text(MINI.replace("id: mini-en", "id: mini-c"), encoding="utf-8")
+    line = next(i for i, text in enumerate(MINI.splitlines(), 1) if text.startswith("id: "))
+    out = run("lint", str(tmp_path))
+    assert out.returncode == 1
+    dup = [l for l in out.stdout.splitlines() if "id 'mini-en'" in l]
+    assert dup == [f"{tmp_path / 'b.yaml'}:{line}:5: error: id 'mini-en' is already the id of "
+                   f"{tmp_path / 'a.yaml'}:{line}:5; each scenario needs its own id"]
+    assert "3 file(s): 2 error(s), 0 warning(s)" in out.stderr
+
+
+def test_the_library_loads_the_first_of_two_files_with_one_id_and_reports_the_second(tmp_path):
+    from simulator.loader import load_library
+
+    (tmp_path / "a.yaml").write_text(MINI, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(MINI, encoding="utf-8")
+    found, problems = load_library(tmp_path)
+    assert [Path(sc.source).name for sc in found] == ["a.yaml"]
+    assert [(Path(p.file).name, "already the id of" in p.message) for p in problems] == [("b.yaml", True)]

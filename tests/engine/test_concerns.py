@@ -330,3 +330,29 @@ def test_the_question_line_answers_when_the_call_stays_and_the_next_state_answer
     moves = Session(sc, scorer=asking)
     t = moves.reply("ack warm, when did it start?")
     assert t.state_after == "cancel" and t.customer_line == "Cancel it."
+
+
+# ---------------------------------------------------------------------------- concern phrases
+@pytest.mark.parametrize("phrase, reply, addressed", [
+    ("a tip for you", "ack warm, here is a tip for you", True),           # a plain phrase, as before
+    ("a tip for you", "ack warm, A  TIP for you!", True),                 # case and spacing set aside
+    ("block* (your|the) card", "ack warm, I'm blocking your card now", True),
+    ("block* (your|the) card", "ack warm, I've blocked the card", True),
+    ("block* (your|the) card", "ack warm, I'll unblock your card", False),  # whole words in English
+    ("call* ... back", "ack warm, I call her straight back", True),        # a gap within the sentence
+    ("call* ... back", "ack warm, I'll call. Back to your bill", False),   # never across a sentence end
+    ("系统.{0,4}(晚|慢)", "ack warm, 是系统处理晚了", True),                   # Chinese: anywhere in the text
+])
+def test_concern_phrases_use_the_scorer_s_phrase_syntax(phrase, reply, addressed):
+    text = WITH_CONCERNS.replace("phrases: [a tip for you]", f"phrases: [{phrase!r}]")
+    sc, diags = check_text(text, "mini.yaml")
+    assert sc is not None, [str(d) for d in diags]
+    assert (session(sc).reply(reply).concerns_met == ["tip"]) is addressed
+
+
+def test_lint_reports_a_concern_phrase_that_is_not_valid_phrase_syntax():
+    text = WITH_CONCERNS.replace("phrases: [a tip for you]", "phrases: [a tip for you, \"a (tip\"]")
+    out = problems(text)
+    at = where(text, '"a (tip')
+    assert len(out) == 1 and out[0].startswith(f"{at}: error: phrase 'a (tip' is not valid phrase syntax "
+                                               "(docs/lexicons.md): bad phrase (missing )")

@@ -132,3 +132,42 @@ def test_an_ending_text_names_a_service_level_only_when_the_call_earned_it(sc, s
         return
     claimed = {int(a or b) for a, b in _LEVEL_CLAIM.findall(" ".join(ending_texts(session)))}
     assert claimed <= {session.summary()["service_level"]}, (claimed, session.summary()["service_level"])
+
+
+# Right answers trainees gave in their own words (a new-user trial), each with the replies that
+# lead to the state it was given in: the concern it settles must count.
+BY_ID = {sc.id: sc for sc in SCENARIOS}
+_LOST_CARD = ["That's a horrible shock, I'm so sorry. I'm going to block your card right now.",
+              "I've blocked the card ending 3390; the last payment was 8.40 at the chemist's on Tuesday, "
+              "nothing since.",
+              "A replacement card is on its way; it takes 3 to 5 working days."]
+IN_OTHER_WORDS = [
+    ("lost-card-callback-en", [], "Oh no, I'm so sorry. I'm blocking your card ending 3390 right now.", "card_blocked"),
+    ("lost-card-callback-en", [], "I'm so sorry, that's frightening. I've blocked your card, nobody can use it now.",
+     "card_blocked"),
+    ("lost-card-callback-en", _LOST_CARD, "I call her back straight away on 07700 900461", "called_back"),
+    ("lost-card-callback-en", _LOST_CARD, "Ring Mrs Whitaker back on 07700 900461", "called_back"),
+    ("lost-card-callback-en", _LOST_CARD, "Hello Mrs Whitaker, it's the bank again, we got cut off", "called_back"),
+]
+
+
+@pytest.mark.parametrize("scenario_id,before,reply,concern", IN_OTHER_WORDS,
+                         ids=[reply for _, _, reply, _ in IN_OTHER_WORDS])
+def test_a_concern_counts_when_a_trainee_settles_it_in_other_words(scenario_id, before, reply, concern):
+    session = Session(BY_ID[scenario_id], seed=0)
+    for text in before:
+        session.reply(text)
+    assert concern not in session.met
+    turn = session.reply(reply)
+    assert concern in turn.concerns_met, (turn.state_before, turn.score.acts, turn.score.landmine_categories)
+
+
+@pytest.mark.parametrize("reply", ["您没有搞错，是系统处理晚了。", "是我们系统处理得慢了半个小时", "系统那边延迟了"])
+def test_the_small_charge_callers_why_is_answered_by_the_system_being_late_in_any_words(reply):
+    """The phrases only: the scorer currently hears a landmine in some of these replies (reported
+    to the scorer's owners), and a reply with a landmine addresses nothing by design."""
+    from scoring.normalise import normalise_phrase
+    from simulator.concerns import phrase_pattern
+
+    sc = BY_ID["small-charge-dispute-zh"]
+    assert phrase_pattern(sc.locale, tuple(sc.concerns["why_charged"].phrases)).search(normalise_phrase(reply))

@@ -243,3 +243,71 @@ def test_one_pass_reader_reads_the_whole_library_like_the_node_reader():
     for f in scenario_files([bundled_dir()]):
         events, nodes = _read_both(f.read_text(encoding="utf-8"))
         assert events == nodes, f
+
+
+@pytest.mark.parametrize("where", ["start", "middle"])
+def test_a_tab_in_the_indentation_is_named_at_its_own_line_and_column(where):
+    before = "    stage: cancel\n"
+    line = line_of(MINI, "stage: cancel")
+    tabbed = "\t  stage: cancel\n" if where == "start" else "  \tstage: cancel\n"
+    out = problems(MINI.replace(before, tabbed))
+    col = tabbed.index("\t") + 1
+    assert out == [f"s.yaml:{line}:{col}: error: a tab character: indent with spaces "
+                   "(YAML does not allow tabs in indentation)"]
+
+
+def test_other_syntax_errors_keep_the_parser_s_words():
+    out = problems(MINI.replace("say: [\"Cancel it.\"]", "say: [\"Cancel it.\"\n"))
+    assert len(out) == 1 and "YAML syntax:" in out[0] and "tab" not in out[0]
+
+
+def indented_two_too_few(text: str, state: str, key: str) -> str:
+    """`key` of `state` (and what it holds) moved two spaces left: directly under `states`."""
+    lines, out, inside, moving = text.split("\n"), [], False, False
+    for row in lines:
+        if row.startswith(f"  {state}:"):
+            inside = True
+        elif inside and row.startswith("  ") and not row.startswith("    "):
+            inside = False
+        if inside and row.startswith(f"    {key}:"):
+            moving = True
+        elif moving and not row.startswith("      "):
+            moving = False
+        out.append(row[2:] if inside and moving else row)
+    return "\n".join(out)
+
+
+def test_a_state_key_indented_as_a_state_name_says_so_and_nothing_else():
+    text = indented_two_too_few(MINI, "cancel", "transitions")
+    assert "\n  transitions:\n" in text
+    rows = text.splitlines()
+    line, above = rows.index("  transitions:") + 1, rows.index("  cancel:") + 1
+    assert problems(text) == [f"s.yaml:{line}:3: error: 'transitions' is indented as a state name; indent it "
+                              f"under the state above ('cancel', line {above})"]
+
+
+def test_a_misindented_key_is_still_checked_where_it_belongs():
+    text = indented_two_too_few(MINI, "cancel", "transitions").replace("- to: resolved", "- to: resolvd")
+    line = line_of(text, "to: resolvd")
+    col = text.splitlines()[line - 1].index("resolvd") + 1
+    out = problems(text)
+    assert len(out) == 2 and "indented as a state name" in out[0]
+    assert out[1] == (f"s.yaml:{line}:{col}: error: transition from 'cancel' goes to unknown state 'resolvd' "
+                      "(did you mean 'resolved'?)")
+
+
+def test_an_ending_key_indented_as_an_ending_name_says_so():
+    text = MINI.replace("  hung_up: {outcome: hung_up, service_level: 0}",
+                        "  hung_up:\n    outcome: hung_up\n  service_level: 0")
+    rows = text.splitlines()
+    line, above = rows.index("  service_level: 0") + 1, rows.index("  hung_up:") + 1
+    assert problems(text) == [f"s.yaml:{line}:3: error: 'service_level' is indented as an ending name; indent it "
+                              f"under the ending above ('hung_up', line {above})"]
+
+
+def test_a_state_key_above_every_state_says_to_add_the_state():
+    text = MINI.replace("states:\n  venting:\n", "states:\n  stage: venting\n  venting:\n")
+    line = text.splitlines().index("  stage: venting") + 1
+    out = problems(text)
+    assert out[0] == (f"s.yaml:{line}:3: error: 'stage' is indented as a state name, but it belongs inside one: "
+                      "add the state it belongs to above it")

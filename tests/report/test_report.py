@@ -16,6 +16,7 @@ from simulator.cli import main
 from simulator.debrief import FAILING_OUTCOMES, PASS_MARK
 from simulator.loader import load_library
 from simulator.plaintext import plain
+from simulator.report import commands as report_commands
 from simulator.store import schema as S
 from simulator.store.cohort_stats import (ANGER_SPIKE, DimensionAgreement, ReviewAgreement, cohort_stats)
 from simulator.store.records import landmine_categories
@@ -283,11 +284,19 @@ def test_a_cohort_with_no_completed_call_still_reports(sqlite_url, capsys, tmp_p
 
 
 # ---------------------------------------------------------------------------- without the extra, bad stores
-def test_html_without_matplotlib_says_how_to_install_it(sqlite_url, capsys, monkeypatch):
+def test_html_without_matplotlib_says_how_to_install_it(sqlite_url, capsys, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
     code, out, err = run(capsys, "report", "--cohort", "c", "--db", sqlite_url, "--lang", "en")
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and "pip install 'mystery-guest[report]'" in err and "--format text" in err
+    # Run from a checkout (as here): the README's command, in the checkout's folder.
+    assert err.count("\n") == 1 and "--format text" in err
+    assert f"cd {ROOT} && pip install -c requirements.lock -e '.[report]'" in err
+    # Run from an installed package (no pyproject.toml beside it): the package with its extra.
+    installed = tmp_path / "site-packages" / "simulator" / "report"
+    installed.mkdir(parents=True)
+    monkeypatch.setattr(report_commands, "__file__", str(installed / "commands.py"))
+    code, out, err = run(capsys, "report", "--cohort", "c", "--db", sqlite_url, "--lang", "zh")
+    assert code == 2 and err.count("\n") == 1 and "pip install 'mystery-guest[report]'" in err and "没有安装" in err
 
 
 def test_the_text_summary_needs_no_charts_library(tmp_path):
@@ -358,3 +367,80 @@ def test_review_agreement_counts_where_trainers_kept_the_machine_s_level(seeded)
     assert (agreement.dimensions["listening"].turns, agreement.dimensions["listening"].same_level) == (1, 1)
     assert agreement.dimensions["empathy"].same_level == 0
     assert agreement.dimensions["policy"].same_level == int(levels["policy"] == 1)
+
+
+# ---------------------------------------------------------------------------- one definition of each figure
+def test_the_report_counts_reviewed_scores_as_the_leaderboard_does_and_its_counts_add_up(db_url, capsys):
+    """A reviewed call counts with its reviewed scores in every figure (mean, bands, progress, pass),
+    as on the leaderboard; the pass line says how its attempts split into completed and left, so
+    it adds up with the completed calls beside it; the report says which scores it shows."""
+    with Store.open(db_url) as store:
+        ann, _ = play(store, "Ann", "june", ["L80 E80 P100 close"])
+        play(store, "Ann", "june", ["L70 E70 P100 first reply"])  # left before an ending
+        play(store, "Ben", "june", ["L50 E50 P100 close"])
+        play(store, "Ben", "june", ["L90 E90 P100 close"])
+        before = cohort_stats(store, "june")
+        store.save_review(ann, 0, listening=0, empathy=0, policy=1, reviewer="Tina")
+        stats = cohort_stats(store, "june")
+        rows = store.sessions("june")
+        reviewed = store.reviewed_calls(rows)
+        board = {r.trainee: r for r in store.leaderboard("june")}
+    done = sorted((r for r in rows if r.status == "completed"), key=lambda r: (r.started_at, r.id))
+    overall = {r.id: reviewed[r.id]["overall"] if r.id in reviewed else r.overall for r in done}
+    assert overall[ann] < PASS_MARK <= next(r.overall for r in rows if r.id == ann)  # the review fails the call
+    assert before.passed == stats.passed + 1
+    assert stats.passed == sum(overall[r.id] >= PASS_MARK and r.outcome not in FAILING_OUTCOMES for r in done)
+    assert stats.means["overall"] == pytest.approx(sum(overall.values()) / len(done))
+    assert stats.histograms["overall"] == tuple(Counter(min(9, int(v // 10)) for v in overall.values()).get(i, 0)
+                                                for i in range(10))
+    for dim in ("listening", "empathy", "policy"):
+        want = [reviewed[r.id][dim] if r.id in reviewed else getattr(r, dim) for r in done]
+        assert stats.means[dim] == pytest.approx(sum(want) / len(want)), dim
+    for t in stats.trainees:
+        mine = [overall[r.id] for r in done if r.trainee == t.name]
+        assert t.progress == tuple(mine)
+        assert round(t.mean_overall, 1) == board[t.name].average  # the leaderboard's mean of completed calls
+    ann_stats = next(t for t in stats.trainees if t.name == "Ann")
+    assert (ann_stats.attempts, ann_stats.completed, ann_stats.left) == (2, 1, 1)
+    assert (stats.attempts, stats.completed, stats.left) == (4, 3, 1)
+    assert (before.reviewed_calls, stats.reviewed_calls) == (0, 1)
+
+    code, out, _ = run(capsys, "report", "--cohort", "june", "--db", db_url, "--format", "text", "--lang", "en")
+    assert code == 0
+    assert f"{stats.passed} of 4 calls passed (3 completed, 1 left by the trainee before an ending" in out
+    assert "Scores: the trainer's reviewed scores for the 1 reviewed call(s)" in out
+    code, out, _ = run(capsys, "report", "--cohort", "june", "--db", db_url, "--lang", "zh")
+    assert code == 0
+    page = Page(out)
+    assert f"4 通电话中通过 {stats.passed} 通（完成 3 通，学员未到结局就离开 1 通" in page.all_text
+    assert "完成的通话" in page.all_text and "1 通经培训师复核的通话用复核后的分数" in page.all_text
+
+
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # measured without a CJK font here
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_two_labels_of_the_service_level_chart_overlap(seeded, monkeypatch, lang):
+    """Level 0's long name ran into level 1's under vertical bars; every tick label has room."""
+    from simulator.report import charts
+
+    figures = []
+    real_svg = charts._svg
+
+    def keep(fig, name):
+        figures.append(fig)
+        return real_svg(fig, name)
+
+    monkeypatch.setattr(charts, "_svg", keep)
+    with Store.open(seeded) as store:
+        stats = cohort_stats(store, COHORT)
+    with charts.matplotlib.rc_context(charts.STYLE):
+        assert charts.service_levels(stats, Catalog(lang))
+        (fig,) = figures
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        ax = fig.axes[0]
+        labels = [lab for lab in ax.get_xticklabels() + ax.get_yticklabels() if lab.get_text()]
+        boxes = [(lab.get_text(), lab.get_window_extent(renderer)) for lab in labels]
+    assert any(text.startswith("0 ") or text.startswith("0\n") for text, _ in boxes)
+    overlapping = [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:] if box_a.overlaps(box_b)]
+    assert not overlapping

@@ -208,3 +208,24 @@ def test_the_trainee_s_best_per_scenario_counts_the_review(cohort):
         assert store.best_scores("Ann", "june")["store-test-en"].best == 80.0
         store.save_review(ann, 0, listening=0, empathy=0, landmines=["accuse"], reviewer="Tina")
         assert store.best_scores("Ann", "june")["store-test-en"].best == 52.0
+
+
+def test_review_shows_evidence_found_many_times_in_a_reply_once_with_its_count(sqlite_url, tmp_path, capsys):
+    """The scorer gives one piece of evidence per place a phrase occurs (the HTML transcript
+    highlights each); the review lists each piece once and says how often it was found."""
+    replies = tmp_path / "replies.txt"
+    replies.write_text("I can see the 6.00 charge since 2 June, I'm sorry. " * 30 + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "replay", "vas-sms-tips-en", "--replies", str(replies), "--trainee", "Ann",
+                       "--cohort", "june", "--db", sqlite_url)
+    assert code == 0, err
+    with Store.open(sqlite_url) as store:
+        (row,) = store.sessions("june")
+        turn = store.session_detail(row.id).turns[0]
+    pieces = [e["reason"] for e in turn["score"]["empathy"]["evidence"]]
+    assert len(pieces) == 30 and len(set(pieces)) == 1  # what the scorer gives: one piece per place
+    code, out, err = run(capsys, "review", str(row.id), "--show", "--db", sqlite_url)
+    assert code == 0, err
+    lines = [line for line in out.splitlines() if line.strip().startswith("+ empathy:")]
+    assert len(lines) == 1 and lines[0].endswith("(found 30 times)"), lines
+    listening = [line for line in out.splitlines() if line.strip().startswith("+ listening:")]
+    assert len(listening) == len(set(listening)) and not any("found" in line for line in listening)
