@@ -41,3 +41,44 @@ async def test_the_first_run_screen_says_tab_moves_on_and_enter_starts(make, set
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
+
+
+PASTE = "I hear you \x1b[31mMrs Whitaker\x1b[0m\x07 tab\there \x08\x7f done"
+
+
+async def test_a_paste_with_escape_and_control_characters_is_cleaned_where_it_lands(make):
+    from textual import events
+
+    from simulator.tui.widgets.reply_input import ReplyInput
+
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot)
+        reply = call.query_one(ReplyInput)
+        reply.focus()
+        await type_text(pilot, "Well, ")
+        reply.post_message(events.Paste(PASTE))
+        await pilot.pause()
+        assert reply.value == "Well, I hear you Mrs Whitaker tab here done"
+        assert reply.cursor_position == len(reply.value)
+        await type_text(pilot, " now")  # typing goes on at the end, not in the middle
+        assert reply.value == "Well, I hear you Mrs Whitaker tab here done now"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert call.session.turns[-1].reply == "Well, I hear you Mrs Whitaker tab here done now"
+
+
+async def test_a_paste_over_the_limit_is_still_refused_after_cleaning(make):
+    from textual import events
+
+    from simulator.tui.widgets.reply_input import ReplyInput
+
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot)
+        reply = call.query_one(ReplyInput)
+        reply.focus()
+        reply.post_message(events.Paste("\x1b[1m" + "x" * 2_001))
+        await pilot.pause()
+        assert reply.value == ""
+        assert "Paste refused" in screen_text(app)
