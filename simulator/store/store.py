@@ -61,6 +61,13 @@ def safe_url(url: str) -> str:
         return "the database"
 
 
+def is_read_only(exc: BaseException) -> bool:
+    """The database refused a write because it may only be read (a read-only or immutable SQLite
+    file or folder, a PostgreSQL read-only transaction or replica)."""
+    low = str(getattr(exc, "orig", None) or exc).lower()
+    return "readonly" in low or "read-only" in low
+
+
 def describe_error(exc: BaseException, url: str | None) -> str | None:
     """One line for a database problem a trainer can act on; None for any other error."""
     if isinstance(exc, (StoreError, S.SchemaError)):
@@ -76,7 +83,7 @@ def describe_error(exc: BaseException, url: str | None) -> str | None:
         if "file is not a database" in low or "malformed" in low:
             return (f"{where} is not a readable Mystery Guest database ({reason}); move the file aside "
                     "(a new one is made) or pass --db with another")
-        if "readonly" in low or "read-only" in low:
+        if is_read_only(exc):
             return f"{where} is read-only ({reason}): calls cannot be saved there; pass --db with a writable place"
         if "unable to open" in low:
             return f"cannot open {where} ({reason}): check that its folder exists and you may write to it"
@@ -517,8 +524,7 @@ class Store:
         try:
             self.mark_abandoned()
         except sa.exc.DBAPIError as exc:
-            text = str(exc).lower()
-            read_only = "readonly" in text or "read-only" in text or "permission denied" in text
+            read_only = is_read_only(exc) or "permission denied" in str(exc).lower()
             if not (read_only or _transient(exc)):  # busy for too long, or not ours to write: list anyway
                 raise
 

@@ -82,3 +82,31 @@ async def test_a_paste_over_the_limit_is_still_refused_after_cleaning(make):
         await pilot.pause()
         assert reply.value == ""
         assert "Paste refused" in screen_text(app)
+
+
+@pytest.mark.parametrize("lang, during, after", [
+    ("en", "is read-only: this call is kept on this computer only",
+     "saved the first time Mystery Guest starts with the store writable again"),
+    ("zh", "是只读的：这通电话只保存在本机", "等记录库可以写入后"),
+])
+async def test_a_read_only_store_is_named_during_the_call_and_the_quit_message_is_true(
+        make, settings, tmp_path, lang, during, after):
+    from simulator.store.store import Store
+    from tests.tui.conftest import wait_for
+
+    path = tmp_path / "calls.sqlite3"
+    Store.open(f"sqlite:///{path}").close()
+    read_only = f"sqlite:///file:{path}?mode=ro&uri=true"  # how SQLite sees an immutable (chattr +i) file
+    settings.lang = lang
+    app = make(db_url=read_only)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.store is not None, "an open store")
+        await open_call(pilot)
+        await wait_for(pilot, lambda: any(during in n.message for n in app._notifications), "the read-only notice")
+        assert not any("not answering" in n.message or "没有响应" in n.message for n in app._notifications)
+        await pilot.press("escape", "l")
+        await pilot.pause()
+        app.exit()
+    message = app.exit_message()
+    assert after in message and "--db" in message
+    assert "next time Mystery Guest starts" not in message and "下次启动 Mystery Guest 时自动写入。" not in message
