@@ -110,3 +110,28 @@ async def test_a_read_only_store_is_named_during_the_call_and_the_quit_message_i
     message = app.exit_message()
     assert after in message and "--db" in message
     assert "next time Mystery Guest starts" not in message and "下次启动 Mystery Guest 时自动写入。" not in message
+
+
+@pytest.mark.parametrize("drill, lang, start", [
+    ("drill-en.yaml", "en", "Starts in 'venting'; the first reply is checked against, in order:"),
+    ("drill-zh.yaml", "zh", "从 'venting' 开始；第一句回复按顺序检查这些转移："),
+])
+async def test_the_play_test_panel_shows_the_starting_state_and_its_transitions_before_any_reply(
+        settings, tmp_path, drill, lang, start):
+    import shutil
+
+    from simulator.tui.app import make_app
+    from simulator.tui.call_screen import CallScreen
+    from tests.tui.conftest import DRILLS, stub_scorer
+
+    path = tmp_path / drill
+    shutil.copy(DRILLS / drill, path)
+    settings.lang = lang
+    app = make_app(debug_scenario=path, settings=settings, scorer=stub_scorer)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen) and app.screen.session.turns == []
+        text = app.screen.query_one("#debug").query("Static").last().render().plain
+        assert start in text
+        assert "→ escalated" in text and "· a landmine" in text
+        assert "→ demand_cancel" in text and "· listening level >= 1" in text
