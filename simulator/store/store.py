@@ -597,7 +597,7 @@ class Store:
                     landmines: Iterable[str] = (), note: str = "", reviewer: str) -> Review:
         """Store a trainer's review of one reply (turn: 0-based index), replacing their earlier one
         of that turn. The machine's scores are not touched. ReviewError (one line) for bad values,
-        a turn that does not exist or a silence."""
+        a turn that does not exist, a silence, or a reviewer who is the call's own trainee."""
         values = check_review(listening=listening, empathy=empathy, policy=policy, landmines=landmines,
                               note=note, reviewer=reviewer)
         at = utcnow()
@@ -608,6 +608,11 @@ class Store:
                 S.turns.c.session_id == session_id, S.turns.c.idx == turn)).scalar()
             if kind is None:
                 raise ReviewError(f"session {session_id} has no turn {turn + 1}")
+            trainee = conn.execute(sa.select(S.trainees.c.name).join(
+                S.sessions, S.sessions.c.trainee_id == S.trainees.c.id).where(S.sessions.c.id == session_id)).scalar()
+            if trainee is not None and plain(trainee, lines=False).casefold() == values["reviewer"].casefold():
+                # a review outranks the machine's score: the trainee who made the call never gives one
+                raise ReviewError(f"{plain(trainee, lines=False)} made this call: a trainer reviews it, not its trainee")
             if kind != "reply":
                 raise ReviewError(f"turn {turn + 1} of session {session_id} was a silence: there is no reply to review")
             conn.execute(S.reviews.delete().where(r.session_id == session_id, r.idx == turn))

@@ -1,7 +1,11 @@
-"""A trainer's review of recorded calls, in the app: from the leaderboard, `c` lists the highlighted
+"""Recorded calls and their reviews, in the app: from the leaderboard, `c` lists the highlighted
 trainee's calls (CallsScreen); Enter opens one (ReviewScreen): every reply with the machine's
-levels and, where a trainer reviewed it, theirs and their note (what the trainee reads later);
-Enter on a reply opens ReviewTurnScreen to set the levels, landmines and note.
+levels and, where a trainer reviewed it, theirs and their note (what the trainee reads).
+
+A review outranks the machine's score (leaderboards, exports, `cases export --reviewed`), so only
+a trainer gives one: in the trainee app these screens are read-only; from the trainer's class
+console (`mystery-guest class`, `v`) Enter on a reply opens ReviewTurnScreen to set the levels,
+landmines and note. In a terminal, trainers use `mystery-guest review`.
 
 The store does the work (Store.save_review, simulator/store/reviews.py); every text from people
 is shown as plain text (rich.text.Text), never as markup."""
@@ -35,23 +39,31 @@ def _one_line(text: Any, width: int | None = None) -> str:
 
 
 def reviewer_name(app) -> str:
-    """Who reviews: the name given on the welcome screen, else the login name."""
+    """Who reviews: the trainer's login name, as `mystery-guest review` takes by default (the class
+    console asks no name; the remembered trainee name on this computer is a trainee's)."""
     from simulator.store.recorder import login_name
 
-    return app.settings.trainee or login_name()
+    return login_name()
 
 
 # ---------------------------------------------------------------------------- a trainee's calls
 class CallsScreen(Screen):
-    """One trainee's recorded calls in the cohort, newest first; Enter opens one for review."""
+    """One trainee's recorded calls in the cohort, newest first; Enter opens one (to review it when
+    `trainer`)."""
 
     BINDINGS = [Binding("escape,q", "back", "Back")]
 
-    def __init__(self, tr, trainee: str) -> None:
+    def __init__(self, tr, trainee: str, cohort: str | None = None, *, trainer: bool = False) -> None:
         super().__init__()
         self.tr = tr
         self.trainee = trainee
+        self._cohort = cohort
+        self.trainer = trainer
         self.ids: list[int] = []
+
+    @property
+    def cohort(self) -> str:
+        return self._cohort if self._cohort is not None else self.app.settings.cohort
 
     def compose(self) -> ComposeResult:
         yield Static(id="calls-bar")
@@ -62,7 +74,7 @@ class CallsScreen(Screen):
     def on_mount(self) -> None:
         relabel(self, self.tr)
         bar = Text(f" {self.tr('calls.title', trainee=self.trainee)} ", style="bold reverse")
-        bar.append("  " + (self.app.settings.cohort or ""))
+        bar.append("  " + (self.cohort or ""))
         self.query_one("#calls-bar", Static).update(bar)
         self.query_one(DataTable).focus()
         self._note(self.tr("calls.loading"))
@@ -72,7 +84,7 @@ class CallsScreen(Screen):
     def load(self) -> None:
         store = self.app.store
         try:
-            rows = store.sessions(self.app.settings.cohort, trainee=self.trainee)
+            rows = store.sessions(self.cohort, trainee=self.trainee)
             reviewed = store.reviewed_calls(rows)
         except Exception as exc:  # a busy or unreachable database: a notice, not a traceback
             self.app.call_from_thread(self._note, self.tr("calls.failed", error=type(exc).__name__))
@@ -99,7 +111,7 @@ class CallsScreen(Screen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self.ids):
-            self.app.push_screen(ReviewScreen(self.tr, self.ids[event.cursor_row]))
+            self.app.push_screen(ReviewScreen(self.tr, self.ids[event.cursor_row], trainer=self.trainer))
 
     def _note(self, message: str) -> None:
         self.query_one("#calls-note", Static).update(Text(message, style="italic"))
@@ -110,20 +122,23 @@ class CallsScreen(Screen):
 
 # ---------------------------------------------------------------------------- one call
 class ReviewScreen(Screen):
-    """One recorded call, reply by reply, with the machine's levels and a trainer's review."""
+    """One recorded call, reply by reply, with the machine's levels and a trainer's review; a trainer
+    (`trainer`, from the class console) reviews a reply with Enter, anyone else only reads."""
 
     BINDINGS = [Binding("escape,q", "back", "Back")]
 
-    def __init__(self, tr, session_id: int) -> None:
+    def __init__(self, tr, session_id: int, *, trainer: bool = False) -> None:
         super().__init__()
         self.tr = tr
         self.session_id = session_id
+        self.trainer = trainer
         self.detail = None
         self.turns: list[dict] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="review-bar")
-        yield Static(Text(self.tr("review.help"), style="italic"), id="review-help")
+        yield Static(Text(self.tr("review.help" if self.trainer else "review.help_read_only"), style="italic"),
+                     id="review-help")
         yield DataTable(id="review-turns", cursor_type="row", zebra_stripes=True)
         yield Static(id="review-detail")
         yield Footer()
@@ -186,8 +201,8 @@ class ReviewScreen(Screen):
             turn_text(self.tr, self.turns[index], self.detail.reviews.get(self.turns[index]["index"])))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if self.detail is None or not 0 <= event.cursor_row < len(self.turns):
-            return
+        if not self.trainer or self.detail is None or not 0 <= event.cursor_row < len(self.turns):
+            return  # the trainee app only reads reviews
         turn = self.turns[event.cursor_row]
         if turn["kind"] != "reply":
             return  # a silence has no reply to review
