@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,8 +35,23 @@ def _landmines() -> tuple[str, ...]:
 
 
 def _one_line(text: Any, width: int | None = None) -> str:
+    """`text` on one line, cut to `width` terminal cells (a Chinese character takes two)."""
     line = " ".join(str(text or "").split())
-    return line if width is None or len(line) <= width else line[:width - 1] + "…"
+    if width is None or cell_len(line) <= width:
+        return line
+    return set_cell_size(line, width - 1).rstrip() + "…"
+
+
+def fill_table(table: DataTable, tr, prefix: str, columns: tuple[str, ...], rows: list[tuple[Text, ...]]) -> None:
+    """Columns as wide as their widest cell or heading in terminal cells, so Chinese headings and
+    values are never cut (a column sized by its heading alone showed "中途" for "中途离开")."""
+    table.clear(columns=True)
+    headings = [Text(tr(prefix + col), style="bold") for col in columns]
+    for i, (col, heading) in enumerate(zip(columns, headings)):
+        width = max([heading.cell_len] + [row[i].cell_len for row in rows])
+        table.add_column(heading, key=col, width=width)
+    for row in rows:
+        table.add_row(*row)
 
 
 def reviewer_name(app) -> str:
@@ -93,10 +109,8 @@ class CallsScreen(Screen):
 
     def show_rows(self, rows, reviewed: dict[int, dict]) -> None:
         table = self.query_one(DataTable)
-        table.clear(columns=True)
         self.ids = [r.id for r in rows]
-        for col in ("id", "started", "scenario", "status", "overall"):
-            table.add_column(Text(self.tr("calls.col." + col), style="bold"), key=col)
+        cells = []
         for r in rows:
             rv = reviewed.get(r.id)
             if rv is None:
@@ -104,9 +118,10 @@ class CallsScreen(Screen):
             else:
                 machine = "—" if r.overall is None else f"{r.overall:g}"
                 overall = ("—" if rv["overall"] is None else f"{rv['overall']:g}") + f"{REVIEWED} ({machine})"
-            table.add_row(Text(str(r.id), justify="right"), Text(r.started_at.strftime("%Y-%m-%d %H:%M")),
+            cells.append((Text(str(r.id), justify="right"), Text(r.started_at.strftime("%Y-%m-%d %H:%M")),
                           Text(_one_line(r.scenario_title or r.scenario_id, 40)),
-                          Text(self.tr.get("calls.status." + r.status, r.status)), Text(overall, justify="right"))
+                          Text(self.tr.get("calls.status." + r.status, r.status)), Text(overall, justify="right")))
+        fill_table(table, self.tr, "calls.col.", ("id", "started", "scenario", "status", "overall"), cells)
         self._note(self.tr("calls.empty") if not rows else self.tr("calls.reviewed"))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -172,10 +187,8 @@ class ReviewScreen(Screen):
         self._bar(f"#{row.id} · {row.trainee} · {_one_line(row.scenario_title or row.scenario_id, 40)} · {overall}")
         table = self.query_one(DataTable)
         keep = table.cursor_row
-        table.clear(columns=True)
-        for col in ("turn", "stage", "reply", "machine", "reviewed", "note"):
-            table.add_column(Text(self.tr("review.col." + col), style="bold"), key=col)
         self.turns = list(detail.turns)
+        cells = []
         for t in self.turns:
             score, review = t.get("score") or {}, detail.reviews.get(t["index"])
             machine = "·".join(str((score.get(d) or {}).get("level", "-")) for d in DIMENSIONS) if score else "—"
@@ -184,9 +197,10 @@ class ReviewScreen(Screen):
             mine = "—" if review is None else "·".join(str(review.level(d)) for d in DIMENSIONS) + (
                 " !" if review.landmines else "")
             reply = t["reply"] if t["kind"] == "reply" else self.tr("review.silence")
-            table.add_row(Text(str(t["index"] + 1), justify="right"), Text(self.tr.get("stage." + t["stage"], t["stage"])),
+            cells.append((Text(str(t["index"] + 1), justify="right"), Text(self.tr.get("stage." + t["stage"], t["stage"])),
                           Text(_one_line(reply, 48)), Text(machine), Text(mine, style="bold" if review else ""),
-                          Text("✎" if review is not None and review.note else ""))
+                          Text("✎" if review is not None and review.note else "")))
+        fill_table(table, self.tr, "review.col.", ("turn", "stage", "reply", "machine", "reviewed", "note"), cells)
         if self.turns:
             table.move_cursor(row=min(max(keep, 0), len(self.turns) - 1))
             self.show_turn(table.cursor_row)

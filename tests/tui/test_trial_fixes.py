@@ -135,3 +135,78 @@ async def test_the_play_test_panel_shows_the_starting_state_and_its_transitions_
         assert start in text
         assert "→ escalated" in text and "· a landmine" in text
         assert "→ demand_cancel" in text and "· listening level >= 1" in text
+
+
+# ---------------------------------------------------------------------------- zh layout
+ZH_LINE = ("Ann / Lee：喂？可算有人接了！我跟你说，我闺女帮我查话费详单，她5月31日晚上11点40分"
+           "在APP上取消了“来电提醒”（每月3元），系统6月1日凌晨0点30分才处理完。")
+
+
+@pytest.mark.parametrize("width", range(12, 41))
+def test_folding_zh_keeps_numbers_with_units_and_the_speaker_on_one_line_within_the_width(width):
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from simulator.tui.widgets.folded import fold
+
+    lines = fold(Text(ZH_LINE), width, keep=len("Ann / Lee：")).plain.split("\n")
+    assert "".join(lines) == ZH_LINE  # nothing lost, nothing added (no spaces at the breaks here)
+    assert all(cell_len(line) <= width for line in lines)
+    assert lines[0].startswith("Ann / Lee：")
+    for kept in ("5月31日", "11点40分", "3元", "6月1日", "0点30分", "APP"):
+        assert any(kept in line for line in lines), (kept, lines)
+    assert not any(line.startswith(("，", "。", "）", "！", "？")) for line in lines)
+
+
+async def test_the_zh_brief_panel_never_splits_a_time_from_its_unit(make, settings):
+    from simulator.loader import bundled_dir
+    from simulator.loader import load_scenario
+    from simulator.tui.widgets.facts_panel import FactsPanel
+
+    settings.lang = "zh"
+    sc = load_scenario(bundled_dir() / "small-charge-dispute-zh.yaml")
+    app = make(library=[sc])
+    async with app.run_test(size=(120, 40)) as pilot:
+        call = await open_call(pilot, sc.id)
+        assert call.query_one(FactsPanel).display
+        text = screen_text(app)
+        assert "11点40分" in text and "0点30分" in text
+
+
+async def test_a_trainee_name_with_spaces_stays_on_one_line_in_a_zh_call(make, settings):
+    from tests.tui.test_call import say
+
+    settings.lang = "zh"
+    settings.trainee = "Ann / Lee"
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_call(pilot, "drill-zh")
+        await say(pilot, "我明白您的心情，真的非常抱歉，这件事我马上帮您查清楚，您先别着急，好吗")
+        assert "Ann / Lee：" in screen_text(app)
+
+
+async def test_the_zh_calls_list_columns_fit_their_chinese_text(settings, tmp_path):
+    from rich.cells import cell_len
+
+    from simulator.store.store import Store
+    from simulator.tui.app import make_app
+    from simulator.tui.review_screen import CallsScreen
+    from tests.store.helpers import play
+    from tests.tui.conftest import DRILLS, stub_scorer, wait_for
+
+    url = f"sqlite:///{tmp_path / 'calls.sqlite3'}"
+    with Store.open(url) as store:
+        play(store, "Ann Lee", "A1", ["L80 E80 P100 我明白", "L80 E80 P100 close"])
+    settings.lang = "zh"
+    app = make_app(DRILLS, db_url=url, settings=settings, scorer=stub_scorer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.store is not None, "an open store")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.screen.query_one("#leaderboard").row_count == 1, "the board")
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CallsScreen)
+                       and app.screen.query_one("#calls").row_count == 1, "the calls")
+        table = app.screen.query_one("#calls")
+        for i, column in enumerate(table.columns.values()):
+            cells = [table.get_row_at(r)[i] for r in range(table.row_count)] + [column.label]
+            assert column.width >= max(cell_len(str(c)) for c in cells), column.label
