@@ -46,6 +46,9 @@ class MysteryGuestApp(App):
                  scorer: Callable | None = None, live: tuple[str, str] | None = None) -> None:
         """`library`: the scenarios, or a function that loads them (and their problems) on first use."""
         super().__init__()
+        from simulator.tui.paste import guard_pastes
+
+        guard_pastes()  # a paste with escape codes arrives as one paste, not as scrambled key presses
         self.live = live  # ("class", cohort) | ("guest", code) | ("join", code) | ("watch", code or cohort)
         self.settings = settings
         self._load_library = library if callable(library) else None

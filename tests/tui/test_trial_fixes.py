@@ -210,3 +210,21 @@ async def test_the_zh_calls_list_columns_fit_their_chinese_text(settings, tmp_pa
         for i, column in enumerate(table.columns.values()):
             cells = [table.get_row_at(r)[i] for r in range(table.row_count)] + [column.label]
             assert column.width >= max(cell_len(str(c)) for c in cells), column.label
+
+
+@pytest.mark.parametrize("chunks", [
+    [f"\x1b[200~{PASTE}\x1b[201~"],  # one read
+    ["\x1b[200~I hear you \x1b[3", "1mMrs Whitaker\x1b[0m\x07 tab\there \x08\x7f done\x1b[20", "1~"],  # cut reads
+])
+def test_the_terminal_parser_delivers_a_paste_with_escape_codes_as_one_paste(chunks):
+    from textual import events
+    from textual._xterm_parser import XTermParser
+
+    from simulator.tui.paste import guard_pastes
+
+    guard_pastes()
+    parser = XTermParser()
+    got = [e for chunk in chunks for e in parser.feed(chunk)]
+    assert [type(e) for e in got] == [events.Paste]  # no key presses replayed from inside the paste
+    assert got[0].text == "I hear you Mrs Whitaker\x07 tab\there \x08\x7f done"
+    assert [type(e) for e in parser.feed("\x1b")] == [] and parser._mg_held == ""  # Esc is not held back
