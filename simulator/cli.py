@@ -197,10 +197,9 @@ def _print_notice():
 def _report_recording(report) -> bool:
     """Say where the call is (the store, or the journal until the next start); False if not stored."""
     if report.unsaved_calls:
-        kept = "lost" if report.journal_failed else "kept"
         from simulator.tui.i18n import Catalog
 
-        print(f"mystery-guest: {Catalog('en')('store.' + kept, n=report.unsaved_calls, path=report.journal)}",
+        print(f"mystery-guest: {Catalog('en')(report.unsaved_key, n=report.unsaved_calls, path=report.journal)}",
               file=sys.stderr)
         return False
     ids = ", ".join(str(i) for i in report.session_ids.values())

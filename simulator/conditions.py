@@ -67,8 +67,13 @@ def holds(c: Condition, f: ReplyFacts) -> bool:
     return all(ok for _, ok in clauses(c, f))
 
 
+def clause_texts(c: Condition) -> list[str]:
+    """Each clause of the condition in words, without values (before any reply is checked)."""
+    dummy = ReplyFacts(frozenset(), {}, 0, 0, frozenset(), False, False)
+    return [text.split(" (was")[0] for text, _ in clauses(c, dummy)]
+
+
 def describe(c: Condition) -> str:
     """The condition in words, without values (for diagrams)."""
-    dummy = ReplyFacts(frozenset(), {}, 0, 0, frozenset(), False, False)
-    parts = [text.split(" (was")[0] for text, _ in clauses(c, dummy)]
+    parts = clause_texts(c)
     return " and ".join(parts) if parts else "otherwise"

@@ -28,13 +28,19 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u20
 _NOT_PLAIN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
+def strip_escapes(text: str) -> str:
+    """`text` without terminal escape sequences (the first step of plain(); the app's input uses
+    it alone on a bracketed paste before Textual parses it: simulator/tui/paste.py)."""
+    return _ESCAPES.sub("", text)
+
+
 def plain(text: str, *, lines: bool = True) -> str:
     """`text` with escape sequences, control characters and bidi controls removed.
 
     lines=True keeps line breaks (all kinds become "\\n"); lines=False folds every run of
     whitespace into one space, for one-line values such as names. Leading and trailing
     whitespace is dropped."""
-    text = _ESCAPES.sub("", text)
+    text = strip_escapes(text)
     text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
     text = _UNSAFE.sub("", text)
     if not lines:

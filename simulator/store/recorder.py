@@ -52,8 +52,15 @@ class CloseReport:
     unsaved_calls: int = 0
     journal: Path | None = None
     journal_failed: bool = False  # the journal itself could not be written: those calls are lost
+    read_only: bool = False  # the store refused writes as read-only: retrying will not help until it is writable
     recovered: Recovered = field(default_factory=Recovered)
     session_ids: dict[str, int] = field(default_factory=dict)  # call key -> the store's session id
+
+    @property
+    def unsaved_key(self) -> str:
+        """The catalogue message for calls not in the store: lost, kept (saved at the next start),
+        or kept until the read-only store can be written again."""
+        return "store.lost" if self.journal_failed else "store.kept_read_only" if self.read_only else "store.kept"
 
 
 class CallRecorder:
@@ -77,6 +84,7 @@ class CallRecorder:
         self._broken_calls: set[str] = set()  # a record was refused: kept in the journal
         self._saved_calls = 0
         self._journal_failed = False
+        self._read_only = False  # the store said it is read-only (told once; cleared when a write gets through)
         self.session_ids: dict[str, int] = {}
         # Records go through the journal thread (append + fsync) on their way to `jobs`.
         self._to_journal: "queue.Queue[dict | None]" = queue.Queue()
@@ -124,7 +132,8 @@ class CallRecorder:
         with self._lock:
             unsaved = len(self._open_calls | self._broken_calls)
             report = CloseReport(self._saved_calls, unsaved, self.journal.folder if self.journal else None,
-                                 self._journal_failed, self.recovered, dict(self.session_ids))
+                                 self._journal_failed, self._read_only and bool(unsaved), self.recovered,
+                                 dict(self.session_ids))
         if self.store is not None:
             try:
                 self.store.close()
@@ -215,12 +224,15 @@ class CallRecorder:
                 self.notice("store.rejected", error=_reason(exc))
                 return
             except Exception as exc:  # noqa: BLE001 - a driver error: busy, locked, disconnected, full
-                if attempt == 0:
+                if self._said_read_only(exc):
+                    pass  # retried all the same: the file may be made writable during the call
+                elif attempt == 0:
                     self.notice("store.busy", error=_reason(exc))
                 if self._wait(attempt, stop):
                     return  # stopping: the record stays in the journal
                 continue
-            if attempt:
+            if attempt or self._read_only:
+                self._read_only = False
                 self.notice("store.recovered")
             if rec["event"] == "start":
                 self.session_ids[call] = self.store.session_id_for(call)
@@ -231,6 +243,18 @@ class CallRecorder:
                 if self.journal is not None:
                     self.journal.done(call)
             return
+
+    def _said_read_only(self, exc: BaseException) -> bool:
+        """A write refused as read-only: say so once (with where, and what to do), not "busy"."""
+        from simulator.store.store import is_read_only, safe_url
+
+        if not is_read_only(exc):
+            return False
+        if not self._read_only:
+            self._read_only = True
+            url = getattr(self.store, "url", None)
+            self.notice("store.read_only", where=safe_url(url) if url else "the session store")
+        return True
 
     def _wait(self, attempt: int, stop: Callable[[], bool]) -> bool:
         """Sleep before the next try; True when the recorder is stopping instead."""

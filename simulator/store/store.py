@@ -61,6 +61,13 @@ def safe_url(url: str) -> str:
         return "the database"
 
 
+def is_read_only(exc: BaseException) -> bool:
+    """The database refused a write because it may only be read (a read-only or immutable SQLite
+    file or folder, a PostgreSQL read-only transaction or replica)."""
+    low = str(getattr(exc, "orig", None) or exc).lower()
+    return "readonly" in low or "read-only" in low
+
+
 def describe_error(exc: BaseException, url: str | None) -> str | None:
     """One line for a database problem a trainer can act on; None for any other error."""
     if isinstance(exc, (StoreError, S.SchemaError)):
@@ -76,7 +83,7 @@ def describe_error(exc: BaseException, url: str | None) -> str | None:
         if "file is not a database" in low or "malformed" in low:
             return (f"{where} is not a readable Mystery Guest database ({reason}); move the file aside "
                     "(a new one is made) or pass --db with another")
-        if "readonly" in low or "read-only" in low:
+        if is_read_only(exc):
             return f"{where} is read-only ({reason}): calls cannot be saved there; pass --db with a writable place"
         if "unable to open" in low:
             return f"cannot open {where} ({reason}): check that its folder exists and you may write to it"
@@ -517,8 +524,7 @@ class Store:
         try:
             self.mark_abandoned()
         except sa.exc.DBAPIError as exc:
-            text = str(exc).lower()
-            read_only = "readonly" in text or "read-only" in text or "permission denied" in text
+            read_only = is_read_only(exc) or "permission denied" in str(exc).lower()
             if not (read_only or _transient(exc)):  # busy for too long, or not ours to write: list anyway
                 raise
 
@@ -591,7 +597,7 @@ class Store:
                     landmines: Iterable[str] = (), note: str = "", reviewer: str) -> Review:
         """Store a trainer's review of one reply (turn: 0-based index), replacing their earlier one
         of that turn. The machine's scores are not touched. ReviewError (one line) for bad values,
-        a turn that does not exist or a silence."""
+        a turn that does not exist, a silence, or a reviewer who is the call's own trainee."""
         values = check_review(listening=listening, empathy=empathy, policy=policy, landmines=landmines,
                               note=note, reviewer=reviewer)
         at = utcnow()
@@ -602,6 +608,11 @@ class Store:
                 S.turns.c.session_id == session_id, S.turns.c.idx == turn)).scalar()
             if kind is None:
                 raise ReviewError(f"session {session_id} has no turn {turn + 1}")
+            trainee = conn.execute(sa.select(S.trainees.c.name).join(
+                S.sessions, S.sessions.c.trainee_id == S.trainees.c.id).where(S.sessions.c.id == session_id)).scalar()
+            if trainee is not None and plain(trainee, lines=False).casefold() == values["reviewer"].casefold():
+                # a review outranks the machine's score: the trainee who made the call never gives one
+                raise ReviewError(f"{plain(trainee, lines=False)} made this call: a trainer reviews it, not its trainee")
             if kind != "reply":
                 raise ReviewError(f"turn {turn + 1} of session {session_id} was a silence: there is no reply to review")
             conn.execute(S.reviews.delete().where(r.session_id == session_id, r.idx == turn))

@@ -46,6 +46,9 @@ class MysteryGuestApp(App):
                  scorer: Callable | None = None, live: tuple[str, str] | None = None) -> None:
         """`library`: the scenarios, or a function that loads them (and their problems) on first use."""
         super().__init__()
+        from simulator.tui.paste import guard_pastes
+
+        guard_pastes()  # a paste with escape codes arrives as one paste, not as scrambled key presses
         self.live = live  # ("class", cohort) | ("guest", code) | ("join", code) | ("watch", code or cohort)
         self.settings = settings
         self._load_library = library if callable(library) else None
@@ -206,6 +209,9 @@ class MysteryGuestApp(App):
         self.post_message(StoreNotice(key, values))  # thread-safe; never blocks the writer
 
     def on_store_notice(self, event: StoreNotice) -> None:
+        if event.key == "store.read_only":  # nothing will be saved until someone acts: an error, shown longer
+            self.notify(self.catalog()(event.key, **event.values), severity="error", timeout=20, markup=False)
+            return
         self.notify(self.catalog()(event.key, **event.values), severity="warning", markup=False)
 
     # ------------------------------------------------------------------ trainee
@@ -407,8 +413,7 @@ class MysteryGuestApp(App):
         tr = self.catalog()
         lines = [self.live_error] if self.live_error else []
         if report.unsaved_calls:
-            key = "store.lost" if report.journal_failed else "store.kept"
-            lines.append(tr(key, n=report.unsaved_calls, path=report.journal))
+            lines.append(tr(report.unsaved_key, n=report.unsaved_calls, path=report.journal))
         elif report.saved_calls:
             lines.append(tr("store.saved"))
         return "\n".join(lines) or None

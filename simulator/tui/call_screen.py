@@ -180,6 +180,7 @@ class CallScreen(Screen):
         if self.debug_path:
             panel = self.query_one(DebugPanel)
             panel.show_note(self.debug_note or tr("debug.watching", file=self.debug_path.name))
+            panel.show_state(self.scenario, self.session.state)  # what the first reply will be checked against
             self.set_interval(0.5, self._check_reload)
         self._mirror()
         if self.live is None:

@@ -49,6 +49,7 @@ class ClassScreen(Screen):
         Binding("r", "draw_scenario", "Draw scenario"),
         Binding("g", "toggle_guest", "Guest"),
         Binding("s", "start_call", "Start call"),
+        Binding("v", "review_calls", "Review calls"),
         Binding("q", "quit_app", "Quit"),
     ]
 
@@ -208,6 +209,12 @@ class ClassScreen(Screen):
         """The guest console saw the call end: the next trainee is drawn afresh."""
         self.trainee = None
         self._show()
+
+    def action_review_calls(self) -> None:
+        """The cohort's leaderboard, from which the trainer opens a trainee's calls and reviews them."""
+        from simulator.tui.leaderboard_screen import LeaderboardScreen
+
+        self.app.push_screen(LeaderboardScreen(self.tr, self.cohort, trainer=True))
 
     def action_quit_app(self) -> None:
         self.app.exit()

@@ -48,14 +48,22 @@ def cell(value, col: str = "", row: dict | None = None) -> Text:
 
 
 class LeaderboardScreen(Screen):
-    """Rows of store.leaderboard(cohort) for the trainee's cohort; loaded in a thread."""
+    """Rows of store.leaderboard(cohort) for the trainee's cohort (or the class console's); loaded
+    in a thread. `trainer`: opened from the class console, whose calls the trainer may review."""
 
     BINDINGS = [Binding("escape,q,l", "back", "Back"), Binding("c", "calls", "Calls")]
 
-    def __init__(self, tr) -> None:
+    def __init__(self, tr, cohort: str | None = None, *, trainer: bool = False) -> None:
         super().__init__()
         self.tr = tr
+        self._cohort = cohort
+        self.trainer = trainer
         self.rows: list[dict] = []
+
+    @property
+    def cohort(self) -> str:
+        """The class console's cohort, else the trainee's."""
+        return self._cohort if self._cohort is not None else self.app.settings.cohort
 
     def compose(self) -> ComposeResult:
         yield Static(id="leaderboard-bar")
@@ -67,7 +75,7 @@ class LeaderboardScreen(Screen):
 
     def on_mount(self) -> None:
         relabel(self, self.tr)
-        cohort = self.app.settings.cohort
+        cohort = self.cohort
         bar = Text(f" {self.tr('leaderboard.title')} ", style="bold reverse")
         bar.append("  ")
         bar.append(cohort or self.tr("leaderboard.no_cohort"))
@@ -107,7 +115,7 @@ class LeaderboardScreen(Screen):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if 0 <= event.cursor_row < len(self.rows) and self.app.store is not None:
-            self.load_detail(self.app.settings.cohort, str(self.rows[event.cursor_row].get("trainee", "")))
+            self.load_detail(self.cohort, str(self.rows[event.cursor_row].get("trainee", "")))
 
     @work(thread=True, exclusive=True, group="leaderboard-detail")
     def load_detail(self, cohort: str, trainee: str) -> None:
@@ -141,16 +149,18 @@ class LeaderboardScreen(Screen):
 
     def on_screen_resume(self) -> None:
         if self.rows and self.app.store is not None:  # back from a review: its scores may have changed
-            self.load(self.app.settings.cohort)
+            self.load(self.cohort)
 
     def action_calls(self) -> None:
-        """The highlighted trainee's calls, to open one for review (review_screen.py)."""
+        """The highlighted trainee's calls, to open one (review_screen.py): to read its reviews, or
+        from the class console to review it."""
         table = self.query_one(DataTable)
         if self.app.store is None or not 0 <= table.cursor_row < len(self.rows):
             return
         from simulator.tui.review_screen import CallsScreen
 
-        self.app.push_screen(CallsScreen(self.tr, str(self.rows[table.cursor_row].get("trainee", ""))))
+        self.app.push_screen(CallsScreen(self.tr, str(self.rows[table.cursor_row].get("trainee", "")),
+                                         self.cohort, trainer=self.trainer))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -17,7 +17,7 @@ class PauseScreen(ModalScreen[str]):
 
     BINDINGS = [
         Binding("escape,enter,r", "resume", "Resume"),
-        Binding("l,q", "leave", "Leave"),
+        Binding("l,L,q", "leave", "Leave"),  # Shift held (or Caps Lock) leaves too
     ]
 
     def __init__(self, tr, over: bool = False, by_trainer: bool = False) -> None:

@@ -1,7 +1,11 @@
-"""A trainer's review of recorded calls, in the app: from the leaderboard, `c` lists the highlighted
+"""Recorded calls and their reviews, in the app: from the leaderboard, `c` lists the highlighted
 trainee's calls (CallsScreen); Enter opens one (ReviewScreen): every reply with the machine's
-levels and, where a trainer reviewed it, theirs and their note (what the trainee reads later);
-Enter on a reply opens ReviewTurnScreen to set the levels, landmines and note.
+levels and, where a trainer reviewed it, theirs and their note (what the trainee reads).
+
+A review outranks the machine's score (leaderboards, exports, `cases export --reviewed`), so only
+a trainer gives one: in the trainee app these screens are read-only; from the trainer's class
+console (`mystery-guest class`, `v`) Enter on a reply opens ReviewTurnScreen to set the levels,
+landmines and note. In a terminal, trainers use `mystery-guest review`.
 
 The store does the work (Store.save_review, simulator/store/reviews.py); every text from people
 is shown as plain text (rich.text.Text), never as markup."""
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -30,28 +35,51 @@ def _landmines() -> tuple[str, ...]:
 
 
 def _one_line(text: Any, width: int | None = None) -> str:
+    """`text` on one line, cut to `width` terminal cells (a Chinese character takes two)."""
     line = " ".join(str(text or "").split())
-    return line if width is None or len(line) <= width else line[:width - 1] + "…"
+    if width is None or cell_len(line) <= width:
+        return line
+    return set_cell_size(line, width - 1).rstrip() + "…"
+
+
+def fill_table(table: DataTable, tr, prefix: str, columns: tuple[str, ...], rows: list[tuple[Text, ...]]) -> None:
+    """Columns as wide as their widest cell or heading in terminal cells, so Chinese headings and
+    values are never cut (a column sized by its heading alone showed "中途" for "中途离开")."""
+    table.clear(columns=True)
+    headings = [Text(tr(prefix + col), style="bold") for col in columns]
+    for i, (col, heading) in enumerate(zip(columns, headings)):
+        width = max([heading.cell_len] + [row[i].cell_len for row in rows])
+        table.add_column(heading, key=col, width=width)
+    for row in rows:
+        table.add_row(*row)
 
 
 def reviewer_name(app) -> str:
-    """Who reviews: the name given on the welcome screen, else the login name."""
+    """Who reviews: the trainer's login name, as `mystery-guest review` takes by default (the class
+    console asks no name; the remembered trainee name on this computer is a trainee's)."""
     from simulator.store.recorder import login_name
 
-    return app.settings.trainee or login_name()
+    return login_name()
 
 
 # ---------------------------------------------------------------------------- a trainee's calls
 class CallsScreen(Screen):
-    """One trainee's recorded calls in the cohort, newest first; Enter opens one for review."""
+    """One trainee's recorded calls in the cohort, newest first; Enter opens one (to review it when
+    `trainer`)."""
 
     BINDINGS = [Binding("escape,q", "back", "Back")]
 
-    def __init__(self, tr, trainee: str) -> None:
+    def __init__(self, tr, trainee: str, cohort: str | None = None, *, trainer: bool = False) -> None:
         super().__init__()
         self.tr = tr
         self.trainee = trainee
+        self._cohort = cohort
+        self.trainer = trainer
         self.ids: list[int] = []
+
+    @property
+    def cohort(self) -> str:
+        return self._cohort if self._cohort is not None else self.app.settings.cohort
 
     def compose(self) -> ComposeResult:
         yield Static(id="calls-bar")
@@ -62,7 +90,7 @@ class CallsScreen(Screen):
     def on_mount(self) -> None:
         relabel(self, self.tr)
         bar = Text(f" {self.tr('calls.title', trainee=self.trainee)} ", style="bold reverse")
-        bar.append("  " + (self.app.settings.cohort or ""))
+        bar.append("  " + (self.cohort or ""))
         self.query_one("#calls-bar", Static).update(bar)
         self.query_one(DataTable).focus()
         self._note(self.tr("calls.loading"))
@@ -72,7 +100,7 @@ class CallsScreen(Screen):
     def load(self) -> None:
         store = self.app.store
         try:
-            rows = store.sessions(self.app.settings.cohort, trainee=self.trainee)
+            rows = store.sessions(self.cohort, trainee=self.trainee)
             reviewed = store.reviewed_calls(rows)
         except Exception as exc:  # a busy or unreachable database: a notice, not a traceback
             self.app.call_from_thread(self._note, self.tr("calls.failed", error=type(exc).__name__))
@@ -81,10 +109,8 @@ class CallsScreen(Screen):
 
     def show_rows(self, rows, reviewed: dict[int, dict]) -> None:
         table = self.query_one(DataTable)
-        table.clear(columns=True)
         self.ids = [r.id for r in rows]
-        for col in ("id", "started", "scenario", "status", "overall"):
-            table.add_column(Text(self.tr("calls.col." + col), style="bold"), key=col)
+        cells = []
         for r in rows:
             rv = reviewed.get(r.id)
             if rv is None:
@@ -92,14 +118,15 @@ class CallsScreen(Screen):
             else:
                 machine = "—" if r.overall is None else f"{r.overall:g}"
                 overall = ("—" if rv["overall"] is None else f"{rv['overall']:g}") + f"{REVIEWED} ({machine})"
-            table.add_row(Text(str(r.id), justify="right"), Text(r.started_at.strftime("%Y-%m-%d %H:%M")),
+            cells.append((Text(str(r.id), justify="right"), Text(r.started_at.strftime("%Y-%m-%d %H:%M")),
                           Text(_one_line(r.scenario_title or r.scenario_id, 40)),
-                          Text(self.tr.get("calls.status." + r.status, r.status)), Text(overall, justify="right"))
+                          Text(self.tr.get("calls.status." + r.status, r.status)), Text(overall, justify="right")))
+        fill_table(table, self.tr, "calls.col.", ("id", "started", "scenario", "status", "overall"), cells)
         self._note(self.tr("calls.empty") if not rows else self.tr("calls.reviewed"))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self.ids):
-            self.app.push_screen(ReviewScreen(self.tr, self.ids[event.cursor_row]))
+            self.app.push_screen(ReviewScreen(self.tr, self.ids[event.cursor_row], trainer=self.trainer))
 
     def _note(self, message: str) -> None:
         self.query_one("#calls-note", Static).update(Text(message, style="italic"))
@@ -110,20 +137,23 @@ class CallsScreen(Screen):
 
 # ---------------------------------------------------------------------------- one call
 class ReviewScreen(Screen):
-    """One recorded call, reply by reply, with the machine's levels and a trainer's review."""
+    """One recorded call, reply by reply, with the machine's levels and a trainer's review; a trainer
+    (`trainer`, from the class console) reviews a reply with Enter, anyone else only reads."""
 
     BINDINGS = [Binding("escape,q", "back", "Back")]
 
-    def __init__(self, tr, session_id: int) -> None:
+    def __init__(self, tr, session_id: int, *, trainer: bool = False) -> None:
         super().__init__()
         self.tr = tr
         self.session_id = session_id
+        self.trainer = trainer
         self.detail = None
         self.turns: list[dict] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="review-bar")
-        yield Static(Text(self.tr("review.help"), style="italic"), id="review-help")
+        yield Static(Text(self.tr("review.help" if self.trainer else "review.help_read_only"), style="italic"),
+                     id="review-help")
         yield DataTable(id="review-turns", cursor_type="row", zebra_stripes=True)
         yield Static(id="review-detail")
         yield Footer()
@@ -157,10 +187,8 @@ class ReviewScreen(Screen):
         self._bar(f"#{row.id} · {row.trainee} · {_one_line(row.scenario_title or row.scenario_id, 40)} · {overall}")
         table = self.query_one(DataTable)
         keep = table.cursor_row
-        table.clear(columns=True)
-        for col in ("turn", "stage", "reply", "machine", "reviewed", "note"):
-            table.add_column(Text(self.tr("review.col." + col), style="bold"), key=col)
         self.turns = list(detail.turns)
+        cells = []
         for t in self.turns:
             score, review = t.get("score") or {}, detail.reviews.get(t["index"])
             machine = "·".join(str((score.get(d) or {}).get("level", "-")) for d in DIMENSIONS) if score else "—"
@@ -169,9 +197,10 @@ class ReviewScreen(Screen):
             mine = "—" if review is None else "·".join(str(review.level(d)) for d in DIMENSIONS) + (
                 " !" if review.landmines else "")
             reply = t["reply"] if t["kind"] == "reply" else self.tr("review.silence")
-            table.add_row(Text(str(t["index"] + 1), justify="right"), Text(self.tr.get("stage." + t["stage"], t["stage"])),
+            cells.append((Text(str(t["index"] + 1), justify="right"), Text(self.tr.get("stage." + t["stage"], t["stage"])),
                           Text(_one_line(reply, 48)), Text(machine), Text(mine, style="bold" if review else ""),
-                          Text("✎" if review is not None and review.note else ""))
+                          Text("✎" if review is not None and review.note else "")))
+        fill_table(table, self.tr, "review.col.", ("turn", "stage", "reply", "machine", "reviewed", "note"), cells)
         if self.turns:
             table.move_cursor(row=min(max(keep, 0), len(self.turns) - 1))
             self.show_turn(table.cursor_row)
@@ -186,8 +215,8 @@ class ReviewScreen(Screen):
             turn_text(self.tr, self.turns[index], self.detail.reviews.get(self.turns[index]["index"])))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if self.detail is None or not 0 <= event.cursor_row < len(self.turns):
-            return
+        if not self.trainer or self.detail is None or not 0 <= event.cursor_row < len(self.turns):
+            return  # the trainee app only reads reviews
         turn = self.turns[event.cursor_row]
         if turn["kind"] != "reply":
             return  # a silence has no reply to review

@@ -35,6 +35,7 @@ class WelcomeScreen(Screen[tuple[str, str] | None]):
             yield Input(self.initial[1], placeholder=tr("welcome.cohort_placeholder"),
                         max_length=NAME_MAX, id="cohort")
             yield Static(id="welcome-error")
+            yield Static(Text(tr("welcome.keys"), style="italic"), id="welcome-keys")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -253,7 +253,7 @@ def test_a_postgresql_restart_mid_call_loses_no_turn(pg_url, tmp_path, monkeypat
     assert list(tmp_path.glob("*.jsonl")) == []
 
 
-def test_a_read_only_database_is_listed_and_a_new_call_waits_in_the_journal(sqlite_url, tmp_path):
+def test_a_read_only_database_is_listed_and_a_new_call_waits_in_the_journal_with_one_read_only_notice(sqlite_url, tmp_path):
     rec = _recorder(sqlite_url, tmp_path / "j").begin()
     _play(rec, trainee="Before")
     assert rec.close(timeout=10).unsaved_calls == 0
@@ -265,5 +265,7 @@ def test_a_read_only_database_is_listed_and_a_new_call_waits_in_the_journal(sqli
     _play(rec, trainee="After")
     report = rec.close(timeout=0.5)
     assert report.unsaved_calls == 1 and len(list((tmp_path / "j").glob("*.jsonl"))) == 1
-    assert notices and all(k == "store.busy" for k, _ in notices), notices
-    assert "readonly" in notices[0][1]["error"]
+    # one clear notice that says read-only and where (never "not answering": retrying will not help)
+    assert [k for k, _ in notices] == ["store.read_only"], notices
+    assert path in notices[0][1]["where"]
+    assert report.read_only

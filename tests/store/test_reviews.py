@@ -97,6 +97,17 @@ def test_a_review_that_cannot_be_stored_says_why_in_one_line(cohort, values, say
         assert store.reviews([ann]) == {}
 
 
+def test_a_trainee_cannot_review_their_own_call(cohort, capsys):
+    url, ann, _ = cohort
+    with Store.open(url) as store:
+        with pytest.raises(ReviewError, match="Ann made this call: a trainer reviews it"):
+            store.save_review(ann, 0, listening=0, empathy=0, reviewer=" ann ")
+        assert store.reviews([ann]) == {}
+    code, _, err = run(capsys, "review", str(ann), "--turn", "1", "--listening", "0", "--empathy", "0",
+                       "--reviewer", "Ann", "--db", url)
+    assert code != 0 and "a trainer reviews it, not its trainee" in err
+
+
 def test_a_silence_cannot_be_reviewed(sqlite_url):
     from tests.store.helpers import new_session
 

@@ -1,9 +1,11 @@
-"""The review in the app: from the leaderboard, a trainee's calls, one call reply by reply, and a
-trainer's levels, landmines and note for a reply, by key presses; the board then ranks with them."""
+"""The review in the app: from the class console's leaderboard, a trainee's calls, one call reply by
+reply, and a trainer's levels, landmines and note for a reply, by key presses; the board then ranks
+with them. In the trainee app the same screens only read: a trainee never reviews a call."""
 from __future__ import annotations
 
 from simulator.store.store import Store
 from simulator.tui.app import make_app
+from simulator.tui.class_screen import ClassScreen
 from simulator.tui.leaderboard_screen import LeaderboardScreen
 from simulator.tui.review_screen import CallsScreen, ReviewScreen, ReviewTurnScreen
 from tests.store.helpers import play
@@ -17,16 +19,18 @@ def board_rows(screen) -> list[tuple[str, str]]:
     return [(r["trainee"], r["best"]) for r in rows]
 
 
-async def test_a_trainer_reviews_a_reply_from_the_leaderboard_and_the_board_reranks(settings, tmp_path):
+async def test_a_trainer_reviews_a_reply_from_the_class_console_and_the_board_reranks(
+        settings, tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'calls.sqlite3'}"
     with Store.open(url) as store:
         ann, _ = play(store, "Ann Lee", "A1", ["L80 E80 P100 you did it yourself", "L80 E80 P100 close"])
         play(store, "Ben", "A1", ["L70 E70 P100 I hear you", "L70 E70 P100 close"])
-    settings.trainee = "Tina Trainer"
-    app = make_app(DRILLS, db_url=url, settings=settings, scorer=stub_scorer)
+    monkeypatch.setattr("simulator.store.recorder.login_name", lambda: "Tina Trainer")  # the trainer's login
+    settings.cohort = "another cohort"  # the console's cohort is the class's, not this computer's trainee's
+    app = make_app(DRILLS, db_url=url, settings=settings, scorer=stub_scorer, live=("class", "A1"))
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.store is not None, "an open store")
-        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClassScreen), "the class console")
+        await pilot.press("v")
         board = app.screen
         assert isinstance(board, LeaderboardScreen)
         await wait_for(pilot, lambda: board.query_one("#leaderboard").row_count == 2, "the board")
@@ -65,10 +69,41 @@ async def test_escape_leaves_a_reply_unreviewed(settings, tmp_path):
     app = make_app(DRILLS, db_url=url, settings=settings, scorer=stub_scorer)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.store is not None, "an open store")
-        app.push_screen(ReviewScreen(app.catalog(), ann))
+        app.push_screen(ReviewScreen(app.catalog(), ann, trainer=True))
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.turns, "the call")
         await pilot.press("enter", "l", "p", "escape")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
     with Store.open(url) as store:
         assert store.reviews([ann]) == {}
+
+
+async def test_the_trainee_app_shows_reviews_but_gives_no_way_to_make_one(settings, tmp_path):
+    url = f"sqlite:///{tmp_path / 'calls.sqlite3'}"
+    with Store.open(url) as store:
+        ann, _ = play(store, "Ann Lee", "A1", ["L80 E80 P100 you did it yourself", "L80 E80 P100 close"])
+        store.save_review(ann, 0, listening=0, empathy=0, landmines=["accuse"], note="Never say he did it",
+                          reviewer="Tina Trainer")
+    app = make_app(DRILLS, db_url=url, settings=settings, scorer=stub_scorer)  # Ann Lee's own app
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.store is not None, "an open store")
+        await pilot.press("l")
+        board = app.screen
+        await wait_for(pilot, lambda: board.query_one("#leaderboard").row_count == 1, "the board")
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CallsScreen)
+                       and app.screen.query_one("#calls").row_count == 1, "her calls")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.turns, "the call")
+        review = app.screen
+        text = screen_text(app)
+        assert "Trainer's note: Never say he did it" in text and "Reviewed by Tina Trainer" in text
+        assert "Read only" in text
+        await pilot.press("enter")  # what opened the trainer's review before
+        await pilot.pause()
+        assert app.screen is review
+        await pilot.press("l", "e", "p", "1", "s")
+        await pilot.pause()
+    with Store.open(url) as store:
+        [(index, kept)] = store.reviews([ann])[ann].items()
+    assert (index, kept.reviewer, kept.listening, kept.landmines) == (0, "Tina Trainer", 0, ("accuse",))

@@ -1,5 +1,6 @@
 """The play-test panel for trainers: why each reply did what it did.
 
+At the start: the starting state and the transitions the first reply will be checked against.
 Per reply: detected acts, evidence, the mood change and its causes, and every transition
 checked with its clauses (✓/✗) and which one fired. Also shows lint problems after a reload.
 """
@@ -57,6 +58,28 @@ def turn_debug_text(turn: TurnResult, tr) -> Text:
     return text
 
 
+def state_debug_text(scenario, state: str, tr) -> Text:
+    """Where the call stands before a reply: the state and the transitions the next reply is
+    checked against, in order, with their clauses (not yet evaluated)."""
+    from simulator.conditions import clause_texts
+
+    text = Text(tr("debug.start", state=state), style="bold reverse")
+    node = scenario.states.get(state)
+    if node is None or not node.transitions:
+        text.append("\n" + tr("debug.no_transitions"), style="dim")
+        return text
+    for t in node.transitions:
+        text.append(f"\n  → {t.to}", style="bold")
+        if t.note:
+            text.append(f"  ({t.note})", style="italic dim")
+        parts = clause_texts(t.when)
+        if not parts:
+            text.append("\n     " + tr("debug.always"), style="dim")
+        for clause in parts:
+            text.append(f"\n     · {clause}")
+    return text
+
+
 class DebugPanel(VerticalScroll):
     """Side panel of `play --debug`: newest turn at the bottom."""
 
@@ -65,6 +88,12 @@ class DebugPanel(VerticalScroll):
     def __init__(self, tr, **kwargs) -> None:
         super().__init__(**kwargs)
         self.tr = tr
+
+    def show_state(self, scenario, state: str) -> None:
+        """The call's start: the panel stays at its top, or a state with many transitions would
+        push its own header (and the play-test note above it) out of sight."""
+        self._add(state_debug_text(scenario, state, self.tr), "debug-turn")
+        self.call_after_refresh(self.scroll_home, animate=False)
 
     def show_turn(self, turn: TurnResult) -> None:
         self._add(turn_debug_text(turn, self.tr), "debug-turn")

@@ -6,6 +6,7 @@ from textual.widgets import Static
 
 from simulator.scenario import Scenario
 from simulator.session import fill
+from simulator.tui.widgets.folded import folded
 
 
 def facts_text(sc: Scenario, tr) -> Text:
@@ -25,4 +26,4 @@ class FactsPanel(Static):
     """The brief/facts panel of the call screen (plain text from the scenario file)."""
 
     def __init__(self, sc: Scenario, tr, **kwargs) -> None:
-        super().__init__(facts_text(sc, tr), **kwargs)
+        super().__init__(folded(facts_text(sc, tr)), **kwargs)  # "11点40分" is never split

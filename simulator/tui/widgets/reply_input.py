@@ -1,9 +1,12 @@
-"""The trainee's reply box: Enter sends; an oversized paste is refused with a message."""
+"""The trainee's reply box: Enter sends; a paste arrives as plain text on one line; an oversized
+paste is refused with a message."""
 from __future__ import annotations
 
 from textual import events
 from textual.message import Message
 from textual.widgets import Input
+
+from simulator.plaintext import plain
 
 
 class ReplyInput(Input):
@@ -28,7 +31,9 @@ class ReplyInput(Input):
         # a trainee should be told, and a 100 KB paste must not reach the engine at all.
         event.stop()
         event.prevent_default()
-        text = " ".join(event.text.split())
+        # Escape codes and control characters are cleaned here, not only on send: a raw ESC or
+        # backspace in the box throws its cursor off (typing then lands mid-reply, scrambled).
+        text = plain(event.text, lines=False)
         if self.max_length and len(self.value) + len(text) > self.max_length:
             self.post_message(self.ReplyRefused(len(event.text)))
             return

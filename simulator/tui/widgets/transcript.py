@@ -5,6 +5,8 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from simulator.tui.widgets.folded import folded
+
 # Who said it -> style of the speaker's name.
 SPEAKER_STYLES = {"customer": "bold #ff8a65", "agent": "bold #4fc3f7", "note": "italic #9e9e9e",
                   "hint": "bold #ffd54f", "system": "bold #ce93d8"}
@@ -27,12 +29,25 @@ def utterance(who: str, label: str, body: Text | str, *, dim_tail: str = "") -> 
     return text
 
 
+def label_end(content: Text) -> int:
+    """Where the speaker's label (utterance's first span, ending in its colon) ends; 0 if none."""
+    if content.spans and content.spans[0].start == 0:
+        end = content.spans[0].end
+        if content.plain[:end].rstrip().endswith((":", "：")):
+            return end
+    return 0
+
+
 class TranscriptLine(Static):
-    """One utterance. `who` is customer, agent, note, hint or system (it picks the CSS class)."""
+    """One utterance. `who` is customer, agent, note, hint or system (it picks the CSS class).
+    Chinese lines are folded by `folded`: the speaker's name is never split over two lines."""
 
     def __init__(self, who: str, content: Text) -> None:
-        super().__init__(content, classes=f"line -{who}")
+        super().__init__(folded(content, label_end(content)), classes=f"line -{who}")
         self.who = who
+
+    def show(self, content: Text) -> None:
+        self.update(folded(content, label_end(content)))
 
 
 class Transcript(VerticalScroll):
@@ -53,7 +68,7 @@ class Transcript(VerticalScroll):
 
     def update_line(self, line: TranscriptLine, content: Text) -> None:
         """Change a line already shown (the one being spoken), keeping its end in view."""
-        line.update(content)
+        line.show(content)
         self.call_after_refresh(self._keep_newest_in_view)
 
     def on_resize(self) -> None:

@@ -1,0 +1,230 @@
+"""What a new trainee's first trial of the app found: each test presses the keys they pressed."""
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from simulator.tui.pause_screen import PauseScreen
+from simulator.tui.picker_screen import PickerScreen
+from simulator.tui.welcome_screen import WelcomeScreen
+from tests.tui.conftest import screen_text, type_text
+from tests.tui.test_call import open_call
+
+
+@pytest.mark.parametrize("key", ["l", "L"])
+async def test_the_pause_screen_leaves_with_the_key_it_names(make, key):
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_call(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PauseScreen)
+        assert "l: leave the call" in screen_text(app)
+        await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+
+
+@pytest.mark.parametrize("lang, hint", [("en", "Tab: next field"), ("zh", "Tab：下一项")])
+async def test_the_first_run_screen_says_tab_moves_on_and_enter_starts(make, settings, lang, hint):
+    settings.trainee = settings.cohort = ""
+    settings.lang = lang
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+        assert hint in screen_text(app)
+        await type_text(pilot, "Li")
+        await pilot.press("tab")  # the hint's promise: Tab goes to the cohort
+        assert app.focused is app.screen.query_one("#cohort", Input)
+        await type_text(pilot, "B2")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+
+
+PASTE = "I hear you \x1b[31mMrs Whitaker\x1b[0m\x07 tab\there \x08\x7f done"
+
+
+async def test_a_paste_with_escape_and_control_characters_is_cleaned_where_it_lands(make):
+    from textual import events
+
+    from simulator.tui.widgets.reply_input import ReplyInput
+
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot)
+        reply = call.query_one(ReplyInput)
+        reply.focus()
+        await type_text(pilot, "Well, ")
+        reply.post_message(events.Paste(PASTE))
+        await pilot.pause()
+        assert reply.value == "Well, I hear you Mrs Whitaker tab here done"
+        assert reply.cursor_position == len(reply.value)
+        await type_text(pilot, " now")  # typing goes on at the end, not in the middle
+        assert reply.value == "Well, I hear you Mrs Whitaker tab here done now"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert call.session.turns[-1].reply == "Well, I hear you Mrs Whitaker tab here done now"
+
+
+async def test_a_paste_over_the_limit_is_still_refused_after_cleaning(make):
+    from textual import events
+
+    from simulator.tui.widgets.reply_input import ReplyInput
+
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot)
+        reply = call.query_one(ReplyInput)
+        reply.focus()
+        reply.post_message(events.Paste("\x1b[1m" + "x" * 2_001))
+        await pilot.pause()
+        assert reply.value == ""
+        assert "Paste refused" in screen_text(app)
+
+
+@pytest.mark.parametrize("lang, during, after", [
+    ("en", "is read-only: this call is kept on this computer only",
+     "saved the first time Mystery Guest starts with the store writable again"),
+    ("zh", "是只读的：这通电话只保存在本机", "等记录库可以写入后"),
+])
+async def test_a_read_only_store_is_named_during_the_call_and_the_quit_message_is_true(
+        make, settings, tmp_path, lang, during, after):
+    from simulator.store.store import Store
+    from tests.tui.conftest import wait_for
+
+    path = tmp_path / "calls.sqlite3"
+    Store.open(f"sqlite:///{path}").close()
+    read_only = f"sqlite:///file:{path}?mode=ro&uri=true"  # how SQLite sees an immutable (chattr +i) file
+    settings.lang = lang
+    app = make(db_url=read_only)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.store is not None, "an open store")
+        await open_call(pilot)
+        await wait_for(pilot, lambda: any(during in n.message for n in app._notifications), "the read-only notice")
+        assert not any("not answering" in n.message or "没有响应" in n.message for n in app._notifications)
+        await pilot.press("escape", "l")
+        await pilot.pause()
+        app.exit()
+    message = app.exit_message()
+    assert after in message and "--db" in message
+    assert "next time Mystery Guest starts" not in message and "下次启动 Mystery Guest 时自动写入。" not in message
+
+
+@pytest.mark.parametrize("drill, lang, start", [
+    ("drill-en.yaml", "en", "Starts in 'venting'; the first reply is checked against, in order:"),
+    ("drill-zh.yaml", "zh", "从 'venting' 开始；第一句回复按顺序检查这些转移："),
+])
+async def test_the_play_test_panel_shows_the_starting_state_and_its_transitions_before_any_reply(
+        settings, tmp_path, drill, lang, start):
+    import shutil
+
+    from simulator.tui.app import make_app
+    from simulator.tui.call_screen import CallScreen
+    from tests.tui.conftest import DRILLS, stub_scorer
+
+    path = tmp_path / drill
+    shutil.copy(DRILLS / drill, path)
+    settings.lang = lang
+    app = make_app(debug_scenario=path, settings=settings, scorer=stub_scorer)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen) and app.screen.session.turns == []
+        text = app.screen.query_one("#debug").query("Static").last().render().plain
+        assert start in text
+        assert "→ escalated" in text and "· a landmine" in text
+        assert "→ demand_cancel" in text and "· listening level >= 1" in text
+
+
+# ---------------------------------------------------------------------------- zh layout
+ZH_LINE = ("Ann / Lee：喂？可算有人接了！我跟你说，我闺女帮我查话费详单，她5月31日晚上11点40分"
+           "在APP上取消了“来电提醒”（每月3元），系统6月1日凌晨0点30分才处理完。")
+
+
+@pytest.mark.parametrize("width", range(12, 41))
+def test_folding_zh_keeps_numbers_with_units_and_the_speaker_on_one_line_within_the_width(width):
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from simulator.tui.widgets.folded import fold
+
+    lines = fold(Text(ZH_LINE), width, keep=len("Ann / Lee：")).plain.split("\n")
+    assert "".join(lines) == ZH_LINE  # nothing lost, nothing added (no spaces at the breaks here)
+    assert all(cell_len(line) <= width for line in lines)
+    assert lines[0].startswith("Ann / Lee：")
+    for kept in ("5月31日", "11点40分", "3元", "6月1日", "0点30分", "APP"):
+        assert any(kept in line for line in lines), (kept, lines)
+    assert not any(line.startswith(("，", "。", "）", "！", "？")) for line in lines)
+
+
+async def test_the_zh_brief_panel_never_splits_a_time_from_its_unit(make, settings):
+    from simulator.loader import bundled_dir
+    from simulator.loader import load_scenario
+    from simulator.tui.widgets.facts_panel import FactsPanel
+
+    settings.lang = "zh"
+    sc = load_scenario(bundled_dir() / "small-charge-dispute-zh.yaml")
+    app = make(library=[sc])
+    async with app.run_test(size=(120, 40)) as pilot:
+        call = await open_call(pilot, sc.id)
+        assert call.query_one(FactsPanel).display
+        text = screen_text(app)
+        assert "11点40分" in text and "0点30分" in text
+
+
+async def test_a_trainee_name_with_spaces_stays_on_one_line_in_a_zh_call(make, settings):
+    from tests.tui.test_call import say
+
+    settings.lang = "zh"
+    settings.trainee = "Ann / Lee"
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_call(pilot, "drill-zh")
+        await say(pilot, "我明白您的心情，真的非常抱歉，这件事我马上帮您查清楚，您先别着急，好吗")
+        assert "Ann / Lee：" in screen_text(app)
+
+
+async def test_the_zh_calls_list_columns_fit_their_chinese_text(settings, tmp_path):
+    from rich.cells import cell_len
+
+    from simulator.store.store import Store
+    from simulator.tui.app import make_app
+    from simulator.tui.review_screen import CallsScreen
+    from tests.store.helpers import play
+    from tests.tui.conftest import DRILLS, stub_scorer, wait_for
+
+    url = f"sqlite:///{tmp_path / 'calls.sqlite3'}"
+    with Store.open(url) as store:
+        play(store, "Ann Lee", "A1", ["L80 E80 P100 我明白", "L80 E80 P100 close"])
+    settings.lang = "zh"
+    app = make_app(DRILLS, db_url=url, settings=settings, scorer=stub_scorer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.store is not None, "an open store")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.screen.query_one("#leaderboard").row_count == 1, "the board")
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CallsScreen)
+                       and app.screen.query_one("#calls").row_count == 1, "the calls")
+        table = app.screen.query_one("#calls")
+        for i, column in enumerate(table.columns.values()):
+            cells = [table.get_row_at(r)[i] for r in range(table.row_count)] + [column.label]
+            assert column.width >= max(cell_len(str(c)) for c in cells), column.label
+
+
+@pytest.mark.parametrize("chunks", [
+    [f"\x1b[200~{PASTE}\x1b[201~"],  # one read
+    ["\x1b[200~I hear you \x1b[3", "1mMrs Whitaker\x1b[0m\x07 tab\there \x08\x7f done\x1b[20", "1~"],  # cut reads
+])
+def test_the_terminal_parser_delivers_a_paste_with_escape_codes_as_one_paste(chunks):
+    from textual import events
+    from textual._xterm_parser import XTermParser
+
+    from simulator.tui.paste import guard_pastes
+
+    guard_pastes()
+    parser = XTermParser()
+    got = [e for chunk in chunks for e in parser.feed(chunk)]
+    assert [type(e) for e in got] == [events.Paste]  # no key presses replayed from inside the paste
+    assert got[0].text == "I hear you Mrs Whitaker\x07 tab\there \x08\x7f done"
+    assert [type(e) for e in parser.feed("\x1b")] == [] and parser._mg_held == ""  # Esc is not held back
