@@ -225,7 +225,10 @@ def test_review_shows_evidence_found_many_times_in_a_reply_once_with_its_count(s
     """The scorer gives one piece of evidence per place a phrase occurs (the HTML transcript
     highlights each); the review lists each piece once and says how often it was found."""
     replies = tmp_path / "replies.txt"
-    replies.write_text("I can see the 6.00 charge since 2 June, I'm sorry. " * 30 + "\n", encoding="utf-8")
+    # Ten different sentences, each with the same apology (a sentence pasted over and over is
+    # another matter: the scorer caps it as pasted, tests/scoring/test_pasted_replies.py).
+    sentences = [f"I can see the 6.00 charge on bill {n} since 2 June, I'm sorry." for n in range(1, 11)]
+    replies.write_text(" ".join(sentences) + "\n", encoding="utf-8")
     code, _, err = run(capsys, "replay", "vas-sms-tips-en", "--replies", str(replies), "--trainee", "Ann",
                        "--cohort", "june", "--db", sqlite_url)
     assert code == 0, err
@@ -233,10 +236,10 @@ def test_review_shows_evidence_found_many_times_in_a_reply_once_with_its_count(s
         (row,) = store.sessions("june")
         turn = store.session_detail(row.id).turns[0]
     pieces = [e["reason"] for e in turn["score"]["empathy"]["evidence"]]
-    assert len(pieces) == 30 and len(set(pieces)) == 1  # what the scorer gives: one piece per place
+    assert len(pieces) == 10 and len(set(pieces)) == 1  # what the scorer gives: one piece per place
     code, out, err = run(capsys, "review", str(row.id), "--show", "--db", sqlite_url)
     assert code == 0, err
     lines = [line for line in out.splitlines() if line.strip().startswith("+ empathy:")]
-    assert len(lines) == 1 and lines[0].endswith("(found 30 times)"), lines
+    assert len(lines) == 1 and lines[0].endswith("(found 10 times)"), lines
     listening = [line for line in out.splitlines() if line.strip().startswith("+ listening:")]
     assert len(listening) == len(set(listening)) and not any("found" in line for line in listening)
