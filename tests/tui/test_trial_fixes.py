@@ -46,16 +46,21 @@ async def test_the_first_run_screen_says_tab_moves_on_and_enter_starts(make, set
 PASTE = "I hear you \x1b[31mMrs Whitaker\x1b[0m\x07 tab\there \x08\x7f done"
 
 
+async def _focused_reply_box(pilot):
+    from simulator.tui.widgets.reply_input import ReplyInput
+
+    call = await open_call(pilot)
+    reply = call.query_one(ReplyInput)
+    reply.focus()
+    return call, reply
+
+
 async def test_a_paste_with_escape_and_control_characters_is_cleaned_where_it_lands(make):
     from textual import events
 
-    from simulator.tui.widgets.reply_input import ReplyInput
-
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
-        call = await open_call(pilot)
-        reply = call.query_one(ReplyInput)
-        reply.focus()
+        call, reply = await _focused_reply_box(pilot)
         await type_text(pilot, "Well, ")
         reply.post_message(events.Paste(PASTE))
         await pilot.pause()
@@ -71,13 +76,9 @@ async def test_a_paste_with_escape_and_control_characters_is_cleaned_where_it_la
 async def test_a_paste_over_the_limit_is_still_refused_after_cleaning(make):
     from textual import events
 
-    from simulator.tui.widgets.reply_input import ReplyInput
-
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
-        call = await open_call(pilot)
-        reply = call.query_one(ReplyInput)
-        reply.focus()
+        _, reply = await _focused_reply_box(pilot)
         reply.post_message(events.Paste("\x1b[1m" + "x" * 2_001))
         await pilot.pause()
         assert reply.value == ""
