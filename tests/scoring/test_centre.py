@@ -45,6 +45,12 @@ def taught_reading():
     return score.policy.level, score.landmine_categories
 
 
+def needs_training_tools():
+    """`scorer train` stops at once without scikit-learn (its own test below checks that message)."""
+    pytest.importorskip("sklearn", reason="training needs the train extra: pip install -c requirements.lock "
+                                          "-e '.[test,train]'")
+
+
 def test_with_no_centre_model_the_shipped_model_scores_and_status_says_so(capsys):
     assert load_model("en") is load_shipped("en")
     assert main(["scorer", "status"]) == 0
@@ -61,8 +67,7 @@ def test_the_centre_folder_is_the_store_s_data_folder(monkeypatch):
 
 
 def test_a_centre_model_changes_a_score_it_was_taught_and_keeps_the_sealed_margin(tmp_path, capsys):
-    pytest.importorskip("sklearn", reason="training needs the train extra: pip install -c requirements.lock "
-                                          "-e '.[test,train]'")
+    needs_training_tools()
     # The shipped model misreads the centre's polite hold phrase (round 6: as dismissing the caller). If a new
     # shipped model reads it right, this test needs another phrase the shipped model gets wrong.
     shipped_reading = taught_reading()
@@ -92,6 +97,7 @@ def test_a_centre_model_changes_a_score_it_was_taught_and_keeps_the_sealed_margi
 
 
 def test_a_centre_model_that_loses_on_the_sealed_set_is_not_saved(tmp_path, capsys, monkeypatch):
+    needs_training_tools()
     import scoring.train as train
 
     shipped = json.loads((train.MODELS / "en.json").read_text(encoding="utf-8"))
@@ -133,6 +139,7 @@ def test_training_without_scikit_learn_says_what_to_install(tmp_path, capsys, mo
 
 
 def test_extra_cases_that_cannot_be_read_are_one_line(tmp_path, capsys):
+    needs_training_tools()
     bad = tmp_path / "bad.yaml"
     bad.write_text("cases: [\n", encoding="utf-8")
     code = main(["scorer", "train", "--extra", str(bad)])
