@@ -45,22 +45,12 @@ def check(a: Analysis, sig: Signals) -> PolicyResult:
         offers.append(offer)
         text = a.original(m.start, m.end)
         label = _action_label(m.action, a.ctx.locale)
-        problem = None
         if m.action in policy.forbid:
             problem = lex.reason("offer_forbidden", text, action=label)
         elif has_policy and m.action in known and m.action not in policy.allow and m.action not in _UNCHECKED:
             problem = lex.reason("offer_unauthorised", text, action=label)
-        elif m.action == "refund" and policy.refund_max_months is not None and (
-                problem := _over_months(a, offer, policy.refund_max_months, text)):
-            pass
-        elif m.action == "refund" and policy.refund_max_amount is not None:
-            amount = refund_amount(a, offer)
-            if amount is not None and amount > policy.refund_max_amount + 1e-6:
-                problem = lex.reason("over_cap_amount", text, amount=_fmt(amount), cap=_fmt(policy.refund_max_amount))
-        elif m.action == "compensation" and policy.compensation_max_amount is not None:
-            if offer.amount is not None and offer.amount > policy.compensation_max_amount + 1e-6:
-                problem = lex.reason("over_cap_amount", text, amount=_fmt(offer.amount),
-                                     cap=_fmt(policy.compensation_max_amount))
+        else:
+            problem = _over_cap(a, offer, text)
         if problem:
             mines.append(Mine("overpromise", offer.start, offer.end, problem))
             evidence.append(Evidence(offer.start, offer.end, "overpromise", problem, "-"))
@@ -79,14 +69,24 @@ def check(a: Analysis, sig: Signals) -> PolicyResult:
     return PolicyResult(offers, mines, evidence)
 
 
-def _over_months(a: Analysis, offer: Offer, cap: float, text: str) -> str | None:
-    """Why a refund offer breaks the months cap, or None."""
-    if offer.months is not None and offer.months > cap + 1e-6:
-        return a.lex.reason("over_cap", text, months=_fmt(offer.months), cap=_fmt(cap))
-    if offer.months is None and offer.all_charges:
-        billed = months_billed(a)
-        if billed is None or billed > cap:
-            return a.lex.reason("all_over_cap", text, cap=_fmt(cap))
+def _over_cap(a: Analysis, offer: Offer, text: str) -> str | None:
+    """Why an offer breaks one of the policy's caps (months of fees, money), or None."""
+    policy, lex = a.ctx.policy, a.lex
+    if offer.action == "refund":
+        cap = policy.refund_max_months
+        if cap is not None and offer.months is not None and offer.months > cap + 1e-6:
+            return lex.reason("over_cap", text, months=_fmt(offer.months), cap=_fmt(cap))
+        if cap is not None and offer.months is None and offer.all_charges:
+            billed = months_billed(a)
+            if billed is None or billed > cap:
+                return lex.reason("all_over_cap", text, cap=_fmt(cap))
+        amount, cap = refund_amount(a, offer), policy.refund_max_amount
+    elif offer.action == "compensation":
+        amount, cap = offer.amount, policy.compensation_max_amount
+    else:
+        return None
+    if cap is not None and amount is not None and amount > cap + 1e-6:
+        return lex.reason("over_cap_amount", text, amount=_fmt(amount), cap=_fmt(cap))
     return None
 
 

@@ -14,6 +14,7 @@ the decision, else from the phrases that drove the model. Pure and deterministic
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from scoring import empathy, landmines, listening, policy, rubric
 from scoring.analysis import analyse
@@ -45,27 +46,28 @@ def score_reply(reply: str, ctx: ReplyContext) -> ReplyScore:
     else:
         pol_ev = [e for e in rules.policy.evidence if e.effect == "+"]
         policy = rubric.policy_dimension(1, pol_ev or [Evidence(0, 0, "policy_ok", lex.reason("policy_ok"), "+")])
-    lis, emp = _pasted_cap(reply, lex, lis), _pasted_cap(reply, lex, emp)
+    lis, emp = _pasted_cap(reply, lex, lis, emp)
     return ReplyScore(listening=lis, empathy=emp, policy=policy, acts=rules.acts, offers=rules.offers,
                       landmines=tuple(mines))
 
 
-def _pasted_cap(reply: str, lex, dim):
+def _pasted_cap(reply: str, lex, *dims):
     """A reply that is mostly one sentence pasted over and over (an apology thirty times) is a
     formula, not a conversation with this caller: listening and empathy at most 1, whatever the
     single sentence would earn. The n-gram model cannot see it (its features are normalised so
     that saying more does not weigh more), and the rules count each copy once."""
-    if dim.level < 2:
-        return dim
+    if all(d.level < 2 for d in dims):
+        return dims
     originals = [x.strip(" ,;:-") for x in _SENTENCE_END.split(reply)]
-    sentences = [t.lower() for t in originals if len(t) > 2]
-    if len(sentences) < 4:
-        return dim
-    top, n = max(((t, sentences.count(t)) for t in set(sentences)), key=lambda tn: tn[1])
-    if n < 3 or 2 * n < len(sentences):
-        return dim
+    counts = Counter(t.lower() for t in originals if len(t) > 2)
+    if sum(counts.values()) < 4:
+        return dims
+    top, n = counts.most_common(1)[0]
+    if n < 3 or 2 * n < sum(counts.values()):
+        return dims
     quoted = next(t for t in originals if t.lower() == top)
-    return rubric.dimension(1, [Evidence(0, 0, "pasted", lex.reason("pasted", quoted, n=n), "-")])
+    capped = rubric.dimension(1, [Evidence(0, 0, "pasted", lex.reason("pasted", quoted, n=n), "-")])
+    return tuple(capped if d.level == 2 else d for d in dims)
 
 
 def _level(reply: str, lex, head: str, reading: Reading, rule_dim):
@@ -235,9 +237,11 @@ def score_rules(reply: str, ctx: ReplyContext) -> ReplyScore:
     if pol_level and not pol_ev:
         pol_ev.append(Evidence(0, 0, "policy_ok", a.lex.reason("policy_ok"), "+"))
 
+    lis, emp = _pasted_cap(reply or "", a.lex, rubric.dimension(lis_level, lis_ev),
+                           rubric.dimension(emp_level, emp_ev))
     return ReplyScore(
-        listening=_pasted_cap(reply or "", a.lex, rubric.dimension(lis_level, lis_ev)),
-        empathy=_pasted_cap(reply or "", a.lex, rubric.dimension(emp_level, emp_ev)),
+        listening=lis,
+        empathy=emp,
         policy=rubric.policy_dimension(pol_level, pol_ev),
         acts=_acts(a, sig),
         offers=tuple(checked.offers),
