@@ -192,7 +192,7 @@ def size_compensation(a: Analysis, m: ActionMention) -> Offer:
 def _next_clause(a: Analysis, cs: int) -> tuple[int, int] | None:
     """The clause after the one starting at cs, if it is in the same sentence and not negated."""
     k = a.clause_index(cs) + 1
-    ss, se = a.sentence_of(cs)
+    _, se = a.sentence_of(cs)
     if k < len(a.clauses) and a.clauses[k][0] < se:
         ns, ne = a.clauses[k]
         if not a.any_in("negation", ns, ne):
@@ -210,14 +210,10 @@ def size_refund(a: Analysis, m: ActionMention) -> Offer:
     all_charges = a.any_in("all_charges", cs, ce)
     if months is None and amount is None and not all_charges:
         # "I can refund two months, £7.98, ..." or "给您退，一共16块": look one clause ahead.
-        k = a.clause_index(cs) + 1
-        ss, se = a.sentence_of(cs)
-        if k < len(a.clauses) and a.clauses[k][0] < se:
-            ns, ne = a.clauses[k]
-            if not a.any_in("negation", ns, ne):
-                nxt = a.text[ns:ne]
-                months = _months(nxt, words)
-                amount = _money(nxt, words)
+        nxt = _next_clause(a, cs)
+        if nxt:
+            months = _months(a.text[nxt[0]:nxt[1]], words)
+            amount = _money(a.text[nxt[0]:nxt[1]], words)
     fee = _monthly_fee(a)
     if months is None and amount is not None and fee:
         months = round(amount / fee, 2)
