@@ -41,7 +41,9 @@ BINARY_HEADS = tuple(LANDMINES) + ("any",)  # "any": the reply has at least one 
 HEADS = LEVEL_HEADS + BINARY_HEADS  # order of the stage 1 outputs
 
 _SPACE = re.compile(r"\s+")
-_CLAUSE = re.compile(r"[^,.;:!?\n，。；：！？、…]+")
+# A clause runs to the next punctuation mark, except a point, comma or colon inside a number
+# ("£30.00", "1,200", "10:30"): a quote cut there would read "refund the full 30".
+_CLAUSE = re.compile(r"[^,.;:!?\n，。；：！？、…]+(?:(?<=\d)[.,:](?=\d)[^,.;:!?\n，。；：！？、…]+)*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[a-z][a-z']{3,}")
 _EN_STOP = frozenset("""

@@ -503,6 +503,7 @@ class CallScreen(Screen):
 
     def on_call_screen_turn_scored(self, event: TurnScored) -> None:
         turn = event.turn
+        self.query_one(StageTrack).note_turn(turn)
         self._mirror()
         if self.mode == "coach" and turn.kind == "reply":
             self.query_one(ScoreCard).show(turn)

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static
 from simulator import debrief
 from simulator.session import HINT_COST, WEIGHTS, Session, TurnResult
 from simulator.tui.keys import relabel
-from simulator.tui.names import scorer_text
+from simulator.tui.names import quote_for, scorer_text
 from simulator.tui.widgets.anger_meter import anger_style
 from simulator.tui.widgets.transcript import said_by, utterance
 from simulator.tui.widgets.turn_view import (DIMENSIONS, LANDMINE_STYLE, addressed_line, breaking_line,
@@ -127,8 +127,7 @@ def fix_line(fix: debrief.Fix, session: Session, tr) -> Text:
         text.append(tr("fix.level." + fix.name))
     else:
         text.append(tr("fix." + fix.kind))
-    if fix.quote and fix.quote not in reason:  # the scorer's reason often quotes the words already
-        text.append(f"“{fix.quote}” ")
+    text.append(quote_for(fix.quote, reason))
     if reason:
         text.append(reason, style="italic")
     return text

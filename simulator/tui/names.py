@@ -32,3 +32,9 @@ def scorer_text(text: str, sc: Scenario | None) -> str:
         if name and words in text:
             text = text.replace(words, name)
     return text
+
+
+def quote_for(quote: str, reason: str) -> str:
+    """The reply's words to quote before a reason, as “…” and a space: nothing when there are no
+    words or the reason quotes them already ("'Shut up' answers the caller back")."""
+    return f"“{quote}” " if quote and quote not in (reason or "") else ""

@@ -23,6 +23,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from simulator.tui.keys import relabel
+from simulator.tui.names import quote_for
 
 DIMENSIONS = ("listening", "empathy", "policy")
 REVIEWED = "†"
@@ -278,7 +279,7 @@ def turn_text(tr, turn: dict, review) -> Text:
         for e in (score.get(dim) or {}).get("evidence", [])[:3]:
             quote = reply[e["start"]:e["end"]]
             text.append(f"  {e.get('effect', '+')} {tr('dim.' + dim)}: ", style="dim")
-            text.append((f"“{_one_line(quote, 60)}” " if quote else "") + _one_line(e.get("reason"), 120) + "\n",
+            text.append(quote_for(_one_line(quote, 60), e.get("reason")) + _one_line(e.get("reason"), 120) + "\n",
                         style="dim")
     mines = list(dict.fromkeys(m["category"] for m in score.get("landmines", [])))
     text.append(tr("review.machine_mines", mines=_mines_text(tr, mines)) + "\n")

@@ -117,6 +117,7 @@ class WatchScreen(Screen):
             self._line("customer", self.scenario.persona.name, line)
 
     def _show_turn(self, turn: TurnResult) -> None:
+        self.query_one(StageTrack).note_turn(turn)
         if turn.kind == "reply":
             self._line("agent", self.call.trainee, turn.reply)
             scored = scores_line(turn, self.tr)

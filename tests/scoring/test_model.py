@@ -116,3 +116,15 @@ def test_a_chinese_clause_has_the_same_ngrams_cut_from_the_reply_as_read_alone()
         cut += 1
         assert grams == [ngrams(reply[s:e], "zh") for s, e in spans], reply
     assert cut >= len(replies) - 2
+
+
+@pytest.mark.parametrize("reply, whole", [
+    ("Fine, I'll refund the full 30.00 today, happy now?", "I'll refund the full 30.00 today"),
+    ("好吧，给您退 1,200 元，满意了吧", "给您退 1,200 元"),
+])
+def test_a_learned_decision_quotes_a_clause_without_cutting_a_number_in_two(reply, whole):
+    """The clause a learned decision underlines runs over "30.00" or "1,200": a point or comma
+    between digits is not a clause break (a quote reading "refund the full 30" misleads)."""
+    from scoring.model import _CLAUSE
+
+    assert whole in [m.group().strip() for m in _CLAUSE.finditer(reply)]

@@ -11,6 +11,7 @@ from simulator.tui.debrief_screen import DebriefScreen
 from simulator.tui.i18n import Catalog
 from simulator.tui.widgets.debug_panel import turn_debug_text
 from simulator.tui.widgets.reply_input import ReplyInput
+from simulator.tui.widgets.stage_track import StageTrack
 from simulator.tui.widgets.transcript import Transcript
 from tests.tui.test_call import open_call
 
@@ -72,6 +73,11 @@ async def test_a_landmine_on_turn_one_of_a_flagship_leaves_the_call_open_and_pla
         assert "recovery" in {c.kind for c in turn.mood_changes}
         assert turn.mood_after < turn.mood_before
         assert call.session.state == plan["moves_to"] and not call.session.over
+        # the stage the landmine went off in is crossed on the track, not ticked as passed
+        track = call.query_one(StageTrack)
+        first = sc.states[sc.start_state].stage
+        name = track.names.get(first, first)
+        assert f"✗{name}" in str(track.render()) and f"✓{name}" not in str(track.render())
 
 
 @pytest.mark.parametrize("scenario_id", FLAGSHIPS)

@@ -1,4 +1,6 @@
-"""The complaint arc as a track: passed stages ticked, the current one highlighted."""
+"""The complaint arc as a track: the current stage highlighted, stages passed cleanly ticked,
+stages where a reply broke policy or set off a landmine crossed (a tick there would read as
+"handled well" after, say, a refund over the cap)."""
 from __future__ import annotations
 
 from rich.text import Text
@@ -17,9 +19,17 @@ class StageTrack(Static):
         self.stages = stages
         self.names = names
         self.reached: set[str] = set()
+        self.slipped: set[str] = set()  # stages where a reply broke policy or set off a landmine
 
     def watch_current(self, stage: str) -> None:
         self.reached.add(stage)
+
+    def note_turn(self, turn) -> None:
+        """Cross the turn's stage when its reply broke policy or set off a landmine."""
+        score = turn.score
+        if score is not None and (score.landmines or score.policy.level == 0) and turn.stage not in self.slipped:
+            self.slipped.add(turn.stage)
+            self.refresh()
 
     def render(self) -> Text:
         text = Text()
@@ -29,6 +39,8 @@ class StageTrack(Static):
             name = self.names.get(stage, stage)
             if stage == self.current:
                 text.append(f" {name} ", style="bold reverse")
+            elif stage in self.slipped:
+                text.append(f"✗{name}", style="red")
             elif stage in self.reached:
                 text.append(f"✓{name}", style="green")
             else:

@@ -11,7 +11,7 @@ from rich.text import Text
 from scoring.types import MAX_LEVEL
 from simulator.scenario import Scenario
 from simulator.session import TurnResult
-from simulator.tui.names import scorer_text
+from simulator.tui.names import quote_for, scorer_text
 
 DIMENSIONS = ("listening", "empathy", "policy")
 LANDMINE_STYLE = "bold white on #b71c1c"
@@ -66,11 +66,12 @@ def evidence_lines(turn: TurnResult, tr, limit: int | None = None, sc: Scenario 
     for hit in turn.score.landmines:
         row = Text("✗ ", style="bold red")
         row.append(tr("turn.landmine", category=tr("landmine." + hit.category)), style=LANDMINE_STYLE)
-        quote = turn.reply[hit.start:hit.end]
+        reason = scorer_text(hit.reason, sc)
+        quote = quote_for(turn.reply[hit.start:hit.end], reason)
         if quote:
-            row.append(f" “{quote}”")
-        if hit.reason:
-            row.append(f" {scorer_text(hit.reason, sc)}", style="italic")
+            row.append(" " + quote.rstrip())
+        if reason:
+            row.append(f" {reason}", style="italic")
         rows.append(row)
     for effect in ("-", "+"):
         for dim in DIMENSIONS:
@@ -80,10 +81,9 @@ def evidence_lines(turn: TurnResult, tr, limit: int | None = None, sc: Scenario 
                 good = ev.effect == "+"
                 row = Text("+ " if good else "− ", style="bold green" if good else "bold red")
                 row.append(tr("app.label", name=tr("dim." + dim)), style="bold")
-                quote = turn.reply[ev.start:ev.end]
-                if quote:
-                    row.append(f"“{quote}” ")
-                row.append(scorer_text(ev.reason, sc) or ev.label, style="italic")
+                reason = scorer_text(ev.reason, sc)
+                row.append(quote_for(turn.reply[ev.start:ev.end], reason))
+                row.append(reason or ev.label, style="italic")
                 if row.plain not in seen:
                     seen.add(row.plain)
                     rows.append(row)
