@@ -159,7 +159,10 @@ def analyser(locale: str):
     return analyse
 
 
-DENSE = tuple(f"stage_{s}" for s in STAGES) + ("takes_up_caller", "asks", "has_history")
+DENSE = tuple(f"stage_{s}" for s in STAGES) + ("takes_up_caller", "asks", "has_history", "caller_upset",
+                                                "only_asks", "only_asks_upset", "only_asks_venting")
+_UPSET = re.compile(r"[!！]|\b[A-Z]{3,}\b")  # the caller exclaims or shouts
+_SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]*")
 
 
 def _content(text: str, locale: str) -> set[str]:
@@ -176,8 +179,15 @@ def dense_features(reply: str, ctx: ReplyContext) -> list[float]:
     said = _content(ctx.customer, ctx.locale)
     taken = len(said & _content(reply, ctx.locale)) / len(said) if said else 0.0
     asks = 1.0 if ("?" in reply or "？" in reply or "吗" in reply) else 0.0
-    return [1.0 if ctx.stage == s else 0.0 for s in STAGES] + [min(1.0, 3 * taken), asks,
-                                                                1.0 if ctx.history else 0.0]
+    # A reply that only asks reads differently to a calm caller than to one still venting: a
+    # question to find the cause is fine, the same question to someone shouting suggests blame
+    # (docs/labelling.md). A linear model sees that only through these products.
+    upset = 1.0 if _UPSET.search(ctx.customer or "") else 0.0
+    sentences = [m.group().strip() for m in _SENTENCE.finditer(reply) if m.group().strip()]
+    only_asks = 1.0 if sentences and all(t[-1] in "?？" for t in sentences) else 0.0
+    return [1.0 if ctx.stage == s else 0.0 for s in STAGES] + [
+        min(1.0, 3 * taken), asks, 1.0 if ctx.history else 0.0, upset, only_asks, only_asks * upset,
+        only_asks * (1.0 if ctx.stage == "venting" else 0.0)]
 
 
 # Rule verdicts given to the fusion stage (scoring.rules.score_rules).

@@ -49,7 +49,10 @@ C_TEXT = 10.0  # listening and empathy heads
 C_MINE = 10.0  # landmine heads
 C_FUSION = 1.0
 TEXT_CLASS_WEIGHT = "balanced"
-QUIET_BETA = 0.25  # see _best_threshold
+# see _best_threshold. Round 9 tried 0.5: out of fold landmine F1 en .775 -> .783, zh .817 -> .820,
+# precision .859 -> .849, .898 -> .893, and more model-only landmines on replies the rules found
+# clean (one of the suite's scenario stories read differently): the stricter 0.25 stays.
+QUIET_BETA = 0.25
 FUSION_CLASS_WEIGHT = None  # calibrated probabilities; the thresholds then mean what they say
 FOLDS = 5
 # Sources the phrase rules were written or tuned against: stage 2 is not fitted on them.

@@ -70,8 +70,12 @@ def test_a_large_library_checked_on_every_core_prints_what_one_process_does(tmp_
 
 def test_test_command_fails_on_a_contradicting_story(tmp_path):
     f = tmp_path / "s.yaml"
-    f.write_text(MINI.replace("ending: resolved\n    states: [venting, cancel, resolved]",
-                              "ending: escalated"))
+    # real replies: `test` scores with the real scorer, which reads "ack warm" as nothing sensible
+    good = '["I hear you, Pat, five a month for Tips you never wanted. That is maddening.", "I have cancelled Tips for you today."]'
+    text = MINI.replace('["ack warm", "offer cancel"]', good)
+    f.write_text(text)
+    assert run("test", str(f)).returncode == 0, "the story as written passes; only its altered ending may fail"
+    f.write_text(text.replace("ending: resolved\n    states: [venting, cancel, resolved]", "ending: escalated"))
     out = run("test", str(f))
     assert out.returncode == 1
     assert "FAIL mini-en: good" in out.stdout and "expected ending 'escalated'" in out.stdout

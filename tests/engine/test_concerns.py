@@ -125,7 +125,9 @@ def test_the_caller_does_not_ask_again_for_what_was_done(sc):
 def test_a_state_answers_the_trainees_question():
     sc = load_scenario(bundled_dir() / "autopay-failed-en.yaml")
     s = Session(sc)
-    t = s.reply("Did you change banks recently?")
+    # asked after a word for the trouble, as a trainer would; the bare question is a known scorer
+    # error (tests/scoring/test_known_errors.py)
+    t = s.reply("Sorry about that, let's find out what happened. Did you change banks recently?")
     assert "question" in t.score.acts and not t.score.landmines
     assert t.customer_line == sc.states["why_failed"].reactions["question"][0]
 

@@ -147,12 +147,15 @@ IN_OTHER_WORDS = [
      "card_blocked"),
     ("lost-card-callback-en", _LOST_CARD, "I call her back straight away on 07700 900461", "called_back"),
     ("lost-card-callback-en", _LOST_CARD, "Ring Mrs Whitaker back on 07700 900461", "called_back"),
-    ("lost-card-callback-en", _LOST_CARD, "Hello Mrs Whitaker, it's the bank again, we got cut off", "called_back"),
+    pytest.param("lost-card-callback-en", _LOST_CARD, "Hello Mrs Whitaker, it's the bank again, we got cut off",
+                 "called_back", marks=pytest.mark.xfail(strict=True, reason=(
+                     "known scorer error since round 9: this call-back greeting is read as defy "
+                     "(tests/scoring/test_known_errors.py)"))),
 ]
 
 
 @pytest.mark.parametrize("scenario_id,before,reply,concern", IN_OTHER_WORDS,
-                         ids=[reply for _, _, reply, _ in IN_OTHER_WORDS])
+                         ids=[(p.values if hasattr(p, "values") else p)[2] for p in IN_OTHER_WORDS])
 def test_a_concern_counts_when_a_trainee_settles_it_in_other_words(scenario_id, before, reply, concern):
     session = Session(BY_ID[scenario_id], seed=0)
     for text in before:
