@@ -5,7 +5,8 @@ train`, see scoring/train.py) holds:
 
 - a character n-gram vocabulary with its idf weights (TF-IDF, sublinear tf, l2 norm: length of
   the reply does not grow the vector), plus a few context features (stage, how much of the
-  caller's own content the reply takes up, a question) — never the reply's length;
+  caller's own content the reply takes up, a question, whether the caller is upset and the
+  reply only asks) — never the reply's length;
 - stage 1, "text heads": linear weights for listening (3 levels), empathy (3 levels) and one
   head per landmine category, quantised to 8 bits;
 - stage 2, "fusion": for each head, a small linear rule fitted on corpus cases the phrase rules

@@ -128,3 +128,21 @@ def test_a_learned_decision_quotes_a_clause_without_cutting_a_number_in_two(repl
     from scoring.model import _CLAUSE
 
     assert whole in [m.group().strip() for m in _CLAUSE.finditer(reply)]
+
+
+def test_the_model_sees_whether_the_caller_is_upset_and_whether_the_reply_only_asks():
+    """A question to find the cause is fine to a calm caller and blaming to one still venting
+    (docs/labelling.md): the context features carry both, and their product, to the model."""
+    from scoring.model import DENSE, dense_features
+    from scoring.types import ReplyContext
+
+    def feats(reply, customer, stage="inquiry"):
+        return dict(zip(DENSE, dense_features(reply, ReplyContext(locale="en", stage=stage, customer=customer))))
+
+    calm = feats("Did you change banks recently?", "Why did my payment fail this month?")
+    assert (calm["only_asks"], calm["caller_upset"], calm["only_asks_upset"]) == (1.0, 0.0, 0.0)
+    angry = feats("Did you change banks recently?", "You FAILED my payment! Again!", stage="venting")
+    assert (angry["caller_upset"], angry["only_asks_upset"], angry["only_asks_venting"]) == (1.0, 1.0, 1.0)
+    told = feats("I can see it failed. Did you change banks recently?", "You failed my payment!")
+    assert told["only_asks"] == 0.0 and told["caller_upset"] == 1.0
+    assert feats("您最近换过银行卡吗？", "为什么扣款失败了？")["only_asks"] == 1.0
