@@ -8,6 +8,8 @@ puts the scenario's own phrase there instead.
 """
 from __future__ import annotations
 
+import re
+
 from simulator.scenario import Scenario
 
 
@@ -34,7 +36,22 @@ def scorer_text(text: str, sc: Scenario | None) -> str:
     return text
 
 
+# What a scorer reason quotes: ('…'), '…' or （“…”）, possibly cut short with an ellipsis.
+_QUOTED = re.compile(r"'([^']+)'|“([^”]+)”")
+_CUT = re.compile(r"(?:\.\.\.|…)$")
+
+
 def quote_for(quote: str, reason: str) -> str:
     """The reply's words to quote before a reason, as “…” and a space: nothing when there are no
-    words or the reason quotes them already ("'Shut up' answers the caller back")."""
-    return f"“{quote}” " if quote and quote not in (reason or "") else ""
+    words or the reason quotes them already, whole ("'Shut up' answers the caller back") or cut
+    short ("warmth that fits this caller ('three months of charges you never ask...')")."""
+    if not quote:
+        return ""
+    reason = reason or ""
+    if quote in reason:
+        return ""
+    for m in _QUOTED.finditer(reason):
+        inner = _CUT.sub("", (m.group(1) or m.group(2)).strip())
+        if inner and quote.strip().startswith(inner):
+            return ""
+    return f"“{quote}” "
