@@ -42,8 +42,9 @@ _EN_MONTHS = [
     (re.compile(r"\b(?:a|one|the\s+whole)\s+year\b"), 12.0),
 ]
 _ZH_MONTHS = [
-    # "5月份", "5月3号" name a calendar month, not a number of months
-    (re.compile(rf"(\d+|[{ZH_NUMERALS}]+)(?:个月|月(?![份日号初底中末\d{ZH_NUMERALS}]))"), 1),
+    # Only "N个月" counts months: "5月", "5月份", "4月、5月多收的" name calendar months (May), and
+    # reading them as five months made an allowed two-month refund an overpromise.
+    (re.compile(rf"(\d+|[{ZH_NUMERALS}]+)个月"), 1),
     (re.compile(r"(?:这|本|当|上|上一)个?月"), None),
     (re.compile(r"半年"), 6.0),
     (re.compile(rf"(\d+|[{ZH_NUMERALS}]+)年"), 12),

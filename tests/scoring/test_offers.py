@@ -143,3 +143,16 @@ def test_a_time_is_not_an_amount_when_the_reply_names_one(score):
               facts={"monthly_fee": 6})
     refund = next(o for o in r.offers if o.action == "refund")
     assert refund.amount == 6 and "overpromise" not in r.landmine_categories
+
+
+@pytest.mark.parametrize("reply", [
+    "套餐改回58元，4月、5月多收的40元全额退给您。",
+    "5月份多扣的钱我给您退回去。",
+    "3月那笔费用给您退了。",
+])
+def test_a_calendar_month_is_not_a_number_of_months(score, reply):
+    """"5月" is May, not five months: an allowed refund of two months' overcharge that names the
+    months stays within a two-month cap (found by a trainee on the pro-complainer call)."""
+    r = score(reply, locale="zh", stage="refund", policy=Policy(allow=("refund",), refund_max_months=2))
+    assert [o.months for o in r.offers if o.action == "refund"] in ([None], [])
+    assert r.policy.level == 1 and "overpromise" not in r.landmine_categories
