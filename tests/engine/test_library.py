@@ -145,6 +145,7 @@ IN_OTHER_WORDS = [
     ("lost-card-callback-en", [], "Oh no, I'm so sorry. I'm blocking your card ending 3390 right now.", "card_blocked"),
     ("lost-card-callback-en", [], "I'm so sorry, that's frightening. I've blocked your card, nobody can use it now.",
      "card_blocked"),
+    ("vas-sms-tips-en", [], "I've cancelled Daily Tips now, so from next month there's no fee.", "no_repeat"),
     ("lost-card-callback-en", _LOST_CARD, "I call her back straight away on 07700 900461", "called_back"),
     ("lost-card-callback-en", _LOST_CARD, "Ring Mrs Whitaker back on 07700 900461", "called_back"),
     pytest.param("lost-card-callback-en", _LOST_CARD, "Hello Mrs Whitaker, it's the bank again, we got cut off",
