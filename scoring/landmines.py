@@ -106,7 +106,8 @@ def _contextual(a: Analysis) -> list[Mine]:
     if ids and not a.hits.get("complaint_log"):  # handing over the ID while logging the complaint is service
         dares = [(s, e) for s, e in a.hits.get("complaint_dare", ()) if not _is_complaint_log(a, s, e)]
         if dares:
-            s, e = ids[0]
+            # quote the dare ("您要打12300那是您的权利"), not the ID the caller may have asked for
+            s, e = a.clause_of(dares[0][0])
             mines.append(Mine("defy", *a.span(s, e), a.lex.reason("defy", a.original(s, e))))
     return mines
 

@@ -48,6 +48,13 @@ def test_staff_id_as_a_dare_is_defy(score):
     assert "defy" in cats(score("Complain if you want, my employee ID is 8812.", stage="closing"))
 
 
+def test_a_staff_id_dare_quotes_the_dare_not_the_id_the_caller_asked_for(score):
+    reply = "我的工号是3317。您要打12300那是您的权利。"
+    r = score(reply, locale="zh", stage="venting", customer="你先把工号报一下，不然我就打12300申诉。")
+    (defy,) = [h for h in r.landmines if h.category == "defy"]
+    assert "12300" in reply[defy.start:defy.end] and "工号" not in reply[defy.start:defy.end]
+
+
 def test_regulator_dare_is_defy(score):
     assert "defy" in cats(score("您想找工信部就去找吧。", locale="zh", stage="refund"))
     assert "defy" in cats(score("If you want to go to the ombudsman, be my guest.", stage="refund"))
