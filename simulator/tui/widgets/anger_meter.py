@@ -29,8 +29,11 @@ class AngerMeter(Static):
         super().__init__(**kwargs)
         self.label = label
 
+    BAND_CELLS = 10  # room kept for the band's name, so the bar keeps its length as the band changes
+
     def render(self) -> Text:
-        width = max(5, self.size.width - cell_len(self.label) - cell_len(self.band) - 7)
+        band_cells = max(self.BAND_CELLS, cell_len(self.band))
+        width = max(5, self.size.width - cell_len(self.label) - band_cells - 7)
         filled = round(width * max(0.0, min(100.0, self.anger)) / 100)
         text = Text(f"{self.label} ", style="bold")
         text.append("█" * filled, style=anger_style(self.anger))
