@@ -371,9 +371,9 @@ class Session:
         self.history.append(Turn("customer", line))
         if self.turns:
             last = self.turns[-1]
-            last.customer_line = f"{last.customer_line} {line}".strip()
+            last.customer_line = self._joined(last.customer_line, line)
         else:
-            self.opening = f"{self.opening} {line}".strip()
+            self.opening = self._joined(self.opening, line)
         return line
 
     def targets(self) -> list[str]:
@@ -409,7 +409,7 @@ class Session:
             last = self.turns[-1]
             last.state_after, last.ending, last.held_ending = self.state, self.ending, None
             if line:
-                last.customer_line = f"{last.customer_line} {line}".strip()
+                last.customer_line = self._joined(last.customer_line, line)
         return line
 
     # ------------------------------------------------------------------ the caller's lines
@@ -433,9 +433,14 @@ class Session:
             parts.append(self._line_for_state(self.state))
         elif not heard:
             parts.append(self._again_line(self.state))
-        line = " ".join(p for p in parts if p)
+        line = self._joined(*parts)
         self.history.append(Turn("customer", line))
         return line
+
+    def _joined(self, *lines: str) -> str:
+        """The caller's lines said one after another: Chinese runs them on without a space
+        ("好，你说的。行，我的要求三条"), English puts one between them."""
+        return ("" if self.scenario.locale == "zh" else " ").join(t.strip() for t in lines if t and t.strip())
 
     def _ending_line(self) -> str:
         name = self.state

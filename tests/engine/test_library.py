@@ -175,3 +175,21 @@ def test_the_small_charge_callers_why_is_answered_by_the_system_being_late_in_an
 
     sc = BY_ID["small-charge-dispute-zh"]
     assert phrase_pattern(sc.locale, tuple(sc.concerns["why_charged"].phrases)).search(normalise_phrase(reply))
+
+
+def test_a_chinese_callers_lines_run_on_without_a_space_and_an_english_callers_are_spaced():
+    """A reaction and the next line are said one after another: "好，你说的。行，我的要求三条"
+    in Chinese, "Fine. And another thing." in English (a space after 。 reads as a typo)."""
+    joined = {"zh": 0, "en": 0}
+    for sc, story in STORIES:
+        session = Session(sc, seed=0)
+        for reply in story.replies:
+            if session.over:
+                break
+            line = session.reply(reply).customer_line
+            if sc.locale == "zh":
+                assert not re.search(r"[。！？…]\s+\S", line), line
+                joined["zh"] += bool(re.search(r"[。！？][^\s。！？”」）]", line))
+            else:
+                joined["en"] += bool(re.search(r"[.!?] [A-Z]", line))
+    assert joined["zh"] and joined["en"], joined  # both kinds of joined lines were seen
