@@ -16,6 +16,7 @@ from simulator.session import HINT_COST, WEIGHTS, Session, TurnResult
 from simulator.tui.keys import relabel
 from simulator.tui.names import quote_for, scorer_text
 from simulator.tui.widgets.anger_meter import anger_style
+from simulator.tui.widgets.folded import folded
 from simulator.tui.widgets.transcript import said_by, utterance
 from simulator.tui.widgets.turn_view import (DIMENSIONS, LANDMINE_STYLE, addressed_line, breaking_line,
                                              evidence_lines, is_weak, mood_line, reply_with_landmines,
@@ -203,10 +204,12 @@ class DebriefScreen(Screen):
         summary = s.summary()
         with VerticalScroll(id="debrief"):
             yield Static(Text(s.scenario.title, style="bold"), id="debrief-title")
-            yield Static(verdict_text(s, tr), id="debrief-verdict")
-            yield Static(self._ending_text(summary), id="debrief-ending")
+            # Chinese text is folded between characters (widgets/folded.py): a name, a bullet or a
+            # number is never left alone at a line's end
+            yield Static(folded(verdict_text(s, tr)), id="debrief-verdict")
+            yield Static(folded(self._ending_text(summary)), id="debrief-ending")
             if s.turns:
-                yield Static(fixes_text(s, tr), id="debrief-fixes")
+                yield Static(folded(fixes_text(s, tr)), id="debrief-fixes")
             yield Static(self._scores_text(summary), id="debrief-scores")
             curve = Text(tr("debrief.anger_curve") + "  ", style="bold")
             curve.append_text(anger_sparkline(anger_curve(s)))
@@ -216,12 +219,12 @@ class DebriefScreen(Screen):
             for turn in s.turns:
                 weak = is_weak(turn)
                 with Horizontal(classes="debrief-turn" + (" -weak" if weak else "")):
-                    yield Static(turn_block(s, turn, tr, trainee), classes="turn-text")
+                    yield Static(folded(turn_block(s, turn, tr, trainee)), classes="turn-text")
                     answer = debrief.model_answer(s, turn) if weak else None
                     if answer:
                         model = Text(tr("debrief.model_answer") + "\n", style="bold green")
                         model.append(answer)
-                        yield Static(model, classes="model-answer")
+                        yield Static(folded(model), classes="model-answer")
             if not s.turns:
                 yield Static(Text(tr("debrief.no_turns"), style="italic"))
         yield Footer()

@@ -82,3 +82,25 @@ async def test_a_hint_typed_back_gets_no_copy_of_itself_as_the_stronger_reply(ma
         assert "-weak" in first.classes
         assert not first.query(".model-answer")  # the only model answer is the reply itself
         assert second.query(".model-answer")  # the next turn's is a different reply: shown
+
+
+async def test_a_chinese_debrief_keeps_names_bullets_and_numbers_whole(make):
+    """Folded like the transcript (widgets/folded.py): "Sam Trial：" is not split from its reply,
+    a bullet is not left alone on a line, "10668826" is not broken (seen in a trainee trial)."""
+    from simulator.session import Session
+
+    sc = load_scenario(DRILLS / "drill-zh.yaml")
+    session = Session(sc)
+    session.reply("王先生，真是对不起，这个业务是短号10668826发来的，八个月一共扣了四十块，您一点都不知道，"
+                  "换谁都生气。我现在就给您退订，以后不会再扣了。")
+    for width in (52, 61, 70):
+        app = make(library=[sc])
+        async with app.run_test(size=(width, 60)) as pilot:
+            app.push_screen(DebriefScreen(session, trainee="Sam Trial"))
+            await pilot.pause()
+            await pilot.pause()
+            lines = [ln.strip(" │▎▊▐▌") for ln in screen_text(app).splitlines()]
+            assert any("Trial" in ln for ln in lines)
+            assert not [ln for ln in lines if ln.strip() in ("−", "+", "✗")], lines
+            assert not [ln for ln in lines if ln.rstrip().endswith("Sam")], lines
+            assert not [ln for ln in lines if "1066" in ln and "10668826" not in ln], lines

@@ -95,7 +95,7 @@ async def test_a_second_landmine_ends_a_flagship_call_and_the_app_says_why(make,
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
-        assert why in str(app.screen.query_one("#debrief-ending").render())
+        assert why in str(app.screen.query_one("#debrief-ending").content)
 
 
 def test_the_play_test_panel_shows_the_breaking_point_instead_of_transitions():
