@@ -752,6 +752,8 @@ def _check_source(text: str, rep: _Reporter) -> Scenario | None:
                 rep.raw_names |= {str(k) for k in doc.data[key]}
         if isinstance(doc.data.get("id"), str):
             rep.scenario_id, rep.id_mark = doc.data["id"], rep._mark(("id",), False)
+        if doc.data.get("locale") == "zh":
+            doc.data = _unfold_chinese(doc.data)
     sc = _convert_dataclass(doc.data, Scenario, (), rep)
     if sc is _MISSING:
         return None
@@ -761,6 +763,22 @@ def _check_source(text: str, rep: _Reporter) -> Scenario | None:
     if any(d.severity == "error" for d in rep.items):
         return None
     return sc
+
+
+# YAML's folded blocks (`>-`) join their lines with a space, which in Chinese shows as a gap after
+# the full stop ("共40元。 系统记录"). No Chinese text wants a space after full-width punctuation.
+_GAP_AFTER_ZH_PUNCT = re.compile(r"(?<=[。！？；，：、）」』”])[ \t]+(?=\S)")
+
+
+def _unfold_chinese(value: Any) -> Any:
+    """`value` (plain YAML data) with the spaces after Chinese punctuation taken out of its text."""
+    if isinstance(value, str):
+        return _GAP_AFTER_ZH_PUNCT.sub("", value)
+    if isinstance(value, dict):
+        return {k: _unfold_chinese(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unfold_chinese(v) for v in value]
+    return value
 
 
 def _tab_at(text: str, line: int, column: int) -> tuple[Mark, bool] | None:

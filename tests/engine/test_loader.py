@@ -311,3 +311,23 @@ def test_a_state_key_above_every_state_says_to_add_the_state():
     out = problems(text)
     assert out[0] == (f"s.yaml:{line}:3: error: 'stage' is indented as a state name, but it belongs inside one: "
                       "add the state it belongs to above it")
+
+
+def test_a_folded_chinese_block_reads_without_a_gap_after_its_full_stops():
+    """YAML's `>-` joins a block's lines with a space: "共40元。 系统记录" on screen. A Chinese
+    scenario's text has no space after full-width punctuation; English keeps its spaces, and a
+    problem in the same file is still reported at its own line."""
+    text = (MINI.replace("locale: en", "locale: zh").replace("title: Mini call", "title: 小电话")
+            .replace("facts: {service: Tips, fee: 5}",
+                     "facts: {service: Tips, fee: 5}\nbrief: >-\n  共扣了40元。\n  系统记录：本号码开通。\n  可以退订")
+            .replace("- to: cancel", "- to: cancle"))
+    sc, diags = check_text(text, "s.yaml")
+    line = line_of(text, "to: cancle")
+    assert any(str(d).startswith(f"s.yaml:{line}:") and "cancle" in str(d) for d in diags), diags
+    fixed = text.replace("- to: cancle", "- to: cancel")
+    sc, diags = check_text(fixed, "s.yaml")
+    assert sc is not None, [str(d) for d in diags]
+    assert sc.brief == "共扣了40元。系统记录：本号码开通。可以退订"
+    en, _ = check_text(MINI.replace("facts: {service: Tips, fee: 5}",
+                                    "facts: {service: Tips, fee: 5}\nbrief: >-\n  Pat paid 5.\n  He is cross."), "e.yaml")
+    assert en.brief == "Pat paid 5. He is cross."
