@@ -11,44 +11,29 @@ the bench runs `gc.collect(); gc.freeze()` as the app does after its own; `--no-
 the models and lexicons in the cyclic GC's sight, where a full collection lands on about one
 reply in a hundred (at 2,000 characters: p99 ~21 ms with it, ~14 ms without).
 
-Figures (branch score-speed3, 2-core VM shared with other jobs, load 4.3-4.8, `--cpu`, frozen as
-the app runs; the branch point e5bc926 and the change run alternately, five runs each, medians of
-the runs' p50 / p99 in ms):
-  en case replies        1.75 / 4.78  ->  1.60 / 4.30   (goal p99 2: not met)
-  zh case replies        0.71 / 1.81  ->  0.68 / 1.77   (goal p99 2: met)
-  zh mixed-script        0.68 / 1.04  ->  0.66 / 1.02   (met)
-  en 2,000 characters   15.51 / 18.16 -> 14.62 / 17.21  (goal p99 10: not met)
-  zh 2,000 characters   13.50 / 15.69 -> 12.37 / 14.40  (goal p99 10: not met)
-(At load 1.2-1.5 the same runs gave p50 13.9 / 12.3 ms at 2,000 characters before: the load
-inflates every figure; compare rows of one run only.) What changed, all with outputs identical:
-- model.py: the table is laid out at load as inference reads it: each output's 256 dequantised
-  weights are made once and shared by every row (a reply's rows touch kilobytes of floats, not
-  megabytes: stage 1's transposing 1.0 -> 0.6 ms per 2,000 en characters), and each level head's
-  push per n-gram (its weight minus the mean over the levels) is worked out at load, not per
-  explanation (explaining a level head 0.69 -> 0.37 ms);
-- structure.py: the shape rules, and each rule's screen for its required strings, run grouped by
-  first character like the lexicon's families (lexicon._dispatch; the rules' grouped form is
-  made on first use, so importing the scorer does not pay for it): structure.detect 1.5 -> 0.9
-  ms en, 1.2 -> 0.75 ms zh;
-- model.py, zh: a clause's n-grams for an explanation are cut from the reply's own, kept from
-  stage 1, instead of made again (clause n-grams 1.4 -> 1.05 ms); each clause's push is summed in
-  C over all clauses.
-Tried and dropped, measured no faster: a whole-reply screen before a lexicon family's scan (the
-screen costs what the scan does), a word-start look-behind in front of a grouped family (faster
-for some families, slower for others), a whole-reply screen before each shape rule's sentence
-loop, and C-built n-gram lists (chain/map) in place of the loops.
-The p99 of the case replies is their longest replies (400-500 characters): the time per reply
-grows with its length. What remains per 2,000-character en reply, CPU at load ~4: model stage 1
-~3.5 ms (n-grams 0.4, counting 0.6-0.9, table rows and tf-idf 0.5, transposing 0.6, 15 weighted
-sums 0.7: each a C loop over ~2,500 n-grams that must add in the same order to give the same
-floats), lexicon scans ~2.7 ms (52 families and actions, ~0.05 ms each: the regex engine's own
-pace over 2,000 positions), the clauses' n-grams for an explanation ~1.5 ms plus ~0.2-0.4 ms per
-head explained, signals and reflection ~1.1 ms, structure.py ~0.9 ms. zh alike (stage 1 ~3.4,
-signals ~1.4, clause n-grams ~1.1, structure ~0.8, its own scans ~0.9 plus ~0.7 for the English
-lexicon over the English words of a mixed reply). The goals need about a third less at 2,000
-characters and half at 500; pure-Python inference is near its floor in stage 1, so the next steps
-are a native dot product (numpy is not a run-time dependency) or fewer n-grams per reply (a
-smaller model: retrain and re-measure agreement), and fewer regex passes over the reply.
+Figures (2-core VM, `--cpu`, frozen as the app runs, p50 / p99 ms; before = 94d7ac9, pure-Python
+inference; after = numpy inference, load 0.2-0.7, each the same commit's run of this script):
+  en case replies         1.40 / 3.89  ->  1.12 / 2.82   (goal p99 2: not met)
+  zh case replies         0.57 / 1.47  ->  0.61 / 1.30   (met)
+  zh mixed-script         0.55 / 0.77  ->  0.62 / 0.85   (met)
+  en 2,000 characters    12.92 / 14.31 ->  8.92 / 9.63   (goal p99 10: met)
+  zh 2,000 characters    10.84 / 11.94 ->  8.41 / 9.34   (met)
+  zh mixed, 2,000 chars     -  / -     ->  8.20 / 9.24   (met; series added with the change)
+What changed, every output byte-identical (benchmarks/scoring_outputs.py, 24,246 outputs):
+- model.py: numpy, now a core dependency, gathers a reply's rows of the n-gram table and sums
+  them (the counting, tf-idf and 15 weighted sums had been C loops over ~2,500 n-grams in pure
+  Python, ~3.5 ms at 2,000 en characters); the n-grams' rows are counted with np.unique;
+- an English word's letter n-grams are looked up in the 40,000-entry table once per word and
+  kept (Model.ids): most of a reply's n-grams are inside words, and each lookup in a table that
+  size is a cache miss;
+- an explanation sums every clause's push in one np.bincount; a zh clause's n-grams are placed
+  by where they start in the reply's own (_zh_clause_places), none is made again.
+What remains per long English reply (450 characters, the p99 of the case replies), CPU: the
+rules ~1.9 ms (the lexicon's 55 family and action scans ~0.6, signals ~0.55, structure.py's
+shape rules ~0.35, reflection ~0.35), the model ~0.7, explanations ~0.25. The normal-reply goal
+needs a third off the rules: each family scan is the regex engine's own pace over the reply
+(tried before: screens cost what the scans do); the next step would be one pass for all
+families (a multi-pattern engine such as RE2's set matching as a screen), not taken.
 """
 from __future__ import annotations
 
@@ -143,14 +128,18 @@ def main() -> None:
         report(f"{loc} case replies", items, "normal")
     zh_ctx = [ctx for _, ctx in by_locale["zh"]]
     report("zh mixed-script replies", [(rng.choice(MIXED), rng.choice(zh_ctx)) for _ in range(200)], "normal")
-    for loc, items in by_locale.items():
+    def long_replies(items, mixed: bool = False) -> list:
         longs = []
         for _ in range(100):
             text = ""
-            while len(text) < 2000:
-                text += rng.choice(items)[0] + " "
+            while len(text) < 2000:  # a pasted transcript; every other piece mixed-script when asked
+                text += (rng.choice(MIXED) if mixed and rng.random() < 0.5 else rng.choice(items)[0]) + " "
             longs.append((text[:2000], rng.choice(items)[1]))
-        report(f"{loc} 2,000-character replies", longs, "2000 chars")
+        return longs
+
+    for loc, items in by_locale.items():
+        report(f"{loc} 2,000-character replies", long_replies(items), "2000 chars")
+    report("zh mixed-script, 2,000 chars", long_replies(by_locale["zh"], mixed=True), "2000 chars")
 
 
 if __name__ == "__main__":

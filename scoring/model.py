@@ -17,8 +17,9 @@ train`, see scoring/train.py) holds:
 A centre may replace a locale's shipped model with its own, trained with its trainers' reviewed
 cases (`scorer train --extra`, scoring/centre.py); `load_model` reads that one when it exists.
 
-Inference is plain Python (no numpy, no scikit-learn): the app ships the weights and nothing
-else. Featurisation lives here once and training imports it, so both read replies alike.
+Inference is numpy over the shipped weights (no scikit-learn: that is training's): a reply's
+n-grams are counted and weighed in Python, their rows of the table gathered and summed in C.
+Featurisation lives here once and training imports it, so both read replies alike.
 """
 from __future__ import annotations
 
@@ -26,13 +27,14 @@ import base64
 import json
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from importlib import resources
 from itertools import accumulate, repeat
-from operator import add, is_not, itemgetter, mul, sub, truediv
-from typing import Any, Iterable, Iterator, Sequence
+from operator import add, mul
+from typing import Any, Sequence
+
+import numpy as np
 
 from scoring.types import BASE_ACTS, LANDMINES, STAGES, ReplyContext
 
@@ -57,19 +59,24 @@ with would your yours you're i'm it's that's don't can't won't""".split())
 # ---------------------------------------------------------------------------- features
 def ngrams(text: str, locale: str) -> list[str]:
     """Character n-grams of a reply: 2-4 inside padded words for en, 1-3 over the text for zh."""
-    t = _SPACE.sub(" ", text.lower()).strip()
     if locale == "en":
-        words = t.split(" ")
+        words, rest = _en_parts(text)
         out: list[str] = []
         for word in words:
             out.extend(_word_grams(word))
-        # word pairs carry what letters cannot: "your fault", "not our", "calm down"
-        bare = [w.strip(".,!?;:\"()") for w in words]
-        out.extend(f"{a}_{b}" for a, b in zip(bare, bare[1:]) if a and b)
-        out.extend(_word_grams_en(t))
-        return out
-    one, two, three = _zh_parts(t.replace(" ", ""))
+        return out + rest
+    one, two, three = _zh_parts(_SPACE.sub(" ", text.lower()).strip().replace(" ", ""))
     return one + two + three
+
+
+def _en_parts(text: str) -> tuple[list[str], list[str]]:
+    """An English reply's words (each gives its letter n-grams, _word_grams) and its other
+    n-grams: word pairs, then whole-word features (_word_grams_en)."""
+    t = _SPACE.sub(" ", text.lower()).strip()
+    words = t.split(" ")
+    # word pairs carry what letters cannot: "your fault", "not our", "calm down"
+    bare = [w.strip(".,!?;:\"()") for w in words]
+    return words, [f"{a}_{b}" for a, b in zip(bare, bare[1:]) if a and b] + _word_grams_en(t)
 
 
 def _zh_parts(t: str) -> tuple[list[str], list[str], list[str]]:
@@ -78,22 +85,33 @@ def _zh_parts(t: str) -> tuple[list[str], list[str], list[str]]:
     return list(t), two, list(map(add, two, t[2:]))
 
 
-def zh_clause_grams(reply: str, spans: list[tuple[int, int]],
-                    parts: tuple[list[str], list[str], list[str]]) -> list[list[str]] | None:
-    """ngrams(reply[s:e], "zh") for each span, cut from the reply's own n-grams `parts`
-    (_zh_parts of the whole reply, as stage 1 made them) instead of made again: a clause's
-    n-grams are the reply's n-grams that start and end in it, in the same order. None when the
-    reply's lowercase is not each character's lowercase in its place (a character that
-    lowercases to two, or the context-dependent final sigma): then each clause is read alone."""
+def _zh_clause_places(reply: str, spans: list[tuple[int, int]], parts: tuple[list[str], list[str], list[str]],
+                      occurs) -> tuple[Any, Any] | None:
+    """(where, owner) for Reading._clause_grams without making any clause's n-grams: a zh clause's
+    n-grams are the reply's n-grams that start and end inside it, so each is placed by where it
+    starts (`parts`: _zh_parts of the whole reply, as stage 1 made them; `occurs`: each of those
+    n-grams' position among stage 1's known rows, -1 when unknown). None when the reply's
+    lowercase is not each character's lowercase in its place (a character that lowercases to two,
+    or the context-dependent final sigma): then each clause is read alone."""
     if "Σ" in reply or len(reply.lower()) != len(reply):
         return None
-    one, two, three = parts
+    if not spans or not len(occurs):
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
     spaces = list(accumulate(map(str.isspace, reply), initial=0))  # whitespace before each position
-    out = []
-    for s, e in spans:
-        a, b = s - spaces[s], e - spaces[e]  # where the clause is in the reply without whitespace
-        out.append(one[a:b] + two[a:max(a, b - 1)] + three[a:max(a, b - 2)])
-    return out
+    starts = np.array([s - spaces[s] for s, _ in spans], dtype=np.intp)  # clauses in the text without whitespace
+    ends = np.array([e - spaces[e] for _, e in spans], dtype=np.intp)
+    found = []
+    offset = 0
+    for size, grams in enumerate(parts, start=1):
+        at = np.arange(len(grams))
+        clause = np.searchsorted(starts, at, side="right") - 1
+        inside = (clause >= 0) & (at + size <= ends[np.maximum(clause, 0)])
+        pos = occurs[offset:offset + len(grams)]
+        keep = inside & (pos >= 0)
+        found.append(clause[keep] * len(occurs) + pos[keep])
+        offset += len(grams)
+    pairs = np.unique(np.concatenate(found))  # each (clause, n-gram) once, by clause
+    return pairs % len(occurs), pairs // len(occurs)
 
 
 _EN_TOKEN = re.compile(r"[a-z0-9]+|[!?.,;]")
@@ -236,34 +254,45 @@ class Reading:
     empathy: list[float]
     landmines: dict[str, float]         # P(category present)
     thresholds: dict[str, float]
-    _explain: Any = None  # (model, tf-idf weights, table rows, weight columns, zh n-gram parts): see clause()
+    _explain: Any = None  # (model, known rows, their tf-idf weights, (reply, zh n-gram parts, their rows)): see clause()
     any_landmine: float = 0.0  # P(at least one landmine), read apart from which one
     cutpoints: dict[str, list[float]] | None = None
-    _clauses: Any = None  # (reply, its clauses' spans and known n-grams), see _clause_grams
+    _clauses: Any = None  # (reply, (clause spans, where, owner)), see _clause_grams
 
     def clause(self, head: str, reply: str) -> tuple[int, int] | None:
         """The clause of the reply that pushed this head hardest towards its decision: what a
         trainer would underline. None when nothing in the reply pushed it."""
-        model, tfidf, entries, columns, _ = self._explain
-        pushes = list(map(mul, tfidf.values(), model._pushes(head, self, entries, columns)))  # in tf-idf order
-        spans, known = self._clause_grams(reply, model.locale)
-        # each clause's push, summed in C: sum(map(pushes.__getitem__, k)) for each clause's k
-        weights = list(map(sum, map(map, repeat(pushes.__getitem__), known)))
+        model, known, tfidf, _ = self._explain
+        if not len(known):
+            return None
+        pushes = tfidf * model.pushes(head, self.level(head) if head in LEVEL_HEADS else 0, known)
+        spans, where, owner = self._clause_grams(reply, model)
+        # each clause's push: the pushes of its known n-grams, summed per clause in one call
+        weights = np.bincount(owner, weights=pushes[where], minlength=len(spans)).tolist()
         best = max(weights, default=0.0)
         return spans[weights.index(best)] if best > 0.0 else None  # the first clause that pushed hardest
 
-    def _clause_grams(self, reply: str, locale: str) -> tuple[list[tuple[int, int]], list[list[int]]]:
-        """The clauses' spans, and for each where its n-grams the model knows are in the tf-idf
-        weights, in the order of the clause's set of n-grams (worked out once: several heads ask).
-        N-grams the model does not know push nothing, so they are left out rather than added as 0.0."""
+    def _clause_grams(self, reply: str, model: "Model") -> tuple[list[tuple[int, int]], Any, Any]:
+        """The clauses' spans; where each clause's known n-grams sit among the reply's (`where`)
+        and which clause each belongs to (`owner`), as flat arrays, each n-gram once per clause
+        (worked out once: several heads ask). N-grams outside the reply's tf-idf push nothing."""
         if self._clauses is None or self._clauses[0] != reply:
-            tfidf, (read, parts) = self._explain[1], self._explain[4]
-            index = dict(zip(tfidf, range(len(tfidf))))
+            known, (read, parts, occurs) = self._explain[1], self._explain[3]
             spans = [m.span() for m in _CLAUSE.finditer(reply)]
-            grams = zh_clause_grams(reply, spans, parts) if parts and read == reply and locale == "zh" else None
-            if grams is None:
-                grams = [ngrams(reply[s:e], locale) for s, e in spans]
-            self._clauses = (reply, (spans, [list(filter(_known, map(index.get, set(g)))) for g in grams]))
+            placed = None
+            if read == reply and parts is not None:
+                placed = _zh_clause_places(reply, spans, parts, occurs)
+            if placed is None:  # a clause's n-grams made from its own text, found among the reply's
+                position = dict(zip(known.tolist(), range(len(known))))
+                where: list[int] = []
+                owner: list[int] = []
+                for i, (s, e) in enumerate(spans):
+                    found = set(map(position.get, model.ids(reply[s:e])))
+                    found.discard(None)
+                    where += found
+                    owner += repeat(i, len(found))
+                placed = np.array(where, dtype=np.intp), np.array(owner, dtype=np.intp)
+            self._clauses = (reply, (spans, *placed))
         return self._clauses[1]
 
     def level(self, head: str) -> int:
@@ -298,61 +327,49 @@ class Model:
         self.heads = data["heads"]  # name -> {"classes": n, "offset": k} into the weight rows
         n_out = data["outputs"]
         scale = _floats(data["scale"])
-        q = base64.b64decode(data["weights"])
-        # An output's weights take 256 values at most (8 bits): each is made once, and every row
-        # holds those same float objects. The same numbers as dequantising each weight on its
-        # own, in a fraction of the memory, and a reply's rows then touch a few kilobytes of
-        # floats rather than megabytes scattered over the table (fewer cache misses per reply).
-        values = [[(b - 256 if b > 127 else b) * scale[k] for b in range(256)] for k in range(n_out)]
-        rows = [tuple(map(list.__getitem__, values, q[i * n_out:(i + 1) * n_out])) for i in range(len(vocab))]
-        # n-gram -> (idf, its weights for every output (dequantised), its pushes for each level of
-        # each level head (see _level_pushes)): the layout inference reads, made once at load
-        self.table: dict[str, tuple[float, tuple[float, ...], tuple[float, ...]]] = dict(
-            zip(vocab, zip(idf, rows, self._level_pushes(rows))))
-        self.dense_w: list[list[float]] = data["dense_weights"]  # per output, in DENSE order
-        self.intercept: list[float] = data["intercept"]
+        # 8-bit weights, one row per n-gram: a signed byte times its output's scale
+        q = np.frombuffer(base64.b64decode(data["weights"]), dtype=np.int8).reshape(len(vocab), n_out)
+        self.weights = q * np.asarray(scale, dtype=np.float64)
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self.index: dict[str, int] = dict(zip(vocab, range(len(vocab))))
+        self._word_rows: dict[str, tuple[int, ...]] = {}  # see ids()
+        self._level_pushes()
+        self.dense_w = np.asarray(data["dense_weights"], dtype=np.float64)  # per output, in DENSE order
+        self.intercept = np.asarray(data["intercept"], dtype=np.float64)
         self.fusion: dict[str, dict[str, Any]] = data["fusion"]
         self.thresholds: dict[str, float] = data["thresholds"]
         self.quiet_thresholds: dict[str, float] = data.get("quiet_thresholds") or self.thresholds
         self.baseline: dict[str, Any] = data.get("baseline", {})
         self.cutpoints: dict[str, list[float]] = data.get("cutpoints") or {}
 
-    def stage1(self, reply: str, ctx: ReplyContext) -> tuple[list[float], dict[str, float], list[tuple[float, ...]]]:
-        """Raw outputs of the text heads, the tf-idf weight of each known n-gram, and per output
-        the n-grams' weights (in the tf-idf order)."""
-        out, tfidf, _, columns, _ = self._stage1(reply, ctx)
-        return out, tfidf, columns
+    def stage1(self, reply: str, ctx: ReplyContext) -> list[float]:
+        """Raw outputs of the text heads, in HEADS order (a level head's levels one after another)."""
+        return self._stage1(reply, ctx)[0]
 
     def _stage1(self, reply: str, ctx: ReplyContext):
-        """stage1, the known n-grams' table rows (in the tf-idf order) and, for zh, the reply's
-        n-grams by length: with the columns, what Reading.clause needs, worked out once."""
-        table = self.table
+        """The text heads' raw outputs; the reply's known n-grams (their rows in the table, sorted)
+        and their tf-idf weights; for zh, the reply's n-grams by length. With these Reading.clause
+        explains a decision without reading the reply again."""
+        parts = occurs = None
         if self.locale == "zh":  # its parts are kept: the clauses' n-grams are cut from them (Reading.clause)
             parts = _zh_parts(_SPACE.sub(" ", reply.lower()).strip().replace(" ", ""))
             grams = parts[0] + parts[1] + parts[2] + shared(reply, ctx.customer, self.locale)
+            ids = np.fromiter(map(self.index.get, grams, repeat(-1)), dtype=np.intp, count=len(grams))
+            seen = ids >= 0
+            known, where, counts = np.unique(ids[seen], return_inverse=True, return_counts=True)
+            occurs = np.full(len(grams), -1, dtype=np.intp)  # each n-gram's row among `known`
+            occurs[seen] = where
         else:
-            parts = None
-            grams = ngrams(reply, self.locale) + shared(reply, ctx.customer, self.locale)
-        counts = Counter(filter(table.__contains__, grams))
-        entries = list(map(table.__getitem__, counts))  # table rows (idf, weights, level pushes), in counts' order
-        # sublinear tf (1 + log count) times idf, worked out in C; the same floats as one by one
-        tfidf = dict(zip(counts, map(mul, map(_sublinear_tf, counts.values()), map(_first, entries))))
-        norm = math.sqrt(sum(map(mul, tfidf.values(), tfidf.values()))) or 1.0
-        columns: list[tuple[float, ...]] = []
-        if tfidf:
-            # one pass per output over all n-grams, in C (map/zip/sum), not 14 Python adds per n-gram
-            weights = list(tfidf.values())
-            columns = list(zip(*map(_second, entries)))
-            out = [sum(map(mul, weights, col)) / norm for col in columns]
-        else:
-            out = [0.0] * len(self.intercept)
-        dense = dense_features(reply, ctx)
-        for k in range(len(out)):
-            out[k] += self.intercept[k] + sum(map(mul, dense, self.dense_w[k]))
-        return out, tfidf, entries, columns, (reply, parts)
+            found = self.ids(reply) + [i for i in map(self.index.get, shared(reply, ctx.customer, self.locale))
+                                       if i is not None]
+            known, counts = np.unique(np.array(found, dtype=np.intp), return_counts=True)
+        tfidf = (1.0 + np.log(counts)) * self.idf[known]  # sublinear tf times idf
+        norm = math.sqrt(tfidf @ tfidf) or 1.0  # l2: a longer reply is not a bigger vector
+        out = tfidf @ self.weights[known] / norm + self.intercept + self.dense_w @ dense_features(reply, ctx)
+        return out.tolist(), known, tfidf, (reply, parts, occurs)
 
     def read(self, reply: str, ctx: ReplyContext, rule_score) -> Reading:
-        raw, tfidf, entries, columns, parts = self._stage1(reply, ctx)
+        raw, known, tfidf, parts = self._stage1(reply, ctx)
         rules = rule_features(rule_score, ctx)
         probs: list[float] = []
         for head in HEADS:
@@ -369,47 +386,50 @@ class Model:
         quiet = not any(rules[RULE_FEATURES.index(f)] for f in QUIET_SIGNS)
         thresholds = self.quiet_thresholds if quiet else self.thresholds
         return Reading(fused["listening"], fused["empathy"], {c: fused[c][0] for c in LANDMINES},
-                       thresholds, (self, tfidf, entries, columns, parts), fused["any"][0], self.cutpoints)
+                       thresholds, (self, known, tfidf, parts), fused["any"][0], self.cutpoints)
 
-    def _level_pushes(self, rows: list[tuple[float, ...]]) -> Iterator[tuple[float, ...]]:
+    def ids(self, text: str) -> list[int]:
+        """The table rows of the n-grams of `text` the model knows (ngrams(text), unknown ones
+        left out), in no particular order. An English word's letter n-grams are looked up once per
+        word and kept: most of a reply's n-grams are inside words, and words repeat."""
+        if self.locale != "en":
+            return [i for i in map(self.index.get, ngrams(text, self.locale)) if i is not None]
+        words, rest = _en_parts(text)
+        kept = self._word_rows
+        if len(kept) > 50_000:  # a bound on memory, far above a training room's vocabulary
+            kept.clear()
+        out: list[int] = []
+        for word in words:
+            rows = kept.get(word)
+            if rows is None:
+                rows = kept[word] = tuple(i for i in map(self.index.get, _word_grams(word)) if i is not None)
+            out += rows
+        out += [i for i in map(self.index.get, rest) if i is not None]
+        return out
+
+    def _level_pushes(self) -> None:
         """Per n-gram, how much it pushes each level head towards each of its levels: its weight
         for the level minus the mean over the head's levels. A property of the weights alone, so
-        worked out once here (in C, a column at a time) rather than for each reply explained.
-        `_push_at[head]` is where a head's levels start in the tuple."""
+        worked out once here rather than for each reply explained. `_push_at[head]` is where a
+        head's levels start among the columns of `level_pushes`."""
         self._push_at: dict[str, int] = {}
-        columns = list(zip(*rows)) if rows else []
-        pushes: list[Iterable[float]] = []
+        columns, at = [], 0
         for head in LEVEL_HEADS:
             k, n = self.heads[head]["offset"], self.heads[head]["classes"]
-            self._push_at[head] = len(pushes)
-            # the mean as sum(row[k:k + n]) / n works it out: ((0.0 + w0) + w1) + ..., in that order
-            total: Iterable[float] = repeat(0.0)
-            for col in columns[k:k + n]:
-                total = map(add, total, col)
-            mean = list(map(truediv, total, repeat(n)))
-            pushes.extend(map(sub, columns[k + level], mean) for level in range(n))
-        return zip(*pushes) if pushes and columns else repeat(())
+            self._push_at[head], at = at, at + n
+            block = self.weights[:, k:k + n]
+            columns.append(block - block.mean(axis=1, keepdims=True))
+        self.level_pushes = np.hstack(columns) if columns else np.zeros((len(self.index), 0))
 
-    def _pushes(self, head: str, reading: Reading, entries: list[tuple], columns: list[tuple[float, ...]]) -> Iterator[float]:
-        """How much each n-gram's weights push `head` towards the decision taken (in C, per n-gram:
-        its weight for the level chosen minus the mean over the levels; a category's weight).
-        `entries` and `columns` are stage1's table rows and weight columns, so no n-gram is
-        looked up again."""
-        if not columns:
-            return iter(())
-        spec = self.heads[head]
-        if spec["classes"] > 1:
-            return map(itemgetter(self._push_at[head] + reading.level(head)), map(_third, entries))
-        return iter(columns[spec["offset"]])
+    def pushes(self, head: str, level: int, known) -> Any:
+        """How much each of the n-grams `known` (rows of the table) pushes `head` towards the
+        decision taken: for a level head its weight for `level` minus the mean over the levels,
+        for a category its weight."""
+        if head in self._push_at:
+            return self.level_pushes[known, self._push_at[head] + level]
+        return self.weights[known, self.heads[head]["offset"]]
 
 
-_first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
-_known = partial(is_not, None)
-
-
-@lru_cache(maxsize=256)
-def _sublinear_tf(count: int) -> float:
-    return 1.0 + math.log(count)
 
 
 def _floats(encoded: str | Sequence[float]) -> list[float]:

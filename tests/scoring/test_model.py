@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from scoring import ReplyContext
 from scoring.evaluate import context_of, load_cases
 from scoring.model import load_model, ngrams
 from scoring.scorer import score_reply
@@ -32,8 +33,8 @@ def test_training_never_reads_the_sealed_cases():
     assert (SEALED / "sealed-en.yaml").exists() and (SEALED / "sealed-zh.yaml").exists()
 
 
-def test_scoring_runs_without_scikit_learn_or_numpy():
-    code = ("import sys; sys.modules['sklearn'] = None; sys.modules['numpy'] = None; sys.modules['scipy'] = None\n"
+def test_scoring_runs_without_the_training_tools():
+    code = ("import sys; sys.modules['sklearn'] = None; sys.modules['scipy'] = None; sys.modules['joblib'] = None\n"
             "from scoring import ReplyContext, score_reply\n"
             "s = score_reply('I am so sorry, three months of charges you never asked for.', "
             "ReplyContext(locale='en', stage='venting', customer='Three months of charges I never asked for!'))\n"
@@ -49,8 +50,8 @@ def test_the_model_reads_no_length_feature():
     # the same words said twice read the same: tf is damped and the vector normalised
     model = load_model("en")
     ctx = context_of({"locale": "en", "stage": "refund", "customer": "I want my money back."})
-    once, _, _ = model.stage1("I can refund last month for you.", ctx)
-    twice, _, _ = model.stage1("I can refund last month for you. " * 2, ctx)
+    once = model.stage1("I can refund last month for you.", ctx)
+    twice = model.stage1("I can refund last month for you. " * 2, ctx)
     assert max(abs(a - b) for a, b in zip(once, twice)) < 0.35
 
 
@@ -95,27 +96,47 @@ def test_a_reply_in_the_other_language_is_read_by_that_languages_model():
     assert score.landmine_categories == () and score.empathy.level == 2
 
 
-def test_a_chinese_clause_has_the_same_ngrams_cut_from_the_reply_as_read_alone():
-    """The explanation cuts each clause's n-grams out of the reply's own (model.zh_clause_grams);
-    they must be exactly the clause's n-grams, in the same order (the push of a clause is summed
-    in that order), whatever whitespace, case or English words the reply holds."""
-    from scoring.model import _CLAUSE, _SPACE, _zh_parts, zh_clause_grams
+ODD_REPLIES = ["您好， 我 帮您\t查一下 ,OK?  好的", "  ", "", "，，", "A", "我\n\n们。Refund 已经 提交",
+               "x\u3000y，z\x1cw", "  ，好的呀", "好，的呀呀", "退款ΣΑΣ，好的", "İstanbul 的订单，我看一下",
+               "Sorry,sorry!! I'm SO sorry... it's   not your fault,ok", "don't-worry: it's £30.00, refunded."]
 
-    replies = [c["reply"] for path in sorted(SEALED.glob("*-zh.yaml")) for c in load_cases(path)]
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_a_reply_is_read_by_the_table_rows_of_exactly_its_ngrams(locale):
+    """Model.ids keeps each English word's rows between replies: the rows must still be those of
+    the reply's n-grams, each as often as it occurs, whatever the spacing, case or punctuation."""
+    model = load_model(locale)
+    replies = [c["reply"] for c in load_cases(SEALED / f"sealed-{locale}.yaml")] + ODD_REPLIES
+    assert len(replies) > 100, "the sealed cases are missing"
+    for reply in replies + replies:  # the second time from the kept rows
+        expected = sorted(i for i in map(model.index.get, ngrams(reply, locale)) if i is not None)
+        assert sorted(model.ids(reply)) == expected, reply
+
+
+def test_a_chinese_clause_is_read_from_the_replys_own_ngrams_as_if_read_alone():
+    """The explanation places the reply's own n-grams in their clauses (model._zh_clause_places)
+    instead of reading each clause again: each clause must get exactly the rows it would have read
+    alone, each once, whatever whitespace, case or English words the reply holds."""
+    from scoring.model import _CLAUSE, _zh_clause_places
+
+    model = load_model("zh")
+    replies = [c["reply"] for c in load_cases(SEALED / "sealed-zh.yaml")] + ODD_REPLIES
     assert len(replies) > 100, "the sealed zh cases are missing"
-    replies += ["您好， 我 帮您\t查一下 ,OK?  好的", "  ", "", "，，", "A", "我\n\n们。Refund 已经 提交",
-                "x\u3000y，z\x1cw", "  ，好的呀", "好，的呀呀", "退款ΣΑΣ，好的", "İstanbul 的订单，我看一下"]
-    cut = 0
+    placed_by_start = 0
     for reply in replies:
+        _, known, _, (_, parts, occurs) = model._stage1(reply, ReplyContext(locale="zh", stage="venting"))
         spans = [m.span() for m in _CLAUSE.finditer(reply)]
-        parts = _zh_parts(_SPACE.sub(" ", reply.lower()).strip().replace(" ", ""))
-        grams = zh_clause_grams(reply, spans, parts)
-        if grams is None:
+        placed = _zh_clause_places(reply, spans, parts, occurs)
+        if placed is None:
             assert "Σ" in reply or len(reply.lower()) != len(reply)
             continue
-        cut += 1
-        assert grams == [ngrams(reply[s:e], "zh") for s, e in spans], reply
-    assert cut >= len(replies) - 2
+        placed_by_start += 1
+        where, owner = placed
+        got = list(zip(owner.tolist(), where.tolist()))
+        row = {r: k for k, r in enumerate(known.tolist())}
+        alone = {(i, row[r]) for i, (s, e) in enumerate(spans) for r in model.ids(reply[s:e]) if r in row}
+        assert len(got) == len(set(got)) and set(got) == alone, reply
+    assert placed_by_start >= len(replies) - 2
 
 
 @pytest.mark.parametrize("reply, whole", [
