@@ -27,14 +27,45 @@ def _fact_forms(value: Any) -> list[str]:
     return [str(value)]
 
 
-def _says(reply: str, plain: str, form: str) -> bool:
-    """Whether the reply says a fact's value `form`; a number only as a whole number (40, not in
-    140 or 4.0). `plain` is the reply normalised once (normalise_phrase)."""
+def _says(plain: str, form: str, restated: list[tuple[int, int]]) -> bool:
+    """Whether the reply says a fact's value `form` outside the caller's restated wishes; a number
+    only as a whole number (40, not in 140 or 4.0). `plain` is the reply normalised once
+    (normalise_phrase)."""
+    form = normalise_phrase(form)
     if not form.strip():
         return False
     if re.fullmatch(r"\d+(\.\d+)?", form):
-        return re.search(rf"(?<![\d.]){re.escape(form)}(?![\d]|\.\d)", reply) is not None
-    return normalise_phrase(form) in plain
+        found = re.finditer(rf"(?<![\d.]){re.escape(form)}(?![\d]|\.\d)", plain)
+    else:
+        found = re.finditer(re.escape(form), plain)
+    return any(not _inside(m.start(), restated) for m in found)
+
+
+def restated_wishes(plain: str, locale: str) -> list[tuple[int, int]]:
+    """Where a normalised reply says back what the caller wants: from a wish phrase (the
+    scorer's `desire` family: "you want", "您希望", "要求") to the end of its clause, or to the
+    end of its sentence when the clause opens a list with a colon ("您的三个要求我记下了：第一…，
+    第二退还多收的钱…"). Saying the caller's demand back is listening, not meeting it: a concern's
+    phrase or fact there does not count (the scorer reads an offer there as a mention alike)."""
+    from scoring.analysis import clauses, sentences
+    from scoring.lexicon import get_lexicon
+
+    wish = get_lexicon(locale).families.get("desire")
+    if wish is None:
+        return []
+    out = []
+    sents = sentences(plain)
+    for s, e in ((m.start(), m.end()) for m in wish.finditer(plain) if m.end() > m.start()):
+        sent = next(((a, b) for a, b in sents if a <= s < b), (s, len(plain)))
+        end = next((b for a, b in clauses(plain, [sent]) if a <= s < b), sent[1])
+        if plain[end:end + 1] in (":", "：") or plain[end - 1:end] in (":", "："):
+            end = sent[1]
+        out.append((s, end))
+    return out
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
 
 
 # The family name a concern's phrases are compiled under (in a lexicon of their own).
@@ -68,11 +99,12 @@ def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any]
     if offered & set(concern.offers) and not (concern.within_caps and score.policy.level == 0):
         return True
     plain = normalise_phrase(reply) if plain is None else plain
+    restated = restated_wishes(plain, locale) if concern.facts or concern.phrases else []
     for key in concern.facts:
-        if key in facts and any(_says(reply, plain, form) for form in _fact_forms(facts[key])):
+        if key in facts and any(_says(plain, form, restated) for form in _fact_forms(facts[key])):
             return True
     pattern = phrase_pattern(locale, tuple(concern.phrases))
-    return pattern is not None and pattern.search(plain) is not None
+    return pattern is not None and any(not _inside(m.start(), restated) for m in pattern.finditer(plain))
 
 
 def addressed(sc: Scenario, score: ReplyScore, reply: str, already: Iterable[str] = ()) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from scoring import ReplyContext
 from simulator import concerns
 from simulator.debrief import concern_status, ending_texts, next_level
 from simulator.loader import bundled_dir, check_text, load_scenario
@@ -350,6 +351,30 @@ def test_concern_phrases_use_the_scorer_s_phrase_syntax(phrase, reply, addressed
     sc, diags = check_text(text, "mini.yaml")
     assert sc is not None, [str(d) for d in diags]
     assert (session(sc).reply(reply).concerns_met == ["tip"]) is addressed
+
+
+@pytest.mark.parametrize("reply, addressed", [
+    ("ack warm, you want a tip for you and your family", False),     # the caller's wish said back
+    ("ack warm, you'd like a tip for you. Here is a tip for you", True),  # then given, in its own sentence
+    ("ack warm, your request is clear: a refund, a tip for you, an apology", False),  # a list after a colon
+])
+def test_a_concern_phrase_inside_the_callers_wish_said_back_does_not_count(reply, addressed):
+    assert (session(sc_with_tip()).reply(reply).concerns_met == ["tip"]) is addressed
+
+
+def test_restating_the_pro_complainers_three_demands_meets_none_of_them():
+    sc = load_scenario(bundled_dir() / "pro-complainer-zh.yaml")
+    score = scripted_score("", ReplyContext(locale="zh", stage="refund"))
+    restated = "您的三个要求我都记下了：第一恢复原来的套餐，第二退还多收的费用，第三给您一个投诉单号。"
+    assert "overcharge_refunded" not in concerns.addressed(sc, score, restated)
+    done = "多收的费用我现在就给您全额退还。"
+    assert "overcharge_refunded" in concerns.addressed(sc, score, done)
+
+
+def sc_with_tip():
+    sc, diags = check_text(WITH_CONCERNS, "mini.yaml")
+    assert sc is not None, [str(d) for d in diags]
+    return sc
 
 
 def test_lint_reports_a_concern_phrase_that_is_not_valid_phrase_syntax():
