@@ -155,7 +155,7 @@ class CallScreen(Screen):
         with Horizontal(id="meters"):
             yield AngerMeter(tr("call.anger"), id="anger")
             names = {s: tr.get("stage." + s, s) for s in [*STAGES, *sc.stage_track]}
-            yield StageTrack(sc.stage_track, names, id="stages")
+            yield StageTrack(sc.stage_track, names, tr("pause.track"), id="stages")
         with Horizontal(id="call-body"):
             yield Transcript(id="transcript")
             yield FactsPanel(sc, tr, id="facts")
@@ -555,6 +555,8 @@ class CallScreen(Screen):
         if answer is None:
             self._status(self.tr("call.no_hint"), "italic")
             return
+        if self.session.strain.unrepaired:  # the state's answer assumes a caller not just stung by a landmine
+            answer = self.tr("call.hint_repair", answer=answer)
         self.query_one(Transcript).add_line(
             "hint", utterance("hint", said_by(self.tr("call.hint_label", cost=self._hint_cost()), self.tr),
                               answer))

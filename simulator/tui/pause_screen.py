@@ -32,6 +32,8 @@ class PauseScreen(ModalScreen[str]):
             key = "pause.by_trainer" if self.by_trainer else "pause"
             yield Static(Text(tr(key + ".title"), style="bold"), id="pause-title")
             yield Static(Text(tr(key + ".body")), id="pause-body")
+            if not self.by_trainer:  # the one place a trainee stops to read: what the stage track's marks mean
+                yield Static(Text(tr("pause.track"), style="dim"), id="pause-track")
             yield Static(Text(tr(key + ".keys"), style="bold"), id="pause-keys")
         yield Footer()
 

@@ -60,7 +60,7 @@ class WatchScreen(Screen):
         with Horizontal(id="meters"):
             yield AngerMeter(tr("call.anger"), id="anger")
             names = {s: tr.get("stage." + s, s) for s in [*STAGES, *sc.stage_track]}
-            yield StageTrack(sc.stage_track, names, id="stages")
+            yield StageTrack(sc.stage_track, names, tr("pause.track"), id="stages")
         yield from self.compose_body()
         yield Footer()
 

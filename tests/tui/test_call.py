@@ -131,6 +131,19 @@ async def test_pause_stops_the_clock_and_resume_goes_on(make, clock):
         assert [t.kind for t in call.session.turns] == ["silence"]
 
 
+async def test_the_pause_screen_says_what_the_stage_tracks_marks_mean(make):
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot)
+        assert "✗" in str(call.query_one("#stages").tooltip)  # on hover, too
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PauseScreen)
+        legend = str(app.screen.query_one("#pause-track").render())
+        assert "✓ a stage handled cleanly" in legend and "✗ a reply there broke policy" in legend
+        assert "✓" in screen_text(app) and "✗" in screen_text(app)
+
+
 async def test_pause_then_leave_returns_to_picker_without_a_score(make):
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:

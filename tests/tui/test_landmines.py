@@ -81,6 +81,25 @@ async def test_a_landmine_on_turn_one_of_a_flagship_leaves_the_call_open_and_pla
 
 
 @pytest.mark.parametrize("scenario_id", FLAGSHIPS)
+async def test_a_hint_after_an_unrepaired_landmine_says_to_repair_first(make, scenario_id):
+    plan = FLAGSHIPS[scenario_id]
+    app, sc = flagship_app(make, scenario_id)
+    repair_first = Catalog(sc.locale)("call.hint_repair", answer="")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_call(pilot, scenario_id)
+        await send(pilot, plan["landmine"][1])
+        await pilot.press("f3")
+        await pilot.pause()
+        hints = [text for who, text in transcript_lines(app) if who == "hint"]
+        assert len(hints) == 1 and repair_first in hints[0]
+        await send(pilot, plan["recovery"])  # repaired: the next state's answer as it is written
+        await pilot.press("f3")
+        await pilot.pause()
+        hints = [text for who, text in transcript_lines(app) if who == "hint"]
+        assert len(hints) == 2 and repair_first not in hints[1]
+
+
+@pytest.mark.parametrize("scenario_id", FLAGSHIPS)
 async def test_a_second_landmine_ends_a_flagship_call_and_the_app_says_why(make, scenario_id):
     plan = FLAGSHIPS[scenario_id]
     app, sc = flagship_app(make, scenario_id)

@@ -14,8 +14,9 @@ class StageTrack(Static):
     current: reactive[str] = reactive("")
     """The stage the call is in now (a stage id such as `refund`)."""
 
-    def __init__(self, stages: list[str], names: dict[str, str], **kwargs) -> None:
+    def __init__(self, stages: list[str], names: dict[str, str], legend: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
+        self.tooltip = legend or None  # what ✓ and ✗ mean, on hover (the pause screen says it too)
         self.stages = stages
         self.names = names
         self.reached: set[str] = set()
