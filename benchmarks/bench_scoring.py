@@ -9,7 +9,8 @@ Prints each figure beside its goal; asserts nothing.
 jobs, a wall-clock p99 mostly measures when the scheduler ran someone else. After the warm-up
 the bench runs `gc.collect(); gc.freeze()` as the app does after its own; `--no-freeze` leaves
 the models and lexicons in the cyclic GC's sight, where a full collection lands on about one
-reply in a hundred (at 2,000 characters: p99 ~21 ms with it, ~14 ms without).
+reply in a hundred (at 2,000 characters en, p99 9.9 ms unfrozen vs 9.6 frozen: the model's table is
+numpy arrays now, which the collector does not walk; it was 21 vs 14 ms in pure Python).
 
 Figures (2-core VM, `--cpu`, frozen as the app runs, p50 / p99 ms; before = 94d7ac9, pure-Python
 inference; after = numpy inference, load 0.2-0.7, each the same commit's run of this script):
@@ -19,7 +20,8 @@ inference; after = numpy inference, load 0.2-0.7, each the same commit's run of 
   en 2,000 characters    12.92 / 14.31 ->  8.92 / 9.63   (goal p99 10: met)
   zh 2,000 characters    10.84 / 11.94 ->  8.41 / 9.34   (met)
   zh mixed, 2,000 chars     -  / -     ->  8.20 / 9.24   (met; series added with the change)
-What changed, every output byte-identical (benchmarks/scoring_outputs.py, 24,246 outputs):
+What changed, every ReplyScore byte-identical (benchmarks/scoring_outputs.py, 24,246 outputs; the
+probabilities behind them may differ in the last bits, see docs/architecture.md):
 - model.py: numpy, now a core dependency, gathers a reply's rows of the n-gram table and sums
   them (the counting, tf-idf and 15 weighted sums had been C loops over ~2,500 n-grams in pure
   Python, ~3.5 ms at 2,000 en characters); the n-grams' rows are counted with np.unique;

@@ -254,7 +254,7 @@ class Reading:
     empathy: list[float]
     landmines: dict[str, float]         # P(category present)
     thresholds: dict[str, float]
-    _explain: Any = None  # (model, known rows, their tf-idf weights, (reply, zh n-gram parts, their rows)): see clause()
+    _explain: Any = None  # (model, known rows, their tf-idf weights, (reply, zh parts, each part's index in known)): see clause()
     any_landmine: float = 0.0  # P(at least one landmine), read apart from which one
     cutpoints: dict[str, list[float]] | None = None
     _clauses: Any = None  # (reply, (clause spans, where, owner)), see _clause_grams
@@ -312,6 +312,12 @@ class Reading:
         if not found and self.any_landmine >= self.thresholds.get("any", 1.0):
             found = [max(self.landmines, key=lambda c: self.landmines[c] / self.thresholds.get(c, 0.5))]
         return found
+
+
+# Model.ids keeps each English word's table rows: a bound on memory far above a training room's
+# vocabulary, and no "word" longer than any real one (a paste of one 2,000-letter string).
+_KEPT_WORDS = 50_000
+_KEPT_WORD_CHARS = 40
 
 
 class Model:
@@ -396,13 +402,15 @@ class Model:
             return [i for i in map(self.index.get, ngrams(text, self.locale)) if i is not None]
         words, rest = _en_parts(text)
         kept = self._word_rows
-        if len(kept) > 50_000:  # a bound on memory, far above a training room's vocabulary
-            kept.clear()
         out: list[int] = []
         for word in words:
             rows = kept.get(word)
             if rows is None:
-                rows = kept[word] = tuple(i for i in map(self.index.get, _word_grams(word)) if i is not None)
+                rows = tuple(i for i in map(self.index.get, _word_grams(word)) if i is not None)
+                if len(word) <= _KEPT_WORD_CHARS:  # a 2,000-letter "word" is not worth keeping
+                    if len(kept) >= _KEPT_WORDS:
+                        kept.clear()
+                    kept[word] = rows
             out += rows
         out += [i for i in map(self.index.get, rest) if i is not None]
         return out
@@ -428,8 +436,6 @@ class Model:
         if head in self._push_at:
             return self.level_pushes[known, self._push_at[head] + level]
         return self.weights[known, self.heads[head]["offset"]]
-
-
 
 
 def _floats(encoded: str | Sequence[float]) -> list[float]:

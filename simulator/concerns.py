@@ -27,41 +27,71 @@ def _fact_forms(value: Any) -> list[str]:
     return [str(value)]
 
 
-def _says(plain: str, form: str, restated: list[tuple[int, int]]) -> bool:
-    """Whether the reply says a fact's value `form` outside the caller's restated wishes; a number
-    only as a whole number (40, not in 140 or 4.0). `plain` is the reply normalised once
-    (normalise_phrase)."""
-    form = normalise_phrase(form)
+def _says(reply: str, plain: str, form: str) -> bool:
+    """Whether the reply says a fact's value `form`; a number only as a whole number (40, not in
+    140 or 4.0). `plain` is the reply normalised once (normalise_phrase)."""
     if not form.strip():
         return False
     if re.fullmatch(r"\d+(\.\d+)?", form):
-        found = re.finditer(rf"(?<![\d.]){re.escape(form)}(?![\d]|\.\d)", plain)
-    else:
-        found = re.finditer(re.escape(form), plain)
-    return any(not _inside(m.start(), restated) for m in found)
+        return re.search(rf"(?<![\d.]){re.escape(form)}(?![\d]|\.\d)", reply) is not None
+    return normalise_phrase(form) in plain
+
+
+# A wish said back is the caller's when it is said to them: "您的要求", "您要", "you want", "your
+# request" — a 您/你/you before the wish in its clause, with no 我/I/we in between ("我想要先给您退",
+# "我已经要求财务…" are the agent's own).
+_YOURS = re.compile(r"(?:您|你|\byou)(?!.*(?:我|\bi\b|\bwe\b))", re.S)
+# "…，这三个要求我都记下了" / "…, that's what you asked for": a wish that points back at the
+# clauses before it.
+_BACK = re.compile(r"(?:[这那以上][些几两三四个上]?.{0,3}|\b(?:thats|that is|this is|those are|these are|which is|all) what )$")
+_COLON_OPENS = re.compile(r"[:：]\s*$")
 
 
 def restated_wishes(plain: str, locale: str) -> list[tuple[int, int]]:
-    """Where a normalised reply says back what the caller wants: from a wish phrase (the
-    scorer's `desire` family: "you want", "您希望", "要求") to the end of its clause, or to the
-    end of its sentence when the clause opens a list with a colon ("您的三个要求我记下了：第一…，
-    第二退还多收的钱…"). Saying the caller's demand back is listening, not meeting it: a concern's
-    phrase or fact there does not count (the scorer reads an offer there as a mention alike)."""
+    """The clauses of a normalised reply that say back what the caller wants, without doing it.
+
+    A wish clause holds a wish said to the caller (the scorer's `desire` family: "you want",
+    "您希望", "您的要求"). It is restated, and so are the clauses of its sentence that list the
+    wishes — after it when it ends with a colon ("您的三个要求我记下了：第一恢复套餐，第二退还多收的钱"),
+    before it when it ends the sentence pointing back ("恢复套餐、退还多收的钱，这两个要求我记下了")
+    — unless a clause holds the scorer's `commitment` (first person, or done: "我已经给您退还",
+    "I've refunded it"). A concern's phrase in a restated clause is listening, not meeting it."""
     from scoring.analysis import clauses, sentences
     from scoring.lexicon import get_lexicon
 
-    wish = get_lexicon(locale).families.get("desire")
+    lex = get_lexicon(locale)
+    wish, doing = lex.families.get("desire"), lex.families.get("commitment")
     if wish is None:
         return []
-    out = []
-    sents = sentences(plain)
-    for s, e in ((m.start(), m.end()) for m in wish.finditer(plain) if m.end() > m.start()):
-        sent = next(((a, b) for a, b in sents if a <= s < b), (s, len(plain)))
-        end = next((b for a, b in clauses(plain, [sent]) if a <= s < b), sent[1])
-        if plain[end:end + 1] in (":", "：") or plain[end - 1:end] in (":", "："):
-            end = sent[1]
-        out.append((s, end))
-    return out
+    wishes = [m.span() for m in wish.finditer(plain) if m.end() > m.start()]
+    if not wishes:
+        return []
+
+    def done(span: tuple[int, int]) -> bool:
+        return doing is not None and any(not any(ws <= m.start() < we for ws, we in wishes)
+                                         for m in doing.finditer(plain, *span))
+
+    out: set[tuple[int, int]] = set()
+    for sent in sentences(plain):
+        parts = clauses(plain, [sent])
+        for i, (cs, ce) in enumerate(parts):
+            said_to_them = [s for s, e in wishes if cs <= s < ce and _YOURS.search(plain[cs:e])]
+            back = i == len(parts) - 1 and any(cs <= s < ce and _BACK.search(plain, cs, s) for s, _ in wishes)
+            if said_to_them and not done((cs, ce)):
+                out.add((cs, ce))
+            if said_to_them and _COLON_OPENS.search(plain, cs, _colon_end(plain, ce)):
+                out.update(c for c in parts[i + 1:] if not done(c))
+            if back or (said_to_them and i == len(parts) - 1 and _BACK.search(plain, cs, said_to_them[0])):
+                out.update(c for c in parts[:i] if not done(c))
+    return sorted(out)
+
+
+def _colon_end(plain: str, end: int) -> int:
+    """The clause's end with the colon that closes it, unless that colon sits inside a time or a
+    number ("10:30")."""
+    if end < len(plain) and plain[end] in ":：" and not (plain[end - 1:end].isdigit() and plain[end + 1:end + 2].isdigit()):
+        return end + 1
+    return end
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -99,12 +129,15 @@ def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any]
     if offered & set(concern.offers) and not (concern.within_caps and score.policy.level == 0):
         return True
     plain = normalise_phrase(reply) if plain is None else plain
-    restated = restated_wishes(plain, locale) if concern.facts or concern.phrases else []
     for key in concern.facts:
-        if key in facts and any(_says(plain, form, restated) for form in _fact_forms(facts[key])):
+        if key in facts and any(_says(reply, plain, form) for form in _fact_forms(facts[key])):
             return True
     pattern = phrase_pattern(locale, tuple(concern.phrases))
-    return pattern is not None and any(not _inside(m.start(), restated) for m in pattern.finditer(plain))
+    if pattern is None:
+        return False
+    found = [m.start() for m in pattern.finditer(plain)]
+    restated = restated_wishes(plain, locale) if found else []
+    return any(not _inside(pos, restated) for pos in found)
 
 
 def addressed(sc: Scenario, score: ReplyScore, reply: str, already: Iterable[str] = ()) -> list[str]:

@@ -354,21 +354,35 @@ def test_concern_phrases_use_the_scorer_s_phrase_syntax(phrase, reply, addressed
 
 
 @pytest.mark.parametrize("reply, addressed", [
-    ("ack warm, you want a tip for you and your family", False),     # the caller's wish said back
-    ("ack warm, you'd like a tip for you. Here is a tip for you", True),  # then given, in its own sentence
-    ("ack warm, your request is clear: a refund, a tip for you, an apology", False),  # a list after a colon
+    ("ack warm, you want a tip for you and your family", False),          # the caller's wish said back
+    ("ack warm, you'd like a tip for you. Here is a tip for you", True),   # then given, in its own sentence
+    ("ack warm, your request is clear: a refund, a tip for you, an apology", False),  # listed after a colon
+    ("ack warm, a refund, a tip for you, that's what you want", False),    # listed before, pointed back at
+    ("ack warm, a tip for you is what you want.", False),
+    ("ack warm, as you asked I've got a tip for you right here", True),    # said to them, and done
+    ("ack warm, you wanted it at 10:30, a tip for you is ready", True),    # a time's colon opens no list
+    ("ack warm, we're hoping for a tip for you", True),                    # not the caller's wish
 ])
 def test_a_concern_phrase_inside_the_callers_wish_said_back_does_not_count(reply, addressed):
     assert (session(sc_with_tip()).reply(reply).concerns_met == ["tip"]) is addressed
 
 
-def test_restating_the_pro_complainers_three_demands_meets_none_of_them():
+@pytest.mark.parametrize("reply, refunded", [
+    ("您的三个要求我都记下了：第一恢复原来的套餐，第二退还多收的费用，第三给您一个投诉单号。", False),
+    ("恢复原来的套餐、退还多收的费用、给您一个投诉单号，这三个要求我都记下了。", False),
+    ("您希望全额退还多收的钱。", False),
+    ("多收的费用我现在就给您全额退还。", True),
+    ("您希望全额退还：我现在就给您退还多收的40元。", True),     # the colon opens the answer
+    ("您要的退款我已经给您全额退还了。", True),                 # the wish said back, and done
+    ("按照您的要求我已经把多收的40元全额退还了。", True),
+    ("我想要先给您全额退还多收的40元。", True),                 # the agent's own wish
+    ("我已经要求财务今天就给您退还多收的40元。", True),
+    ("您希望10:30回电，我已经给您全额退还了。", True),          # a time's colon opens no list
+])
+def test_saying_the_pro_complainers_demands_back_is_not_meeting_them(reply, refunded):
     sc = load_scenario(bundled_dir() / "pro-complainer-zh.yaml")
     score = scripted_score("", ReplyContext(locale="zh", stage="refund"))
-    restated = "您的三个要求我都记下了：第一恢复原来的套餐，第二退还多收的费用，第三给您一个投诉单号。"
-    assert "overcharge_refunded" not in concerns.addressed(sc, score, restated)
-    done = "多收的费用我现在就给您全额退还。"
-    assert "overcharge_refunded" in concerns.addressed(sc, score, done)
+    assert ("overcharge_refunded" in concerns.addressed(sc, score, reply)) is refunded
 
 
 def sc_with_tip():

@@ -141,7 +141,6 @@ async def test_the_pause_screen_says_what_the_stage_tracks_marks_mean(make):
         assert isinstance(app.screen, PauseScreen)
         legend = str(app.screen.query_one("#pause-track").render())
         assert "✓ a stage handled cleanly" in legend and "✗ a reply there broke policy" in legend
-        assert "✓" in screen_text(app) and "✗" in screen_text(app)
 
 
 async def test_pause_then_leave_returns_to_picker_without_a_score(make):
