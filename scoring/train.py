@@ -381,8 +381,9 @@ def main(argv: list[str] | None = None) -> int:
     import importlib.util
 
     if importlib.util.find_spec("sklearn") is None:
+        # this Python's pip, not whichever `pip` is first on PATH (simulator/extras.py says why)
         print("mystery-guest scorer train: needs scikit-learn, which is not installed: "
-              "pip install -c requirements.lock -e '.[train]'", file=sys.stderr)
+              f"cd {ROOT} && {sys.executable} -m pip install -c requirements.lock -e '.[train]'", file=sys.stderr)
         return 2
     if args.folds < 2 or args.weight <= 0 or (args.sample is not None and args.sample < 50):
         parser.error("--folds must be 2 or more, --weight above 0 and --sample at least 50")

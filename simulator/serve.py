@@ -216,7 +216,8 @@ def cmd_serve(args) -> int:
         try:
             from textual_serve.server import Server
         except ImportError:
-            raise ServeError(_say("serve.no_textual_serve", spec=f"textual-serve{TEXTUAL_SERVE_RANGE}")) from None
+            raise ServeError(_say("serve.no_textual_serve", spec=f"textual-serve{TEXTUAL_SERVE_RANGE}",
+                                  python=shlex.quote(sys.executable))) from None
         argv = served_argv(args)
         if args.db:
             from simulator.store.urls import StoreError, check_url, resolve_url

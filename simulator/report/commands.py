@@ -3,8 +3,8 @@ terminal summary."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
+from simulator.extras import install_command
 from simulator.store.commands import DB_HELP, _open, _run, _unknown_cohort, _write
 
 
@@ -19,7 +19,7 @@ def cmd_report(args) -> int:
             import matplotlib  # noqa: F401 - only to say how to get it before any work is done
         except ImportError:
             lang = args.lang or system_language() or "en"
-            print(f"mystery-guest: {Catalog(lang)('report.needs_matplotlib', install=install_report_extra())}",
+            print(f"mystery-guest: {Catalog(lang)('report.needs_matplotlib', install=install_command('report'))}",
                   file=sys.stderr)
             return 2
     with _open(args) as store:
@@ -40,15 +40,6 @@ def cmd_report(args) -> int:
     return 0
 
 
-def install_report_extra() -> str:
-    """The command that installs the `report` extra here: from a checkout of the project (the
-    README's way, pinned by its lock) or into an installed package."""
-    root = Path(__file__).resolve().parents[2]
-    if (root / "pyproject.toml").is_file() and (root / "requirements.lock").is_file():
-        return f"cd {root} && pip install -c requirements.lock -e '.[report]'"
-    return "pip install 'mystery-guest[report]'"
-
-
 def register(sub) -> None:
     """Add `report` to the `mystery-guest` parser."""
     rep = sub.add_parser("report", help="a cohort report to look at: pass rate, score distributions, landmines, "
@@ -56,8 +47,7 @@ def register(sub) -> None:
     rep.add_argument("--cohort", required=True, help="cohort name")
     rep.add_argument("--format", choices=["html", "text"], default="html",
                      help="html: one self-contained page with charts (needs the report extra: "
-                          "pip install -c requirements.lock -e '.[report]' in a checkout, "
-                          "pip install 'mystery-guest[report]' for an installed package); text: a terminal summary with sparklines")
+                          f"{install_command('report')}); text: a terminal summary with sparklines")
     rep.add_argument("--lang", choices=["zh", "en"],
                      help="language of the report (default: the terminal's, else that of most of the cohort's calls)")
     rep.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")

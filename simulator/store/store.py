@@ -89,8 +89,9 @@ def describe_error(exc: BaseException, url: str | None) -> str | None:
             return f"cannot open {where} ({reason}): check that its folder exists and you may write to it"
         return f"cannot use {where}: {reason}"
     if isinstance(exc, ModuleNotFoundError):
-        return (f"a database driver is missing ({exc.name}): for PostgreSQL, pip install "
-                "'mystery-guest[postgres]'")
+        from simulator.extras import install_command
+
+        return f"a database driver is missing ({exc.name}): for PostgreSQL, {install_command('postgres')}"
     return None
 
 

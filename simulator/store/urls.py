@@ -75,7 +75,9 @@ def check_url(url: str) -> None:
 
     driver = driver or "psycopg2"  # SQLAlchemy's default for a bare postgresql:// URL
     if importlib.util.find_spec(driver) is None:
-        raise StoreError(f"the PostgreSQL driver '{driver}' is not installed: pip install "
-                         "'mystery-guest[postgres]' (or use a SQLite file)")
+        from simulator.extras import install_command
+
+        raise StoreError(f"the PostgreSQL driver '{driver}' is not installed: {install_command('postgres')} "
+                         "(or use a SQLite file)")
 
 

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Static
 from simulator.scenario import Scenario
 from simulator.tui.keys import relabel
 from simulator.tui.names import action_name
+from simulator.tui.widgets.folded import folded
 
 
 def policy_text(sc: Scenario, tr) -> Text:
@@ -19,10 +20,11 @@ def policy_text(sc: Scenario, tr) -> Text:
     text = Text(tr("policy.title") + "\n", style="bold underline")
     if p.card:
         text.append(p.card.strip() + "\n")
-    text.append("\n" + tr("policy.allow") + " ", style="bold green")
-    text.append(", ".join(action_name(a, sc, tr) for a in p.allow) or "-")
-    text.append("\n" + tr("policy.forbid") + " ", style="bold red")
-    text.append(", ".join(action_name(a, sc, tr) for a in p.forbid) or "-")
+    sep = tr("debrief.list_sep")  # "、" in Chinese
+    text.append("\n" + _label(tr("policy.allow")), style="bold green")
+    text.append(sep.join(action_name(a, sc, tr) for a in p.allow) or "-")
+    text.append("\n" + _label(tr("policy.forbid")), style="bold red")
+    text.append(sep.join(action_name(a, sc, tr) for a in p.forbid) or "-")
     if p.refund_max_months is not None:
         text.append("\n" + tr("policy.refund_cap", months=f"{p.refund_max_months:g}"), style="bold")
     if p.refund_max_amount is not None:
@@ -30,6 +32,11 @@ def policy_text(sc: Scenario, tr) -> Text:
     if p.compensation_max_amount is not None:
         text.append("\n" + tr("policy.compensation_cap", amount=f"{p.compensation_max_amount:g}"), style="bold")
     return text
+
+
+def _label(label: str) -> str:
+    """A label and the space after it; none after a full-width colon ("可以：")."""
+    return label if label.endswith("：") else label + " "
 
 
 class PolicyScreen(ModalScreen[None]):
@@ -44,7 +51,8 @@ class PolicyScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="policy-box"):
-            yield Static(policy_text(self.scenario, self.tr), id="policy-card")
+            # folded like the transcript (widgets/folded.py): a Chinese bullet keeps its text
+            yield Static(folded(policy_text(self.scenario, self.tr)), id="policy-card")
         yield Footer()
 
     def on_mount(self) -> None:

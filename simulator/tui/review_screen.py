@@ -256,7 +256,7 @@ def _scores_text(tr, score: dict) -> str:
 
 def _mines_text(tr, categories) -> str:
     names = [tr.get("landmine." + c, c) for c in categories]
-    return ", ".join(names) if names else tr("review.none")
+    return tr("debrief.list_sep").join(names) if names else tr("review.none")
 
 
 def turn_text(tr, turn: dict, review) -> Text:

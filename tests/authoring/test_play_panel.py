@@ -104,3 +104,21 @@ async def test_panel_reloads_on_save_and_survives_a_broken_file(tmp_path):
         await say(pilot, "understand sorry, go on")
         assert second.session.state == "demand_cancel"
         assert second.session.last_customer_line.endswith("Edited line, reloaded.")
+
+
+async def test_after_a_good_reload_a_broken_save_does_not_leave_the_restarted_note_beside_its_errors(tmp_path):
+    path = _scenario(tmp_path)
+    app = _app(tmp_path, path)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        good = path.read_text(encoding="utf-8")
+        _save(path, good.replace("Fine. Just take it off my account. Today.", "Edited line, reloaded."))
+        app.screen._check_reload()
+        await pilot.pause()
+        assert "the call has restarted" in panel_text(app)
+        _save(path, good.replace("stage: cancel", "stage: cancellation"))
+        app.screen._check_reload()
+        await pilot.pause()
+        text = panel_text(app)
+        assert "Reload failed; still playing the previous version" in text
+        assert "the call has restarted" not in text  # the latest reload is the one shown

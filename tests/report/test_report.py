@@ -16,7 +16,7 @@ from simulator.cli import main
 from simulator.debrief import FAILING_OUTCOMES, PASS_MARK
 from simulator.loader import load_library
 from simulator.plaintext import plain
-from simulator.report import commands as report_commands
+from simulator import extras
 from simulator.store import schema as S
 from simulator.store.cohort_stats import (ANGER_SPIKE, DimensionAgreement, ReviewAgreement, cohort_stats)
 from simulator.store.records import landmine_categories
@@ -290,13 +290,13 @@ def test_html_without_matplotlib_says_how_to_install_it(sqlite_url, capsys, monk
     assert code == 2 and out == ""
     # Run from a checkout (as here): the README's command, in the checkout's folder.
     assert err.count("\n") == 1 and "--format text" in err
-    assert f"cd {ROOT} && pip install -c requirements.lock -e '.[report]'" in err
+    assert f"cd {ROOT} && {sys.executable} -m pip install -c requirements.lock -e '.[report]'" in err  # this Python's pip
     # Run from an installed package (no pyproject.toml beside it): the package with its extra.
-    installed = tmp_path / "site-packages" / "simulator" / "report"
+    installed = tmp_path / "site-packages" / "simulator"
     installed.mkdir(parents=True)
-    monkeypatch.setattr(report_commands, "__file__", str(installed / "commands.py"))
+    monkeypatch.setattr(extras, "__file__", str(installed / "extras.py"))
     code, out, err = run(capsys, "report", "--cohort", "c", "--db", sqlite_url, "--lang", "zh")
-    assert code == 2 and err.count("\n") == 1 and "pip install 'mystery-guest[report]'" in err and "没有安装" in err
+    assert code == 2 and err.count("\n") == 1 and f"{sys.executable} -m pip install 'mystery-guest[report]'" in err and "没有安装" in err
 
 
 def test_the_text_summary_needs_no_charts_library(tmp_path):

@@ -215,7 +215,7 @@ def test_missing_textual_serve_is_one_line_that_says_what_to_install():
     done = run_serve(code=code)
     assert done.returncode == 2
     assert done.stderr == ("mystery-guest serve: serving to browsers needs textual-serve, which is not "
-                           "installed: pip install 'textual-serve>=1.1.2,<1.2'\n")
+                           f"installed: {sys.executable} -m pip install 'textual-serve>=1.1.2,<1.2'\n")
 
 
 def test_a_bad_database_url_is_refused_before_serving():

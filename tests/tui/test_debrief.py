@@ -60,8 +60,8 @@ async def test_the_three_things_to_fix_each_name_their_turn(make):
         fixes = str(debrief.query_one("#debrief-fixes").content).splitlines()
         assert fixes[0] == "Fix these first"
         assert fixes[1].startswith("1. Turn 3 — landmine: threat “recorded” the recording used as a warning")
-        assert fixes[2].startswith("2. Turn 1 (also 2, 3) — no sign you heard the caller")
-        assert fixes[3].startswith("3. Turn 1 (also 2, 3) — no empathy")
+        assert fixes[2].startswith("2. Turn 1 (again in turn 2, 3) — no sign you heard the caller")
+        assert fixes[3].startswith("3. Turn 1 (again in turn 2, 3) — no empathy")
         assert len(fixes) == 4
         text = screen_text(app)  # then the turns, as before
         assert text.index("Fix these first") < text.index("Turn 1 (venting)")

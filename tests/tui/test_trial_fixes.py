@@ -229,3 +229,17 @@ def test_the_terminal_parser_delivers_a_paste_with_escape_codes_as_one_paste(chu
     assert [type(e) for e in got] == [events.Paste]  # no key presses replayed from inside the paste
     assert got[0].text == "I hear you Mrs Whitaker\x07 tab\there \x08\x7f done"
     assert [type(e) for e in parser.feed("\x1b")] == [] and parser._mg_held == ""  # Esc is not held back
+
+
+@pytest.mark.parametrize("scenario_id", ["design-flaw-feedback-en", "pro-complainer-zh"])
+async def test_the_brief_panel_keeps_its_border_and_scrolls_when_the_score_card_appears(make, scenario_id):
+    from simulator.loader import bundled_dir, load_scenario
+    from tests.tui.test_landmines import send
+
+    sc = load_scenario(bundled_dir() / f"{scenario_id}.yaml")
+    app = make(library=[sc], scorer=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        call = await open_call(pilot, scenario_id)
+        await send(pilot, "I understand." if sc.locale == "en" else "我明白。")
+        facts, body = call.query_one("#facts"), call.query_one("#call-body")
+        assert facts.region.bottom <= body.region.bottom  # the whole panel, bottom border included

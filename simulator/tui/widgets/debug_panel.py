@@ -102,6 +102,9 @@ class DebugPanel(VerticalScroll):
         self._add(Text(message, style="bold #ce93d8"), "debug-note")
 
     def show_diagnostics(self, diagnostics) -> None:
+        # The latest reload is the one that matters: an earlier "Reloaded: the call has restarted"
+        # or an earlier failure left above this one would contradict it.
+        self.query(".debug-note, .debug-errors").remove()
         text = Text(self.tr("debug.reload_failed"), style="bold red")
         for d in diagnostics:
             text.append("\n")
