@@ -811,7 +811,28 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> Diagnostic
     msg = exc.problem or exc.context or "not valid YAML"
     if exc.context and exc.problem:
         msg = f"{exc.problem} ({exc.context})"
+    if m is not None:
+        # An unclosed quote swallows the lines after it, and the parser stops far below it: name
+        # the line where it was opened too (the trainer's slip is there, not where parsing failed).
+        opened = _unclosed_quote(text, m.line)
+        if opened is not None:
+            msg += f"; a quote opened on line {opened} is not closed on that line"
     return Diagnostic(file, "error", f"YAML syntax: {msg}", Mark(m.line + 1, m.column + 1) if m else None)
+
+
+_DOUBLE_QUOTE = re.compile(r'(?<!\\)"')
+
+
+def _unclosed_quote(text: str, before: int) -> int | None:
+    """The first line (1-based) above line index `before` that opens a double-quoted value and
+    leaves it open: an odd number of unescaped " after the key's colon or a list dash, outside a
+    comment. None when every line pairs its quotes (a multi-line quoted value is rare in
+    scenarios, and this is only asked once the file failed to parse)."""
+    for i, line in enumerate(text.splitlines()[:before]):
+        value = re.match(r'\s*(?:-\s+)?(?:[^\s"#:][^:#]*:\s+)?(.*)$', line).group(1)
+        if value.startswith('"') and len(_DOUBLE_QUOTE.findall(value.split(' #')[0])) % 2 == 1:
+            return i + 1
+    return None
 
 
 def _indented_as_a_name(block: dict, key: str, cls: type, rep: _Reporter) -> dict:

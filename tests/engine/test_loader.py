@@ -261,6 +261,21 @@ def test_other_syntax_errors_keep_the_parser_s_words():
     assert len(out) == 1 and "YAML syntax:" in out[0] and "tab" not in out[0]
 
 
+@pytest.mark.parametrize("good, slip", [("title: Mini call", 'title: "Mini call'),
+                                        ('say: ["Cancel it."]', 'say:\n      - "Cancel it.')])
+def test_an_unclosed_quote_is_named_at_the_line_it_was_opened(good, slip):
+    text = MINI.replace(good, slip, 1)
+    opened = text[:text.index(slip)].count("\n") + 1 + slip.count("\n")
+    out = problems(text)
+    assert len(out) == 1 and "YAML syntax:" in out[0], out
+    assert out[0].endswith(f"; a quote opened on line {opened} is not closed on that line"), out[0]
+
+
+def test_a_syntax_error_with_every_quote_closed_names_no_quote():
+    out = problems("id: x\ntitle: [unclosed\nlocale: en\n")
+    assert len(out) == 1 and "quote" not in out[0]
+
+
 def indented_two_too_few(text: str, state: str, key: str) -> str:
     """`key` of `state` (and what it holds) moved two spaces left: directly under `states`."""
     lines, out, inside, moving = text.split("\n"), [], False, False
