@@ -150,10 +150,7 @@ IN_OTHER_WORDS = [
     ("pro-complainer-zh", [], "我现在马上给您恢复成58元基础套餐，多收的40元全额退还。", "plan_restored"),
     ("lost-card-callback-en", _LOST_CARD, "I call her back straight away on 07700 900461", "called_back"),
     ("lost-card-callback-en", _LOST_CARD, "Ring Mrs Whitaker back on 07700 900461", "called_back"),
-    pytest.param("lost-card-callback-en", _LOST_CARD, "Hello Mrs Whitaker, it's the bank again, we got cut off",
-                 "called_back", marks=pytest.mark.xfail(strict=True, reason=(
-                     "known scorer error since round 9: this call-back greeting is read as defy "
-                     "(tests/scoring/test_known_errors.py)"))),
+    ("lost-card-callback-en", _LOST_CARD, "Hello Mrs Whitaker, it's the bank again, we got cut off", "called_back"),
 ]
 
 

@@ -16,16 +16,14 @@ KNOWN = [
                               "It's never happened before. Why did it fail?"),
         id="a bare diagnostic question to a calm caller is read as accuse"),
     pytest.param(
-        "Hello Mrs Whitaker, it's the bank again, we got cut off",
-        ReplyContext(locale="en", stage="inquiry", policy=Policy(allow=("callback",)),
-                     customer="So it comes by post? And on Friday, do I need to bring... [The line goes dead.]",
-                     history=(Turn("customer", "I've lost my card, I think it was in a taxi."),
-                              Turn("agent", "I've blocked the card ending 3390; nobody can use it now."))),
-        id="calling back after a dropped line is read as defy"),
+        "It was the line ending 442, it used 31GB of the 40GB.",
+        ReplyContext(locale="en", stage="inquiry", policy=Policy(allow=("explain_charges",)),
+                     customer="Can you tell me who used all the data? I need to know."),
+        id="a plain answer naming whose line it was is read as argue"),
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="known scorer error (round 9 model): see the test id")
+@pytest.mark.xfail(strict=True, reason="known scorer error (round 10 model): see the test id")
 @pytest.mark.parametrize("reply,ctx", KNOWN)
 def test_a_known_misreading_reports_no_landmine(reply, ctx):
     assert score_reply(reply, ctx).landmine_categories == ()
