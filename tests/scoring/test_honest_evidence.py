@@ -49,6 +49,14 @@ def test_the_same_detail_said_by_the_caller_is_credited(score):
     assert "14 June" not in credited  # the date is only on the screen
 
 
+def test_a_restated_detail_is_quoted_as_the_whole_word_the_caller_said(score):
+    customer = "We ran out on the 19th and I was cut off on the way to a job interview!"
+    reply = "I'm so sorry. Running out on the 19th, on the way to an interview, that's awful."
+    r = score(reply, locale="en", stage="venting", customer=customer)
+    credited = _quoted(r, reply, CALLER_DETAIL)
+    assert "19th" in credited and "19" not in credited  # not a number cut out of its word
+
+
 def test_a_detail_the_caller_gave_earlier_in_the_call_is_theirs(score):
     reply = "I've found order KX4471920, and it left Leeds on 14 June."
     r = score(reply, locale="en", stage="inquiry", customer="So where is it then?", facts=SCREEN,
