@@ -21,9 +21,9 @@ def policy_text(sc: Scenario, tr) -> Text:
     if p.card:
         text.append(p.card.strip() + "\n")
     sep = tr("debrief.list_sep")  # "、" in Chinese
-    text.append("\n" + _label(tr("policy.allow")), style="bold green")
+    text.append("\n" + tr("app.label", name=tr("policy.allow")), style="bold green")
     text.append(sep.join(action_name(a, sc, tr) for a in p.allow) or "-")
-    text.append("\n" + _label(tr("policy.forbid")), style="bold red")
+    text.append("\n" + tr("app.label", name=tr("policy.forbid")), style="bold red")
     text.append(sep.join(action_name(a, sc, tr) for a in p.forbid) or "-")
     if p.refund_max_months is not None:
         text.append("\n" + tr("policy.refund_cap", months=f"{p.refund_max_months:g}"), style="bold")
@@ -32,11 +32,6 @@ def policy_text(sc: Scenario, tr) -> Text:
     if p.compensation_max_amount is not None:
         text.append("\n" + tr("policy.compensation_cap", amount=f"{p.compensation_max_amount:g}"), style="bold")
     return text
-
-
-def _label(label: str) -> str:
-    """A label and the space after it; none after a full-width colon ("可以：")."""
-    return label if label.endswith("：") else label + " "
 
 
 class PolicyScreen(ModalScreen[None]):
