@@ -47,7 +47,8 @@ _BACK = re.compile(r"(?:[这那以上][些几两三四个上]?.{0,3}|\b(?:thats|
 _COLON_OPENS = re.compile(r"[:：]\s*$")
 
 
-def restated_wishes(plain: str, locale: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=64)  # one reply is checked against each open concern: worked out once
+def restated_wishes(plain: str, locale: str) -> tuple[tuple[int, int], ...]:
     """The clauses of a normalised reply that say back what the caller wants, without doing it.
 
     A wish clause holds a wish said to the caller (the scorer's `desire` family: "you want",
@@ -62,10 +63,10 @@ def restated_wishes(plain: str, locale: str) -> list[tuple[int, int]]:
     lex = get_lexicon(locale)
     wish, doing = lex.families.get("desire"), lex.families.get("commitment")
     if wish is None:
-        return []
+        return ()
     wishes = [m.span() for m in wish.finditer(plain) if m.end() > m.start()]
     if not wishes:
-        return []
+        return ()
 
     def done(span: tuple[int, int]) -> bool:
         return doing is not None and any(not any(ws <= m.start() < we for ws, we in wishes)
@@ -83,7 +84,7 @@ def restated_wishes(plain: str, locale: str) -> list[tuple[int, int]]:
                 out.update(c for c in parts[i + 1:] if not done(c))
             if back or (said_to_them and i == len(parts) - 1 and _BACK.search(plain, cs, said_to_them[0])):
                 out.update(c for c in parts[:i] if not done(c))
-    return sorted(out)
+    return tuple(sorted(out))
 
 
 def _colon_end(plain: str, end: int) -> int:
@@ -94,7 +95,7 @@ def _colon_end(plain: str, end: int) -> int:
     return end
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+def _inside(pos: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(s <= pos < e for s, e in spans)
 
 
@@ -136,7 +137,7 @@ def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any]
     if pattern is None:
         return False
     found = [m.start() for m in pattern.finditer(plain)]
-    restated = restated_wishes(plain, locale) if found else []
+    restated = restated_wishes(plain, locale) if found else ()
     return any(not _inside(pos, restated) for pos in found)
 
 
