@@ -23,17 +23,6 @@ def _ev(a: Analysis, label: str, s: int, e: int, effect: str = "+", **values) ->
     return Evidence(os_, oe, label, a.lex.reason(label, a.reply[os_:oe], **values), effect)
 
 
-def _whole_word(text: str, s: int, e: int) -> tuple[int, int]:
-    """A restated unit widened to the Latin word it sits in: the caller's "19th", not "19"."""
-    def latin(i: int) -> bool:
-        return 0 <= i < len(text) and text[i].isascii() and text[i].isalnum()
-    while latin(s - 1) and latin(s):
-        s -= 1
-    while latin(e) and latin(e - 1):
-        e += 1
-    return s, e
-
-
 def _whole(a: Analysis, label: str, effect: str = "-") -> Evidence:
     return Evidence(0, 0, label, a.lex.reason(label, ""), effect)
 
@@ -84,7 +73,7 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
         # Only the caller's own content: a detail read off the agent's screen is not "a detail
         # the caller gave" (it may count as answering, see _inquiry), nor is the action word.
         for s, e in refl.phrases(a.text, without=action_words)[:3]:
-            ev.append(_ev(a, "fact", *_whole_word(a.text, s, e)))
+            ev.append(_ev(a, "fact", s, e))
     if refl.parroting:
         ev.append(_whole(a, "copy"))
     for s, e in sig.questions_relevant[:2]:

@@ -134,11 +134,13 @@ class Reflection:
     units: list[tuple[tuple[int, int], float]] = field(default_factory=list)
 
     def phrases(self, text: str, without: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
-        """Restated spans of the caller's content, for evidence: neighbours ("Five" + "months")
-        merged into one phrase. Screen-only units are left out (the caller never said them),
-        and so are the units in `without` (credited as something else)."""
+        """Restated spans of the caller's content, for evidence: each the whole Latin word it sits
+        in (the caller's "19th", not the number "19" read out of it), neighbours ("Five" +
+        "months") merged into one phrase. Screen-only units are left out (the caller never said
+        them), and so are the units in `without` (credited as something else)."""
         skip = set(without)
-        return merge_adjacent([span for span, _ in self.units if span not in skip], text)
+        merged = merge_adjacent([span for span, _ in self.units if span not in skip], text)
+        return [_whole_word(text, s, e) for s, e in merged]
 
     def screen_phrases(self, text: str) -> list[tuple[int, int]]:
         """Details the reply read off the agent's screen (not said by the caller)."""
@@ -150,6 +152,17 @@ class Reflection:
         also credited as restating the caller (one word, one credit)."""
         taken = list(spans)
         return sum(w for (s, e), w in self.units if not any(ts < e and s < te for ts, te in taken))
+
+
+def _whole_word(text: str, s: int, e: int) -> tuple[int, int]:
+    """(s, e) widened to the Latin word it sits in."""
+    def latin(i: int) -> bool:
+        return 0 <= i < len(text) and text[i].isascii() and text[i].isalnum()
+    while latin(s - 1) and latin(s):
+        s -= 1
+    while latin(e) and latin(e - 1):
+        e += 1
+    return s, e
 
 
 def merge_adjacent(spans: Iterable[tuple[int, int]], text: str, gap: int = 1) -> list[tuple[int, int]]:
