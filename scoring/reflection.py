@@ -40,6 +40,8 @@ ZH_STOP = frozenset(
 # A Chinese numeral is a fact only with a measure word or unit after it ("三次", "六十块").
 _ZH_MEASURE = set("个次天月年块元笔小时周号日点分岁遍趟回台张期万千百倍")
 _ZH_NUMERAL = set("零一二两三四五六七八九十百千万半几")
+# What belongs to the number before it: its measure word or unit ("4月1日", "三个小时", "58元").
+_ZH_UNIT = re.compile(r"个(?:小时|钟头|星期|工作日|月)?|小时|钟头|分钟|秒钟?|星期|工作日|块钱?|[元天日号月年周次笔岁遍趟回台张期倍分]")
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 
 # Weights of one restated unit (REFLECT_MIN in listening.py is 2.0).
@@ -210,6 +212,17 @@ def _caller_units(a: Analysis) -> tuple[Units, Units]:
     return hit
 
 
+def _with_units(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Each restated number with its Chinese unit ("4月", "1日", "58元", "3小时"), as it is quoted:
+    "4月1日", not "4" and "1". (The unit still counts as a word of its own where the caller said
+    it too, as "hours" does in "three hours": a number and what it counts are two details.)"""
+    widened = []
+    for s, e in spans:
+        unit = _ZH_UNIT.match(text, e)
+        widened.append((s, unit.end() if unit else e))
+    return widened
+
+
 def _word_runs(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     """Overlapping/adjacent Chinese bigram spans -> one span per restated word."""
     return merge_adjacent(spans, text, gap=0)
@@ -243,7 +256,7 @@ def reflect(a: Analysis) -> Reflection:
     shared_words = [w for w in shared_words if not any(s < w[1] and w[0] < e for s, e in taken)]
     # Only what the caller said makes the score; the screen's details are weighed apart.
     units_: list[tuple[tuple[int, int], float]] = (
-        [(span, W_NUMBER) for span in shared_numbers] + [(span, W_CONCEPT) for span in concepts]
+        [(span, W_NUMBER) for span in _with_units(shared_numbers, text)] + [(span, W_CONCEPT) for span in concepts]
         + [(span, W_CONCERN) for span in concerns]
         + [((s, e), W_LONG_WORD if (e - s >= 3 and _is_cjk(text[s])) else W_WORD)
            for s, e in _word_runs(shared_words, text)])
@@ -255,7 +268,7 @@ def reflect(a: Analysis) -> Reflection:
     total = max(1, len(mine.ngrams))
     parroting = copied >= 3 and copied / total >= 0.5
     return Reflection(score, shared_words + fact_words, concepts, shared_numbers + fact_numbers,
-                      parroting, concerns, fact_words + fact_numbers, screen_score, units_)
+                      parroting, concerns, fact_words + _with_units(fact_numbers, text), screen_score, units_)
 
 
 def _is_cjk(ch: str) -> bool:

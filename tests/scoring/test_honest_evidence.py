@@ -57,6 +57,27 @@ def test_a_restated_detail_is_quoted_as_the_whole_word_the_caller_said(score):
     assert "19th" in credited and "19" not in credited  # not a number cut out of its word
 
 
+@pytest.mark.parametrize("customer, reply, quoted", [
+    ("我4月1日交的钱，到现在都没到账！", "您4月1日交的那笔钱我马上帮您查，确实让您等太久了。", "4月1日"),
+    ("我在营业厅排了三个小时的队！", "排了三个小时的队还没办成，太折腾您了。", "三个小时"),
+    ("你们这个月多扣了我58元！", "这58元是重复收费，我们查到了，真抱歉。", "58元"),
+    ("孩子在你们这学了半年英语，单词一个都没记住！", "花了半年时间孩子还是记不住单词，换谁都着急。", "半年"),
+])
+def test_a_chinese_number_is_quoted_with_its_unit_not_cut_out_of_it(score, customer, reply, quoted):
+    r = score(reply, locale="zh", stage="venting", customer=customer)
+    credited = _quoted(r, reply, CALLER_DETAIL)
+    assert any(quoted in c for c in credited), credited
+    assert quoted[0] not in credited  # not the number alone: "4", "三", "58", "半"
+
+
+def test_a_number_read_off_the_screen_is_quoted_with_its_unit(score):
+    reply = "您这个月的账单是128元，7月12号出的。"
+    r = score(reply, locale="zh", stage="inquiry", customer="我这个月账单多少钱？",
+              facts={"bill": "128元", "issued": "7月12号"})
+    shown = _quoted(r, reply, "screen_fact")
+    assert "128元" in shown and "7月12号" in shown
+
+
 def test_a_detail_the_caller_gave_earlier_in_the_call_is_theirs(score):
     reply = "I've found order KX4471920, and it left Leeds on 14 June."
     r = score(reply, locale="en", stage="inquiry", customer="So where is it then?", facts=SCREEN,
