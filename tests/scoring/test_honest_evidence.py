@@ -238,3 +238,14 @@ def test_an_offer_that_also_restates_the_callers_details_scores_two(score, local
     r = score(reply, locale=locale, stage="cancel", customer=customer)
     assert r.listening.level == 2
     assert CALLER_DETAIL in [e.label for e in r.listening.evidence]
+
+
+@pytest.mark.parametrize("customer, reply, light", [
+    ("I never set up this direct debit and you took £40!",
+     "You never set up the direct debit, and we took £40 from you anyway.", "set"),
+    ("You kept me on hold for an hour!", "Sorry, I kept the notes open for you, an hour is far too long.", "kept"),
+])
+def test_a_light_verb_the_caller_used_is_not_a_detail_they_gave(score, customer, reply, light):
+    r = score(reply, locale="en", stage="venting", customer=customer)
+    credited = _quoted(r, reply, CALLER_DETAIL)
+    assert light not in credited
