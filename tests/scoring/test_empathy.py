@@ -40,3 +40,15 @@ def test_hostile_reply_is_zero(score):
 def test_neutral_reply_to_calm_caller_is_not_cold(score):
     r = score("Your bill date is the 14th.", stage="inquiry", customer="Hi, could you tell me my bill date please?")
     assert r.empathy.level == 1
+
+
+@pytest.mark.parametrize("locale, customer, reply", [
+    ("en", "This is the third time I've had to call about this!", "I understand your frustration. Your account number, please."),
+    ("zh", "这已经是我第三次打电话了！", "给您带来不便了。请提供一下您的账号。"),
+])
+def test_a_polite_formula_is_credited_as_courtesy_not_worded_as_a_fault(score, locale, customer, reply):
+    r = score(reply, locale=locale, stage="venting", customer=customer)
+    formula = [e for e in r.empathy.evidence if e.label == "formula"]
+    assert r.empathy.level == 1 and formula and formula[0].effect == "+"
+    # a "+" line says first what was credited (courtesy), then why it is not more
+    assert formula[0].reason.startswith(("courteous", "有礼貌"))
