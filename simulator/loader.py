@@ -808,6 +808,10 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> Diagnostic
             return Diagnostic(file, "error", "a tab character: indent with spaces (YAML does not allow tabs in "
                                              "indentation)" if indent else "a tab character: use spaces here "
                                              "(YAML does not allow a tab in this place)", mark)
+    missing = _missing_colon(text, exc)
+    if missing is not None:
+        return Diagnostic(file, "error", "YAML syntax: no ':' after the key on this line (write `key: value`)",
+                          missing)
     msg = exc.problem or exc.context or "not valid YAML"
     if exc.context and exc.problem:
         msg = f"{exc.problem} ({exc.context})"
@@ -821,6 +825,33 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> Diagnostic
 
 
 _DOUBLE_QUOTE = re.compile(r'(?<!\\)"')
+
+
+def _missing_colon(text: str, exc: yaml.MarkedYAMLError) -> Mark | None:
+    """Where a key's ':' is missing, when that is the slip. PyYAML reports it on the line after:
+    "could not find expected ':'" (the key's own line is the error's context), or, when the next
+    line is a key at the same indentation, "mapping values are not allowed here" there (the two
+    lines read as one plain value that meets a ':')."""
+    if exc.problem == "could not find expected ':'" and exc.context_mark is not None:
+        return Mark(exc.context_mark.line + 1, exc.context_mark.column + 1)
+    m = exc.problem_mark
+    if m is None or exc.problem not in ("mapping values are not allowed here",  # PyYAML
+                                        "mapping values are not allowed in this context"):  # libyaml
+        return None
+    lines = text.splitlines()
+    if m.line >= len(lines):
+        return None
+    here = lines[m.line]
+    indent = len(here) - len(here.lstrip(" "))
+    for i in range(m.line - 1, -1, -1):
+        row = lines[i]
+        if not row.strip() or row.lstrip().startswith("#"):
+            continue
+        if (len(row) - len(row.lstrip(" ")) == indent and ":" not in row.split(" #")[0]
+                and not row.lstrip().startswith(("-", '"', "'"))):
+            return Mark(i + 1, indent + 1)
+        return None
+    return None
 
 
 def _unclosed_quote(text: str, before: int) -> int | None:

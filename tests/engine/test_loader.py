@@ -271,6 +271,19 @@ def test_an_unclosed_quote_is_named_at_the_line_it_was_opened(good, slip):
     assert out[0].endswith(f"; a quote opened on line {opened} is not closed on that line"), out[0]
 
 
+@pytest.mark.parametrize("good, slip", [
+    ("title: Mini call", "title Mini call"),         # the parser stops at the next line
+    ("    stage: venting", "    stage venting"),     # read with the next line as one value
+    ("    stage: cancel", "    stage cancel"),
+])
+def test_a_missing_colon_is_named_at_its_own_line(good, slip):
+    text = MINI.replace(good, slip, 1)
+    line = line_of(text, slip.strip())
+    col = len(slip) - len(slip.lstrip()) + 1
+    assert problems(text) == [f"s.yaml:{line}:{col}: error: YAML syntax: no ':' after the key on this line "
+                              "(write `key: value`)"]
+
+
 def test_a_syntax_error_with_every_quote_closed_names_no_quote():
     out = problems("id: x\ntitle: [unclosed\nlocale: en\n")
     assert len(out) == 1 and "quote" not in out[0]
