@@ -57,8 +57,7 @@ from scoring.evaluate import context_of, load_cases  # noqa: E402
 GOALS = {"normal": 2.0, "2000 chars": 10.0}  # p99 ms per reply (issue: scorer v2, speed)
 FILES = [ROOT / "tests" / "scoring" / "cases" / f"sealed-{loc}.yaml" for loc in ("en", "zh")] + \
         [ROOT / "scoring" / "corpus" / f"dev-{loc}.yaml" for loc in ("en", "zh")]
-MIXED = ["我这边查到您的 autopay 设置没问题，是 bank 那边 reject 了", "订单 A-1192 的 refund 我已经提交了，3-5 个 working days 到账",
-         "您的 plan 是 Premium 版，这个月的 invoice 我帮您核对一下", "APP 里面 settings 那一栏可以关掉 auto-renew，我陪您一起操作"]
+from benchmarks.replies import MIXED, mixed_or, pasted  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:
@@ -132,13 +131,9 @@ def main() -> None:
     zh_ctx = [ctx for _, ctx in by_locale["zh"]]
     report("zh mixed-script replies", [(rng.choice(MIXED), rng.choice(zh_ctx)) for _ in range(200)], "normal")
     def long_replies(items, mixed: bool = False) -> list:
-        longs = []
-        for _ in range(100):
-            text = ""
-            while len(text) < 2000:  # a pasted transcript; every other piece mixed-script when asked
-                text += (rng.choice(MIXED) if mixed and rng.random() < 0.5 else rng.choice(items)[0]) + " "
-            longs.append((text[:2000], rng.choice(items)[1]))
-        return longs
+        def pick() -> str:
+            return rng.choice(items)[0]
+        return [(pasted(mixed_or(rng, pick) if mixed else pick), rng.choice(items)[1]) for _ in range(100)]
 
     for loc, items in by_locale.items():
         report(f"{loc} 2,000-character replies", long_replies(items), "2000 chars")

@@ -27,9 +27,7 @@ from scoring import score_reply  # noqa: E402
 from scoring.evaluate import context_of, load_cases  # noqa: E402
 from scoring.scorer import score_rules  # noqa: E402
 
-MIXED = ["我这边查到您的 autopay 设置没问题，是 bank 那边 reject 了", "订单 A-1192 的 refund 我已经提交了，3-5 个 working days 到账",
-         "您的 plan 是 Premium 版，这个月的 invoice 我帮您核对一下", "APP 里面 settings 那一栏可以关掉 auto-renew，我陪您一起操作",
-         "sorry 让您久等了，您说的 double charge 我看到了，马上帮您 refund 一个月", "OK 我明白，您不想再收到这些 SMS 了，我现在就帮您退订"]
+from benchmarks.replies import MIXED, pasted  # noqa: E402
 
 
 def case_files() -> list[Path]:
@@ -55,10 +53,8 @@ def inputs():
     for loc in ("en", "zh"):
         items = [c for c in cases if c[2].locale == loc]
         for i in range(60):
-            text = ""
-            while len(text) < 2000:
-                text += rng.choice(items)[1] + " "
-            yield f"long-{loc}#{i}", text[:2000], rng.choice(items)[2]
+            text = pasted(lambda: rng.choice(items)[1])
+            yield f"long-{loc}#{i}", text, rng.choice(items)[2]
 
 
 def main() -> int:
