@@ -10,8 +10,9 @@ the few reviewed calls are read again and the aggregates corrected for them.
   - service levels: completed calls per level reached (0-5);
   - each trainee's progress: the overall score of their completed calls in time order (read from
     the leaderboard's covering index ix_sessions_trend);
-  - landmines by category per trainee: only the turns that hold a landmine are read, and the
-    categories come from the texts they refer to (records.landmine_categories);
+  - landmines by category per trainee: counted per set of categories (each turn's `mines`
+    column); turns recorded before version 8 have none there, and only those are read again,
+    their categories taken from the texts their detail refers to (records.landmine_categories);
   - where calls go wrong: per scenario state, replies that set off a landmine, replies that
     spiked the caller's anger, and the replies after which the caller hung up or escalated.
 """
@@ -177,23 +178,29 @@ def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
             sa.select(s.trainee_id, s.id, s.overall).where(here, done, s.overall.is_not(None))
             .order_by(s.trainee_id, s.started_at, s.id)).all()
         out["reviewed"] = _reviewed(conn, here, done)
-        found = _landmine_turns(conn, here)
-        ids = sorted({i for _, _, text_ids, detail in found
-                      for i in (text_ids if detail is None else landmine_text_ids(detail))})
-        categories: dict[int, str] = {}  # texts id -> category: each landmine text read once
-        for start in range(0, len(ids), 500):
-            categories.update((i, landmine_category(body)) for i, body in conn.execute(
-                sa.select(S.texts.c.id, S.texts.c.body).where(S.texts.c.id.in_(ids[start:start + 500]))))
-        out["mines"] = [(tid, n, list(dict.fromkeys(categories[i] for i in text_ids)) if detail is None
-                         else landmine_categories(detail, categories)) for tid, n, text_ids, detail in found]
         lost = sa.and_(t.ending.is_not(None), s.outcome.in_(FAILING_OUTCOMES))
+        turns = S.turns.join(S.sessions, S.sessions.c.id == t.session_id)
         out["trouble"] = conn.execute(
             sa.select(s.scenario_id, t.state_before, sa.func.count().label("replies"),
                       count(t.landmines > 0).label("landmines"),
                       count(t.mood_after - t.mood_before >= ANGER_SPIKE).label("spikes"),
                       count(lost).label("lost"))
-            .select_from(S.turns.join(S.sessions, S.sessions.c.id == t.session_id))
-            .where(here).group_by(s.scenario_id, t.state_before)).all()
+            .select_from(turns).where(here).group_by(s.scenario_id, t.state_before)).all()
+        # Each trainee's landmines, per set of categories (the `mines` column, version 8); a NULL
+        # set with landmines is a turn recorded before, whose categories only its detail holds.
+        grouped = conn.execute(sa.select(s.trainee_id, t.mines, sa.func.count()).select_from(turns)
+                               .where(here, t.landmines > 0).group_by(s.trainee_id, t.mines)).all()
+        out["mines"] = [(tid, int(n), mines.split(",")) for tid, mines, n in grouped if mines]
+        if any(mines is None for _, mines, _ in grouped):
+            found = _landmine_turns(conn, here)
+            ids = sorted({i for _, _, text_ids, detail in found
+                          for i in (text_ids if detail is None else landmine_text_ids(detail))})
+            categories: dict[int, str] = {}  # texts id -> category: each landmine text read once
+            for start in range(0, len(ids), 500):
+                categories.update((i, landmine_category(body)) for i, body in conn.execute(
+                    sa.select(S.texts.c.id, S.texts.c.body).where(S.texts.c.id.in_(ids[start:start + 500]))))
+            out["mines"] += [(tid, n, list(dict.fromkeys(categories[i] for i in text_ids)) if detail is None
+                              else landmine_categories(detail, categories)) for tid, n, text_ids, detail in found]
         out["agreement"] = review_agreement(conn, cohort_id)
         return out
 
@@ -297,8 +304,9 @@ MINES_GROUPED = 3
 
 
 def _landmine_turns(conn: sa.Connection, here) -> list[tuple[int, int, list[int], dict | None]]:
-    """The cohort's turns with a landmine, as (trainee id, how many such turns, the `texts` ids of
-    their landmines, None) or, for a turn read whole, (trainee id, 1, [], its detail).
+    """The cohort's turns with a landmine recorded before version 8 (no `mines` value), as
+    (trainee id, how many such turns, the `texts` ids of their landmines, None) or, for a turn
+    read whole, (trainee id, 1, [], its detail).
 
     Decoding every detail in Python costs ~35 µs a turn, so on SQLite and PostgreSQL the database
     looks up the text ids of a format 2 detail itself (records.py: landmine k is texts id
@@ -308,7 +316,7 @@ def _landmine_turns(conn: sa.Connection, here) -> list[tuple[int, int, list[int]
     s, t = S.sessions.c, S.turns.c
     d = t.detail
     turns = S.turns.join(S.sessions, S.sessions.c.id == t.session_id)
-    mine = [here, t.landmines > 0]
+    mine = [here, t.landmines > 0, t.mines.is_(None)]  # recorded before version 8: no `mines` value
     k = sa.literal_column  # constants written into the SQL: GROUP BY must see the same expressions
     keys = (s.trainee_id, t.session_id, t.idx)
     # Each detail is parsed once per part into a materialized table (an expression used four times

@@ -73,6 +73,7 @@ def turn_row(turn: "TurnResult") -> dict[str, Any]:
         "mood_before": d["mood_before"], "mood_after": d["mood_after"],
         "listening": s.listening.score if s else None, "empathy": s.empathy.score if s else None,
         "policy": s.policy.score if s else None, "landmines": len(s.landmine_categories) if s else 0,
+        "mines": mines_column(s.landmine_categories) if s else None,
         "hints_before": turn.hints_before, "ending": turn.ending, "recorded_at": _now(),
     }
     try:
@@ -275,6 +276,11 @@ def _same(a: Any, b: Any) -> bool:
 
 
 # ---------------------------------------------------------------------------- landmines of a stored turn
+def mines_column(categories) -> str | None:
+    """The turns table's `mines`: the distinct landmine categories, comma-joined; None for none."""
+    return ",".join(dict.fromkeys(plain(c, lines=False) for c in categories)) or None
+
+
 def landmine_text_ids(detail: Mapping[str, Any]) -> list[int]:
     """The `texts` ids a stored turn's landmines refer to (format 2; none for format 1)."""
     if detail.get("v") != FORMAT or "s" not in detail:

@@ -7,10 +7,12 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from simulator.cli import main
 from simulator.debrief import FAILING_OUTCOMES, PASS_MARK
@@ -325,6 +327,37 @@ def test_landmine_categories_of_older_turns_are_read_too():
     assert landmine_categories({"score": None}, {}) == []
 
 
+@contextmanager
+def recorded_before_version_8(store: Store, sessions=None):
+    """The store's turns (or those of `sessions`) as version 7 wrote them, with no `mines`
+    column value; the values are put back afterwards (the seeded store is shared)."""
+    t = S.turns.c
+    which = [t.mines.is_not(None)] + ([t.session_id.in_(sessions)] if sessions is not None else [])
+    with store.engine.begin() as conn:
+        kept = conn.execute(sa.select(t.session_id, t.idx, t.mines).where(*which)).all()
+        conn.execute(S.turns.update().where(*which).values(mines=None))
+    try:
+        yield
+    finally:
+        with store.engine.begin() as conn:
+            for sid, idx, mines in kept:
+                conn.execute(S.turns.update().where(t.session_id == sid, t.idx == idx).values(mines=mines))
+
+
+def test_the_report_reads_the_same_figures_from_turns_recorded_before_version_8(seeded):
+    """Version 8 keeps each turn's landmine categories in `mines`; older turns have none there
+    and are read from their detail. A store holding both, or only old turns, reports the same."""
+    with Store.open(seeded) as store:
+        want = cohort_stats(store, COHORT)
+        assert any(t.landmines for t in want.trainees) and any(x.landmines for x in want.trouble)
+        with store.engine.connect() as conn:
+            ids = sorted(conn.execute(sa.select(S.sessions.c.id)).scalars())
+        with recorded_before_version_8(store, ids[::2]):
+            assert cohort_stats(store, COHORT) == want
+        with recorded_before_version_8(store):
+            assert cohort_stats(store, COHORT) == want
+
+
 def test_landmines_of_turns_stored_whole_count_too(db_url):
     """A turn stored before the compact format keeps its whole dict (format 1): the database's
     cut of the landmine parts reads both formats."""
@@ -334,9 +367,9 @@ def test_landmines_of_turns_stored_whole_count_too(db_url):
         before = cohort_stats(store, "mixed").trainees[0].landmines
         whole = store.session_detail(sid).turns[0]
         del whole["recorded_at"]
-        with store.engine.begin() as conn:
+        with store.engine.begin() as conn:  # as version 4 wrote it: the whole dict, no `mines`
             conn.execute(S.turns.update().where(S.turns.c.session_id == sid, S.turns.c.idx == 0)
-                         .values(detail=whole))
+                         .values(detail=whole, mines=None))
         assert store.session_detail(sid).turns[0]["score"]["landmines"] == whole["score"]["landmines"]
         after = cohort_stats(store, "mixed").trainees[0].landmines
     assert before == after == {"threaten": 2}
@@ -348,8 +381,9 @@ def test_replies_with_more_landmines_than_the_grouped_read_are_read_whole(seeded
 
     with Store.open(seeded) as store:
         want = {t.name: t.landmines for t in cohort_stats(store, COHORT).trainees}
-        monkeypatch.setattr(CS, "MINES_GROUPED", grouped)
-        assert {t.name: t.landmines for t in cohort_stats(store, COHORT).trainees} == want
+        with recorded_before_version_8(store):  # the grouped read is for turns without `mines`
+            monkeypatch.setattr(CS, "MINES_GROUPED", grouped)
+            assert {t.name: t.landmines for t in cohort_stats(store, COHORT).trainees} == want
 
 
 def test_review_agreement_counts_where_trainers_kept_the_machine_s_level(seeded):

@@ -44,10 +44,13 @@ max_turns: 20
 _SCENARIOS: dict[str, object] = {}
 
 
-def without_v6_column(conn) -> None:
-    """Make a copy of today's tables look older: drop the column version 6 added to sessions."""
-    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_sessions_human")
-    conn.exec_driver_sql("ALTER TABLE sessions DROP COLUMN human_caller")
+def without_columns_since(conn, version: int) -> None:
+    """Make a copy of today's tables look like schema `version`: drop the columns added after it."""
+    if version < 8:
+        conn.exec_driver_sql("ALTER TABLE turns DROP COLUMN mines")
+    if version < 6:
+        conn.exec_driver_sql("DROP INDEX IF EXISTS ix_sessions_human")
+        conn.exec_driver_sql("ALTER TABLE sessions DROP COLUMN human_caller")
 
 
 def scenario(scenario_id: str = "store-test-en"):

@@ -14,7 +14,7 @@ from simulator.cli import main
 from simulator.store import schema as S
 from simulator.store.reviews import ReviewError
 from simulator.store.store import Store
-from tests.store.helpers import play
+from tests.store.helpers import play, without_columns_since
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -202,6 +202,7 @@ def test_a_version_6_store_gets_the_reviews_table_and_keeps_its_calls(db_url):
     engine = sa.create_engine(db_url)
     with engine.begin() as conn:  # back to version 6: no reviews table
         conn.exec_driver_sql("DROP TABLE reviews")
+        without_columns_since(conn, 6)
         conn.execute(S.meta.update().values(value="6"))
     engine.dispose()
     with Store.open(db_url) as store:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from simulator.store import schema as S
 from simulator.store.schema import SchemaError
 from simulator.store.store import Store, resolve_url, utcnow
-from tests.store.helpers import new_session, play, without_v6_column
+from tests.store.helpers import new_session, play, without_columns_since
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -185,7 +185,7 @@ def _v1_layout(conn: sa.Connection) -> None:
     sa.Table("turns", md, *[sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable,
                                       autoincrement=False, server_default=c.server_default.arg
                                       if c.server_default is not None else None)
-                            for c in S.turns.columns if c.name != "recorded_at"])
+                            for c in S.turns.columns if c.name not in ("recorded_at", "mines")])
     md.create_all(conn)
     now = utcnow()
     conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('schema_version', '1')")
@@ -217,7 +217,7 @@ def test_a_version_1_database_is_upgraded_with_its_data(db_url):
     engine.dispose()
     with Store.open(db_url) as store:
         with store.engine.connect() as conn:
-            assert S.read_version(conn) == S.SCHEMA_VERSION == 7
+            assert S.read_version(conn) == S.SCHEMA_VERSION == 8
             cols = {c["name"] for c in sa.inspect(conn).get_columns("sessions")}
             assert {"mode", "host", "pid", "updated_at", "call_key", "human_caller"} <= cols
             assert {"live_calls", "live_events", "reviews"} <= set(sa.inspect(conn).get_table_names())
@@ -249,7 +249,7 @@ def _v3_layout(conn: sa.Connection) -> None:
     sessions = md.tables["sessions"]
     sa.Index("ix_sessions_board", sessions.c.cohort_id, sessions.c.status, sessions.c.scenario_id)
     md.create_all(conn)
-    without_v6_column(conn)
+    without_columns_since(conn, 3)
     now = utcnow()
     conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('schema_version', '3')")
     conn.execute(sa.text("INSERT INTO cohorts (id, name, created_at) VALUES (1, 'v3', :t)"), {"t": now})

@@ -20,7 +20,7 @@ from simulator.store.journal import Journal, database_id
 from simulator.store.records import finish_record, start_record, turn_dict, turn_row
 from simulator.store.store import SessionDetail, Store, utcnow
 from simulator.store.transcript import render_html, render_markdown
-from tests.store.helpers import without_v6_column
+from tests.store.helpers import without_columns_since
 
 
 def engine_dict(turn) -> dict:
@@ -139,7 +139,7 @@ def _version_4_database(url: str, session: Session) -> None:
         table.to_metadata(md)
     with engine.begin() as conn:
         md.create_all(conn)
-        without_v6_column(conn)
+        without_columns_since(conn, 4)
         conn.execute(md.tables["meta"].insert().values(key="schema_version", value="4"))
         now = utcnow()
         conn.execute(md.tables["cohorts"].insert().values(id=1, name="before", created_at=now))
