@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
@@ -156,7 +156,8 @@ class ReviewScreen(Screen):
         yield Static(Text(self.tr("review.help" if self.trainer else "review.help_read_only"), style="italic"),
                      id="review-help")
         yield DataTable(id="review-turns", cursor_type="row", zebra_stripes=True)
-        yield Static(id="review-detail")
+        with VerticalScroll(id="review-detail"):  # a long list of reasons scrolls (mouse wheel)
+            yield Static(id="review-detail-text")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -212,7 +213,7 @@ class ReviewScreen(Screen):
     def show_turn(self, index: int) -> None:
         if self.detail is None or not 0 <= index < len(self.turns):
             return
-        self.query_one("#review-detail", Static).update(
+        self.query_one("#review-detail-text", Static).update(
             turn_text(self.tr, self.turns[index], self.detail.reviews.get(self.turns[index]["index"])))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -273,6 +274,12 @@ def turn_text(tr, turn: dict, review) -> Text:
     text.append(tr("app.label", name=tr("review.trainee")), style="bold")
     text.append(_one_line(turn["reply"]) + "\n")
     score = turn.get("score") or {}
+    if review is not None:  # the trainer's word first: it is what the trainee opened this to read
+        text.append(tr("review.by", reviewer=review.reviewer, at=f"{review.reviewed_at:%Y-%m-%d %H:%M}",
+                       scores=_scores_text(tr, reviewed_score(score, review))) + "\n", style="bold")
+        text.append(tr("review.mines", mines=_mines_text(tr, review.landmines)) + "\n", style="bold")
+        if review.note:
+            text.append(tr("review.note", note=review.note) + "\n", style="bold")
     text.append(tr("review.machine", scores=_scores_text(tr, score)) + "\n")
     reply = turn["reply"]
     for dim in DIMENSIONS:
@@ -282,13 +289,7 @@ def turn_text(tr, turn: dict, review) -> Text:
             text.append(quote_for(_one_line(quote, 60), e.get("reason")) + _one_line(e.get("reason"), 120) + "\n",
                         style="dim")
     mines = list(dict.fromkeys(m["category"] for m in score.get("landmines", [])))
-    text.append(tr("review.machine_mines", mines=_mines_text(tr, mines)) + "\n")
-    if review is not None:
-        text.append(tr("review.by", reviewer=review.reviewer, at=f"{review.reviewed_at:%Y-%m-%d %H:%M}",
-                       scores=_scores_text(tr, reviewed_score(score, review))) + "\n", style="bold")
-        text.append(tr("review.mines", mines=_mines_text(tr, review.landmines)) + "\n", style="bold")
-        if review.note:
-            text.append(tr("review.note", note=review.note), style="bold")
+    text.append(tr("review.machine_mines", mines=_mines_text(tr, mines)))
     return text
 
 

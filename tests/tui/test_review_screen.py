@@ -107,3 +107,20 @@ async def test_the_trainee_app_shows_reviews_but_gives_no_way_to_make_one(settin
     with Store.open(url) as store:
         [(index, kept)] = store.reviews([ann])[ann].items()
     assert (index, kept.reviewer, kept.listening, kept.landmines) == (0, "Tina Trainer", 0, ("accuse",))
+
+
+async def test_the_trainer_s_note_comes_before_the_machine_s_reasons(settings, tmp_path):
+    """A reply with many reasons pushed the note out of the panel, where the trainee could not
+    read it; the trainer's word now comes right after the reply, and the reasons scroll below."""
+    url = f"sqlite:///{tmp_path / 'calls.sqlite3'}"
+    with Store.open(url) as store:
+        ann, _ = play(store, "Ann Lee", "A1", ["L80 E80 P100 you did it yourself", "L80 E80 P100 close"])
+        store.save_review(ann, 0, listening=0, empathy=0, note="Never say he did it", reviewer="Tina Trainer")
+    app = make_app(DRILLS, db_url=url, settings=settings, scorer=stub_scorer)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_for(pilot, lambda: app.store is not None, "an open store")
+        app.push_screen(ReviewScreen(app.catalog(), ann))
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.turns, "the call")
+        text = screen_text(app)
+        assert "Trainer's note: Never say he did it" in text
+        assert text.index("Reviewed by Tina Trainer") < text.index("Trainer's note") < text.index("Machine:")
