@@ -25,6 +25,8 @@ ZH_NUMERALS = "零一二两三四五六七八九十百千万半几"
 # A gap `...` never crosses a sentence end, so "sorry ... but" stays within one sentence.
 _GAP_CHARS = r"[^.!?;\n。]"
 _BOUNDED_GAP = re.compile(r"\.\{(\d+),(\d+)\}")
+# A reason's quote of the reply, " ('{text}')" or "（“{text}”）", dropped when there is nothing to quote.
+_EMPTY_QUOTE = re.compile(r"\s*[(（][‘“']\{text\}[’”'][)）]")
 
 
 class _PhraseLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when present: 10x faster
@@ -73,7 +75,12 @@ class Lexicon:
         template = self.reasons.get(label) or label.replace("_", " ")
         quoted = text.strip()
         if len(quoted) > 40:
-            quoted = quoted[:37] + "..."
+            cut = quoted[:37]
+            if " " in cut[20:]:  # at a word's end, not inside the word
+                cut = cut.rsplit(" ", 1)[0]
+            quoted = cut + "..."
+        if not quoted:  # nothing to quote: the reason without its empty quote marks ("('')")
+            template = _EMPTY_QUOTE.sub("", template)
         try:
             return template.format(text=quoted, **values)
         except (KeyError, IndexError, ValueError):

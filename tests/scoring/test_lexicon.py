@@ -65,3 +65,18 @@ def test_unauthorised_extra_action_breaks_policy():
     policy = Policy(allow=("cancel",), extra_actions={"upgrade_free": {"en": ["free upgrade"]}})
     r = score_reply("I'll give you a free upgrade for the trouble.", make_ctx(stage="compensation", policy=policy))
     assert r.policy.level == 0
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_a_reason_with_nothing_to_quote_shows_no_empty_quote_marks(locale):
+    lex = get_lexicon(locale)
+    for label in ("explain_early", "formula", "acknowledge"):
+        reason = lex.reason(label, "")
+        assert "('')" not in reason and "（“”）" not in reason and reason.strip(), (label, reason)
+
+
+def test_a_long_quote_in_a_reason_is_cut_at_a_word_s_end():
+    reason = get_lexicon("en").reason(
+        "explain_early", "I know this is annoying but the system only shows the shared total")
+    quote = reason[reason.index("('") + 2:reason.index("...')")]
+    assert quote == "I know this is annoying but the"
