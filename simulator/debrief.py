@@ -30,6 +30,13 @@ class Verdict:
     mark: int = PASS_MARK
 
 
+def passes(status: str, outcome: str | None, overall: float | None) -> bool:
+    """The pass rule on a stored call (as `verdict` has it for a live one): completed, an ending
+    that is not a hang-up or an escalation, and at least PASS_MARK points."""
+    return (status == "completed" and outcome not in FAILING_OUTCOMES and overall is not None
+            and overall >= PASS_MARK)
+
+
 def verdict(session: Session) -> Verdict:
     """A call passes when it ends resolved with at least PASS_MARK points; a call that ends hung up
     or escalated fails whatever its points, and an unfinished call does not pass."""

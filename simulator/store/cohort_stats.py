@@ -273,7 +273,7 @@ def _reviewed(conn: sa.Connection, here, done) -> dict[int, dict]:
     """The cohort's completed calls a trainer reviewed: session id -> trainee_id, their machine
     and reviewed scores per dimension, and whether they pass by each (one look at the reviews
     when there are none)."""
-    from simulator.debrief import FAILING_OUTCOMES, PASS_MARK
+    from simulator.debrief import passes
     from simulator.store.store import reviewed_scores
 
     s = S.sessions.c
@@ -287,11 +287,9 @@ def _reviewed(conn: sa.Connection, here, done) -> dict[int, dict]:
         machine = {d: r._mapping[d] for d in DIMENSIONS}
         mine = {d: scores[r.id][d] for d in DIMENSIONS}
 
-        def passes(overall) -> int:
-            return int(overall is not None and r.outcome not in FAILING_OUTCOMES and overall >= PASS_MARK)
-
         out[r.id] = {"trainee_id": r.trainee_id, "machine": machine, "reviewed": mine,
-                     "passed_before": passes(machine["overall"]), "passes": passes(mine["overall"])}
+                     "passed_before": int(passes(COMPLETED, r.outcome, machine["overall"])),
+                     "passes": int(passes(COMPLETED, r.outcome, mine["overall"]))}
     return out
 
 

@@ -3,14 +3,19 @@
 xAPI (1.0.3): one statement per call (verb completed / terminated / abandoned / attempted, the
 scenario as the activity, result.score.scaled = overall / 100) and one `responded` statement per
 reply (result.response = the reply, score scaled from the mean of listening, empathy, policy),
-linked by the same context.registration. Statement ids are UUID 5 of the session and turn, so
-exporting twice and posting both files to an LRS does not create duplicates.
+linked by the same context.registration. A call's result.success is the debrief's pass rule (as
+the report's pass rate counts it; false for a call the trainee left), and a reply's `turn`
+extension numbers it from 1, as transcripts and CSV do. Statement ids are UUID 5 of the session
+and turn (and FORMAT), so exporting twice and posting both files to an LRS does not create
+duplicates. (FORMAT "/v2" came with the pass rule and the numbering from 1: an LRS holding
+statements exported before gets these as new ones, not as conflicts.)
 
 A call a trainer reviewed (simulator/store/reviews.py) is exported with its reviewed scores: in
 xAPI as result.score, with extension `reviewed: true` and the machine's scores beside them
 (`machine-overall`, ...); its statement ids also carry the time of the latest review, so an LRS
 that already holds the machine's statement takes the reviewed one as new rather than as a
-conflict. In CSV, the machine's columns stay as they were and `reviewed_*` columns follow.
+conflict. In CSV, the machine's columns stay as they were and `reviewed_*` columns follow;
+`passed` (and `reviewed_passed`) say yes / no by the pass rule for calls completed or left.
 """
 from __future__ import annotations
 
@@ -34,6 +39,9 @@ VERBS = {
     "in_progress": ("http://adlnet.gov/expapi/verbs/attempted", "attempted"),
 }
 RESPONDED = ("http://adlnet.gov/expapi/verbs/responded", "responded")
+# In statement ids: what the statements say changed (success by the pass rule, turns numbered
+# from 1), so they are new statements to an LRS that holds the earlier ones, not conflicts.
+FORMAT = "/v2"
 DIMENSIONS = ("listening", "empathy", "policy")
 
 
@@ -65,6 +73,8 @@ def xapi_statements(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, 
                     reviews: dict[int, dict[int, Review]] | None = None) -> list[dict[str, Any]]:
     """xAPI statements for these calls (`turns`: session id -> stored turns; `reviews`: session id ->
     turn index -> Review, for the calls a trainer reviewed)."""
+    from simulator.debrief import passes  # the pass rule, defined once (loads the engine: only here)
+
     reviews = reviews or {}
     base = base_iri if base_iri.endswith("/") else base_iri + "/"
     ext = base + "xapi/extensions/"
@@ -83,8 +93,8 @@ def xapi_statements(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, 
         reviewed = _reviewed(row, turns.get(row.id, []), marks)
         scores = reviewed or {d: getattr(row, d) for d in ("overall", *DIMENSIONS, "landmines")}
         result: dict[str, Any] = {"completion": row.status == "completed"}
-        if row.status == "completed":
-            result["success"] = row.outcome == "resolved"
+        if row.status in ("completed", "left"):  # passed by the debrief's rule, as the report counts it
+            result["success"] = passes(row.status, row.outcome, scores["overall"])
         if (score := _scaled(scores["overall"])) is not None:
             result["score"] = score
         if (duration := _duration(row.duration)) is not None:
@@ -99,7 +109,7 @@ def xapi_statements(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, 
         if reviewed is not None:
             result["extensions"].update({ext + "reviewed": True, ext + "machine-overall": row.overall,
                                          **{ext + f"machine-{d}": getattr(row, d) for d in (*DIMENSIONS, "landmines")}})
-        session_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base}sessions/{row.id}/statement{stamp}"))
+        session_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base}sessions/{row.id}/statement{FORMAT}{stamp}"))
         out.append({
             "id": session_id, "actor": actor, "verb": _verb(VERBS.get(row.status, VERBS["in_progress"])),
             "object": scenario, "result": result,
@@ -142,7 +152,8 @@ def xapi_statements(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, 
                 turn_result["duration"] = _duration(t["latency"])
             state_iri = f"{scenario['id']}/states/{quote(str(t.get('state_before', '')), safe='')}"
             out.append({
-                "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base}sessions/{row.id}/turns/{t['index']}{stamp}")),
+                "id": str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                     f"{base}sessions/{row.id}/turns/{t['index']}{FORMAT}{stamp}")),
                 "actor": actor, "verb": _verb(RESPONDED),
                 "object": {"objectType": "Activity", "id": state_iri,
                            "definition": {"name": {"en-US": str(t.get("state_before", ""))},
@@ -152,7 +163,7 @@ def xapi_statements(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, 
                 "context": {"registration": registration, "language": lang,
                             "contextActivities": {"parent": [scenario], "grouping": [cohort]},
                             "statement": {"objectType": "StatementRef", "id": session_id},
-                            "extensions": {ext + "turn": t["index"], ext + "stage": t.get("stage"),
+                            "extensions": {ext + "turn": t["index"] + 1, ext + "stage": t.get("stage"),
                                            **({ext + "human-caller": True} if t.get("human_caller") else {})}},
                 "timestamp": t.get("recorded_at") or _iso(row.started_at),
             })
@@ -163,8 +174,8 @@ def xapi_statements(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, 
 SESSION_COLUMNS = ("session", "cohort", "trainee", "scenario_id", "scenario_title", "mode", "status",
                    "started_at", "ended_at", "duration_s", "turns", "ending", "outcome", "service_level",
                    "overall", "listening", "empathy", "policy", "hints", "landmines", "interruptions", "seed",
-                   "reviewed", "reviewed_overall", "reviewed_listening", "reviewed_empathy", "reviewed_policy",
-                   "reviewed_landmines")
+                   "passed", "reviewed", "reviewed_overall", "reviewed_listening", "reviewed_empathy", "reviewed_policy",
+                   "reviewed_landmines", "reviewed_passed")
 TURN_COLUMNS = ("session", "cohort", "trainee", "scenario_id", "turn", "kind", "stage", "state_before",
                 "state_after", "reply", "interrupted", "latency_s", "listening", "empathy", "policy",
                 "landmines", "acts", "anger_before", "anger_after", "customer_line", "recorded_at",
@@ -188,17 +199,27 @@ def csv_text(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
     return buf.getvalue()
 
 
+def _yes_no(row: SessionRow, overall: float | None) -> str | None:
+    """Passed by the debrief's rule: yes / no for a call completed or left, empty for one not over."""
+    from simulator.debrief import passes
+
+    if row.status not in ("completed", "left"):
+        return None
+    return "yes" if passes(row.status, row.outcome, overall) else "no"
+
+
 def sessions_csv(rows: Iterable[SessionRow], reviewed: dict[int, dict[str, Any]] | None = None) -> str:
     """One line per call (`reviewed`: session id -> reviewed scores, Store.reviewed_calls)."""
     reviewed = reviewed or {}
 
     def line(r: SessionRow) -> list[Any]:
         rv = reviewed.get(r.id)
-        marks = ["yes", *(rv[k] for k in ("overall", *DIMENSIONS, "landmines"))] if rv else [None] * 6
+        marks = ["yes", *(rv[k] for k in ("overall", *DIMENSIONS, "landmines")),
+                 _yes_no(r, rv["overall"])] if rv else [None] * 7
         return [r.id, r.cohort, r.trainee, r.scenario_id, r.scenario_title, r.mode, r.status, _iso(r.started_at),
                 _iso(r.ended_at), None if r.duration is None else round(r.duration, 1), r.turns, r.ending, r.outcome,
                 r.service_level, r.overall, r.listening, r.empathy, r.policy, r.hints, r.landmines, r.interruptions,
-                r.seed, *marks]
+                r.seed, _yes_no(r, r.overall), *marks]
 
     return csv_text(SESSION_COLUMNS, (line(r) for r in rows))
 

@@ -169,6 +169,28 @@ def test_xapi_export_has_valid_statements_per_call_and_per_turn(filled, capsys, 
     assert [s["id"] for s in json.loads(out)] == [s["id"] for s in statements]
 
 
+def test_exports_say_passed_by_the_debrief_s_rule_as_the_report_counts_it(db_url, capsys):
+    """Resolved at 80 passes; resolved below the pass mark does not, nor does a call left; the
+    xAPI numbers replies from 1, as the transcript and CSV do."""
+    with Store.open(db_url) as store:
+        play(store, "Ann", "c", ["L80 E80 P100 close"])
+        play(store, "Ann", "c", ["L40 E40 P100 close"])
+        play(store, "Ann", "c", ["L80 E80 P100 gone"], status="left")
+    _, out, _ = run(capsys, "export", "--cohort", "c", "--format", "csv", "--db", db_url)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["status"], r["outcome"], r["passed"]) for r in rows] == [
+        ("completed", "resolved", "yes"), ("completed", "resolved", "no"), ("left", "", "no")]
+    _, out, _ = run(capsys, "export", "--cohort", "c", "--format", "xapi", "--db", db_url)
+    statements = json.loads(out)
+    calls = [st for st in statements if st["verb"]["display"]["en-US"] != "responded"]
+    assert [c["result"].get("success") for c in calls] == [True, False, False]
+    turns = [st for st in statements if st["verb"]["display"]["en-US"] == "responded"]
+    assert {t["context"]["extensions"][next(k for k in t["context"]["extensions"] if k.endswith("/turn"))]
+            for t in turns} == {1}
+    _, out, _ = run(capsys, "report", "--cohort", "c", "--format", "text", "--db", db_url)
+    assert "1 of 3 calls passed" in out, out
+
+
 def test_csv_exports_open_with_the_csv_module(filled, capsys):
     url, _ = filled
     code, out, _ = run(capsys, "export", "--cohort", "night <shift>", "--format", "csv", "--db", url)
