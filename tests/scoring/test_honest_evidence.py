@@ -249,3 +249,9 @@ def test_a_light_verb_the_caller_used_is_not_a_detail_they_gave(score, customer,
     r = score(reply, locale="en", stage="venting", customer=customer)
     credited = _quoted(r, reply, CALLER_DETAIL)
     assert light not in credited
+
+
+def test_so_a_is_not_reflecting_back_what_the_caller_said(score):
+    reply = "Delivery dates are estimates, so a delay can happen with large orders."
+    r = score(reply, locale="en", stage="venting", customer="You said six weeks and now it's four months!")
+    assert "paraphrase_frame" not in {e.label for e in r.listening.evidence}
