@@ -27,3 +27,18 @@ KNOWN = [
 @pytest.mark.parametrize("reply,ctx", KNOWN)
 def test_a_known_misreading_reports_no_landmine(reply, ctx):
     assert score_reply(reply, ctx).landmine_categories == ()
+
+
+_PLAN_CALLER = ("我先把话说清楚：按照工信部的规定，变更套餐必须经过用户本人确认。你们4月1日没经我同意，就把我的58元"
+                "基础套餐改成了78元畅享套餐，这是违规操作。这通电话我全程录音，你先把工号报一下。")
+
+
+@pytest.mark.xfail(strict=True, reason="known scorer error (round 9 model): the model reads it as generic")
+def test_an_apology_that_restates_the_caller_s_plan_change_is_listening_2():
+    """The rules see 58元, 78元, 套餐, 改成 and 确认 said back (listening 2); the model, which
+    overrides the rules here, reads the reply as a generic apology (level 1, "笼统回应"). Found
+    in a new user's trial on pro-complainer-zh."""
+    reply = "赵先生，您的套餐从58元改成了78元，事先没经过您确认，这是我们的问题，非常抱歉。"
+    ctx = ReplyContext(locale="zh", stage="venting", customer=_PLAN_CALLER,
+                       facts={"old_plan": "58元基础套餐", "new_plan": "78元畅享套餐", "changed_on": "4月1日"})
+    assert score_reply(reply, ctx).listening.level == 2
