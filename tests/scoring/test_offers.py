@@ -156,3 +156,18 @@ def test_a_calendar_month_is_not_a_number_of_months(score, reply):
     r = score(reply, locale="zh", stage="refund", policy=Policy(allow=("refund",), refund_max_months=2))
     assert [o.months for o in r.offers if o.action == "refund"] in ([None], [])
     assert r.policy.level == 1 and "overpromise" not in r.landmine_categories
+
+
+@pytest.mark.parametrize("reply", ["Refunds aren't something I can normally do.",
+                                   "A refund is not something we can do on this plan."])
+def test_x_is_not_something_i_can_do_declines_rather_than_offers(score, reply):
+    r = score(reply, locale="en", stage="refund", customer="I want my money back!",
+              policy=Policy(allow=("explain_charges",), forbid=("refund",)))
+    assert "decline:refund" in r.acts and "offer:refund" not in r.acts
+    assert "overpromise" not in r.landmine_categories
+
+
+def test_switching_an_alert_on_is_extended_service(score):
+    r = score("I can't refund it, but I've switched the usage alerts on for you.", locale="en", stage="refund",
+              customer="I want a refund for the overage!", policy=Policy(allow=("explain_charges",), forbid=("refund",)))
+    assert "proactive" in r.acts and "defy" not in r.landmine_categories
