@@ -202,7 +202,8 @@ def cmd_transcript(args) -> int:
     if detail is None:
         print(f"mystery-guest: no session {args.id} (list them with 'mystery-guest sessions')", file=sys.stderr)
         return 1
-    render = {"html": render_html, "text": render_text}.get(args.format, render_markdown)
+    fmt = args.format or ("text" if args.output in (None, "-") and sys.stdout.isatty() else "md")
+    render = {"html": render_html, "text": render_text}.get(fmt, render_markdown)
     _write(render(detail), args.output)
     return 0
 
@@ -256,7 +257,8 @@ def register(sub) -> None:
 
     tr = sub.add_parser("transcript", help="one call with every turn's scores and evidence (for the debrief)")
     tr.add_argument("id", type=int, help="session id (from 'mystery-guest sessions')")
-    tr.add_argument("--format", choices=["md", "html", "text"], default="md")
+    tr.add_argument("--format", choices=["md", "html", "text"],
+                    help="text on a terminal, else Markdown (md); html for a page to open or print")
     tr.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")
     tr.add_argument("--db", metavar="URL", help=DB_HELP)
     tr.set_defaults(func=cmd_transcript)

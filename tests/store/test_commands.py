@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import sys
 import uuid
 from datetime import datetime
 from html.parser import HTMLParser
@@ -87,6 +88,18 @@ class _Tags(HTMLParser):
 
     def handle_data(self, data):
         self.text.append(data)
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_a_transcript_on_a_terminal_is_plain_text_and_markdown_when_piped(filled, capsys, monkeypatch, terminal):
+    url, sid = filled
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: terminal)
+    code, out, _ = run(capsys, "transcript", str(sid), "--db", url)
+    assert code == 0
+    if terminal:  # no Markdown marks to read past ("resolved\_extended", "| Session |")
+        assert out.startswith("Call transcript:") and "|---|" not in out and "\\_" not in out
+    else:
+        assert out.startswith("# Call transcript:") and "|---|" in out
 
 
 def test_html_transcript_escapes_all_trainee_and_scenario_text(filled, capsys, tmp_path):
