@@ -168,6 +168,7 @@ class BestScore:
     attempts: int       # every session, whatever its status
     completed: int
     best_used_hints: bool  # the best call used at least one hint
+    best_reviewed: bool = False  # the best is a call a trainer reviewed (no machine-scored call reaches it)
 
 
 # ---------------------------------------------------------------------------- engine set-up
@@ -666,6 +667,9 @@ class Store:
                 c[2] = reviewed.get(c[0], c[2])
                 if c[2] is not None:
                     best[c[1]] = max(c[2], best.get(c[1], c[2]))
+            # A best that only reviewed calls reach is the trainer's word (the picker marks it †).
+            by_review = set(best) - {sc for sid, sc, overall, _ in calls
+                                     if overall == best.get(sc) and sid not in reviewed}
             # Hints on the best call: the fewest hints among the trainee's calls at the best score.
             fewest: dict[tuple[str, float], int] = {}
             for _, sc, overall, hints in calls:
@@ -673,7 +677,8 @@ class Store:
                     fewest[(sc, overall)] = min(hints, fewest.get((sc, overall), hints))
             return {r.scenario_id: BestScore(r.scenario_id, best.get(r.scenario_id), int(r.attempts),
                                              int(r.completed or 0), r.scenario_id in best
-                                             and fewest.get((r.scenario_id, best[r.scenario_id]), 0) > 0)
+                                             and fewest.get((r.scenario_id, best[r.scenario_id]), 0) > 0,
+                                             r.scenario_id in by_review)
                     for r in rows}
 
         return self._read(read)

@@ -66,6 +66,7 @@ class MysteryGuestApp(App):
         self._catalogs: dict[str, Catalog] = {}
         self._best_here: dict[str, float] = {}  # best scores of this run
         self._best_stored: dict[str, float] = {}  # best scores read from the store
+        self._best_reviewed: set[str] = set()  # scenarios whose stored best is a trainer's review
         self._lots = random.Random(settings.seed)
         self._frozen = False  # start-up's objects are out of the cyclic GC's sight (gc.freeze)
 
@@ -200,6 +201,7 @@ class MysteryGuestApp(App):
         # {scenario_id: BestScore(best=..., attempts=...)}; best is None until a call is completed
         self._best_stored = {sid: float(b.best) for sid, b in (raw or {}).items()
                              if getattr(b, "best", None) is not None}
+        self._best_reviewed = {sid for sid, b in (raw or {}).items() if getattr(b, "best_reviewed", False)}
         try:
             self.call_from_thread(self._refresh_picker)
         except RuntimeError:
@@ -223,7 +225,7 @@ class MysteryGuestApp(App):
                 return
             if result != (self.settings.trainee, self.settings.cohort):
                 self._best_here.clear()  # someone else's scores
-                self._best_stored = {}
+                self._best_stored, self._best_reviewed = {}, set()
             self.settings.trainee, self.settings.cohort = result
             self.settings.save()
             if self.store is not None:
@@ -239,6 +241,11 @@ class MysteryGuestApp(App):
         for key, value in self._best_here.items():
             best[key] = max(value, best.get(key, value))
         return best
+
+    def best_is_reviewed(self, scenario_id: str) -> bool:
+        """The best score on this scenario is a trainer's review of a call (not beaten since)."""
+        return (scenario_id in self._best_reviewed and
+                self._best_here.get(scenario_id, -1.0) < self._best_stored.get(scenario_id, 0.0))
 
     def note_score(self, scenario_id: str, overall: float | None) -> None:
         if overall is not None:

@@ -59,7 +59,8 @@ class PickerScreen(Screen):
                 Text(sc.title, no_wrap=True, overflow="ellipsis"),
                 Text(self.tr("lang." + sc.locale)),
                 Text("★" * sc.difficulty + "☆" * (5 - sc.difficulty), style="#ffd54f"),
-                Text(f"{score:g}" if score is not None else "—", justify="right"),
+                Text("—" if score is None else f"{score:g}†" if app.best_is_reviewed(sc.id) else f"{score:g}",
+                     justify="right"),
                 key=sc.id)
         if app.library:
             table.move_cursor(row=min(row, len(app.library) - 1))
@@ -90,6 +91,8 @@ class PickerScreen(Screen):
         if sc.tags:
             text.append("\n" + " · ".join(sc.tags), style="dim")
         text.append("\n" + self.tr("mode.help." + self.app.settings.mode), style="italic #4fc3f7")
+        if self.app.best_is_reviewed(sc.id):
+            text.append("\n" + self.tr("picker.best_reviewed"), style="dim")
         if self.app.problems:
             text.append("\n" + self.tr("picker.broken", n=len(self.app.problems)), style="yellow")
         summary.update(text)

@@ -222,6 +222,17 @@ def test_the_trainee_s_best_per_scenario_counts_the_review(cohort):
         assert store.best_scores("Ann", "june")["store-test-en"].best == 52.0
 
 
+def test_a_best_only_a_reviewed_call_reaches_is_marked_as_the_trainer_s(db_url):
+    with Store.open(db_url) as store:
+        first, _ = play(store, "Ann", "june", ["L80 E80 P100 close"])
+        assert not store.best_scores("Ann", "june")["store-test-en"].best_reviewed
+        store.save_review(first, 0, listening=1, empathy=1, reviewer="Tina")
+        best = store.best_scores("Ann", "june")["store-test-en"]
+        assert best.best != 80 and best.best_reviewed  # the trainer's score, not the machine's
+        play(store, "Ann", "june", ["L100 E100 P100 close"])  # a better call the machine scored
+        assert not store.best_scores("Ann", "june")["store-test-en"].best_reviewed
+
+
 def test_review_shows_evidence_found_many_times_in_a_reply_once_with_its_count(sqlite_url, tmp_path, capsys):
     """The scorer gives one piece of evidence per place a phrase occurs (the HTML transcript
     highlights each); the review lists each piece once and says how often it was found."""

@@ -124,3 +124,22 @@ async def test_the_trainer_s_note_comes_before_the_machine_s_reasons(settings, t
         text = screen_text(app)
         assert "Trainer's note: Never say he did it" in text
         assert text.index("Reviewed by Tina Trainer") < text.index("Trainer's note") < text.index("Machine:")
+
+
+async def test_the_picker_marks_a_best_score_that_is_a_trainer_s_review(settings, tmp_path):
+    """The debrief showed the machine's score; the picker's Best is the reviewed one: it says so."""
+    url = f"sqlite:///{tmp_path / 'calls.sqlite3'}"
+    with Store.open(url) as store:
+        ann, _ = play(store, "Ann Lee", "A1", ["L80 E80 P100 close"], scenario_id="drill-en")
+        store.save_review(ann, 0, listening=1, empathy=1, reviewer="Tina Trainer")
+        reviewed = store.best_scores("Ann Lee", "A1")["drill-en"].best
+    app = make_app(DRILLS, db_url=url, settings=settings, scorer=stub_scorer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "drill-en" in app.best_scores(), "the stored best scores")
+        await pilot.pause()
+        table = app.screen.query_one("#scenarios")
+        cells = [str(c) for c in table.get_row("drill-en")]
+        assert f"{reviewed:g}†" in cells
+        table.move_cursor(row=table.get_row_index("drill-en"))
+        await pilot.pause()
+        assert "counts a trainer's review" in screen_text(app)
