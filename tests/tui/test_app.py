@@ -266,7 +266,7 @@ async def test_debug_panel_explains_turns_and_reloads_on_save(settings, tmp_path
         await send(pilot, "I understand")
         text = screen_text(app)
         assert "Acts: acknowledge" in text
-        assert "listening level 2 -6" in text  # the mood change and its cause
+        assert "listening level 2 (−6)" in text  # the mood change and its cause
         assert "→ demand_cancel" in text and "✓ listening level >= 1" in text
         # a broken save: lint problems shown, the old scenario kept
         path.write_text(path.read_text().replace("to: resolved", "to: resolvd"))

@@ -127,11 +127,13 @@ def breaking_line(turn: TurnResult, tr) -> Text | None:
 
 
 def mood_line(turn: TurnResult, tr) -> Text:
-    """`anger 80 → 72` with each cause."""
+    """`anger 80 → 64 · listening level 2 (−6) · empathy level 2 (−10)`: each cause with what it did
+    to the anger in brackets (a bare "level 2 -6" read like a range)."""
     text = Text(tr("turn.anger", before=f"{turn.mood_before:.0f}", after=f"{turn.mood_after:.0f}"),
                 style="bold")
     for change in turn.mood_changes:
-        sign = "+" if change.delta > 0 else ""
-        text.append(f"  {mood_cause(change, tr)} {sign}{change.delta:.0f}",
+        sign = "+" if change.delta > 0 else "−"
+        text.append(" · ", style="dim")
+        text.append(f"{mood_cause(change, tr)} ({sign}{abs(change.delta):.0f})",
                     style="red" if change.delta > 0 else "green")
     return text
