@@ -56,14 +56,19 @@ class Analysis:
         return self.norm.text
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """Original-reply span for a normalised span, trimmed to the words (no edge spaces)."""
+        """Original-reply span for a normalised span, trimmed to the words: no edge spaces, and no
+        sentence mark a phrase matched before its first word ('. I'm so sorry' is quoted as "I'm
+        so sorry"), unless the span is only marks ("!!!")."""
         s, e = self.norm.offsets.span(start, end)
         reply = self.reply
         while s < e and reply[s].isspace():
             s += 1
         while e > s and reply[e - 1].isspace():
             e -= 1
-        return s, e
+        lead = s
+        while lead < e and (reply[lead] in _LEADING_MARKS or reply[lead].isspace()):
+            lead += 1
+        return (lead if lead < e else s), e
 
     def original(self, start: int, end: int) -> str:
         s, e = self.span(start, end)
@@ -143,6 +148,9 @@ def _collect(lex: Lexicon, text: str, hits: dict[str, list[tuple[int, int]]],
         if found:
             actions.setdefault(action, []).extend(found)
 
+
+# Sentence marks a phrase may match before its first word ("(^|[,.;!?] *)im sorry"): not quoted.
+_LEADING_MARKS = frozenset(",.;:!?，。；：！？、")
 
 # Families that are discourse markers: "OK", "I see", "收到", "明白" acknowledge only where a
 # clause begins ("Right, ..." but not "right now"; "收到了" but not "以后收到").

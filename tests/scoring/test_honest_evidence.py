@@ -255,3 +255,10 @@ def test_so_a_is_not_reflecting_back_what_the_caller_said(score):
     reply = "Delivery dates are estimates, so a delay can happen with large orders."
     r = score(reply, locale="en", stage="venting", customer="You said six weeks and now it's four months!")
     assert "paraphrase_frame" not in {e.label for e in r.listening.evidence}
+
+
+def test_a_quote_starts_at_the_first_word_not_at_the_sentence_mark_before_it(score):
+    reply = "That was our mistake. I'm so sorry."
+    r = score(reply, locale="en", stage="venting", customer="You charged me twice!")
+    quotes = [reply[e.start:e.end] for e in r.empathy.evidence if e.end > e.start]
+    assert quotes and not any(q[0] in ".,;:!? " for q in quotes), quotes
