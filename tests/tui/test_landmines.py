@@ -133,4 +133,4 @@ def test_the_play_test_panel_shows_the_breaking_point_instead_of_transitions():
     assert "venting → escalated" in text
     s2 = Session(load(), scorer=scripted_score)
     s2.reply("threat")
-    assert "repaired the landmine -10" in turn_debug_text(s2.reply("sorry warm"), Catalog("en")).plain
+    assert "repaired the landmine (−10)" in turn_debug_text(s2.reply("sorry warm"), Catalog("en")).plain
