@@ -41,7 +41,9 @@ ZH_STOP = frozenset(
 _ZH_MEASURE = set("个次天月年块元笔小时周号日点分岁遍趟回台张期万千百倍")
 _ZH_NUMERAL = set("零一二两三四五六七八九十百千万半几")
 # What belongs to the number before it: its measure word or unit ("4月1日", "三个小时", "58元").
-_ZH_UNIT = re.compile(r"个(?:小时|钟头|星期|工作日|月)?|小时|钟头|分钟|秒钟?|星期|工作日|块钱?|[元天日号月年周次笔岁遍趟回台张期倍分]")
+# Not the first character of the next word: "10086号码" is "10086", "三分之一" is "三".
+_ZH_UNIT = re.compile(r"个(?:小时|钟头|星期|工作日|月)?|小时|钟头|分钟|秒钟?|星期|工作日|块钱?|号(?!码)|分(?!之)|"
+                      r"[元天日月年周次笔岁遍趟回台张期倍]")
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 
 # Weights of one restated unit (REFLECT_MIN in listening.py is 2.0).

@@ -810,8 +810,7 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> Diagnostic
                                              "(YAML does not allow a tab in this place)", mark)
     missing = _missing_colon(text, exc)
     if missing is not None:
-        return Diagnostic(file, "error", "YAML syntax: no ':' after the key on this line (write `key: value`)",
-                          missing)
+        return Diagnostic(file, "error", f"YAML syntax: {missing[1]}", missing[0])
     msg = exc.problem or exc.context or "not valid YAML"
     if exc.context and exc.problem:
         msg = f"{exc.problem} ({exc.context})"
@@ -827,18 +826,23 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> Diagnostic
 _DOUBLE_QUOTE = re.compile(r'(?<!\\)"')
 
 
-def _missing_colon(text: str, exc: yaml.MarkedYAMLError) -> Mark | None:
-    """Where a key's ':' is missing, when that is the slip. PyYAML reports it on the line after:
-    "could not find expected ':'" (the key's own line is the error's context), or, when the next
-    line is a key at the same indentation, "mapping values are not allowed here" there (the two
-    lines read as one plain value that meets a ':')."""
+def _missing_colon(text: str, exc: yaml.MarkedYAMLError) -> tuple[Mark, str] | None:
+    """Where a key's ':' is missing, when that is the likely slip, and the message for it. PyYAML
+    reports it on the line after: "could not find expected ':'" (the key's own line is the error's
+    context), or, when the next line is a key at the same indentation, "mapping values are not
+    allowed" there: the two lines read as one plain value that meets a ':'. That second reading
+    may also be a text running over two lines with a ': ' in it, so the message names both."""
+    lines = text.splitlines()
     if exc.problem == "could not find expected ':'" and exc.context_mark is not None:
-        return Mark(exc.context_mark.line + 1, exc.context_mark.column + 1)
+        line = exc.context_mark.line
+        if line < len(lines) and ":" in lines[line].split(" #")[0]:
+            return None  # it has its colon (a key past YAML's length limit, say): the parser's words
+        return (Mark(line + 1, exc.context_mark.column + 1),
+                "no ':' after the key on this line (write `key: value`)")
     m = exc.problem_mark
     if m is None or exc.problem not in ("mapping values are not allowed here",  # PyYAML
                                         "mapping values are not allowed in this context"):  # libyaml
         return None
-    lines = text.splitlines()
     if m.line >= len(lines):
         return None
     here = lines[m.line]
@@ -849,7 +853,9 @@ def _missing_colon(text: str, exc: yaml.MarkedYAMLError) -> Mark | None:
             continue
         if (len(row) - len(row.lstrip(" ")) == indent and ":" not in row.split(" #")[0]
                 and not row.lstrip().startswith(("-", '"', "'"))):
-            return Mark(i + 1, indent + 1)
+            return (Mark(i + 1, indent + 1),
+                    f"no ':' after the key on this line (write `key: value`); or, if this line is text "
+                    f"that runs on to line {m.line + 1}, put that text in double quotes (it has a ': ')")
         return None
     return None
 

@@ -215,6 +215,7 @@ class ReviewScreen(Screen):
             return
         self.query_one("#review-detail-text", Static).update(
             turn_text(self.tr, self.turns[index], self.detail.reviews.get(self.turns[index]["index"])))
+        self.query_one("#review-detail", VerticalScroll).scroll_home(animate=False)  # each turn from its top
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if not self.trainer or self.detail is None or not 0 <= event.cursor_row < len(self.turns):

@@ -280,8 +280,19 @@ def test_a_missing_colon_is_named_at_its_own_line(good, slip):
     text = MINI.replace(good, slip, 1)
     line = line_of(text, slip.strip())
     col = len(slip) - len(slip.lstrip()) + 1
-    assert problems(text) == [f"s.yaml:{line}:{col}: error: YAML syntax: no ':' after the key on this line "
-                              "(write `key: value`)"]
+    [out] = problems(text)
+    assert out.startswith(f"s.yaml:{line}:{col}: error: YAML syntax: no ':' after the key on this line "
+                          "(write `key: value`)"), out
+
+
+def test_text_running_over_two_lines_with_a_colon_is_named_as_either_slip():
+    """'mapping values are not allowed' after two plain lines: a key without its colon, or a text
+    with ': ' in it that runs on; the message names both, at the first line."""
+    text = MINI.replace('say: ["Cancel it."]', 'say:\n      Cancel it now\n      and note this: at once', 1)
+    [out] = problems(text)
+    line = line_of(text, "Cancel it now")
+    assert out.startswith(f"s.yaml:{line}:7: error: YAML syntax: no ':' after the key on this line"), out
+    assert f"runs on to line {line + 1}, put that text in double quotes" in out
 
 
 def test_a_syntax_error_with_every_quote_closed_names_no_quote():

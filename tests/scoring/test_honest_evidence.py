@@ -70,6 +70,13 @@ def test_a_chinese_number_is_quoted_with_its_unit_not_cut_out_of_it(score, custo
     assert quoted[0] not in credited  # not the number alone: "4", "三", "58", "半"
 
 
+def test_a_number_s_unit_is_not_taken_from_the_next_word(score):
+    reply = "您打10086号码一直没人接，让您着急了，真抱歉。"
+    r = score(reply, locale="zh", stage="venting", customer="我打了10086好几次都没人接！")
+    credited = _quoted(r, reply, CALLER_DETAIL)
+    assert any("10086" in c for c in credited) and not any("10086号" in c for c in credited), credited
+
+
 def test_a_number_read_off_the_screen_is_quoted_with_its_unit(score):
     reply = "您这个月的账单是128元，7月12号出的。"
     r = score(reply, locale="zh", stage="inquiry", customer="我这个月账单多少钱？",

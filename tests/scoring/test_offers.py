@@ -171,3 +171,10 @@ def test_switching_an_alert_on_is_extended_service(score):
     r = score("I can't refund it, but I've switched the usage alerts on for you.", locale="en", stage="refund",
               customer="I want a refund for the overage!", policy=Policy(allow=("explain_charges",), forbid=("refund",)))
     assert "proactive" in r.acts and "defy" not in r.landmine_categories
+
+
+@pytest.mark.parametrize("reply", ["We put a limit on refunds of one month.", "I can't switch the alerts on from here."])
+def test_a_limit_stated_or_an_alert_not_switched_on_is_not_extended_service(score, reply):
+    r = score(reply, locale="en", stage="refund", customer="I want a refund for the overage!",
+              policy=Policy(allow=("explain_charges",), forbid=("refund",)))
+    assert "proactive" not in r.acts

@@ -143,3 +143,23 @@ async def test_the_picker_marks_a_best_score_that_is_a_trainer_s_review(settings
         table.move_cursor(row=table.get_row_index("drill-en"))
         await pilot.pause()
         assert "counts a trainer's review" in screen_text(app)
+
+
+async def test_each_turn_s_review_opens_at_its_top(settings, tmp_path):
+    """Scrolling one turn's long reasons must not leave the next turn's trainer note scrolled away."""
+    url = f"sqlite:///{tmp_path / 'calls.sqlite3'}"
+    with Store.open(url) as store:
+        ann, _ = play(store, "Ann Lee", "A1", ["L80 E80 P100 you did it yourself", "L80 E80 P100 close"])
+        store.save_review(ann, 1, listening=1, empathy=1, note="Close warmer", reviewer="Tina Trainer")
+    app = make_app(DRILLS, db_url=url, settings=settings, scorer=stub_scorer)
+    async with app.run_test(size=(100, 14)) as pilot:  # a short window: the reasons scroll
+        await wait_for(pilot, lambda: app.store is not None, "an open store")
+        app.push_screen(ReviewScreen(app.catalog(), ann))
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.turns, "the call")
+        detail = app.screen.query_one("#review-detail")
+        detail.scroll_end(animate=False)
+        await pilot.pause()
+        assert detail.scroll_y > 0  # the first turn's panel did scroll
+        await pilot.press("down")
+        await pilot.pause()
+        assert detail.scroll_y == 0
