@@ -204,8 +204,23 @@ def cmd_transcript(args) -> int:
         return 1
     fmt = args.format or ("text" if args.output in (None, "-") and sys.stdout.isatty() else "md")
     render = {"html": render_html, "text": render_text}.get(fmt, render_markdown)
-    _write(render(detail), args.output)
+    _write(render(detail, _concern_labels(detail.session.scenario_id)), args.output)
     return 0
+
+
+def _concern_labels(scenario_id: str) -> dict[str, str]:
+    """The caller's concerns of a bundled scenario, id -> label, so a transcript names what was
+    dealt with as the debrief does; empty when the scenario is not in the library (ids are shown)."""
+    from simulator.loader import bundled_dir, load_scenario
+
+    path = bundled_dir() / f"{scenario_id}.yaml"
+    try:
+        sc = load_scenario(path) if path.is_file() else None
+    except Exception:  # a broken or changed file: the transcript still shows the ids
+        return {}
+    if sc is None or sc.id != scenario_id:
+        return {}
+    return {cid: concern.label for cid, concern in sc.concerns.items()}
 
 
 # ---------------------------------------------------------------------------- export

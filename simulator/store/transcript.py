@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from simulator.store.reviews import Review, reviewed_score
 
@@ -127,7 +127,14 @@ def _line(text: Any) -> str:
     return "".join(c if c.isprintable() else " " for c in " ".join(str(text).split()))
 
 
-def render_turn_text(turn: dict[str, Any], persona: str, review: Review | None = None) -> str:
+def _addressed(turn: dict[str, Any], concerns: Mapping[str, str] | None) -> str:
+    """The caller's concerns the turn dealt with, by their labels when the scenario is at hand
+    (`concerns`: id -> label), else by id; empty for none (or a call recorded before concerns)."""
+    return ", ".join((concerns or {}).get(c, c) for c in turn.get("concerns_met") or ())
+
+
+def render_turn_text(turn: dict[str, Any], persona: str, review: Review | None = None,
+                     concerns: Mapping[str, str] | None = None) -> str:
     """One stored turn for the terminal (`review`, `transcript --format text`): the caller's line it
     answered, the reply, the machine's levels and landmines with their reasons, and the review."""
     lines = [f"Turn {turn['index'] + 1} [{turn['stage']}]", f"  {_line(persona)}: {_line(turn.get('customer_before', ''))}"]
@@ -139,6 +146,8 @@ def render_turn_text(turn: dict[str, Any], persona: str, review: Review | None =
         score = turn.get("score") or {}
         mines = ", ".join(dict.fromkeys(m["category"] for m in score.get("landmines", []))) or "none"
         lines.append(f"  machine: {_scores(score)}; landmines: {mines}")
+        if addressed := _addressed(turn, concerns):
+            lines.append(f"  addressed the caller's concerns: {_line(addressed)}")
         for effect, dim, quote, reason in _evidence(turn):
             q = f" \"{_line(quote)}\"" if quote else ""
             lines.append(f"    {effect} {dim}:{q} {_line(reason)}")
@@ -148,19 +157,20 @@ def render_turn_text(turn: dict[str, Any], persona: str, review: Review | None =
     return "\n".join(lines)
 
 
-def render_text(detail: SessionDetail) -> str:
+def render_text(detail: SessionDetail, concerns: Mapping[str, str] | None = None) -> str:
     """The call for a terminal: its facts (reviewed scores beside the machine's), then every turn."""
     row = detail.session
     width = max(len(k) for k, _ in _facts(row, detail.reviewed))
     lines = [f"Call transcript: {_line(row.scenario_title)}"]
     lines += [f"  {k:<{width}}  {_line(v)}" for k, v in _facts(row, detail.reviewed)]
     lines += ["", f"{_line(_caller(row))}: {_line(_opening(detail))}", ""]
-    lines += [render_turn_text(t, _caller(row), detail.reviews.get(t["index"])) + "\n" for t in detail.turns]
+    lines += [render_turn_text(t, _caller(row), detail.reviews.get(t["index"]), concerns) + "\n"
+              for t in detail.turns]
     return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------- Markdown
-def render_markdown(detail: SessionDetail) -> str:
+def render_markdown(detail: SessionDetail, concerns: Mapping[str, str] | None = None) -> str:
     """The call as Markdown: facts, the opening line, then each turn with scores and evidence."""
     row = detail.session
     lines = [f"# Call transcript: {md_text(row.scenario_title)}", ""]
@@ -176,8 +186,8 @@ def render_markdown(detail: SessionDetail) -> str:
             score = t.get("score") or {}
             dims = _scores(score)
             lines += [f"Scores: {dims}. Acts: {md_text(', '.join(score.get('acts', [])) or '-')}.", ""]
-            if t.get("concerns_met"):  # a call recorded before concerns has none
-                lines += [f"Addressed the caller's concerns: {md_text(', '.join(t['concerns_met']))}.", ""]
+            if addressed := _addressed(t, concerns):  # a call recorded before concerns has none
+                lines += [f"Addressed the caller's concerns: {md_text(addressed)}.", ""]
             for effect, dim, quote, reason in _evidence(t):
                 q = f" “{md_text(quote)}”" if quote else ""
                 lines.append(f"- `{effect}` {md_text(dim)}:{q} {md_text(reason)}")
@@ -231,7 +241,7 @@ def _marked_reply(reply: str, turn: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def render_html(detail: SessionDetail) -> str:
+def render_html(detail: SessionDetail, concerns: Mapping[str, str] | None = None) -> str:
     """A self-contained HTML page (no scripts, no external files); all text escaped."""
     row = detail.session
     e = html.escape
@@ -255,8 +265,8 @@ def render_html(detail: SessionDetail) -> str:
             score = t.get("score") or {}
             dims = _scores(score)
             parts.append(f'<p class="scores">Scores: {e(dims)}. Acts: {e(", ".join(score.get("acts", [])) or "-")}.</p>')
-            if t.get("concerns_met"):
-                parts.append(f'<p class="scores">Addressed the caller\'s concerns: {e(", ".join(t["concerns_met"]))}.</p>')
+            if addressed := _addressed(t, concerns):
+                parts.append(f'<p class="scores">Addressed the caller\'s concerns: {e(addressed)}.</p>')
             ev = _evidence(t)
             if ev:
                 parts.append('<ul class="evidence">')

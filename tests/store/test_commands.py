@@ -62,6 +62,23 @@ def test_replay_records_the_session_as_a_live_one_would(db_url, capsys, tmp_path
     assert f"saved to the store as session {row.id}" in err
 
 
+@pytest.mark.parametrize("fmt", ["md", "text", "html"])
+def test_a_transcript_names_the_caller_s_concerns_as_the_debrief_does(db_url, capsys, tmp_path, fmt):
+    """Concerns are stored by id (stop_charges); a bundled scenario's transcript shows their labels."""
+    from simulator.loader import bundled_dir
+
+    replies = tmp_path / "replies.txt"
+    replies.write_text("Five months of texts you never asked for, I'm so sorry. I've cancelled Daily Tips now.\n",
+                       encoding="utf-8")
+    code, _, err = run(capsys, "replay", str(bundled_dir() / "vas-sms-tips-en.yaml"), "--replies", str(replies),
+                       "--trainee", "Demo", "--cohort", "demo", "--db", db_url)
+    assert code == 0, err
+    with Store.open(db_url) as store:
+        [row] = store.sessions("demo")
+    code, out, _ = run(capsys, "transcript", str(row.id), "--format", fmt, "--db", db_url)
+    assert code == 0 and "Cancel Daily Tips" in out and "stop_charges" not in out
+
+
 # ---------------------------------------------------------------------------- sessions
 def test_sessions_lists_the_cohort_newest_first(filled, capsys):
     url, sid = filled
