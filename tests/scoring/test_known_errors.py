@@ -20,6 +20,13 @@ KNOWN = [
         ReplyContext(locale="en", stage="inquiry", policy=Policy(allow=("explain_charges",)),
                      customer="Can you tell me who used all the data? I need to know."),
         id="a plain answer naming whose line it was is read as argue"),
+    pytest.param(
+        "Until it's fixed, you can give each line its own data limit in the web account, so one phone can't "
+        "use up the whole 40GB.",
+        ReplyContext(locale="en", stage="venting", policy=Policy(allow=("log_feedback", "explain_charges")),
+                     customer="It shows one number. One! I only found out from the bill that one phone used 31GB. "
+                              "How is that supposed to help a family?"),
+        id="a workaround offered while the caller vents is read as accuse"),
 ]
 
 
