@@ -119,7 +119,7 @@ def _resolve_scenario(name: str, scenario_dir: str | None = None):
 def cmd_replay(args) -> int:
     from simulator.loader import ScenarioError
     from simulator.session import ReplyRejected, Session
-    from simulator.transcript_text import render_turns
+    from simulator.transcript_text import catalog_for, render_turns
 
     try:
         sc = _resolve_scenario(args.scenario, args.scenarios)
@@ -156,7 +156,7 @@ def cmd_replay(args) -> int:
     if args.json:
         print(json.dumps(session.to_json(), ensure_ascii=False, indent=2))
     else:
-        print(render_turns(session))
+        print(render_turns(session, catalog_for(sc, getattr(args, "lang", None))))
     return 0 if stored else 3  # 3: played, but kept in the journal rather than the store
 
 
@@ -234,7 +234,7 @@ def _csv_files_for_excel(command):
 def cmd_play_plain(args) -> int:
     from simulator.loader import ScenarioError
     from simulator.session import ReplyRejected, Session
-    from simulator.transcript_text import render_summary, render_turn
+    from simulator.transcript_text import catalog_for, render_summary, render_turn
 
     try:
         sc = _resolve_scenario(args.scenario, args.scenarios)
@@ -242,21 +242,22 @@ def cmd_play_plain(args) -> int:
         _print_diagnostics(exc.diagnostics, sys.stderr)
         return 1
     session = Session(sc, seed=args.seed)
+    tr = catalog_for(sc, getattr(args, "lang", None))
     print(f"{sc.title}\n{sc.brief}\n")
-    print(f"{sc.persona.name}: {session.opening}")
+    print(tr("text.says", name=sc.persona.name, line=session.opening))
     while not session.over:
         try:
-            text = input("you> ")
+            text = input(tr("text.prompt"))
         except (EOFError, KeyboardInterrupt):
-            print("\n(call left)")
+            print("\n" + tr("text.left"))
             return 0
         try:
             turn = session.reply(text)
         except ReplyRejected as exc:
             print(f"({exc})")
             continue
-        print(render_turn(sc, turn))
-    print(render_summary(session))
+        print(render_turn(sc, turn, tr))
+    print(render_summary(session, tr))
     return 0
 
 

@@ -96,6 +96,20 @@ def test_replay_is_identical_with_the_same_seed(tmp_path):
     assert data["seed"] == 3 and len(data["turns"]) >= 1 and data["turns"][1]["interrupted"]
 
 
+def test_replay_of_a_chinese_call_reads_in_chinese_unless_asked_for_english(tmp_path):
+    replies = tmp_path / "r.txt"
+    replies.write_text("阿姨，真对不起，您上个月就在APP上取消了来电提醒，这个月还扣了您3块钱，换谁都生气。\n"
+                       "你自己没看清楚吧\n", encoding="utf-8")
+    zh = run("replay", "small-charge-dispute-zh", "--replies", str(replies))
+    assert zh.returncode == 0, zh.stderr
+    lines = zh.stdout.splitlines()
+    assert lines[2].startswith("坐席：阿姨") and lines[3].lstrip().startswith("倾听 ")
+    assert "! 语言地雷（" in zh.stdout and "怒气 " in zh.stdout
+    assert not any(word in zh.stdout for word in ("agent:", "listening", "landmine", "anger ", "seed"))
+    en = run("--lang", "en", "replay", "small-charge-dispute-zh", "--replies", str(replies))
+    assert en.stdout.splitlines()[2].startswith("agent: 阿姨") and "! landmine " in en.stdout
+
+
 def test_replay_unknown_scenario_is_a_clear_message():
     out = run("replay", "no-such-thing", "--replies", "-", stdin="")
     assert out.returncode != 0 and "no scenario 'no-such-thing'" in out.stderr
