@@ -110,8 +110,39 @@ def _zh_clause_places(reply: str, spans: list[tuple[int, int]], parts: tuple[lis
         keep = inside & (pos >= 0)
         found.append(clause[keep] * len(occurs) + pos[keep])
         offset += len(grams)
-    pairs = np.unique(np.concatenate(found))  # each (clause, n-gram) once, by clause
+    pairs = _distinct(np.concatenate(found))  # each (clause, n-gram) once, by clause
     return pairs % len(occurs), pairs // len(occurs)
+
+
+def _distinct(a):
+    """The distinct values of an integer array, sorted: np.unique without its hash table (numpy
+    2.3+ uses one when no counts are asked for, about 20 times slower than sorting at the few
+    thousand values of one reply)."""
+    s = np.sort(a)
+    keep = np.empty(len(s), dtype=bool)
+    keep[:1] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]
+
+
+def _clause_places(model: "Model", reply: str, spans: list[tuple[int, int]], known) -> tuple[Any, Any]:
+    """(where, owner) for Reading._clause_grams from each clause's own n-grams (model.ids of its
+    text), each looked up among the reply's known rows (`known`) in one array operation for all
+    clauses, then each (clause, n-gram) kept once. N-grams the reply does not have push nothing."""
+    rows: list[int] = []
+    sizes: list[int] = []
+    for s, e in spans:
+        found = model.ids(reply[s:e])
+        rows += found
+        sizes.append(len(found))
+    position = np.full(len(model.weights), -1, dtype=np.intp)  # table row -> its place among `known`
+    position[known] = np.arange(len(known), dtype=np.intp)
+    at = position[np.array(rows, dtype=np.intp)]
+    owner = np.repeat(np.arange(len(spans), dtype=np.intp), sizes)
+    mine = at >= 0
+    size = max(len(known), 1)
+    pairs = _distinct(owner[mine] * size + at[mine])  # each (clause, n-gram) once, by clause
+    return pairs % size, pairs // size
 
 
 _EN_TOKEN = re.compile(r"[a-z0-9]+|[!?.,;]")
@@ -283,15 +314,7 @@ class Reading:
             if read == reply and parts is not None:
                 placed = _zh_clause_places(reply, spans, parts, occurs)
             if placed is None:  # a clause's n-grams made from its own text, found among the reply's
-                position = dict(zip(known.tolist(), range(len(known))))
-                where: list[int] = []
-                owner: list[int] = []
-                for i, (s, e) in enumerate(spans):
-                    found = set(map(position.get, model.ids(reply[s:e])))
-                    found.discard(None)
-                    where += found
-                    owner += repeat(i, len(found))
-                placed = np.array(where, dtype=np.intp), np.array(owner, dtype=np.intp)
+                placed = _clause_places(model, reply, spans, known)
             self._clauses = (reply, (spans, *placed))
         return self._clauses[1]
 
