@@ -22,8 +22,9 @@ from scoring.normalise import normalise_phrase
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 # Chinese numerals and their digits; also used by scoring.numbers.
 ZH_NUMERALS = "零一二两三四五六七八九十百千万半几"
-# A gap `...` never crosses a sentence end, so "sorry ... but" stays within one sentence.
-_GAP_CHARS = r"[^.!?;\n。]"
+# A gap `...` never crosses a sentence end, so "sorry ... but" stays within one sentence; a point
+# inside a number is no sentence end ("give you 6.00 back"), as analysis.sentences reads it too.
+_GAP_CHARS = r"(?:[^.!?;\n。]|(?<=\d)\.(?=\d))"
 _BOUNDED_GAP = re.compile(r"\.\{(\d+),(\d+)\}")
 # A reason's quote of the reply, " ('{text}')" or "（“{text}”）", dropped when there is nothing to quote.
 _EMPTY_QUOTE = re.compile(r"\s*[(（][‘“']\{text\}[’”'][)）]")

@@ -110,8 +110,11 @@ def classify_mentions(a: Analysis) -> list[ActionMention]:
     text = a.text
     for s, e, action in kept:
         cs, ce = a.clause_of(s)
-        # The word right after the phrase counts too: "给您全额退|款" names money.
-        money_named = _MONEY_WORD.search(text[s:min(ce, e + 2)]) or a.any_in("all_charges", cs, ce)
+        # The word right after the phrase counts too: "给您全额退|款" names money. An English phrase
+        # that runs on past its clause's comma ("give you one month, 6.00, back") is read whole; a
+        # Chinese one stays in its clause ("号已退，20元原路返": the 退 is the booking's, not money).
+        end = max(e, min(ce, e + 2)) if a.lex.locale == "en" else min(ce, e + 2)
+        money_named = _MONEY_WORD.search(text[s:end]) or a.any_in("all_charges", cs, ce)
         if action == "refund" and a.ctx.stage == "cancel" and not money_named:
             # In a cancel request a bare "退" / "给您退" means unsubscribe, not money back.
             action = "cancel"
@@ -201,6 +204,12 @@ def _next_clause(a: Analysis, cs: int) -> tuple[int, int] | None:
     return None
 
 
+def _own_statement(a: Analysis, start: int, end: int) -> bool:
+    """Does the clause do something other than restate a refund ("that's £48 back on your card")?"""
+    actions = {action for action, found in a.action_hits.items() if any(start <= s < end for s, _ in found)}
+    return bool(actions - {"refund"}) or (not actions and a.any_in("commitment", start, end))
+
+
 def size_refund(a: Analysis, m: ActionMention) -> Offer:
     """Parse the size of a refund offer from its clause (or the next clause of its sentence)."""
     words = dict(a.lex.numbers)
@@ -210,9 +219,11 @@ def size_refund(a: Analysis, m: ActionMention) -> Offer:
     amount = _money(chunk, words)
     all_charges = a.any_in("all_charges", cs, ce)
     if months is None and amount is None and not all_charges:
-        # "I can refund two months, £7.98, ..." or "给您退，一共16块": look one clause ahead.
+        # "I can refund two months, £7.98, ..." or "给您退，一共16块": look one clause ahead, unless
+        # that clause is a statement of its own ("..., and I've passed the other four months to my
+        # supervisor": another action, or a commitment with no refund in it), not the size.
         nxt = _next_clause(a, cs)
-        if nxt:
+        if nxt and not _own_statement(a, *nxt):
             months = _months(a.text[nxt[0]:nxt[1]], words)
             amount = _money(a.text[nxt[0]:nxt[1]], words)
     fee = _monthly_fee(a)

@@ -71,11 +71,12 @@ class Units:
     concept_terms: dict[str, str] = field(default_factory=dict)      # concept -> surface term
     numbers: dict[float, tuple[int, int]] = field(default_factory=dict)
     ngrams: set[str] = field(default_factory=set)                    # for parroting
+    text: str = ""                                                   # the normalised text they come from
 
 
 def units(text: str, lex: Lexicon, with_ngrams: bool = False) -> Units:
     """Content units of normalised `text`."""
-    u = Units()
+    u = Units(text=text)
     words: list[str] = []
     stems = u.stems
     for m in _EN_WORD.finditer(text):
@@ -136,6 +137,8 @@ class Reflection:
     screen_score: float = 0.0        # weight of `screen`: answering with the facts, not listening
     # Each unit the caller's score is made of, with its weight: `score_outside` takes some away.
     units: list[tuple[tuple[int, int], float]] = field(default_factory=list)
+    said: str = ""   # what the caller said, normalised (their last lines)
+    shown: str = ""  # the screen's facts, normalised
 
     def phrases(self, text: str, without: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
         """Restated spans of the caller's content, for evidence: each the whole Latin word it sits
@@ -144,11 +147,11 @@ class Reflection:
         them), and so are the units in `without` (credited as something else)."""
         skip = set(without)
         merged = merge_adjacent([span for span, _ in self.units if span not in skip], text)
-        return [_whole_word(text, s, e) for s, e in merged]
+        return _as_said(text, [_whole_word(text, s, e) for s, e in merged], self.said)
 
     def screen_phrases(self, text: str) -> list[tuple[int, int]]:
         """Details the reply read off the agent's screen (not said by the caller)."""
-        return merge_adjacent(self.screen, text)
+        return _as_said(text, merge_adjacent(self.screen, text), self.shown)
 
     def score_outside(self, spans: Iterable[tuple[int, int]]) -> float:
         """The caller's score without the units inside `spans`: a word already credited as
@@ -167,6 +170,29 @@ def _whole_word(text: str, s: int, e: int) -> tuple[int, int]:
     while latin(e) and latin(e - 1):
         e += 1
     return s, e
+
+
+# How far a Chinese quote may grow to the run of words it shares with its source.
+_RUN_MAX = 16
+_RUN_CHAR = re.compile(r"[\u3400-\u9fff0-9a-z]")
+
+
+def _as_said(text: str, spans: list[tuple[int, int]], source: str) -> list[tuple[int, int]]:
+    """Chinese spans widened to the whole run of characters the reply shares with `source` (what
+    the caller said, or the screen): bigrams found "电提"+"提醒" inside "来电提醒", a number and its
+    unit, "5月31日晚" and "11" inside "5月31日晚上11点40分" are quoted as that one detail, whole
+    and once. Chinese has no spaces to mark a word's end; the source's own wording does."""
+    if not source or not spans:
+        return spans
+    out = []
+    for s, e in spans:
+        if _CJK_RUN.search(text, s, e):
+            while e - s < _RUN_MAX and s > 0 and _RUN_CHAR.match(text[s - 1]) and text[s - 1:e] in source:
+                s -= 1
+            while e - s < _RUN_MAX and e < len(text) and _RUN_CHAR.match(text[e]) and text[s:e + 1] in source:
+                e += 1
+        out.append((s, e))
+    return merge_adjacent(out, text, gap=0)
 
 
 def merge_adjacent(spans: Iterable[tuple[int, int]], text: str, gap: int = 1) -> list[tuple[int, int]]:
@@ -270,7 +296,8 @@ def reflect(a: Analysis) -> Reflection:
     total = max(1, len(mine.ngrams))
     parroting = copied >= 3 and copied / total >= 0.5
     return Reflection(score, shared_words + fact_words, concepts, shared_numbers + fact_numbers,
-                      parroting, concerns, fact_words + _with_units(fact_numbers, text), screen_score, units_)
+                      parroting, concerns, fact_words + _with_units(fact_numbers, text), screen_score, units_,
+                      caller.text, facts.text)
 
 
 def _is_cjk(ch: str) -> bool:

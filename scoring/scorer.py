@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from scoring import empathy, landmines, listening, policy, rubric
 from scoring.analysis import analyse
@@ -71,15 +72,22 @@ def _pasted_cap(reply: str, lex, *dims):
 
 
 def _level(reply: str, lex, head: str, reading: Reading, rule_dim):
-    """The model's level, with the rules' evidence when they agree, else the clause that drove it."""
+    """The model's level, with the rules' evidence when they agree, else the clause that drove it.
+    A model's 1 below the rules' 2 keeps what the rules credited (it is there, and it is why the
+    level is not 0), and its reason then says what else makes a 1 instead of "nothing specific".
+    A level the rules agree with but gave no reason for gets the model's line: every level has one."""
     level = reading.level(head)
-    if level == rule_dim.level:
+    if level == rule_dim.level and rule_dim.evidence:
         return rule_dim
     s, e = _trimmed(reply, reading.clause(head, reply))
     quoted = reply[s:e] if e > s else reply  # no one clause: the reply as a whole
-    evidence = [Evidence(s, e, f"model_{head}", lex.reason(f"model_{head}_{level}", quoted),
-                         "+" if level == 2 else "-")]
-    return rubric.dimension(level, evidence)
+    credited = [ev for ev in rule_dim.evidence if ev.effect == "+"] if level == 1 < rule_dim.level else []
+    key = f"model_{head}_{level}" + ("_partial" if credited else "")
+    mine = Evidence(s, e, f"model_{head}", lex.reason(key, quoted), "+" if level == 2 else "-")
+    if level == rule_dim.level:  # the rules agree but said nothing: the level still gets its reason
+        return replace(rule_dim, evidence=(mine,))
+    # the score inside the level's band stays the model's own: the rules' lines are shown, not counted again
+    return replace(rubric.dimension(level, [mine]), evidence=rubric.dedupe(credited + [mine]))
 
 
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")

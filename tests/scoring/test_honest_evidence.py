@@ -164,6 +164,10 @@ def test_a_script_question_still_ignores_the_caller(score):
     ("en", "inquiry", "Why couldn't I log in to pay my bill this morning?", "Our website was down for an hour this morning."),
     ("zh", "inquiry", "刚才怎么突然没声音了？", "电话刚才断了。"),
     ("zh", "inquiry", "我上午怎么一直登不上你们的APP？", "系统上午出了故障。"),
+    ("en", "inquiry", "Is my money safe? Can somebody take it all?",
+     "Your card ending 3390 is now blocked. Nobody has used it: the last payment was 8.40 at the chemist's on "
+     "Tuesday, nothing since."),
+    ("zh", "inquiry", "我的钱还在吗？会不会被人刷走？", "这张卡已经冻结了。之后就没有任何消费了，最后一笔是周二在药店的8.40元。"),
 ])
 def test_a_plain_report_of_what_happened_to_the_call_or_system_is_no_landmine(locale, stage, customer, reply):
     r = score_reply(reply, make_ctx(locale=locale, stage=stage, customer=customer))
@@ -178,6 +182,9 @@ def test_a_plain_report_of_what_happened_to_the_call_or_system_is_no_landmine(lo
     ("en", "The refund was processed.", False),                   # not about the call or a system
     ("zh", "系统刚才卡住了。", True),
     ("zh", "不是我挂的，是您那边信号断了。", False),
+    ("en", "Nobody has used it.", True),                           # what happened on the account
+    ("en", "Nobody has used it, you must have spent it yourself.", False),
+    ("zh", "之后就没有任何消费了。", True),
 ])
 def test_only_a_report_that_says_nothing_about_the_caller_is_plain(locale, sentence, plain):
     assert _plain_report(get_lexicon(locale, None), sentence) is plain
@@ -269,3 +276,57 @@ def test_a_quote_starts_at_the_first_word_not_at_the_sentence_mark_before_it(sco
     r = score(reply, locale="en", stage="venting", customer="You charged me twice!")
     quotes = [reply[e.start:e.end] for e in r.empathy.evidence if e.end > e.start]
     assert quotes and not any(q[0] in ".,;:!? " for q in quotes), quotes
+
+
+# ---- every level says why, and a model's 1 does not deny what the rules found ----------------
+
+@pytest.mark.parametrize("locale, customer, reply", [
+    ("en", "Hello? Anyone there?", "hi um let me chek ur acount"),
+    ("en", "I need to know about my mortgage letter.", "I understand, with a remortgage coming that matters"),
+    ("zh", "喂？有人吗？", "嗯 我看看"),
+])
+def test_every_level_of_a_reply_comes_with_a_reason(locale, customer, reply):
+    r = score_reply(reply, make_ctx(locale=locale, stage="inquiry", customer=customer))
+    for dim in (r.listening, r.empathy, r.policy):
+        assert dim.evidence and all(e.reason for e in dim.evidence), (dim.level, dim.evidence)
+
+
+def test_a_model_one_keeps_the_callers_details_the_rules_credited():
+    """Where the model's level (1) is below the rules' (2), the details the rules found are shown
+    and the 1's reason does not deny them ("nothing specific from the caller")."""
+    from scoring import scorer
+
+    customer = "It's the debit card ending 3390. Is it stopped now? Has anybody used it?"
+    reply = "Your card ending 3390 is now blocked. Nobody has used it: the last payment was on Tuesday, nothing since."
+    ctx = make_ctx(locale="en", stage="inquiry", customer=customer)
+    rules = scorer.score_rules(reply, ctx).listening
+    assert rules.level == 2 and "card ending 3390" in _quoted(_Scored(rules), reply, CALLER_DETAIL)
+
+    class ReadsOne:  # the model's reading of this reply in the shipped model: listening 1
+        def level(self, head):
+            return 1
+
+        def clause(self, head, text):
+            return (0, text.index("."))
+
+    lex = get_lexicon("en")
+    dim = scorer._level(reply, lex, "listening", ReadsOne(), rules)
+    assert dim.level == 1 and dim.score == scorer.rubric.dimension(1, dim.evidence[-1:]).score
+    assert "card ending 3390" in _quoted(_Scored(dim), reply, CALLER_DETAIL)
+    assert not any("nothing specific" in e.reason for e in dim.evidence)
+    assert dim.evidence[-1].effect == "-" and "only part of what they said or asked" in dim.evidence[-1].reason
+
+
+class _Scored:
+    """A dimension where _quoted looks for listening evidence."""
+    def __init__(self, listening):
+        self.listening = listening
+
+
+def test_a_chinese_detail_is_quoted_as_the_whole_run_the_caller_said_not_a_fragment(score):
+    customer = "上个月底我就把那个来电提醒取消了，这个月你们照样扣了我3块钱！"
+    reply = "刘阿姨，您的来电提醒已经取消，多扣的3块钱我给您减免。"
+    r = score(reply, locale="zh", stage="refund", customer=customer)
+    quoted = _quoted(r, reply, CALLER_DETAIL)
+    assert "来电提醒" in quoted and "电提醒" not in quoted, quoted
+    assert "3块钱" in quoted and "块钱" not in quoted, quoted

@@ -25,6 +25,9 @@ from scoring import Policy
     ("zh", "venting", "嗯嗯，明白。", "acknowledge"),
     ("en", "inquiry", "That happened because the payment date fell on a bank holiday.", "explain"),
     ("en", "venting", "I'm so sorry this has dragged on.", "apologize"),
+    # a point inside an amount is no sentence end: the gap of "give you ... back" runs over it
+    ("en", "refund", "I'll give you 6.00 back as goodwill for one month.", "offer:refund"),
+    ("en", "refund", "I can give you one month, 6.00, back as goodwill.", "offer:refund"),
 ])
 def test_act(score, locale, stage, reply, act):
     assert act in score(reply, locale=locale, stage=stage).acts
