@@ -280,8 +280,18 @@ def _register_live(sub) -> None:
         "join": "join a live call as the trainee, by the code the trainer shows",
         "watch": "watch a live call for the projector (a code, or --cohort to follow the class)",
     }
+    descriptions = {
+        "class": "Run a live class: add trainees to the roster (or they come from the cohort's calls), draw "
+                 "who goes next and a scenario, start the call and play its caller yourself or let the "
+                 "machine. The trainee joins with the code shown; a projector can watch.",
+        "guest": "Play the caller of a live call a class console started: send the scenario's lines or "
+                 "your own, move the call, end it. The machine still scores every reply.",
+        "join": "Take a live call as the trainee, with the code the trainer shows.",
+        "watch": "Show a live call for the room (a projector): one code, or --cohort to follow the "
+                 "class from call to call.",
+    }
     for name, text in helps.items():
-        p = sub.add_parser(name, help=text)
+        p = sub.add_parser(name, help=text, description=descriptions[name])
         if name == "class":
             p.add_argument("--cohort", required=True, help="the cohort (class) whose trainees take the calls")
         elif name == "watch":
@@ -292,7 +302,8 @@ def _register_live(sub) -> None:
         p.add_argument("--scenarios", metavar="DIR", help="scenario folder (default: the bundled library)")
         p.add_argument("--lang", choices=["zh", "en"], help="language of the screens")
         p.add_argument("--db", metavar="URL", help="the shared store (default: $MYSTERY_GUEST_DB, else the "
-                                                   "local SQLite file); every screen of a class uses the same")
+                                                   "local SQLite file); every screen of a class must use the "
+                                                   "same one")
         p.set_defaults(func=cmd_live)
 
 

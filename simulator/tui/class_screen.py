@@ -82,7 +82,9 @@ class ClassScreen(Screen):
         relabel(self, self.tr)
         self.query_one("#new-name", Input).cursor_blink = self.app.settings.cursor_blink
         self._show()
-        self.query_one("#roster").focus()
+        # The roster loads in a moment; until it has names, typing one is the first thing to do
+        # (and with focus on the list, a name's letters would be d, g, s... the console's keys).
+        self.query_one("#new-name").focus()
         self.app.run_worker(self._load_roster, thread=True, group="roster", exit_on_error=False)
 
     def _load_roster(self) -> None:
@@ -104,6 +106,9 @@ class ClassScreen(Screen):
     def _loaded(self, names: list[str], gone: list[str]) -> None:
         self.lots.gone.update(n for n in gone if n in names)
         self.add_names(names)
+        box = self.query_one("#new-name", Input)
+        if self.names and self.focused is box and not box.value:  # a roster to draw from, nothing typed yet
+            self.query_one("#roster").focus()
 
     def add_names(self, names: list[str]) -> None:
         for name in names:

@@ -9,7 +9,7 @@ ending, F5 to pause it for everyone. The machine still scores every reply and mo
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -93,6 +93,17 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
         self.query_one("#guest-status").display = False
         self._refresh_controls()
         (self.query_one("#suggestions") if self.session.human else self.query_one("#transcript")).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing on the list of suggested lines writes your own line: the box takes the focus and
+        the key, so Enter sends what you typed, not the highlighted suggestion."""
+        box = self.query_one("#caller-line", Input)
+        if (event.is_printable and event.character and not box.disabled
+                and self.focused is self.query_one("#suggestions")):
+            box.focus()
+            box.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
 
     # ------------------------------------------------------------------ what the guest is offered
     def after_event(self, kind: str) -> None:

@@ -52,6 +52,7 @@ class WatchScreen(Screen):
         self.session = Session(scenario, seed=call.seed, caller=call.caller, **self.app.session_kwargs())
         self.link = None
         self.status = "live.waiting"
+        self.status_values: dict[str, str] = {}  # values the status message names ({ending})
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -103,7 +104,7 @@ class WatchScreen(Screen):
         text.append(f"  ☎ {self.scenario.persona.name}", style="bold #ff8a65")
         who = tr("live.caller_human" if self.session.human else "live.caller_machine")
         text.append(f"  ({who})  ", style="italic")
-        text.append(tr(self.status), style="bold")
+        text.append(tr(self.status, **self.status_values), style="bold")
         text.append(f"  {self.scenario.title}")
         self.query_one("#live-bar", Static).update(text)
 
@@ -151,7 +152,10 @@ class WatchScreen(Screen):
                 self._apply(event.kind, event.body)
         self._mirror()
         if self.session.over and not was_over:
-            self.status = "live.ended"
+            ending = self.scenario.endings.get(self.session.ending)
+            # the values first: setting `status` redraws the bar
+            self.status_values = {"ending": (ending.title if ending else "") or self.session.ending or ""}
+            self.status = "live.bar_ended"
             self.call_ended()
 
     def _apply(self, kind: str, body: dict) -> None:

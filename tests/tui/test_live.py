@@ -149,9 +149,11 @@ async def _play_a_live_class(url: str, tmp_path, clock) -> None:
             assert guest.session.turns[-1].held_ending == "escalated" and not guest.session.over
             assert "would end the call: Escalated" in screen_text(trainer)
 
-            # 6. a line typed freely, then a forced ending the machine did not choose
-            guest.query_one("#caller-line").focus()
-            guest.query_one("#caller-line").value = "Recorded? I am done with you people."
+            # 6. a line typed freely on the list of suggestions (the box takes the keys, Enter sends
+            # what was typed), then a forced ending the machine did not choose
+            guest.query_one("#suggestions").focus()
+            await type_text(tp, "Recorded? I am done with you people.")
+            assert guest.query_one("#caller-line").value == "Recorded? I am done with you people."
             await tp.press("enter")
             await until(lambda: "I am done with you people." in screen_text(watcher), *pilots)
             await tp.press("f7")
@@ -171,6 +173,7 @@ async def _play_a_live_class(url: str, tmp_path, clock) -> None:
             await until(lambda: isinstance(watcher.screen, DebriefScreen), *pilots)
             assert "Ending: Hung up" in screen_text(watcher)
             await until(lambda: "Esc: back to the class" in screen_text(trainer), *pilots)
+            assert "call ended: Hung up" in screen_text(trainer) and "{ending}" not in screen_text(trainer)
             await tp.press("escape")
             assert isinstance(trainer.screen, ClassScreen) and trainer.screen.trainee is None
             assert drawn in trainer.screen.lots.gone
@@ -207,6 +210,17 @@ async def test_a_live_class_call_on_postgresql(pg_url, tmp_path, clock):  # noqa
     await _play_a_live_class(pg_url, tmp_path, clock)
 
 
+async def test_names_typed_straight_away_on_an_empty_roster_join_it(sqlite_url, tmp_path, clock):
+    trainer = app_for(sqlite_url, tmp_path, "trainer", clock, ("class", "B2"))
+    async with trainer.run_test(size=SIZE) as tp:
+        await until(lambda: isinstance(trainer.screen, ClassScreen), tp)
+        await tp.pause(0.3)  # the (empty) roster has loaded
+        await type_text(tp, "Dee Vasquez")  # d, v, s, q are the console's keys on the roster
+        await tp.press("enter")
+        assert trainer.screen.names == ["Dee Vasquez"] and isinstance(trainer.screen, ClassScreen)
+        assert trainer.screen.trainee is None  # nothing was drawn
+
+
 def test_lots_draw_nobody_twice_until_everyone_has_gone():
     lots = Lots(random.Random(3))
     names = ["Ann", "Bea", "Cal", "Dan"]
@@ -226,6 +240,8 @@ async def test_the_class_console_speaks_chinese(sqlite_url, tmp_path, clock):
     app.settings.lang = "zh"
     async with app.run_test(size=SIZE) as pilot:
         await until(lambda: isinstance(app.screen, ClassScreen), pilot)
+        await pilot.pause(0.2)  # mounted, the roster read
+        app.screen.query_one("#class-library").focus()  # (on an empty roster the name box has the keys)
         await pilot.press("s")  # nobody drawn yet: one line says what to do first
         assert [n.message for n in app._notifications] == ["请先抽取或选择学员和场景。"]
         text = screen_text(app)

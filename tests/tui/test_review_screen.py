@@ -29,7 +29,7 @@ async def test_a_trainer_reviews_a_reply_from_the_class_console_and_the_board_re
     settings.cohort = "another cohort"  # the console's cohort is the class's, not this computer's trainee's
     app = make_app(DRILLS, db_url=url, settings=settings, scorer=stub_scorer, live=("class", "A1"))
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ClassScreen), "the class console")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClassScreen) and app.screen.names, "the class roster")
         await pilot.press("v")
         board = app.screen
         assert isinstance(board, LeaderboardScreen)
