@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from simulator.store.commands import DB_HELP, _open, _run, _unknown_cohort
+from simulator.store.commands import DB_HELP, _concern_labels, _open, _run, _unknown_cohort
 
 NONE_WORDS = ("none", "-", "no")  # what a trainer types for "no landmine"
 
@@ -94,7 +94,7 @@ def _interactive(store, detail, reviewer: str, read: Callable[[str], str]) -> in
             continue
         reviews[turn["index"]] = review
         saved += 1
-        print(render_turn_text(turn, detail.session.persona, review))
+        print(render_turn_text(turn, detail.session.persona, review, _concern_labels(detail.session.scenario_id)))
     print(f"mystery-guest: {saved} review(s) saved for session {detail.session.id}", file=sys.stderr)
     return 0
 
@@ -113,7 +113,7 @@ def cmd_review(args) -> int:
             return 1
         reviewer = args.reviewer if args.reviewer is not None else login_name()
         if args.turn is None:
-            print(render_text(detail))
+            print(render_text(detail, _concern_labels(detail.session.scenario_id)))
             if not sys.stdin.isatty() or args.show:
                 return 0
             return _interactive(store, detail, reviewer, input)
@@ -128,7 +128,7 @@ def cmd_review(args) -> int:
         except ReviewError as exc:
             print(f"mystery-guest: {exc}", file=sys.stderr)
             return 2
-    print(render_turn_text(turn, detail.session.persona, review))
+    print(render_turn_text(turn, detail.session.persona, review, _concern_labels(detail.session.scenario_id)))
     return 0
 
 

@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any, Mapping
 
 from simulator.store.reviews import Review, reviewed_score
+from simulator.tui.names import quote_for
 
 if TYPE_CHECKING:  # type hints only: rendering needs no database driver
     from simulator.store.store import SessionDetail, SessionRow
@@ -134,9 +135,10 @@ def _addressed(turn: dict[str, Any], concerns: Mapping[str, str] | None) -> str:
 
 
 def render_turn_text(turn: dict[str, Any], persona: str, review: Review | None = None,
-                     concerns: Mapping[str, str] | None = None) -> str:
+                     concerns: Mapping[str, str] | None = None, *, answer: bool = True) -> str:
     """One stored turn for the terminal (`review`, `transcript --format text`): the caller's line it
-    answered, the reply, the machine's levels and landmines with their reasons, and the review."""
+    answered, the reply, the machine's levels and landmines with their reasons, and the review;
+    then the caller's answer, unless the next turn of a whole call shows it (`answer=False`)."""
     lines = [f"Turn {turn['index'] + 1} [{turn['stage']}]", f"  {_line(persona)}: {_line(turn.get('customer_before', ''))}"]
     if turn["kind"] == "silence":
         lines.append("  (the trainee said nothing; the caller was left waiting)")
@@ -149,10 +151,10 @@ def render_turn_text(turn: dict[str, Any], persona: str, review: Review | None =
         if addressed := _addressed(turn, concerns):
             lines.append(f"  addressed the caller's concerns: {_line(addressed)}")
         for effect, dim, quote, reason in _evidence(turn):
-            q = f" \"{_line(quote)}\"" if quote else ""
+            q = f" \"{_line(quote)}\"" if quote_for(quote, reason) else ""  # not when the reason quotes it
             lines.append(f"    {effect} {dim}:{q} {_line(reason)}")
         lines += [f"  {_line(line)}" for line in review_lines(turn, review, machine=False)]
-    if turn.get("customer_line"):
+    if answer and turn.get("customer_line"):
         lines.append(f"  {_line(persona)}: {_line(turn['customer_line'])}")
     return "\n".join(lines)
 
@@ -163,9 +165,16 @@ def render_text(detail: SessionDetail, concerns: Mapping[str, str] | None = None
     width = max(len(k) for k, _ in _facts(row, detail.reviewed))
     lines = [f"Call transcript: {_line(row.scenario_title)}"]
     lines += [f"  {k:<{width}}  {_line(v)}" for k, v in _facts(row, detail.reviewed)]
-    lines += ["", f"{_line(_caller(row))}: {_line(_opening(detail))}", ""]
-    lines += [render_turn_text(t, _caller(row), detail.reviews.get(t["index"]), concerns) + "\n"
-              for t in detail.turns]
+    turns = detail.turns
+    # Each caller line once: a turn shows the line it answered, so a line is not shown again
+    # before it (the opening) or after the turn before (its answer) when it is that same line.
+    said_first = turns[0].get("customer_before") if turns else None
+    if said_first != _opening(detail):
+        lines += ["", f"{_line(_caller(row))}: {_line(_opening(detail))}"]
+    lines.append("")
+    lines += [render_turn_text(t, _caller(row), detail.reviews.get(t["index"]), concerns,
+                               answer=i + 1 == len(turns) or turns[i + 1].get("customer_before") != t.get("customer_line"))
+              + "\n" for i, t in enumerate(turns)]
     return "\n".join(lines)
 
 

@@ -211,8 +211,11 @@ class ClassScreen(Screen):
         self.app.push_screen(GuestScreen(self.scenario, call))
 
     def call_done(self, call) -> None:
-        """The guest console saw the call end: the next trainee is drawn afresh."""
+        """The guest console saw the call end: the next trainee is drawn afresh, and the ended
+        call's join code is no longer offered."""
         self.trainee = None
+        if self.code == call.code:
+            self.code = None
         self._show()
 
     def action_review_calls(self) -> None:

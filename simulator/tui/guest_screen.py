@@ -94,6 +94,12 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
         self._refresh_controls()
         (self.query_one("#suggestions") if self.session.human else self.query_one("#transcript")).focus()
 
+    _CALL_ACTIONS = ("pause_all", "move", "end_call", "edit_line")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The caller's controls go from the footer once the call is over (Esc remains)."""
+        return not (action in self._CALL_ACTIONS and self.session.over)
+
     def on_key(self, event: events.Key) -> None:
         """Typing on the list of suggested lines writes your own line: the box takes the focus and
         the key, so Enter sends what you typed, not the highlighted suggestion."""
@@ -236,6 +242,7 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
         self._status(self.tr("live.ended", ending=sc.endings[self.session.ending].title or self.session.ending),
                      "bold reverse")
         self.query_one("#caller-line", Input).disabled = True
+        self.refresh_bindings()
         store, call_id = self.app.store, self.call.id
         self.app.run_worker(lambda: end_call(store, call_id), thread=True, group="live-end", exit_on_error=False)
         self.app.live_call_ended(self.call, self.session)

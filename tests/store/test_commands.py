@@ -119,6 +119,19 @@ def test_a_transcript_on_a_terminal_is_plain_text_and_markdown_when_piped(filled
         assert out.startswith("# Call transcript:") and "|---|" in out
 
 
+def test_a_terminal_transcript_shows_each_caller_line_once(filled, capsys, monkeypatch):
+    url, sid = filled
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code, out, _ = run(capsys, "transcript", str(sid), "--db", url)
+    assert code == 0
+    with Store.open(url) as store:
+        turns = store.session_detail(sid).turns
+        persona = store.session_detail(sid).session.persona
+    said = [line.strip() for line in out.splitlines() if line.strip().startswith(persona + ":")]
+    # the opening (what turn 1 answers), the answer to turn 1 (what turn 2 answers), the last answer
+    assert len(turns) == 2 and len(said) == 3, said
+
+
 def test_html_transcript_escapes_all_trainee_and_scenario_text(filled, capsys, tmp_path):
     url, sid = filled
     out_file = tmp_path / "debrief.html"

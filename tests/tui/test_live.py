@@ -174,8 +174,10 @@ async def _play_a_live_class(url: str, tmp_path, clock) -> None:
             assert "Ending: Hung up" in screen_text(watcher)
             await until(lambda: "Esc: back to the class" in screen_text(trainer), *pilots)
             assert "call ended: Hung up" in screen_text(trainer) and "{ending}" not in screen_text(trainer)
+            assert "f7 End call" not in screen_text(trainer)  # the caller's controls are gone with the call
             await tp.press("escape")
             assert isinstance(trainer.screen, ClassScreen) and trainer.screen.trainee is None
+            assert code not in screen_text(trainer)  # the ended call's join code is not offered any more
             assert drawn in trainer.screen.lots.gone
             await sp.press("enter")  # the trainee's debrief
             assert isinstance(trainee.screen, DebriefScreen)
