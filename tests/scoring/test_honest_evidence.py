@@ -330,3 +330,14 @@ def test_a_chinese_detail_is_quoted_as_the_whole_run_the_caller_said_not_a_fragm
     quoted = _quoted(r, reply, CALLER_DETAIL)
     assert "来电提醒" in quoted and "电提醒" not in quoted, quoted
     assert "3块钱" in quoted and "块钱" not in quoted, quoted
+
+
+@pytest.mark.parametrize("reply, invites", [
+    ("Go on, I'm listening.", True),
+    ("Please, carry on.", True),
+    ("Paid by the 8th, it won't go on your credit file.", False),
+    ("If you carry on calling my colleagues cowboys I will end this call.", False),
+])
+def test_go_on_invites_the_caller_only_where_it_ends_the_clause(score, reply, invites):
+    r = score(reply, locale="en", stage="venting", customer="I have had it with you people!")
+    assert ("listen_invite" in {e.label for e in r.listening.evidence + r.empathy.evidence}) is invites
