@@ -52,7 +52,7 @@ _ZH_MONTHS = [
 ]
 _MONEY = re.compile(
     rf"[£$€¥₹]\s?(\d+(?:,\d{{3}})*(?:\.\d+)?)"
-    rf"|(\d+(?:\.\d+)?|[{ZH_NUMERALS}]+|[a-z]+)\s?(?:元|块钱|块|pounds?|quid|dollars?|bucks|euros?|rupees?)"
+    rf"|(\d+(?:,\d{{3}})*(?:\.\d+)?|[{ZH_NUMERALS}]+|[a-z]+)\s?(?:元|块钱|块|pounds?|quid|dollars?|bucks|euros?|rupees?)"
     # A bare amount with pence or cents ("refund the full 30.00") is money; a time or a date is not.
     r"|(?<![\d.:/-])(\d+\.\d\d)(?![\d:]|\.\d)"
 )
@@ -205,9 +205,9 @@ def _next_clause(a: Analysis, cs: int) -> tuple[int, int] | None:
 
 
 def _own_statement(a: Analysis, start: int, end: int) -> bool:
-    """Does the clause do something other than restate a refund ("that's £48 back on your card")?"""
+    """Does the clause do another action than a refund ("that's £48 back on your card" does not)?"""
     actions = {action for action, found in a.action_hits.items() if any(start <= s < end for s, _ in found)}
-    return bool(actions - {"refund"}) or (not actions and a.any_in("commitment", start, end))
+    return bool(actions - {"refund"})
 
 
 def size_refund(a: Analysis, m: ActionMention) -> Offer:
@@ -220,8 +220,8 @@ def size_refund(a: Analysis, m: ActionMention) -> Offer:
     all_charges = a.any_in("all_charges", cs, ce)
     if months is None and amount is None and not all_charges:
         # "I can refund two months, £7.98, ..." or "给您退，一共16块": look one clause ahead, unless
-        # that clause is a statement of its own ("..., and I've passed the other four months to my
-        # supervisor": another action, or a commitment with no refund in it), not the size.
+        # that clause does another action ("..., and I've passed the other four months to my
+        # supervisor"): its numbers are that action's, not the refund's size.
         nxt = _next_clause(a, cs)
         if nxt and not _own_statement(a, *nxt):
             months = _months(a.text[nxt[0]:nxt[1]], words)

@@ -187,12 +187,23 @@ def _as_said(text: str, spans: list[tuple[int, int]], source: str) -> list[tuple
     out = []
     for s, e in spans:
         if _CJK_RUN.search(text, s, e):
-            while e - s < _RUN_MAX and s > 0 and _RUN_CHAR.match(text[s - 1]) and text[s - 1:e] in source:
+            while e - s < _RUN_MAX and s > 0 and _RUN_CHAR.match(text[s - 1]) and _said(text, s - 1, e, source):
                 s -= 1
-            while e - s < _RUN_MAX and e < len(text) and _RUN_CHAR.match(text[e]) and text[s:e + 1] in source:
+            while e - s < _RUN_MAX and e < len(text) and _RUN_CHAR.match(text[e]) and _said(text, s, e + 1, source):
                 e += 1
         out.append((s, e))
     return merge_adjacent(out, text, gap=0)
+
+
+def _said(text: str, s: int, e: int, source: str) -> bool:
+    """Does `source` say text[s:e], a number in it whole on both sides ("3块钱" is not in "13块钱",
+    nor "晚上1" in "晚上11点"), and is it whole in the reply too?"""
+    part = text[s:e]
+    if part[0].isdigit() and s > 0 and text[s - 1].isdigit() or part[-1].isdigit() and e < len(text) and text[e].isdigit():
+        return False
+    before = r"(?<!\d)" if part[0].isdigit() else ""
+    after = r"(?!\d)" if part[-1].isdigit() else ""
+    return re.search(before + re.escape(part) + after, source) is not None
 
 
 def merge_adjacent(spans: Iterable[tuple[int, int]], text: str, gap: int = 1) -> list[tuple[int, int]]:

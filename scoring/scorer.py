@@ -71,6 +71,10 @@ def _pasted_cap(reply: str, lex, *dims):
     return tuple(capped if d.level == 2 else d for d in dims)
 
 
+# Listening evidence that takes up what this caller said (listening.py): a restated detail, a reflection.
+_CALLER_SPECIFICS = {"fact", "paraphrase", "paraphrase_frame"}
+
+
 def _level(reply: str, lex, head: str, reading: Reading, rule_dim):
     """The model's level, with the rules' evidence when they agree, else the clause that drove it.
     A model's 1 below the rules' 2 keeps what the rules credited (it is there, and it is why the
@@ -82,7 +86,8 @@ def _level(reply: str, lex, head: str, reading: Reading, rule_dim):
     s, e = _trimmed(reply, reading.clause(head, reply))
     quoted = reply[s:e] if e > s else reply  # no one clause: the reply as a whole
     credited = [ev for ev in rule_dim.evidence if ev.effect == "+"] if level == 1 < rule_dim.level else []
-    key = f"model_{head}_{level}" + ("_partial" if credited else "")
+    # "takes up the caller's details" only where the rules found some (a restated detail or reflection)
+    key = f"model_{head}_{level}" + ("_partial" if _CALLER_SPECIFICS & {ev.label for ev in credited} else "")
     mine = Evidence(s, e, f"model_{head}", lex.reason(key, quoted), "+" if level == 2 else "-")
     if level == rule_dim.level:  # the rules agree but said nothing: the level still gets its reason
         return replace(rule_dim, evidence=(mine,))

@@ -254,7 +254,7 @@ def cmd_play_plain(args) -> int:
         try:
             turn = session.reply(text)
         except ReplyRejected as exc:
-            print(f"({exc})")
+            print(tr("text.empty") if not text.strip() else f"({exc})")
             continue
         print(render_turn(sc, turn, tr))
     print(render_summary(session, tr))
@@ -368,12 +368,17 @@ def build_parser() -> argparse.ArgumentParser:
                         help="how long to wait at the end for a database that is down or restarting "
                              f"(default {RECORD_WAIT_SECONDS:g}); what is not stored by then stays in "
                              "the local journal")
+    # SUPPRESS: when not given here, the top-level `--lang` (before the command) stays in force
+    replay.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS,
+                        help="language of the transcript's labels (default: the call's)")
     replay.set_defaults(func=cmd_replay)
 
     play = sub.add_parser("play-text", help="play a scenario in the plain terminal (no app)")
     play.add_argument("scenario", help="scenario file or id")
     play.add_argument("--seed", type=int, default=0)
     play.add_argument("--scenarios", help="scenario folder to find ids in")
+    play.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS,
+                      help="language of the labels (default: the call's)")
     play.set_defaults(func=cmd_play_plain)
 
     # Commands owned by other parts register themselves (each module has register(sub)).

@@ -56,7 +56,8 @@ def render_summary(session: Session, tr: Catalog | None = None) -> str:
     ending = sc.endings[session.ending]
     met = tr("text.met", met=len(session.met), total=len(sc.concerns)) if sc.concerns else ""
     outcome = tr.get(f"outcome.{ending.outcome}", ending.outcome) if tr.lang != "en" else ending.outcome
-    return (tr("text.ending", ending=session.ending, outcome=outcome, level=session.service_level, met=met) + "\n"
+    return (tr("text.ending", ending=session.ending, title=ending.title or session.ending, outcome=outcome,
+               level=session.service_level, met=met) + "\n"
             + tr("text.totals", listening=s["listening"], empathy=s["empathy"], policy=s["policy"],
                  overall=s["overall"], hints=s["hints"], landmines=s["landmines"]))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -71,7 +71,7 @@ class ClassScreen(Screen):
             with Vertical(id="class-roster"):
                 yield Static(Text(tr("live.roster"), style="bold"))
                 yield OptionList(id="roster")
-                yield Input(placeholder=tr("live.add_name"), id="new-name")
+                yield Input(placeholder=tr("live.add_name"), id="new-name", select_on_focus=False)
             with Vertical(id="class-scenarios"):
                 yield Static(Text(tr("live.scenarios"), style="bold"))
                 yield OptionList(*[Option(Text(sc.title), id=sc.id) for sc in self.app.library], id="class-library")
@@ -82,9 +82,7 @@ class ClassScreen(Screen):
         relabel(self, self.tr)
         self.query_one("#new-name", Input).cursor_blink = self.app.settings.cursor_blink
         self._show()
-        # The roster loads in a moment; until it has names, typing one is the first thing to do
-        # (and with focus on the list, a name's letters would be d, g, s... the console's keys).
-        self.query_one("#new-name").focus()
+        self.query_one("#roster").focus()  # a name typed there goes to the name box (on_key)
         self.app.run_worker(self._load_roster, thread=True, group="roster", exit_on_error=False)
 
     def _load_roster(self) -> None:
@@ -106,8 +104,7 @@ class ClassScreen(Screen):
     def _loaded(self, names: list[str], gone: list[str]) -> None:
         self.lots.gone.update(n for n in gone if n in names)
         self.add_names(names)
-        box = self.query_one("#new-name", Input)
-        if self.names and self.focused is box and not box.value:  # a roster to draw from, nothing typed yet
+        if self.focused is None and self.names:  # the empty roster could not hold the focus
             self.query_one("#roster").focus()
 
     def add_names(self, names: list[str]) -> None:
@@ -148,6 +145,22 @@ class ClassScreen(Screen):
         self.query_one("#class-next", Static).update(nxt)
 
     # ------------------------------------------------------------------ the trainer acts
+    def on_key(self, event: events.Key) -> None:
+        """A name typed on the lists goes into the name box (the console's own keys are lowercase
+        letters, and a name starts with a capital: "Lin Mei"); Esc leaves the box for the roster."""
+        box = self.query_one("#new-name", Input)
+        if self.focused is box:
+            if event.key == "escape":
+                (self.query_one("#roster") if self.names else self.query_one("#class-library")).focus()
+                event.stop()
+            return
+        keys = {binding.key for binding in self.BINDINGS}
+        if event.is_printable and event.character and event.key not in keys:
+            box.focus()
+            box.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
+
     @on(Input.Submitted, "#new-name")
     def _name_typed(self, event: Input.Submitted) -> None:
         name = clean_name(event.value)

@@ -101,15 +101,23 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
         return not (action in self._CALL_ACTIONS and self.session.over)
 
     def on_key(self, event: events.Key) -> None:
-        """Typing on the list of suggested lines writes your own line: the box takes the focus and
-        the key, so Enter sends what you typed, not the highlighted suggestion."""
+        """On the list of suggested lines, 1-9 highlight that line (Enter sends it); any other
+        character starts your own line: the box takes the focus and the key, so Enter sends what
+        you typed, not the highlighted suggestion (a space on an empty box starts nothing)."""
         box = self.query_one("#caller-line", Input)
-        if (event.is_printable and event.character and not box.disabled
-                and self.focused is self.query_one("#suggestions")):
-            box.focus()
-            box.insert_text_at_cursor(event.character)
-            event.stop()
-            event.prevent_default()
+        options = self.query_one("#suggestions", OptionList)
+        if not (event.is_printable and event.character) or box.disabled or self.focused is not options:
+            return
+        event.stop()
+        event.prevent_default()
+        if event.character in "123456789":
+            if int(event.character) <= options.option_count:
+                options.highlighted = int(event.character) - 1
+            return
+        if event.character.isspace() and not box.value:
+            return
+        box.focus()
+        box.insert_text_at_cursor(event.character)
 
     # ------------------------------------------------------------------ what the guest is offered
     def after_event(self, kind: str) -> None:

@@ -106,8 +106,9 @@ def test_replay_of_a_chinese_call_reads_in_chinese_unless_asked_for_english(tmp_
     assert lines[2].startswith("坐席：阿姨") and lines[3].lstrip().startswith("倾听 ")
     assert "! 语言地雷（" in zh.stdout and "怒气 " in zh.stdout
     assert not any(word in zh.stdout for word in ("agent:", "listening", "landmine", "anger ", "seed"))
-    en = run("--lang", "en", "replay", "small-charge-dispute-zh", "--replies", str(replies))
-    assert en.stdout.splitlines()[2].startswith("agent: 阿姨") and "! landmine " in en.stdout
+    for en in (run("--lang", "en", "replay", "small-charge-dispute-zh", "--replies", str(replies)),
+               run("replay", "small-charge-dispute-zh", "--replies", str(replies), "--lang", "en")):
+        assert en.stdout.splitlines()[2].startswith("agent: 阿姨") and "! landmine " in en.stdout
 
 
 def test_replay_unknown_scenario_is_a_clear_message():

@@ -341,3 +341,27 @@ def test_a_chinese_detail_is_quoted_as_the_whole_run_the_caller_said_not_a_fragm
 def test_go_on_invites_the_caller_only_where_it_ends_the_clause(score, reply, invites):
     r = score(reply, locale="en", stage="venting", customer="I have had it with you people!")
     assert ("listen_invite" in {e.label for e in r.listening.evidence + r.empathy.evidence}) is invites
+
+
+def test_a_number_is_not_widened_into_a_different_number_the_caller_said(score):
+    r = score("多扣的3块钱我给您退。", locale="zh", stage="refund", customer="你们扣了我13块钱！")
+    assert "3块钱" not in _quoted(r, "多扣的3块钱我给您退。", CALLER_DETAIL)
+
+
+def test_a_model_one_claims_the_callers_details_only_where_the_rules_found_some():
+    from scoring import scorer
+
+    reply = "I see. Could you tell me more about what happened?"
+    ctx = make_ctx(locale="en", stage="venting", customer="This is a disgrace!")
+    rules = scorer.score_rules(reply, ctx).listening
+    assert rules.level == 2 and not {e.label for e in rules.evidence} & scorer._CALLER_SPECIFICS
+
+    class ReadsOne:
+        def level(self, head):
+            return 1
+
+        def clause(self, head, text):
+            return None
+
+    dim = scorer._level(reply, get_lexicon("en"), "listening", ReadsOne(), rules)
+    assert not any("caller's details" in e.reason for e in dim.evidence)

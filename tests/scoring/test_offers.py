@@ -46,6 +46,25 @@ def test_refund_size_parsed(score, locale, reply, months):
     assert [o.months for o in r.offers if o.action == "refund"] == [months]
 
 
+@pytest.mark.parametrize("locale,reply,months", [
+    # the size in the next clause, said of the refund
+    ("en", "I'll refund it, you'll get four months.", 4),
+    ("zh", "给您退，马上就是四个月的钱。", 4),
+    # the next clause does another action: its months are not the refund's
+    ("en", "I can refund this month, and I've passed the other four months to my supervisor.", 1),
+])
+def test_refund_size_from_the_next_clause_only_when_it_is_about_the_refund(score, locale, reply, months):
+    r = score(reply, locale=locale, stage="refund")
+    assert [o.months for o in r.offers if o.action == "refund"] == [months]
+
+
+@pytest.mark.parametrize("locale,reply", [("en", "I'll refund £1,200 today."), ("zh", "给您退1,200元。")])
+def test_an_amount_with_a_thousands_comma_is_read_whole(score, locale, reply):
+    r = score(reply, locale=locale, stage="refund", facts={"monthly_fee": 30})
+    assert [o.amount for o in r.offers if o.action == "refund"] == [1200]
+    assert r.policy.level == 0  # forty months over a one-month cap
+
+
 def test_refund_from_money_and_monthly_fee(score):
     r = score("我给您退20块钱。", locale="zh", stage="refund", facts={"monthly_fee": 10})
     offer = next(o for o in r.offers if o.action == "refund")

@@ -152,6 +152,10 @@ async def _play_a_live_class(url: str, tmp_path, clock) -> None:
             # 6. a line typed freely on the list of suggestions (the box takes the keys, Enter sends
             # what was typed), then a forced ending the machine did not choose
             guest.query_one("#suggestions").focus()
+            assert guest.query_one("#suggestions").option_count >= 2
+            await tp.press("2", "space")  # a digit picks that suggestion; a space starts no line
+            assert guest.query_one("#suggestions").highlighted == 1
+            assert guest.query_one("#caller-line").value == ""
             await type_text(tp, "Recorded? I am done with you people.")
             assert guest.query_one("#caller-line").value == "Recorded? I am done with you people."
             await tp.press("enter")
@@ -221,6 +225,23 @@ async def test_names_typed_straight_away_on_an_empty_roster_join_it(sqlite_url, 
         await tp.press("enter")
         assert trainer.screen.names == ["Dee Vasquez"] and isinstance(trainer.screen, ClassScreen)
         assert trainer.screen.trainee is None  # nothing was drawn
+
+
+async def test_a_name_typed_on_a_full_roster_joins_it_and_esc_gives_the_keys_back(sqlite_url, tmp_path, clock):
+    with Store.open(sqlite_url) as store:
+        store._write(lambda conn: store._trainee_ids(conn, "Sam Trial", "B3"))
+    trainer = app_for(sqlite_url, tmp_path, "trainer", clock, ("class", "B3"))
+    async with trainer.run_test(size=SIZE) as tp:
+        await until(lambda: isinstance(trainer.screen, ClassScreen) and trainer.screen.names, tp)
+        console = trainer.screen
+        await tp.pause(0.1)
+        await type_text(tp, "Lin Mei")  # on the roster: the capital L starts a name, not a key
+        await tp.press("enter")
+        assert console.names == ["Sam Trial", "Lin Mei"] and console.trainee is None
+        await tp.press("escape")  # out of the name box: the console's keys work again
+        assert trainer.focused is console.query_one("#roster")
+        await tp.press("d")
+        assert console.trainee in ("Sam Trial", "Lin Mei")
 
 
 def test_lots_draw_nobody_twice_until_everyone_has_gone():
