@@ -76,8 +76,9 @@ def reply_changes(score: ReplyScore, sc: Scenario, stage: str, interrupted: bool
         raw.append((f"landmine: {category}", rules.landmine, "landmine", category))
     if score.policy.level == 0 and not score.landmines:
         raw.append(("policy breach", rules.policy_breach, "policy_breach", None))
-    if _offers_wanted(score, sc.policy, stage):
-        raw.append((f"offered what the caller wants ({stage})", rules.offer, "offer", stage))
+    wanted = _offers_wanted(score, sc.policy, stage)
+    if wanted:
+        raw.append((f"offered what the caller wants ({wanted})", rules.offer, "offer", wanted))
     if interrupted:
         raw.append(("talked over the caller", rules.interrupted, "interrupted", None))
     if repairing and is_recovery(score):
@@ -86,14 +87,15 @@ def reply_changes(score: ReplyScore, sc: Scenario, stage: str, interrupted: bool
             for cause, delta, kind, detail in raw if delta]
 
 
-def _offers_wanted(score: ReplyScore, policy: PolicySpec, stage: str) -> bool:
+def _offers_wanted(score: ReplyScore, policy: PolicySpec, stage: str) -> str | None:
+    """The first action offered that a caller at this stage wants and the policy allows, or None."""
     wanted = WANTED_BY_STAGE.get(stage, set())
     for act in score.acts:
         if act.startswith("offer:"):
             action = act.split(":", 1)[1]
             if action in wanted and action in policy.allow and action not in policy.forbid:
-                return True
-    return False
+                return action
+    return None
 
 
 def band_of(anger: float, bands: dict[str, int]) -> str:

@@ -288,3 +288,16 @@ def test_the_breaking_ending_is_never_reported_unreachable():
     assert not any("escalated" in d for d in _diagnostics(STAYS))
     off = swap(STAYS, "mood: {start: 60}", "mood: {start: 60, breaking_point: {landmines: 0, top_band_turns: 0}}")
     assert any("ending 'escalated' can never be reached" in d for d in _diagnostics(off))
+
+
+def test_an_offer_the_caller_wants_is_named_by_the_action_not_the_stage():
+    from simulator.mood import reply_changes
+    from simulator.tui.i18n import Catalog
+    from simulator.tui.widgets.turn_view import mood_cause
+
+    sc = load()
+    offer = ReplyScore(DimensionScore(50, 1), DimensionScore(50, 1), DimensionScore(100, 1), acts=("offer:cancel",))
+    (change,) = [c for c in reply_changes(offer, sc, "venting", interrupted=False) if c.kind == "offer"]
+    assert change.detail == "cancel"
+    assert mood_cause(change, Catalog("en")) == "offered what the caller wants (cancel the service)"
+    assert mood_cause(change, Catalog("zh")) == "提出了客户想要的（退订业务）"

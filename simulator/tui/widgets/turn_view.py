@@ -104,8 +104,9 @@ def mood_cause(change, tr) -> str:
         return tr("cause." + kind, level=detail)
     if kind == "landmine":
         return tr("cause.landmine", category=tr.get("landmine." + str(detail), str(detail)))
-    if kind == "offer":
-        return tr("cause.offer", stage=tr.get("stage." + str(detail), str(detail)))
+    if kind == "offer":  # the action offered (calls stored before December 2026 name the stage)
+        what = tr.get("action." + str(detail), "") or tr.get("stage." + str(detail), str(detail))
+        return tr("cause.offer", action=what)
     if kind in ("policy_breach", "interrupted", "silence", "recovery"):
         return tr("cause." + kind)
     return change.cause  # a cause this UI does not know yet: the engine's own words
