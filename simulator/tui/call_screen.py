@@ -16,6 +16,7 @@ silence clock waits for their first words and runs only after each line they say
 """
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ from simulator.tui.widgets.turn_view import breaking_line
 WIDE = 100  # at this width and above the brief/facts panel is open from the start
 MAX_SLEEP = 1.0  # the call clock shows whole seconds: the screen wakes at least once a second
 LATE = 0.01  # wake this long after a moment is due (a timer may fire a little early)
+SILENCE_WARNING = 5.0  # seconds before the caller's patience with silence runs out that the bar warns
 _WORDS = re.compile(r"\S+\s*")
 
 
@@ -221,6 +223,11 @@ class CallScreen(Screen):
             text.append(f"[{self.tr('call.caller_turn')}] ", style="bold #ff8a65")
         elif not self.session.over:
             text.append(f"[{self.tr('call.your_turn')}] ", style="bold #4fc3f7")
+            deadline = self._silence_deadline()
+            if deadline is not None and deadline - self.clock() <= SILENCE_WARNING:
+                # the caller's patience is nearly out: say so before the silence counts against you
+                left = max(1, math.ceil(deadline - self.clock()))
+                text.append(f"[{self.tr('call.waiting', seconds=left)}] ", style="bold reverse #ff5252")
         text.append(" " + sc.title)
         return text
 

@@ -109,6 +109,22 @@ async def test_silence_after_the_callers_limit_brings_his_nudge(make, clock):
         assert len(call.session.turns) == 1
 
 
+async def test_the_bar_warns_in_the_last_seconds_before_a_silence_counts(make, clock):
+    app = make()
+    async with app.run_test(size=(120, 24)) as pilot:
+        call = await open_call(pilot)
+        clock.advance(SILENCE_LIMIT - 10)
+        await wait_for(pilot, lambda: f"00:{SILENCE_LIMIT - 10:02d}" in bar(app), "ten seconds to go")
+        assert "waiting" not in bar(app)
+        clock.advance(7)
+        await wait_for(pilot, lambda: "the caller is waiting: 3 s" in bar(app), "the warning")
+        assert call.session.turns == []
+        await type_text(pilot, "I")  # typing is an answer under way: the warning goes (at the next second)
+        clock.advance(1)
+        await wait_for(pilot, lambda: "waiting" not in bar(app), "the warning gone")
+        assert call.session.turns == []
+
+
 async def test_typing_is_not_silence_even_when_the_screen_wakes_by_itself(make, clock):
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
