@@ -204,7 +204,7 @@ def _next_clause(a: Analysis, cs: int) -> tuple[int, int] | None:
     return None
 
 
-def _own_statement(a: Analysis, start: int, end: int) -> bool:
+def _does_another_action(a: Analysis, start: int, end: int) -> bool:
     """Does the clause do another action than a refund ("that's £48 back on your card" does not)?"""
     actions = {action for action, found in a.action_hits.items() if any(start <= s < end for s, _ in found)}
     return bool(actions - {"refund"})
@@ -223,7 +223,7 @@ def size_refund(a: Analysis, m: ActionMention) -> Offer:
         # that clause does another action ("..., and I've passed the other four months to my
         # supervisor"): its numbers are that action's, not the refund's size.
         nxt = _next_clause(a, cs)
-        if nxt and not _own_statement(a, *nxt):
+        if nxt and not _does_another_action(a, *nxt):
             months = _months(a.text[nxt[0]:nxt[1]], words)
             amount = _money(a.text[nxt[0]:nxt[1]], words)
     fee = _monthly_fee(a)

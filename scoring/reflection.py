@@ -199,11 +199,20 @@ def _said(text: str, s: int, e: int, source: str) -> bool:
     """Does `source` say text[s:e], a number in it whole on both sides ("3块钱" is not in "13块钱",
     nor "晚上1" in "晚上11点"), and is it whole in the reply too?"""
     part = text[s:e]
-    if part[0].isdigit() and s > 0 and text[s - 1].isdigit() or part[-1].isdigit() and e < len(text) and text[e].isdigit():
+    if _cut_number(text, s, e):
         return False
-    before = r"(?<!\d)" if part[0].isdigit() else ""
-    after = r"(?!\d)" if part[-1].isdigit() else ""
-    return re.search(before + re.escape(part) + after, source) is not None
+    at = source.find(part)
+    while at >= 0:
+        if not _cut_number(source, at, at + len(part)):
+            return True
+        at = source.find(part, at + 1)
+    return False
+
+
+def _cut_number(text: str, s: int, e: int) -> bool:
+    """Does text[s:e] start or end inside a longer number of `text`?"""
+    return (text[s].isdigit() and s > 0 and text[s - 1].isdigit()) or \
+        (text[e - 1].isdigit() and e < len(text) and text[e].isdigit())
 
 
 def merge_adjacent(spans: Iterable[tuple[int, int]], text: str, gap: int = 1) -> list[tuple[int, int]]:

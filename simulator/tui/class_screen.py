@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from simulator.settings import clean_name
-from simulator.tui.keys import relabel
+from simulator.tui.keys import relabel, type_into
 
 CLASS_HOURS = 12  # live calls this recent belong to the class now running
 
@@ -154,12 +154,8 @@ class ClassScreen(Screen):
                 (self.query_one("#roster") if self.names else self.query_one("#class-library")).focus()
                 event.stop()
             return
-        keys = {binding.key for binding in self.BINDINGS}
-        if event.is_printable and event.character and event.key not in keys:
-            box.focus()
-            box.insert_text_at_cursor(event.character)
-            event.stop()
-            event.prevent_default()
+        if event.is_printable and event.character and event.key not in {b.key for b in self.BINDINGS}:
+            type_into(box, event)
 
     @on(Input.Submitted, "#new-name")
     def _name_typed(self, event: Input.Submitted) -> None:

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from simulator.live import machine_move, suggestions
 from simulator.session import MAX_REPLY_CHARS, clean_reply
-from simulator.tui.keys import relabel
+from simulator.tui.keys import relabel, type_into
 from simulator.tui.watch_screen import WatchScreen
 from simulator.tui.widgets.score_card import ScoreCard
 from simulator.tui.widgets.transcript import Transcript
@@ -108,16 +108,13 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
         options = self.query_one("#suggestions", OptionList)
         if not (event.is_printable and event.character) or box.disabled or self.focused is not options:
             return
-        event.stop()
-        event.prevent_default()
-        if event.character in "123456789":
-            if int(event.character) <= options.option_count:
+        if event.character in "123456789" or (event.character.isspace() and not box.value):
+            event.stop()
+            event.prevent_default()
+            if event.character.isdigit() and int(event.character) <= options.option_count:
                 options.highlighted = int(event.character) - 1
             return
-        if event.character.isspace() and not box.value:
-            return
-        box.focus()
-        box.insert_text_at_cursor(event.character)
+        type_into(box, event)
 
     # ------------------------------------------------------------------ what the guest is offered
     def after_event(self, kind: str) -> None:

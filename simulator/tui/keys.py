@@ -1,4 +1,5 @@
-"""Footer labels in the app's language: bindings are declared once, labelled from the catalogue."""
+"""Footer labels in the app's language (bindings are declared once, labelled from the catalogue),
+and the key that moves typing from a list into a text box."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -10,3 +11,12 @@ def relabel(node, tr) -> None:
         node._bindings.key_to_bindings[key] = [
             replace(b, description=tr("keys." + b.action)) if b.description else b for b in bindings]
     node.refresh_bindings()
+
+
+def type_into(box, event) -> None:
+    """A character typed where there is no text box goes to `box`: it takes the focus and the
+    key (the box must not select its text on focus, or the next key would replace this one)."""
+    event.stop()
+    event.prevent_default()
+    box.focus()
+    box.insert_text_at_cursor(event.character)
