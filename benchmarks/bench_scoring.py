@@ -44,6 +44,14 @@ shape rules ~0.35, reflection ~0.35), the model ~0.7, explanations ~0.25. The no
 needs a third off the rules: each family scan is the regex engine's own pace over the reply
 (tried before: screens cost what the scans do); the next step would be one pass for all
 families (a multi-pattern engine such as RE2's set matching as a screen), not taken.
+December 2026, measured (google-re2 1.1, each family's regex turned into an RE2 pattern that
+matches at least what it does: lookarounds and anchors dropped, Python's Unicode \w \d \s
+spelt out; no family missed over the corpus's 10,299 lexicon passes): an RE2::Set of all 52
+families answers which can match in 6 us a reply and rules out 92% of the scans, but only with
+a 128 MB DFA budget (RSS 73 -> 199 MB; at 8-64 MB it thrashes, 115-260 us, slower than the
+scans); FilteredRE2 (literal prefilter, +17 MB) rules out 72% in 5.5 us, which took the longest
+en replies from 2.37 to 2.13 ms: the scans it cannot rule out are the costly ones. Neither
+reaches the goal alone, and RE2 writes DFA errors to stderr under a TUI; not taken.
 """
 from __future__ import annotations
 

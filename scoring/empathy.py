@@ -13,7 +13,7 @@ import re
 
 from scoring.analysis import Analysis
 from scoring.normalise import normalise
-from scoring.signals import Signals
+from scoring.signals import Signals, merge_spans
 from scoring.types import Evidence
 
 _HOSTILE = {"accuse", "retaliate", "dismiss", "defy"}
@@ -62,12 +62,13 @@ def _offer_between(sig: Signals, start: int, end: int) -> bool:
 def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, list[Evidence]]:
     ev: list[Evidence] = []
     hollow = _hollow_phrases(a)
+    hollow_spans: list[tuple[int, int]] = []  # shown once each, merged below
     strong = sincere = polite = False
     undercut_at: tuple[int, int] | None = None
     for family in ("validate", "feeling", "apology_sincere"):
         for s, e in a.hits.get(family, ()):
             if f"{s}:{e}" in hollow:
-                ev.append(_ev(a, "hollow", s, e, "-"))
+                hollow_spans.append((s, e))
                 polite = True
                 continue
             cut = _undercut(a, sig, s)
@@ -85,10 +86,14 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
         for s, e in a.hits.get(family, ())[:1]:
             key = f"{s}:{e}"
             if key in hollow:
-                ev.append(_ev(a, "hollow", s, e, "-"))
-            elif not any(x.start <= a.span(s, e)[0] < x.end for x in ev):
+                hollow_spans.append((s, e))
+            elif not any(x.start <= a.span(s, e)[0] < x.end for x in ev) and \
+                    not any(hs <= s < he for hs, he in hollow_spans):
                 ev.append(_ev(a, family, s, e))
             polite = True
+    # "I'm so sorry", "sorry about that" and "sorry" said again are one repeated phrase, one line
+    for s, e in merge_spans(hollow_spans):
+        ev.append(_ev(a, "hollow", s, e, "-"))
     if a.hits.get("listen_invite"):
         polite = True  # a warm "go on, I'm listening" is courteous; its evidence is under listening
     if undercut_at is None:

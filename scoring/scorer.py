@@ -36,6 +36,10 @@ def score_reply(reply: str, ctx: ReplyContext) -> ReplyScore:
     reading = model.read(reply, ctx, rules)
     lex = get_lexicon(locale, ctx.lexicon_extra if locale == ctx.locale else None)
     lis = _level(reply, lex, "listening", reading, rules.listening)
+    if any(e.label == "repeat" for e in rules.listening.evidence):
+        # An earlier agent line said again word for word is listening 0: the model reads this turn
+        # alone and cannot see it (it had read a repeated "I'm so sorry about that." as a 2).
+        lis = rules.listening
     emp = _level(reply, lex, "empathy", reading, rules.empathy)
     trainer = {c for c, phrases in ((ctx.lexicon_extra or {}).get("families") or {}).items() if phrases}
     allowed = [] if "overpromise" in rules.landmine_categories else [

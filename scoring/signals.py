@@ -106,7 +106,7 @@ def compute(a: Analysis) -> Signals:
         a.hits.get("question_script", []) + [q for q in sig.questions_script]
     if not (stage in _DEMAND_STAGES and sig.addresses_demand):
         canned += a.hits.get("question_verify", [])  # an ID check that serves no request is script
-    canned_chars = len(_NON_CONTENT.sub("", "".join(text[s:e] for s, e in _merge(canned))))
+    canned_chars = len(_NON_CONTENT.sub("", "".join(text[s:e] for s, e in merge_spans(canned))))
     sig.script_coverage = canned_chars / max(1, sig.content_chars)
 
     # An earlier agent line said again word for word is canned, whatever it says.
@@ -230,7 +230,8 @@ def _is_zh(text: str) -> bool:
     return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= max(2, len(text) // 5)
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching spans as one, in order."""
     out: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if out and s <= out[-1][1]:

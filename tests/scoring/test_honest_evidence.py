@@ -365,3 +365,30 @@ def test_a_model_one_claims_the_callers_details_only_where_the_rules_found_some(
 
     dim = scorer._level(reply, get_lexicon("en"), "listening", ReadsOne(), rules)
     assert not any("caller's details" in e.reason for e in dim.evidence)
+
+
+@pytest.mark.parametrize("locale, history, customer, reply", [
+    ("en", [("customer", "My internet has been down three days!"), ("agent", "I'm so sorry about that.")],
+     "Sorry doesn't fix anything! I work from home!", "I'm so sorry about that."),
+    ("zh", [("customer", "网断了三天了！"), ("agent", "非常抱歉给您带来不便。")],
+     "抱歉有什么用！我在家上班的！", "非常抱歉给您带来不便。"),
+])
+def test_an_earlier_line_said_again_word_for_word_is_listening_zero_in_the_product_scorer(
+        locale, history, customer, reply):
+    """The model reads one turn and cannot see a repeat; the rules can, and their 0 stands."""
+    r = score_reply(reply, make_ctx(locale=locale, stage="venting", customer=customer, history=history))
+    assert r.listening.level == 0
+    assert [e.label for e in r.listening.evidence] == ["repeat"]
+
+
+@pytest.mark.parametrize("locale, history, reply, quoted", [
+    ("en", [("agent", "I'm so sorry about that.")],
+     "I'm so sorry about that, three days offline when you work from home is awful.", "I'm so sorry about that"),
+    ("zh", [("agent", "非常抱歉给您带来不便。")],
+     "非常抱歉给您带来不便，三天没网您在家没法上班，太耽误事了。", "非常抱歉给您带来不便"),
+])
+def test_an_apology_said_again_is_one_hollow_line_not_one_per_word_in_it(score, locale, history, reply, quoted):
+    customer = "Three days offline and I work from home!" if locale == "en" else "三天没网，我在家上班的！"
+    r = score(reply, locale=locale, stage="venting", customer=customer, history=history)
+    hollow = [reply[e.start:e.end] for e in r.empathy.evidence if e.label == "hollow"]
+    assert hollow == [quoted]
