@@ -811,6 +811,9 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> Diagnostic
     missing = _missing_colon(text, exc)
     if missing is not None:
         return Diagnostic(file, "error", f"YAML syntax: {missing[1]}", missing[0])
+    unclosed = _unclosed_bracket(exc)
+    if unclosed is not None:
+        return Diagnostic(file, "error", f"YAML syntax: {unclosed[1]}", unclosed[0])
     msg = exc.problem or exc.context or "not valid YAML"
     if exc.context and exc.problem:
         msg = f"{exc.problem} ({exc.context})"
@@ -821,6 +824,21 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> Diagnostic
         if opened is not None:
             msg += f"; a quote opened on line {opened} is not closed on that line"
     return Diagnostic(file, "error", f"YAML syntax: {msg}", Mark(m.line + 1, m.column + 1) if m else None)
+
+
+_FLOW_BRACKETS = {"while parsing a flow sequence": ("[", "]"), "while parsing a flow mapping": ("{", "}")}
+
+
+def _unclosed_bracket(exc: yaml.MarkedYAMLError) -> tuple[Mark, str] | None:
+    """A '[' or '{' left open: PyYAML stops where the next key meets it, on a later line, and names
+    that line; the trainer's slip is where the bracket was opened, which is the error's context."""
+    brackets = _FLOW_BRACKETS.get(exc.context or "")
+    opened, stopped = exc.context_mark, exc.problem_mark
+    if brackets is None or opened is None or stopped is None or opened.line >= stopped.line:
+        return None
+    return (Mark(opened.line + 1, opened.column + 1),
+            f"the '{brackets[0]}' opened here is not closed: a '{brackets[1]}' is missing "
+            f"(the parser stopped on line {stopped.line + 1})")
 
 
 _DOUBLE_QUOTE = re.compile(r'(?<!\\)"')

@@ -256,9 +256,20 @@ def test_a_tab_in_the_indentation_is_named_at_its_own_line_and_column(where):
                    "(YAML does not allow tabs in indentation)"]
 
 
+@pytest.mark.parametrize("good, slip, bracket", [('say: ["Cancel it."]', 'say: ["Cancel it."', "[]"),
+                                                 ("title: Mini call", "title: {en: Mini call", "{}")])
+def test_an_unclosed_bracket_is_named_where_it_was_opened_not_where_the_parser_stopped(good, slip, bracket):
+    text = MINI.replace(good, slip, 1)
+    line = line_of(text, slip)
+    col = text.splitlines()[line - 1].index(bracket[0]) + 1
+    [out] = problems(text)
+    assert out.startswith(f"s.yaml:{line}:{col}: error: YAML syntax: the '{bracket[0]}' opened here is not "
+                          f"closed: a '{bracket[1]}' is missing (the parser stopped on line "), out
+
+
 def test_other_syntax_errors_keep_the_parser_s_words():
-    out = problems(MINI.replace("say: [\"Cancel it.\"]", "say: [\"Cancel it.\"\n"))
-    assert len(out) == 1 and "YAML syntax:" in out[0] and "tab" not in out[0]
+    out = problems(MINI.replace("say: [\"Cancel it.\"]", "say: [\"Cancel it.\"]]"))
+    assert len(out) == 1 and "YAML syntax:" in out[0] and "tab" not in out[0] and "opened here" not in out[0], out
 
 
 @pytest.mark.parametrize("good, slip", [("title: Mini call", 'title: "Mini call'),
