@@ -218,15 +218,22 @@ def _inquiry(a: Analysis, sig: Signals, reflects: bool, ev: list[Evidence], spec
             return 2 if took_in else 1
         ev.append(_whole(a, "no_answer"))
         return 0
-    ev.append(_whole(a, "answer", "+"))
+    terms_only = sig.answered_by == "terms"
+    ev.append(_whole(a, _ANSWER_REASON.get(sig.answered_by, "answer"), "+"))
     _screen_evidence(a, sig, ev)
     if (sig.offers or a.hits.get("proactive") or sig.questions_relevant or a.hits.get("paraphrase_frame")
             or ((reflects or specific) and not sig.parts_missed)):
         for s, e in a.hits.get("proactive", [])[:1]:
             ev.append(_ev(a, "proactive", s, e))
         return 2
-    ev.append(_whole(a, "surface_answer"))
+    ev.append(_whole(a, "no_answer_given" if terms_only else "surface_answer"))
     return 1
+
+
+# How an inquiry counted as answered, where "answered what the caller asked" would not be true:
+# only the caller's own words taken up (labellers count it; an apology that restates "why did my
+# payment fail?" answers nothing), or an offer ("我马上帮您查一下": a next step, maybe the answer).
+_ANSWER_REASON = {"terms": "took_up_question", "offer": "answer_next_step"}
 
 
 def _specific(sig: Signals, action_words: list[tuple[int, int]]) -> bool:

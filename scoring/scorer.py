@@ -36,11 +36,14 @@ def score_reply(reply: str, ctx: ReplyContext) -> ReplyScore:
     reading = model.read(reply, ctx, rules)
     lex = get_lexicon(locale, ctx.lexicon_extra if locale == ctx.locale else None)
     lis = _level(reply, lex, "listening", reading, rules.listening)
-    if any(e.label == "repeat" for e in rules.listening.evidence):
-        # An earlier agent line said again word for word is listening 0: the model reads this turn
-        # alone and cannot see it (it had read a repeated "I'm so sorry about that." as a 2).
-        lis = rules.listening
     emp = _level(reply, lex, "empathy", reading, rules.empathy)
+    if any(e.label == "repeat" for e in rules.listening.evidence):
+        # An earlier agent line said again word for word: the model reads this turn alone and
+        # cannot see it (it had read a repeated "I'm so sorry about that." as listening 2). It is
+        # listening 0, and its warmth, said before, is hollow: empathy at most 1 (DOMAIN.md).
+        lis = rules.listening
+        if emp.level == 2:
+            emp = rubric.dimension(1, [Evidence(0, 0, "repeat", lex.reason("repeat"), "-")])
     trainer = {c for c, phrases in ((ctx.lexicon_extra or {}).get("families") or {}).items() if phrases}
     allowed = [] if "overpromise" in rules.landmine_categories else [
         o for o in rules.offers if ctx.policy.allows(o.action) or o.action in ctx.policy.extra_actions]

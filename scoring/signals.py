@@ -39,6 +39,9 @@ class Signals:
     customer_asked_amount: bool = False
     addresses_demand: bool = False
     answered: bool = False
+    # how: "explain", "yes_no", "offer", "facts" (the caller's figures or the screen's), "terms" (only
+    # the caller's own words taken up: an answer to the labellers, but not shown as "answered")
+    answered_by: str | None = None
     specific_amount: bool = False
     parts_missed: list[str] = field(default_factory=list)  # parts of a two-part request left out
     content_chars: int = 0
@@ -131,7 +134,8 @@ def compute(a: Analysis) -> Signals:
     sig.shouting = shouting(a.reply)
     sig.customer_upset = _customer_upset(a)
     sig.customer_asked = bool(_CUSTOMER_QUESTION.search(customer_norm))
-    sig.answered = _answered(a, sig)
+    sig.answered_by = _answered(a, sig)
+    sig.answered = sig.answered_by is not None
     sig.parts_missed = _parts_missed(a, sig, customer_norm)
     return sig
 
@@ -265,26 +269,30 @@ def _addresses(a: Analysis, sig: Signals) -> bool:
 
 _YES_NO_ASKED = re.compile(
     r"\b(will|would|is|are|can|could|does|do|did|has|have|should)\b[^.?!]*\?|会不会|是不是|能不能|有没有|可不可以|吗")
-_YES_NO_REPLY = re.compile(r"(yes|no|yep|nope|it will|it wont|it does|it doesnt|it can|it cant)\b|会的|不会|是的|可以|没有")
+# A yes or a no, or a quantifier that says which ("Is anyone using it?" - "Nobody has used it since Tuesday.")
+_YES_NO_REPLY = re.compile(r"(yes|no|yep|nope|nobody|no one|nothing|none|never|not yet|it will|it wont|it does|"
+                           r"it doesnt|it can|it cant)\b|会的|不会|是的|可以|没有|没人|还没")
 
 
-def _answered(a: Analysis, sig: Signals) -> bool:
-    """Did the reply answer the caller's question (inquiry and closing)?"""
+def _answered(a: Analysis, sig: Signals) -> str | None:
+    """Did the reply answer the caller's question (inquiry and closing), and how (Signals.answered_by)?"""
     if a.hits.get("upsell") and not a.hits.get("explain"):
-        return False
+        return None
     if a.hits.get("explain"):
-        return True
+        return "explain"
     if _YES_NO_ASKED.search(normalise(a.ctx.customer or "").text) and _YES_NO_REPLY.match(a.text.strip()):
-        return True  # "Will it hurt my credit?" - "No, ..." is an answer
+        return "yes_no"  # "Will it hurt my credit?" - "No, ..." is an answer
     if sig.stage == "inquiry" and sig.offers:
-        return True  # "yes, I can refund it" answers "can I get a refund?"
+        return "offer"  # "yes, I can refund it" answers "can I get a refund?"
     refl = sig.reflection
     if refl.numbers or refl.score + refl.screen_score >= 2:
         # the caller's own terms, or the facts on screen: answering with the facts is answering
-        return sig.script_coverage < 0.5
+        if sig.script_coverage >= 0.5:
+            return None
+        return "facts" if refl.numbers or refl.screen_score else "terms"
     if sig.stage == "closing" and (a.hits.get("proactive") or sig.offers):
-        return True
-    return False
+        return "offer"
+    return None
 
 
 def empathy_hits(a: Analysis) -> list[tuple[str, int, int]]:

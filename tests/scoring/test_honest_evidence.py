@@ -381,6 +381,20 @@ def test_an_earlier_line_said_again_word_for_word_is_listening_zero_in_the_produ
     assert [e.label for e in r.listening.evidence] == ["repeat"]
 
 
+@pytest.mark.parametrize("locale, customer, reply", [
+    ("en", "And? Sorry doesn't get me online!",
+     "I'm so sorry, three days without internet when you work from home is awful."),
+    ("zh", "抱歉有什么用！", "真的很抱歉，三天没网，您在家上班肯定急坏了。"),
+])
+def test_warmth_said_again_word_for_word_is_hollow_empathy_one(locale, customer, reply):
+    first = score_reply(reply, make_ctx(locale=locale, stage="venting", customer=customer))
+    assert first.empathy.level == 2  # the same words, said the first time
+    history = [("customer", customer), ("agent", reply)]
+    again = score_reply(reply, make_ctx(locale=locale, stage="venting", customer=customer, history=history))
+    assert (again.listening.level, again.empathy.level) == (0, 1)
+    assert [e.label for e in again.empathy.evidence] == ["repeat"]
+
+
 @pytest.mark.parametrize("locale, history, reply, quoted", [
     ("en", [("agent", "I'm so sorry about that.")],
      "I'm so sorry about that, three days offline when you work from home is awful.", "I'm so sorry about that"),
@@ -392,3 +406,23 @@ def test_an_apology_said_again_is_one_hollow_line_not_one_per_word_in_it(score, 
     r = score(reply, locale=locale, stage="venting", customer=customer, history=history)
     hollow = [reply[e.start:e.end] for e in r.empathy.evidence if e.label == "hollow"]
     assert hollow == [quoted]
+
+
+@pytest.mark.parametrize("locale, customer, reply, shown", [
+    # only the caller's own words taken up: it does not answer "why"
+    ("zh", "我这个月的自动还款怎么没扣成功啊？", "真的很抱歉，自动还款没扣成还被收了滞纳金，换谁都着急。", "接住了客户问的事"),
+    ("en", "Why did my direct debit for the gym fail this month?",
+     "I'm sorry your gym direct debit failed this month, that's stressful.", "took up what the caller asked about"),
+    # an offer to look into it: a next step
+    ("zh", "你们那边能查到原因吧？为什么扣款失败？", "我马上帮您查一下", "针对客户的问题给出了下一步"),
+])
+def test_an_inquiry_met_without_an_answer_is_not_shown_as_answered(score, locale, customer, reply, shown):
+    r = score(reply, locale=locale, stage="inquiry", customer=customer)
+    reasons = [e.reason for e in r.listening.evidence]
+    assert shown in reasons and not any(x in reasons for x in ("answered what the caller asked", "回答了客户问的问题"))
+
+
+def test_an_inquiry_answered_with_the_reason_is_shown_as_answered(score):
+    r = score("It failed because your bank returned it on the 3rd.", stage="inquiry",
+              customer="Why did my direct debit fail this month?")
+    assert "answered what the caller asked" in [e.reason for e in r.listening.evidence]

@@ -62,6 +62,17 @@ def test_surface_answer_vs_full_answer(score):
     assert surface.listening.level == 1 and full.listening.level == 2
 
 
+@pytest.mark.parametrize("locale, customer, reply", [
+    ("en", "Is anyone using my card?", "Nobody has used it since Tuesday."),
+    ("en", "Has the refund gone through yet?", "Not yet: it leaves us tonight."),
+    ("zh", "有没有人用过我的卡？", "没人用过，最后一笔是周二的。"),
+])
+def test_a_yes_no_question_answered_with_nobody_or_not_yet_is_answered(score, locale, customer, reply):
+    r = score(reply, locale=locale, stage="inquiry", customer=customer)
+    assert r.listening.level >= 1
+    assert "no_answer" not in {e.label for e in r.listening.evidence}
+
+
 def test_interrupted_caps_listening(score):
     r = score("So since March you've been paying £6 every month for football texts you never asked for.",
               stage="venting", customer=CUSTOMER_EN, interrupted=True)
