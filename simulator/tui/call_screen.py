@@ -6,7 +6,7 @@ call timer all follow one clock and stop together when the trainee pauses.
 
 Time that fits typing: a reply is timed to the trainee's first keystroke, not to Enter (typing
 a long Chinese reply is answering, not silence); the silence clock runs only while the reply
-box is empty and the trainee is not typing; and a reply begun before the caller's current line
+box is empty, the trainee is not typing and the policy card (F2) is closed; and a reply begun before the caller's current line
 started is not an interruption of that line.
 
 A live call (`live=`, simulator/live.py) is the same screen: the trainee's replies, silences and
@@ -140,6 +140,7 @@ class CallScreen(Screen):
         self.call_started = self.clock()
         self.waiting_since = self.call_started  # the caller's last line ended: the trainee's turn began
         self.last_typed: float | None = None  # the trainee's last keystroke in the reply box
+        self.reading_policy = False  # the policy card is open: looking something up, not silence
         self.draft_started: float | None = None  # when the text now in the box was begun
         self.paused_at: float | None = None
         self.paused_total = 0.0
@@ -319,13 +320,13 @@ class CallScreen(Screen):
 
     def _silence_deadline(self) -> float | None:
         """When (on the clock) the caller's patience with silence runs out; None while the silence
-        clock stands still: he is speaking, a person is to speak, a draft is in the box, the call
-        is over or paused, or he never minds."""
+        clock stands still: he is speaking, a person is to speak, a draft is in the box or the policy
+        card is open, the call is over or paused, or he never minds."""
         if self.paused or self.session.over or self.speech is not None or self.caller_turn:
             return None
         limit = self.scenario.persona.silence_limit(self.mode)
-        if not limit or self.draft_started is not None:
-            return None  # the trainee is composing an answer: that is not silence
+        if not limit or self.draft_started is not None or self.reading_policy:
+            return None  # the trainee is composing an answer or checking the policy: that is not silence
         return max(self.waiting_since, self.last_typed or self.waiting_since) + limit
 
     def _advance(self) -> None:
@@ -577,7 +578,15 @@ class CallScreen(Screen):
     def action_policy(self) -> None:
         from simulator.tui.policy_screen import PolicyScreen
 
-        self.app.push_screen(PolicyScreen(self.scenario, self.tr))
+        self.reading_policy = True
+        self._tick()
+        self.app.push_screen(PolicyScreen(self.scenario, self.tr), self._policy_closed)
+
+    def _policy_closed(self, _=None) -> None:
+        """Back from the card: the silence clock starts again from now, as after a keystroke."""
+        self.reading_policy = False
+        self.last_typed = self.clock()
+        self._tick()
 
     def action_toggle_facts(self) -> None:
         self.query_one("#call-status").display = False

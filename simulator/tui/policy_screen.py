@@ -35,7 +35,8 @@ def policy_text(sc: Scenario, tr) -> Text:
 
 
 class PolicyScreen(ModalScreen[None]):
-    """A modal with the policy card; the call goes on behind it (the caller is waiting)."""
+    """A modal with the policy card; the call goes on behind it (the call clock runs, the caller's
+    line keeps coming), but checking the policy, like typing, is not silence (CallScreen)."""
 
     BINDINGS = [Binding("escape,f2,enter,q", "close", "Close")]
 

@@ -176,3 +176,24 @@ async def test_pausing_mid_draft_keeps_the_reply_timed_from_its_first_keystroke(
         await pilot.press("enter")
         await pilot.pause()
         assert call.session.turns[-1].latency == pytest.approx(3)
+
+
+async def test_reading_the_policy_card_is_not_silence_and_the_clock_restarts_when_it_closes(make, clock):
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PolicyScreen"
+        clock.advance(3 * SILENCE_LIMIT)  # reading the card for a minute
+        call._tick()
+        assert call.session.turns == []
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is call
+        clock.advance(SILENCE_LIMIT - 1)
+        call._tick()
+        assert call.session.turns == []  # the card closed 19 s ago
+        clock.advance(1)
+        call._tick()
+        assert [t.kind for t in call.session.turns] == ["silence"]
