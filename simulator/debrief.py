@@ -51,6 +51,21 @@ def verdict(session: Session) -> Verdict:
     return Verdict(True, "resolved", overall)
 
 
+# ---------------------------------------------------------------------------- one try against the last
+@dataclass(frozen=True)
+class Attempt:
+    """What a finished call came to, kept so the next try at the same scenario is set beside it."""
+
+    overall: float | None
+    service_level: int | None
+    passed: bool
+
+
+def attempt(session: Session) -> Attempt:
+    v = verdict(session)
+    return Attempt(v.overall, session.service_level if session.ending else None, v.passed)
+
+
 # ---------------------------------------------------------------------------- the service ladder
 @dataclass(frozen=True)
 class NextLevel:

@@ -3,6 +3,8 @@
 Every command takes --db URL (default $MYSTERY_GUEST_DB, else the local SQLite file)."""
 from __future__ import annotations
 
+import argparse
+
 import json
 import sys
 import unicodedata
@@ -195,7 +197,7 @@ def cmd_sessions(args) -> int:
 @_run
 def cmd_transcript(args) -> int:
     """Render one call with every turn's scores and evidence."""
-    from simulator.store.transcript import render_html, render_markdown, render_text
+    from simulator.store.transcript import catalog_of, render_html, render_markdown, render_text
 
     with _open(args) as store:
         detail = store.session_detail(args.id)
@@ -204,7 +206,8 @@ def cmd_transcript(args) -> int:
         return 1
     fmt = args.format or ("text" if args.output in (None, "-") and sys.stdout.isatty() else "md")
     render = {"html": render_html, "text": render_text}.get(fmt, render_markdown)
-    _write(render(detail, _concern_labels(detail.session.scenario_id)), args.output)
+    tr = catalog_of(detail.session, getattr(args, "lang", None))
+    _write(render(detail, _concern_labels(detail.session.scenario_id), tr), args.output)
     return 0
 
 
@@ -275,6 +278,9 @@ def register(sub) -> None:
     tr.add_argument("--format", choices=["md", "html", "text"],
                     help="text on a terminal, else Markdown (md); html for a page to open or print")
     tr.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")
+    # SUPPRESS: when not given here, the top-level `--lang` (before the command) stays in force
+    tr.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS,
+                    help="language of the transcript's labels (default: the call's)")
     tr.add_argument("--db", metavar="URL", help=DB_HELP)
     tr.set_defaults(func=cmd_transcript)
 

@@ -4,6 +4,7 @@ landmines and a note for turns of a recorded call (simulator/store/reviews.py), 
 labelling format (docs/labelling.md), for `mystery-guest eval` and `scorer train --extra`."""
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -59,7 +60,7 @@ def _ask_level(name: str, default: int, top: int, read) -> int:
         print(f"  {name} is a level from 0 to {top}")
 
 
-def _interactive(store, detail, reviewer: str, read: Callable[[str], str]) -> int:
+def _interactive(store, detail, reviewer: str, read: Callable[[str], str], tr=None) -> int:
     """Ask for turns to review until the trainer presses Enter on an empty line."""
     from scoring.types import MAX_LEVEL
     from simulator.store.reviews import ReviewError
@@ -94,7 +95,8 @@ def _interactive(store, detail, reviewer: str, read: Callable[[str], str]) -> in
             continue
         reviews[turn["index"]] = review
         saved += 1
-        print(render_turn_text(turn, detail.session.persona, review, _concern_labels(detail.session.scenario_id)))
+        print(render_turn_text(turn, detail.session.persona, review, _concern_labels(detail.session.scenario_id),
+                               tr=tr))
     print(f"mystery-guest: {saved} review(s) saved for session {detail.session.id}", file=sys.stderr)
     return 0
 
@@ -104,19 +106,20 @@ def cmd_review(args) -> int:
     """Show a recorded call's turns and set a trainer's levels, landmines and note on some of them."""
     from simulator.store.recorder import login_name
     from simulator.store.reviews import ReviewError
-    from simulator.store.transcript import render_text, render_turn_text
+    from simulator.store.transcript import catalog_of, render_text, render_turn_text
 
     with _open(args) as store:
         detail = store.session_detail(args.id)
         if detail is None:
             print(f"mystery-guest: no session {args.id} (list them with 'mystery-guest sessions')", file=sys.stderr)
             return 1
+        tr = catalog_of(detail.session, getattr(args, "lang", None))  # the call's language, or --lang
         reviewer = args.reviewer if args.reviewer is not None else login_name()
         if args.turn is None:
-            print(render_text(detail, _concern_labels(detail.session.scenario_id)))
+            print(render_text(detail, _concern_labels(detail.session.scenario_id), tr))
             if not sys.stdin.isatty() or args.show:
                 return 0
-            return _interactive(store, detail, reviewer, input)
+            return _interactive(store, detail, reviewer, input, tr)
         turn = next((t for t in detail.turns if t["index"] == args.turn - 1), None)
         if turn is None:
             print(f"mystery-guest: session {args.id} has no turn {args.turn} (it has {len(detail.turns)})",
@@ -128,7 +131,7 @@ def cmd_review(args) -> int:
         except ReviewError as exc:
             print(f"mystery-guest: {exc}", file=sys.stderr)
             return 2
-    print(render_turn_text(turn, detail.session.persona, review, _concern_labels(detail.session.scenario_id)))
+    print(render_turn_text(turn, detail.session.persona, review, _concern_labels(detail.session.scenario_id), tr=tr))
     return 0
 
 
@@ -231,6 +234,8 @@ def register(sub) -> None:
     rv.add_argument("--note", help="what the trainee should read beside the turn")
     rv.add_argument("--reviewer", metavar="NAME", help="who reviews (default: your login name)")
     rv.add_argument("--show", action="store_true", help="only show the call and its reviews")
+    rv.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS,
+                    help="language of the call's labels (default: the call's)")
     rv.add_argument("--db", metavar="URL", help=DB_HELP)
     rv.set_defaults(func=cmd_review)
 

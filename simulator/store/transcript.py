@@ -1,5 +1,6 @@
 """A stored call rendered for the debrief: Markdown or a self-contained HTML page for the projector.
 
+In the call's language unless a catalogue is passed (`--lang`): a Chinese call reads in Chinese.
 Every piece of trainee or scenario text goes through `md_text` or `html.escape`: a reply such as
 `<script>` or `**bold**` is shown exactly as typed, never interpreted.
 """
@@ -10,7 +11,8 @@ import re
 from typing import TYPE_CHECKING, Any, Mapping
 
 from simulator.store.reviews import Review, reviewed_score
-from simulator.tui.names import quote_for
+from simulator.tui.i18n import Catalog
+from simulator.tui.names import mood_cause, quote_for
 
 if TYPE_CHECKING:  # type hints only: rendering needs no database driver
     from simulator.store.store import SessionDetail, SessionRow
@@ -31,38 +33,55 @@ def _fmt(x: Any) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
-def _duration(row: SessionRow) -> str:
+def catalog_of(row: SessionRow, lang: str | None = None) -> Catalog:
+    """The transcript's language: `lang` when given, else the call's own."""
+    return Catalog(lang or row.locale or "en")
+
+
+def _named(tr: Catalog, group: str, value: str | None) -> str:
+    """A stored word (status, outcome, stage, landmine) in the transcript's language: English shows
+    the stored word itself, as it always has."""
+    if not value:
+        return "-"
+    return value if tr.lang == "en" else tr.get(f"{group}.{value}", value)
+
+
+def _duration(row: SessionRow, tr: Catalog) -> str:
     d = row.duration
     if d is None:
         return "-"
     m, s = divmod(int(round(d)), 60)
-    return f"{m} min {s:02d} s"
+    return tr("transcript.duration_value", m=m, s=f"{s:02d}")
 
 
-def _facts(row: SessionRow, reviewed: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+def _facts(row: SessionRow, reviewed: dict[str, Any] | None, tr: Catalog) -> list[tuple[str, str]]:
     """The call's facts; a reviewed call shows its reviewed scores with the machine's beside them."""
-    def score(name: str, label: str) -> tuple[str, str]:
+    def fact(key: str) -> str:
+        return tr(f"transcript.fact.{key}")
+
+    def score(name: str) -> tuple[str, str]:
         machine = getattr(row, name)
         if reviewed is None:
-            return label, _fmt(machine)
-        return f"{label} (reviewed)", f"{_fmt(reviewed[name])} (machine {_fmt(machine)})"
+            return fact(name), _fmt(machine)
+        return (tr("transcript.fact.reviewed", label=fact(name)),
+                tr("transcript.fact.reviewed_value", value=_fmt(reviewed[name]), machine=_fmt(machine)))
 
     return [
-        ("Session", str(row.id)), ("Trainee", row.trainee), ("Cohort", row.cohort),
-        ("Scenario", f"{row.scenario_title} ({row.scenario_id})"), ("Seed", str(row.seed)),
-        ("Mode", row.mode), ("Status", row.status),
-        ("Started (UTC)", row.started_at.strftime("%Y-%m-%d %H:%M:%S")), ("Duration", _duration(row)),
-        ("Ending", f"{row.ending or '-'} ({row.outcome or '-'}, service level {_fmt(row.service_level)})"),
-        score("overall", "Overall"), score("listening", "Listening"), score("empathy", "Empathy"),
-        score("policy", "Policy"), ("Hints used", str(row.hints)), score("landmines", "Landmines"),
-        ("Interruptions", str(row.interruptions)),
-        *([("Caller", "played by a person (live class)")] if row.human_caller else []),
+        (fact("session"), str(row.id)), (fact("trainee"), row.trainee), (fact("cohort"), row.cohort),
+        (fact("scenario"), f"{row.scenario_title} ({row.scenario_id})"), (fact("seed"), str(row.seed)),
+        (fact("mode"), _named(tr, "mode", row.mode)), (fact("status"), _named(tr, "calls.status", row.status)),
+        (fact("started"), row.started_at.strftime("%Y-%m-%d %H:%M:%S")), (fact("duration"), _duration(row, tr)),
+        (fact("ending"), tr("transcript.fact.ending_value", ending=row.ending, outcome=_named(tr, "outcome", row.outcome),
+                            level=_fmt(row.service_level)) if row.ending else "-"),
+        score("overall"), score("listening"), score("empathy"), score("policy"),
+        (fact("hints"), str(row.hints)), score("landmines"), (fact("interruptions"), str(row.interruptions)),
+        *([(fact("caller"), tr("transcript.fact.caller_person"))] if row.human_caller else []),
     ]
 
 
-def _caller(row: SessionRow) -> str:
+def _caller(row: SessionRow, tr: Catalog) -> str:
     """Who said the caller's lines: the persona, marked when a person played it (the live class)."""
-    return f"{row.persona} (played by a person)" if row.human_caller else row.persona
+    return tr("transcript.persona_person", persona=row.persona) if row.human_caller else row.persona
 
 
 def _opening(detail: SessionDetail) -> str:
@@ -72,7 +91,7 @@ def _opening(detail: SessionDetail) -> str:
     return detail.turns[0].get("customer_before", "")
 
 
-def _evidence(turn: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+def _evidence(turn: dict[str, Any], tr: Catalog) -> list[tuple[str, str, str, str]]:
     """(effect, dimension, quoted span, reason) for every piece of evidence and landmine, each once.
 
     The scorer gives a piece of evidence for every place a phrase occurs (its span is what the
@@ -83,42 +102,54 @@ def _evidence(turn: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     found: dict[tuple[str, str, str, str], int] = {}
     for dim in DIMENSIONS:
         for e in (score.get(dim) or {}).get("evidence", []):
-            key = (e.get("effect", "+"), dim, reply[e["start"]:e["end"]], e.get("reason", ""))
+            key = (e.get("effect", "+"), _dim(tr, dim), reply[e["start"]:e["end"]], e.get("reason", ""))
             found[key] = found.get(key, 0) + 1
     for m in score.get("landmines", []):
-        key = ("!", f"landmine: {m['category']}", reply[m["start"]:m["end"]], m.get("reason", ""))
+        key = ("!", tr("transcript.landmine", category=_named(tr, "landmine", m["category"])),
+               reply[m["start"]:m["end"]], m.get("reason", ""))
         found[key] = found.get(key, 0) + 1
-    return [(effect, dim, quote, reason + (f" (found {n} times)" if n > 1 else ""))
+    return [(effect, dim, quote, reason + (tr("transcript.found", n=n) if n > 1 else ""))
             for (effect, dim, quote, reason), n in found.items()]
 
 
-def _heading(turn: dict[str, Any]) -> str:
-    move = (f"{turn['state_before']} → {turn['state_after']}" if turn["state_after"] != turn["state_before"]
-            else f"stays in {turn['state_after']}")
-    timing = f", replied after {turn['latency']:.1f} s" if turn.get("latency") is not None else ""
-    return (f"Turn {turn['index'] + 1} — stage {turn['stage']}, {move}, "
-            f"anger {turn['mood_before']:g} → {turn['mood_after']:g}{timing}")
+def _dim(tr: Catalog, dim: str) -> str:
+    return dim if tr.lang == "en" else tr(f"text.dim.{dim}")
 
 
-def _scores(score: dict[str, Any]) -> str:
-    return ", ".join(f"{d} {_fmt((score.get(d) or {}).get('score'))} (level {_fmt((score.get(d) or {}).get('level'))})"
-                     for d in DIMENSIONS)
+def _heading(turn: dict[str, Any], tr: Catalog) -> str:
+    move = (tr("transcript.moved", before=turn["state_before"], after=turn["state_after"])
+            if turn["state_after"] != turn["state_before"] else tr("transcript.stays", state=turn["state_after"]))
+    timing = tr("transcript.latency", s=f"{turn['latency']:.1f}") if turn.get("latency") is not None else ""
+    return tr("transcript.heading", n=turn["index"] + 1, stage=_named(tr, "stage", turn["stage"]), move=move,
+              before=f"{turn['mood_before']:g}", after=f"{turn['mood_after']:g}", timing=timing)
 
 
-def review_lines(turn: dict[str, Any], review: Review | None, *, machine: bool = True) -> list[str]:
+def _scores(score: dict[str, Any], tr: Catalog) -> str:
+    return tr("transcript.list_sep").join(
+        tr("transcript.dim_score", dim=_dim(tr, d), score=_fmt((score.get(d) or {}).get("score")),
+           level=_fmt((score.get(d) or {}).get("level"))) for d in DIMENSIONS)
+
+
+def _mines(tr: Catalog, categories) -> str:
+    return tr("transcript.list_sep").join(_named(tr, "landmine", c) for c in dict.fromkeys(categories)) \
+        or tr("review.none")
+
+
+def review_lines(turn: dict[str, Any], review: Review | None, tr: Catalog | None = None, *,
+                 machine: bool = True) -> list[str]:
     """A reviewed turn's trainer's word, plain text: the reviewed scores, the machine's beside them,
     the landmines and the note (empty for a turn nobody reviewed)."""
     if review is None or not turn.get("score"):
         return []
+    tr = tr or Catalog("en")
     score = turn["score"]
-    mines = ", ".join(review.landmines) or "none"
-    machine_mines = ", ".join(dict.fromkeys(m["category"] for m in score.get("landmines", []))) or "none"
-    lines = [f"Reviewed by {review.reviewer} ({review.reviewed_at:%Y-%m-%d %H:%M} UTC): "
-             f"{_scores(reviewed_score(score, review))}; landmines: {mines}."]
+    lines = [tr("transcript.reviewed_by", reviewer=review.reviewer, at=f"{review.reviewed_at:%Y-%m-%d %H:%M}",
+                scores=_scores(reviewed_score(score, review), tr), mines=_mines(tr, review.landmines))]
     if machine:
-        lines.append(f"Machine: {_scores(score)}; landmines: {machine_mines}.")
+        lines.append(tr("transcript.machine", scores=_scores(score, tr),
+                        mines=_mines(tr, (m["category"] for m in score.get("landmines", [])))))
     if review.note:
-        lines.append(f"Trainer's note: {review.note}")
+        lines.append(tr("review.note", note=review.note))
     return lines
 
 
@@ -128,93 +159,122 @@ def _line(text: Any) -> str:
     return "".join(c if c.isprintable() else " " for c in " ".join(str(text).split()))
 
 
-def _addressed(turn: dict[str, Any], concerns: Mapping[str, str] | None) -> str:
+def _addressed(turn: dict[str, Any], concerns: Mapping[str, str] | None, tr: Catalog) -> str:
     """The caller's concerns the turn dealt with, by their labels when the scenario is at hand
     (`concerns`: id -> label), else by id; empty for none (or a call recorded before concerns)."""
-    return ", ".join((concerns or {}).get(c, c) for c in turn.get("concerns_met") or ())
+    return tr("transcript.list_sep").join((concerns or {}).get(c, c) for c in turn.get("concerns_met") or ())
+
+
+def _width(text: str) -> int:
+    """Columns a label takes on a terminal: a Chinese character takes two."""
+    return sum(2 if "\u2e80" <= c <= "\uffef" else 1 for c in text)
 
 
 def render_turn_text(turn: dict[str, Any], persona: str, review: Review | None = None,
-                     concerns: Mapping[str, str] | None = None, *, answer: bool = True) -> str:
+                     concerns: Mapping[str, str] | None = None, *, answer: bool = True,
+                     tr: Catalog | None = None) -> str:
     """One stored turn for the terminal (`review`, `transcript --format text`): the caller's line it
     answered, the reply, the machine's levels and landmines with their reasons, and the review;
     then the caller's answer, unless the next turn of a whole call shows it (`answer=False`)."""
-    lines = [f"Turn {turn['index'] + 1} [{turn['stage']}]", f"  {_line(persona)}: {_line(turn.get('customer_before', ''))}"]
+    tr = tr or Catalog("en")
+    lines = [tr("transcript.text.heading", n=turn["index"] + 1, stage=_named(tr, "stage", turn["stage"])),
+             "  " + tr("transcript.text.says", who=_line(persona), line=_line(turn.get("customer_before", "")))]
     if turn["kind"] == "silence":
-        lines.append("  (the trainee said nothing; the caller was left waiting)")
+        lines.append("  " + tr("transcript.silence"))
     else:
-        flag = " (talked over the caller)" if turn.get("interrupted") else ""
-        lines.append(f"  trainee{flag}: {_line(turn['reply'])}")
+        flag = tr("transcript.talked_over") if turn.get("interrupted") else ""
+        lines.append("  " + tr("transcript.text.trainee", flag=flag, reply=_line(turn["reply"])))
         score = turn.get("score") or {}
-        mines = ", ".join(dict.fromkeys(m["category"] for m in score.get("landmines", []))) or "none"
-        lines.append(f"  machine: {_scores(score)}; landmines: {mines}")
-        if addressed := _addressed(turn, concerns):
-            lines.append(f"  addressed the caller's concerns: {_line(addressed)}")
-        for effect, dim, quote, reason in _evidence(turn):
-            q = f" \"{_line(quote)}\"" if quote_for(quote, reason) else ""  # not when the reason quotes it
-            lines.append(f"    {effect} {dim}:{q} {_line(reason)}")
-        lines += [f"  {_line(line)}" for line in review_lines(turn, review, machine=False)]
+        lines.append("  " + tr("transcript.text.machine", scores=_scores(score, tr),
+                               mines=_mines(tr, (m["category"] for m in score.get("landmines", [])))))
+        if addressed := _addressed(turn, concerns, tr):
+            lines.append("  " + tr("transcript.text.addressed", concerns=_line(addressed)))
+        for effect, dim, quote, reason in _evidence(turn, tr):
+            lines.append(f"    {effect} " + _line(_evidence_line(dim, quote, reason, tr)))
+        for line in review_lines(turn, review, tr, machine=False):  # a note's own line breaks are kept
+            lines += [("  " if i == 0 else "    ") + _line(part) for i, part in enumerate(line.splitlines() or [""])]
     if answer and turn.get("customer_line"):
-        lines.append(f"  {_line(persona)}: {_line(turn['customer_line'])}")
+        lines.append("  " + tr("transcript.text.says", who=_line(persona), line=_line(turn["customer_line"])))
     return "\n".join(lines)
 
 
-def render_text(detail: SessionDetail, concerns: Mapping[str, str] | None = None) -> str:
+def render_text(detail: SessionDetail, concerns: Mapping[str, str] | None = None, tr: Catalog | None = None) -> str:
     """The call for a terminal: its facts (reviewed scores beside the machine's), then every turn."""
     row = detail.session
-    width = max(len(k) for k, _ in _facts(row, detail.reviewed))
-    lines = [f"Call transcript: {_line(row.scenario_title)}"]
-    lines += [f"  {k:<{width}}  {_line(v)}" for k, v in _facts(row, detail.reviewed)]
+    tr = tr or catalog_of(row)
+    facts = _facts(row, detail.reviewed, tr)
+    width = max(_width(k) for k, _ in facts)
+    lines = [tr("transcript.title", title=_line(row.scenario_title))]
+    lines += [f"  {k}{' ' * (width - _width(k))}  {_line(v)}" for k, v in facts]
     turns = detail.turns
     # Each caller line once: a turn shows the line it answered, so a line is not shown again
     # before it (the opening) or after the turn before (its answer) when it is that same line.
     said_first = turns[0].get("customer_before") if turns else None
     if said_first != _opening(detail):
-        lines += ["", f"{_line(_caller(row))}: {_line(_opening(detail))}"]
+        lines += ["", tr("transcript.text.says", who=_line(_caller(row, tr)), line=_line(_opening(detail)))]
     lines.append("")
-    lines += [render_turn_text(t, _caller(row), detail.reviews.get(t["index"]), concerns,
+    lines += [render_turn_text(t, _caller(row, tr), detail.reviews.get(t["index"]), concerns, tr=tr,
                                answer=i + 1 == len(turns) or turns[i + 1].get("customer_before") != t.get("customer_line"))
               + "\n" for i, t in enumerate(turns)]
     return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------- Markdown
-def render_markdown(detail: SessionDetail, concerns: Mapping[str, str] | None = None) -> str:
+def render_markdown(detail: SessionDetail, concerns: Mapping[str, str] | None = None,
+                    tr: Catalog | None = None) -> str:
     """The call as Markdown: facts, the opening line, then each turn with scores and evidence."""
     row = detail.session
-    lines = [f"# Call transcript: {md_text(row.scenario_title)}", ""]
-    lines += ["| | |", "|---|---|"] + [f"| {k} | {md_text(v)} |" for k, v in _facts(row, detail.reviewed)] + [""]
-    lines += ["## Opening", "", f"**{md_text(_caller(row))}:** {md_text(_opening(detail))}", ""]
+    tr = tr or catalog_of(row)
+    caller = md_text(_caller(row, tr))
+    lines = [f"# {md_text(tr('transcript.title', title=row.scenario_title))}", ""]
+    lines += ["| | |", "|---|---|"] + [f"| {md_text(k)} | {md_text(v)} |"
+                                        for k, v in _facts(row, detail.reviewed, tr)] + [""]
+    lines += [f"## {md_text(tr('transcript.opening'))}", "",
+              tr("transcript.md.says", who=caller, line=md_text(_opening(detail))), ""]
     for t in detail.turns:
-        lines += [f"## {md_text(_heading(t))}", ""]
+        lines += [f"## {md_text(_heading(t, tr))}", ""]
         if t["kind"] == "silence":
-            lines += ["*(the trainee said nothing; the caller was left waiting)*", ""]
+            lines += [f"*{md_text(tr('transcript.silence'))}*", ""]
         else:
-            flag = " *(talked over the caller)*" if t.get("interrupted") else ""
-            lines += [f"**Trainee:**{flag} {md_text(t['reply'])}", ""]
+            flag = f" *{md_text(tr('transcript.talked_over').strip())}*" if t.get("interrupted") else ""
+            lines += [tr("transcript.md.trainee", flag=flag, reply=md_text(t["reply"])), ""]
             score = t.get("score") or {}
-            dims = _scores(score)
-            lines += [f"Scores: {dims}. Acts: {md_text(', '.join(score.get('acts', [])) or '-')}.", ""]
-            if addressed := _addressed(t, concerns):  # a call recorded before concerns has none
-                lines += [f"Addressed the caller's concerns: {md_text(addressed)}.", ""]
-            for effect, dim, quote, reason in _evidence(t):
-                q = f" “{md_text(quote)}”" if quote else ""
-                lines.append(f"- `{effect}` {md_text(dim)}:{q} {md_text(reason)}")
-            if _evidence(t):
+            lines += [md_text(tr("transcript.scores", scores=_scores(score, tr),
+                                 acts=", ".join(score.get("acts", [])) or "-")), ""]
+            if addressed := _addressed(t, concerns, tr):  # a call recorded before concerns has none
+                lines += [md_text(tr("transcript.addressed", concerns=addressed)), ""]
+            for effect, dim, quote, reason in _evidence(t, tr):
+                lines.append(f"- `{effect}` " + md_text(_evidence_line(dim, quote, reason, tr)))
+            if _evidence(t, tr):
                 lines.append("")
-            reviewed = review_lines(t, detail.reviews.get(t["index"]))
+            reviewed = review_lines(t, detail.reviews.get(t["index"]), tr)
             lines += [f"> {md_text(line)}" + ("  " if i < len(reviewed) - 1 else "") for i, line in enumerate(reviewed)]
             if reviewed:
                 lines.append("")
         for m in t.get("mood_changes", []):
-            lines.append(f"- anger {m.get('delta', 0):+g}: {md_text(m.get('cause', ''))}")
+            lines.append("- " + md_text(_anger(m, tr)))
         if t.get("mood_changes"):
             lines.append("")
         if t.get("customer_line"):
-            lines += [f"**{md_text(_caller(row))}:** {md_text(t['customer_line'])}", ""]
+            lines += [tr("transcript.md.says", who=caller, line=md_text(t["customer_line"])), ""]
     if row.status != "completed":
-        lines += [f"*Call {row.status.replace('_', ' ')} after {len(detail.turns)} turn(s).*", ""]
+        lines += [f"*{md_text(_unfinished(row, detail, tr))}*", ""]
     return "\n".join(lines)
+
+
+def _evidence_line(dim: str, quote: str, reason: str, tr: Catalog) -> str:
+    """"listening: “quote” reason", the quote left out where the reason already quotes it."""
+    return tr("transcript.evidence", dim=dim, quote=quote_for(quote, reason), reason=reason)
+
+
+def _anger(change: Mapping[str, Any], tr: Catalog) -> str:
+    cause = str(change.get("cause", "")) if tr.lang == "en" else mood_cause(change, tr)
+    return tr("transcript.anger", delta=f"{change.get('delta', 0):+g}", cause=cause)
+
+
+def _unfinished(row: SessionRow, detail: SessionDetail, tr: Catalog) -> str:
+    status = row.status.replace("_", " ") if tr.lang == "en" else _named(tr, "calls.status", row.status)
+    return tr("transcript.unfinished", status=status, n=len(detail.turns))
 
 
 # ---------------------------------------------------------------------------- HTML
@@ -250,50 +310,50 @@ def _marked_reply(reply: str, turn: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def render_html(detail: SessionDetail, concerns: Mapping[str, str] | None = None) -> str:
+def render_html(detail: SessionDetail, concerns: Mapping[str, str] | None = None, tr: Catalog | None = None) -> str:
     """A self-contained HTML page (no scripts, no external files); all text escaped."""
     row = detail.session
+    tr = tr or catalog_of(row)
     e = html.escape
-    lang = row.locale if row.locale in ("zh", "en") else "en"
+    caller = e(_caller(row, tr))
+    title = tr("transcript.title", title=row.scenario_title)
     parts = [
-        "<!DOCTYPE html>", f'<html lang="{lang}">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>", f'<html lang="{tr.lang}">', "<head>", '<meta charset="utf-8">',
         f"<title>{e(row.trainee)} — {e(row.scenario_title)}</title>", f"<style>{_CSS}</style>", "</head>",
-        "<body>", f"<h1>Call transcript: {e(row.scenario_title)}</h1>", '<table class="facts">',
+        "<body>", f"<h1>{e(title)}</h1>", '<table class="facts">',
     ]
-    parts += [f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in _facts(row, detail.reviewed)]
-    parts += ["</table>", "<h2>Opening</h2>",
-              f'<p class="line caller"><span class="who">{e(_caller(row))}:</span> {e(_opening(detail))}</p>']
+    parts += [f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in _facts(row, detail.reviewed, tr)]
+    parts += ["</table>", f"<h2>{e(tr('transcript.opening'))}</h2>",
+              f'<p class="line caller"><span class="who">{caller}{e(tr("transcript.colon"))}</span> {e(_opening(detail))}</p>']
     for t in detail.turns:
-        parts.append(f"<h2>{e(_heading(t))}</h2>")
+        parts.append(f"<h2>{e(_heading(t, tr))}</h2>")
         if t["kind"] == "silence":
-            parts.append('<p class="note">(the trainee said nothing; the caller was left waiting)</p>')
+            parts.append(f'<p class="note">{e(tr("transcript.silence"))}</p>')
         else:
-            flag = ' <span class="note">(talked over the caller)</span>' if t.get("interrupted") else ""
-            parts.append(f'<p class="line trainee"><span class="who">Trainee:</span>{flag} '
-                         f'{_marked_reply(t["reply"], t)}</p>')
+            flag = f' <span class="note">{e(tr("transcript.talked_over").strip())}</span>' if t.get("interrupted") else ""
+            parts.append(f'<p class="line trainee"><span class="who">{e(tr("transcript.trainee"))}{e(tr("transcript.colon"))}'
+                         f'</span>{flag} {_marked_reply(t["reply"], t)}</p>')
             score = t.get("score") or {}
-            dims = _scores(score)
-            parts.append(f'<p class="scores">Scores: {e(dims)}. Acts: {e(", ".join(score.get("acts", [])) or "-")}.</p>')
-            if addressed := _addressed(t, concerns):
-                parts.append(f'<p class="scores">Addressed the caller\'s concerns: {e(addressed)}.</p>')
-            ev = _evidence(t)
+            scores = tr("transcript.scores", scores=_scores(score, tr), acts=", ".join(score.get("acts", [])) or "-")
+            parts.append(f'<p class="scores">{e(scores)}</p>')
+            if addressed := _addressed(t, concerns, tr):
+                parts.append(f'<p class="scores">{e(tr("transcript.addressed", concerns=addressed))}</p>')
+            ev = _evidence(t, tr)
             if ev:
                 parts.append('<ul class="evidence">')
                 for effect, dim, quote, reason in ev:
-                    q = f" “{e(quote)}”" if quote else ""
-                    parts.append(f'<li><span class="eff">{e(effect)}</span> {e(dim)}:{q} {e(reason)}</li>')
+                    parts.append(f'<li><span class="eff">{e(effect)}</span> {e(_evidence_line(dim, quote, reason, tr))}</li>')
                 parts.append("</ul>")
-            reviewed = review_lines(t, detail.reviews.get(t["index"]))
+            reviewed = review_lines(t, detail.reviews.get(t["index"]), tr)
             if reviewed:
                 parts.append('<div class="review">' + "".join(f"<p>{e(line)}</p>" for line in reviewed) + "</div>")
         changes = t.get("mood_changes", [])
         if changes:
-            parts.append('<ul class="evidence">' + "".join(
-                f"<li>anger {m.get('delta', 0):+g}: {e(str(m.get('cause', '')))}</li>" for m in changes) + "</ul>")
+            parts.append('<ul class="evidence">' + "".join(f"<li>{e(_anger(m, tr))}</li>" for m in changes) + "</ul>")
         if t.get("customer_line"):
-            parts.append(f'<p class="line caller"><span class="who">{e(_caller(row))}:</span> '
+            parts.append(f'<p class="line caller"><span class="who">{caller}{e(tr("transcript.colon"))}</span> '
                          f'{e(t["customer_line"])}</p>')
     if row.status != "completed":
-        parts.append(f'<p class="note">Call {e(row.status.replace("_", " "))} after {len(detail.turns)} turn(s).</p>')
+        parts.append(f'<p class="note">{e(_unfinished(row, detail, tr))}</p>')
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)

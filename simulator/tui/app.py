@@ -67,6 +67,7 @@ class MysteryGuestApp(App):
         self._best_here: dict[str, float] = {}  # best scores of this run
         self._best_stored: dict[str, float] = {}  # best scores read from the store
         self._best_reviewed: set[str] = set()  # scenarios whose stored best is a trainer's review
+        self._last_try: dict[str, Any] = {}  # scenario id -> debrief.Attempt of this run's last finished call
         self._lots = random.Random(settings.seed)
         self._frozen = False  # start-up's objects are out of the cyclic GC's sight (gc.freeze)
 
@@ -343,9 +344,15 @@ class MysteryGuestApp(App):
         self.switch_screen(CallScreen(sc, debug_path=self.debug_scenario, note=note))
 
     def show_debrief(self, call) -> None:
+        from simulator import debrief
         from simulator.tui.debrief_screen import DebriefScreen
 
-        self.switch_screen(DebriefScreen(call.session, trainee=call.live.trainee if call.live else None))
+        scenario_id = call.session.scenario.id
+        previous = self._last_try.get(scenario_id)  # "try again" is set beside the try before it
+        if call.session.ending is not None:
+            self._last_try[scenario_id] = debrief.attempt(call.session)
+        self.switch_screen(DebriefScreen(call.session, trainee=call.live.trainee if call.live else None,
+                                         previous=previous))
 
     def leave_call(self, call) -> None:
         if self.debug_scenario is not None:

@@ -183,6 +183,22 @@ def turn_block(session: Session, turn: TurnResult, tr, trainee: str) -> Text:
     return text
 
 
+def compare_text(before, now, tr) -> Text:
+    """This try beside the last one: points and service level, and which way the points went."""
+    def points(x) -> str:
+        return f"{x:g}" if x is not None else "—"
+
+    delta = ""
+    if before.overall is not None and now.overall is not None:
+        change = round(now.overall - before.overall, 1)
+        delta = tr("debrief.compare_delta", delta=f"{change:+g}" if change else "±0")
+    text = Text(tr("debrief.compare", before=points(before.overall), level_before=points(before.service_level),
+                   now=points(now.overall), delta=delta, level_now=points(now.service_level)), style="bold")
+    if now.passed and not before.passed:
+        text.append(tr("debrief.compare_passed"), style="bold green")
+    return text
+
+
 class DebriefScreen(Screen):
     """What the call taught: shown when a call ends (r: try again, n: next scenario)."""
 
@@ -193,10 +209,11 @@ class DebriefScreen(Screen):
         Binding("q", "quit_app", "Quit"),
     ]
 
-    def __init__(self, session: Session, trainee: str | None = None) -> None:
+    def __init__(self, session: Session, trainee: str | None = None, previous=None) -> None:
         super().__init__()
         self.session = session
         self.trainee = trainee  # the live call's trainee (else the app's)
+        self.previous = previous  # debrief.Attempt: this run's last finished call of the scenario
         self.tr = self.app.catalog(session.scenario.locale)
 
     def compose(self) -> ComposeResult:
@@ -208,6 +225,8 @@ class DebriefScreen(Screen):
             # number is never left alone at a line's end
             yield Static(folded(verdict_text(s, tr)), id="debrief-verdict")
             yield Static(folded(self._ending_text(summary)), id="debrief-ending")
+            if self.previous is not None and s.ending is not None:
+                yield Static(folded(compare_text(self.previous, debrief.attempt(s), tr)), id="debrief-compare")
             if s.turns:
                 yield Static(folded(fixes_text(s, tr)), id="debrief-fixes")
             yield Static(self._scores_text(summary), id="debrief-scores")

@@ -55,3 +55,20 @@ def quote_for(quote: str, reason: str) -> str:
         if inner and quote.strip().startswith(inner):
             return ""
     return f"“{quote}” "
+
+
+def mood_cause(change, tr) -> str:
+    """A mood change's cause in the UI language, from its structured kind (simulator/mood.py);
+    `change` is a MoodChange or a stored one's dict."""
+    get = change.get if isinstance(change, dict) else lambda key, default=None: getattr(change, key, default)
+    kind, detail = get("kind", ""), get("detail")
+    if kind in ("listening", "empathy"):
+        return tr("cause." + kind, level=detail)
+    if kind == "landmine":
+        return tr("cause.landmine", category=tr.get("landmine." + str(detail), str(detail)))
+    if kind == "offer":  # the action offered (calls stored before December 2026 name the stage)
+        what = tr.get("action." + str(detail), "") or tr.get("stage." + str(detail), str(detail))
+        return tr("cause.offer", action=what)
+    if kind in ("policy_breach", "interrupted", "silence", "recovery"):
+        return tr("cause." + kind)
+    return str(get("cause", ""))  # a cause this UI does not know yet: the engine's own words

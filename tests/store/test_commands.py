@@ -79,6 +79,30 @@ def test_a_transcript_names_the_caller_s_concerns_as_the_debrief_does(db_url, ca
     assert code == 0 and "Cancel Daily Tips" in out and "stop_charges" not in out
 
 
+@pytest.mark.parametrize("fmt", ["md", "text", "html"])
+def test_a_chinese_call_s_transcript_reads_in_chinese_unless_lang_says_otherwise(db_url, capsys, tmp_path, fmt):
+    from simulator.loader import bundled_dir
+
+    replies = tmp_path / "replies.txt"
+    replies.write_text("刘阿姨，您月底就把来电提醒取消了，结果这个月还扣了您3块钱，换谁都觉得窝火。\n您先冷静一下，也就三块钱的事。\n",
+                       encoding="utf-8")
+    code, _, err = run(capsys, "replay", str(bundled_dir() / "small-charge-dispute-zh.yaml"), "--replies",
+                       str(replies), "--trainee", "Demo", "--cohort", "demo", "--db", db_url)
+    assert code == 0, err
+    with Store.open(db_url) as store:
+        [row] = store.sessions("demo")
+    code, out, _ = run(capsys, "transcript", str(row.id), "--format", fmt, "--db", db_url)
+    assert code == 0
+    for chinese in ("通话记录：", "第 1 轮", "学员", "倾听", "语言地雷：轻视") + (("怒气",) if fmt != "text" else ()):
+        assert chinese in out, chinese
+    for english in ("Call transcript", "Turn 1", "Trainee", "listening", "landmine:", "anger"):
+        assert english not in out, english
+    for where in (["--lang", "en", "transcript", str(row.id)], ["transcript", str(row.id), "--lang", "en"]):
+        code, out, _ = run(capsys, *where, "--format", fmt, "--db", db_url)
+        assert code == 0 and "Call transcript" in out and "Turn 1" in out and "landmine: dismiss" in out
+        assert "通话记录" not in out and "刘阿姨" in out  # the labels change; what was said does not
+
+
 # ---------------------------------------------------------------------------- sessions
 def test_sessions_lists_the_cohort_newest_first(filled, capsys):
     url, sid = filled

@@ -129,6 +129,16 @@ def test_escape_codes_in_a_note_never_reach_the_transcript(cohort, capsys):
     assert "red and &lt;b&gt;" in out
 
 
+def test_a_note_written_on_two_lines_reads_on_two_lines_in_the_terminal(cohort, capsys):
+    url, ann, _ = cohort
+    with Store.open(url) as store:
+        store.save_review(ann, 0, listening=1, empathy=1, note="Apologise first.\nThen check the bill.", reviewer="Tina")
+    code, out, _ = run(capsys, "review", str(ann), "--show", "--db", url)
+    lines = [line.strip() for line in out.splitlines()]
+    assert code == 0
+    assert lines[lines.index("Trainer's note: Apologise first.") + 1] == "Then check the bill."
+
+
 def test_exports_give_the_reviewed_score_beside_the_machine_one(cohort, capsys):
     url, ann, _ = cohort
     code, out, _ = run(capsys, "export", "--cohort", "june", "--format", "xapi", "--db", url)

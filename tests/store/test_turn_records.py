@@ -20,6 +20,7 @@ from simulator.store.journal import Journal, database_id
 from simulator.store.records import finish_record, start_record, turn_dict, turn_row
 from simulator.store.store import SessionDetail, Store, utcnow
 from simulator.store.transcript import render_html, render_markdown
+from simulator.tui.i18n import Catalog
 from tests.store.helpers import without_columns_since
 
 
@@ -256,9 +257,10 @@ def test_a_call_recorded_before_concerns_still_reads_replays_and_shows_its_trans
         assert [t["reply"] for t in detail.turns] == [t.reply for t in session.turns]
         assert [t["customer_line"] for t in detail.turns] == [t.customer_line for t in session.turns]
         assert all(not t.get("concerns_met") for t in detail.turns)
-        markdown = render_markdown(detail)
+        markdown = render_markdown(detail, tr=Catalog("en"))
         assert markdown.count("\n## Turn ") == len(session.turns)
         assert session.turns[-1].customer_line in markdown and "Addressed the caller" not in markdown
+        assert render_markdown(detail).count("\n## 第 ") == len(session.turns)  # in the call's own language
         assert "<html" in render_html(detail)
 
     # The session JSON of that time (turns and summary without concerns) replays from its events.

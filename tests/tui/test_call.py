@@ -257,3 +257,27 @@ async def test_try_again_and_next_scenario_from_the_debrief(make):
         await pilot.press("escape", "l")
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
+
+
+async def test_trying_again_sets_the_new_debrief_beside_the_last_try(make):
+    app = make()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_call(pilot)
+        await say(pilot, "Sir, this call is recorded")  # escalated at once
+        await pilot.press("enter")
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, DebriefScreen) and "Last try" not in screen_text(app)
+        await pilot.press("r")
+        await pilot.pause()
+        await say(pilot, "I understand, I am sorry")
+        await say(pilot, "I will cancel it now")
+        await pilot.press("enter")
+        await pilot.pause()
+        second = app.screen
+        assert isinstance(second, DebriefScreen) and second is not first
+        before, now = first.session.summary()["overall"], second.session.summary()["overall"]
+        assert now > before
+        text = " ".join(screen_text(app).split())
+        assert (f"Last try: {before:g} points, service level {first.session.service_level}. "
+                f"This try: {now:g} points (+{round(now - before, 1):g}), service level {second.session.service_level}.") in text

@@ -11,7 +11,7 @@ from rich.text import Text
 from scoring.types import MAX_LEVEL
 from simulator.scenario import Scenario
 from simulator.session import TurnResult
-from simulator.tui.names import quote_for, scorer_text
+from simulator.tui.names import mood_cause, quote_for, scorer_text
 
 DIMENSIONS = ("listening", "empathy", "policy")
 LANDMINE_STYLE = "bold white on #b71c1c"
@@ -95,21 +95,6 @@ def evidence_lines(turn: TurnResult, tr, limit: int | None = None, sc: Scenario 
     if limit is not None and len(rows) > limit:
         out.append("\n" + tr("turn.more", n=len(rows) - limit), style="dim")
     return out
-
-
-def mood_cause(change, tr) -> str:
-    """A mood change's cause in the UI language, from its structured kind (simulator/mood.py)."""
-    kind, detail = change.kind, change.detail
-    if kind in ("listening", "empathy"):
-        return tr("cause." + kind, level=detail)
-    if kind == "landmine":
-        return tr("cause.landmine", category=tr.get("landmine." + str(detail), str(detail)))
-    if kind == "offer":  # the action offered (calls stored before December 2026 name the stage)
-        what = tr.get("action." + str(detail), "") or tr.get("stage." + str(detail), str(detail))
-        return tr("cause.offer", action=what)
-    if kind in ("policy_breach", "interrupted", "silence", "recovery"):
-        return tr("cause." + kind)
-    return change.cause  # a cause this UI does not know yet: the engine's own words
 
 
 def addressed_line(turn: TurnResult, tr, sc: Scenario) -> Text | None:
