@@ -149,6 +149,9 @@ def _legend(rows) -> str:
         notes.append("* the best call used hints (each hint costs points).")
     if any(r.rank is None for r in rows):
         notes.append("No rank: not enough completed calls yet.")
+    if any(r.trend is not None for r in rows):
+        notes.append("trend = mean of the later half of a trainee's completed calls minus the earlier half "
+                     "(positive: improving).")
     if any(r.reviewed for r in rows):
         notes.append(f"{REVIEWED_MARK} counts a trainer's review: reviewed calls are scored with the trainer's levels.")
     return " ".join(notes)

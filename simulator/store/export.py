@@ -15,7 +15,9 @@ xAPI as result.score, with extension `reviewed: true` and the machine's scores b
 (`machine-overall`, ...); its statement ids also carry the time of the latest review, so an LRS
 that already holds the machine's statement takes the reviewed one as new rather than as a
 conflict. In CSV, the machine's columns stay as they were and `reviewed_*` columns follow;
-`passed` (and `reviewed_passed`) say yes / no by the pass rule for calls completed or left.
+`passed` (and `reviewed_passed`) say yes / no by the pass rule for calls completed or left. Per
+turn, `caller_before` is the caller's line the reply answered (the opening, for the first) and
+`customer_line` the caller's answer to it; `interrupted` says yes / no like the other flags.
 """
 from __future__ import annotations
 
@@ -177,7 +179,7 @@ SESSION_COLUMNS = ("session", "cohort", "trainee", "scenario_id", "scenario_titl
                    "passed", "reviewed", "reviewed_overall", "reviewed_listening", "reviewed_empathy", "reviewed_policy",
                    "reviewed_landmines", "reviewed_passed")
 TURN_COLUMNS = ("session", "cohort", "trainee", "scenario_id", "turn", "kind", "stage", "state_before",
-                "state_after", "reply", "interrupted", "latency_s", "listening", "empathy", "policy",
+                "state_after", "caller_before", "reply", "interrupted", "latency_s", "listening", "empathy", "policy",
                 "landmines", "acts", "anger_before", "anger_after", "customer_line", "recorded_at",
                 "reviewed", "reviewed_listening", "reviewed_empathy", "reviewed_policy", "reviewed_landmines",
                 "reviewer", "review_note")
@@ -240,7 +242,8 @@ def turns_csv(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, Any]]]
             for t in turns.get(r.id, []):
                 s = t.get("score") or {}
                 yield [r.id, r.cohort, r.trainee, r.scenario_id, t["index"] + 1, t["kind"], t.get("stage"),
-                       t.get("state_before"), t.get("state_after"), t.get("reply"), bool(t.get("interrupted")),
+                       t.get("state_before"), t.get("state_after"), t.get("customer_before"), t.get("reply"),
+                       "yes" if t.get("interrupted") else "no",
                        t.get("latency"), *[(s.get(d) or {}).get("score") for d in DIMENSIONS],
                        " ".join(m.get("category", "") for m in s.get("landmines", [])),
                        " ".join(s.get("acts", [])), t.get("mood_before"), t.get("mood_after"),

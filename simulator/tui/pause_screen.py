@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from simulator.tui.keys import relabel
+from simulator.tui.widgets.folded import folded
 
 
 class PauseScreen(ModalScreen[str]):
@@ -31,9 +32,10 @@ class PauseScreen(ModalScreen[str]):
         with Vertical(id="pause-box"):
             key = "pause.by_trainer" if self.by_trainer else "pause"
             yield Static(Text(tr(key + ".title"), style="bold"), id="pause-title")
-            yield Static(Text(tr(key + ".body")), id="pause-body")
+            # folded (widgets/folded.py): a Chinese line never starts with "。"
+            yield Static(folded(Text(tr(key + ".body"))), id="pause-body")
             if not self.by_trainer:  # the one place a trainee stops to read: what the stage track's marks mean
-                yield Static(Text(tr("pause.track"), style="dim"), id="pause-track")
+                yield Static(folded(Text(tr("pause.track"), style="dim")), id="pause-track")
             yield Static(Text(tr(key + ".keys"), style="bold"), id="pause-keys")
         yield Footer()
 

@@ -21,6 +21,9 @@ class PickerScreen(Screen):
         Binding("l", "leaderboard", "Leaderboard"),
         Binding("n", "change_name", "Name"),
         Binding("q", "quit_app", "Quit"),
+        # the first and last scenario (the table's own Home / End scroll sideways, which moves nothing here)
+        Binding("home", "first_row", "First", show=False, priority=True),
+        Binding("end", "last_row", "Last", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
@@ -96,6 +99,12 @@ class PickerScreen(Screen):
         if self.app.problems:
             text.append("\n" + self.tr("picker.broken", n=len(self.app.problems)), style="yellow")
         summary.update(text)
+
+    def action_first_row(self) -> None:
+        self.query_one(DataTable).move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        self.query_one(DataTable).move_cursor(row=len(self.app.library) - 1)
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self._update_summary()

@@ -268,7 +268,13 @@ def test_csv_exports_open_with_the_csv_module(filled, capsys):
     code, out, _ = run(capsys, "export", "--cohort", "night <shift>", "--format", "csv", "--turns", "--db", url)
     turns = list(csv.DictReader(io.StringIO(out)))
     assert len(turns) == 4 and turns[0]["reply"] == f"L80 E70 P100 {NASTY}"
-    assert turns[0]["listening"] == "80"
+    assert turns[0]["listening"] == "80" and turns[0]["interrupted"] == "no"
+    # each reply beside the caller's line it answered: the first, the opening; then each answer
+    with Store.open(url) as store:
+        [first] = [r for r in store.sessions("night <shift>") if r.trainee == NASTY]
+        opening = store.session_detail(first.id).session.opening
+    assert opening and turns[0]["caller_before"] == opening
+    assert turns[0]["customer_line"] and turns[1]["caller_before"] == turns[0]["customer_line"]
 
 
 def test_a_cell_a_spreadsheet_would_run_is_defused(db_url, capsys):
@@ -295,6 +301,14 @@ def test_leaderboard_formats(filled, capsys):
     lines = out.splitlines()
     assert lines[0].split()[:3] == ["rank", "trainee", "sessions"]
     assert "*" in lines[3] and "used hints" in out  # the hinted best is marked
+
+
+def test_the_leaderboard_table_says_what_trend_means_when_it_shows_one(db_url, capsys):
+    with Store.open(db_url) as store:
+        play(store, "Bo", "trend", ["L60 E60 P100 close"])
+        play(store, "Bo", "trend", ["L90 E90 P100 close"])
+    _, out, _ = run(capsys, "leaderboard", "--cohort", "trend", "--db", db_url)
+    assert "trend = mean of the later half of a trainee's completed calls minus the earlier half" in out
 
 
 def test_unknown_cohort_and_unusable_databases_give_one_line(db_url, capsys, tmp_path):

@@ -84,6 +84,20 @@ async def test_picker_lists_scenarios_and_draws_lots(make):
         assert app.screen.scenario.id in {"drill-en", "drill-zh"}
 
 
+async def test_end_and_home_move_to_the_last_and_first_scenario(make):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        await pilot.press("end")
+        assert table.cursor_row == len(app.library) - 1 > 0
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("end", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen) and app.screen.scenario.id == app.library[-1].id
+
+
 async def test_best_score_shows_in_the_picker_after_a_call(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -145,3 +145,17 @@ def test_the_terminal_language_is_read_from_the_locale_and_c_says_nothing(monkey
     assert system_language() == "zh"
     monkeypatch.setenv("LC_ALL", "en_GB.UTF-8")
     assert system_language() == "en"
+
+
+async def test_no_line_of_the_zh_pause_box_starts_with_closing_punctuation(make):
+    app = make()
+    for width in (60, 80, 120):
+        async with app.run_test(size=(width, 30)) as pilot:
+            await open_call(pilot, "drill-zh")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "PauseScreen"
+            lines = [line.strip(" │┃▏▕|█▌▐") for line in screen_text(app).splitlines()]
+            assert "已暂停" in screen_text(app)
+            assert not [line for line in lines if line and line[0] in "，。、；：！？）"], (width, lines)
+        app = make()
