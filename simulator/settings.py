@@ -34,11 +34,12 @@ def clean_name(text: str) -> str:
 
 @dataclass
 class Settings:
-    """App settings. `trainee`, `cohort` and `mode` are saved; the rest lives for one run."""
+    """App settings. `trainee`, `cohort`, `mode` and `ui_lang` are saved; the rest lives for one run."""
 
     trainee: str = ""
     cohort: str = ""
     mode: str = "coach"
+    ui_lang: str | None = None  # the app's own screens, chosen with t on the scenario list (None: the terminal's)
     # --- per run, never saved
     config_dir: Path | None = None  # None: default_config_dir()
     lang: str | None = None  # None: follow the scenario's locale
@@ -67,6 +68,8 @@ class Settings:
             settings.cohort = clean_name(str(data.get("cohort", "")))
             if data.get("mode") in MODES:
                 settings.mode = data["mode"]
+            if data.get("ui_lang") in ("en", "zh"):
+                settings.ui_lang = data["ui_lang"]
         return settings
 
     def save(self) -> bool:
@@ -75,8 +78,8 @@ class Settings:
             return False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(json.dumps({"trainee": self.trainee, "cohort": self.cohort,
-                                             "mode": self.mode}, ensure_ascii=False, indent=2),
+            self.path.write_text(json.dumps({"trainee": self.trainee, "cohort": self.cohort, "mode": self.mode,
+                                             "ui_lang": self.ui_lang}, ensure_ascii=False, indent=2),
                                  encoding="utf-8")
         except OSError:
             return False

@@ -94,9 +94,11 @@ class MysteryGuestApp(App):
     @property
     def ui_lang(self) -> str:
         """Language of screens not tied to one scenario (welcome, picker, leaderboard): --lang,
-        else the terminal's locale, else, when the terminal does not say, the language every
-        scenario of the library shares (a zh library opens in Chinese), else English."""
-        return self.settings.lang or system_language() or self._library_language() or "en"
+        else the one chosen on the scenario list (t, remembered), else the terminal's locale, else,
+        when the terminal does not say, the language every scenario of the library shares (a zh
+        library opens in Chinese), else English."""
+        return (self.settings.lang or self.settings.ui_lang or system_language() or self._library_language()
+                or "en")
 
     def _library_language(self) -> str | None:
         locales = {sc.locale for sc in self.library}

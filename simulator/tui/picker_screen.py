@@ -20,6 +20,7 @@ class PickerScreen(Screen):
         Binding("m", "toggle_mode", "Mode"),
         Binding("l", "leaderboard", "Leaderboard"),
         Binding("n", "change_name", "Name"),
+        Binding("t", "toggle_lang", "Language", show=False),  # shown in the bar
         Binding("q", "quit_app", "Quit"),
         # the first and last scenario (the table's own Home / End scroll sideways, which moves nothing here)
         Binding("home", "first_row", "First", show=False, priority=True),
@@ -81,6 +82,8 @@ class PickerScreen(Screen):
             text.append(s.cohort)
         text.append(f"  {self.tr('picker.mode')} ", style="bold")
         text.append(self.tr("mode." + s.mode), style="bold #4fc3f7")
+        # the language switch lives here, in both languages' words, not in a full footer
+        text.append(f"  {self.tr('picker.switch_lang')}", style="dim")
         self.query_one("#picker-bar", Static).update(text)
 
     def _update_summary(self) -> None:
@@ -99,6 +102,15 @@ class PickerScreen(Screen):
         if self.app.problems:
             text.append("\n" + self.tr("picker.broken", n=len(self.app.problems)), style="yellow")
         summary.update(text)
+
+    def action_toggle_lang(self) -> None:
+        """English <-> Chinese for the app's own screens, remembered; a call still speaks its
+        scenario's language (the terminal's locale or the library chose it before)."""
+        app = self.app
+        app.settings.ui_lang = "en" if app.ui_lang == "zh" else "zh"
+        app.settings.lang = None  # this run's --lang gives way to the choice just made
+        app.settings.save()
+        app.switch_screen(PickerScreen())
 
     def action_first_row(self) -> None:
         self.query_one(DataTable).move_cursor(row=0)

@@ -98,6 +98,28 @@ async def test_end_and_home_move_to_the_last_and_first_scenario(make):
         assert isinstance(app.screen, CallScreen) and app.screen.scenario.id == app.library[-1].id
 
 
+async def test_t_on_the_scenario_list_switches_the_app_s_language_and_remembers_it(make, settings):
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "Scenario" in screen_text(app) and "中文" in screen_text(app)  # the key names the other language
+        await pilot.press("t")
+        await pilot.pause()
+        text = screen_text(app)
+        assert isinstance(app.screen, PickerScreen) and "场景" in text and "排行榜" in text and "English" in text
+        await pilot.press("enter")  # a call still speaks its scenario's language
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen) and app.screen.tr.lang == app.screen.scenario.locale
+    assert Settings.load(settings.config_dir).ui_lang == "zh"
+    again = make(settings=Settings.load(settings.config_dir, clock=settings.clock, animate=False))
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "场景" in screen_text(again)
+        await pilot.press("t")
+        await pilot.pause()
+        assert "Scenario" in screen_text(again)
+
+
 async def test_best_score_shows_in_the_picker_after_a_call(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
