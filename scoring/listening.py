@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from scoring.analysis import Analysis
+from scoring.normalise import normalise
 from scoring.signals import Signals
 from scoring.types import Evidence
 
@@ -87,7 +88,7 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
     stage = sig.stage
     level: int
     if sig.repeat:
-        ev.append(_whole(a, "repeat"))
+        ev.append(_whole(a, "repeat" if sig.repeat_whole else "repeat_part"))
         level = 0
     elif stage == "venting" and sig.lecture:
         # Talking over a venting caller: 0 even when the lecture repeats their words.
@@ -250,8 +251,11 @@ _TOOK_IN = ("acknowledge", "listen_invite", "validate", "feeling", "apology_sinc
 
 
 def _screen_evidence(a: Analysis, sig: Signals, ev: list[Evidence]) -> None:
-    """Details read off the agent's screen, shown as part of the answer (never as listening)."""
-    for s, e in sig.reflection.screen_phrases(a.text)[:2]:
+    """Details read off the agent's screen, shown as part of the answer (never as listening). The
+    caller's name is how the reply addresses them, not a detail of the answer ("陈女士")."""
+    name = normalise(str(a.ctx.facts.get("customer_name") or "")).text.strip()
+    details = [(s, e) for s, e in sig.reflection.screen_phrases(a.text) if not (name and a.text[s:e] in name)]
+    for s, e in details[:2]:
         ev.append(_ev(a, "screen_fact", s, e))
 
 

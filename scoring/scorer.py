@@ -38,7 +38,7 @@ def score_reply(reply: str, ctx: ReplyContext) -> ReplyScore:
     lis = _level(reply, lex, "listening", reading, rules.listening)
     emp = _level(reply, lex, "empathy", reading, rules.empathy)
     if any(e.label == "repeat" for e in rules.listening.evidence):
-        # An earlier agent line said again word for word: the model reads this turn alone and
+        # An earlier agent line said again word for word, whole: the model reads this turn alone and
         # cannot see it (it had read a repeated "I'm so sorry about that." as listening 2). It is
         # listening 0, and its warmth, said before, is hollow: empathy at most 1 (DOMAIN.md).
         lis = rules.listening

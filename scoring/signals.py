@@ -32,6 +32,7 @@ class Signals:
     questions_rhetorical: list[tuple[int, int]] = field(default_factory=list)  # jabs dressed as questions
     script_coverage: float = 0.0
     repeat: bool = False
+    repeat_whole: bool = False  # the whole reply is an earlier agent line, word for word (not a piece of one)
     lecture: bool = False
     shouting: list[tuple[int, int]] = field(default_factory=list)
     customer_upset: bool = False
@@ -119,6 +120,7 @@ def compute(a: Analysis) -> Signals:
             theirs = _NON_CONTENT.sub("", normalise(turn.text, a.lex.typos).text)
             if mine == theirs or (len(mine) >= 12 and mine in theirs):
                 sig.repeat = True
+                sig.repeat_whole = sig.repeat_whole or mine == theirs
 
     # Talking over a venting caller: rules, mechanisms and advice in two or more sentences of a
     # long reply (LABELING: "a long lecture on policy during venting" is 0, whatever it repeats).

@@ -811,7 +811,7 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> Diagnostic
     missing = _missing_colon(text, exc)
     if missing is not None:
         return Diagnostic(file, "error", f"YAML syntax: {missing[1]}", missing[0])
-    unclosed = _unclosed_bracket(exc)
+    unclosed = _unclosed_bracket(text, exc)
     if unclosed is not None:
         return Diagnostic(file, "error", f"YAML syntax: {unclosed[1]}", unclosed[0])
     msg = exc.problem or exc.context or "not valid YAML"
@@ -829,12 +829,19 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> Diagnostic
 _FLOW_BRACKETS = {"while parsing a flow sequence": ("[", "]"), "while parsing a flow mapping": ("{", "}")}
 
 
-def _unclosed_bracket(exc: yaml.MarkedYAMLError) -> tuple[Mark, str] | None:
+def _unclosed_bracket(text: str, exc: yaml.MarkedYAMLError) -> tuple[Mark, str] | None:
     """A '[' or '{' left open: PyYAML stops where the next key meets it, on a later line, and names
-    that line; the trainer's slip is where the bracket was opened, which is the error's context."""
+    that line; the trainer's slip is where the bracket was opened, which is the error's context.
+    Only when the parser stopped on a line indented no deeper than the bracket's own (the next key):
+    inside a list spread over lines, a missing ',' is the slip, and the parser's line names it."""
     brackets = _FLOW_BRACKETS.get(exc.context or "")
     opened, stopped = exc.context_mark, exc.problem_mark
     if brackets is None or opened is None or stopped is None or opened.line >= stopped.line:
+        return None
+    lines = text.splitlines()
+    def indent(i: int) -> int:
+        return len(lines[i]) - len(lines[i].lstrip(" ")) if i < len(lines) and lines[i].strip() else 0
+    if stopped.line < len(lines) and indent(stopped.line) > indent(opened.line):
         return None
     return (Mark(opened.line + 1, opened.column + 1),
             f"the '{brackets[0]}' opened here is not closed: a '{brackets[1]}' is missing "

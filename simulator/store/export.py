@@ -179,10 +179,10 @@ SESSION_COLUMNS = ("session", "cohort", "trainee", "scenario_id", "scenario_titl
                    "passed", "reviewed", "reviewed_overall", "reviewed_listening", "reviewed_empathy", "reviewed_policy",
                    "reviewed_landmines", "reviewed_passed")
 TURN_COLUMNS = ("session", "cohort", "trainee", "scenario_id", "turn", "kind", "stage", "state_before",
-                "state_after", "caller_before", "reply", "interrupted", "latency_s", "listening", "empathy", "policy",
+                "state_after", "reply", "interrupted", "latency_s", "listening", "empathy", "policy",
                 "landmines", "acts", "anger_before", "anger_after", "customer_line", "recorded_at",
                 "reviewed", "reviewed_listening", "reviewed_empathy", "reviewed_policy", "reviewed_landmines",
-                "reviewer", "review_note")
+                "reviewer", "review_note", "caller_before")  # added last: readers by position keep working
 
 
 def spreadsheet_safe(value: Any) -> Any:
@@ -242,11 +242,11 @@ def turns_csv(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, Any]]]
             for t in turns.get(r.id, []):
                 s = t.get("score") or {}
                 yield [r.id, r.cohort, r.trainee, r.scenario_id, t["index"] + 1, t["kind"], t.get("stage"),
-                       t.get("state_before"), t.get("state_after"), t.get("customer_before"), t.get("reply"),
+                       t.get("state_before"), t.get("state_after"), t.get("reply"),
                        "yes" if t.get("interrupted") else "no",
                        t.get("latency"), *[(s.get(d) or {}).get("score") for d in DIMENSIONS],
                        " ".join(m.get("category", "") for m in s.get("landmines", [])),
                        " ".join(s.get("acts", [])), t.get("mood_before"), t.get("mood_after"),
                        t.get("customer_line"), t.get("recorded_at"),
-                       *marks(t, reviews.get(r.id, {}).get(t["index"]))]
+                       *marks(t, reviews.get(r.id, {}).get(t["index"])), t.get("customer_before")]
     return csv_text(TURN_COLUMNS, lines())

@@ -67,6 +67,7 @@ class MysteryGuestApp(App):
         self._best_here: dict[str, float] = {}  # best scores of this run
         self._best_stored: dict[str, float] = {}  # best scores read from the store
         self._best_reviewed: set[str] = set()  # scenarios whose stored best is a trainer's review
+        self.ui_choice: str | None = None  # the language chosen with t on the scenario list this run
         self._last_try: dict[str, Any] = {}  # scenario id -> debrief.Attempt of this run's last finished call
         self._lots = random.Random(settings.seed)
         self._frozen = False  # start-up's objects are out of the cyclic GC's sight (gc.freeze)
@@ -93,20 +94,22 @@ class MysteryGuestApp(App):
     # ------------------------------------------------------------------ language
     @property
     def ui_lang(self) -> str:
-        """Language of screens not tied to one scenario (welcome, picker, leaderboard): --lang,
-        else the one chosen on the scenario list (t, remembered), else the terminal's locale, else,
+        """Language of screens not tied to one scenario (welcome, picker, leaderboard): the one chosen
+        on the scenario list this run (t), else --lang, else the one chosen there before
+        (remembered), else the terminal's locale, else,
         when the terminal does not say, the language every scenario of the library shares (a zh
         library opens in Chinese), else English."""
-        return (self.settings.lang or self.settings.ui_lang or system_language() or self._library_language()
-                or "en")
+        return (self.ui_choice or self.settings.lang or self.settings.ui_lang or system_language()
+                or self._library_language() or "en")
 
     def _library_language(self) -> str | None:
         locales = {sc.locale for sc in self.library}
         return locales.pop() if len(locales) == 1 else None
 
     def catalog(self, locale: str | None = None) -> Catalog:
-        """Messages for a screen: --lang wins; else the scenario's locale; else ui_lang."""
-        lang = self.settings.lang or locale or self.ui_lang
+        """Messages for a screen: a call's (`locale`: its scenario's) in --lang, else in its own
+        language; any other screen's in ui_lang."""
+        lang = (self.settings.lang or locale) if locale else self.ui_lang
         if lang not in self._catalogs:
             self._catalogs[lang] = Catalog(lang)
         return self._catalogs[lang]

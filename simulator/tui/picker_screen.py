@@ -27,9 +27,10 @@ class PickerScreen(Screen):
         Binding("end", "last_row", "Last", show=False, priority=True),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, row: int = 0) -> None:
         super().__init__()
         self.tr = self.app.catalog()
+        self._start_row = row
 
     def compose(self) -> ComposeResult:
         yield Static(id="picker-bar")
@@ -43,6 +44,8 @@ class PickerScreen(Screen):
         for key in ("title", "lang", "difficulty", "best"):
             table.add_column(Text(self.tr("picker." + key), style="bold"), key=key)
         self.refresh_rows()
+        if self._start_row:
+            table.move_cursor(row=min(self._start_row, len(self.app.library) - 1))
         table.focus()
 
     def on_screen_resume(self) -> None:
@@ -107,10 +110,9 @@ class PickerScreen(Screen):
         """English <-> Chinese for the app's own screens, remembered; a call still speaks its
         scenario's language (the terminal's locale or the library chose it before)."""
         app = self.app
-        app.settings.ui_lang = "en" if app.ui_lang == "zh" else "zh"
-        app.settings.lang = None  # this run's --lang gives way to the choice just made
+        app.ui_choice = app.settings.ui_lang = "en" if app.ui_lang == "zh" else "zh"
         app.settings.save()
-        app.switch_screen(PickerScreen())
+        app.switch_screen(PickerScreen(row=self.query_one(DataTable).cursor_row))  # the same scenario highlighted
 
     def action_first_row(self) -> None:
         self.query_one(DataTable).move_cursor(row=0)

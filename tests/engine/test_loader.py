@@ -267,6 +267,14 @@ def test_an_unclosed_bracket_is_named_where_it_was_opened_not_where_the_parser_s
                           f"closed: a '{bracket[1]}' is missing (the parser stopped on line "), out
 
 
+def test_a_list_over_several_lines_that_is_closed_but_misses_a_comma_is_not_called_unclosed():
+    text = MINI.replace('say: ["Cancel it."]', 'say: [\n        "Cancel it."\n        "Now."\n      ]', 1)
+    [out] = problems(text)
+    assert "YAML syntax:" in out and "not closed" not in out, out
+    line = line_of(text, '"Now."')
+    assert out.startswith(f"s.yaml:{line}:"), out
+
+
 def test_other_syntax_errors_keep_the_parser_s_words():
     out = problems(MINI.replace("say: [\"Cancel it.\"]", "say: [\"Cancel it.\"]]"))
     assert len(out) == 1 and "YAML syntax:" in out[0] and "tab" not in out[0] and "opened here" not in out[0], out

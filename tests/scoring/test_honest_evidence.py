@@ -381,6 +381,13 @@ def test_an_earlier_line_said_again_word_for_word_is_listening_zero_in_the_produ
     assert [e.label for e in r.listening.evidence] == ["repeat"]
 
 
+def test_part_of_an_earlier_line_said_again_to_a_new_question_is_not_called_a_repeat_in_the_product_scorer():
+    history = [("customer", "退款怎么退？"), ("agent", "这笔钱我给您退，三到五个工作日退回您的卡上，您放心。")]
+    ctx = make_ctx(locale="zh", stage="inquiry", customer="那钱什么时候到账？", history=history)
+    r = score_reply("三到五个工作日退回您的卡上", ctx)
+    assert r.listening.level >= 1 and not any(e.label == "repeat" for e in r.listening.evidence)
+
+
 @pytest.mark.parametrize("locale, customer, reply", [
     ("en", "And? Sorry doesn't get me online!",
      "I'm so sorry, three days without internet when you work from home is awful."),
@@ -426,3 +433,17 @@ def test_an_inquiry_answered_with_the_reason_is_shown_as_answered(score):
     r = score("It failed because your bank returned it on the 3rd.", stage="inquiry",
               customer="Why did my direct debit fail this month?")
     assert "answered what the caller asked" in [e.reason for e in r.listening.evidence]
+
+
+@pytest.mark.parametrize("locale, customer, reply, name, detail", [
+    ("zh", "我这个月的自动还款怎么没扣成功啊？", "陈女士，扣款时卡里只有1,203.50元，不够本期的，所以没扣成功。",
+     "陈女士", "1,203.50"),
+    ("en", "Why did my direct debit fail?", "Mr Osei, on the 3rd your account held 41.20, short of the 58.00 due.",
+     "Mr Osei", "41.20"),
+])
+def test_the_callers_name_from_the_screen_is_not_shown_as_a_detail_of_the_answer(score, locale, customer, reply,
+                                                                                 name, detail):
+    facts = {"customer_name": name, "balance": detail}
+    r = score(reply, locale=locale, stage="inquiry", customer=customer, facts=facts)
+    shown = [reply[e.start:e.end] for e in r.listening.evidence if e.label == "screen_fact"]
+    assert any(detail in x for x in shown) and not any(name in x or x in name for x in shown), shown

@@ -103,13 +103,14 @@ async def test_t_on_the_scenario_list_switches_the_app_s_language_and_remembers_
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert "Scenario" in screen_text(app) and "中文" in screen_text(app)  # the key names the other language
-        await pilot.press("t")
+        await pilot.press("end", "t")
         await pilot.pause()
         text = screen_text(app)
         assert isinstance(app.screen, PickerScreen) and "场景" in text and "排行榜" in text and "English" in text
-        await pilot.press("enter")  # a call still speaks its scenario's language
+        await pilot.press("enter")  # the scenario highlighted before; a call still speaks its own language
         await pilot.pause()
-        assert isinstance(app.screen, CallScreen) and app.screen.tr.lang == app.screen.scenario.locale
+        assert isinstance(app.screen, CallScreen) and app.screen.scenario.id == app.library[-1].id
+        assert app.screen.tr.lang == app.screen.scenario.locale
     assert Settings.load(settings.config_dir).ui_lang == "zh"
     again = make(settings=Settings.load(settings.config_dir, clock=settings.clock, animate=False))
     async with again.run_test(size=(120, 40)) as pilot:
@@ -118,6 +119,22 @@ async def test_t_on_the_scenario_list_switches_the_app_s_language_and_remembers_
         await pilot.press("t")
         await pilot.pause()
         assert "Scenario" in screen_text(again)
+
+
+async def test_the_language_switch_leaves_lang_in_force_for_calls(make, settings):
+    settings.lang = "en"  # mystery-guest --lang en
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert "场景" in screen_text(app)
+        await pilot.press("t")
+        await pilot.pause()
+        assert "Scenario" in screen_text(app)
+        await pilot.press("home", "enter")
+        await pilot.pause()
+        assert app.screen.scenario.locale == "zh" and app.screen.tr.lang == "en"
 
 
 async def test_best_score_shows_in_the_picker_after_a_call(make):
