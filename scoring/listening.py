@@ -24,8 +24,9 @@ def _ev(a: Analysis, label: str, s: int, e: int, effect: str = "+", **values) ->
     return Evidence(os_, oe, label, a.lex.reason(label, a.reply[os_:oe], **values), effect)
 
 
-def _whole(a: Analysis, label: str, effect: str = "-") -> Evidence:
-    return Evidence(0, 0, label, a.lex.reason(label, ""), effect)
+def _whole(a: Analysis, label: str, effect: str = "-", reason: str | None = None) -> Evidence:
+    """Evidence about the reply as a whole; `reason` names another wording of the same judgement."""
+    return Evidence(0, 0, label, a.lex.reason(reason or label, ""), effect)
 
 
 def credited_as_action(a: Analysis, sig: Signals) -> list[tuple[int, int]]:
@@ -220,14 +221,14 @@ def _inquiry(a: Analysis, sig: Signals, reflects: bool, ev: list[Evidence], spec
         ev.append(_whole(a, "no_answer"))
         return 0
     terms_only = sig.answered_by == "terms"
-    ev.append(_whole(a, _ANSWER_REASON.get(sig.answered_by, "answer"), "+"))
+    ev.append(_whole(a, "answer", "+", reason=_ANSWER_REASON.get(sig.answered_by)))
     _screen_evidence(a, sig, ev)
     if (sig.offers or a.hits.get("proactive") or sig.questions_relevant or a.hits.get("paraphrase_frame")
             or ((reflects or specific) and not sig.parts_missed)):
         for s, e in a.hits.get("proactive", [])[:1]:
             ev.append(_ev(a, "proactive", s, e))
         return 2
-    ev.append(_whole(a, "no_answer_given" if terms_only else "surface_answer"))
+    ev.append(_whole(a, "surface_answer", reason="no_answer_given" if terms_only else None))
     return 1
 
 

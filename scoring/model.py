@@ -260,18 +260,12 @@ QUIET_SIGNS = ("policy_0",) + tuple(f"saw_{e}" for e in ("cold", "demand_ignored
                                                           "no_answer", "part_ignored", "script", "undercut"))
 
 
-# Evidence shown under its own reason but the same judgement to the model: an inquiry "answered" by
-# taking up only the caller's own words, or by an offer (scoring/listening.py), is still `answer` /
-# `surface_answer`.
-_FEATURE_OF = {"took_up_question": "answer", "answer_next_step": "answer", "no_answer_given": "surface_answer"}
-
-
 def rule_features(rule_score, ctx: ReplyContext) -> list[float]:
     mines = set(rule_score.landmine_categories)
     allowed = any(ctx.policy.allows(o.action) or o.action in ctx.policy.extra_actions
                   for o in rule_score.offers) and "overpromise" not in mines
     acts = set(rule_score.acts)
-    seen = {_FEATURE_OF.get(e.label, e.label) for d in (rule_score.listening, rule_score.empathy) for e in d.evidence}
+    seen = {e.label for d in (rule_score.listening, rule_score.empathy) for e in d.evidence}
     return ([1.0 if rule_score.listening.level == i else 0.0 for i in range(3)]
             + [1.0 if rule_score.empathy.level == i else 0.0 for i in range(3)]
             + [1.0 if c in mines else 0.0 for c in LANDMINES]

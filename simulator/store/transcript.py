@@ -10,6 +10,8 @@ import html
 import re
 from typing import TYPE_CHECKING, Any, Mapping
 
+from rich.cells import cell_len  # a Chinese label takes two columns on a terminal
+
 from simulator.store.reviews import Review, reviewed_score
 from simulator.tui.i18n import Catalog
 from simulator.tui.names import mood_cause, quote_for
@@ -165,11 +167,6 @@ def _addressed(turn: dict[str, Any], concerns: Mapping[str, str] | None, tr: Cat
     return tr("transcript.list_sep").join((concerns or {}).get(c, c) for c in turn.get("concerns_met") or ())
 
 
-def _width(text: str) -> int:
-    """Columns a label takes on a terminal: a Chinese character takes two."""
-    return sum(2 if "\u2e80" <= c <= "\uffef" else 1 for c in text)
-
-
 def render_turn_text(turn: dict[str, Any], persona: str, review: Review | None = None,
                      concerns: Mapping[str, str] | None = None, *, answer: bool = True,
                      tr: Catalog | None = None) -> str:
@@ -203,9 +200,9 @@ def render_text(detail: SessionDetail, concerns: Mapping[str, str] | None = None
     row = detail.session
     tr = tr or catalog_of(row)
     facts = _facts(row, detail.reviewed, tr)
-    width = max(_width(k) for k, _ in facts)
+    width = max(cell_len(k) for k, _ in facts)
     lines = [tr("transcript.title", title=_line(row.scenario_title))]
-    lines += [f"  {k}{' ' * (width - _width(k))}  {_line(v)}" for k, v in facts]
+    lines += [f"  {k}{' ' * (width - cell_len(k))}  {_line(v)}" for k, v in facts]
     turns = detail.turns
     # Each caller line once: a turn shows the line it answered, so a line is not shown again
     # before it (the opening) or after the turn before (its answer) when it is that same line.
