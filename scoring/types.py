@@ -168,6 +168,11 @@ class ReplyScore:
         return getattr(self, name)
 
     @property
+    def repeated(self) -> bool:
+        """The whole reply is an earlier agent line said again word for word (listening 0)."""
+        return any(e.label == "repeat" for e in self.listening.evidence)
+
+    @property
     def landmine_categories(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(h.category for h in self.landmines))
 

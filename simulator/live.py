@@ -79,7 +79,8 @@ def suggestions(session: Session, limit: int = 9) -> list[Suggestion]:
     reactions = {**sc.reactions, **st.reactions}
     fitting: list[str] = []
     if last is not None and last.score is not None:
-        fitting = list(last.score.landmine_categories) + (["interrupted"] if last.interrupted else [])
+        fitting = list(last.score.landmine_categories) + (["interrupted"] if last.interrupted else []) + \
+            (["repeat"] if last.score.repeated else [])
     elif last is not None and last.kind == "silence":
         fitting = ["silence"]
     for key in fitting:

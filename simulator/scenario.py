@@ -22,9 +22,9 @@ LADDER: dict[str, int] = {"answer": 1, "resolve": 2, "complete": 3, "extend": 4}
 Lines = Union[list[str], dict[str, list[str]]]
 
 # Reactions to what happened rather than to a landmine: talking over the caller, leaving them
-# waiting, and a question the trainee asked (the caller answers it). A `reactions` key is one of
-# these or a landmine category.
-EVENT_REACTIONS = ("interrupted", "silence", "question")
+# waiting, a question the trainee asked (the caller answers it), and an earlier line said again
+# word for word. A `reactions` key is one of these or a landmine category.
+EVENT_REACTIONS = ("interrupted", "silence", "question", "repeat")
 MAX_REPLY_CHARS = 2000  # longer than anyone says in one breath on a call; the engine refuses more
 
 
@@ -211,9 +211,9 @@ class State:
     again: Union[list[str], dict[str, list[str]], None] = doc(
         "What the caller says when a reply keeps the call in this state (defaults to `say`).", None)
     reactions: dict[str, list[str]] = doc(
-        "Lines for a reply with a landmine category (threaten, accuse...), `interrupted`, `silence` or "
-        "`question` (the caller's answer to a question the trainee asked); they override the scenario-wide "
-        "`reactions`.", factory=dict)
+        "Lines for a reply with a landmine category (threaten, accuse...), `interrupted`, `silence`, "
+        "`question` (the caller's answer to a question the trainee asked) or `repeat` (an earlier line said "
+        "again word for word); they override the scenario-wide `reactions`.", factory=dict)
     model_answers: list[str] = doc("What a skilled agent might say here (the hint key shows one).",
                                    factory=list)
     transitions: list[Transition] = doc("Checked in order after each reply; the first that holds fires. "
@@ -291,8 +291,9 @@ class Scenario:
     policy: PolicySpec = doc("What the agent may do.", factory=lambda: PolicySpec(allow=[]))
     mood: MoodSpec = doc("The caller's anger model.", factory=MoodSpec)
     reactions: dict[str, list[str]] = doc(
-        "Scenario-wide lines for landmine categories, `interrupted`, `silence` and `question` (the caller "
-        "answers a question the trainee asked).", factory=dict)
+        "Scenario-wide lines for landmine categories, `interrupted`, `silence`, `question` (the caller "
+        "answers a question the trainee asked) and `repeat` (the trainee said an earlier line again word "
+        "for word).", factory=dict)
     concerns: dict[str, Concern] = doc(
         "What the caller needs settled, by id, in the order of the service ladder; the engine tracks which "
         "are addressed, and the service level reached is earned from them.", factory=dict)

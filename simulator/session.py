@@ -27,9 +27,11 @@ SESSION_FORMAT = 1
 # Said by the caller when a scenario has no line of its own for the event.
 DEFAULT_REACTIONS = {
     "en": {"interrupted": "Don't cut me off! I haven't finished.",
-           "silence": "Hello? Are you even there? I'm waiting!"},
+           "silence": "Hello? Are you even there? I'm waiting!",
+           "repeat": "You said that already. Are you reading from a card?"},
     "zh": {"interrupted": "你别打断我！我还没说完呢！",
-           "silence": "喂？有人在吗？我还等着呢！"},
+           "silence": "喂？有人在吗？我还等着呢！",
+           "repeat": "这话你刚才说过了，你是在念稿子吗？"},
 }
 
 
@@ -280,7 +282,9 @@ class Session:
         newly_met = concerns.addressed(self.scenario, score, clean, self.met)
         self.met += newly_met
         facts = ReplyFacts(
-            acts=frozenset(score.acts),
+            # A line said again word for word tells the caller nothing new, so what it does cannot
+            # move the story on: a pasted earlier answer had resolved calls the caller never heard out.
+            acts=frozenset() if score.repeated else frozenset(score.acts),
             levels={"listening": score.listening.level, "empathy": score.empathy.level,
                     "policy": score.policy.level},
             mood=self.mood, turns_in_state=self.turns_in_state,
@@ -424,16 +428,23 @@ class Session:
             heard = self._reaction(state_before, category, default=False)
             if heard:
                 break
-        if not score.landmines and overpromised(score):
+        repeat = not heard and score.repeated
+        if repeat:
+            heard = self._reaction(state_before, "repeat")  # "you said that already", then what they still want
+        elif not score.landmines and overpromised(score):
             heard = self._reaction(state_before, "overpromise", default=False)  # not "too small"
         elif not score.landmines and "question" in score.acts and self.state == state_before:
             heard = self._reaction(state_before, "question", default=False)  # answers it, instead of `again`
         parts.append(heard)
-        if self.state != state_before:
-            parts.append(self._line_for_state(self.state))
-        elif not heard:
-            parts.append(self._again_line(self.state))
-        line = self._joined(*parts)
+        if self.state != state_before or not heard or repeat:
+            parts.append(self._next_line(state_before))
+        return self._said(self._joined(*parts))
+
+    def _next_line(self, state_before: str) -> str:
+        """The new state's line, or the current state's `again` line when the reply kept the call there."""
+        return self._line_for_state(self.state) if self.state != state_before else self._again_line(self.state)
+
+    def _said(self, line: str) -> str:
         self.history.append(Turn("customer", line))
         return line
 

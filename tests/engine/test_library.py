@@ -8,7 +8,7 @@ import pytest
 from simulator.debrief import ending_texts
 from simulator.loader import bundled_dir, check_file, scenario_files
 from simulator.scenario import StoryReply
-from simulator.session import Session
+from simulator.session import DEFAULT_REACTIONS, Session, fill
 from simulator.stories import run_story
 
 FILES = scenario_files([bundled_dir()])
@@ -114,6 +114,32 @@ def test_typing_each_states_model_answer_wins_the_call(sc):
     assert session.ending and sc.endings[session.ending].outcome == "resolved", (session.ending, weak)
     assert not weak, weak
     assert sum(t.score.listening.level == 2 for t in turns) * 2 > len(turns)
+
+@pytest.mark.parametrize("sc", SCENARIOS, ids=[sc.id for sc in SCENARIOS])
+def test_saying_the_last_answer_again_word_for_word_moves_no_call_on_by_what_it_does(sc):
+    """Pasting the previous model answer into the next state tells the caller nothing new: no
+    transition that needs something done (acts) fires on it, and the caller says it was said."""
+    said: list[str] = []
+    session = Session(sc, seed=0)
+    while not session.over and len(said) < sc.max_turns:
+        if said:
+            again = Session(sc, seed=0)
+            for line in said:
+                again.reply(line)
+            turn = again.reply(said[-1])
+            assert turn.score.repeated and turn.score.listening.level == 0
+            fired = turn.transition
+            assert fired is None or not (sc.states[turn.state_before].transitions[fired["index"]].when.acts
+                                         or sc.states[turn.state_before].transitions[fired["index"]].when.any_acts), \
+                (turn.state_before, fired)
+            if turn.state_after == turn.state_before and not turn.score.landmines:
+                repeat = sc.states[turn.state_before].reactions.get("repeat") or sc.reactions.get("repeat")
+                expected = [fill(r, sc.facts) for r in repeat] if repeat else [DEFAULT_REACTIONS[sc.locale]["repeat"]]
+                assert any(turn.customer_line.startswith(r) for r in expected), turn.customer_line
+        said.append(session.hint())
+        session.reply(said[-1])
+    assert len(said) >= 3
+
 
 
 _LEVEL_CLAIM = re.compile(r"\bLevel (\d)\b|第\s*(\d)\s*层")
