@@ -198,13 +198,15 @@ def state_variant(variants: list[StateVariant], done: Iterable[str]) -> StateVar
     return next((v for v in variants if holds(v.met, v.unmet, done)), None)
 
 
-def ending_variant(ending: Ending, done: Iterable[str]) -> EndingVariant | None:
+def ending_variant(ending: Ending, done: Iterable[str], mood: float) -> EndingVariant | None:
     done = set(done)
-    return next((v for v in ending.variants if holds(v.met, v.unmet, done)), None)
+    return next((v for v in ending.variants if holds(v.met, v.unmet, done)
+                 and (v.mood_above is None or mood > v.mood_above)), None)
 
 
-def ending_text(ending: Ending, done: Iterable[str], key: str) -> Any:
-    """The ending's `say`, `title` or `debrief` for a call that addressed `done`."""
-    variant = ending_variant(ending, done)
+def ending_text(ending: Ending, done: Iterable[str], key: str, mood: float) -> Any:
+    """The ending's `say`, `title` or `debrief` for a call that addressed `done` and left the caller
+    at anger `mood`."""
+    variant = ending_variant(ending, done, mood)
     value = getattr(variant, key) if variant is not None else None
     return value if value is not None else getattr(ending, key)

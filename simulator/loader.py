@@ -569,6 +569,9 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
         for j, variant in enumerate(ending.variants):
             vpath = ("endings", name, "variants", j)
             _check_concern_refs(variant, vpath, sc, rep, used)
+            if variant.mood_above is not None and not 0 <= variant.mood_above < 100:
+                rep.error(vpath + ("mood_above",), f"mood_above {variant.mood_above} can never hold "
+                                                   "(anger is 0-100)")
             if variant.say is not None:
                 _check_lines(variant.say, vpath + ("say",), sc, rep, required=False)
     graph: dict[str, list[str]] = {}  # edges(sc), worked out on the way

@@ -229,6 +229,9 @@ class EndingVariant:
 
     met: list[str] = doc("These concerns have all been addressed.", factory=list)
     unmet: list[str] = doc("None of these has been addressed.", factory=list)
+    mood_above: int | None = doc(
+        "The caller's anger when the call ends is above this (0-100): a resolved ending reached with the "
+        "caller still furious gets last words and a debrief that say so, not thanks.", None)
     say: list[str] | None = doc("The caller's last words instead of `say`.", None)
     title: str | None = doc("Instead of `title`.", None)
     debrief: str | None = doc("Instead of `debrief`.", None)

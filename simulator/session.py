@@ -456,7 +456,7 @@ class Session:
     def _ending_line(self) -> str:
         name = self.state
         self.ending = name
-        say = concerns.ending_text(self.scenario.endings[name], self.met, "say")
+        say = concerns.ending_text(self.scenario.endings[name], self.met, "say", self.mood)
         line = self._pick(say) if say else ""
         if line:
             self.history.append(Turn("customer", line))

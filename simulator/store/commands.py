@@ -187,7 +187,9 @@ def cmd_sessions(args) -> int:
             rv = reviewed.get(r.id)
             if rv is None:
                 return r.overall
-            return f"{_num(rv['overall'])}{REVIEWED_MARK}" + (f" ({_num(r.overall)})" if r.overall is not None else "")
+            # The machine's score in brackets only where the review changed it (a note alone does not).
+            differs = r.overall is not None and rv["overall"] != r.overall
+            return f"{_num(rv['overall'])}{REVIEWED_MARK}" + (f" ({_num(r.overall)})" if differs else "")
 
         _write(table(SESSION_HEADERS, [[r.id, r.started_at.strftime("%Y-%m-%d %H:%M"), r.trainee, r.scenario_id,
                                         r.mode, r.status.replace("_", " "), r.turns, r.ending, overall(r),

@@ -14,7 +14,8 @@ A call a trainer reviewed (simulator/store/reviews.py) is exported with its revi
 xAPI as result.score, with extension `reviewed: true` and the machine's scores beside them
 (`machine-overall`, ...); its statement ids also carry the time of the latest review, so an LRS
 that already holds the machine's statement takes the reviewed one as new rather than as a
-conflict. In CSV, the machine's columns stay as they were and `reviewed_*` columns follow;
+conflict. In CSV, the machine's columns stay as they were and `reviewed_*` columns follow
+(`reviewed` yes / no; the others empty for a call or turn no trainer reviewed);
 `passed` (and `reviewed_passed`) say yes / no by the pass rule for calls completed or left. Per
 turn, `caller_before` is the caller's line the reply answered (the opening, for the first) and
 `customer_line` the caller's answer to it; `interrupted` says yes / no like the other flags.
@@ -217,7 +218,7 @@ def sessions_csv(rows: Iterable[SessionRow], reviewed: dict[int, dict[str, Any]]
     def line(r: SessionRow) -> list[Any]:
         rv = reviewed.get(r.id)
         marks = ["yes", *(rv[k] for k in ("overall", *DIMENSIONS, "landmines")),
-                 _yes_no(r, rv["overall"])] if rv else [None] * 7
+                 _yes_no(r, rv["overall"])] if rv else ["no"] + [None] * 6
         return [r.id, r.cohort, r.trainee, r.scenario_id, r.scenario_title, r.mode, r.status, _iso(r.started_at),
                 _iso(r.ended_at), None if r.duration is None else round(r.duration, 1), r.turns, r.ending, r.outcome,
                 r.service_level, r.overall, r.listening, r.empathy, r.policy, r.hints, r.landmines, r.interruptions,
@@ -233,7 +234,7 @@ def turns_csv(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, Any]]]
 
     def marks(t: dict[str, Any], review: Review | None) -> list[Any]:
         if review is None or not t.get("score"):
-            return [None] * 7
+            return ["no"] + [None] * 6
         r = reviewed_score(t["score"], review)
         return ["yes", *(r[d]["score"] for d in DIMENSIONS), " ".join(review.landmines), review.reviewer, review.note]
 

@@ -65,6 +65,8 @@ def _facts(row: SessionRow, reviewed: dict[str, Any] | None, tr: Catalog) -> lis
         machine = getattr(row, name)
         if reviewed is None:
             return fact(name), _fmt(machine)
+        if reviewed[name] == machine:  # the review left this score as it was (a note, a kept level)
+            return tr("transcript.fact.reviewed", label=fact(name)), _fmt(machine)
         return (tr("transcript.fact.reviewed", label=fact(name)),
                 tr("transcript.fact.reviewed_value", value=_fmt(reviewed[name]), machine=_fmt(machine)))
 

@@ -184,8 +184,12 @@ class ReviewScreen(Screen):
         self.detail = detail
         row, reviewed = detail.session, detail.reviewed
         fmt = lambda x: "—" if x is None else f"{x:g}"  # noqa: E731
-        overall = (self.tr("review.overall", overall=fmt(row.overall)) if reviewed is None else
-                   self.tr("review.overall_reviewed", overall=fmt(reviewed["overall"]), machine=fmt(row.overall)))
+        if reviewed is None:
+            overall = self.tr("review.overall", overall=fmt(row.overall))
+        elif reviewed["overall"] == row.overall:  # a note alone: nothing to set beside the machine's
+            overall = self.tr("review.overall", overall=fmt(row.overall) + REVIEWED)
+        else:
+            overall = self.tr("review.overall_reviewed", overall=fmt(reviewed["overall"]), machine=fmt(row.overall))
         self._bar(f"#{row.id} · {row.trainee} · {_one_line(row.scenario_title or row.scenario_id, 40)} · {overall}")
         table = self.query_one(DataTable)
         keep = table.cursor_row

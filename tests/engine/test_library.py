@@ -142,6 +142,39 @@ def test_saying_the_last_answer_again_word_for_word_moves_no_call_on_by_what_it_
 
 
 
+@pytest.mark.parametrize("sc", SCENARIOS, ids=[sc.id for sc in SCENARIOS])
+def test_a_caller_still_furious_at_a_resolved_ending_does_not_thank_the_agent(sc):
+    """The model answers resolve the call; when the caller is in the top band as it ends (anger
+    pushed up before the last reply), the last words and the debrief are the ending's furious
+    variant, never the grateful ones a calm caller says."""
+    calm, angry = Session(sc, seed=0), Session(sc, seed=0)
+    while not calm.over:
+        answer = calm.hint()
+        before = calm.ending
+        calm.reply(answer)
+        if calm.over and before is None:
+            angry.mood = 100.0  # as if a landmine had just set them off
+        angry.reply(answer)
+    assert calm.ending == angry.ending and sc.endings[calm.ending].outcome == "resolved"
+    furious = next(v for v in sc.endings[angry.ending].variants if v.mood_above is not None)
+    assert angry.mood > furious.mood_above >= calm.mood
+    assert angry.history[-1].text in [fill(line, sc.facts) for line in furious.say]
+    assert calm.history[-1].text not in [fill(line, sc.facts) for line in furious.say]
+    assert ending_texts(angry) == (furious.title, furious.debrief.strip()) != ending_texts(calm)
+
+
+def test_a_landmine_at_the_small_charge_wrap_up_leaves_her_furious_and_her_last_words_say_so():
+    sc = BY_ID["small-charge-dispute-zh"]
+    session = Session(sc, seed=0)
+    while session.state != "wrap_up":
+        session.reply(session.hint())
+    session.reply("你冷静点，就几块钱的事，至于吗。")
+    session.reply("还有别的事吗")
+    assert sc.endings[session.ending].outcome == "resolved" and session.band == "furious"
+    title, debrief = ending_texts(session)
+    assert title == "钱退了，气没消" and "谢谢" not in session.history[-1].text
+
+
 _LEVEL_CLAIM = re.compile(r"\bLevel (\d)\b|第\s*(\d)\s*层")
 
 

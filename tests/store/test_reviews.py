@@ -139,6 +139,16 @@ def test_a_note_written_on_two_lines_reads_on_two_lines_in_the_terminal(cohort, 
     assert lines[lines.index("Trainer's note: Apologise first.") + 1] == "Then check the bill."
 
 
+def test_a_review_that_only_adds_a_note_shows_the_score_once_marked_reviewed(cohort, capsys):
+    url, ann, _ = cohort
+    with Store.open(url) as store:
+        store.save_review(ann, 0, listening=2, empathy=2, note="Good opening.", reviewer="Tina")
+    code, out, _ = run(capsys, "sessions", "--cohort", "june", "--db", url)
+    assert code == 0 and "80†" in out and "(80)" not in out
+    code, out, _ = run(capsys, "transcript", str(ann), "--db", url)
+    assert "| Overall (reviewed) | 80 |" in out and "machine 80" not in out
+
+
 def test_exports_give_the_reviewed_score_beside_the_machine_one(cohort, capsys):
     url, ann, _ = cohort
     code, out, _ = run(capsys, "export", "--cohort", "june", "--format", "xapi", "--db", url)
@@ -148,7 +158,7 @@ def test_exports_give_the_reviewed_score_beside_the_machine_one(cohort, capsys):
     code, out, _ = run(capsys, "export", "--cohort", "june", "--format", "csv", "--db", url)
     rows = {r["trainee"]: r for r in csv.DictReader(io.StringIO(out))}
     assert (rows["Ann"]["overall"], rows["Ann"]["reviewed"], rows["Ann"]["reviewed_overall"]) == ("80.0", "yes", "52.0")
-    assert rows["Ben"]["reviewed"] == "" and rows["Ben"]["reviewed_overall"] == ""
+    assert rows["Ben"]["reviewed"] == "no" and rows["Ben"]["reviewed_overall"] == ""
     code, out, _ = run(capsys, "export", "--cohort", "june", "--format", "csv", "--turns", "--db", url)
     first = next(r for r in csv.DictReader(io.StringIO(out)) if r["trainee"] == "Ann" and r["turn"] == "1")
     assert (first["listening"], first["reviewed_listening"], first["reviewed_landmines"], first["review_note"]) == (
