@@ -6,7 +6,8 @@ One normaliser serves both locales (replies mix Chinese and English):
   (the characters our lexicons and customers' typical words use);
 - curly quotes -> straight, and apostrophes inside words dropped ("don't" -> "dont"),
   so "dont", "don't" and "don’t" all match one lexicon phrase;
-- a few common English misspellings -> the right word ("definately" -> "definitely").
+- a few common misspellings -> the right word: English whole words ("definately" ->
+  "definitely"), Chinese input-method slips anywhere ("处里" -> "处理").
 
 Every step is either one-char-for-one-char or recorded in an `OffsetMap`, so a match
 in the normalised text maps back to a span of the ORIGINAL reply (evidence spans).
@@ -130,6 +131,19 @@ def normalise(text: str, typos: Mapping[str, str] | None = None) -> Normalised:
     return out
 
 
+# A typo table's Chinese entries as one pattern (Chinese has no spaces to find words by); kept
+# with the table, as _RECENT keeps it, so an id is never reused while its entry stands.
+_SLIPS: dict[int, tuple[Mapping[str, str], re.Pattern[str] | None]] = {}
+
+
+def _cjk_slips(typos: Mapping[str, str]) -> re.Pattern[str] | None:
+    hit = _SLIPS.get(id(typos))
+    if hit is None or hit[0] is not typos:
+        keys = sorted((k for k in typos if not k.isascii()), key=len, reverse=True)
+        hit = _SLIPS[id(typos)] = (typos, re.compile("|".join(map(re.escape, keys))) if keys else None)
+    return hit[1]
+
+
 def _normalise(text: str, typos: Mapping[str, str] | None) -> Normalised:
     base = _lower_same_length(text).translate(_TABLE)
     edits: list[tuple[int, int, str]] = [(m.start(), m.end(), "") for m in _APOSTROPHE.finditer(base)]
@@ -137,6 +151,9 @@ def _normalise(text: str, typos: Mapping[str, str] | None) -> Normalised:
         edits.extend(
             (m.start(), m.end(), typos[m.group()]) for m in _WORD.finditer(base) if m.group() in typos
         )
+        slips = _cjk_slips(typos)
+        if slips is not None:
+            edits.extend((m.start(), m.end(), typos[m.group()]) for m in slips.finditer(base))
     if not edits:
         return Normalised(base, OffsetMap(orig_len=len(text)))
     edits.sort()

@@ -11,7 +11,8 @@ import re
 from typing import Any, Iterable
 
 from scoring import ReplyScore
-from scoring.normalise import normalise_phrase
+from scoring.lexicon import get_lexicon
+from scoring.normalise import normalise, normalise_phrase
 from simulator.scenario import LADDER, Concern, Ending, EndingVariant, Scenario, StateVariant
 
 
@@ -29,7 +30,7 @@ def _fact_forms(value: Any) -> list[str]:
 
 def _says(reply: str, plain: str, form: str) -> bool:
     """Whether the reply says a fact's value `form`; a number only as a whole number (40, not in
-    140 or 4.0). `plain` is the reply normalised once (normalise_phrase)."""
+    140 or 4.0). `plain` is the reply normalised once (_plain)."""
     if not form.strip():
         return False
     if re.fullmatch(r"\d+(\.\d+)?", form):
@@ -118,6 +119,12 @@ def phrase_pattern(locale: str, phrases: tuple[str, ...]) -> re.Pattern[str] | N
     return build(merge(load_raw(locale), extra), locale, only=extra).families[_FAMILY]
 
 
+def _plain(reply: str, locale: str) -> str:
+    """The reply as the scorer reads it: normalised, with the locale's typos put right ("处里完" is
+    "处理完"), so a slip of the input method does not hide an answer."""
+    return normalise(reply, get_lexicon(locale if locale in ("zh", "en") else "en").typos).text
+
+
 def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any], plain: str | None = None,
           locale: str = "en") -> bool:
     """Whether one reply shows any of the concern's signs (the caller hears nothing past a landmine)."""
@@ -129,7 +136,7 @@ def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any]
     offered = {a.split(":", 1)[1] for a in acts if a.startswith("offer:")}
     if offered & set(concern.offers) and not (concern.within_caps and score.policy.level == 0):
         return True
-    plain = normalise_phrase(reply) if plain is None else plain
+    plain = _plain(reply, locale) if plain is None else plain
     for key in concern.facts:
         if key in facts and any(_says(reply, plain, form) for form in _fact_forms(facts[key])):
             return True
@@ -147,7 +154,7 @@ def addressed(sc: Scenario, score: ReplyScore, reply: str, already: Iterable[str
     open_ = [(cid, c) for cid, c in sc.concerns.items() if cid not in done]
     if not open_:
         return []
-    plain = normalise_phrase(reply)
+    plain = _plain(reply, sc.locale)
     return [cid for cid, c in open_ if signs(c, score, reply, sc.facts, plain, sc.locale)]
 
 

@@ -213,6 +213,10 @@ IN_OTHER_WORDS = [
     ("lost-card-callback-en", _LOST_CARD, "I call her back straight away on 07700 900461", "called_back"),
     ("lost-card-callback-en", _LOST_CARD, "Ring Mrs Whitaker back on 07700 900461", "called_back"),
     ("lost-card-callback-en", _LOST_CARD, "Hello Mrs Whitaker, it's the bank again, we got cut off", "called_back"),
+    # a hurried trainee's typing (trial 15): an input-method slip, "都", a start date
+    ("small-charge-dispute-zh", [], "真报歉阿姨 系统1号凌晨才处里完 赶上扣费了 这3块我给您减免", "why_charged"),
+    ("small-charge-dispute-zh", ["3块钱我给您减免了"], "不会了阿姨 取消已经生效 以后都不扣了", "no_repeat"),
+    ("small-charge-dispute-zh", ["3块钱我给您减免了"], "下个月开始就不扣了", "no_repeat"),
 ]
 
 

@@ -23,6 +23,17 @@ def test_apostrophes_dropped_with_offset_map():
     assert text[n.offsets.span(0, len(n.text))[0]:n.offsets.span(0, len(n.text))[1]] == text
 
 
+def test_a_chinese_input_slip_is_read_as_the_word_it_was_meant_to_be_and_quoted_as_typed():
+    from scoring.lexicon import get_lexicon
+
+    text = "真报歉，系统凌晨才处里完"
+    n = normalise(text, get_lexicon("zh").typos)
+    assert n.text == "真抱歉,系统凌晨才处理完"
+    i = n.text.index("处理")
+    assert text[slice(*n.offsets.span(i, i + 2))] == "处里"
+    assert normalise("给您退定金", get_lexicon("zh").typos).text == "给您退定金"  # a word, not a slip
+
+
 def test_typo_fixed_and_mapped_back():
     text = "It will definately arrive"
     n = normalise(text, {"definately": "definitely"})

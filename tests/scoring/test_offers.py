@@ -28,6 +28,9 @@ from scoring import Policy
     # a point inside an amount is no sentence end: the gap of "give you ... back" runs over it
     ("en", "refund", "I'll give you 6.00 back as goodwill for one month.", "offer:refund"),
     ("en", "refund", "I can give you one month, 6.00, back as goodwill.", "offer:refund"),
+    # 已 + the action, said as done: "费用已减免" / "已经免了" / "已恢复"
+    ("zh", "refund", "费用已减免。", "offer:fee_waiver"),
+    ("zh", "refund", "这个月的手续费已经给您免了，您放心。", "offer:fee_waiver"),
 ])
 def test_act(score, locale, stage, reply, act):
     assert act in score(reply, locale=locale, stage=stage).acts
