@@ -13,6 +13,7 @@ the few reviewed calls are read again and the aggregates corrected for them.
   - landmines by category per trainee: counted per set of categories (each turn's `mines`
     column); turns recorded before version 8 have none there, and only those are read again,
     their categories taken from the texts their detail refers to (records.landmine_categories);
+    a reviewed reply counts with the trainer's landmines in place of the machine's;
   - where calls go wrong: per scenario state, replies that set off a landmine, replies that
     spiked the caller's anger, and the replies after which the caller hung up or escalated.
 """
@@ -201,6 +202,7 @@ def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
                     sa.select(S.texts.c.id, S.texts.c.body).where(S.texts.c.id.in_(ids[start:start + 500]))))
             out["mines"] += [(tid, n, list(dict.fromkeys(categories[i] for i in text_ids)) if detail is None
                               else landmine_categories(detail, categories)) for tid, n, text_ids, detail in found]
+        out["reviewed_mines"] = _reviewed_mines(conn, here)
         out["agreement"] = review_agreement(conn, cohort_id)
         return out
 
@@ -236,6 +238,11 @@ def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
     mines: dict[int, Counter] = {}
     for tid, n, categories in data["mines"]:
         mines.setdefault(tid, Counter()).update({c: n for c in categories})
+    for tid, machine, trainer in data["reviewed_mines"]:  # a trainer's landmines count in place of the machine's
+        mine = mines.setdefault(tid, Counter())
+        mine.subtract(machine)
+        mine.update(trainer)
+    mines = {tid: +c for tid, c in mines.items()}  # drop the categories a review took to none
     trainees = []
     for r in data["per_trainee"]:
         name = plain(data["names"].get(r.trainee_id, f"#{r.trainee_id}"), lines=False)
@@ -267,6 +274,23 @@ def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
         agreement=data["agreement"],
         reviewed_calls=len(reviewed),
     )
+
+
+def _reviewed_mines(conn: sa.Connection, here) -> list[tuple[int, list[str], list[str]]]:
+    """(trainee id, the machine's landmine categories, the trainer's) for every reviewed reply of the
+    cohort: the report counts a reviewed reply's landmines as the leaderboard does, the trainer's."""
+    from simulator.store.store import _TURN_COLUMNS, _turns
+
+    r, t = S.reviews.c, S.turns.c
+    joined = S.reviews.join(S.turns, sa.and_(t.session_id == r.session_id, t.idx == r.idx)).join(
+        S.sessions, S.sessions.c.id == r.session_id)
+    rows = conn.execute(sa.select(S.sessions.c.trainee_id, r.landmines.label("reviewed"), *_TURN_COLUMNS)
+                        .select_from(joined).where(here)).all()
+    out = []
+    for row, turn in zip(rows, _turns(conn, rows)):
+        machine = [m.get("category") for m in (turn.get("score") or {}).get("landmines", [])]
+        out.append((row.trainee_id, list(dict.fromkeys(machine)), list(dict.fromkeys(_json(row.reviewed) or []))))
+    return out
 
 
 def _reviewed(conn: sa.Connection, here, done) -> dict[int, dict]:

@@ -272,7 +272,7 @@ def register(sub) -> None:
     ses.add_argument("--cohort", help="cohort name (default: all cohorts)")
     ses.add_argument("--trainee", help="only this trainee")
     ses.add_argument("--scenario", help="only this scenario id")
-    ses.add_argument("--status", choices=["in_progress", "completed", "left", "abandoned"])
+    ses.add_argument("--status", choices=["in_progress", "completed", "left", "skipped", "abandoned"])
     ses.add_argument("--limit", type=int, help="at most this many")
     ses.add_argument("--format", choices=["table", "csv", "json"], default="table")
     ses.add_argument("--db", metavar="URL", help=DB_HELP)

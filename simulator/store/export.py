@@ -39,6 +39,7 @@ VERBS = {
     "completed": ("http://adlnet.gov/expapi/verbs/completed", "completed"),
     "left": ("http://adlnet.gov/expapi/verbs/terminated", "terminated"),
     "abandoned": ("https://w3id.org/xapi/adl/verbs/abandoned", "abandoned"),
+    "skipped": ("http://adlnet.gov/expapi/verbs/exited", "exited"),  # left before answering: no attempt
     "in_progress": ("http://adlnet.gov/expapi/verbs/attempted", "attempted"),
 }
 RESPONDED = ("http://adlnet.gov/expapi/verbs/responded", "responded")

@@ -35,9 +35,12 @@ if TYPE_CHECKING:
 #              "完成" in any text a person reads means this, and nothing else;
 #   left:      the trainee left before an ending. Not scored, but an attempt: pass and resolved
 #              rates count it, as not passed.
+#   skipped:   the trainee left before anything happened (no reply, no silence: a wrong scenario
+#              picked, say). Not an attempt: it counts nowhere, as the pause screen promises.
 # (abandoned, a call whose process died, is the machine's fault and counts nowhere.)
 FINISH_STATUSES = ("completed", "left")
 COMPLETED = FINISH_STATUSES[0]
+SKIPPED = "skipped"
 
 
 def _now() -> str:
@@ -96,6 +99,8 @@ def finish_record(call: str, session: "Session", status: str = "completed") -> d
         raise ValueError(f"status must be one of {', '.join(FINISH_STATUSES)}, not {status!r}")
     if status == "completed" and not session.over:
         status = "left"  # no ending reached: it cannot count as a completed call
+    if status == "left" and not session.turns:
+        status = SKIPPED  # nothing was said or left unsaid: not an attempt
     summary = session.summary()
     values = dict(
         ending=summary["ending"], outcome=summary["outcome"], service_level=summary["service_level"],
@@ -123,7 +128,8 @@ def finish_record(call: str, session: "Session", status: str = "completed") -> d
 #         written as DIGITS, the numbers (the values the clauses saw) in order,
 #    "b": broke_off (left out when None), "h": 1 when the reply came after a hint (else left out),
 #    "k": the ids of the caller's concerns the reply addressed first (left out when none),
-#    "p": [held_ending] when a person played the caller (simulator/live.py; else left out)}
+#    "p": [held_ending] when a person played the caller (simulator/live.py; else left out),
+#    "mv": 1 when the trainer moved the call after the turn (Session.move_to; else left out)}
 # A format 2 turn recorded before concerns has no "k" and reads back with concerns_met [].
 # Scores, levels' dimensions, the reply, states, mood and the rest are the row's own columns.
 FORMAT = 2
@@ -191,7 +197,8 @@ def _number(digits: str) -> int | str:
 
 def _compact(d: dict[str, Any]) -> dict[str, Any] | None:
     """Format 2 of a TurnResult.to_dict() (already JSON-plain); None when it has other keys."""
-    if tuple(d) not in (_KEYS, _KEYS + _HUMAN_KEYS):
+    keys = tuple(d)[:-1] if tuple(d)[-1:] == ("moved_by_trainer",) else tuple(d)
+    if keys not in (_KEYS, _KEYS + _HUMAN_KEYS):
         return None
     texts = _Texts(d["customer_before"], d["customer_line"])
     out: dict[str, Any] = {"v": FORMAT, "texts": texts.items}
@@ -224,6 +231,8 @@ def _compact(d: dict[str, Any]) -> dict[str, Any] | None:
         out["k"] = list(d["concerns_met"])
     if d.get("human_caller"):
         out["p"] = [d["held_ending"]]  # a person played the caller (and the ending left to them)
+    if d.get("moved_by_trainer"):
+        out["mv"] = 1
     return out
 
 
@@ -267,6 +276,7 @@ def turn_dict(row: Mapping[str, Any], detail: Mapping[str, Any], texts: Sequence
         "hints_before": row["hints_before"], "after_hint": bool(detail.get("h")), "broke_off": detail.get("b"),
         "concerns_met": list(detail.get("k") or []),
         **({"human_caller": True, "held_ending": detail["p"][0]} if "p" in detail else {}),
+        **({"moved_by_trainer": True} if detail.get("mv") else {}),
     }
 
 

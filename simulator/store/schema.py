@@ -73,7 +73,7 @@ sessions = sa.Table(
     sa.Column("opening", sa.Text, nullable=False, server_default=""),
     sa.Column("seed", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("mode", sa.String(16), nullable=False, server_default="live"),  # v2
-    sa.Column("status", sa.String(16), nullable=False),  # in_progress | completed | left | abandoned
+    sa.Column("status", sa.String(16), nullable=False),  # in_progress | completed | left | skipped | abandoned
     sa.Column("started_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=True),  # v2: heartbeat, set at every turn
     sa.Column("ended_at", sa.DateTime, nullable=True),

@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # the engine is imported only for type hints: the store stand
 
 ENV_STALE = "MYSTERY_GUEST_STALE_MINUTES"
 STALE_MINUTES = 30.0
-STATUSES = ("in_progress", "completed", "left", "abandoned")
+STATUSES = ("in_progress", "completed", "left", "skipped", "abandoned")
 _T = TypeVar("_T")
 
 

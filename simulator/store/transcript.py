@@ -121,8 +121,12 @@ def _dim(tr: Catalog, dim: str) -> str:
 
 
 def _heading(turn: dict[str, Any], tr: Catalog) -> str:
-    move = (tr("transcript.moved", before=turn["state_before"], after=turn["state_after"])
-            if turn["state_after"] != turn["state_before"] else tr("transcript.stays", state=turn["state_after"]))
+    if turn.get("moved_by_trainer"):  # the trainer's F6 / F7 in the live class, not the reply
+        move = tr("transcript.moved_by_trainer", before=turn["state_before"], after=turn["state_after"])
+    elif turn["state_after"] != turn["state_before"]:
+        move = tr("transcript.moved", before=turn["state_before"], after=turn["state_after"])
+    else:
+        move = tr("transcript.stays", state=turn["state_after"])
     timing = tr("transcript.latency", s=f"{turn['latency']:.1f}") if turn.get("latency") is not None else ""
     return tr("transcript.heading", n=turn["index"] + 1, stage=_named(tr, "stage", turn["stage"]), move=move,
               before=f"{turn['mood_before']:g}", after=f"{turn['mood_after']:g}", timing=timing)

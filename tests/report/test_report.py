@@ -403,6 +403,22 @@ def test_review_agreement_counts_where_trainers_kept_the_machine_s_level(seeded)
     assert agreement.dimensions["policy"].same_level == int(levels["policy"] == 1)
 
 
+def test_the_report_counts_the_landmines_a_trainer_marked_in_place_of_the_machine_s(db_url, capsys):
+    """A reviewed reply's landmines are the trainer's, as on the leaderboard and in exports: one
+    added shows in the trainee's row and its category gets a column; one taken away is gone."""
+    with Store.open(db_url) as store:
+        ann, _ = play(store, "Ann", "june", ["L80 E80 P100 first reply", "L80 E80 P100 close"])
+        ben, _ = play(store, "Ben", "june", ["L60 E60 P0 mine"])  # the machine's threaten
+        store.save_review(ann, 0, listening=1, empathy=1, landmines=["accuse", "argue"], reviewer="Tina")
+        store.save_review(ben, 0, listening=1, empathy=1, landmines=[], reviewer="Tina")
+        stats = cohort_stats(store, "june")
+    mines = {t.name: t.landmines for t in stats.trainees}
+    assert mines == {"Ann": {"accuse": 1, "argue": 1}, "Ben": {}}
+    assert set(stats.categories) == {"accuse", "argue"}
+    code, out, _ = run(capsys, "report", "--cohort", "june", "--db", db_url, "--format", "text", "--lang", "en")
+    assert code == 0 and "accusation" in out and "threat" not in out
+
+
 # ---------------------------------------------------------------------------- one definition of each figure
 def test_the_report_counts_reviewed_scores_as_the_leaderboard_does_and_its_counts_add_up(db_url, capsys):
     """A reviewed call counts with its reviewed scores in every figure (mean, bands, progress, pass),

@@ -105,6 +105,9 @@ async def test_stopping_the_server_ends_each_tab_and_keeps_its_call_as_left(serv
                 await send_keys(ws, keys)
             await ws.send_json(["stdin", "\r"])  # the picker's one scenario
             assert "王先生" in await first_screen(ws, "your turn")  # its caller is on the line
+            await send_keys(ws, "您好，我在听")  # a call with a reply in it is an attempt (one without is skipped)
+            await ws.send_json(["stdin", "\r"])
+            await first_screen(ws, "Listening")  # the reply is scored
             # Stop from another thread, reading on here as a browser would (and so answering the close).
             printed, _ = await asyncio.gather(asyncio.to_thread(served.stop), read_to_the_end(ws))
     assert served.process.returncode == 0, printed

@@ -70,6 +70,24 @@ def test_abandoned_and_left_calls_count_as_sessions_never_as_scores(store):
     assert rows[-1].sessions == 1 and rows[-1].resolved_rate is None
 
 
+def test_a_call_left_before_a_word_was_said_is_no_attempt(store, capsys):
+    """A trainee who opens the wrong scenario and leaves at once has not failed a call: the store
+    keeps it as skipped, a session and nothing else (the pause screen says leaving is fine)."""
+    from simulator.cli import main
+    from simulator.store.cohort_stats import cohort_stats
+
+    play(store, "A", "c", close(60, 60))
+    skipped, _ = play(store, "A", "c", [], status="left")
+    play(store, "A", "c", ["L100 E100 P100 hangs up"], status="left")
+    assert store.session_detail(skipped).session.status == "skipped"
+    a = store.leaderboard("c")[0]
+    assert (a.sessions, a.completed, a.resolved_rate) == (3, 1, 0.5)  # resolved of completed + left
+    stats = cohort_stats(store, "c")
+    assert (stats.attempts, stats.completed, stats.passed) == (2, 1, 1)
+    assert main(["sessions", "--cohort", "c", "--db", store.url, "--status", "skipped"]) == 0
+    assert " skipped " in capsys.readouterr().out
+
+
 def test_hints_cost_points_and_show_on_the_board(store):
     play(store, "Helped", "c", close(80, 80), hints=2)
     play(store, "Alone", "c", close(80, 80))
