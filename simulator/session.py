@@ -80,6 +80,7 @@ class TurnResult:
     concerns_met: list[str] = field(default_factory=list)  # the caller's concerns this reply addressed first
     human_caller: bool = False  # a person played the caller: customer_line is what they said
     held_ending: str | None = None  # human caller: the ending the machine would have taken, left to them
+    moved_by_trainer: bool = False  # the trainer moved the call after this turn: state_after is their choice
 
     @property
     def transition(self) -> dict | None:
@@ -101,6 +102,7 @@ class TurnResult:
             "concerns_met": list(self.concerns_met),
             # only for a person's call, so every machine-played turn keeps the dict it always had
             **({"human_caller": True, "held_ending": self.held_ending} if self.human_caller else {}),
+            **({"moved_by_trainer": True} if self.moved_by_trainer else {}),
         }
 
 
@@ -412,6 +414,7 @@ class Session:
         if self.turns:
             last = self.turns[-1]
             last.state_after, last.ending, last.held_ending = self.state, self.ending, None
+            last.moved_by_trainer = True  # the transcript says so: the reply did not take it there
             if line:
                 last.customer_line = self._joined(last.customer_line, line)
         return line

@@ -364,6 +364,8 @@ class CallScreen(Screen):
             self.draft_started = None  # emptied (or only spaces): no answer under way
         elif self.draft_started is None:
             self.draft_started = now
+        if len(event.value) >= MAX_REPLY_CHARS:  # the box takes no more: say so, not drop keys silently
+            self._status(self.tr("call.reply_full", max=MAX_REPLY_CHARS), "bold red")
 
     @on(ReplyInput.ReplySubmitted)
     def _reply_submitted(self, event: ReplyInput.ReplySubmitted) -> None:

@@ -65,6 +65,9 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
         Binding("f7", "end_call", "End call"),
         Binding("ctrl+e", "edit_line", "Edit line"),
         Binding("escape", "back", "Back"),
+        # inherit_bindings=False drops the Screen's own Tab keys: between the lines and the box
+        Binding("tab", "app.focus_next", show=False),
+        Binding("shift+tab", "app.focus_previous", show=False),
     ]
     BAR_TITLE = "live.guest_title"
 
@@ -127,13 +130,14 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
         if self.session.over:
             text.append(tr("live.over"), style="italic")
         elif move is None:
-            text.append(tr("live.machine_stays", state=self.session.state))
+            text.append(tr("live.machine_stays", state=self._named(self.session.state)))
         elif move[1] in sc.endings:
             text.append(tr("live.machine_would_end", ending=sc.endings[move[1]].title or move[1]),
                         style="bold #ff5252")
         else:
-            text.append(tr("live.machine_moved", source=move[0], target=move[1]), style="#4fc3f7")
-        text.append("\n" + tr("live.now_in", state=self.session.state, band=tr.get(
+            text.append(tr("live.machine_moved", source=self._named(move[0]), target=self._named(move[1])),
+                        style="#4fc3f7")
+        text.append("\n" + tr("live.now_in", state=self._named(self.session.state), band=tr.get(
             "band." + self.session.band, self.session.band)), style="dim")
         self.query_one("#machine-move", Static).update(text)
         options = self.query_one("#suggestions", OptionList)
@@ -147,6 +151,15 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
             if options.option_count:
                 options.highlighted = 0
         self._lines = [s.text for s in suggestions(self.session)] if self.session.human else []
+
+    def _named(self, state: str) -> str:
+        """A state by its id and, in the console's language, its stage ("venting（发泄）"): the ids
+        are the scenario author's words, often English in a Chinese call."""
+        st = self.scenario.states.get(state)
+        if st is None:
+            return state
+        stage = self.tr.get("stage." + st.stage, st.stage)
+        return state if stage == state else self.tr("live.state_named", state=state, stage=stage)
 
     def _status(self, message: str, style: str = "bold") -> None:
         status = self.query_one("#guest-status", Static)
@@ -174,6 +187,14 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
     def _typed_line(self, event: Input.Submitted) -> None:
         if self.send_line(event.value):
             event.input.clear()
+            self._back_to_lines()
+
+    def _back_to_lines(self) -> None:
+        """The keys go back to the suggested lines: digits pick one, Enter sends it, Ctrl+E edits
+        it, and any other character starts a line of your own again (on_key)."""
+        options = self.query_one("#suggestions", OptionList)
+        if options.option_count:
+            options.focus()
 
     def action_edit_line(self) -> None:
         """Put the highlighted suggestion in the box, to change before sending."""
@@ -211,7 +232,11 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
             self.link.send("move", to=target)
 
     def action_back(self) -> None:
-        """Leave the console: when the call is over, back to the class (or out)."""
+        """Out of your own line back to the suggested ones; else leave the console: when the call
+        is over, back to the class (or out)."""
+        if self.focused is self.query_one("#caller-line", Input) and not self.session.over:
+            self._back_to_lines()  # what was typed stays in the box
+            return
         if not self.session.over:
             self._status(self.tr("live.end_first"), "italic")
             return

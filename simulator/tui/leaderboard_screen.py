@@ -33,6 +33,8 @@ def row_mapping(row) -> dict:
 
 
 def cell(value, col: str = "", row: dict | None = None) -> Text:
+    if col == "human_caller":
+        return Text("✓" if value else "", justify="center")
     if col == "best" and isinstance(value, (int, float)) and (row or {}).get("best_used_hints"):
         # the best call behind it used hints; † a trainer's review counts in it
         return Text(f"{value:g}*" + ("†" if (row or {}).get("reviewed") else ""), justify="right")
@@ -104,6 +106,8 @@ class LeaderboardScreen(Screen):
             self._note(self.tr("leaderboard.empty"))
             return
         columns = [c for c in SHOWN if c in rows[0]] or list(rows[0])
+        if any(r.get("human_caller") for r in rows):  # a live class: whose calls a person played
+            columns.append("human_caller")
         for col in columns:
             table.add_column(Text(self.tr.get("leaderboard.col." + col, col), style="bold"), key=col)
         for row in rows:

@@ -40,6 +40,9 @@ def open_live_screen(app, what: str, value: str) -> None:
     if call is None:
         _fail(app, what, tr("live.no_call", code=value))
         return
+    if call.status == "ended" and what in ("join", "guest"):  # watching a finished call is fine
+        _fail(app, what, tr("live.call_ended", code=call.code))
+        return
     app.call_from_thread(lambda: show_call(app, what, call))
 
 

@@ -42,6 +42,10 @@ class PauseScreen(ModalScreen[str]):
     def on_mount(self) -> None:
         relabel(self, self.tr)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the trainer resumes a call they paused: the footer does not offer Esc for it."""
+        return not (action == "resume" and self.by_trainer)
+
     def action_resume(self) -> None:
         if not self.by_trainer:
             self.dismiss("resume")

@@ -391,4 +391,7 @@ class ReviewTurnScreen(ModalScreen[dict | None]):
         self.dismiss({**self.values, "note": self.query_one(Input).value})
 
     def action_cancel(self) -> None:
+        if self.focused is self.query_one(Input):  # Esc in the note ends the note, keeping it
+            self._note_done()
+            return
         self.dismiss(None)

@@ -240,6 +240,20 @@ async def test_a_huge_paste_is_refused_with_a_message(make):
         assert call.session.turns == []
 
 
+async def test_typing_up_to_the_reply_limit_says_that_nothing_more_fits(make):
+    """Keys typed (not pasted) past the limit are dropped by the box: the trainee is told why."""
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot)
+        reply = call.query_one(ReplyInput)
+        reply.value = "y" * (MAX_REPLY_CHARS - 1)
+        reply.cursor_position = len(reply.value)
+        await pilot.press("z", "z")
+        await pilot.pause()
+        assert len(reply.value) == MAX_REPLY_CHARS
+        assert f"at the limit of {MAX_REPLY_CHARS} characters" in screen_text(app)
+
+
 async def test_try_again_and_next_scenario_from_the_debrief(make):
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:

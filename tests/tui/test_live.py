@@ -135,6 +135,8 @@ async def _play_a_live_class(url: str, tmp_path, clock) -> None:
             await until(lambda: isinstance(trainee.screen, PauseScreen) and watch.status == "live.paused", *pilots)
             await sp.press("enter")  # the trainee cannot resume what the trainer paused
             assert isinstance(trainee.screen, PauseScreen)
+            assert "Resume" not in screen_text(trainee)  # nor does the footer offer it
+            assert "Leave" in screen_text(trainee)
             await tp.press("f5")
             await until(lambda: isinstance(trainee.screen, CallScreen), *pilots)
             await sp.press("escape")  # the trainee's own pause (the safe word): the trainer is told
@@ -160,6 +162,20 @@ async def _play_a_live_class(url: str, tmp_path, clock) -> None:
             assert guest.query_one("#caller-line").value == "Recorded? I am done with you people."
             await tp.press("enter")
             await until(lambda: "I am done with you people." in screen_text(watcher), *pilots)
+            # the keys are back on the suggested lines: a digit picks one again, Esc leaves a line
+            # of your own for the lines without sending or losing it, Tab goes to the box and back
+            assert trainer.screen.focused is guest.query_one("#suggestions")
+            await tp.press("1")
+            assert guest.query_one("#suggestions").highlighted == 0 and guest.query_one("#caller-line").value == ""
+            await type_text(tp, "Hold on")
+            await tp.press("escape")
+            assert trainer.screen.focused is guest.query_one("#suggestions")
+            assert guest.query_one("#caller-line").value == "Hold on" and isinstance(trainer.screen, GuestScreen)
+            await tp.press("tab")
+            assert trainer.screen.focused is guest.query_one("#caller-line")
+            await tp.press("shift+tab")
+            assert trainer.screen.focused is guest.query_one("#suggestions")
+            guest.query_one("#caller-line").value = ""
             await tp.press("f7")
             await until(lambda: isinstance(trainer.screen, ChooseScreen), tp)
             keys = [k for k, _ in trainer.screen.choices]
@@ -183,6 +199,9 @@ async def _play_a_live_class(url: str, tmp_path, clock) -> None:
             assert isinstance(trainer.screen, ClassScreen) and trainer.screen.trainee is None
             assert code not in screen_text(trainer)  # the ended call's join code is not offered any more
             assert drawn in trainer.screen.lots.gone
+            await tp.press("v")  # the cohort's leaderboard marks whose call a person played
+            await until(lambda: "Live guest" in screen_text(trainer) and "✓" in screen_text(trainer), tp)
+            await tp.press("escape")
             await sp.press("enter")  # the trainee's debrief
             assert isinstance(trainee.screen, DebriefScreen)
             trainee.exit()
@@ -203,6 +222,9 @@ async def _play_a_live_class(url: str, tmp_path, clock) -> None:
         text = render_markdown(detail)
         assert "**Rex Moody (played by a person):** You have been charging me" in text  # the first words too
         assert "Recorded? I am done with you people." in text
+        # the trainer's F7 ended it after the second reply: the transcript does not blame the reply
+        assert detail.turns[-1].get("moved_by_trainer") and not detail.turns[0].get("moved_by_trainer")
+        assert text.count("(moved there by the trainer)") == 1
         statements = xapi_statements([row], store.turns_for([row.id]))
         assert all(any(k.endswith("/human-caller") for k in st["context"]["extensions"]) for st in statements)
         assert live.find_call(store, code).status == "ended"
@@ -289,6 +311,21 @@ async def test_a_trainee_joining_an_unknown_code_stays_on_the_picker(sqlite_url,
         await pilot.press("enter")
         await until(lambda: any("NOPE9" in n.message for n in app._notifications), pilot)
         assert isinstance(app.screen, PickerScreen)
+
+
+async def test_a_trainee_joining_a_call_the_trainer_already_ended_is_told_so_and_nothing_is_recorded(
+        sqlite_url, tmp_path, clock):
+    from simulator.tui.picker_screen import PickerScreen
+
+    with Store.open(sqlite_url) as store:
+        call = live.open_call(store, cohort="A1", trainee="Li Na", scenario_id="drill-en", caller="human", seed=3)
+        live.end_call(store, call.id)
+    app = app_for(sqlite_url, tmp_path, "trainee", clock, ("join", call.code), trainee="Li Na")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: any(f"{call.code} has ended" in n.message for n in app._notifications), pilot)
+        assert isinstance(app.screen, PickerScreen)
+    with Store.open(sqlite_url) as store:
+        assert store.sessions("A1") == []  # no empty 'abandoned' call under her name
 
 
 async def test_a_second_screen_joining_the_same_call_only_watches_it(sqlite_url, tmp_path, clock):

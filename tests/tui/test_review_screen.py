@@ -71,7 +71,10 @@ async def test_escape_leaves_a_reply_unreviewed(settings, tmp_path):
         await wait_for(pilot, lambda: app.store is not None, "an open store")
         app.push_screen(ReviewScreen(app.catalog(), ann, trainer=True))
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.turns, "the call")
-        await pilot.press("enter", "l", "p", "escape")
+        await pilot.press("enter", "l", "p", "n", "x", "escape")  # Esc in the note ends the note only
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewTurnScreen) and app.screen.query_one("#review-note").value == "x"
+        await pilot.press("escape")  # Esc again leaves the reply unreviewed
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
     with Store.open(url) as store:
