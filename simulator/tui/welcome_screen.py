@@ -42,7 +42,8 @@ class WelcomeScreen(Screen[tuple[str, str] | None]):
         relabel(self, self.tr)
         for field in self.query(Input):
             field.cursor_blink = self.app.settings.cursor_blink
-        self.query_one("#name", Input).focus()
+        if self.focused is None:  # a Tab typed before this ran has already moved on: keep it there
+            self.query_one("#name", Input).focus()
 
     @on(Input.Submitted, "#name")
     def _name_done(self) -> None:
