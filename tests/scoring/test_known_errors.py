@@ -27,6 +27,11 @@ KNOWN = [
                      customer="It shows one number. One! I only found out from the bill that one phone used 31GB. "
                               "How is that supposed to help a family?"),
         id="a workaround offered while the caller vents is read as accuse"),
+    pytest.param(  # trial 15: the model reads the blame it negates, not the negation
+        "阿姨，不是您的问题，是我们系统凌晨才处理完。",
+        ReplyContext(locale="zh", stage="venting", policy=Policy(allow=("fee_waiver", "refund", "explain_charges")),
+                     customer="上个月底我就把那个'来电提醒'取消了，这个月你们照样扣了我3块钱！"),
+        id="clearing the caller and owning the late system is read as deflect"),
 ]
 
 
