@@ -149,12 +149,15 @@ class ClassScreen(Screen):
         """A name typed on the lists goes into the name box (the console's own keys are lowercase
         letters, and a name starts with a capital: "Lin Mei"); Esc leaves the box for the roster."""
         box = self.query_one("#new-name", Input)
-        if self.focused is box:
-            if event.key == "escape":
-                (self.query_one("#roster") if self.names else self.query_one("#class-library")).focus()
-                event.stop()
+        if self.focused is box and event.key == "escape":
+            (self.query_one("#roster") if self.names else self.query_one("#class-library")).focus()
+            event.stop()
             return
-        if event.is_printable and event.character and event.key not in {b.key for b in self.BINDINGS}:
+        # A printable key that reaches the screen while the box has the focus was sent to a list
+        # before the box took it (keys typed fast arrive together): it is part of the name, even
+        # a console key ("Wang Fang" had lost its g's to "Guest").
+        typing = self.focused is box
+        if event.is_printable and event.character and (typing or event.key not in {b.key for b in self.BINDINGS}):
             type_into(box, event)
 
     @on(Input.Submitted, "#new-name")

@@ -109,7 +109,12 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
         you typed, not the highlighted suggestion (a space on an empty box starts nothing)."""
         box = self.query_one("#caller-line", Input)
         options = self.query_one("#suggestions", OptionList)
-        if not (event.is_printable and event.character) or box.disabled or self.focused is not options:
+        if not (event.is_printable and event.character) or box.disabled:
+            return
+        if self.focused is box:  # sent to the list before the box took the focus (keys typed fast)
+            type_into(box, event)
+            return
+        if self.focused is not options:
             return
         if event.character in "123456789" or (event.character.isspace() and not box.value):
             event.stop()

@@ -18,5 +18,7 @@ def type_into(box, event) -> None:
     key (the box must not select its text on focus, or the next key would replace this one)."""
     event.stop()
     event.prevent_default()
-    box.focus()
+    # At once, not box.focus() (which waits for the next turn of the event loop): keys typed fast
+    # after this one would reach the list and its one-letter bindings ("Wang Fang" lost its g's).
+    box.screen.set_focus(box)
     box.insert_text_at_cursor(event.character)

@@ -266,6 +266,25 @@ async def test_a_name_typed_on_a_full_roster_joins_it_and_esc_gives_the_keys_bac
         assert console.trainee in ("Sam Trial", "Lin Mei")
 
 
+async def test_a_name_typed_faster_than_the_screen_redraws_keeps_every_letter(sqlite_url, tmp_path, clock):
+    """Keys that arrive together (a fast typist, a terminal paste) all go into the name box: none
+    of its one-letter keys (d, g, r, s, v, q) is taken as the console's command on the way."""
+    from textual import events
+
+    with Store.open(sqlite_url) as store:
+        store._write(lambda conn: store._trainee_ids(conn, "Sam Trial", "B4"))
+    trainer = app_for(sqlite_url, tmp_path, "trainer", clock, ("class", "B4"))
+    async with trainer.run_test(size=SIZE) as tp:
+        await until(lambda: isinstance(trainer.screen, ClassScreen) and trainer.screen.names, tp)
+        console = trainer.screen
+        await tp.pause(0.1)
+        for ch in "Wang Fang Rosa Diaz":  # queued at once, before the app handles the first
+            trainer.post_message(events.Key(ch if ch != " " else "space", ch))
+        await tp.pause(0.3)
+        assert console.query_one("#new-name").value == "Wang Fang Rosa Diaz"
+        assert console.trainee is None and console.caller == "human"  # nothing drawn, the guest not toggled
+
+
 def test_lots_draw_nobody_twice_until_everyone_has_gone():
     lots = Lots(random.Random(3))
     names = ["Ann", "Bea", "Cal", "Dan"]
