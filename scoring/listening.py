@@ -89,6 +89,8 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
     stage = sig.stage
     level: int
     if sig.repeat:
+        if sig.repeat_whole:  # what it took up was credited the first time: now it is only a repeat
+            ev = [e for e in ev if e.effect == "-"]
         ev.append(_whole(a, "repeat" if sig.repeat_whole else "repeat_part"))
         level = 0
     elif stage == "venting" and sig.lecture:

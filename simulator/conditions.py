@@ -23,6 +23,15 @@ class ReplyFacts:
     policy_breach: bool
     interrupted: bool
     met: frozenset[str] = frozenset()  # concerns addressed so far, this reply included
+    repeated: bool = False  # the reply is an earlier line of the trainee's, word for word
+
+
+def moves_on_a_repeat(c: Condition) -> bool:
+    """Whether a transition can fire on a line said again: only by what goes wrong (a landmine, a
+    breach, interrupting) or by the caller's patience (turns in the state, anger), never by what
+    the line does or settles, which the caller has already heard."""
+    return bool(c.landmine is True or isinstance(c.landmine, list) or c.policy_breach or c.interrupted
+                or c.turns_in_state is not None or c.mood_above is not None or c.mood_below is not None)
 
 
 def clauses(c: Condition, f: ReplyFacts) -> list[tuple[str, bool]]:
@@ -60,6 +69,8 @@ def clauses(c: Condition, f: ReplyFacts) -> list[tuple[str, bool]]:
         out.append((f"concern {cid} met", cid in f.met))
     for cid in c.unmet:
         out.append((f"concern {cid} not met", cid not in f.met))
+    if f.repeated and not moves_on_a_repeat(c):
+        out.append(("not a line said again", False))
     return out
 
 

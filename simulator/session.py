@@ -28,7 +28,7 @@ SESSION_FORMAT = 1
 DEFAULT_REACTIONS = {
     "en": {"interrupted": "Don't cut me off! I haven't finished.",
            "silence": "Hello? Are you even there? I'm waiting!",
-           "repeat": "You said that already. Are you reading from a card?"},
+           "repeat": "You said that already. Are you reading from a script?"},
     "zh": {"interrupted": "你别打断我！我还没说完呢！",
            "silence": "喂？有人在吗？我还等着呢！",
            "repeat": "这话你刚才说过了，你是在念稿子吗？"},
@@ -284,14 +284,16 @@ class Session:
         newly_met = concerns.addressed(self.scenario, score, clean, self.met)
         self.met += newly_met
         facts = ReplyFacts(
-            # A line said again word for word tells the caller nothing new, so what it does cannot
-            # move the story on: a pasted earlier answer had resolved calls the caller never heard out.
-            acts=frozenset() if score.repeated else frozenset(score.acts),
+            acts=frozenset(score.acts),
             levels={"listening": score.listening.level, "empathy": score.empathy.level,
                     "policy": score.policy.level},
             mood=self.mood, turns_in_state=self.turns_in_state,
             landmines=frozenset(score.landmine_categories), policy_breach=score.policy.level == 0,
             interrupted=interrupted, met=frozenset(self.met),
+            # A line said again word for word tells the caller nothing new: it moves the call only by
+            # what goes wrong (conditions.moves_on_a_repeat). A pasted earlier answer had resolved
+            # calls, with thanks, that the caller never heard out.
+            repeated=score.repeated,
         )
         self._fired = None
         candidates = []
@@ -414,7 +416,8 @@ class Session:
         if self.turns:
             last = self.turns[-1]
             last.state_after, last.ending, last.held_ending = self.state, self.ending, None
-            last.moved_by_trainer = True  # the transcript says so: the reply did not take it there
+            if moved or name in self.scenario.endings:  # the transcript says so: the reply did not take it there
+                last.moved_by_trainer = True
             if line:
                 last.customer_line = self._joined(last.customer_line, line)
         return line

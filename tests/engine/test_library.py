@@ -8,6 +8,7 @@ import pytest
 from simulator.debrief import ending_texts
 from simulator.loader import bundled_dir, check_file, scenario_files
 from simulator.scenario import StoryReply
+from simulator.conditions import moves_on_a_repeat
 from simulator.session import DEFAULT_REACTIONS, Session, fill
 from simulator.stories import run_story
 
@@ -117,8 +118,9 @@ def test_typing_each_states_model_answer_wins_the_call(sc):
 
 @pytest.mark.parametrize("sc", SCENARIOS, ids=[sc.id for sc in SCENARIOS])
 def test_saying_the_last_answer_again_word_for_word_moves_no_call_on_by_what_it_does(sc):
-    """Pasting the previous model answer into the next state tells the caller nothing new: no
-    transition that needs something done (acts) fires on it, and the caller says it was said."""
+    """Pasting the previous model answer into the next state tells the caller nothing new: only a
+    transition for what goes wrong or for the caller's patience can fire on it (never one for what
+    it does or settles, nor an unconditional one to the ending), and the caller says it was said."""
     said: list[str] = []
     session = Session(sc, seed=0)
     while not session.over and len(said) < sc.max_turns:
@@ -129,8 +131,7 @@ def test_saying_the_last_answer_again_word_for_word_moves_no_call_on_by_what_it_
             turn = again.reply(said[-1])
             assert turn.score.repeated and turn.score.listening.level == 0
             fired = turn.transition
-            assert fired is None or not (sc.states[turn.state_before].transitions[fired["index"]].when.acts
-                                         or sc.states[turn.state_before].transitions[fired["index"]].when.any_acts), \
+            assert fired is None or moves_on_a_repeat(sc.states[turn.state_before].transitions[fired["index"]].when), \
                 (turn.state_before, fired)
             if turn.state_after == turn.state_before and not turn.score.landmines:
                 repeat = sc.states[turn.state_before].reactions.get("repeat") or sc.reactions.get("repeat")
@@ -218,6 +219,25 @@ IN_OTHER_WORDS = [
     ("small-charge-dispute-zh", ["3块钱我给您减免了"], "不会了阿姨 取消已经生效 以后都不扣了", "no_repeat"),
     ("small-charge-dispute-zh", ["3块钱我给您减免了"], "下个月开始就不扣了", "no_repeat"),
 ]
+
+
+# What looks like those words but does not settle the concern: it must not count.
+NOT_IN_THESE_WORDS = [
+    ("small-charge-dispute-zh", ["3块钱我给您减免了"], "取消还没生效，要等下个月", "no_repeat"),
+    ("small-charge-dispute-zh", ["3块钱我给您减免了"], "您的取消未生效", "no_repeat"),
+    ("small-charge-dispute-zh", [], "您月底前就取消了，对吧？", "no_repeat"),
+    # naming the amount due is not telling him how to pay it (trial 16)
+    ("autopay-failed-en", [], "It bounced because the account was closed; the 245.50 is still owed.", "pay_now"),
+]
+
+
+@pytest.mark.parametrize("scenario_id,before,reply,concern", NOT_IN_THESE_WORDS)
+def test_a_concern_does_not_count_for_words_that_say_the_opposite(scenario_id, before, reply, concern):
+    session = Session(BY_ID[scenario_id], seed=0)
+    for text in before:
+        session.reply(text)
+    turn = session.reply(reply)
+    assert concern not in turn.concerns_met and concern not in session.met
 
 
 @pytest.mark.parametrize("scenario_id,before,reply,concern", IN_OTHER_WORDS,

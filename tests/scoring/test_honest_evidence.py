@@ -381,6 +381,18 @@ def test_an_earlier_line_said_again_word_for_word_is_listening_zero_in_the_produ
     assert [e.label for e in r.listening.evidence] == ["repeat"]
 
 
+def test_a_line_said_again_is_credited_with_nothing_it_took_up_the_first_time():
+    """Its details were credited when it was first said: now the evidence is the repeat alone,
+    not "+ restated a detail the caller gave" beside a listening 0 (trial 16)."""
+    caller = "Your bank bounced my payment and now there's a fee on my account!"
+    line = "Your bank returned the payment because the account it was set up on was closed."
+    history = [("customer", caller), ("agent", line)]
+    r = score_reply(line, make_ctx(locale="en", stage="inquiry", customer="So what now?", history=history))
+    assert r.listening.level == 0
+    assert [e.label for e in r.listening.evidence if e.effect == "+"] == []
+    assert "repeat" in [e.label for e in r.listening.evidence]
+
+
 def test_part_of_an_earlier_line_said_again_to_a_new_question_is_not_called_a_repeat_in_the_product_scorer():
     history = [("customer", "退款怎么退？"), ("agent", "这笔钱我给您退，三到五个工作日退回您的卡上，您放心。")]
     ctx = make_ctx(locale="zh", stage="inquiry", customer="那钱什么时候到账？", history=history)
