@@ -98,6 +98,7 @@ def _number_regex(numbers: Mapping[str, float]) -> str:
     return "(?:" + "|".join(alts) + ")"
 
 
+_SPLIT_APOSTROPHE = re.compile(r"(?<=[(|])'(?=[a-z])")
 _WORD_START = r"(?<![a-z0-9])"
 _WORD_END = r"(?![a-z0-9])"
 
@@ -112,7 +113,9 @@ def _phrase_parts(phrase: str, locale: str, num_re: str, gap: int) -> tuple[str,
     """(regex body, needs a word start, needs a word end) for one phrase."""
     if phrase.startswith("re:"):
         return phrase[3:].strip(), False, False
-    text = normalise_phrase(phrase.strip())
+    # A reply's "it's" reads "its" (the normaliser drops an apostrophe between letters); a phrase's
+    # "(it|that)('s| is)" must read the same, though its apostrophe follows a bracket.
+    text = _SPLIT_APOSTROPHE.sub("", normalise_phrase(phrase.strip()))
     out: list[str] = []
     i = 0
     while i < len(text):

@@ -90,8 +90,10 @@ def next_level(session: Session) -> NextLevel | None:
     if sc.concerns:
         # The lowest step above `reached` that has concerns: what was missing to climb it.
         steps = sorted({concerns.LADDER[c.level] for c in sc.concerns.values() if concerns.LADDER[c.level] > reached})
-        open_ = concerns.needed_for(sc, steps[0], session.met) if steps else []
-        return NextLevel(level, None, tuple(sc.concerns[cid].label for cid in open_))
+        if not steps:  # the scenario asks nothing above this: no level to name that no call could reach
+            return None
+        open_ = concerns.needed_for(sc, steps[0], session.met)
+        return NextLevel(steps[0], None, tuple(sc.concerns[cid].label for cid in open_))
     there = [(name, e) for name, e in sc.endings.items()
              if e.service_level == level and e.outcome not in FAILING_OUTCOMES]
     title = (there[0][1].title or there[0][0]) if there else None

@@ -157,7 +157,10 @@ def _converter(tp: Any) -> Converter:
     expected = _type_name(tp)
 
     def wrong(value: Any, path: tuple, rep: _Reporter) -> Any:
-        rep.error(path, f"'{_describe_path(path)}' should be {expected}, not {_show(value)}")
+        # A line of text with ": " in it reads as a mapping: the usual cause, so say what to do.
+        hint = (" (a colon followed by a space starts a mapping: put the whole line in quotes)"
+                if isinstance(value, dict) and expected.startswith("text") else "")
+        rep.error(path, f"'{_describe_path(path)}' should be {expected}, not {_show(value)}{hint}")
         return _MISSING
 
     if origin in (Union, types.UnionType):
@@ -572,6 +575,10 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
             if variant.mood_above is not None and not 0 <= variant.mood_above < 100:
                 rep.error(vpath + ("mood_above",), f"mood_above {variant.mood_above} can never hold "
                                                    "(anger is 0-100)")
+            earlier = next((i for i, v in enumerate(ending.variants[:j]) if v.mood_above is None), None)
+            if variant.mood_above is not None and earlier is not None:
+                rep.warning(vpath + ("mood_above",), f"variant {earlier + 1} of ending '{name}' comes first and "
+                            "holds at any anger, so a furious caller may get its words: put this variant first")
             if variant.say is not None:
                 _check_lines(variant.say, vpath + ("say",), sc, rep, required=False)
     graph: dict[str, list[str]] = {}  # edges(sc), worked out on the way

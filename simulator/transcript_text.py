@@ -2,6 +2,7 @@
 of the messages passed (`--lang`, else the scenario's own: a Chinese call reads in Chinese)."""
 from __future__ import annotations
 
+from simulator.debrief import ending_texts
 from simulator.scenario import Scenario
 from simulator.session import Session, TurnResult
 from simulator.tui.i18n import Catalog
@@ -56,7 +57,8 @@ def render_summary(session: Session, tr: Catalog | None = None) -> str:
     ending = sc.endings[session.ending]
     met = tr("text.met", met=len(session.met), total=len(sc.concerns)) if sc.concerns else ""
     outcome = tr.get(f"outcome.{ending.outcome}", ending.outcome) if tr.lang != "en" else ending.outcome
-    return (tr("text.ending", ending=session.ending, title=ending.title or session.ending, outcome=outcome,
+    title, _ = ending_texts(session)  # the variant for this call's concerns and last anger
+    return (tr("text.ending", ending=session.ending, title=title, outcome=outcome,
                level=session.service_level, met=met) + "\n"
             + tr("text.totals", listening=s["listening"], empathy=s["empathy"], policy=s["policy"],
                  overall=s["overall"], hints=s["hints"], landmines=s["landmines"]))

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from simulator.debrief import ending_texts
 from simulator.live import machine_move, suggestions
 from simulator.session import MAX_REPLY_CHARS, clean_reply
 from simulator.tui.keys import relabel, type_into
@@ -198,8 +199,7 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
         """The keys go back to the suggested lines: digits pick one, Enter sends it, Ctrl+E edits
         it, and any other character starts a line of your own again (on_key)."""
         options = self.query_one("#suggestions", OptionList)
-        if options.option_count:
-            options.focus()
+        (options if options.option_count else self.query_one("#transcript")).focus()
 
     def action_edit_line(self) -> None:
         """Put the highlighted suggestion in the box, to change before sending."""
@@ -273,9 +273,7 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
         """The guest stays on the console: the call is marked ended for the class."""
         from simulator.store.live import end_call
 
-        sc = self.scenario
-        self._status(self.tr("live.ended", ending=sc.endings[self.session.ending].title or self.session.ending),
-                     "bold reverse")
+        self._status(self.tr("live.ended", ending=ending_texts(self.session)[0]), "bold reverse")
         self.query_one("#caller-line", Input).disabled = True
         self.refresh_bindings()
         store, call_id = self.app.store, self.call.id

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from scoring.types import STAGES
+from simulator.debrief import ending_texts
 from simulator.live import apply
 from simulator.scenario import Scenario
 from simulator.session import Session, TurnResult
@@ -152,9 +153,9 @@ class WatchScreen(Screen):
                 self._apply(event.kind, event.body)
         self._mirror()
         if self.session.over and not was_over:
-            ending = self.scenario.endings.get(self.session.ending)
-            # the values first: setting `status` redraws the bar
-            self.status_values = {"ending": (ending.title if ending else "") or self.session.ending or ""}
+            # the values first: setting `status` redraws the bar; the title fits the call (EndingVariant)
+            title = ending_texts(self.session)[0] if self.session.ending in self.scenario.endings else ""
+            self.status_values = {"ending": title or self.session.ending or ""}
             self.status = "live.bar_ended"
             self.call_ended()
 

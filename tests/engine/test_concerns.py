@@ -188,8 +188,12 @@ def test_the_summary_and_the_debrief_use_the_level_earned(sc):
     assert s.service_level == 2 == s.summary()["service_level"]
     assert s.summary()["concerns_met"] == ["heard", "stopped"]
     step = next_level(s)
-    assert step.level == 3 and step.concerns == ("A tip",)  # the next step with concerns: extend
+    assert step.level == 4 and step.concerns == ("A tip",)  # the next step with concerns: extend (no complete step)
     assert [(c.id, c.turn) for c in concern_status(s)] == [("heard", 0), ("stopped", 0), ("tip", None)]
+    everything = session(sc)
+    everything.reply("ack warm, 5 a month, offer cancel, and a tip for you")
+    # the scenario asks for nothing above extend: no "Level 5 would have needed" no call could meet
+    assert everything.service_level == 4 and next_level(everything) is None
 
 
 def test_ending_texts_never_contradict_the_call(sc):

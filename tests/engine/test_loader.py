@@ -81,6 +81,33 @@ def test_state_with_no_transition_that_can_fire():
     assert any("error: state 'cancel' has no transition that can ever fire" in p for p in out)
 
 
+def test_a_furious_ending_variant_behind_one_that_holds_at_any_anger_is_warned_about():
+    ending = """  resolved:
+    outcome: resolved
+    service_level: 3
+    say: ["Thanks."]
+    variants:
+      - {unmet: [], debrief: Fine.}
+      - {mood_above: 74, say: ["Whatever. Bye."]}
+      - {mood_above: 120, say: ["Never."]}"""
+    text = MINI.replace('  resolved: {outcome: resolved, service_level: 3, say: ["Thanks."]}', ending)
+    assert text != MINI
+    out = problems(text)
+    assert any("warning: variant 1 of ending 'resolved' comes first and holds at any anger" in p for p in out)
+    assert any("error: mood_above 120 can never hold" in p for p in out)
+    fixed = text.replace("""      - {unmet: [], debrief: Fine.}
+      - {mood_above: 74, say: ["Whatever. Bye."]}""", """      - {mood_above: 74, say: ["Whatever. Bye."]}
+      - {unmet: [], debrief: Fine.}""").replace("""
+      - {mood_above: 120, say: ["Never."]}""", "")
+    assert problems(fixed) == []
+
+
+def test_a_line_with_an_unquoted_colon_is_told_to_take_quotes():
+    text = MINI.replace('say: ["Cancel it."]', 'say:\n      - Every day I check: the tracking says nothing')
+    assert any("should be text, not a mapping (a colon followed by a space starts a mapping: put the whole line "
+               "in quotes)" in p for p in problems(text))
+
+
 def test_placeholder_without_fact_and_lines_in_the_wrong_language():
     out = problems(MINI.replace("{service}", "{servce}").replace('"Cancel it."', '"把它取消掉。"'))
     assert any("placeholder '{servce}' has no fact (did you mean 'service'?)" in p for p in out)
