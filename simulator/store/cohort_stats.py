@@ -238,10 +238,12 @@ def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
     mines: dict[int, Counter] = {}
     for tid, n, categories in data["mines"]:
         mines.setdefault(tid, Counter()).update({c: n for c in categories})
-    for tid, machine, trainer in data["reviewed_mines"]:  # a trainer's landmines count in place of the machine's
+    mined_replies: Counter = Counter()  # (scenario, state) -> replies a review gave or took a landmine
+    for tid, machine, trainer, where in data["reviewed_mines"]:  # a trainer's landmines count, not the machine's
         mine = mines.setdefault(tid, Counter())
         mine.subtract(machine)
         mine.update(trainer)
+        mined_replies[where] += bool(trainer) - bool(machine)
     mines = {tid: +c for tid, c in mines.items()}  # drop the categories a review took to none
     trainees = []
     for r in data["per_trainee"]:
@@ -256,7 +258,8 @@ def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
     for c in mines.values():
         every.update(c)
     trouble = [StateTrouble(plain(r.scenario_id, lines=False), plain(r.state_before, lines=False), int(r.replies),
-                            int(r.landmines), int(r.spikes), int(r.lost)) for r in data["trouble"]]
+                            int(r.landmines) + mined_replies[(r.scenario_id, r.state_before)], int(r.spikes),
+                            int(r.lost)) for r in data["trouble"]]
     trouble = sorted((x for x in trouble if x.events), key=lambda x: (-x.events, x.scenario_id, x.state))
     locales = sorted(data["locales"], key=lambda r: (-r[1], r[0] or ""))
     return CohortStats(
@@ -276,20 +279,22 @@ def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
     )
 
 
-def _reviewed_mines(conn: sa.Connection, here) -> list[tuple[int, list[str], list[str]]]:
-    """(trainee id, the machine's landmine categories, the trainer's) for every reviewed reply of the
-    cohort: the report counts a reviewed reply's landmines as the leaderboard does, the trainer's."""
+def _reviewed_mines(conn: sa.Connection, here) -> list[tuple[int, list[str], list[str], tuple[str, str]]]:
+    """(trainee id, the machine's landmine categories, the trainer's, (scenario, state)) for every
+    reviewed reply of the cohort: the report counts a reviewed reply's landmines as the leaderboard
+    does, the trainer's, in the heatmap and in where calls go wrong alike."""
     from simulator.store.store import _TURN_COLUMNS, _turns
 
     r, t = S.reviews.c, S.turns.c
     joined = S.reviews.join(S.turns, sa.and_(t.session_id == r.session_id, t.idx == r.idx)).join(
         S.sessions, S.sessions.c.id == r.session_id)
-    rows = conn.execute(sa.select(S.sessions.c.trainee_id, r.landmines.label("reviewed"), *_TURN_COLUMNS)
-                        .select_from(joined).where(here)).all()
+    rows = conn.execute(sa.select(S.sessions.c.trainee_id, S.sessions.c.scenario_id, r.landmines.label("reviewed"),
+                                  *_TURN_COLUMNS).select_from(joined).where(here)).all()
     out = []
     for row, turn in zip(rows, _turns(conn, rows)):
         machine = [m.get("category") for m in (turn.get("score") or {}).get("landmines", [])]
-        out.append((row.trainee_id, list(dict.fromkeys(machine)), list(dict.fromkeys(_json(row.reviewed) or []))))
+        out.append((row.trainee_id, list(dict.fromkeys(machine)), list(dict.fromkeys(_json(row.reviewed) or [])),
+                    (row.scenario_id, row.state_before)))
     return out
 
 

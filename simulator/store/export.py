@@ -1,6 +1,6 @@
 """Exports for other systems: xAPI statements for an LMS/LRS, CSV for spreadsheets.
 
-xAPI (1.0.3): one statement per call (verb completed / terminated / abandoned / attempted, the
+xAPI (1.0.3): one statement per call (verb completed / terminated / exited / abandoned / attempted, the
 scenario as the activity, result.score.scaled = overall / 100) and one `responded` statement per
 reply (result.response = the reply, score scaled from the mean of listening, empathy, policy),
 linked by the same context.registration. A call's result.success is the debrief's pass rule (as

@@ -1,8 +1,9 @@
 """The cohort leaderboard: a query over stored per-session scores (never a second copy of them).
 
 The ranking rule (docs/store.md repeats it for trainers):
-1. Only **completed** calls (an ending was reached) are scored. Calls the trainee left and calls
-   abandoned by a dead process count as sessions, never as scores.
+1. Only **completed** calls (an ending was reached) are scored. Calls the trainee left, calls
+   skipped (left before a reply) and calls abandoned by a dead process count as sessions, never
+   as scores.
 2. A trainee's **score** is their best overall score on each scenario, averaged over the scenarios
    they completed (with --scenario, simply their best call on it). Hints already cost points in
    the overall score (simulator.session.HINT_COST per hint), and the `hints` column shows them.

@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 #              "完成" in any text a person reads means this, and nothing else;
 #   left:      the trainee left before an ending. Not scored, but an attempt: pass and resolved
 #              rates count it, as not passed.
-#   skipped:   the trainee left before anything happened (no reply, no silence: a wrong scenario
-#              picked, say). Not an attempt: it counts nowhere, as the pause screen promises.
+#   skipped:   the trainee left before replying at all (a wrong scenario picked, the brief read
+#              for a while): not an attempt, as the pause screen promises; only a session.
 # (abandoned, a call whose process died, is the machine's fault and counts nowhere.)
 FINISH_STATUSES = ("completed", "left")
 COMPLETED = FINISH_STATUSES[0]
@@ -99,8 +99,8 @@ def finish_record(call: str, session: "Session", status: str = "completed") -> d
         raise ValueError(f"status must be one of {', '.join(FINISH_STATUSES)}, not {status!r}")
     if status == "completed" and not session.over:
         status = "left"  # no ending reached: it cannot count as a completed call
-    if status == "left" and not session.turns:
-        status = SKIPPED  # nothing was said or left unsaid: not an attempt
+    if status == "left" and not any(t.kind == "reply" for t in session.turns):
+        status = SKIPPED  # nothing was said: not an attempt
     summary = session.summary()
     values = dict(
         ending=summary["ending"], outcome=summary["outcome"], service_level=summary["service_level"],

@@ -21,6 +21,8 @@ Schema history (the `meta` table's `schema_version`):
   8  turns gain `mines`, the landmine categories of the reply ("accuse,argue"), so the cohort
      report counts them per trainee without reading every landmine turn's detail (2.4 s for a
      50,000-call cohort). Turns recorded before keep NULL and are read from their detail.
+  9  a call left before a single reply is `skipped`, not `left` (records.py: no attempt); the
+     calls stored as `left` with no reply become `skipped`.
 
 Upgrades are plain functions run in order inside one locked transaction when a store is opened,
 so two processes opening an old file at once cannot both upgrade it. We keep this list instead
@@ -33,7 +35,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 metadata = sa.MetaData()
 
@@ -263,10 +265,16 @@ def _upgrade_7_to_8(conn: sa.Connection) -> None:
     _add_column(conn, turns, "mines")
 
 
+def _upgrade_8_to_9(conn: sa.Connection) -> None:
+    """Calls left before a single reply were attempts that failed; they are skipped now."""
+    replied = sa.select(turns.c.session_id).where(turns.c.session_id == sessions.c.id, turns.c.kind == "reply")
+    conn.execute(sessions.update().where(sessions.c.status == "left", ~sa.exists(replied)).values(status="skipped"))
+
+
 # from_version -> function taking the database to from_version + 1
 UPGRADES: dict[int, Callable[[sa.Connection], None]] = {
     1: _upgrade_1_to_2, 2: _upgrade_2_to_3, 3: _upgrade_3_to_4, 4: _upgrade_4_to_5,
-    5: _upgrade_5_to_6, 6: _upgrade_6_to_7, 7: _upgrade_7_to_8}
+    5: _upgrade_5_to_6, 6: _upgrade_6_to_7, 7: _upgrade_7_to_8, 8: _upgrade_8_to_9}
 
 
 def read_version(conn: sa.Connection) -> int | None:

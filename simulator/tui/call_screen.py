@@ -120,6 +120,7 @@ class CallScreen(Screen):
         super().__init__()
         self.live = live  # a LiveCall (simulator/store/live.py) this screen joined, or None
         self.link = None  # its LiveLink, once mounted
+        self._full_said = False  # the status line says the reply box is full
         self.scenario = scenario
         self.debug_path = debug_path
         self.debug_note = note
@@ -366,6 +367,10 @@ class CallScreen(Screen):
             self.draft_started = now
         if len(event.value) >= MAX_REPLY_CHARS:  # the box takes no more: say so, not drop keys silently
             self._status(self.tr("call.reply_full", max=MAX_REPLY_CHARS), "bold red")
+            self._full_said = True
+        elif self._full_said:  # shortened again: the warning no longer holds
+            self._status("")
+            self._full_said = False
 
     @on(ReplyInput.ReplySubmitted)
     def _reply_submitted(self, event: ReplyInput.ReplySubmitted) -> None:

@@ -41,7 +41,7 @@ def open_live_screen(app, what: str, value: str) -> None:
         _fail(app, what, tr("live.no_call", code=value))
         return
     if call.status == "ended" and what in ("join", "guest"):  # watching a finished call is fine
-        _fail(app, what, tr("live.call_ended", code=call.code))
+        _fail(app, what, tr("live.call_ended" if what == "join" else "live.call_over", code=call.code))
         return
     app.call_from_thread(lambda: show_call(app, what, call))
 

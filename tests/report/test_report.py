@@ -415,6 +415,8 @@ def test_the_report_counts_the_landmines_a_trainer_marked_in_place_of_the_machin
     mines = {t.name: t.landmines for t in stats.trainees}
     assert mines == {"Ann": {"accuse": 1, "argue": 1}, "Ben": {}}
     assert set(stats.categories) == {"accuse", "argue"}
+    # where calls go wrong counts the same replies: Ann's first has one, Ben's has none any more
+    assert sum(t.landmines for t in stats.trouble) == 1
     code, out, _ = run(capsys, "report", "--cohort", "june", "--db", db_url, "--format", "text", "--lang", "en")
     assert code == 0 and "accusation" in out and "threat" not in out
 

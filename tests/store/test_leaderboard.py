@@ -88,6 +88,28 @@ def test_a_call_left_before_a_word_was_said_is_no_attempt(store, capsys):
     assert " skipped " in capsys.readouterr().out
 
 
+def test_calls_stored_as_left_before_a_reply_become_skipped_when_the_store_is_upgraded(db_url):
+    """Schema 9: calls a version 8 store kept as `left` with no reply (a silence at most) were
+    counted as failed attempts; opening the store makes them skipped, and a left call with a reply
+    stays left."""
+    from simulator.store import schema as S
+    from simulator.store.store import Store
+
+    with Store.open(db_url) as store:
+        silent, session = play(store, "A", "c", [], status="open")
+        store.record_turn(silent, session.silence())
+        store.finish_session(silent, session, "left")
+        replied, _ = play(store, "A", "c", ["L60 E60 P100 gone"], status="left")
+        with store.engine.begin() as conn:  # as version 8 stored them
+            conn.execute(S.sessions.update().where(S.sessions.c.id == silent).values(status="left"))
+            conn.execute(S.meta.update().where(S.meta.c.key == "schema_version").values(value="8"))
+    with Store.open(db_url) as store:
+        assert store.session_detail(silent).session.status == "skipped"
+        assert store.session_detail(replied).session.status == "left"
+        with store.engine.connect() as conn:
+            assert S.read_version(conn) == 9 == S.SCHEMA_VERSION
+
+
 def test_hints_cost_points_and_show_on_the_board(store):
     play(store, "Helped", "c", close(80, 80), hints=2)
     play(store, "Alone", "c", close(80, 80))

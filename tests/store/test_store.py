@@ -217,7 +217,7 @@ def test_a_version_1_database_is_upgraded_with_its_data(db_url):
     engine.dispose()
     with Store.open(db_url) as store:
         with store.engine.connect() as conn:
-            assert S.read_version(conn) == S.SCHEMA_VERSION == 8
+            assert S.read_version(conn) == S.SCHEMA_VERSION == 9
             cols = {c["name"] for c in sa.inspect(conn).get_columns("sessions")}
             assert {"mode", "host", "pid", "updated_at", "call_key", "human_caller"} <= cols
             assert {"live_calls", "live_events", "reviews"} <= set(sa.inspect(conn).get_table_names())
@@ -269,6 +269,11 @@ def _v3_layout(conn: sa.Connection) -> None:
             "VALUES (:id, 1, :tid, :sc, :st, :t, :t, :t, 1, :o, :o, :o, :o, :h, 0, :outcome, :key)"),
             {"id": sid, "tid": tid, "sc": scenario, "st": status, "t": now - timedelta(hours=10 - sid), "o": overall,
              "h": hints, "outcome": outcome, "key": f"call-{sid}"})
+        if status == "left":  # left after a reply: an attempt (one left before any is skipped, schema 9)
+            conn.execute(sa.text(
+                "INSERT INTO turns (session_id, idx, kind, reply, state_before, state_after, stage, mood_before, "
+                "mood_after, detail) VALUES (:id, 0, 'reply', 'a reply', 'venting', 'venting', 'venting', 70, 60, "
+                ":d)"), {"id": sid, "d": '{"index": 0, "kind": "reply", "reply": "a reply"}'})
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(f"SELECT setval('sessions_id_seq', {len(calls)})")
         conn.exec_driver_sql("SELECT setval('cohorts_id_seq', 1)")

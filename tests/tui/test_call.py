@@ -252,6 +252,9 @@ async def test_typing_up_to_the_reply_limit_says_that_nothing_more_fits(make):
         await pilot.pause()
         assert len(reply.value) == MAX_REPLY_CHARS
         assert f"at the limit of {MAX_REPLY_CHARS} characters" in screen_text(app)
+        await pilot.press("backspace")  # shorter again: the warning goes
+        await pilot.pause()
+        assert "at the limit" not in screen_text(app)
 
 
 async def test_try_again_and_next_scenario_from_the_debrief(make):
