@@ -144,14 +144,18 @@ def cmd_leaderboard(args) -> int:
 
 
 def _legend(rows) -> str:
-    notes = ["best = best completed call per scenario, averaged over scenarios; ties share a rank."]
+    from simulator.debrief import PASS_MARK  # the pass rule, defined once
+
+    notes = ["best = best completed call per scenario, averaged over scenarios; ties share a rank.",
+             "resolved = calls completed or left that ended resolved, whatever their points (the pass rate, "
+             f"resolved with at least {PASS_MARK} points, is in `mystery-guest report`)."]
     if any(r.best_used_hints for r in rows):
         notes.append("* the best call used hints (each hint costs points).")
     if any(r.rank is None for r in rows):
         notes.append("No rank: not enough completed calls yet.")
     if any(r.trend is not None for r in rows):
         notes.append("trend = mean of the later half of a trainee's completed calls minus the earlier half "
-                     "(positive: improving).")
+                     "(positive: improving), over every scenario they played, easy and hard alike.")
     if any(r.reviewed for r in rows):
         notes.append(f"{REVIEWED_MARK} counts a trainer's review: reviewed calls are scored with the trainer's levels.")
     return " ".join(notes)

@@ -110,6 +110,17 @@ def test_calls_stored_as_left_before_a_reply_become_skipped_when_the_store_is_up
             assert S.read_version(conn) == 9 == S.SCHEMA_VERSION
 
 
+def test_the_printed_board_says_resolved_is_not_the_pass_rate_and_trend_spans_scenarios(store, capsys):
+    from simulator.cli import main
+
+    play(store, "A", "c", close(60, 60))
+    play(store, "A", "c", close(90, 90))
+    assert main(["leaderboard", "--cohort", "c", "--db", store.url]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "resolved = calls completed or left that ended resolved, whatever their points" in out
+    assert "over every scenario they played" in out
+
+
 def test_hints_cost_points_and_show_on_the_board(store):
     play(store, "Helped", "c", close(80, 80), hints=2)
     play(store, "Alone", "c", close(80, 80))
