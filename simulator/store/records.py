@@ -197,8 +197,7 @@ def _number(digits: str) -> int | str:
 
 def _compact(d: dict[str, Any]) -> dict[str, Any] | None:
     """Format 2 of a TurnResult.to_dict() (already JSON-plain); None when it has other keys."""
-    keys = tuple(d)[:-1] if tuple(d)[-1:] == ("moved_by_trainer",) else tuple(d)
-    if keys not in (_KEYS, _KEYS + _HUMAN_KEYS):
+    if tuple(k for k in d if k != "moved_by_trainer") not in (_KEYS, _KEYS + _HUMAN_KEYS):
         return None
     texts = _Texts(d["customer_before"], d["customer_line"])
     out: dict[str, Any] = {"v": FORMAT, "texts": texts.items}

@@ -4,6 +4,7 @@ would. Each app opens the store itself, as a separate process does."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 
@@ -249,14 +250,20 @@ async def test_names_typed_straight_away_on_an_empty_roster_join_it(sqlite_url, 
         assert trainer.screen.trainee is None  # nothing was drawn
 
 
-async def test_a_name_typed_on_a_full_roster_joins_it_and_esc_gives_the_keys_back(sqlite_url, tmp_path, clock):
-    with Store.open(sqlite_url) as store:
-        store._write(lambda conn: store._trainee_ids(conn, "Sam Trial", "B3"))
-    trainer = app_for(sqlite_url, tmp_path, "trainer", clock, ("class", "B3"))
+@contextlib.asynccontextmanager
+async def class_console_with_sam(url: str, tmp_path, clock, cohort: str):
+    """The class console of `cohort`, whose roster already holds Sam Trial (the list has the keys)."""
+    with Store.open(url) as store:
+        store._write(lambda conn: store._trainee_ids(conn, "Sam Trial", cohort))
+    trainer = app_for(url, tmp_path, "trainer", clock, ("class", cohort))
     async with trainer.run_test(size=SIZE) as tp:
         await until(lambda: isinstance(trainer.screen, ClassScreen) and trainer.screen.names, tp)
-        console = trainer.screen
         await tp.pause(0.1)
+        yield trainer, tp, trainer.screen
+
+
+async def test_a_name_typed_on_a_full_roster_joins_it_and_esc_gives_the_keys_back(sqlite_url, tmp_path, clock):
+    async with class_console_with_sam(sqlite_url, tmp_path, clock, "B3") as (trainer, tp, console):
         await type_text(tp, "Lin Mei")  # on the roster: the capital L starts a name, not a key
         await tp.press("enter")
         assert console.names == ["Sam Trial", "Lin Mei"] and console.trainee is None
@@ -271,13 +278,7 @@ async def test_a_name_typed_faster_than_the_screen_redraws_keeps_every_letter(sq
     of its one-letter keys (d, g, r, s, v, q) is taken as the console's command on the way."""
     from textual import events
 
-    with Store.open(sqlite_url) as store:
-        store._write(lambda conn: store._trainee_ids(conn, "Sam Trial", "B4"))
-    trainer = app_for(sqlite_url, tmp_path, "trainer", clock, ("class", "B4"))
-    async with trainer.run_test(size=SIZE) as tp:
-        await until(lambda: isinstance(trainer.screen, ClassScreen) and trainer.screen.names, tp)
-        console = trainer.screen
-        await tp.pause(0.1)
+    async with class_console_with_sam(sqlite_url, tmp_path, clock, "B4") as (trainer, tp, console):
         for ch in "Wang Fang Rosa Diaz":  # queued at once, before the app handles the first
             trainer.post_message(events.Key(ch if ch != " " else "space", ch))
         await tp.pause(0.3)
