@@ -690,6 +690,13 @@ def _story_checks(sc: Scenario, rep: _Reporter) -> None:
         if story.service_level is not None and not 0 <= story.service_level <= 5:
             rep.error(("stories", i, "service_level"), f"story '{story.name}' expects service level "
                                                        f"{story.service_level}; levels are 0-5")
+        ending = sc.endings.get(story.ending)
+        if story.title is not None and ending is not None:
+            titles = [ending.title or story.ending] + [v.title for v in ending.variants if v.title]
+            if story.title not in titles:
+                rep.error(("stories", i, "title"), f"story '{story.name}' expects the title '{story.title}', "
+                                                   f"which ending '{story.ending}' never shows (its titles: "
+                                                   f"{', '.join(repr(t) for t in dict.fromkeys(titles))})")
         if not story.replies and ("stories", i, "replies") not in rep.stand_in_paths:
             rep.error(("stories", i, "replies"), f"story '{story.name}' has no replies")
         for j, item in enumerate(story.replies or []):

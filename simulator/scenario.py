@@ -269,6 +269,8 @@ class Story:
     seed: int = doc("Random seed for line choice.", 0)
     service_level: int | None = doc("Optional: the service level the call must reach.", None)
     met: list[str] | None = doc("Optional: the concerns addressed by the end of the call, exactly.", None)
+    title: str | None = doc("Optional: the ending's title the trainee must see (an ending variant's title where one "
+                            "holds, e.g. the one for a caller still furious).", None)
 
 
 @dataclass(eq=False)  # compared by identity: sessions cache one state machine per loaded scenario

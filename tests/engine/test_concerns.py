@@ -232,6 +232,26 @@ def test_a_story_checks_the_level_and_the_concerns(sc):
     assert run_story(sc, wrong_met).problem == "expected concerns met [tip] but the call met [heard, stopped]"
 
 
+def test_a_story_can_pin_the_title_a_caller_still_furious_at_the_end_gets():
+    """The same replies reach `resolved` whether or not the wrap-up jibe set her off; only the
+    title (the furious variant's) tells the two calls apart, so a story can pin it."""
+    sc = load_scenario(bundled_dir() / "small-charge-dispute-zh.yaml")
+    story = next(s for s in sc.stories if s.title == "钱退了，气没消")
+    assert run_story(sc, story).passed
+    calm = type(story)(name="calm", replies=story.replies[:2] + ["不会了，取消已经生效，以后都不扣了。"],
+                       ending="resolved", title="钱退了，气没消")
+    result = run_story(sc, calm)
+    assert result.ending == "resolved" and not result.passed
+    assert result.problem.startswith("expected the ending titled '钱退了，气没消' but the call showed '当场解决' "
+                                     "(anger at the end ")
+
+
+def test_lint_reports_a_story_title_its_ending_never_shows():
+    text = WITH_CONCERNS.replace("    met: [stopped]\n", "    met: [stopped]\n    title: Sorted\n", 1)
+    assert problems(text) == [f"{where(text, 'Sorted')}: error: story 'good' expects the title 'Sorted', which "
+                              "ending 'resolved' never shows (its titles: 'resolved')"]
+
+
 @pytest.mark.parametrize("name, prefix", [("pro-complainer-zh", "一句话办完所有事"),
                                           ("vas-sms-tips-en", "every concern in a single reply"),
                                           ("vas-sms-tips-zh", "一句话办完所有事"),
