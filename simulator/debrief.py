@@ -120,8 +120,7 @@ def ending_texts(session: Session) -> tuple[str, str]:
     """The ending's title and debrief for what this call addressed (EndingVariant), never a text
     that contradicts it."""
     ending = session.scenario.endings[session.ending]
-    title = concerns.ending_text(ending, session.met, "title", session.mood) or session.ending
-    return title, (concerns.ending_text(ending, session.met, "debrief", session.mood) or "").strip()
+    return session.ending_title, (concerns.ending_text(ending, session.met, "debrief", session.mood) or "").strip()
 
 
 # ---------------------------------------------------------------------------- what to fix first

@@ -508,8 +508,17 @@ class Session:
 
     # ------------------------------------------------------------------ results
     def summary(self) -> dict[str, Any]:
-        """The call's scores: averages per dimension, the ending, and the overall score (docs/scoring.md)."""
-        return summarise(self.scenario, self.turns, self.ending, self.hints_used)
+        """The call's scores: averages per dimension, the ending (and its title as shown), and the
+        overall score (docs/scoring.md)."""
+        return {**summarise(self.scenario, self.turns, self.ending, self.hints_used), "ending_title": self.ending_title}
+
+    @property
+    def ending_title(self) -> str | None:
+        """The ending's title for what this call addressed and the caller's last anger (the
+        variant's, EndingVariant), or its name when it has none; None before an ending."""
+        if self.ending is None:
+            return None
+        return concerns.ending_text(self.scenario.endings[self.ending], self.met, "title", self.mood) or self.ending
 
     def to_json(self) -> dict[str, Any]:
         """Inputs and results; `Session.replay` rebuilds an identical session from the inputs."""

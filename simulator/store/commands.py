@@ -87,7 +87,7 @@ def _unknown_cohort(store, cohort: str) -> int:
 
 # ---------------------------------------------------------------------------- leaderboard
 BOARD_HEADERS = ["rank", "trainee", "sessions", "done", "best", "average", "listening", "empathy",
-                 "policy", "landmines/call", "resolved", "hints", "trend", "live guest"]
+                 "policy", "landmines/call", "resolved", "passed", "hints", "trend", "live guest"]
 
 
 def _pct(x: float | None) -> str | None:
@@ -109,7 +109,7 @@ def _board_cells(r) -> list[Any]:
     trend = None if r.trend is None else f"{r.trend:+g}"
     return [r.rank if r.rank is not None else "", r.trainee, r.sessions, r.completed, best,
             r.average, r.listening, r.empathy, r.policy, r.landmines_per_call, _pct(r.resolved_rate),
-            r.hints, trend, "yes" if r.human_caller else ""]  # a person played the caller in a call
+            _pct(r.pass_rate), r.hints, trend, "yes" if r.human_caller else ""]  # a person played the caller in a call
 
 
 @_run
@@ -138,7 +138,7 @@ def cmd_leaderboard(args) -> int:
         if not rows:
             print("no sessions for this scenario in the cohort")
             return 0
-        _write(table(BOARD_HEADERS, [_board_cells(r) for r in rows], right={0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+        _write(table(BOARD_HEADERS, [_board_cells(r) for r in rows], right={0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13})
                + "\n" + _legend(rows), args.output)
     return 0
 
@@ -147,8 +147,8 @@ def _legend(rows) -> str:
     from simulator.debrief import PASS_MARK  # the pass rule, defined once
 
     notes = ["best = best completed call per scenario, averaged over scenarios; ties share a rank.",
-             "resolved = calls completed or left that ended resolved, whatever their points (the pass rate, "
-             f"resolved with at least {PASS_MARK} points, is in `mystery-guest report`)."]
+             "resolved = calls completed or left that ended resolved, whatever their points; passed = those "
+             f"calls that pass: resolved with at least {PASS_MARK} points (as `mystery-guest report` counts)."]
     if any(r.best_used_hints for r in rows):
         notes.append("* the best call used hints (each hint costs points).")
     if any(r.rank is None for r in rows):

@@ -106,6 +106,8 @@ def xapi_statements(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, 
         result["extensions"] = {
             ext + "listening": scores["listening"], ext + "empathy": scores["empathy"],
             ext + "policy": scores["policy"], ext + "ending": row.ending, ext + "outcome": row.outcome,
+            ext + "service-level": row.service_level,
+            **({ext + "ending-title": row.ending_title} if row.ending_title else {}),
             ext + "hints": row.hints, ext + "landmines": scores["landmines"], ext + "interruptions": row.interruptions,
         }
         # A reviewed statement is a new statement: its id carries the latest review's time.
@@ -179,7 +181,8 @@ SESSION_COLUMNS = ("session", "cohort", "trainee", "scenario_id", "scenario_titl
                    "started_at", "ended_at", "duration_s", "turns", "ending", "outcome", "service_level",
                    "overall", "listening", "empathy", "policy", "hints", "landmines", "interruptions", "seed",
                    "passed", "reviewed", "reviewed_overall", "reviewed_listening", "reviewed_empathy", "reviewed_policy",
-                   "reviewed_landmines", "reviewed_passed")
+                   "reviewed_landmines", "reviewed_passed",
+                   "ending_title")  # added last: readers by position keep working
 TURN_COLUMNS = ("session", "cohort", "trainee", "scenario_id", "turn", "kind", "stage", "state_before",
                 "state_after", "reply", "interrupted", "latency_s", "listening", "empathy", "policy",
                 "landmines", "acts", "anger_before", "anger_after", "customer_line", "recorded_at",
@@ -223,7 +226,7 @@ def sessions_csv(rows: Iterable[SessionRow], reviewed: dict[int, dict[str, Any]]
         return [r.id, r.cohort, r.trainee, r.scenario_id, r.scenario_title, r.mode, r.status, _iso(r.started_at),
                 _iso(r.ended_at), None if r.duration is None else round(r.duration, 1), r.turns, r.ending, r.outcome,
                 r.service_level, r.overall, r.listening, r.empathy, r.policy, r.hints, r.landmines, r.interruptions,
-                r.seed, _yes_no(r, r.overall), *marks]
+                r.seed, _yes_no(r, r.overall), *marks, r.ending_title]
 
     return csv_text(SESSION_COLUMNS, (line(r) for r in rows))
 

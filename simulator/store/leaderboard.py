@@ -13,7 +13,9 @@ The ranking rule (docs/store.md repeats it for trainers):
 Other columns: `average` = mean overall of all completed calls; listening / empathy / policy =
 their means over completed calls; landmines per completed call; resolved rate = calls ending
 `resolved` over calls completed or left (abandoned calls are the machine's fault, not the
-trainee's); trend = mean overall of the later half of completed calls minus the earlier half
+trainee's); pass rate = calls that pass by the debrief's rule (resolved, or any ending but a
+hang-up or an escalation, with at least debrief.PASS_MARK points) over the same calls, as the
+cohort report counts it; trend = mean overall of the later half of completed calls minus the earlier half
 (the middle call of an odd count is left out), None with fewer than two; human_caller = at least
 one completed call was played by a person (the live class): a flag beside the rank, not a ranking.
 5. A call a trainer reviewed (simulator/store/reviews.py, read by store.reviewed_scores) counts
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 
 COLUMNS = ("rank", "trainee", "sessions", "completed", "scenarios", "best", "average", "listening",
            "empathy", "policy", "landmines_per_call", "resolved_rate", "hints", "best_used_hints", "trend",
-           "human_caller", "reviewed")
+           "human_caller", "reviewed", "pass_rate")  # pass_rate last: CSV readers by position keep working
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class LeaderboardRow:
     trend: float | None        # later half minus earlier half of completed calls
     human_caller: bool = False  # a completed call was played by a person (the live class)
     reviewed: bool = False     # a call behind these figures has a trainer's review (rule 5)
+    pass_rate: float | None = None  # 0-1: calls passed by the debrief's rule over calls completed or left
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -81,15 +84,19 @@ def _totals_query(by_scenario: bool) -> sa.Select:
     """Per scenario, trainee and status: calls, sums, the best overall and, for completed calls,
     the fewest hints among the calls at that best. One pass over ix_sessions_scores (and one seek
     per group for the hints); bound values: cohort_id, and scenario when by_scenario."""
+    from simulator.debrief import FAILING_OUTCOMES, PASS_MARK  # the pass rule, defined once
+
     s = S.sessions
     where = [s.c.cohort_id == sa.bindparam("cohort_id")]
     if by_scenario:
         where.append(s.c.scenario_id == sa.bindparam("scenario"))
+    passing = sa.and_(s.c.outcome.not_in(FAILING_OUTCOMES), s.c.overall >= PASS_MARK)  # counted for completed calls
     groups = (
         sa.select(
             s.c.trainee_id, s.c.scenario_id, s.c.status,
             sa.func.count().label("calls"),
             sa.func.count(sa.case((s.c.outcome == "resolved", 1))).label("resolved"),
+            sa.func.count(sa.case((passing, 1))).label("passed"),
             sa.func.max(s.c.overall).label("best"),
             *[sa.func.sum(s.c[d]).label(f"sum_{d}") for d in DIMENSIONS],
             *[sa.func.count(s.c[d]).label(f"n_{d}") for d in DIMENSIONS],
@@ -180,7 +187,8 @@ def leaderboard(store: "Store", cohort: str, scenario: str | None = None, *,
     per_scenario: dict[tuple[int, str], dict[str, Any]] = {}
     for g in groups:
         row = per_scenario.setdefault((g["trainee_id"], g["scenario_id"]), {
-            "scenario_id": g["scenario_id"], "sessions": 0, "completed": 0, "left": 0, "resolved": 0, "best": None,
+            "scenario_id": g["scenario_id"], "sessions": 0, "completed": 0, "left": 0, "resolved": 0, "passed": 0,
+            "best": None,
             "landmines": 0, "hints": 0, "best_hints": None,
             **{f"sum_{d}": None for d in DIMENSIONS}, **{f"n_{d}": 0 for d in DIMENSIONS}})
         row["sessions"] += g["calls"]
@@ -188,7 +196,7 @@ def leaderboard(store: "Store", cohort: str, scenario: str | None = None, *,
         if g["status"] == "left":
             row["left"] = g["calls"]
         elif g["status"] == "completed":
-            row.update(completed=g["calls"], resolved=g["resolved"], best=g["best"], landmines=g["landmines"],
+            row.update(completed=g["calls"], resolved=g["resolved"], passed=g["passed"], best=g["best"], landmines=g["landmines"],
                        best_hints=g["best_hints"], **{f"sum_{d}": g[f"sum_{d}"] for d in DIMENSIONS},
                        **{f"n_{d}": g[f"n_{d}"] for d in DIMENSIONS})
     by_trainee: dict[int, list[dict[str, Any]]] = {}
@@ -221,6 +229,7 @@ def leaderboard(store: "Store", cohort: str, scenario: str | None = None, *,
             hints=int(total("hints")),
             best_used_hints=any((r["best_hints"] or 0) > 0 for r in rs if r["best"] is not None),
             trend=_r(trends.get(tid)), human_caller=tid in human, reviewed=tid in reviewed_trainees,
+            pass_rate=_r(total("passed") / finished, 3) if finished else None,
         ))
     return rank_rows(out, min_completed)
 
@@ -230,6 +239,7 @@ def _reviewed_calls(conn: sa.Connection, cohort_id: int, scenario: str | None) -
     """Every call (on the scenario, if one) of each trainee with a reviewed call in the cohort, in
     the totals' order, with the reviewed calls' scores as reviewed: trainee id -> calls. Empty,
     after one look at the reviews, when nobody was reviewed (the usual case: the indexes do it all)."""
+    from simulator.debrief import passes
     from simulator.store.store import reviewed_scores
 
     s, rv = S.sessions.c, S.reviews.c
@@ -251,6 +261,7 @@ def _reviewed_calls(conn: sa.Connection, cohort_id: int, scenario: str | None) -
         call["reviewed"] = reviewed is not None
         if reviewed is not None:
             call.update({k: reviewed[k] for k in (*DIMENSIONS, "landmines")})
+        call["passes"] = passes(call["status"], call["outcome"], call["overall"])  # by the reviewed score
         out.setdefault(call["trainee_id"], []).append(call)
     return out
 
@@ -262,10 +273,11 @@ def _groups(reviewed: dict[int, list[dict[str, Any]]]) -> list[dict[str, Any]]:
         for c in calls:
             g = out.setdefault((c["scenario_id"], c["trainee_id"], c["status"]), {
                 "trainee_id": c["trainee_id"], "scenario_id": c["scenario_id"], "status": c["status"], "calls": 0,
-                "resolved": 0, "best": None, "landmines": 0, "hints": 0, "best_hints": None,
+                "resolved": 0, "passed": 0, "best": None, "landmines": 0, "hints": 0, "best_hints": None,
                 **{f"sum_{d}": None for d in DIMENSIONS}, **{f"n_{d}": 0 for d in DIMENSIONS}})
             g["calls"] += 1
             g["resolved"] += c["outcome"] == "resolved"
+            g["passed"] += c["passes"]
             g["landmines"] += c["landmines"] or 0
             g["hints"] += c["hints"] or 0
             for d in DIMENSIONS:

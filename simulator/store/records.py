@@ -103,7 +103,7 @@ def finish_record(call: str, session: "Session", status: str = "completed") -> d
         status = SKIPPED  # nothing was said: not an attempt
     summary = session.summary()
     values = dict(
-        ending=summary["ending"], outcome=summary["outcome"], service_level=summary["service_level"],
+        ending=summary["ending"], ending_title=summary.get("ending_title"), outcome=summary["outcome"], service_level=summary["service_level"],
         overall=summary["overall"], listening=summary["listening"], empathy=summary["empathy"],
         policy=summary["policy"], hints=summary["hints"], landmines=summary["landmines"],
         interruptions=summary["interruptions"], turn_count=len(session.turns),

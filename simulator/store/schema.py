@@ -35,7 +35,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 metadata = sa.MetaData()
 
@@ -84,6 +84,7 @@ sessions = sa.Table(
     sa.Column("turn_count", sa.Integer, nullable=False, server_default="0"),
     # Results, copied from simulator.session.summarise at finish (the formula lives there).
     sa.Column("ending", sa.String(200), nullable=True),
+    sa.Column("ending_title", sa.String(500), nullable=True),  # v10: as the trainee saw it (a variant's title)
     sa.Column("outcome", sa.String(32), nullable=True),
     sa.Column("service_level", sa.Integer, nullable=True),
     sa.Column("overall", sa.Float, nullable=True),
@@ -204,7 +205,10 @@ class SchemaError(RuntimeError):
 
 
 def _add_column(conn: sa.Connection, table: sa.Table, name: str) -> None:
-    """ALTER TABLE ... ADD COLUMN for a column of the current model, typed for this dialect."""
+    """ALTER TABLE ... ADD COLUMN for a column of the current model, typed for this dialect (none
+    when the table has it already: a store written by a newer version and marked older by hand)."""
+    if name in {c["name"] for c in sa.inspect(conn).get_columns(table.name)}:
+        return
     col = table.c[name]
     ddl = f"ALTER TABLE {table.name} ADD COLUMN {name} {col.type.compile(dialect=conn.dialect)}"
     if col.server_default is not None:  # our added columns only have plain string defaults
@@ -271,10 +275,16 @@ def _upgrade_8_to_9(conn: sa.Connection) -> None:
     conn.execute(sessions.update().where(sessions.c.status == "left", ~sa.exists(replied)).values(status="skipped"))
 
 
+def _upgrade_9_to_10(conn: sa.Connection) -> None:
+    """The ending's title as the trainee saw it; NULL for older calls (shown by the ending's name)."""
+    _add_column(conn, sessions, "ending_title")
+
+
 # from_version -> function taking the database to from_version + 1
 UPGRADES: dict[int, Callable[[sa.Connection], None]] = {
     1: _upgrade_1_to_2, 2: _upgrade_2_to_3, 3: _upgrade_3_to_4, 4: _upgrade_4_to_5,
-    5: _upgrade_5_to_6, 6: _upgrade_6_to_7, 7: _upgrade_7_to_8, 8: _upgrade_8_to_9}
+    5: _upgrade_5_to_6, 6: _upgrade_6_to_7, 7: _upgrade_7_to_8, 8: _upgrade_8_to_9,
+    9: _upgrade_9_to_10}
 
 
 def read_version(conn: sa.Connection) -> int | None:

@@ -127,6 +127,7 @@ class SessionRow:
     landmines: int
     interruptions: int
     human_caller: bool = False  # a person played the caller (the live class)
+    ending_title: str | None = None  # the ending's title as the trainee saw it; None before schema 10
 
     @property
     def duration(self) -> float | None:
@@ -538,7 +539,7 @@ class Store:
             s.c.scenario_hash, s.c.locale, s.c.persona, s.c.opening, s.c.seed, s.c.mode, s.c.status,
             s.c.started_at, s.c.updated_at, s.c.ended_at, s.c.turn_count.label("turns"), s.c.ending,
             s.c.outcome, s.c.service_level, s.c.overall, s.c.listening, s.c.empathy, s.c.policy, s.c.hints,
-            s.c.landmines, s.c.interruptions, s.c.human_caller)
+            s.c.landmines, s.c.interruptions, s.c.human_caller, s.c.ending_title)
             .select_from(s.join(tr, tr.c.id == s.c.trainee_id).join(co, co.c.id == s.c.cohort_id)))
 
     def sessions(self, cohort: str | None = None, *, trainee: str | None = None,

@@ -75,12 +75,21 @@ def _facts(row: SessionRow, reviewed: dict[str, Any] | None, tr: Catalog) -> lis
         (fact("scenario"), f"{row.scenario_title} ({row.scenario_id})"), (fact("seed"), str(row.seed)),
         (fact("mode"), _named(tr, "mode", row.mode)), (fact("status"), _named(tr, "calls.status", row.status)),
         (fact("started"), row.started_at.strftime("%Y-%m-%d %H:%M:%S")), (fact("duration"), _duration(row, tr)),
-        (fact("ending"), tr("transcript.fact.ending_value", ending=row.ending, outcome=_named(tr, "outcome", row.outcome),
-                            level=_fmt(row.service_level)) if row.ending else "-"),
+        (fact("ending"), _ending(row, tr)),
         score("overall"), score("listening"), score("empathy"), score("policy"),
         (fact("hints"), str(row.hints)), score("landmines"), (fact("interruptions"), str(row.interruptions)),
         *([(fact("caller"), tr("transcript.fact.caller_person"))] if row.human_caller else []),
     ]
+
+
+def _ending(row: SessionRow, tr: Catalog) -> str:
+    """The ending by the title the trainee saw (stored since schema 10), then its name and outcome."""
+    if not row.ending:
+        return "-"
+    values = dict(ending=row.ending, outcome=_named(tr, "outcome", row.outcome), level=_fmt(row.service_level))
+    if row.ending_title and row.ending_title != row.ending:
+        return tr("transcript.fact.ending_value_titled", title=row.ending_title, **values)
+    return tr("transcript.fact.ending_value", **values)
 
 
 def _caller(row: SessionRow, tr: Catalog) -> str:

@@ -16,7 +16,8 @@ from simulator.tui.keys import relabel
 
 # The store's columns shown, in this order (the rest stay in `mystery-guest leaderboard`).
 # `scenarios` sits beside `best` because best is a mean over that many scenarios.
-SHOWN = ("rank", "trainee", "best", "scenarios", "average", "completed", "sessions", "resolved_rate", "hints")
+SHOWN = ("rank", "trainee", "best", "scenarios", "average", "completed", "sessions", "resolved_rate", "pass_rate",
+         "hints")
 
 
 def row_mapping(row) -> dict:
@@ -40,7 +41,7 @@ def cell(value, col: str = "", row: dict | None = None) -> Text:
         return Text(f"{value:g}*" + ("†" if (row or {}).get("reviewed") else ""), justify="right")
     if col == "best" and isinstance(value, (int, float)) and (row or {}).get("reviewed"):
         return Text(f"{value:g}†", justify="right")
-    if col == "resolved_rate" and isinstance(value, (int, float)):
+    if col in ("resolved_rate", "pass_rate") and isinstance(value, (int, float)):
         return Text(f"{value:.0%}", justify="right")
     if isinstance(value, float):
         return Text(f"{value:g}", justify="right")
@@ -69,7 +70,9 @@ class LeaderboardScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="leaderboard-bar")
-        yield Static(Text(self.tr("leaderboard.rule"), style="italic"), id="leaderboard-rule")
+        from simulator.debrief import PASS_MARK  # the pass rule, defined once
+
+        yield Static(Text(self.tr("leaderboard.rule", mark=PASS_MARK), style="italic"), id="leaderboard-rule")
         yield DataTable(id="leaderboard", cursor_type="row", zebra_stripes=True)
         yield Static(id="leaderboard-detail")
         yield Static(id="leaderboard-note")

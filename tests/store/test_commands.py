@@ -79,6 +79,31 @@ def test_a_transcript_names_the_caller_s_concerns_as_the_debrief_does(db_url, ca
     assert code == 0 and "Cancel Daily Tips" in out and "stop_charges" not in out
 
 
+def test_a_call_s_ending_is_named_by_the_title_the_trainee_saw_in_transcripts_and_exports(db_url, capsys, tmp_path):
+    """A resolved ending reached with the caller still furious shows its furious variant's title
+    in the debrief; the transcript, the CSV and xAPI name it the same way, not just 'resolved'."""
+    from simulator.loader import bundled_dir, load_scenario
+
+    sc = load_scenario(bundled_dir() / "small-charge-dispute-zh.yaml")
+    story = next(s for s in sc.stories if s.title == "钱退了，气没消")
+    replies = tmp_path / "replies.txt"
+    replies.write_text("\n".join(story.replies) + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "replay", str(bundled_dir() / "small-charge-dispute-zh.yaml"), "--replies",
+                       str(replies), "--trainee", "Demo", "--cohort", "demo", "--db", db_url)
+    assert code == 0, err
+    with Store.open(db_url) as store:
+        [row] = store.sessions("demo")
+    assert (row.ending, row.ending_title) == ("resolved", "钱退了，气没消")
+    code, out, _ = run(capsys, "transcript", str(row.id), "--format", "text", "--db", db_url)
+    assert code == 0 and "“钱退了，气没消”：resolved（已解决，服务层级 2）" in out
+    code, out, _ = run(capsys, "export", "--cohort", "demo", "--format", "csv", "--db", db_url)
+    assert code == 0 and next(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))["ending_title"] == "钱退了，气没消"
+    code, out, _ = run(capsys, "export", "--cohort", "demo", "--format", "xapi", "--db", db_url)
+    [call] = [st for st in json.loads(out) if st["verb"]["id"].endswith("/completed")]
+    ext = {k.rsplit("/", 1)[1]: v for k, v in call["result"]["extensions"].items()}
+    assert (ext["ending"], ext["ending-title"], ext["service-level"]) == ("resolved", "钱退了，气没消", row.service_level)
+
+
 @pytest.mark.parametrize("fmt", ["md", "text", "html"])
 def test_a_chinese_call_s_transcript_reads_in_chinese_unless_lang_says_otherwise(db_url, capsys, tmp_path, fmt):
     from simulator.loader import bundled_dir

@@ -217,9 +217,9 @@ def test_a_version_1_database_is_upgraded_with_its_data(db_url):
     engine.dispose()
     with Store.open(db_url) as store:
         with store.engine.connect() as conn:
-            assert S.read_version(conn) == S.SCHEMA_VERSION == 9
+            assert S.read_version(conn) == S.SCHEMA_VERSION == 10
             cols = {c["name"] for c in sa.inspect(conn).get_columns("sessions")}
-            assert {"mode", "host", "pid", "updated_at", "call_key", "human_caller"} <= cols
+            assert {"mode", "host", "pid", "updated_at", "call_key", "human_caller", "ending_title"} <= cols
             assert {"live_calls", "live_events", "reviews"} <= set(sa.inspect(conn).get_table_names())
             indexes = {i["name"] for i in sa.inspect(conn).get_indexes("sessions")}
             assert {"ix_sessions_scores", "ix_sessions_trend", "ix_sessions_recent", "ix_sessions_call_key",
@@ -230,6 +230,7 @@ def test_a_version_1_database_is_upgraded_with_its_data(db_url):
         assert rows[2].status == "abandoned" and rows[2].mode == "live"
         assert rows[1].status == "completed" and rows[1].updated_at == rows[1].ended_at
         assert not rows[1].human_caller  # calls from before the live class were played by the machine
+        assert rows[1].ending_title is None  # not stored before version 10: shown by the ending's name
         assert store.session_detail(2).turns[0]["reply"] == "an old reply"
         assert [(r.trainee, r.best) for r in store.leaderboard("old")] == [("Veteran", 77.5)]
         sid, _ = play(store, "Veteran", "old", ["L90 E90 P100 close"])  # new calls still go in
@@ -297,7 +298,8 @@ def test_a_version_3_database_gets_the_leaderboard_indexes_and_the_same_board(db
             "average": round((70 + 70 + 60.5 + 81) / 4, 1), "listening": round((70 + 70 + 60.5 + 81) / 4, 1),
             "empathy": round((70 + 70 + 60.5 + 81) / 4, 1), "policy": round((70 + 70 + 60.5 + 81) / 4, 1),
             "landmines_per_call": 0.0, "resolved_rate": round(3 / 5, 3), "hints": 3, "best_used_hints": True,
-            "trend": round((60.5 + 81) / 2 - (70 + 70) / 2, 1), "human_caller": False, "reviewed": False}
+            "trend": round((60.5 + 81) / 2 - (70 + 70) / 2, 1), "human_caller": False, "reviewed": False,
+            "pass_rate": round(3 / 5, 3)}
         assert rows[1] == {
             "rank": 2, "trainee": "Ben", "sessions": 3, "completed": 2, "scenarios": 1, "best": 75.2,
             "average": 62.6, "listening": 62.6, "empathy": 62.6, "policy": 62.6, "landmines_per_call": 0.0,

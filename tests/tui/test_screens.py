@@ -169,7 +169,7 @@ async def test_the_leaderboard_says_its_rule_and_its_numbers_lead_back_to_the_ca
         await wait_for(pilot, lambda: str(board.query_one("#leaderboard-detail").content))
         detail = " ".join(str(board.query_one("#leaderboard-detail").content).split())
     assert rule == ("Best = mean of each scenario's top call · Average = all done calls · "
-                    "Done = reached an ending")
+                    "Done = reached an ending · Passed = resolved with 60+ points")
     with Store.open(url) as store:
         calls = store.sessions(cohort="A1")
     done = [c for c in calls if c.status == "completed"]
@@ -180,6 +180,9 @@ async def test_the_leaderboard_says_its_rule_and_its_numbers_lead_back_to_the_ca
     assert row["best"] == f"{best:g}" and row["scenarios"] == "2"
     assert row["average"] == f"{average:g}"
     assert (row["completed"], row["sessions"], row["hints"]) == ("3", "4", "1")
+    finished = [c for c in calls if c.status in ("completed", "left")]
+    passed = [c for c in done if c.outcome == "resolved" and c.overall >= 60]
+    assert row["pass_rate"] == f"{len(passed) / len(finished):.0%}"
     assert f"Drill: the unwanted texts {tops['drill-en']:g}" in detail
     assert f"练习：不想要的短信 {tops['drill-zh']:g}" in detail
     assert f"→ mean {best:g}" in detail
