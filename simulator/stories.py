@@ -17,6 +17,7 @@ class StoryResult:
     problem: str = ""          # why it failed, one line
     turns: list[TurnResult] = field(default_factory=list)
     diverged_at: int | None = None  # index of the reply where the path left `states`
+    ran_out: bool = False      # the replies ended before the call did (diverged_at is the last one)
 
 
 def run_story(sc: Scenario, story: Story) -> StoryResult:
@@ -48,7 +49,12 @@ def run_story(sc: Scenario, story: Story) -> StoryResult:
         result.passed = False
         where = f"ended in '{session.ending}'" if session.ending else f"was still in '{session.state}' after the last reply"
         result.problem = f"expected ending '{story.ending}' but the call {where}"
-        result.diverged_at = _first_divergence(result)
+        if session.ending is None and result.turns:
+            # The call was still going: the story is short a reply, or its last reply did not
+            # move the call (an earlier reply that stayed put may have been meant to).
+            result.ran_out, result.diverged_at = True, len(result.turns) - 1
+        else:
+            result.diverged_at = _first_divergence(result)
     elif unused:
         result.passed = False
         result.problem = f"the call ended after reply {len(story.replies) - unused}; {unused} replies were never used"

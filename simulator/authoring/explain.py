@@ -68,9 +68,12 @@ def explain(sc: Scenario, res: StoryResult) -> list[str]:
     if res.story.states is not None:
         out.append(INDENT + f"expected: {' -> '.join(res.story.states)}")
     out.append(INDENT + "reply by reply:")
+    on_path = res.problem.startswith(("expected service level", "expected concerns met", "expected the ending titled"))
     for i, t in enumerate(turns):
-        on_path = res.problem.startswith(("expected service level", "expected concerns met"))
         mark = "   <- left the expected path here" if i == at and not on_path else ""
+        if mark and res.ran_out:
+            mark = (f"   <- the replies ran out here, the call still in '{t.state_after}'"
+                    + ("" if t.state_after != t.state_before else " (this reply did not move it)"))
         out.append(INDENT + f"  {i + 1}. {_one_line(t)}{mark}")
     t = turns[at]
     s = t.score

@@ -144,6 +144,28 @@ def test_explain_counts_turns_in_state_like_the_engine():
     assert "#2 also needed: turns in state >= 2 (was 1)" in text
 
 
+def test_explain_marks_the_last_reply_when_a_story_runs_out_before_the_call_ends():
+    """Reply 1 stays in 'opening' as it should (two replies are needed there), reply 2 moves on to
+    'middle', and then the story has no more: the mark goes on reply 2, where it ran out, not on
+    reply 1, the last that moved nothing (trial 16 had the mark on a reply that did its job)."""
+    text = (BRANCHY.replace("when: {turns_in_state: 1}", "when: {turns_in_state: 2}")
+            .replace('replies: ["one", "two", "three"]', 'replies: ["one", "two"]')
+            .replace("    states: [opening, middle, middle, resolved]\n", ""))
+    sc = _load(text)
+    res = run_stories(sc)[0]
+    assert not res.passed and res.ran_out and res.diverged_at == 1
+    assert res.problem == "expected ending 'resolved' but the call was still in 'middle' after the last reply"
+    lines = explain(sc, res)
+    assert lines[1].startswith("       1. opening -> opening ") and "<-" not in lines[1]
+    assert lines[2].startswith("       2. opening -> middle ")
+    assert lines[2].endswith("<- the replies ran out here, the call still in 'middle'")
+    short = _load(text.replace('replies: ["one", "two"]', 'replies: ["one"]'))
+    res = run_stories(short)[0]
+    assert res.ran_out and res.diverged_at == 0
+    assert explain(short, res)[1].endswith("<- the replies ran out here, the call still in 'opening' "
+                                           "(this reply did not move it)")
+
+
 def test_explain_says_when_the_breaking_point_ended_the_call():
     from simulator.loader import bundled_dir, load_scenario
     from simulator.scenario import Story
