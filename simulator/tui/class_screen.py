@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from simulator.settings import clean_name
+from simulator.settings import NAME_MAX, clean_name
 from simulator.tui.keys import relabel, type_into
 
 CLASS_HOURS = 12  # live calls this recent belong to the class now running
@@ -165,6 +165,8 @@ class ClassScreen(Screen):
         name = clean_name(event.value)
         if name:
             self.add_names([name])
+            if name != event.value.strip():
+                self.notify(self.tr("live.name_cleaned", name=name, max=NAME_MAX), markup=False)
         event.input.clear()
 
     @on(OptionList.OptionSelected, "#roster")

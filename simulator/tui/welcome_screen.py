@@ -51,8 +51,16 @@ class WelcomeScreen(Screen[tuple[str, str] | None]):
 
     @on(Input.Submitted, "#cohort")
     def _cohort_done(self) -> None:
-        name = clean_name(self.query_one("#name", Input).value)
-        cohort = clean_name(self.query_one("#cohort", Input).value)
+        boxes = self.query_one("#name", Input), self.query_one("#cohort", Input)
+        name, cohort = (clean_name(box.value) for box in boxes)
+        changed = [box for box, clean in zip(boxes, (name, cohort)) if clean != box.value.strip()]
+        if changed:  # say so, show what will be saved, and let the trainee look before going on
+            for box, clean in zip(boxes, (name, cohort)):
+                box.value = clean
+            self.query_one("#welcome-error", Static).update(
+                Text(self.tr("welcome.cleaned", max=NAME_MAX), style="bold yellow"))
+            changed[0].focus()
+            return
         if not name or not cohort:
             self.query_one("#welcome-error", Static).update(Text(self.tr("welcome.need_name"), style="bold red"))
             self.query_one("#name" if not name else "#cohort", Input).focus()

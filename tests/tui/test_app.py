@@ -67,6 +67,32 @@ async def test_first_run_asks_name_and_cohort_once(make, settings, tmp_path):
         assert isinstance(app.screen, PickerScreen)  # remembered: no question this time
 
 
+async def test_control_characters_pasted_into_a_name_are_taken_out_with_a_word_before_it_is_saved(make, settings):
+    """A name pasted with a bell and a colour code: Enter shows what will be saved and says why,
+    and a second Enter saves that (it used to be saved changed without a word)."""
+    from textual.events import Paste
+
+    settings.trainee = settings.cohort = ""
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        name = app.screen.query_one("#name")
+        name.post_message(Paste("Wang Fang\x07\x1b[31m"))
+        await pilot.pause()
+        assert "\x07" in name.value  # as pasted: nothing is changed behind the trainee's back yet
+        await pilot.press("enter")
+        await type_text(pilot, "B2")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+        assert "Control characters were taken out" in screen_text(app)
+        assert name.value == "Wang Fang" and app.screen.focused is name
+        await pilot.press("enter", "enter")  # name checked, then the cohort: go on
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+    assert (Settings.load(settings.config_dir).trainee, Settings.load(settings.config_dir).cohort) == ("Wang Fang", "B2")
+
+
 async def test_picker_lists_scenarios_and_draws_lots(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -273,6 +273,18 @@ async def test_a_name_typed_on_a_full_roster_joins_it_and_esc_gives_the_keys_bac
         assert console.trainee in ("Sam Trial", "Lin Mei")
 
 
+async def test_a_name_added_with_control_characters_says_what_was_added(sqlite_url, tmp_path, clock):
+    async with class_console_with_sam(sqlite_url, tmp_path, clock, "B5") as (trainer, tp, console):
+        box = console.query_one("#new-name")
+        box.focus()
+        box.value = "Lin\x1b[31m Mei\x07"
+        await tp.press("enter")
+        await tp.pause()
+        assert console.names == ["Sam Trial", "Lin Mei"]
+        assert any("Added as “Lin Mei”: control characters are taken out" in str(n.message)
+                   for n in trainer._notifications)
+
+
 async def test_a_name_typed_faster_than_the_screen_redraws_keeps_every_letter(sqlite_url, tmp_path, clock):
     """Keys that arrive together (a fast typist, a terminal paste) all go into the name box: none
     of its one-letter keys (d, g, r, s, v, q) is taken as the console's command on the way."""
