@@ -187,7 +187,10 @@ TURN_COLUMNS = ("session", "cohort", "trainee", "scenario_id", "turn", "kind", "
                 "state_after", "reply", "interrupted", "latency_s", "listening", "empathy", "policy",
                 "landmines", "acts", "anger_before", "anger_after", "customer_line", "recorded_at",
                 "reviewed", "reviewed_listening", "reviewed_empathy", "reviewed_policy", "reviewed_landmines",
-                "reviewer", "review_note", "caller_before")  # added last: readers by position keep working
+                "reviewer", "review_note", "caller_before",  # added last: readers by position keep working
+                # the levels the app shows (listening and empathy 0-2, policy 0-1) beside the points
+                "listening_level", "empathy_level", "policy_level",
+                "reviewed_listening_level", "reviewed_empathy_level", "reviewed_policy_level")
 
 
 def spreadsheet_safe(value: Any) -> Any:
@@ -242,6 +245,9 @@ def turns_csv(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, Any]]]
         r = reviewed_score(t["score"], review)
         return ["yes", *(r[d]["score"] for d in DIMENSIONS), " ".join(review.landmines), review.reviewer, review.note]
 
+    def levels(t: dict[str, Any], review: Review | None) -> list[Any]:
+        return [None] * 3 if review is None or not t.get("score") else [review.level(d) for d in DIMENSIONS]
+
     def lines():
         for r in rows:
             for t in turns.get(r.id, []):
@@ -253,5 +259,6 @@ def turns_csv(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, Any]]]
                        " ".join(m.get("category", "") for m in s.get("landmines", [])),
                        " ".join(s.get("acts", [])), t.get("mood_before"), t.get("mood_after"),
                        t.get("customer_line"), t.get("recorded_at"),
-                       *marks(t, reviews.get(r.id, {}).get(t["index"])), t.get("customer_before")]
+                       *marks(t, reviews.get(r.id, {}).get(t["index"])), t.get("customer_before"),
+                       *[(s.get(d) or {}).get("level") for d in DIMENSIONS], *levels(t, reviews.get(r.id, {}).get(t["index"]))]
     return csv_text(TURN_COLUMNS, lines())

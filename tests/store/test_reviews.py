@@ -163,6 +163,9 @@ def test_exports_give_the_reviewed_score_beside_the_machine_one(cohort, capsys):
     first = next(r for r in csv.DictReader(io.StringIO(out)) if r["trainee"] == "Ann" and r["turn"] == "1")
     assert (first["listening"], first["reviewed_listening"], first["reviewed_landmines"], first["review_note"]) == (
         "80", "20", "accuse", "blame")
+    # the levels the app shows, beside the points: the machine's 2 / 2 / 1, the trainer's 0 / 0 / 0
+    assert [first[f"{d}_level"] for d in ("listening", "empathy", "policy")] == ["2", "2", "1"]
+    assert [first[f"reviewed_{d}_level"] for d in ("listening", "empathy", "policy")] == ["0", "0", "0"]
     code, out, _ = run(capsys, "export", "--cohort", "june", "--format", "xapi", "--db", url)
     statements = json.loads(out)
     call = next(s for s in statements if s["actor"]["name"] == "Ann" and s["verb"]["display"]["en-US"] == "completed")
