@@ -181,6 +181,7 @@ class Session:
         self.strain = Strain()  # landmines so far, one not yet repaired, replies in a row at the top band
         self.met: list[str] = []  # the caller's concerns addressed so far, in the order they were
         self._used_lines: set[str] = set()
+        self._last_line: str | None = None  # the last line _pick chose (unfilled)
         self._contexts: dict[int, ReplyContext] = {}  # turn index -> what the scorer saw (or would have)
         self._fired: tuple[str, int] | None = None
         self._policy = Policy.from_dict({
@@ -491,7 +492,10 @@ class Session:
         return DEFAULT_REACTIONS[self.scenario.locale].get(key, "") if default else ""
 
     def _pick(self, lines) -> str:
-        """A line for the current mood band, preferring ones not said yet; seeded, so replayable."""
+        """A line for the current mood band, preferring ones not said yet; seeded, so replayable.
+        When the band's lines have all been said, one for any mood that has not comes first; a
+        line is said twice only when nothing else is left, and never twice in a row if another
+        will do (a furious caller had said her one furious line back to back, word for word)."""
         if isinstance(lines, dict):
             band = self.band
             options = lines.get(band) or lines.get("any")
@@ -499,12 +503,18 @@ class Session:
                 bands = self.scenario.mood.bands
                 ranked = sorted((b for b in lines if b in bands), key=lambda b: abs(bands[b] - bands[band]))
                 options = lines[ranked[0]] if ranked else next(iter(lines.values()))
+            elif options is lines.get(band) and not self._unsaid(options) and self._unsaid(lines.get("any") or []):
+                options = lines["any"]
         else:
             options = lines
-        fresh = [l for l in options if l not in self._used_lines] or list(options)
+        fresh = self._unsaid(options) or [l for l in options if l != self._last_line] or list(options)
         line = fresh[self.rng.randrange(len(fresh))]
         self._used_lines.add(line)
+        self._last_line = line
         return fill(line, self.scenario.facts)
+
+    def _unsaid(self, options) -> list[str]:
+        return [l for l in options if l not in self._used_lines]
 
     # ------------------------------------------------------------------ results
     def summary(self) -> dict[str, Any]:

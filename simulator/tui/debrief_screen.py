@@ -75,8 +75,9 @@ def service_text(session: Session, tr) -> Text:
     text = Text(tr("debrief.service_level", level=level, name=tr(f"service.{level}")), style="bold")
     step = debrief.next_level(session)
     text.append("\n")
-    if step is None:
-        text.append(tr("debrief.top_level"), style="italic")
+    if step is None:  # the ladder's top, or the most this scenario asks for (trial 17: 4 is not the top)
+        text.append(tr("debrief.top_level" if (level or 0) >= debrief.TOP_LEVEL else "debrief.top_for_call"),
+                    style="italic")
         return text
     if step.concerns:  # what this caller still needed, in the scenario's words
         need = tr("debrief.list_sep").join(step.concerns)

@@ -1,6 +1,7 @@
 """The bundled scenario library: clean under lint, every story passes, as a trainer's CI would check."""
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -143,6 +144,46 @@ def test_saying_the_last_answer_again_word_for_word_moves_no_call_on_by_what_it_
 
 
 
+BLAND = {"zh": ["嗯。", "好的。", "是这样啊。", "我在听。"], "en": ["Mm.", "Okay.", "I see.", "Right, yes."]}
+
+
+@pytest.mark.parametrize("sc", SCENARIOS, ids=[sc.id for sc in SCENARIOS])
+def test_a_caller_kept_in_a_state_never_says_the_same_line_twice_in_a_row(sc):
+    """Replies that move nothing, one after another: the caller's next line is never word for
+    word the one before while the state has another (trial 17: after an interruption she said
+    "钱是不多，可你们这么干就是不讲理！" twice running, her one line for a furious caller)."""
+    for seed, interrupted in itertools.product(range(5), (False, True)):
+        session = Session(sc, seed=seed)
+        said = [session.history[-1].text]
+        for i, reply in enumerate(BLAND[sc.locale]):
+            if session.over:
+                break
+            session.reply(reply, interrupted=interrupted and i == 0)
+            said.append(session.history[-1].text)
+        repeats = [(a, b) for a, b in zip(said, said[1:]) if b == a or b.endswith(a) or a.endswith(b)]
+        assert not repeats, repeats
+
+
+def test_the_small_charge_caller_answers_an_explanation_that_did_not_move_her_with_the_money_question():
+    """Trial 17: after an interruption, an apology that explained the late system kept the call
+    in 'complain' (the scorer read listening 0; a trainer gave 2) and she said her last line
+    again. Whatever keeps her there, once the cause is explained she asks about the money."""
+    from dataclasses import replace
+
+    from scoring import score_reply
+    from scoring.types import DimensionScore
+
+    sc = BY_ID["small-charge-dispute-zh"]
+    session = Session(sc, seed=0, scorer=lambda reply, ctx: replace(score_reply(reply, ctx),
+                                                                    listening=DimensionScore(16, 0)))
+    session.reply("刘阿姨您好", interrupted=True)
+    session.reply("对不起刘阿姨，是我抢话了，您说得对。您5月31号晚上就在APP上取消了，您没记错；"
+                  "是我们系统处理慢了半个小时，6月1号0点先扣了月租，才多扣了您这3块钱。")
+    assert session.state == "complain" and session.met == ["why_charged"]
+    variant = next(v for v in sc.states["complain"].variants if v.met == ["why_charged"])
+    assert session.history[-1].text in [fill(line, sc.facts) for line in variant.again["any"]]
+
+
 @pytest.mark.parametrize("sc", SCENARIOS, ids=[sc.id for sc in SCENARIOS])
 def test_a_caller_still_furious_at_a_resolved_ending_does_not_thank_the_agent(sc):
     """The model answers resolve the call; when the caller is in the top band as it ends (anger
@@ -201,6 +242,9 @@ _LOST_CARD = ["That's a horrible shock, I'm so sorry. I'm going to block your ca
               "I've blocked the card ending 3390; the last payment was 8.40 at the chemist's on Tuesday, "
               "nothing since.",
               "A replacement card is on its way; it takes 3 to 5 working days."]
+_SMALL_CHARGE = ["刘阿姨，您月底就把来电提醒取消了，结果这个月还扣了3块钱，换谁都觉得窝火。我先帮您查一下是怎么回事。",
+                 "我查到了：您是5月31日晚上11点40分取消的，系统6月1日凌晨0点30分才处理完，正好赶上月初扣费，所以多扣了这3块。"
+                 "这3块钱我现在就给您减免，下个月话费里直接抵掉，您不用再跑一趟。"]
 IN_OTHER_WORDS = [
     ("lost-card-callback-en", [], "Oh no, I'm so sorry. I'm blocking your card ending 3390 right now.", "card_blocked"),
     ("lost-card-callback-en", [], "I'm so sorry, that's frightening. I've blocked your card, nobody can use it now.",
@@ -218,6 +262,8 @@ IN_OTHER_WORDS = [
     ("small-charge-dispute-zh", [], "真报歉阿姨 系统1号凌晨才处里完 赶上扣费了 这3块我给您减免", "why_charged"),
     ("small-charge-dispute-zh", ["3块钱我给您减免了"], "不会了阿姨 取消已经生效 以后都不扣了", "no_repeat"),
     ("small-charge-dispute-zh", ["3块钱我给您减免了"], "下个月开始就不扣了", "no_repeat"),
+    # the extra check in her words for it (trial 17): a few characters between "别的" and "收费"
+    ("small-charge-dispute-zh", _SMALL_CHARGE, "我也顺便帮您查了一下，您号码上没有别的增值业务收费了", "checked_others"),
 ]
 
 

@@ -75,3 +75,20 @@ async def test_a_hung_up_call_says_none_was_handled_only_when_none_was(make, set
     assert "一条都没当场办" in text
     assert "✓ 承认套餐是在没有他确认的情况下被改的 —— 第 1 轮" in text
     assert "✗ 套餐改回原来的58元基础套餐 —— 没有回应" in text
+
+
+def test_a_call_at_the_most_its_scenario_asks_for_is_not_called_the_top_of_the_ladder():
+    """Small-charge asks for nothing above level 4 (extend): reaching it is all this call asks,
+    not "the top of the service ladder", which is 5 (trial 17 read the debrief's "最高一级")."""
+    from simulator.session import Session
+    from simulator.tui.debrief_screen import service_text
+    from simulator.tui.i18n import Catalog
+
+    sc = load_scenario(bundled_dir() / "small-charge-dispute-zh.yaml")
+    story = next(s for s in sc.stories if s.ending == "resolved_extended")
+    session = Session(sc, seed=story.seed)
+    for reply in story.replies:
+        session.reply(reply)
+    assert session.service_level == 4
+    text = str(service_text(session, Catalog("zh")))
+    assert "这一级已经全部办到了" in text and "最高一级" not in text
