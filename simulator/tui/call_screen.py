@@ -431,6 +431,11 @@ class CallScreen(Screen):
     def _reply_refused(self, event: ReplyInput.ReplyRefused) -> None:
         self._status(self.tr("call.paste_refused", n=event.length, max=MAX_REPLY_CHARS), "bold red")
 
+    @on(ReplyInput.ReplyCut)
+    def _reply_cut(self, event: ReplyInput.ReplyCut) -> None:
+        self._status(self.tr("call.reply_cut", max=MAX_REPLY_CHARS), "bold red")
+        self._full_said = True  # the "at the limit" line goes with it when the reply is shortened
+
     def _silence(self) -> None:
         if not self.joined:
             return

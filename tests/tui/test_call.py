@@ -257,6 +257,28 @@ async def test_typing_up_to_the_reply_limit_says_that_nothing_more_fits(make):
         assert "at the limit" not in screen_text(app)
 
 
+async def test_a_paste_typed_in_as_keys_past_the_limit_is_not_sent_by_its_own_newline(make):
+    """A terminal without bracketed paste types a paste in, newlines as Enter (trial 17: 55,000
+    characters were cut at 2,000 mid-word and scored without a word). The Enter that comes with
+    the dropped keys does not send; the trainee is told, and a later Enter sends it as it is."""
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot)
+        reply = call.query_one(ReplyInput)
+        now = [100.0]
+        reply.clock = lambda: now[0]
+        reply.value = "y" * (MAX_REPLY_CHARS - 1)
+        reply.cursor_position = len(reply.value)
+        await pilot.press("a", "b", "c", "enter", "d", "enter")  # one burst: the paste goes on
+        await pilot.pause()
+        assert call.session.turns == [] and len(reply.value) == MAX_REPLY_CHARS
+        assert "Not sent: your reply stopped at 2000 characters" in screen_text(app)
+        now[0] += 5  # the trainee reads the line, then presses Enter on purpose
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(call.session.turns) == 1 and call.session.turns[0].reply == "y" * (MAX_REPLY_CHARS - 1) + "a"
+
+
 async def test_try_again_and_next_scenario_from_the_debrief(make):
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
