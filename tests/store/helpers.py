@@ -46,6 +46,8 @@ _SCENARIOS: dict[str, object] = {}
 
 def without_columns_since(conn, version: int) -> None:
     """Make a copy of today's tables look like schema `version`: drop the columns added after it."""
+    if version < 10:
+        conn.exec_driver_sql("ALTER TABLE sessions DROP COLUMN ending_title")
     if version < 8:
         conn.exec_driver_sql("ALTER TABLE turns DROP COLUMN mines")
     if version < 6:

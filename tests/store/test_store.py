@@ -304,7 +304,7 @@ def test_a_version_3_database_gets_the_leaderboard_indexes_and_the_same_board(db
             "rank": 2, "trainee": "Ben", "sessions": 3, "completed": 2, "scenarios": 1, "best": 75.2,
             "average": 62.6, "listening": 62.6, "empathy": 62.6, "policy": 62.6, "landmines_per_call": 0.0,
             "resolved_rate": 0.5, "hints": 1, "best_used_hints": True, "trend": round(50.0 - 75.2, 1),
-            "human_caller": False, "reviewed": False}
+            "human_caller": False, "reviewed": False, "pass_rate": 0.5}  # 75.2 resolved passes; 50.0 hung up
         ben_s1, ann_s1 = store.leaderboard("v3", "s1")
         assert (ann_s1.rank, ann_s1.trainee, ann_s1.best, ann_s1.best_used_hints) == (2, "Ann", 70.0, False)
         assert (ben_s1.rank, ben_s1.best, ben_s1.sessions) == (1, 75.2, 3)

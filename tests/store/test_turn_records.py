@@ -156,6 +156,7 @@ def _version_4_database(url: str, session: Session) -> None:
             conn.execute(md.tables["turns"].insert().values(
                 **{**row, "session_id": 1, "recorded_at": now}))
         values = finish_record(start["call"], session)["values"]
+        values.pop("ending_title")  # added in version 10
         conn.execute(md.tables["sessions"].update().values(status="completed", ended_at=now, **values))
         if conn.dialect.name == "postgresql":
             for table in ("sessions", "cohorts", "trainees"):
