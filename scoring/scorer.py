@@ -93,8 +93,11 @@ def _level(reply: str, lex, head: str, reading: Reading, rule_dim):
     s, e = _trimmed(reply, reading.clause(head, reply))
     quoted = reply[s:e] if e > s else reply  # no one clause: the reply as a whole
     credited = [ev for ev in rule_dim.evidence if ev.effect == "+"] if level == 1 < rule_dim.level else []
-    # "takes up the caller's details" only where the rules found some (a restated detail or reflection)
-    key = f"model_{head}_{level}" + ("_partial" if _CALLER_SPECIFICS & {ev.label for ev in credited} else "")
+    # "takes up the caller's details" only where the rules found some (a restated detail or
+    # reflection); "a word for the caller's feelings that the rest does not carry" wherever they
+    # credited any warmth: "nothing for how the caller feels" beside "+ named the feeling" is false
+    partial = _CALLER_SPECIFICS & {ev.label for ev in credited} if head == "listening" else credited
+    key = f"model_{head}_{level}" + ("_partial" if partial else "")
     mine = Evidence(s, e, f"model_{head}", lex.reason(key, quoted), "+" if level == 2 else "-")
     if level == rule_dim.level:  # the rules agree but said nothing: the level still gets its reason
         return replace(rule_dim, evidence=(mine,))

@@ -317,6 +317,37 @@ def test_a_model_one_keeps_the_callers_details_the_rules_credited():
     assert dim.evidence[-1].effect == "-" and "only part of what they said or asked" in dim.evidence[-1].reason
 
 
+@pytest.mark.parametrize("locale, customer, reply", [
+    ("zh", "我这个月的自动还款怎么没扣成功啊？我卡里明明存了钱的。",
+     "陈女士您好，您别着急，我马上帮您查一下这期自动还款为什么没有扣成功。"),
+    ("en", "Why did my payment fail? I had money in the account!",
+     "I can hear how worried you are. Let me check why the payment failed."),
+])
+def test_a_model_one_below_the_rules_warmth_does_not_deny_the_warmth_it_shows(locale, customer, reply):
+    """Trial 17: "+ 点出了客户的感受（着急）" beside "− 不冷也不暖：没有顾及客户的感受". Where the
+    model's empathy 1 is below the rules' 2, the warmth the rules credited stays, and the 1's
+    reason says the rest of the reply does not carry it, never that there is none."""
+    from scoring import scorer
+
+    ctx = make_ctx(locale=locale, stage="inquiry", customer=customer)
+    rules = scorer.score_rules(reply, ctx).empathy
+    assert rules.level == 2 and any(e.effect == "+" for e in rules.evidence)
+
+    class ReadsOne:
+        def level(self, head):
+            return 1
+
+        def clause(self, head, text):
+            return None
+
+    lex = get_lexicon(locale)
+    dim = scorer._level(reply, lex, "empathy", ReadsOne(), rules)
+    assert dim.level == 1 and any(e.effect == "+" for e in dim.evidence)
+    assert dim.evidence[-1].reason == lex.reason("model_empathy_1_partial", reply)
+    denial = lex.reason("model_empathy_1", "").split("（")[0].split(" (")[0]
+    assert not any(denial in e.reason for e in dim.evidence)
+
+
 class _Scored:
     """A dimension where _quoted looks for listening evidence."""
     def __init__(self, listening):
