@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -182,6 +183,19 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _frozen_copy(url: str) -> str | None:
+    """A read-only URL for a SQLite file that can be read but not opened as usual: a database in
+    WAL mode needs its -shm file beside it, which a read-only folder (a mounted backup, a copy on
+    a CD) cannot hold. Opened immutable, it is read as it is; writing to it fails as read-only.
+    None for anything else (not SQLite, or no readable file there)."""
+    if not _is_sqlite(url):
+        return None
+    path = sa.engine.make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:") or not os.access(path, os.R_OK):
+        return None
+    return f"sqlite:///file:{quote(os.path.abspath(path))}?mode=ro&immutable=1&uri=true"
+
+
 def _make_engine(url: str) -> sa.Engine:
     if not _is_sqlite(url):
         return sa.create_engine(url, pool_pre_ping=True, future=True, json_serializer=_json)
@@ -260,8 +274,18 @@ class Store:
         engine = _make_engine(url)
         store = cls(engine, url, stale_minutes=stale_minutes)
         try:
+            try:
+                version = store._read(S.read_version)
+            except sa.exc.OperationalError as exc:
+                frozen = _frozen_copy(url) if "unable to open" in str(exc).lower() else None
+                if frozen is None:
+                    raise
+                engine.dispose()
+                engine = _make_engine(frozen)
+                store = cls(engine, url, stale_minutes=stale_minutes)
+                version = store._read(S.read_version)
             # A current schema needs no write: a read-only copy can still be listed and exported.
-            if store._read(S.read_version) != S.SCHEMA_VERSION:
+            if version != S.SCHEMA_VERSION:
                 store._write(store._setup)
         except Exception:
             engine.dispose()

@@ -365,6 +365,50 @@ def test_a_read_only_copy_can_still_be_listed(tmp_path):
     ro.close()
 
 
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder nothing can be written in, as a mounted backup is: a read-only bind mount when we
+    are root (chmod does not stop root), else a folder without write permission."""
+    folder = tmp_path / "backup"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        yield folder, lambda: folder.chmod(0o555)
+        folder.chmod(0o755)
+        return
+    mounted = []
+
+    def freeze():
+        for cmd in (["mount", "--bind", str(folder), str(folder)], ["mount", "-o", "remount,bind,ro", str(folder)]):
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            if done.returncode != 0:
+                pytest.skip(f"cannot make a read-only folder here ({' '.join(cmd)}: {done.stderr.strip()})")
+            mounted.append(cmd)
+
+    yield folder, freeze
+    if mounted:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_database_in_a_read_only_folder_can_still_be_listed_and_exported(read_only_folder, capsys):
+    """A WAL database needs a -shm file beside it, which a read-only folder cannot hold: it had
+    failed with "cannot open ... you may write to it" (trial 17); it is read as it is."""
+    from simulator.cli import main
+
+    folder, freeze = read_only_folder
+    path = folder / "db.sqlite3"
+    with Store.open(str(path)) as store:
+        play(store, "A", "c", ["L50 E50 P100 close"])
+    freeze()
+    with pytest.raises(OSError):
+        (folder / "probe").write_text("x")
+    url = f"sqlite:///{path}"
+    assert main(["sessions", "--db", url]) == 0 and " A " in capsys.readouterr().out
+    assert main(["export", "--cohort", "c", "--format", "csv", "--db", url]) == 0
+    assert capsys.readouterr().out.count("\n") == 2  # the header and the one call
+    with Store.open(url) as store, pytest.raises(sa.exc.OperationalError, match="readonly"):
+        play(store, "B", "c", ["L50 E50 P100 close"])
+
+
 def test_a_busy_database_is_retried_with_backoff_then_reported(sqlite_url, monkeypatch):
     monkeypatch.setattr("simulator.store.store.time.sleep", lambda s: waits.append(s))
     waits: list[float] = []
