@@ -156,8 +156,10 @@ class CallRecorder:
                     self.store = self._open_store()
                     break
                 except Exception as exc:  # noqa: BLE001 - down, locked, unreachable: keep trying
-                    if attempt == 0:
-                        self.notice("store.unavailable", error=_reason(exc))
+                    if attempt == 0:  # a damaged file will not come back by waiting: say what to do
+                        from simulator.store.store import is_corrupt
+
+                        self.notice("store.corrupt" if is_corrupt(exc) else "store.unavailable", error=_reason(exc))
                     if self._wait(attempt, stop):
                         return
         if self.journal is not None:

@@ -69,6 +69,12 @@ def is_read_only(exc: BaseException) -> bool:
     return "readonly" in low or "read-only" in low
 
 
+def is_corrupt(exc: BaseException) -> bool:
+    """The file is not a SQLite database, or a damaged one: waiting will not mend it."""
+    low = str(getattr(exc, "orig", None) or exc).lower()
+    return "file is not a database" in low or "malformed" in low
+
+
 def describe_error(exc: BaseException, url: str | None) -> str | None:
     """One line for a database problem a trainer can act on; None for any other error."""
     if isinstance(exc, (StoreError, S.SchemaError)):
@@ -81,7 +87,7 @@ def describe_error(exc: BaseException, url: str | None) -> str | None:
         except (OSError, StoreError):
             where = "the database"
         low = reason.lower()
-        if "file is not a database" in low or "malformed" in low:
+        if is_corrupt(exc):
             return (f"{where} is not a readable Mystery Guest database ({reason}); move the file aside "
                     "(a new one is made) or pass --db with another")
         if is_read_only(exc):

@@ -92,6 +92,20 @@ def test_a_database_that_is_down_keeps_the_call_in_the_journal_until_the_next_st
     assert list(tmp_path.glob("*.jsonl")) == []
 
 
+def test_a_corrupt_database_file_gets_a_notice_that_says_what_to_do_not_to_wait(tmp_path):
+    """Trial 17: a junk file had been announced as "cannot be opened; kept until it can", as if
+    waiting would mend it."""
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"this is not a database" * 100)
+    notices = []
+    rec = _recorder(f"sqlite:///{junk}", tmp_path / "j", notice=lambda key, **v: notices.append((key, v))).begin()
+    _play(rec, trainee="Kept")
+    report = rec.close(timeout=0.3)
+    assert report.unsaved_calls == 1 and report.journal == tmp_path / "j"
+    [(key, values)] = [n for n in notices if n[0].startswith("store.")][:1]
+    assert key == "store.corrupt" and "file is not a database" in values["error"]
+
+
 def test_replaying_a_journal_twice_writes_each_call_once(sqlite_url, tmp_path):
     journal = Journal(tmp_path, database_id(sqlite_url))
     rec = CallRecorder(open_store=lambda: (_ for _ in ()).throw(OSError("down")), journal=journal).begin()
