@@ -47,7 +47,10 @@ class WelcomeScreen(Screen[tuple[str, str] | None]):
 
     @on(Input.Submitted, "#name")
     def _name_done(self) -> None:
-        self.query_one("#cohort", Input).focus()
+        if self.query_one("#cohort", Input).value.strip():  # both given: Enter starts, as the hint says
+            self._cohort_done()
+        else:
+            self.query_one("#cohort", Input).focus()
 
     @on(Input.Submitted, "#cohort")
     def _cohort_done(self) -> None:

@@ -67,6 +67,22 @@ async def test_first_run_asks_name_and_cohort_once(make, settings, tmp_path):
         assert isinstance(app.screen, PickerScreen)  # remembered: no question this time
 
 
+async def test_enter_in_the_name_starts_when_the_cohort_is_already_filled(make, settings):
+    """Trial 17: the hint says "Enter: start", but Enter in the name only moved to the cohort."""
+    settings.trainee = settings.cohort = ""
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("tab")
+        await type_text(pilot, "B2")
+        await pilot.press("shift+tab")
+        await type_text(pilot, "Li Na")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+    assert (Settings.load(settings.config_dir).trainee, Settings.load(settings.config_dir).cohort) == ("Li Na", "B2")
+
+
 async def test_control_characters_pasted_into_a_name_are_taken_out_with_a_word_before_it_is_saved(make, settings):
     """A name pasted with a bell and a colour code: Enter shows what will be saved and says why,
     and a second Enter saves that (it used to be saved changed without a word)."""
@@ -87,7 +103,7 @@ async def test_control_characters_pasted_into_a_name_are_taken_out_with_a_word_b
         assert isinstance(app.screen, WelcomeScreen)
         assert "Control characters were taken out" in screen_text(app)
         assert name.value == "Wang Fang" and app.screen.focused is name
-        await pilot.press("enter", "enter")  # name checked, then the cohort: go on
+        await pilot.press("enter")  # the name checked, the cohort given: go on
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
     assert (Settings.load(settings.config_dir).trainee, Settings.load(settings.config_dir).cohort) == ("Wang Fang", "B2")
