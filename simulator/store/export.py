@@ -92,7 +92,7 @@ def xapi_statements(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, 
                     "definition": {"name": {lang: row.scenario_title or row.scenario_id},
                                    "type": "http://adlnet.gov/expapi/activities/simulation"}}
         cohort = {"objectType": "Activity", "id": f"{base}cohorts/{quote(row.cohort, safe='')}",
-                  "definition": {"name": {"en-US": row.cohort}}}
+                  "definition": {"name": {lang: row.cohort}}}  # named as the call is (trial 17: "T17班" as en-US)
         marks = reviews.get(row.id, {})
         reviewed = _reviewed(row, turns.get(row.id, []), marks)
         scores = reviewed or {d: getattr(row, d) for d in ("overall", *DIMENSIONS, "landmines")}

@@ -102,6 +102,7 @@ def test_a_call_s_ending_is_named_by_the_title_the_trainee_saw_in_transcripts_an
     [call] = [st for st in json.loads(out) if st["verb"]["id"].endswith("/completed")]
     ext = {k.rsplit("/", 1)[1]: v for k, v in call["result"]["extensions"].items()}
     assert (ext["ending"], ext["ending-title"], ext["service-level"]) == ("resolved", "钱退了，气没消", row.service_level)
+    assert call["context"]["contextActivities"]["grouping"][0]["definition"]["name"] == {"zh-CN": "demo"}
 
 
 @pytest.mark.parametrize("fmt", ["md", "text", "html"])
