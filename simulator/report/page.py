@@ -86,8 +86,7 @@ def _empty(text: str) -> str:
 
 
 def _cards(stats: "CohortStats", t: "Catalog") -> str:
-    landmines = sum(sum(r.landmines.values()) for r in stats.trainees)
-    per_call = landmines / stats.completed if stats.completed else None
+    per_call = stats.completed_landmines / stats.completed if stats.completed else None  # as the leaderboard
     cards = [
         (pct(stats.pass_rate), t("report.pass_rate"),
          passed_of(stats, t) if stats.attempts else t("report.no_attempts")),

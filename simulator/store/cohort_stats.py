@@ -10,7 +10,8 @@ the few reviewed calls are read again and the aggregates corrected for them.
   - service levels: completed calls per level reached (0-5);
   - each trainee's progress: the overall score of their completed calls in time order (read from
     the leaderboard's covering index ix_sessions_trend);
-  - landmines by category per trainee: counted per set of categories (each turn's `mines`
+  - landmines per completed call: as the leaderboard counts them (a reviewed call's as reviewed);
+  - landmines by category per trainee, in every reply, calls left included: counted per set of categories (each turn's `mines`
     column); turns recorded before version 8 have none there, and only those are read again,
     their categories taken from the texts their detail refers to (records.landmine_categories);
     a reviewed reply counts with the trainer's landmines in place of the machine's;
@@ -115,6 +116,7 @@ class CohortStats:
     trouble: list[StateTrouble]              # the states where most went wrong, worst first
     agreement: ReviewAgreement | None = None  # None: no trainer has reviewed a call of the cohort
     reviewed_calls: int = 0                   # completed calls counted with their reviewed scores
+    completed_landmines: int = 0              # landmines in completed calls (the leaderboard's per-call figure)
 
     @property
     def left(self) -> int:
@@ -167,6 +169,7 @@ def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
             sa.select(_band(s[d]).label("band"), sa.func.count())
             .where(here, done, s[d].is_not(None)).group_by("band")).all()) for d in DIMENSIONS}
         out["sums"] = conn.execute(sa.select(*[sa.func.sum(s[d]).label(d) for d in DIMENSIONS],
+                                             sa.func.sum(s.landmines).label("landmines"),
                                              *[sa.func.count(s[d]).label(f"n_{d}") for d in DIMENSIONS])
                                    .where(here, done)).one()._mapping
         out["levels"] = dict(conn.execute(sa.select(s.service_level, sa.func.count())
@@ -212,6 +215,7 @@ def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
     # The reviewed calls' corrections: their machine scores out, their reviewed scores in.
     reviewed = data["reviewed"]
     sums = {d: float(data["sums"][d] or 0) for d in DIMENSIONS}
+    completed_landmines = int(data["sums"]["landmines"] or 0) + sum(c["landmines"] for c in reviewed.values())
     counts = {d: int(data["sums"][f"n_{d}"]) for d in DIMENSIONS}
     bands = {d: dict(data["bands"][d]) for d in DIMENSIONS}
     per_trainee = {r.trainee_id: {"sum": float(r.sum or 0), "n": int(r.n), "passed": int(r.passed)}
@@ -276,6 +280,7 @@ def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
         trouble=trouble[:TROUBLE_STATES],
         agreement=data["agreement"],
         reviewed_calls=len(reviewed),
+        completed_landmines=completed_landmines,
     )
 
 
@@ -306,7 +311,7 @@ def _reviewed(conn: sa.Connection, here, done) -> dict[int, dict]:
     from simulator.store.store import reviewed_scores
 
     s = S.sessions.c
-    rows = conn.execute(sa.select(s.id, s.trainee_id, s.outcome, *[s[d] for d in DIMENSIONS]).where(
+    rows = conn.execute(sa.select(s.id, s.trainee_id, s.outcome, s.landmines, *[s[d] for d in DIMENSIONS]).where(
         here, done, s.id.in_(sa.select(S.reviews.c.session_id).distinct()))).all()
     scores = reviewed_scores(conn, [r.id for r in rows])
     out = {}
@@ -317,6 +322,7 @@ def _reviewed(conn: sa.Connection, here, done) -> dict[int, dict]:
         mine = {d: scores[r.id][d] for d in DIMENSIONS}
 
         out[r.id] = {"trainee_id": r.trainee_id, "machine": machine, "reviewed": mine,
+                     "landmines": int(scores[r.id]["landmines"]) - int(r.landmines or 0),  # the review's change
                      "passed_before": int(passes(COMPLETED, r.outcome, machine["overall"])),
                      "passes": int(passes(COMPLETED, r.outcome, mine["overall"]))}
     return out

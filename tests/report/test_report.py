@@ -107,6 +107,11 @@ def test_the_figures_agree_with_the_calls_played(seeded):
                        for c in dict.fromkeys(m["category"] for m in turn["score"]["landmines"]))
         assert t.landmines == dict(want)
     assert sum(sum(t.landmines.values()) for t in stats.trainees) > 0
+    # Per completed call, as the leaderboard counts it: left calls' landmines are not in it.
+    assert stats.completed_landmines == sum(r.landmines for r in done)
+    with Store.open(seeded) as store:
+        board = store.leaderboard(COHORT)
+    assert stats.completed_landmines == sum(round(r.landmines_per_call * r.completed) for r in board if r.completed)
     # Where calls go wrong, worked out again from every stored turn.
     trouble: dict[tuple[str, str], list[int]] = {}
     for r in rows:
@@ -412,6 +417,8 @@ def test_the_report_counts_the_landmines_a_trainer_marked_in_place_of_the_machin
         store.save_review(ann, 0, listening=1, empathy=1, landmines=["accuse", "argue"], reviewer="Tina")
         store.save_review(ben, 0, listening=1, empathy=1, landmines=[], reviewer="Tina")
         stats = cohort_stats(store, "june")
+        board = {r.trainee: r.landmines_per_call for r in store.leaderboard("june")}
+    assert stats.completed_landmines == 2 and board == {"Ann": 2.0, "Ben": 0.0}  # per completed call, as reviewed
     mines = {t.name: t.landmines for t in stats.trainees}
     assert mines == {"Ann": {"accuse": 1, "argue": 1}, "Ben": {}}
     assert set(stats.categories) == {"accuse", "argue"}
