@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from simulator.plaintext import plain
 from simulator.report import charts
-from simulator.report.text import PROGRESS_WIDTH, num, passed_of, pct, progress_line, scores_source
+from simulator.report.text import PROGRESS_WIDTH, num, passed_of, pct, progress_line, scores_source, state_label
 from simulator.store.cohort_stats import ANGER_SPIKE
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ def _trainee_table(stats: "CohortStats", t: "Catalog") -> str:
 def _trouble_table(stats: "CohortStats", t: "Catalog") -> str:
     heads = [(t("report.col_state"), False), (t("report.col_replies"), True), (t("report.landmine_events"), True),
              (t("report.spike_events"), True), (t("report.lost_events"), True)]
-    return _table(heads, [[(f"{s.scenario_id} · {s.state}", "name"), (s.replies, "n"), (s.landmines, "n"),
+    return _table(heads, [[(state_label(s, t), "name"), (s.replies, "n"), (s.landmines, "n"),
                            (s.spikes, "n"), (s.lost, "n")] for s in stats.trouble])
 
 

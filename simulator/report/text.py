@@ -38,6 +38,13 @@ def progress_line(values: Sequence[float]) -> str:
     return sparkline(list(values)[-PROGRESS_WIDTH:], 0, 100)
 
 
+def state_label(s, t: "Catalog") -> str:
+    """Where calls went wrong, as a trainer reads it: the scenario's title, the state, its stage
+    in the report's language ("取消了还扣我三块钱 · doubted（谩骂宣泄）"); the id for older calls."""
+    stage = t.get(f"stage.{s.stage}", s.stage) if s.stage else ""
+    return f"{s.title or s.scenario_id} · {s.state}" + (t("report.state_stage", stage=stage) if stage else "")
+
+
 def render_text(stats: "CohortStats", t: "Catalog") -> str:
     from simulator.store.commands import table
 
@@ -74,7 +81,7 @@ def render_text(stats: "CohortStats", t: "Catalog") -> str:
 
     lines += ["", t("report.text_trouble")]
     if stats.trouble:
-        rows = [[f"{s.scenario_id} · {s.state}", s.replies, s.landmines, s.spikes, s.lost] for s in stats.trouble]
+        rows = [[state_label(s, t), s.replies, s.landmines, s.spikes, s.lost] for s in stats.trouble]
         heads = [t("report.col_state"), t("report.col_replies"), t("report.landmine_events"),
                  t("report.spike_events"), t("report.lost_events")]
         lines += ["  " + line for line in table(heads, rows, right={1, 2, 3, 4}).splitlines()]

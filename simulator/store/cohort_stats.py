@@ -77,6 +77,8 @@ class StateTrouble:
     landmines: int     # replies with at least one landmine
     spikes: int        # replies that raised anger by ANGER_SPIKE or more
     lost: int          # replies after which the caller hung up or escalated
+    title: str = ""    # the scenario's title, as stored with its calls
+    stage: str = ""    # the state's stage (venting, refund, ...)
 
     @property
     def events(self) -> int:
@@ -185,7 +187,8 @@ def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
         lost = sa.and_(t.ending.is_not(None), s.outcome.in_(FAILING_OUTCOMES))
         turns = S.turns.join(S.sessions, S.sessions.c.id == t.session_id)
         out["trouble"] = conn.execute(
-            sa.select(s.scenario_id, t.state_before, sa.func.count().label("replies"),
+            sa.select(s.scenario_id, t.state_before, sa.func.max(s.scenario_title).label("title"),
+                      sa.func.max(t.stage).label("stage"), sa.func.count().label("replies"),
                       count(t.landmines > 0).label("landmines"),
                       count(t.mood_after - t.mood_before >= ANGER_SPIKE).label("spikes"),
                       count(lost).label("lost"))
@@ -263,7 +266,8 @@ def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
         every.update(c)
     trouble = [StateTrouble(plain(r.scenario_id, lines=False), plain(r.state_before, lines=False), int(r.replies),
                             int(r.landmines) + mined_replies[(r.scenario_id, r.state_before)], int(r.spikes),
-                            int(r.lost)) for r in data["trouble"]]
+                            int(r.lost), plain(r.title or "", lines=False), plain(r.stage or "", lines=False))
+               for r in data["trouble"]]
     trouble = sorted((x for x in trouble if x.events), key=lambda x: (-x.events, x.scenario_id, x.state))
     locales = sorted(data["locales"], key=lambda r: (-r[1], r[0] or ""))
     return CohortStats(

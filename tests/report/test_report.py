@@ -163,7 +163,8 @@ def test_the_html_report_holds_every_chart_and_nothing_that_runs_or_fetches(seed
     for category in stats.categories:
         assert t(f"landmine.{category}") in shown  # heatmap columns are SVG text
     worst = stats.trouble[0]
-    assert f"{worst.scenario_id} · {worst.state}" in shown
+    # named by the scenario's title and the stage in the report's language, not by ids alone (trial 17)
+    assert worst.title and f"{worst.title} · {worst.state} ({t(f'stage.{worst.stage}')})" in shown
     assert "No trainer has reviewed a call of this cohort yet." in shown
 
 
