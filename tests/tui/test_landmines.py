@@ -134,3 +134,16 @@ def test_the_play_test_panel_shows_the_breaking_point_instead_of_transitions():
     s2 = Session(load(), scorer=scripted_score)
     s2.reply("threat")
     assert "repaired the landmine (−10)" in turn_debug_text(s2.reply("sorry warm"), Catalog("en")).plain
+
+
+def test_a_stage_the_call_went_past_without_stopping_is_ticked_not_left_grey():
+    """Trial 17: unsubscribing while the caller still vented took the call from 谩骂宣泄 straight
+    to 要求退费; the track had left 要求退订 grey, as if still to come."""
+    track = StageTrack(["venting", "cancel", "refund", "closing"],
+                       {"venting": "谩骂宣泄", "cancel": "要求退订", "refund": "要求退费", "closing": "结束"})
+    track.current = "venting"
+    track.watch_current("venting")
+    track.current = "refund"
+    track.watch_current("refund")
+    shown = str(track.render())
+    assert "✓谩骂宣泄" in shown and "✓要求退订" in shown and "✓结束" not in shown and "结束" in shown

@@ -1,6 +1,8 @@
 """The complaint arc as a track: the current stage highlighted, stages passed cleanly ticked,
 stages where a reply broke policy or set off a landmine crossed (a tick there would read as
-"handled well" after, say, a refund over the cap)."""
+"handled well" after, say, a refund over the cap). A stage the call went past without stopping
+in (a cancel offered while the caller was still venting, so the call went on to the refund) is
+passed too: it is ticked, not left grey as if it were still to come."""
 from __future__ import annotations
 
 from rich.text import Text
@@ -34,6 +36,7 @@ class StageTrack(Static):
 
     def render(self) -> Text:
         text = Text()
+        furthest = max((self.stages.index(s) for s in self.reached if s in self.stages), default=-1)
         for i, stage in enumerate(self.stages):
             if i:
                 text.append(" › ", style="dim")
@@ -42,7 +45,7 @@ class StageTrack(Static):
                 text.append(f" {name} ", style="bold reverse")
             elif stage in self.slipped:
                 text.append(f"✗{name}", style="red")
-            elif stage in self.reached:
+            elif stage in self.reached or i < furthest:
                 text.append(f"✓{name}", style="green")
             else:
                 text.append(name, style="dim")
