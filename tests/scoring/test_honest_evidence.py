@@ -220,6 +220,9 @@ def test_only_a_step_that_says_nothing_else_to_the_caller_is_plain(locale, sente
     ("zh", "您以后收到这类短信，直接删掉就行。", False),
     ("zh", "您能收到验证码吗？", False),
     ("zh", "收到，我马上帮您查。", True),
+    # "行行行" brushes the caller off (trial 17: "行行行，别嚷了" was credited "回应了客户（行行）")
+    ("zh", "行行行，别嚷了。", False),
+    ("zh", "行行，我知道了，马上给您查。", True),
     ("en", "I can sort that right now.", False),
     ("en", "Right, let me look at that charge.", True),
 ])
@@ -228,6 +231,19 @@ def test_an_acknowledgement_counts_only_where_a_clause_begins(locale, reply, ack
 
     a = analyse(reply, make_ctx(locale=locale, stage="venting", customer="你们又乱扣费！" if locale == "zh" else "You charged me twice!"))
     assert bool(a.hits.get("acknowledge")) is acknowledges
+
+
+@pytest.mark.parametrize("reply, validates", [
+    ("希望您能理解，这是公司的规定。", False),  # asks the caller for understanding; gives none (trial 17)
+    ("请你能理解一下我们的难处。", False),
+    ("您这么着急，我完全能理解。", True),
+    ("这种情况换谁都能理解。", True),
+])
+def test_asking_the_caller_to_understand_is_not_understanding_them(reply, validates):
+    from scoring.analysis import analyse
+
+    a = analyse(reply, make_ctx(locale="zh", stage="refund", customer="凭什么不给我退？"))
+    assert bool(a.hits.get("validate")) is validates
 
 
 # ---- one word, one credit --------------------------------------------------------------------
