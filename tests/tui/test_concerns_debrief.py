@@ -91,4 +91,4 @@ def test_a_call_at_the_most_its_scenario_asks_for_is_not_called_the_top_of_the_l
         session.reply(reply)
     assert session.service_level == 4
     text = str(service_text(session, Catalog("zh")))
-    assert "这一级已经全部办到了" in text and "最高一级" not in text
+    assert "这通电话能达到的最高服务层级就是这一级" in text and "服务层级的最高一级" not in text
