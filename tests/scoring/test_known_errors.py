@@ -68,3 +68,20 @@ def test_blocking_the_card_and_saying_nobody_used_it_answers_both_questions_list
     ctx = ReplyContext(locale="en", stage="inquiry", customer=customer,
                        facts={"card_tail": "3390", "last_payment": "8.40 at the chemist's on Tuesday"})
     assert score_reply(reply, ctx).listening.level == 2
+
+
+@pytest.mark.xfail(strict=True, reason="known scorer error (round 9 model): the model reads it as not answering")
+def test_owning_the_interruption_and_explaining_the_charge_is_listening_at_least_1():
+    """After the trainee talked over her, the caller said "你听我说完！…钱是不多，可你们这么干就是不讲理！";
+    the reply owns the interruption, confirms her account and gives the cause. The trainer who
+    reviewed it in trial 17 gave listening 2; the model reads 0 ("没有回应客户说的、问的", on "您没记错"),
+    which kept her in the state (the scenario now has her ask about the money then)."""
+    customer = "你听我说完！我话还没说完呢。钱是不多，可你们这么干就是不讲理！"
+    reply = ("对不起刘阿姨，是我抢话了，您说得对。您5月31号晚上就在APP上取消了，您没记错；是我们系统处理慢了半个小时，"
+             "6月1号0点先扣了月租，才多扣了您这3块钱。")
+    ctx = ReplyContext(locale="zh", stage="venting", customer=customer,
+                       history=(Turn("customer", "喂，我跟你们反映个事。上个月底我就把那个'来电提醒'取消了，在你们APP上取消的，"
+                                                 "这个月你们照样扣了我3块钱！你们是不是专门欺负我们老年人不懂？"),
+                                Turn("agent", "刘阿姨您好")),
+                       facts={"service": "来电提醒", "fee": 3, "cancelled_at": "5月31日晚上11点40分"})
+    assert score_reply(reply, ctx).listening.level >= 1
