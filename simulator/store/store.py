@@ -29,7 +29,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
-from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -189,25 +188,50 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _frozen_copy(url: str) -> str | None:
-    """A read-only URL for a SQLite file that can be read but not opened as usual: a database in
-    WAL mode needs its -shm file beside it, which a read-only folder (a mounted backup, a copy on
-    a CD) cannot hold. Opened immutable, it is read as it is; writing to it fails as read-only.
-    None for anything else (not SQLite, or no readable file there)."""
+def _read_only_opener(url: str) -> Callable[[], Any] | None:
+    """How to read a SQLite file that cannot be opened as usual because its folder cannot be
+    written (a mounted backup, a copy on a CD): a database in WAL mode needs its -shm file beside
+    it. With no -wal beside it either, the file holds everything and is opened immutable, as it
+    is. With a -wal (calls committed but not yet copied into the file), both are copied to a
+    temporary folder and that copy is opened read-only, so nothing committed is left out. Either
+    way, writing fails as read-only. None for anything else (not SQLite, no readable file there,
+    or a folder that can be written: then the error is another one)."""
+    import sqlite3
+
     if not _is_sqlite(url):
         return None
     path = sa.engine.make_url(url).database
     if not path or path == ":memory:" or path.startswith("file:") or not os.access(path, os.R_OK):
         return None
-    return f"sqlite:///file:{quote(os.path.abspath(path))}?mode=ro&immutable=1&uri=true"
+    if os.access(os.path.dirname(os.path.abspath(path)), os.W_OK):
+        return None
+    source, query = Path(path).resolve(), "?mode=ro&immutable=1"
+    wal = Path(f"{source}-wal")
+    if wal.exists() and wal.stat().st_size:
+        import atexit
+        import shutil
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="mystery-guest-read-only-")
+        atexit.register(shutil.rmtree, folder, True)
+        copy = Path(folder) / source.name
+        shutil.copy2(source, copy)
+        shutil.copy2(wal, f"{copy}-wal")
+        source, query = copy, "?mode=ro"
+    uri = source.as_uri() + query  # as_uri escapes what a URI filename must ('#', '?', '%')
+    return lambda: sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
 
 
-def _make_engine(url: str) -> sa.Engine:
+def _make_engine(url: str, opener: Callable[[], Any] | None = None) -> sa.Engine:
+    """An engine for `url`; `opener` makes its SQLite connections instead (_read_only_opener)."""
     if not _is_sqlite(url):
         return sa.create_engine(url, pool_pre_ping=True, future=True, json_serializer=_json)
-    # 30 s busy timeout in the driver; the pragma below repeats it for connections made elsewhere.
-    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
-                              json_serializer=_json)
+    if opener is not None:
+        engine = sa.create_engine("sqlite://", creator=opener, json_serializer=_json,
+                                  poolclass=sa.pool.QueuePool)
+    else:  # 30 s busy timeout in the driver; the pragma below repeats it for connections made elsewhere
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                                  json_serializer=_json)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -283,11 +307,11 @@ class Store:
             try:
                 version = store._read(S.read_version)
             except sa.exc.OperationalError as exc:
-                frozen = _frozen_copy(url) if "unable to open" in str(exc).lower() else None
-                if frozen is None:
+                opener = _read_only_opener(url) if "unable to open" in str(exc).lower() else None
+                if opener is None:
                     raise
                 engine.dispose()
-                engine = _make_engine(frozen)
+                engine = _make_engine(url, opener)
                 store = cls(engine, url, stale_minutes=stale_minutes)
                 version = store._read(S.read_version)
             # A current schema needs no write: a read-only copy can still be listed and exported.

@@ -395,7 +395,8 @@ def test_a_database_in_a_read_only_folder_can_still_be_listed_and_exported(read_
     from simulator.cli import main
 
     folder, freeze = read_only_folder
-    path = folder / "db.sqlite3"
+    path = folder / "备份 #1" / "db.sqlite3"  # a '#' would end a URI filename unless escaped
+    path.parent.mkdir()
     with Store.open(str(path)) as store:
         play(store, "A", "c", ["L50 E50 P100 close"])
     freeze()
@@ -407,6 +408,29 @@ def test_a_database_in_a_read_only_folder_can_still_be_listed_and_exported(read_
     assert capsys.readouterr().out.count("\n") == 2  # the header and the one call
     with Store.open(url) as store, pytest.raises(sa.exc.OperationalError, match="readonly"):
         play(store, "B", "c", ["L50 E50 P100 close"])
+
+
+def test_a_backup_with_its_wal_file_in_a_read_only_folder_shows_every_call(read_only_folder, tmp_path):
+    """A backup taken while the app ran holds the database and its -wal (calls committed but not
+    yet copied into the file) without -shm: reading the file alone would leave the last calls
+    out without a word (the review found it); every call is listed."""
+    import shutil
+
+    folder, freeze = read_only_folder
+    live = tmp_path / "live" / "db.sqlite3"
+    live.parent.mkdir()
+    with Store.open(str(live)) as store:
+        play(store, "A", "c", ["L50 E50 P100 close"])
+    with Store.open(str(live)) as store:
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+        play(store, "B", "c", ["L50 E50 P100 close"])
+        assert Path(f"{live}-wal").stat().st_size > 0
+        for suffix in ("", "-wal"):  # as a backup copies them, the app still running
+            shutil.copy(f"{live}{suffix}", f"{folder / 'db.sqlite3'}{suffix}")
+    freeze()
+    with Store.open(str(folder / "db.sqlite3")) as backup:
+        assert sorted(r.trainee for r in backup.sessions("c")) == ["A", "B"]
 
 
 def test_a_busy_database_is_retried_with_backoff_then_reported(sqlite_url, monkeypatch):
