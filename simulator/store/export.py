@@ -7,8 +7,10 @@ linked by the same context.registration. A call's result.success is the debrief'
 the report's pass rate counts it; false for a call the trainee left), and a reply's `turn`
 extension numbers it from 1, as transcripts and CSV do. Statement ids are UUID 5 of the session
 and turn (and FORMAT), so exporting twice and posting both files to an LRS does not create
-duplicates. (FORMAT "/v2" came with the pass rule and the numbering from 1: an LRS holding
-statements exported before gets these as new ones, not as conflicts.)
+duplicates. (FORMAT "/v2" came with the pass rule and the numbering from 1, "/v3" with the
+service level, the ending's title and the cohort named in the call's language: an LRS holding
+statements exported before gets these as new ones, not as conflicts, since a known id with other
+content may be refused.)
 
 A call a trainer reviewed (simulator/store/reviews.py) is exported with its reviewed scores: in
 xAPI as result.score, with extension `reviewed: true` and the machine's scores beside them
@@ -45,7 +47,7 @@ VERBS = {
 RESPONDED = ("http://adlnet.gov/expapi/verbs/responded", "responded")
 # In statement ids: what the statements say changed (success by the pass rule, turns numbered
 # from 1), so they are new statements to an LRS that holds the earlier ones, not conflicts.
-FORMAT = "/v2"
+FORMAT = "/v3"
 DIMENSIONS = ("listening", "empathy", "policy")
 
 
