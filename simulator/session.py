@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import weakref
+from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
@@ -181,7 +182,7 @@ class Session:
         self.strain = Strain()  # landmines so far, one not yet repaired, replies in a row at the top band
         self.met: list[str] = []  # the caller's concerns addressed so far, in the order they were
         self._used_lines: set[str] = set()
-        self._last_line: str | None = None  # the last line _pick chose (unfilled)
+        self._recent: deque[str] = deque(maxlen=2)  # the last lines _pick chose (unfilled)
         self._contexts: dict[int, ReplyContext] = {}  # turn index -> what the scorer saw (or would have)
         self._fired: tuple[str, int] | None = None
         self._policy = Policy.from_dict({
@@ -493,9 +494,10 @@ class Session:
 
     def _pick(self, lines) -> str:
         """A line for the current mood band, preferring ones not said yet; seeded, so replayable.
-        When the band's lines have all been said, one for any mood that has not comes first; a
-        line is said twice only when nothing else is left, and never twice in a row if another
-        will do (a furious caller had said her one furious line back to back, word for word)."""
+        When the band's lines have all been said, one for any mood that has not comes first, then
+        any of both; a line is said twice only when nothing else is left, and never one of the last
+        two said (this turn's reaction and the line before it) if another will do (a furious caller
+        had said her one furious line back to back, word for word)."""
         if isinstance(lines, dict):
             band = self.band
             options = lines.get(band) or lines.get("any")
@@ -503,14 +505,16 @@ class Session:
                 bands = self.scenario.mood.bands
                 ranked = sorted((b for b in lines if b in bands), key=lambda b: abs(bands[b] - bands[band]))
                 options = lines[ranked[0]] if ranked else next(iter(lines.values()))
-            elif options is lines.get(band) and not self._unsaid(options) and self._unsaid(lines.get("any") or []):
-                options = lines["any"]
+            elif options is lines.get(band) and not self._unsaid(options) and lines.get("any"):
+                anyone = lines["any"]
+                options = anyone if self._unsaid(anyone) else options + [l for l in anyone if l not in options]
         else:
             options = lines
-        fresh = self._unsaid(options) or [l for l in options if l != self._last_line] or list(options)
+        fresh = (self._unsaid(options) or [l for l in options if l not in self._recent]
+                 or [l for l in options if not self._recent or l != self._recent[-1]] or list(options))
         line = fresh[self.rng.randrange(len(fresh))]
         self._used_lines.add(line)
-        self._last_line = line
+        self._recent.append(line)
         return fill(line, self.scenario.facts)
 
     def _unsaid(self, options) -> list[str]:

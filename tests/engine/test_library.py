@@ -164,6 +164,20 @@ def test_a_caller_kept_in_a_state_never_says_the_same_line_twice_in_a_row(sc):
         assert not repeats, repeats
 
 
+def test_once_every_line_is_said_the_caller_alternates_rather_than_repeat_one_back_to_back():
+    """The review's cases: a band with one line and one for any mood (X, Y, X, X, X... before),
+    and a reaction picked between two again lines, which had let the earlier one come back."""
+    session = Session(BY_ID["small-charge-dispute-zh"], seed=1)
+    picks = [session._pick({session.band: ["X"], "any": ["Y"]}) for _ in range(8)]
+    assert all(a != b for a, b in zip(picks, picks[1:])), picks
+    for seed in range(20):
+        session = Session(BY_ID["small-charge-dispute-zh"], seed=seed)
+        session._pick(["A", "B"])
+        last = session._pick(["A", "B"])  # both said now
+        session._pick(["R"])  # an interruption's reaction, before the next again line
+        assert session._pick(["A", "B"]) != last
+
+
 def test_the_small_charge_caller_answers_an_explanation_that_did_not_move_her_with_the_money_question():
     """Trial 17: after an interruption, an apology that explained the late system kept the call
     in 'complain' (the scorer read listening 0; a trainer gave 2) and she said her last line
