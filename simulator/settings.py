@@ -27,9 +27,11 @@ def default_config_dir() -> Path:
 
 
 def clean_name(text: str) -> str:
-    """A name or cohort as typed, without control characters, trimmed to NAME_MAX."""
+    """A name or cohort as typed, without control characters, trimmed to NAME_MAX. Cleaning what
+    it returns changes nothing: spaces are folded again after the unprintable characters go (a
+    zero-width space between two spaces had left two)."""
     kept = "".join(ch for ch in plain(text, lines=False) if ch.isprintable())
-    return kept[:NAME_MAX].strip()
+    return plain(kept, lines=False)[:NAME_MAX].strip()
 
 
 @dataclass

@@ -101,7 +101,7 @@ async def test_control_characters_pasted_into_a_name_are_taken_out_with_a_word_b
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)
-        assert "Control characters were taken out" in screen_text(app)
+        assert "Tidied: control characters and extra spaces out" in screen_text(app)
         assert name.value == "Wang Fang" and app.screen.focused is name
         await pilot.press("enter")  # the name checked, the cohort given: go on
         await pilot.pause()

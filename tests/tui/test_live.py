@@ -281,7 +281,7 @@ async def test_a_name_added_with_control_characters_says_what_was_added(sqlite_u
         await tp.press("enter")
         await tp.pause()
         assert console.names == ["Sam Trial", "Lin Mei"]
-        assert any("Added as “Lin Mei”: control characters are taken out" in str(n.message)
+        assert any("Added as “Lin Mei”: control characters and extra spaces are taken out" in str(n.message)
                    for n in trainer._notifications)
 
 

@@ -27,6 +27,14 @@ def test_names_lose_control_characters_and_are_capped():
     assert len(clean_name("x" * 500)) == NAME_MAX
 
 
+@pytest.mark.parametrize("typed", ["Li \u200b Na", "Li\x07  \x1b[1m Na", " 王\u200e 芳 ", "a" * 39 + " \u200b b"])
+def test_a_cleaned_name_is_clean_the_first_time(typed):
+    """The welcome screen asks again when cleaning changed a name: a second cleaning that
+    changes it again would ask twice (the review: a zero-width space left two spaces)."""
+    once = clean_name(typed)
+    assert clean_name(once) == once and "  " not in once
+
+
 def test_catalogues_have_the_same_keys_and_placeholders():
     en, zh = _messages("en"), _messages("zh")
     assert set(en) == set(zh)
