@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Callable
 import matplotlib
 from matplotlib.figure import Figure
 
+from simulator.report.text import state_label
+
 if TYPE_CHECKING:
     from simulator.store.cohort_stats import CohortStats
     from simulator.tui.i18n import Catalog
@@ -209,7 +211,7 @@ def trouble_states(stats: "CohortStats", t: "Catalog") -> str | None:
             values = [getattr(s, kind) for s in states]
             ax.barh(ys, values, left=left, color=COLOURS[kind], label=t(f"report.{_EVENT_KEYS[kind]}"))
             left = [a + b for a, b in zip(left, values)]
-        ax.set_yticks(list(ys), [f"{short(s.title or s.scenario_id, 26)} · {short(s.state, 18)}" for s in states])
+        ax.set_yticks(list(ys), [short(state_label(s, t), 48) for s in states])  # as the table names them
         ax.set_xlabel(t("report.events_axis"))
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(axis="y", visible=False)

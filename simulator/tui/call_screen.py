@@ -168,7 +168,9 @@ class CallScreen(Screen):
         if self.mode == "coach":
             yield ScoreCard(tr, scenario=sc, id="score-card")
         yield Static(id="call-status")
-        yield ReplyInput(placeholder=tr("call.placeholder"), max_length=MAX_REPLY_CHARS, id="reply")
+        reply = ReplyInput(placeholder=tr("call.placeholder"), max_length=MAX_REPLY_CHARS, id="reply")
+        reply.clock = self.clock  # the screen's one clock (tests pass a ManualClock)
+        yield reply
         yield Footer()
 
     def on_mount(self) -> None:
@@ -433,6 +435,9 @@ class CallScreen(Screen):
 
     @on(ReplyInput.ReplyCut)
     def _reply_cut(self, event: ReplyInput.ReplyCut) -> None:
+        if self.session.over:  # Enter after the end opens the debrief, whatever the box holds
+            self.app.show_debrief(self)
+            return
         self._status(self.tr("call.reply_cut", max=MAX_REPLY_CHARS), "bold red")
         self._full_said = True  # the "at the limit" line goes with it when the reply is shortened
 

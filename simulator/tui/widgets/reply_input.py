@@ -40,6 +40,7 @@ class ReplyInput(Input):
     def restricted(self) -> None:
         """Input calls this when it refuses an edit; the only rule this box has is its length."""
         self._cut_at = self.clock()
+        super().restricted()  # the terminal's bell, as for any refused key
 
     def _watch_value(self, value: str) -> None:
         super()._watch_value(value)
