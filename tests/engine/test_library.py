@@ -286,6 +286,7 @@ NOT_IN_THESE_WORDS = [
     ("small-charge-dispute-zh", ["3块钱我给您减免了"], "取消还没生效，要等下个月", "no_repeat"),
     ("small-charge-dispute-zh", ["3块钱我给您减免了"], "您的取消未生效", "no_repeat"),
     ("small-charge-dispute-zh", [], "您月底前就取消了，对吧？", "no_repeat"),
+    ("small-charge-dispute-zh", _SMALL_CHARGE, "其他没法查，费用就按账单来。", "checked_others"),
     # naming the amount due is not telling him how to pay it (trial 16)
     ("autopay-failed-en", [], "It bounced because the account was closed; the 245.50 is still owed.", "pay_now"),
 ]

@@ -222,6 +222,8 @@ def test_only_a_step_that_says_nothing_else_to_the_caller_is_plain(locale, sente
     ("zh", "收到，我马上帮您查。", True),
     # "行行行" brushes the caller off (trial 17: "行行行，别嚷了" was credited "回应了客户（行行）")
     ("zh", "行行行，别嚷了。", False),
+    ("zh", "行吧行吧，别吵了。", False),
+    ("zh", "行吧，我这就给您办。", True),
     ("zh", "行行，我知道了，马上给您查。", True),
     ("en", "I can sort that right now.", False),
     ("en", "Right, let me look at that charge.", True),
@@ -236,6 +238,11 @@ def test_an_acknowledgement_counts_only_where_a_clause_begins(locale, reply, ack
 @pytest.mark.parametrize("reply, validates", [
     ("希望您能理解，这是公司的规定。", False),  # asks the caller for understanding; gives none (trial 17)
     ("请你能理解一下我们的难处。", False),
+    ("希望能理解，规定就是这样。", False),
+    ("希望您也能理解我们的难处。", False),
+    ("希望您们能理解。", False),
+    ("我也能理解您为什么生气。", True),
+    ("您的损失我们能理解。", True),
     ("您这么着急，我完全能理解。", True),
     ("这种情况换谁都能理解。", True),
 ])
