@@ -140,14 +140,23 @@ def band(score: float) -> int:
     return next((i for i in range(BINS - 1) if score < (i + 1) * 10), BINS - 1)
 
 
+def passing(sessions) -> sa.ColumnElement:
+    """The debrief's pass rule (simulator.debrief.passes) in SQL, for a completed call: an ending
+    that is not a hang-up or an escalation, with at least PASS_MARK points. The report and the
+    leaderboard count passes with it, so they agree with the debrief and with each other."""
+    from simulator.debrief import FAILING_OUTCOMES, PASS_MARK  # the pass rule, defined once
+
+    return sa.and_(sessions.outcome.not_in(FAILING_OUTCOMES), sessions.overall >= PASS_MARK)
+
+
 def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:
     """Everything the report shows of `cohort`; None when the cohort has no calls."""
-    from simulator.debrief import FAILING_OUTCOMES, PASS_MARK  # the pass rule, defined once
+    from simulator.debrief import FAILING_OUTCOMES, PASS_MARK
 
     s, t = S.sessions.c, S.turns.c
     done = s.status == COMPLETED
     attempted = s.status.in_(FINISH_STATUSES)
-    passed = sa.and_(done, s.outcome.not_in(FAILING_OUTCOMES), s.overall >= PASS_MARK)
+    passed = sa.and_(done, passing(s))
 
     def count(cond) -> sa.ColumnElement:
         return sa.func.count(sa.case((cond, 1)))

@@ -84,19 +84,18 @@ def _totals_query(by_scenario: bool) -> sa.Select:
     """Per scenario, trainee and status: calls, sums, the best overall and, for completed calls,
     the fewest hints among the calls at that best. One pass over ix_sessions_scores (and one seek
     per group for the hints); bound values: cohort_id, and scenario when by_scenario."""
-    from simulator.debrief import FAILING_OUTCOMES, PASS_MARK  # the pass rule, defined once
+    from simulator.store.cohort_stats import passing  # the pass rule, as the report counts it
 
     s = S.sessions
     where = [s.c.cohort_id == sa.bindparam("cohort_id")]
     if by_scenario:
         where.append(s.c.scenario_id == sa.bindparam("scenario"))
-    passing = sa.and_(s.c.outcome.not_in(FAILING_OUTCOMES), s.c.overall >= PASS_MARK)  # counted for completed calls
     groups = (
         sa.select(
             s.c.trainee_id, s.c.scenario_id, s.c.status,
             sa.func.count().label("calls"),
             sa.func.count(sa.case((s.c.outcome == "resolved", 1))).label("resolved"),
-            sa.func.count(sa.case((passing, 1))).label("passed"),
+            sa.func.count(sa.case((passing(s.c), 1))).label("passed"),  # used for the completed group
             sa.func.max(s.c.overall).label("best"),
             *[sa.func.sum(s.c[d]).label(f"sum_{d}") for d in DIMENSIONS],
             *[sa.func.count(s.c[d]).label(f"n_{d}") for d in DIMENSIONS],
