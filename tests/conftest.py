@@ -17,3 +17,13 @@ def _no_centre_model(tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("scorer")
     monkeypatch.setenv("MYSTERY_GUEST_SCORER_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _english_terminal(monkeypatch):
+    """Printed tables, the report and the app's own screens follow the terminal's language: every
+    test starts from an English one, so the suite reads the same on a Chinese developer's machine.
+    A test about the terminal's language sets its own."""
+    for var in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")

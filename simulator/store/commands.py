@@ -86,8 +86,16 @@ def _unknown_cohort(store, cohort: str) -> int:
 
 
 # ---------------------------------------------------------------------------- leaderboard
-BOARD_HEADERS = ["rank", "trainee", "sessions", "done", "best", "average", "listening", "empathy",
-                 "policy", "landmines/call", "resolved", "passed", "hints", "trend", "live guest"]
+BOARD_COLUMNS = ("rank", "trainee", "sessions", "done", "best", "average", "listening", "empathy",
+                 "policy", "landmines", "resolved", "passed", "hints", "trend", "live")  # cli.board.* names
+
+
+def _catalog(args):
+    """The printed tables' language: --lang, else the terminal's, else English (as the report,
+    which then falls back to the cohort's; JSON and CSV keep English keys whatever it is)."""
+    from simulator.tui.i18n import Catalog, system_language
+
+    return Catalog(getattr(args, "lang", None) or system_language() or "en")
 
 
 def _pct(x: float | None) -> str | None:
@@ -95,21 +103,19 @@ def _pct(x: float | None) -> str | None:
 
 
 REVIEWED_MARK = "†"
-REVIEWED_NOTE = (f"{REVIEWED_MARK} reviewed by a trainer: the trainer's levels count where they reviewed a turn "
-                 "(the machine's score in brackets; 'mystery-guest transcript ID' shows both).")
 
 
 def _num(x: float | None) -> str:
     return "-" if x is None else f"{x:g}"
 
 
-def _board_cells(r) -> list[Any]:
+def _board_cells(r, t) -> list[Any]:
     best = None if r.best is None else (f"{r.best:g}" + ("*" if r.best_used_hints else "")
                                         + (REVIEWED_MARK if r.reviewed else ""))
     trend = None if r.trend is None else f"{r.trend:+g}"
     return [r.rank if r.rank is not None else "", r.trainee, r.sessions, r.completed, best,
             r.average, r.listening, r.empathy, r.policy, r.landmines_per_call, _pct(r.resolved_rate),
-            _pct(r.pass_rate), r.hints, trend, "yes" if r.human_caller else ""]  # a person played the caller in a call
+            _pct(r.pass_rate), r.hints, trend, t("cli.board.yes") if r.human_caller else ""]  # a person played the caller
 
 
 @_run
@@ -128,42 +134,42 @@ def cmd_leaderboard(args) -> int:
                            "rows": [r.to_dict() for r in rows]}, ensure_ascii=False, indent=2), args.output)
     elif args.format == "csv":
         _write(csv_text(COLUMNS, ([getattr(r, c) for c in COLUMNS] for r in rows)), args.output)
-    elif args.format == "md":
-        from simulator.store.transcript import md_text
-
-        title = f"## Leaderboard: {md_text(args.cohort)}" + (f" / {md_text(args.scenario)}" if args.scenario else "")
-        _write(title + "\n\n" + markdown_table(BOARD_HEADERS, [_board_cells(r) for r in rows]) + "\n\n"
-               + _legend(rows), args.output)
     else:
-        if not rows:
-            print("no sessions for this scenario in the cohort")
-            return 0
-        _write(table(BOARD_HEADERS, [_board_cells(r) for r in rows], right={0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13})
-               + "\n" + _legend(rows), args.output)
+        t = _catalog(args)
+        headers = [t(f"cli.board.{c}") for c in BOARD_COLUMNS]
+        cells = [_board_cells(r, t) for r in rows]
+        if args.format == "md":
+            from simulator.store.transcript import md_text
+
+            title = "## " + t("cli.board.title", cohort=md_text(args.cohort)) + (
+                f" / {md_text(args.scenario)}" if args.scenario else "")
+            _write(title + "\n\n" + markdown_table(headers, cells) + "\n\n" + _legend(rows, t), args.output)
+        elif not rows:
+            print(t("cli.board.none_here"))
+        else:
+            _write(table(headers, cells, right={0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}) + "\n" + _legend(rows, t),
+                   args.output)
     return 0
 
 
-def _legend(rows) -> str:
+def _legend(rows, t) -> str:
     from simulator.debrief import PASS_MARK  # the pass rule, defined once
 
-    notes = ["best = best completed call per scenario, averaged over scenarios; ties share a rank.",
-             "resolved = calls completed or left that ended resolved, whatever their points; passed = those "
-             f"calls that pass: resolved with at least {PASS_MARK} points (as `mystery-guest report` counts)."]
+    notes = [t("cli.board.legend_best"), t("cli.board.legend_resolved", mark=PASS_MARK)]
     if any(r.best_used_hints for r in rows):
-        notes.append("* the best call used hints (each hint costs points).")
+        notes.append(t("cli.board.legend_hints"))
     if any(r.rank is None for r in rows):
-        notes.append("No rank: not enough completed calls yet.")
+        notes.append(t("cli.board.legend_unranked"))
     if any(r.trend is not None for r in rows):
-        notes.append("trend = mean of the later half of a trainee's completed calls minus the earlier half "
-                     "(positive: improving), over every scenario they played, easy and hard alike.")
+        notes.append(t("cli.board.legend_trend"))
     if any(r.reviewed for r in rows):
-        notes.append(f"{REVIEWED_MARK} counts a trainer's review: reviewed calls are scored with the trainer's levels.")
-    return " ".join(notes)
+        notes.append(t("cli.board.legend_reviewed", mark=REVIEWED_MARK))
+    return (" " if t.lang == "en" else "").join(notes)
 
 
 # ---------------------------------------------------------------------------- sessions
-SESSION_HEADERS = ["id", "started (UTC)", "trainee", "scenario", "mode", "status", "turns", "ending",
-                   "overall", "hints", "landmines"]
+SESSION_COLUMNS = ("id", "started", "trainee", "scenario", "mode", "status", "turns", "ending", "overall", "hints",
+                   "landmines")  # cli.sessions.* names
 
 
 @_run
@@ -183,8 +189,11 @@ def cmd_sessions(args) -> int:
     elif args.format == "csv":
         _write(sessions_csv(rows, reviewed), None)
     else:
+        from simulator.store.transcript import _named
+
+        t = _catalog(args)
         if not rows:
-            print("no sessions")
+            print(t("cli.sessions.none"))
             return 0
 
         def overall(r):  # the reviewed score, marked, with the machine's beside it
@@ -195,10 +204,11 @@ def cmd_sessions(args) -> int:
             differs = r.overall is not None and rv["overall"] != r.overall
             return f"{_num(rv['overall'])}{REVIEWED_MARK}" + (f" ({_num(r.overall)})" if differs else "")
 
-        _write(table(SESSION_HEADERS, [[r.id, r.started_at.strftime("%Y-%m-%d %H:%M"), r.trainee, r.scenario_id,
-                                        r.mode, r.status.replace("_", " "), r.turns, r.ending, overall(r),
-                                        r.hints, r.landmines] for r in rows], right={0, 6, 8, 9, 10})
-               + (f"\n{REVIEWED_NOTE}" if reviewed else ""), None)
+        _write(table([t(f"cli.sessions.{c}") for c in SESSION_COLUMNS],
+                     [[r.id, r.started_at.strftime("%Y-%m-%d %H:%M"), r.trainee, r.scenario_id,
+                       _named(t, "mode", r.mode), _named(t, "calls.status", r.status).replace("_", " "), r.turns,
+                       r.ending, overall(r), r.hints, r.landmines] for r in rows], right={0, 6, 8, 9, 10})
+               + ("\n" + t("cli.sessions.reviewed", mark=REVIEWED_MARK) if reviewed else ""), None)
     return 0
 
 
@@ -269,6 +279,8 @@ def register(sub) -> None:
     board.add_argument("--min-completed", type=int, default=1, metavar="N",
                        help="completed calls a trainee needs to be ranked (default 1)")
     board.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")
+    board.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS,
+                       help="language of the table and its notes (default: the terminal's; JSON/CSV keys stay English)")
     board.add_argument("--db", metavar="URL", help=DB_HELP)
     board.set_defaults(func=cmd_leaderboard)
 
@@ -279,6 +291,8 @@ def register(sub) -> None:
     ses.add_argument("--status", choices=["in_progress", "completed", "left", "skipped", "abandoned"])
     ses.add_argument("--limit", type=int, help="at most this many")
     ses.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    ses.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS,
+                     help="language of the table (default: the terminal's; JSON/CSV keys stay English)")
     ses.add_argument("--db", metavar="URL", help=DB_HELP)
     ses.set_defaults(func=cmd_sessions)
 

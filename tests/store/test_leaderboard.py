@@ -132,6 +132,25 @@ def test_the_pass_rate_counts_resolved_calls_with_the_pass_mark_over_calls_compl
     assert board(store)["A"].pass_rate == 0.5
 
 
+def test_the_printed_board_and_call_list_speak_the_terminal_s_language_and_keep_english_keys(
+        store, capsys, monkeypatch):
+    """Trial 17: a manager with a Chinese terminal read English headers and notes."""
+    from simulator.cli import main
+
+    play(store, "王芳", "c", close(90, 90))
+    assert main(["leaderboard", "--cohort", "c", "--db", store.url, "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert out.split()[:3] == ["名次", "学员", "通话数"] and "通过率" in out and "解决且不低于 60 分" in out
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")  # the terminal's language, when --lang is not given
+    assert main(["sessions", "--cohort", "c", "--db", store.url]) == 0
+    out = capsys.readouterr().out
+    assert out.split()[:2] == ["编号", "开始（UTC）"] and " 完成 " in out
+    assert main(["leaderboard", "--cohort", "c", "--db", store.url, "--format", "json"]) == 0
+    assert '"pass_rate": 1.0' in capsys.readouterr().out  # machine-readable output keeps its English keys
+    assert main(["--lang", "en", "leaderboard", "--cohort", "c", "--db", store.url]) == 0
+    assert capsys.readouterr().out.split()[:2] == ["rank", "trainee"]
+
+
 def test_the_printed_board_says_the_trend_spans_scenarios(store, capsys):
     from simulator.cli import main
 
