@@ -92,6 +92,25 @@ def _ending(row: SessionRow, tr: Catalog) -> str:
     return tr("transcript.fact.ending_value", **values)
 
 
+def _acts(score: Mapping[str, Any], tr: Catalog) -> str:
+    """The acts the scorer heard, in the transcript's language: English shows the scorer's own
+    names, as it always has; Chinese names them ("复述, 提出退订") instead of "paraphrase, offer:cancel"."""
+    acts = score.get("acts", [])
+    if not acts:
+        return "-"
+    if tr.lang == "en":
+        return ", ".join(acts)
+
+    def name(act: str) -> str:
+        kind, _, action = act.partition(":")
+        if not action:
+            return tr.get(f"act.{kind}", kind)
+        what = tr.get(f"action.{action}", action.replace("_", " "))
+        return tr.get(f"act.{kind}_action", act).format(action=what)
+
+    return tr("transcript.list_sep").join(name(a) for a in acts)
+
+
 def _caller(row: SessionRow, tr: Catalog) -> str:
     """Who said the caller's lines: the persona, marked when a person played it (the live class)."""
     return tr("transcript.persona_person", persona=row.persona) if row.human_caller else row.persona
@@ -252,7 +271,7 @@ def render_markdown(detail: SessionDetail, concerns: Mapping[str, str] | None = 
             lines += [tr("transcript.md.trainee", flag=flag, reply=md_text(t["reply"])), ""]
             score = t.get("score") or {}
             lines += [md_text(tr("transcript.scores", scores=_scores(score, tr),
-                                 acts=", ".join(score.get("acts", [])) or "-")), ""]
+                                 acts=_acts(score, tr))), ""]
             if addressed := _addressed(t, concerns, tr):  # a call recorded before concerns has none
                 lines += [md_text(tr("transcript.addressed", concerns=addressed)), ""]
             for effect, dim, quote, reason in _evidence(t, tr):
@@ -346,7 +365,7 @@ def render_html(detail: SessionDetail, concerns: Mapping[str, str] | None = None
             parts.append(f'<p class="line trainee"><span class="who">{e(tr("transcript.trainee"))}{e(tr("transcript.colon"))}'
                          f'</span>{flag} {_marked_reply(t["reply"], t)}</p>')
             score = t.get("score") or {}
-            scores = tr("transcript.scores", scores=_scores(score, tr), acts=", ".join(score.get("acts", [])) or "-")
+            scores = tr("transcript.scores", scores=_scores(score, tr), acts=_acts(score, tr))
             parts.append(f'<p class="scores">{e(scores)}</p>')
             if addressed := _addressed(t, concerns, tr):
                 parts.append(f'<p class="scores">{e(tr("transcript.addressed", concerns=addressed))}</p>')

@@ -123,6 +123,9 @@ def test_a_chinese_call_s_transcript_reads_in_chinese_unless_lang_says_otherwise
         assert chinese in out, chinese
     for english in ("Call transcript", "Turn 1", "Trainee", "listening", "landmine:", "anger"):
         assert english not in out, english
+    if fmt != "text":  # the acts the scorer heard, named in Chinese (trial 17 read "paraphrase, empathize")
+        acts = re.findall(r"动作：([^。<\n]*)。", out)
+        assert acts and all(not re.search(r"[a-z]", a) for a in acts), acts
     for where in (["--lang", "en", "transcript", str(row.id)], ["transcript", str(row.id), "--lang", "en"]):
         code, out, _ = run(capsys, *where, "--format", fmt, "--db", db_url)
         assert code == 0 and "Call transcript" in out and "Turn 1" in out and "landmine: dismiss" in out
