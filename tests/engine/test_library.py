@@ -219,6 +219,24 @@ def test_a_caller_still_furious_at_a_resolved_ending_does_not_thank_the_agent(sc
     assert ending_texts(angry) == (furious.title, furious.debrief.strip()) != ending_texts(calm)
 
 
+MISSING = ("would have been", "要是再多一句")  # how the library's debriefs say an extra was not done
+
+
+@pytest.mark.parametrize("sc", [sc for sc in SCENARIOS if sc.concerns], ids=lambda sc: sc.id)
+def test_a_debrief_never_says_an_extra_was_missing_when_it_was_done(sc):
+    """Trial 18: a trainer ended a live call at "resolved" (F7) after the trainee had offered the
+    usage alerts; the debrief ticked them and still said "Telling her about usage alerts would
+    have been extended service". Whatever ending a call reaches with everything done, its debrief
+    does not call something missing."""
+    for name, ending in sc.endings.items():
+        if ending.outcome != "resolved":
+            continue
+        session = Session(sc, seed=0)
+        session.ending, session.met, session.mood = name, list(sc.concerns), 10.0
+        _, debrief = ending_texts(session)
+        assert not any(m in debrief for m in MISSING), (name, debrief)
+
+
 def test_a_landmine_at_the_small_charge_wrap_up_leaves_her_furious_and_her_last_words_say_so():
     sc = BY_ID["small-charge-dispute-zh"]
     session = Session(sc, seed=0)
