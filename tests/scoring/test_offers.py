@@ -88,6 +88,15 @@ def test_forbidden_action_is_overpromise(score):
     assert r.policy.level == 0
 
 
+@pytest.mark.parametrize("reply", ["I'm so sorry, Ms Dunn. I'll add 20GB of free data to your account today.",
+                                   "I've put some bonus minutes on your line for the trouble."])
+def test_an_allowance_given_for_nothing_is_compensation(score, reply):
+    """Trial 18: free data offered where the policy forbids compensation scored "follows policy"
+    (other wordings of it were caught)."""
+    r = score(reply, stage="venting", policy=Policy(allow=("explain_charges",), forbid=("compensation",)))
+    assert "offer:compensation" in r.acts and r.policy.level == 0
+
+
 def test_unauthorised_action_is_overpromise(score):
     policy = Policy(allow=("cancel",), forbid=())
     assert score("I'll waive the exit fee for you.", stage="cancel", policy=policy).policy.level == 0
