@@ -834,6 +834,13 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> Diagnostic
     msg = exc.problem or exc.context or "not valid YAML"
     if exc.context and exc.problem:
         msg = f"{exc.problem} ({exc.context})"
+    # The parser's words name what it met, not what to do (trial 18): say the usual fix as well.
+    problem = exc.problem or ""
+    if problem.startswith("mapping values are not allowed"):
+        msg += "; a ': ' inside a text starts a new key: put the whole text in double quotes"
+    elif problem.startswith(("did not find expected key", "expected <block end>")):
+        msg += ("; check this line's indentation: it must line up with the lines of its block above "
+                "(keys under keys, '- ' items under '- ' items)")
     if m is not None:
         # An unclosed quote swallows the lines after it, and the parser stops far below it: name
         # the line where it was opened too (the trainer's slip is there, not where parsing failed).

@@ -341,6 +341,24 @@ def test_text_running_over_two_lines_with_a_colon_is_named_as_either_slip():
     assert f"runs on to line {line + 1}, put that text in double quotes" in out
 
 
+def test_a_colon_inside_an_unquoted_text_says_to_quote_the_text():
+    """Trial 18: "mapping values are not allowed in this context" alone, for `brief:` with a ': '."""
+    text = MINI.replace("title: Mini call", "title: Mini call\nbrief: She rings about her data: who used it?", 1)
+    [out] = problems(text)
+    assert out.startswith(f"s.yaml:{line_of(text, 'brief:')}:"), out
+    assert out.endswith("a ': ' inside a text starts a new key: put the whole text in double quotes"), out
+
+
+def test_a_list_item_indented_out_of_line_says_to_check_the_indentation():
+    """Trial 18: a '- ' item three spaces in, under items six spaces in, got "did not find expected
+    key" and nothing on what to do."""
+    text = MINI.replace('say: ["Cancel it."]', 'say:\n      - "Cancel it."\n     - "Now."', 1)
+    [out] = problems(text)
+    line = line_of(text, '- "Now."')
+    assert out.startswith(f"s.yaml:{line}:"), out
+    assert "check this line's indentation: it must line up with the lines of its block above" in out
+
+
 def test_a_syntax_error_with_every_quote_closed_names_no_quote():
     out = problems("id: x\ntitle: [unclosed\nlocale: en\n")
     assert len(out) == 1 and "quote" not in out[0]
