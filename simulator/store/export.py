@@ -184,7 +184,7 @@ SESSION_COLUMNS = ("session", "cohort", "trainee", "scenario_id", "scenario_titl
                    "overall", "listening", "empathy", "policy", "hints", "landmines", "interruptions", "seed",
                    "passed", "reviewed", "reviewed_overall", "reviewed_listening", "reviewed_empathy", "reviewed_policy",
                    "reviewed_landmines", "reviewed_passed",
-                   "ending_title")  # added last: readers by position keep working
+                   "ending_title", "human_caller")  # added last: readers by position keep working
 TURN_COLUMNS = ("session", "cohort", "trainee", "scenario_id", "turn", "kind", "stage", "state_before",
                 "state_after", "reply", "interrupted", "latency_s", "listening", "empathy", "policy",
                 "landmines", "acts", "anger_before", "anger_after", "customer_line", "recorded_at",
@@ -231,7 +231,7 @@ def sessions_csv(rows: Iterable[SessionRow], reviewed: dict[int, dict[str, Any]]
         return [r.id, r.cohort, r.trainee, r.scenario_id, r.scenario_title, r.mode, r.status, _iso(r.started_at),
                 _iso(r.ended_at), None if r.duration is None else round(r.duration, 1), r.turns, r.ending, r.outcome,
                 r.service_level, r.overall, r.listening, r.empathy, r.policy, r.hints, r.landmines, r.interruptions,
-                r.seed, _yes_no(r, r.overall), *marks, r.ending_title]
+                r.seed, _yes_no(r, r.overall), *marks, r.ending_title, "yes" if r.human_caller else "no"]
 
     return csv_text(SESSION_COLUMNS, (line(r) for r in rows))
 

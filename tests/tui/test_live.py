@@ -4,6 +4,8 @@ would. Each app opens the store itself, as a separate process does."""
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import contextlib
 import random
 import time
@@ -217,7 +219,7 @@ async def _play_a_live_class(url: str, tmp_path, clock) -> None:
         assert all(t["human_caller"] for t in detail.turns)
         board = store.leaderboard("A1")
         assert [(r.trainee, r.human_caller) for r in board if r.completed] == [(drawn, True)]
-        from simulator.store.export import xapi_statements
+        from simulator.store.export import sessions_csv, xapi_statements
         from simulator.store.transcript import render_markdown
 
         text = render_markdown(detail)
@@ -228,6 +230,7 @@ async def _play_a_live_class(url: str, tmp_path, clock) -> None:
         assert text.count("(moved there by the trainer)") == 1
         statements = xapi_statements([row], store.turns_for([row.id]))
         assert all(any(k.endswith("/human-caller") for k in st["context"]["extensions"]) for st in statements)
+        assert next(csv.DictReader(io.StringIO(sessions_csv([row]))))["human_caller"] == "yes"  # trial 18
         assert live.find_call(store, code).status == "ended"
 
 
