@@ -288,6 +288,21 @@ def test_a_light_verb_the_caller_used_is_not_a_detail_they_gave(score, customer,
     assert light not in credited
 
 
+@pytest.mark.parametrize("customer, reply, said_back, detail", [
+    # trial 18: "Calm down" and "your fault" had been "restated a detail the caller gave"
+    ("My internet has been down all week and it's not my fault I missed the deadline!",
+     "Calm down, madam. It's your fault, not ours.", False, None),
+    ("My internet has been down all week!", "I'm sorry your connection went down; I'm checking the line now.",
+     True, "connection went down"),
+])
+def test_down_and_fault_are_the_caller_s_outage_only_in_that_sense(score, customer, reply, said_back, detail):
+    from scoring.scorer import score_rules
+
+    credited = _quoted(score_rules(reply, make_ctx(locale="en", stage="venting", customer=customer)), reply,
+                       CALLER_DETAIL)
+    assert bool(credited) is said_back and (detail is None or detail in credited), credited
+
+
 def test_so_a_is_not_reflecting_back_what_the_caller_said(score):
     reply = "Delivery dates are estimates, so a delay can happen with large orders."
     r = score(reply, locale="en", stage="venting", customer="You said six weeks and now it's four months!")
