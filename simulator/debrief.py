@@ -160,6 +160,7 @@ def _problems(turn: TurnResult) -> list[tuple[tuple, Fix]]:
                       Fix("landmine", turn.index, hit.category, turn.reply[hit.start:hit.end], hit.reason)))
     if turn.interrupted:
         found.append((("interrupted",), Fix("interrupted", turn.index)))
+    said: set[tuple] = set()  # one mistake that lowered two dimensions (a repeat) is one thing to fix
     for dim in DIMENSIONS:
         ds = score.dimension(dim)
         lowered = False
@@ -171,6 +172,9 @@ def _problems(turn: TurnResult) -> list[tuple[tuple, Fix]]:
                 continue  # said once, as "interrupted"
             if any(s < ev.end and ev.start < e for s, e in mine_spans):
                 continue  # the landmine on the same words says it
+            if (ev.label, ev.reason, ev.start, ev.end) in said:
+                continue
+            said.add((ev.label, ev.reason, ev.start, ev.end))
             found.append((("evidence", dim, ev.label),
                           Fix("evidence", turn.index, dim, turn.reply[ev.start:ev.end], ev.reason or ev.label)))
         if ds.level == 0 and not lowered and not (dim == "policy" and score.landmines):

@@ -93,6 +93,19 @@ def test_talking_over_and_leaving_the_caller_waiting_are_things_to_fix(mini):
     assert kinds["silence"].turn == 0 and kinds["interrupted"].turn == 1
 
 
+def test_a_line_said_again_is_one_thing_to_fix_not_one_per_dimension():
+    """Trial 18: one word-for-word repeat filled two of the three slots, as listening and as
+    empathy, with the same reason."""
+    from simulator.loader import bundled_dir, load_scenario
+
+    session = Session(load_scenario(bundled_dir() / "lost-card-callback-en.yaml"), seed=0)
+    line = "Oh no, I'm so sorry, that's frightening. I'm blocking your card right now."
+    session.reply(line)
+    session.reply(line)
+    repeats = [f for f in debrief.things_to_fix(session) if "word for word" in f.reason]
+    assert len(repeats) == 1 and repeats[0].turn == 1
+
+
 def test_a_call_with_nothing_wrong_has_nothing_to_fix(mini):
     assert debrief.things_to_fix(play(mini, "ack warm")) == []
 
