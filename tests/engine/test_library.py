@@ -219,6 +219,17 @@ def test_a_caller_still_furious_at_a_resolved_ending_does_not_thank_the_agent(sc
     assert ending_texts(angry) == (furious.title, furious.debrief.strip()) != ending_texts(calm)
 
 
+def test_the_lost_card_caller_does_not_ask_whether_the_card_is_stopped_once_it_was():
+    """Trial 18: after "I'm blocking your card ending 3390", she read out the digits and asked
+    "Is it stopped now?"."""
+    session = Session(BY_ID["lost-card-callback-en"], seed=0)
+    session.reply("Mrs Whitaker, it's the bank calling you back, we got cut off.")
+    session.reply("That's a horrible shock, I'm so sorry. I'm blocking your card ending 3390 right now.")
+    said = session.history[-1].text
+    assert session.state == "verify" and "card_blocked" in session.met
+    assert "Is it stopped" not in said and "ending 3390" not in said, said
+
+
 MISSING = ("would have been", "要是再多一句")  # how the library's debriefs say an extra was not done
 
 
