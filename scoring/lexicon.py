@@ -62,6 +62,8 @@ class Lexicon:
     numbers: Mapping[str, float]
     concerns: frozenset[str] = frozenset()  # concept names that are the caller's concern or demand
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
+    # concept terms written "re:..." (a word only in one sense: "down" but not "calm down"), in order
+    concept_res: tuple[tuple[re.Pattern[str], str], ...] = ()
 
     def find(self, family: str, text: str) -> list[tuple[int, int]]:
         """Spans of `family` phrases in normalised `text` (empty if no such family)."""
@@ -485,14 +487,18 @@ def build(data: Mapping[str, Any], locale: str, only: Mapping[str, Any] | None =
         if phrases and (only is None or name in wanted["actions"])
     }
     concepts: dict[str, str] = {}
+    concept_res: list[tuple[re.Pattern[str], str]] = []
     for concept, terms in (data.get("concepts") or {}).items():
         for term in terms or []:
-            concepts[normalise_phrase(str(term))] = concept
+            if str(term).startswith("re:"):  # a regex over the normalised text, as in the families
+                concept_res.append((re.compile(str(term)[3:]), concept))
+            else:
+                concepts[normalise_phrase(str(term))] = concept
     concept_pattern = None
-    if concepts:
+    if concepts or concept_res:
         terms = sorted(concepts, key=len, reverse=True)
         alts = [rf"\b{re.escape(t)}\w*" if re.match(r"[a-z0-9]", t) else re.escape(t) for t in terms]
-        concept_pattern = re.compile("|".join(alts))
+        concept_pattern = re.compile("|".join(alts + [f"(?:{p.pattern})" for p, _ in concept_res]))
     return Lexicon(
         locale=locale,
         families=families,
@@ -501,6 +507,7 @@ def build(data: Mapping[str, Any], locale: str, only: Mapping[str, Any] | None =
         stopwords=frozenset(normalise_phrase(str(w)) for w in data.get("stopwords") or ()),
         concepts=concepts,
         concept_pattern=concept_pattern,
+        concept_res=tuple(concept_res),
         typos={str(k).lower(): str(v).lower() for k, v in (data.get("typos") or {}).items()},
         numbers=numbers,
         concerns=frozenset(str(c) for c in data.get("concerns") or ()),

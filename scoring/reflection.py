@@ -96,7 +96,8 @@ def units(text: str, lex: Lexicon, with_ngrams: bool = False) -> Units:
     if lex.concept_pattern is not None:
         for m in lex.concept_pattern.finditer(text):
             term = m.group()
-            concept = lex.concepts.get(term) or _concept_of_prefix(term, lex)
+            concept = (lex.concepts.get(term) or _concept_of_prefix(term, lex)
+                       or next((c for p, c in lex.concept_res if p.fullmatch(term)), None))
             if concept and concept not in u.concepts:
                 u.concepts[concept] = m.span()
                 u.concept_terms[concept] = term

@@ -148,15 +148,30 @@ _JAB_FAMILIES = ("rhetorical", "retaliate", "accuse", "dismiss", "dismiss_soft",
 _DEMAND_STAGES = ("cancel", "refund", "compensation")
 
 
+def _script_question_about_the_caller(a: Analysis, s: int, e: int, said_back: list[tuple[int, int]]) -> bool:
+    """A stock question ("anything else?") that goes on to name something the caller said ("…,
+    your bus pass perhaps?") asks about this caller. Not an upsell or a closing line, nor a stock
+    question that merely follows a detail said back ("联合会员权益以…为准，请问还有其他问题吗？")."""
+    found = a.find_in("question_script", s, e)
+    if not found or a.any_in("upsell", s, e):
+        return False
+    qs, after = found[0]
+    if any(not (qs <= cs and ce <= after) for cs, ce in a.find_in("close", s, e)):
+        return False  # a closing line of its own ("thanks for calling"), not the question's words
+    return any(after <= us and ue <= e for us, ue in said_back)
+
+
 def _classify_questions(a: Analysis, sig: Signals) -> None:
     """Sort the reply's questions (LABELING, listening 2: "a relevant open/clarifying question").
 
-    - script: fits any call (upsell, "anything else?", ID checks that serve nothing);
+    - script: fits any call (upsell, "anything else?", ID checks that serve nothing), unless it
+      takes up something the caller said ("anything else worrying you, your bus pass perhaps?");
     - confirm: "shall I go ahead?";
     - rhetorical: sarcastic or blaming ("it's never too late to start, is it?") - not listening;
     - relevant: everything else, including asking for the account or card number when the
       caller wants something done and the reply takes that request up (it is needed to act).
     """
+    said_back = [span for span, _ in sig.reflection.units]  # the caller's own content in the reply
     for s, e in a.sentences:
         verify = a.any_in("question_verify", s, e)  # "please give me the card number" asks, too
         if not (verify or _is_question(a, s, e)):
@@ -166,6 +181,8 @@ def _classify_questions(a: Analysis, sig: Signals) -> None:
         elif verify:
             needed = sig.stage in _DEMAND_STAGES and sig.addresses_demand
             (sig.questions_relevant if needed else sig.questions_script).append((s, e))
+        elif _script_question_about_the_caller(a, s, e, said_back):
+            sig.questions_relevant.append((s, e))  # "Anything else worrying you, your bus pass perhaps?"
         elif a.any_in("question_script", s, e) or a.any_in("upsell", s, e) or a.any_in("close", s, e):
             sig.questions_script.append((s, e))
         elif a.any_in("question_confirm", s, e):

@@ -836,9 +836,11 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> Diagnostic
         msg = f"{exc.problem} ({exc.context})"
     # The parser's words name what it met, not what to do (trial 18): say the usual fix as well.
     problem = exc.problem or ""
-    if problem.startswith("mapping values are not allowed"):
+    lines = text.splitlines()
+    before = lines[m.line][:m.column] if m is not None and m.line < len(lines) else ""
+    if problem.startswith("mapping values are not allowed") and ": " in before:
         msg += "; a ': ' inside a text starts a new key: put the whole text in double quotes"
-    elif problem.startswith(("did not find expected key", "expected <block end>")):
+    elif problem.startswith(("did not find expected key", "expected <block end>", "mapping values are not allowed")):
         msg += ("; check this line's indentation: it must line up with the lines of its block above "
                 "(keys under keys, '- ' items under '- ' items)")
     if m is not None:

@@ -140,13 +140,13 @@ def band(score: float) -> int:
     return next((i for i in range(BINS - 1) if score < (i + 1) * 10), BINS - 1)
 
 
-def passing(sessions) -> sa.ColumnElement:
+def passing(columns) -> sa.ColumnElement:
     """The debrief's pass rule (simulator.debrief.passes) in SQL, for a completed call: an ending
     that is not a hang-up or an escalation, with at least PASS_MARK points. The report and the
     leaderboard count passes with it, so they agree with the debrief and with each other."""
     from simulator.debrief import FAILING_OUTCOMES, PASS_MARK  # the pass rule, defined once
 
-    return sa.and_(sessions.outcome.not_in(FAILING_OUTCOMES), sessions.overall >= PASS_MARK)
+    return sa.and_(columns.outcome.not_in(FAILING_OUTCOMES), columns.overall >= PASS_MARK)  # sessions.c
 
 
 def cohort_stats(store: "Store", cohort: str) -> CohortStats | None:

@@ -168,8 +168,8 @@ def _legend(rows, t) -> str:
 
 
 # ---------------------------------------------------------------------------- sessions
-SESSION_COLUMNS = ("id", "started", "trainee", "scenario", "mode", "status", "turns", "ending", "overall", "hints",
-                   "landmines")  # cli.sessions.* names
+SESSIONS_TABLE = ("id", "started", "trainee", "scenario", "mode", "status", "turns", "ending", "overall", "hints",
+                  "landmines")  # the printed table's columns, named by cli.sessions.* (export.SESSION_COLUMNS: the CSV's)
 
 
 @_run
@@ -189,7 +189,7 @@ def cmd_sessions(args) -> int:
     elif args.format == "csv":
         _write(sessions_csv(rows, reviewed), None)
     else:
-        from simulator.store.transcript import _named
+        from simulator.store.transcript import named
 
         t = _catalog(args)
         if not rows:
@@ -204,9 +204,9 @@ def cmd_sessions(args) -> int:
             differs = r.overall is not None and rv["overall"] != r.overall
             return f"{_num(rv['overall'])}{REVIEWED_MARK}" + (f" ({_num(r.overall)})" if differs else "")
 
-        _write(table([t(f"cli.sessions.{c}") for c in SESSION_COLUMNS],
+        _write(table([t(f"cli.sessions.{c}") for c in SESSIONS_TABLE],
                      [[r.id, r.started_at.strftime("%Y-%m-%d %H:%M"), r.trainee, r.scenario_id,
-                       _named(t, "mode", r.mode), _named(t, "calls.status", r.status).replace("_", " "), r.turns,
+                       named(t, "mode", r.mode), named(t, "calls.status", r.status).replace("_", " "), r.turns,
                        r.ending, overall(r), r.hints, r.landmines] for r in rows], right={0, 6, 8, 9, 10})
                + ("\n" + t("cli.sessions.reviewed", mark=REVIEWED_MARK) if reviewed else ""), None)
     return 0

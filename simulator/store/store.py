@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -193,9 +194,10 @@ def _read_only_opener(url: str) -> Callable[[], Any] | None:
     written (a mounted backup, a copy on a CD): a database in WAL mode needs its -shm file beside
     it. With no -wal beside it either, the file holds everything and is opened immutable, as it
     is. With a -wal (calls committed but not yet copied into the file), both are copied to a
-    temporary folder and that copy is opened read-only, so nothing committed is left out. Either
-    way, writing fails as read-only. None for anything else (not SQLite, no readable file there,
-    or a folder that can be written: then the error is another one)."""
+    temporary folder (removed when the store closes) and that copy is opened read-only, so
+    nothing committed is left out. Either way, writing fails as read-only. None for anything else
+    (not SQLite, or no readable file there). Taken only after the usual open failed with "unable
+    to open": whether a folder can be written is not asked, since Windows does not say."""
     import sqlite3
 
     if not _is_sqlite(url):
@@ -203,23 +205,27 @@ def _read_only_opener(url: str) -> Callable[[], Any] | None:
     path = sa.engine.make_url(url).database
     if not path or path == ":memory:" or path.startswith("file:") or not os.access(path, os.R_OK):
         return None
-    if os.access(os.path.dirname(os.path.abspath(path)), os.W_OK):
-        return None
-    source, query = Path(path).resolve(), "?mode=ro&immutable=1"
+    source, query, scratch = Path(path).resolve(), "?mode=ro&immutable=1", None
     wal = Path(f"{source}-wal")
     if wal.exists() and wal.stat().st_size:
-        import atexit
         import shutil
         import tempfile
 
-        folder = tempfile.mkdtemp(prefix="mystery-guest-read-only-")
-        atexit.register(shutil.rmtree, folder, True)
-        copy = Path(folder) / source.name
+        scratch = tempfile.mkdtemp(prefix="mystery-guest-read-only-")
+        copy = Path(scratch) / source.name
         shutil.copy2(source, copy)
         shutil.copy2(wal, f"{copy}-wal")
         source, query = copy, "?mode=ro"
-    uri = source.as_uri() + query  # as_uri escapes what a URI filename must ('#', '?', '%')
-    return lambda: sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+    # A URI filename with '#', '?' and '%' escaped; a Windows share (//server/share) keeps its
+    # slashes in the path, since SQLite refuses a URI with an authority.
+    posix = source.as_posix()
+    uri = "file:" + ("//" if posix.startswith("//") else "") + quote(posix, safe="/:") + query
+
+    def opener():
+        return sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+
+    opener.scratch = scratch  # type: ignore[attr-defined]
+    return opener
 
 
 def _make_engine(url: str, opener: Callable[[], Any] | None = None) -> sa.Engine:
@@ -313,6 +319,7 @@ class Store:
                 engine.dispose()
                 engine = _make_engine(url, opener)
                 store = cls(engine, url, stale_minutes=stale_minutes)
+                store._scratch = opener.scratch
                 version = store._read(S.read_version)
             # A current schema needs no write: a read-only copy can still be listed and exported.
             if version != S.SCHEMA_VERSION:
@@ -329,8 +336,13 @@ class Store:
         S.ensure_schema(conn)
 
     def close(self) -> None:
-        """Release the connections."""
+        """Release the connections (and a read-only copy's temporary folder, _read_only_opener)."""
         self.engine.dispose()
+        if getattr(self, "_scratch", None):
+            import shutil
+
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
     def __enter__(self) -> "Store":
         return self

@@ -40,7 +40,7 @@ def catalog_of(row: SessionRow, lang: str | None = None) -> Catalog:
     return Catalog(lang or row.locale or "en")
 
 
-def _named(tr: Catalog, group: str, value: str | None) -> str:
+def named(tr: Catalog, group: str, value: str | None) -> str:
     """A stored word (status, outcome, stage, landmine) in the transcript's language: English shows
     the stored word itself, as it always has."""
     if not value:
@@ -73,7 +73,7 @@ def _facts(row: SessionRow, reviewed: dict[str, Any] | None, tr: Catalog) -> lis
     return [
         (fact("session"), str(row.id)), (fact("trainee"), row.trainee), (fact("cohort"), row.cohort),
         (fact("scenario"), f"{row.scenario_title} ({row.scenario_id})"), (fact("seed"), str(row.seed)),
-        (fact("mode"), _named(tr, "mode", row.mode)), (fact("status"), _named(tr, "calls.status", row.status)),
+        (fact("mode"), named(tr, "mode", row.mode)), (fact("status"), named(tr, "calls.status", row.status)),
         (fact("started"), row.started_at.strftime("%Y-%m-%d %H:%M:%S")), (fact("duration"), _duration(row, tr)),
         (fact("ending"), _ending(row, tr)),
         score("overall"), score("listening"), score("empathy"), score("policy"),
@@ -86,7 +86,7 @@ def _ending(row: SessionRow, tr: Catalog) -> str:
     """The ending by the title the trainee saw (stored since schema 10), then its name and outcome."""
     if not row.ending:
         return "-"
-    values = dict(ending=row.ending, outcome=_named(tr, "outcome", row.outcome), level=_fmt(row.service_level))
+    values = dict(ending=row.ending, outcome=named(tr, "outcome", row.outcome), level=_fmt(row.service_level))
     if row.ending_title and row.ending_title != row.ending:
         return tr("transcript.fact.ending_value_titled", title=row.ending_title, **values)
     return tr("transcript.fact.ending_value", **values)
@@ -137,7 +137,7 @@ def _evidence(turn: dict[str, Any], tr: Catalog) -> list[tuple[str, str, str, st
             key = (e.get("effect", "+"), _dim(tr, dim), reply[e["start"]:e["end"]], e.get("reason", ""))
             found[key] = found.get(key, 0) + 1
     for m in score.get("landmines", []):
-        key = ("!", tr("transcript.landmine", category=_named(tr, "landmine", m["category"])),
+        key = ("!", tr("transcript.landmine", category=named(tr, "landmine", m["category"])),
                reply[m["start"]:m["end"]], m.get("reason", ""))
         found[key] = found.get(key, 0) + 1
     return [(effect, dim, quote, reason + (tr("transcript.found", n=n) if n > 1 else ""))
@@ -156,7 +156,7 @@ def _heading(turn: dict[str, Any], tr: Catalog) -> str:
     else:
         move = tr("transcript.stays", state=turn["state_after"])
     timing = tr("transcript.latency", s=f"{turn['latency']:.1f}") if turn.get("latency") is not None else ""
-    return tr("transcript.heading", n=turn["index"] + 1, stage=_named(tr, "stage", turn["stage"]), move=move,
+    return tr("transcript.heading", n=turn["index"] + 1, stage=named(tr, "stage", turn["stage"]), move=move,
               before=f"{turn['mood_before']:g}", after=f"{turn['mood_after']:g}", timing=timing)
 
 
@@ -167,7 +167,7 @@ def _scores(score: dict[str, Any], tr: Catalog) -> str:
 
 
 def _mines(tr: Catalog, categories) -> str:
-    return tr("transcript.list_sep").join(_named(tr, "landmine", c) for c in dict.fromkeys(categories)) \
+    return tr("transcript.list_sep").join(named(tr, "landmine", c) for c in dict.fromkeys(categories)) \
         or tr("review.none")
 
 
@@ -208,7 +208,7 @@ def render_turn_text(turn: dict[str, Any], persona: str, review: Review | None =
     answered, the reply, the machine's levels and landmines with their reasons, and the review;
     then the caller's answer, unless the next turn of a whole call shows it (`answer=False`)."""
     tr = tr or Catalog("en")
-    lines = [tr("transcript.text.heading", n=turn["index"] + 1, stage=_named(tr, "stage", turn["stage"])),
+    lines = [tr("transcript.text.heading", n=turn["index"] + 1, stage=named(tr, "stage", turn["stage"])),
              "  " + tr("transcript.text.says", who=_line(persona), line=_line(turn.get("customer_before", "")))]
     if turn["kind"] == "silence":
         lines.append("  " + tr("transcript.silence"))
@@ -304,7 +304,7 @@ def _anger(change: Mapping[str, Any], tr: Catalog) -> str:
 
 
 def _unfinished(row: SessionRow, detail: SessionDetail, tr: Catalog) -> str:
-    status = row.status.replace("_", " ") if tr.lang == "en" else _named(tr, "calls.status", row.status)
+    status = row.status.replace("_", " ") if tr.lang == "en" else named(tr, "calls.status", row.status)
     return tr("transcript.unfinished", status=status, n=len(detail.turns))
 
 

@@ -230,7 +230,8 @@ def test_the_lost_card_caller_does_not_ask_whether_the_card_is_stopped_once_it_w
     assert "Is it stopped" not in said and "ending 3390" not in said, said
 
 
-MISSING = ("would have been", "要是再多一句")  # how the library's debriefs say an extra was not done
+# how the library's debriefs say an extra was not done
+MISSING = ("would have been", "would also have", "One step further", "要是再多一句", "再往前一步", "再主动多帮一步")
 
 
 @pytest.mark.parametrize("sc", [sc for sc in SCENARIOS if sc.concerns], ids=lambda sc: sc.id)

@@ -349,6 +349,13 @@ def test_a_colon_inside_an_unquoted_text_says_to_quote_the_text():
     assert out.endswith("a ': ' inside a text starts a new key: put the whole text in double quotes"), out
 
 
+def test_a_key_indented_too_far_is_told_to_check_the_indentation_not_to_quote():
+    """The second review: "title: Mini call" then "  locale: en" got the quoting hint."""
+    text = MINI.replace("title: Mini call\n", "title: Mini call\n  locale2: en\n", 1)
+    [out] = problems(text)
+    assert "check this line's indentation" in out and "double quotes" not in out, out
+
+
 def test_a_list_item_indented_out_of_line_says_to_check_the_indentation():
     """Trial 18: a '- ' item three spaces in, under items six spaces in, got "did not find expected
     key" and nothing on what to do."""

@@ -223,6 +223,7 @@ def test_only_a_step_that_says_nothing_else_to_the_caller_is_plain(locale, sente
     # "行行行" brushes the caller off (trial 17: "行行行，别嚷了" was credited "回应了客户（行行）")
     ("zh", "行行行，别嚷了。", False),
     ("zh", "行吧行吧，别吵了。", False),
+    ("zh", "行吧，行吧，别吵了。", False),
     ("zh", "行吧，我这就给您办。", True),
     ("zh", "行行，我知道了，马上给您查。", True),
     ("en", "I can sort that right now.", False),
@@ -241,8 +242,13 @@ def test_an_acknowledgement_counts_only_where_a_clause_begins(locale, reply, ack
     ("希望能理解，规定就是这样。", False),
     ("希望您也能理解我们的难处。", False),
     ("希望您们能理解。", False),
+    ("希望您们也能理解我们的难处", False),  # the second review's forms
+    ("相信您一定能理解", False),
+    ("您应该能理解我们的规定吧", False),
+    ("希望大家能理解", False),
     ("我也能理解您为什么生气。", True),
     ("您的损失我们能理解。", True),
+    ("您想干脆拿现金也能理解。", True),
     ("您这么着急，我完全能理解。", True),
     ("这种情况换谁都能理解。", True),
 ])
@@ -288,19 +294,23 @@ def test_a_light_verb_the_caller_used_is_not_a_detail_they_gave(score, customer,
     assert light not in credited
 
 
-@pytest.mark.parametrize("customer, reply, said_back, detail", [
-    # trial 18: "Calm down" and "your fault" had been "restated a detail the caller gave"
-    ("My internet has been down all week and it's not my fault I missed the deadline!",
-     "Calm down, madam. It's your fault, not ours.", False, None),
-    ("My internet has been down all week!", "I'm sorry your connection went down; I'm checking the line now.",
-     True, "connection went down"),
+@pytest.mark.parametrize("customer, reply, credited, not_credited", [
+    # trial 18: "Calm down" had been "restated a detail the caller gave ('down')", the outage
+    ("I've been offline for three days because of your outage!", "Calm down, sir, it was three days.",
+     "three days", "down"),
+    ("I've been offline for three days because of your outage!", "That's your fault, not ours.", None, "fault"),
+    # ... while the outage said in other words still is
+    ("There's an outage in my area and I've no internet!", "I'm sorry your broadband's down, I'll check the area.",
+     "down", None),
+    ("There's a fault on my line and nobody will fix it!", "I'm sorry the line's still faulty, I'll book an engineer.",
+     "faulty", None),
 ])
-def test_down_and_fault_are_the_caller_s_outage_only_in_that_sense(score, customer, reply, said_back, detail):
+def test_down_and_fault_are_the_caller_s_outage_only_in_that_sense(customer, reply, credited, not_credited):
     from scoring.scorer import score_rules
 
-    credited = _quoted(score_rules(reply, make_ctx(locale="en", stage="venting", customer=customer)), reply,
-                       CALLER_DETAIL)
-    assert bool(credited) is said_back and (detail is None or detail in credited), credited
+    said = _quoted(score_rules(reply, make_ctx(locale="en", stage="venting", customer=customer)), reply, CALLER_DETAIL)
+    assert credited is None or credited in said, said
+    assert not_credited is None or not_credited not in said, said
 
 
 def test_so_a_is_not_reflecting_back_what_the_caller_said(score):

@@ -97,6 +97,15 @@ def test_an_allowance_given_for_nothing_is_compensation(score, reply):
     assert "offer:compensation" in r.acts and r.policy.level == 0
 
 
+@pytest.mark.parametrize("reply", ["I'll turn on usage alerts so you know before you go into extra data.",
+                                   "I can add an extra data bolt-on for you; it's 5 pounds a month.",
+                                   "Let me check whether your plan has free calls to that number."])
+def test_naming_an_allowance_is_not_giving_one_away(score, reply):
+    """The second review: "extra data" and "free calls" in these say nothing of a gift."""
+    r = score(reply, stage="venting", policy=Policy(allow=("explain_charges",), forbid=("compensation",)))
+    assert "offer:compensation" not in r.acts
+
+
 def test_unauthorised_action_is_overpromise(score):
     policy = Policy(allow=("cancel",), forbid=())
     assert score("I'll waive the exit fee for you.", stage="cancel", policy=policy).policy.level == 0

@@ -431,6 +431,9 @@ def test_a_backup_with_its_wal_file_in_a_read_only_folder_shows_every_call(read_
     freeze()
     with Store.open(str(folder / "db.sqlite3")) as backup:
         assert sorted(r.trainee for r in backup.sessions("c")) == ["A", "B"]
+        scratch = Path(backup._scratch)
+        assert scratch.is_dir()
+    assert not scratch.exists()  # the copy goes when the store closes, not at exit
 
 
 def test_a_busy_database_is_retried_with_backoff_then_reported(sqlite_url, monkeypatch):

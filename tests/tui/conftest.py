@@ -54,10 +54,7 @@ def stub_scorer(reply: str, ctx: ReplyContext) -> ReplyScore:
 
 @pytest.fixture(autouse=True)
 def pinned_terminal(monkeypatch):
-    """Screens not tied to a scenario follow the terminal's locale: pin it, so snapshots agree."""
-    for var in ("LC_ALL", "LC_MESSAGES"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    """The terminal is English for every test (tests/conftest.py); and in colour here:"""
     # Textual's App pops NO_COLOR (even set to "") and then renders in monochrome: snapshots are in colour.
     monkeypatch.delenv("NO_COLOR", raising=False)
 
