@@ -44,6 +44,13 @@ def score_reply(reply: str, ctx: ReplyContext) -> ReplyScore:
         lis = rules.listening
         if emp.level == 2:
             emp = rubric.dimension(1, [Evidence(0, 0, "repeat", lex.reason("repeat"), "-")])
+    cut_in = [e for e in rules.listening.evidence if e.label == "interrupted"]
+    cap = 0 if ctx.stage == "venting" else 1  # the rules' cap for talking over the caller (listening.py)
+    if cut_in and lis.level > cap:
+        # Sent while the caller was still talking: the model reads the words, not when they came
+        # (it had read listening 2 beside "you talked over the caller: listening marked down").
+        kept = [e for e in lis.evidence if e.effect == "+"][:1] if cap else []
+        lis = rubric.dimension(cap, kept + cut_in)
     trainer = {c for c, phrases in ((ctx.lexicon_extra or {}).get("families") or {}).items() if phrases}
     allowed = [] if "overpromise" in rules.landmine_categories else [
         o for o in rules.offers if ctx.policy.allows(o.action) or o.action in ctx.policy.extra_actions]

@@ -87,3 +87,18 @@ def test_scoring_never_imports_simulator_or_textual():
                 names = [node.module]
             for name in names:
                 assert not name.split(".")[0] in ("simulator", "textual"), f"{path} imports {name}"
+
+
+@pytest.mark.parametrize("stage, cap", [("venting", 0), ("inquiry", 1)])
+def test_a_reply_sent_over_the_caller_keeps_the_interruption_cap_whatever_the_model_reads(stage, cap):
+    """Trial 18's own session: "(you talked over the caller: listening marked down)" beside
+    "Listening 2/2": the model reads the words, not when they came. The rules' cap stands."""
+    from scoring import ReplyContext, score_reply
+
+    customer = ("I want to complain about your app. We've got four phones on one data plan and there is no "
+                "way, none, to see who's using what.")
+    reply = "I'm so sorry, Ms Dunn. I'll add 20GB of free data to your account today."
+    calm = score_reply(reply, ReplyContext(locale="en", stage=stage, customer=customer))
+    over = score_reply(reply, ReplyContext(locale="en", stage=stage, customer=customer, interrupted=True))
+    assert calm.listening.level > cap  # the model's own reading, which the interruption must not keep
+    assert over.listening.level == cap and "interrupted" in {e.label for e in over.listening.evidence}
