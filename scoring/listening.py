@@ -130,8 +130,14 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
         level = 1
     if a.ctx.interrupted:
         ev.append(_whole(a, "interrupted"))
-        level = 0 if stage == "venting" else min(level, 1)
+        level = min(level, interruption_cap(stage))
     return level, ev
+
+
+def interruption_cap(stage: str) -> int:
+    """The most listening a reply sent over the caller can earn: 0 while they vent, else 1. The
+    rules apply it here; the product scorer keeps it whatever the model reads (scorer.py)."""
+    return 0 if stage == "venting" else 1
 
 
 def _hostile(a: Analysis, sig: Signals, mines: set[str], reflects: bool, engaged: bool) -> int:

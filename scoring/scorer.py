@@ -45,7 +45,7 @@ def score_reply(reply: str, ctx: ReplyContext) -> ReplyScore:
         if emp.level == 2:
             emp = rubric.dimension(1, [Evidence(0, 0, "repeat", lex.reason("repeat"), "-")])
     cut_in = [e for e in rules.listening.evidence if e.label == "interrupted"]
-    cap = 0 if ctx.stage == "venting" else 1  # the rules' cap for talking over the caller (listening.py)
+    cap = listening.interruption_cap(ctx.stage)
     if cut_in and lis.level > cap:
         # Sent while the caller was still talking: the model reads the words, not when they came
         # (it had read listening 2 beside "you talked over the caller: listening marked down").

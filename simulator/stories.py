@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from simulator.debrief import ending_texts
 from simulator.scenario import Scenario, Story, StoryReply
 from simulator.session import ReplyRejected, Session, TurnResult
 
@@ -65,7 +64,7 @@ def run_story(sc: Scenario, story: Story) -> StoryResult:
         result.passed = False
         result.problem = (f"expected service level {story.service_level} but the call reached "
                           f"{session.service_level} (concerns met: {_listed(session.met)})")
-    elif story.title is not None and (shown := ending_texts(session)[0]) != story.title:
+    elif story.title is not None and (shown := session.ending_title) != story.title:
         result.passed = False
         result.problem = (f"expected the ending titled '{story.title}' but the call showed '{shown}' "
                           f"(anger at the end {session.mood:.0f}; concerns met: {_listed(session.met)})")

@@ -292,6 +292,7 @@ class Store:
         self.pid = os.getpid()
         self._ids: dict[str, int] = {}  # recorder call key -> session id
         self._text_ids: dict[str, int] = {}  # digest -> texts.id, of texts known to be committed
+        self._scratch: str | None = None  # a read-only copy's temporary folder (_read_only_opener)
 
     # -------------------------------------------------------------- opening
     @classmethod
@@ -338,7 +339,7 @@ class Store:
     def close(self) -> None:
         """Release the connections (and a read-only copy's temporary folder, _read_only_opener)."""
         self.engine.dispose()
-        if getattr(self, "_scratch", None):
+        if self._scratch:
             import shutil
 
             shutil.rmtree(self._scratch, ignore_errors=True)
