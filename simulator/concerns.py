@@ -88,6 +88,33 @@ def restated_wishes(plain: str, locale: str) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(out))
 
 
+# "I can't see any other charges" reports a check, and "I can't believe…" is sympathy: a negation
+# before a verb of finding or feeling does not turn the clause into a refusal.
+_NOT_A_REFUSAL = re.compile(r"\s*(?:see|find|spot|believe|imagine)\b")
+
+
+@functools.lru_cache(maxsize=64)
+def refusals(plain: str, locale: str) -> tuple[tuple[int, int, int, int], ...]:
+    """The clauses of a normalised reply that refuse or say the agent cannot (the scorer's
+    `negation` family: "没法", "查不了", "can't", "unable to"), with where the negation is, as
+    (clause start, clause end, negation start, negation end).
+
+    A concern's phrase in such a clause is turned down, not done ("其他的扣费项目我没法帮您查",
+    "I can't check the other charges"), unless the negation is part of the phrase itself ("不会再扣",
+    "won't be charged again")."""
+    from scoring.analysis import clauses, sentences
+
+    negation = get_lexicon(locale).families.get("negation")
+    if negation is None:
+        return ()
+    hits = [m.span() for m in negation.finditer(plain)
+            if m.end() > m.start() and not _NOT_A_REFUSAL.match(plain, m.end())]
+    if not hits:
+        return ()
+    return tuple((cs, ce, ns, ne) for cs, ce in clauses(plain, sentences(plain))
+                 for ns, ne in hits if cs <= ns < ce)
+
+
 def _colon_end(plain: str, end: int) -> int:
     """The clause's end with the colon that closes it, unless that colon sits inside a time or a
     number ("10:30")."""
@@ -143,9 +170,14 @@ def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any]
     pattern = phrase_pattern(locale, tuple(concern.phrases))
     if pattern is None:
         return False
-    found = [m.start() for m in pattern.finditer(plain)]
-    restated = restated_wishes(plain, locale) if found else ()
-    return any(not _inside(pos, restated) for pos in found)
+    found = [m.span() for m in pattern.finditer(plain) if m.end() > m.start()]
+    if not found:
+        return False
+    restated = restated_wishes(plain, locale)
+    refused = refusals(plain, locale)
+    return any(not _inside(s, restated) and not any(cs <= s < ce and not (s <= ns and ne <= e)
+                                                    for cs, ce, ns, ne in refused)
+               for s, e in found)
 
 
 def addressed(sc: Scenario, score: ReplyScore, reply: str, already: Iterable[str] = ()) -> list[str]:

@@ -409,6 +409,28 @@ def test_saying_the_pro_complainers_demands_back_is_not_meeting_them(reply, refu
     assert ("overcharge_refunded" in concerns.addressed(sc, score, reply)) is refunded
 
 
+@pytest.mark.parametrize("reply, checked", [
+    ("其他的扣费项目我都帮您查了一遍，没有别的。", True),
+    ("其他的扣费项目我没法帮您查。", False),                      # said, and turned down
+    ("其他扣费我这边查不了。", False),
+    ("现金我没法退，不过其他的扣费项目我都帮您查了一遍。", True),   # the refusal is another clause's
+])
+def test_a_concern_phrase_in_a_clause_that_refuses_it_does_not_count(reply, checked):
+    sc = load_scenario(bundled_dir() / "small-charge-dispute-zh.yaml")
+    score = scripted_score("", ReplyContext(locale="zh", stage="refund"))
+    assert ("checked_others" in concerns.addressed(sc, score, reply)) is checked
+
+
+@pytest.mark.parametrize("reply, tipped", [
+    ("ack warm, here is a tip for you", True),
+    ("ack warm, I can't give a tip for you today", False),
+    ("ack warm, I'm unable to send a tip for you", False),
+    ("ack warm, I can't believe it, here's a tip for you", True),   # sympathy, not a refusal
+])
+def test_an_english_concern_phrase_next_to_a_refusal_does_not_count(reply, tipped):
+    assert (session(sc_with_tip()).reply(reply).concerns_met == ["tip"]) is tipped
+
+
 def sc_with_tip():
     sc, diags = check_text(WITH_CONCERNS, "mini.yaml")
     assert sc is not None, [str(d) for d in diags]
