@@ -226,12 +226,16 @@ def _strength(score) -> tuple:
 def model_answer(session: Session, turn: TurnResult) -> str | None:
     """The state's model answer to show beside `turn`: of those not near-identical to the trainee's
     own reply (similarity >= NEAR_IDENTICAL, e.g. a hint typed back), the one that scores best in
-    the turn's place; None when the state has none left."""
+    the turn's place; None when the state has none left, or none that scores better than the
+    trainee's reply did."""
     state = session.scenario.states.get(turn.state_before)
     if state is None:
         return None
     answers = [fill(a, session.scenario.facts) for a in state.model_answers]
     answers = [a for a in dict.fromkeys(answers) if similarity(a, turn.reply) < NEAR_IDENTICAL]
-    if len(answers) <= 1:
-        return answers[0] if answers else None
-    return max(answers, key=lambda a: _strength(session.score_in_place_of(turn, a)))
+    if not answers:
+        return None
+    strength = {a: _strength(session.score_in_place_of(turn, a)) for a in answers}
+    best = max(answers, key=strength.__getitem__)
+    # Shown as the better reply, so it must score better than the trainee's own in that place.
+    return best if turn.score is None or strength[best] > _strength(turn.score) else None

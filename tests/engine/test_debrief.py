@@ -126,6 +126,14 @@ def test_a_model_answer_near_identical_to_the_reply_is_not_shown(mini):
     assert debrief.model_answer(s, s.turns[0]) == "ack warm: that is five a month for nothing, I see."
 
 
+def test_no_model_answer_is_shown_that_scores_worse_than_the_trainees_reply(mini):
+    mini.states["venting"].model_answers = ["Okay.", "plain cold"]
+    s = play(mini, "!warm words")  # said over the caller (listening 0), but warmer than either answer
+    assert debrief.model_answer(s, s.turns[0]) is None
+    mini.states["venting"].model_answers.append("ack warm, I see why.")
+    assert debrief.model_answer(s, s.turns[0]) == "ack warm, I see why."
+
+
 def test_the_model_answer_shown_is_the_one_that_scores_best_in_the_turns_place(mini):
     mini.states["venting"].model_answers = ["Okay.", "ack warm, {fee} a month for {service}, I see why."]
     seen = []
