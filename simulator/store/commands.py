@@ -204,10 +204,16 @@ def cmd_sessions(args) -> int:
             differs = r.overall is not None and rv["overall"] != r.overall
             return f"{_num(rv['overall'])}{REVIEWED_MARK}" + (f" ({_num(r.overall)})" if differs else "")
 
+        def landmines(r):  # as reviewed, like the overall: a trainer's landmines count, not the machine's
+            rv = reviewed.get(r.id)
+            if rv is None or rv["landmines"] == r.landmines:
+                return r.landmines
+            return f"{rv['landmines']}{REVIEWED_MARK} ({r.landmines})"
+
         _write(table([t(f"cli.sessions.{c}") for c in SESSIONS_TABLE],
                      [[r.id, r.started_at.strftime("%Y-%m-%d %H:%M"), r.trainee, r.scenario_id,
                        named(t, "mode", r.mode), named(t, "calls.status", r.status).replace("_", " "), r.turns,
-                       r.ending, overall(r), r.hints, r.landmines] for r in rows], right={0, 6, 8, 9, 10})
+                       r.ending, overall(r), r.hints, landmines(r)] for r in rows], right={0, 6, 8, 9, 10})
                + ("\n" + t("cli.sessions.reviewed", mark=REVIEWED_MARK) if reviewed else ""), None)
     return 0
 
