@@ -50,6 +50,18 @@ class Journal:
         self.folder = Path(folder) if folder is not None else default_folder()
         self.database = database  # database_id() of the store the records are meant for
 
+    def writable(self) -> bool:
+        """Whether a call could be kept here: the folder is made if need be and a file written and
+        removed (asking for permission is not enough: root may not write a read-only mount)."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            probe = self.folder / f".probe-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+            return True
+        except OSError:
+            return False
+
     def path(self, call: str) -> Path:
         return self.folder / f"{call}.jsonl"
 

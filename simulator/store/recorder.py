@@ -85,6 +85,8 @@ class CallRecorder:
         self._saved_calls = 0
         self._journal_failed = False
         self._read_only = False  # the store said it is read-only (told once; cleared when a write gets through)
+        self._store_failed = False  # the store could not be opened (yet)
+        self._told_nowhere = False  # "nothing can be saved" was said: no other line contradicts it
         self.session_ids: dict[str, int] = {}
         # Records go through the journal thread (append + fsync) on their way to `jobs`.
         self._to_journal: "queue.Queue[dict | None]" = queue.Queue()
@@ -154,14 +156,21 @@ class CallRecorder:
             for attempt in itertools.count():
                 try:
                     self.store = self._open_store()
+                    self._store_failed = False
                     break
                 except Exception as exc:  # noqa: BLE001 - down, locked, unreachable: keep trying
+                    self._store_failed = True
                     if attempt == 0:  # a damaged file will not come back by waiting: say what to do
                         from simulator.store.store import is_corrupt
 
-                        self.notice("store.corrupt" if is_corrupt(exc) else "store.unavailable", error=_reason(exc))
+                        if is_corrupt(exc):
+                            self.notice("store.corrupt", error=_reason(exc), where=self._where())
+                        elif not self._nowhere(exc):
+                            self.notice("store.unavailable", error=_reason(exc))
                     if self._wait(attempt, stop):
                         return
+        if getattr(self.store, "read_only", False):  # opened as it is, for reading: say so before a call
+            self._said_read_only(None)
         if self.journal is not None:
             try:
                 with self._lock:
@@ -208,7 +217,8 @@ class CallRecorder:
             except OSError as exc:
                 if not self._journal_failed:
                     self._journal_failed = True
-                    self.notice("store.no_journal", error=_reason(exc))
+                    if not (self._store_failed or self._read_only) or not self._nowhere(exc):
+                        self.notice("store.no_journal", error=_reason(exc))
         self.jobs.put(rec)
 
     def _write(self, rec: dict, stop: Callable[[], bool]) -> None:
@@ -246,16 +256,37 @@ class CallRecorder:
                     self.journal.done(call)
             return
 
-    def _said_read_only(self, exc: BaseException) -> bool:
-        """A write refused as read-only: say so once (with where, and what to do), not "busy"."""
-        from simulator.store.store import is_read_only, safe_url
+    def _said_read_only(self, exc: BaseException | None) -> bool:
+        """A write refused as read-only (None: a store opened only to be read): say so once (with
+        where, and what to do), not "busy"."""
+        from simulator.store.store import is_read_only
 
-        if not is_read_only(exc):
+        if exc is not None and not is_read_only(exc):
             return False
         if not self._read_only:
             self._read_only = True
-            url = getattr(self.store, "url", None)
-            self.notice("store.read_only", where=safe_url(url) if url else "the session store")
+            if not self._nowhere(exc):
+                self.notice("store.read_only", where=self._where())
+        return True
+
+    def _where(self) -> str:
+        from simulator.store.store import safe_url
+
+        # Before the store is open, its opener may say where it points (open_store.url).
+        url = getattr(self.store, "url", None) or getattr(self._open_store, "url", None)
+        return safe_url(url) if url else "the session store"
+
+    def _nowhere(self, exc: BaseException | None) -> bool:
+        """When neither the store nor the journal can take a call, say that, once, instead of the
+        line for either alone ("kept on this computer" / "only in the store" would both be false).
+        False when the journal has not failed yet, or it was said already."""
+        if self._told_nowhere:
+            return True
+        if not self._journal_failed and not (self.journal is not None and not self.journal.writable()):
+            return False
+        self._journal_failed = True
+        self._told_nowhere = True
+        self.notice("store.nowhere", error=_reason(exc) if exc is not None else "read-only")
         return True
 
     def _wait(self, attempt: int, stop: Callable[[], bool]) -> bool:
@@ -282,8 +313,11 @@ def recorder_for(db: str | None, notice: Notice = lambda key, **v: None) -> Call
 
     url = resolve_url(db)
     check_url(url)
-    return CallRecorder(open_store=lambda: Store.open(url), journal=Journal(database=database_id(url)),
-                        notice=notice)
+    def open_store():
+        return Store.open(url)
+
+    open_store.url = url  # type: ignore[attr-defined]  # named in notices before it opens
+    return CallRecorder(open_store=open_store, journal=Journal(database=database_id(url)), notice=notice)
 
 
 def login_name() -> str:

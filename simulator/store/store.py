@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import socket
 import sys
 import time
@@ -196,8 +197,8 @@ def _read_only_opener(url: str) -> Callable[[], Any] | None:
     is. With a -wal (calls committed but not yet copied into the file), both are copied to a
     temporary folder (removed when the store closes) and that copy is opened read-only, so
     nothing committed is left out. Either way, writing fails as read-only. None for anything else
-    (not SQLite, or no readable file there). Taken only after the usual open failed with "unable
-    to open": whether a folder can be written is not asked, since Windows does not say."""
+    (not SQLite, or no readable file there). Taken only after the usual open failed as "unable to
+    open" or read-only: whether a folder can be written is not asked, since Windows does not say."""
     import sqlite3
 
     if not _is_sqlite(url):
@@ -293,6 +294,7 @@ class Store:
         self._ids: dict[str, int] = {}  # recorder call key -> session id
         self._text_ids: dict[str, int] = {}  # digest -> texts.id, of texts known to be committed
         self._scratch: str | None = None  # a read-only copy's temporary folder (_read_only_opener)
+        self.read_only = False  # opened as it is, to be read only (_read_only_opener): writes will fail
 
     # -------------------------------------------------------------- opening
     @classmethod
@@ -314,14 +316,21 @@ class Store:
             try:
                 version = store._read(S.read_version)
             except sa.exc.OperationalError as exc:
-                opener = _read_only_opener(url) if "unable to open" in str(exc).lower() else None
+                # A folder that cannot be written: the bind-mounted backup says "unable to open",
+                # a file and folder without write permission "attempt to write a readonly database"
+                # (a WAL file needs its -shm beside it, even to be read).
+                unreadable = "unable to open" in str(exc).lower() or is_read_only(exc)
+                opener = _read_only_opener(url) if unreadable else None
                 if opener is None:
                     raise
                 engine.dispose()
                 engine = _make_engine(url, opener)
                 store = cls(engine, url, stale_minutes=stale_minutes)
                 store._scratch = opener.scratch
+                store.read_only = True
                 version = store._read(S.read_version)
+            # Asked for as read-only ("file:...?mode=ro"): say so before a call, not at its first write.
+            store.read_only = store.read_only or (_is_sqlite(url) and bool(re.search(r"[?&](mode=ro|immutable=1)\b", url)))
             # A current schema needs no write: a read-only copy can still be listed and exported.
             if version != S.SCHEMA_VERSION:
                 store._write(store._setup)

@@ -217,7 +217,7 @@ class MysteryGuestApp(App):
         self.post_message(StoreNotice(key, values))  # thread-safe; never blocks the writer
 
     def on_store_notice(self, event: StoreNotice) -> None:
-        if event.key == "store.read_only":  # nothing will be saved until someone acts: an error, shown longer
+        if event.key in ("store.read_only", "store.nowhere"):  # nothing saved until someone acts: shown longer
             self.notify(self.catalog()(event.key, **event.values), severity="error", timeout=20, markup=False)
             return
         self.notify(self.catalog()(event.key, **event.values), severity="warning", markup=False)
@@ -488,6 +488,7 @@ def make_app(scenario_dir: str | Path | None = None, db_url: str | None = None,
 
             return Store.open(url)
 
+        open_store.url = url  # type: ignore[attr-defined]  # named in the recorder's notices before it opens
         journal = Journal(database=database_id(url))
     return MysteryGuestApp(library, settings=settings, problems=problems, store=store,
                            open_store=open_store, journal=journal, debug_scenario=debug_scenario,

@@ -27,7 +27,11 @@ def _play(rec: CallRecorder, replies=("L80 E60 P100 hello", "L80 E80 P100 sorry"
 
 
 def _recorder(url, journal_dir, **kw) -> CallRecorder:
-    return CallRecorder(open_store=lambda: Store.open(url), journal=Journal(journal_dir, database_id(url)), **kw)
+    def open_store():
+        return Store.open(url)
+
+    open_store.url = url  # as the app's opener: notices name the database before it opens
+    return CallRecorder(open_store=open_store, journal=Journal(journal_dir, database_id(url)), **kw)
 
 
 def _stored(url):
@@ -104,6 +108,7 @@ def test_a_corrupt_database_file_gets_a_notice_that_says_what_to_do_not_to_wait(
     assert report.unsaved_calls == 1 and report.journal == tmp_path / "j"
     [(key, values)] = [n for n in notices if n[0].startswith("store.")][:1]
     assert key == "store.corrupt" and "file is not a database" in values["error"]
+    assert str(junk) in values["where"]  # which file to move aside (trial 19: it did not say)
 
 
 def test_replaying_a_journal_twice_writes_each_call_once(sqlite_url, tmp_path):
@@ -283,3 +288,21 @@ def test_a_read_only_database_is_listed_and_a_new_call_waits_in_the_journal_with
     assert [k for k, _ in notices] == ["store.read_only"], notices
     assert path in notices[0][1]["where"]
     assert report.read_only
+
+
+def test_a_read_only_database_and_an_unwritable_journal_say_once_at_the_start_that_nothing_can_be_saved(
+        sqlite_url, tmp_path):
+    """Trial 19 (`chmod -R a-w` on the data folder): the app had said "kept on this computer",
+    then "only written to the store", and lost the call; one line now says it cannot be saved."""
+    Store.open(sqlite_url).close()
+    path = sqlite_url.removeprefix("sqlite:///")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the journal folder should be")
+    notices = []
+    rec = _recorder(f"sqlite:///file:{path}?mode=ro&uri=true", blocker,
+                    notice=lambda key, **v: notices.append(key)).begin()
+    assert rec.store_ready.wait(10)
+    assert notices == ["store.nowhere"]  # before any call is made
+    _play(rec, trainee="After")
+    report = rec.close(timeout=0.5)
+    assert notices == ["store.nowhere"] and report.unsaved_calls == 1 and report.unsaved_key == "store.lost"

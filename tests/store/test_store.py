@@ -422,6 +422,46 @@ def test_a_database_in_a_read_only_folder_can_still_be_listed_and_exported(read_
         play(store, "B", "c", ["L50 E50 P100 close"])
 
 
+def test_a_database_whose_file_and_folder_may_not_be_written_can_still_be_listed():
+    """`chmod -R a-w` on the data folder: SQLite then says "attempt to write a readonly database"
+    even to read a WAL file (it cannot make the -shm), not "unable to open"; `sessions`, `export`
+    and `transcript` had refused (trial 19). Root ignores permissions, so as root the reading
+    runs in a child process that has become `nobody`."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="mg-no-write-"))
+    try:
+        path = folder / "db.sqlite3"
+        with Store.open(str(path)) as store:
+            play(store, "A", "c", ["L50 E50 P100 close"])
+        assert path.read_bytes()[18:20] == b"\x02\x02"  # a WAL database, no -wal or -shm left
+        for p in (path, folder):
+            p.chmod(0o555 if p.is_dir() else 0o444)
+        if os.geteuid() != 0:
+            with Store.open(str(path)) as store:
+                assert [r.trainee for r in store.sessions("c")] == ["A"]
+            return
+        pid = os.fork()
+        if pid == 0:  # the child: become nobody, read, report by the exit status
+            status = 1
+            try:
+                os.setgid(65534)
+                os.setuid(65534)
+                with Store.open(str(path)) as store:
+                    status = 0 if [r.trainee for r in store.sessions("c")] == ["A"] else 3
+            except BaseException:  # noqa: BLE001 - any failure is the test's failure
+                status = 2
+            finally:
+                os._exit(status)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+    finally:
+        folder.chmod(0o755)
+        for p in folder.iterdir():
+            p.unlink()
+        folder.rmdir()
+
+
 def test_a_backup_with_its_wal_file_in_a_read_only_folder_shows_every_call(read_only_folder, tmp_path):
     """A backup taken while the app ran holds the database and its -wal (calls committed but not
     yet copied into the file) without -shm: reading the file alone would leave the last calls
