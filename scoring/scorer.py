@@ -164,7 +164,9 @@ def _landmines(reply: str, lex, reading: Reading, rules: ReplyScore, trainer_fam
     word the other way: the model cannot call an offer the policy allows an overpromise when
     the clause it blames is in that offer's sentence ("I'll cancel it now, so you won't be
     charged again"); a promise in another sentence still counts."""
-    by_rule = {h.category: h for h in rules.landmines}
+    by_rule: dict[str, list[LandmineHit]] = {}
+    for h in rules.landmines:  # every hit of a category, each with its own reason: a forbidden gift
+        by_rule.setdefault(h.category, []).append(h)  # and an over-cap refund are two things to fix
     cats = list(reading.categories)
     if "overpromise" in by_rule and rules.offers and "overpromise" not in cats:
         cats.append("overpromise")  # the arithmetic on a parsed offer is trusted over the model
@@ -175,7 +177,7 @@ def _landmines(reply: str, lex, reading: Reading, rules: ReplyScore, trainer_fam
     out = []
     for cat in cats:
         if cat in by_rule:
-            out.append(by_rule[cat])
+            out.extend(by_rule[cat])
             continue
         s, e = _trimmed(reply, reading.clause(cat, reply))
         quoted = reply[s:e] if e > s else reply  # no one clause: the reply as a whole

@@ -103,17 +103,28 @@ def next_level(session: Session) -> NextLevel | None:
 @dataclass(frozen=True)
 class ConcernStatus:
     """One of the caller's concerns at the end of the call: addressed first on turn `turn` (an
-    index), or never (None)."""
+    index), or never (None); if never, `masked` is the first turn that said it beside a landmine
+    (the caller hears nothing past one), so the debrief does not call it "not addressed"."""
 
     id: str
     label: str
     turn: int | None
+    masked: int | None = None
 
 
 def concern_status(session: Session) -> list[ConcernStatus]:
     """Every concern the scenario declares, in its order, with the turn that addressed it."""
+    sc = session.scenario
     first = {cid: t.index for t in session.turns for cid in t.concerns_met}
-    return [ConcernStatus(cid, c.label, first.get(cid)) for cid, c in session.scenario.concerns.items()]
+    out = []
+    for cid, c in sc.concerns.items():
+        masked = None
+        if cid not in first:
+            masked = next((t.index for t in session.turns if t.score is not None and t.score.landmines
+                           and concerns.signs(c, t.score, t.reply, sc.facts, locale=sc.locale, past_landmines=True)),
+                          None)
+        out.append(ConcernStatus(cid, c.label, first.get(cid), masked))
+    return out
 
 
 def ending_texts(session: Session) -> tuple[str, str]:
@@ -219,7 +230,7 @@ def similarity(a: str, b: str) -> float:
 
 def _strength(score) -> tuple:
     levels = {d: score.dimension(d) for d in DIMENSIONS}
-    return (-len(score.landmines), levels["policy"].level,
+    return (-len(score.landmine_categories), levels["policy"].level,
             levels["listening"].level + levels["empathy"].level, sum(ds.score for ds in levels.values()))
 
 
