@@ -153,15 +153,16 @@ def _plain(reply: str, locale: str) -> str:
 
 
 def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any], plain: str | None = None,
-          locale: str = "en") -> bool:
-    """Whether one reply shows any of the concern's signs (the caller hears nothing past a landmine)."""
-    if score.landmines:
+          locale: str = "en", *, past_landmines: bool = False) -> bool:
+    """Whether one reply shows any of the concern's signs (the caller hears nothing past a landmine;
+    `past_landmines`: whether it would have, landmine or not, for the debrief to say so)."""
+    if score.landmines and not past_landmines:
         return False
     acts = set(score.acts)
     if acts & set(concern.acts):
         return True
     offered = {a.split(":", 1)[1] for a in acts if a.startswith("offer:")}
-    if offered & set(concern.offers) and not (concern.within_caps and score.policy.level == 0):
+    if offered & set(concern.offers) and not (concern.within_caps and _over_policy(score, concern, past_landmines)):
         return True
     plain = _plain(reply, locale) if plain is None else plain
     for key in concern.facts:
@@ -178,6 +179,16 @@ def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any]
     return any(not _inside(s, restated) and not any(cs <= s < ce and not (s <= ns and ne <= e)
                                                     for cs, ce, ns, ne in refused)
                for s, e in found)
+
+
+def _over_policy(score: ReplyScore, concern: Concern, past_landmines: bool) -> bool:
+    """Whether the concern's offer broke policy: any breach counts in the call; past a landmine
+    (for the debrief), only an overpromise on that offer itself, not the landmine beside it."""
+    if not past_landmines:
+        return score.policy.level == 0
+    spans = [(o.start, o.end) for o in score.offers if o.action in concern.offers]
+    return any(h.category == "overpromise" and any(h.start < e and s < h.end for s, e in spans)
+               for h in score.landmines)
 
 
 def addressed(sc: Scenario, score: ReplyScore, reply: str, already: Iterable[str] = ()) -> list[str]:

@@ -104,7 +104,10 @@ def concerns_text(session: Session, tr) -> Text | None:
         if c.turn is None:
             text.append("✗ ", style="bold #ff9800")
             text.append(c.label)
-            text.append(tr("debrief.concern_open"), style="italic")
+            if c.masked is not None:  # said, but beside a landmine: "not addressed" would be false
+                text.append(tr("debrief.concern_masked", n=c.masked + 1), style="italic")
+            else:
+                text.append(tr("debrief.concern_open"), style="italic")
         else:
             text.append("✓ ", style="bold #4caf50")
             text.append(c.label)

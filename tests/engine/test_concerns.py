@@ -94,6 +94,9 @@ def test_a_reply_with_a_landmine_addresses_nothing(sc):
     s = session(sc)
     t = s.reply("threat: 5 a month, offer cancel")
     assert t.concerns_met == [] and s.met == []
+    # The debrief says it was said, beside a landmine, rather than "not addressed" (trial 19).
+    assert [(c.id, c.turn, c.masked) for c in concern_status(s)] == [
+        ("heard", None, 0), ("stopped", None, 0), ("tip", None, None)]
 
 
 def test_an_offer_above_policy_does_not_count_within_caps():
