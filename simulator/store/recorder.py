@@ -180,6 +180,12 @@ class CallRecorder:
                 pass
             if self.recovered.saved:
                 self.notice("store.recovered_calls", n=self.recovered.saved)
+        try:  # a call of this machine cut off mid-way (a closed terminal): say it is kept, unfinished
+            cut = [sid for sid, here in self.store.abandon_dead_calls() if here]
+        except Exception:  # noqa: BLE001 - a read-only or busy store: nothing to say, nothing lost
+            cut = []
+        if cut:
+            self.notice("store.cut_off", n=len(cut))
         self.store_ready.set()
         while True:
             try:

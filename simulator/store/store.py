@@ -572,7 +572,13 @@ class Store:
 
     # -------------------------------------------------------------- abandoned calls
     def mark_abandoned(self, now: datetime | None = None) -> int:
-        """Mark calls whose owner is gone as abandoned; returns how many. The rule:
+        """Mark calls whose owner is gone as abandoned (abandon_dead_calls); returns how many."""
+        return len(self.abandon_dead_calls(now))
+
+    def abandon_dead_calls(self, now: datetime | None = None) -> list[tuple[int, bool]]:
+        """Mark calls whose owner is gone as abandoned; returns their ids, each with whether it
+        ran on this machine (the app says so at its start: a call cut off by a closed terminal).
+        The rule:
 
         an in_progress call is abandoned when (a) it was started on this host and its process id
         is no longer running, or (b) it was started on another host (or the owner is unknown) and
@@ -586,18 +592,16 @@ class Store:
             last = r.updated_at or r.started_at
             if r.host == self.host and r.pid is not None and _can_check_pids():
                 if not pid_alive(r.pid):
-                    gone.append((r.id, last))
+                    gone.append((r.id, last, True))
             elif now - last > self.stale:
-                gone.append((r.id, last))
+                gone.append((r.id, last, r.host == self.host))
         if not gone:
-            return 0
+            return []
 
-        def write(conn: sa.Connection) -> int:
-            n = 0
-            for sid, last in gone:
-                n += conn.execute(S.sessions.update().where(t.id == sid, t.status == "in_progress").values(
-                    status="abandoned", ended_at=last)).rowcount
-            return n
+        def write(conn: sa.Connection) -> list[tuple[int, bool]]:
+            return [(sid, here) for sid, last, here in gone
+                    if conn.execute(S.sessions.update().where(t.id == sid, t.status == "in_progress").values(
+                        status="abandoned", ended_at=last)).rowcount]
 
         return self._write(write)
 

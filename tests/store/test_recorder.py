@@ -96,6 +96,30 @@ def test_a_database_that_is_down_keeps_the_call_in_the_journal_until_the_next_st
     assert list(tmp_path.glob("*.jsonl")) == []
 
 
+def test_a_call_cut_off_by_a_closed_terminal_is_named_at_the_next_start(sqlite_url, tmp_path):
+    """Trial 19: after `tmux kill-session` mid-call, the next start said nothing, and the call sat
+    in the list as abandoned; one line now says it is kept, with its turns."""
+    import subprocess
+    import sys
+
+    from tests.store.helpers import play
+
+    with Store.open(sqlite_url) as store:
+        sid, _ = play(store, "Ann", "c1", ["L80 E60 P100 hello"], status="open")
+        gone = subprocess.Popen([sys.executable, "-c", "pass"])
+        gone.wait()  # a process of this machine that has ended: the owner of the call is gone
+        with store.engine.begin() as conn:
+            conn.execute(S.sessions.update().where(S.sessions.c.id == sid).values(pid=gone.pid))
+    notices = []
+    rec = _recorder(sqlite_url, tmp_path / "j", notice=lambda key, **v: notices.append((key, v))).begin()
+    assert rec.store_ready.wait(10)
+    rec.close(timeout=5)
+    assert ("store.cut_off", {"n": 1}) in notices
+    with Store.open(sqlite_url) as store:
+        row = store.sessions("c1")[0]
+        assert (row.status, row.turns) == ("abandoned", 1)
+
+
 def test_a_corrupt_database_file_gets_a_notice_that_says_what_to_do_not_to_wait(tmp_path):
     """Trial 17: a junk file had been announced as "cannot be opened; kept until it can", as if
     waiting would mend it."""
