@@ -6,7 +6,9 @@ A forbidden or over-cap offer is itself an `overpromise` landmine.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any, Mapping
 
 from scoring.analysis import Analysis
 from scoring.landmines import Mine
@@ -44,7 +46,7 @@ def check(a: Analysis, sig: Signals) -> PolicyResult:
             offer = Offer(m.action, start=s, end=e)
         offers.append(offer)
         text = a.original(m.start, m.end)
-        label = _action_label(m.action, a.ctx.locale)
+        label = _action_label(m.action, a.ctx.locale, a.ctx.policy.extra_actions)
         if m.action in policy.forbid:
             problem = lex.reason("offer_forbidden", text, action=label)
         elif has_policy and m.action in known and m.action not in policy.allow and m.action not in _UNCHECKED:
@@ -65,7 +67,7 @@ def check(a: Analysis, sig: Signals) -> PolicyResult:
         s, e = a.span(m.start, m.end)
         evidence.append(Evidence(s, e, f"decline:{m.action}",
                                  lex.reason("decline_ok", a.original(m.start, m.end),
-                                            action=_action_label(m.action, a.ctx.locale)), "+"))
+                                            action=_action_label(m.action, a.ctx.locale, a.ctx.policy.extra_actions)), "+"))
     return PolicyResult(offers, mines, evidence)
 
 
@@ -101,6 +103,11 @@ _EN_ACTION = {"cancel": "cancelling", "refund": "a refund", "compensation": "com
               "escalate": "escalating", "callback": "a callback"}
 
 
-def _action_label(action: str, locale: str) -> str:
+def _action_label(action: str, locale: str, extra: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+    """The action as the reason names it: a scenario's own action by its first plain phrase in
+    the reply's language ("还款提醒", not "repayment reminder" in a Chinese reason)."""
     table = _ZH_ACTION if locale == "zh" else _EN_ACTION
-    return table.get(action, action.replace("_", " "))
+    if action in table:
+        return table[action]
+    plain = [p for p in ((extra or {}).get(action, {}).get(locale) or ()) if not re.search(r"[()\[\]|.*?\\{}]", p)]
+    return plain[0] if plain else action.replace("_", " ")
