@@ -210,10 +210,11 @@ def cmd_sessions(args) -> int:
                 return r.landmines
             return f"{rv['landmines']}{REVIEWED_MARK} ({r.landmines})"
 
+        # The ending by the title the trainee saw; its id is in --format csv/json and the transcript.
         _write(table([t(f"cli.sessions.{c}") for c in SESSIONS_TABLE],
                      [[r.id, r.started_at.strftime("%Y-%m-%d %H:%M"), r.trainee, r.scenario_id,
                        named(t, "mode", r.mode), named(t, "calls.status", r.status).replace("_", " "), r.turns,
-                       r.ending, overall(r), r.hints, landmines(r)] for r in rows], right={0, 6, 8, 9, 10})
+                       r.ending_title or r.ending, overall(r), r.hints, landmines(r)] for r in rows], right={0, 6, 8, 9, 10})
                + ("\n" + t("cli.sessions.reviewed", mark=REVIEWED_MARK) if reviewed else ""), None)
     return 0
 

@@ -94,6 +94,8 @@ def test_a_call_s_ending_is_named_by_the_title_the_trainee_saw_in_transcripts_an
     with Store.open(db_url) as store:
         [row] = store.sessions("demo")
     assert (row.ending, row.ending_title) == ("resolved", "钱退了，气没消")
+    code, out, _ = run(capsys, "sessions", "--cohort", "demo", "--lang", "zh", "--db", db_url)
+    assert code == 0 and "钱退了，气没消" in out and "resolved" not in out  # trial 19 saw the ids
     code, out, _ = run(capsys, "transcript", str(row.id), "--format", "text", "--db", db_url)
     assert code == 0 and "“钱退了，气没消”：resolved（已解决，服务层级 2）" in out
     code, out, _ = run(capsys, "export", "--cohort", "demo", "--format", "csv", "--db", db_url)
