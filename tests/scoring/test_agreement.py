@@ -12,9 +12,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SEALED = ROOT / "tests" / "scoring" / "cases"
 
 # Measured on the sealed set for the shipped model (docs/scoring.md, latest round), less 0.02.
-SEALED_FLOOR = {  # round 9: en 0.886 / 0.941 / 0.923 / 0.821, zh 0.845 / 0.931 / 0.944 / 0.858
-    "en": {"listening": 0.86, "empathy": 0.92, "policy": 0.90, "landmines": 0.80},
-    "zh": {"listening": 0.82, "empathy": 0.91, "policy": 0.92, "landmines": 0.83},
+SEALED_FLOOR = {  # round 10: en 0.893 / 0.943 / 0.934 / 0.833, zh 0.862 / 0.945 / 0.944 / 0.850
+    "en": {"listening": 0.87, "empathy": 0.92, "policy": 0.91, "landmines": 0.81},
+    "zh": {"listening": 0.84, "empathy": 0.92, "policy": 0.92, "landmines": 0.83},
 }
 
 

@@ -32,10 +32,15 @@ KNOWN = [
         ReplyContext(locale="zh", stage="venting", policy=Policy(allow=("fee_waiver", "refund", "explain_charges")),
                      customer="上个月底我就把那个'来电提醒'取消了，这个月你们照样扣了我3块钱！"),
         id="clearing the caller and owning the late system is read as deflect"),
+    pytest.param(  # round 11's model: the library's bare answer to "why did it fail?" reads as blame
+        "应该是扣款的时候您卡里余额不足，所以没扣成功。",
+        ReplyContext(locale="zh", stage="inquiry", policy=Policy(allow=("explain_charges", "fee_waiver")),
+                     customer="喂你好，我想问一下，我这个月的自动还款怎么没扣成功啊？早上收到短信说扣款失败，我卡里明明存了钱的。"),
+        id="a plain answer that the balance was short is read as accuse"),
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="known scorer error (round 10 model): see the test id")
+@pytest.mark.xfail(strict=True, reason="known scorer error: see the test id and docs/scoring.md, Known errors")
 @pytest.mark.parametrize("reply,ctx", KNOWN)
 def test_a_known_misreading_reports_no_landmine(reply, ctx):
     assert score_reply(reply, ctx).landmine_categories == ()
