@@ -88,31 +88,58 @@ def restated_wishes(plain: str, locale: str) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(out))
 
 
-# "I can't see any other charges" reports a check, and "I can't believe…" is sympathy: a negation
-# before a verb of finding or feeling does not turn the clause into a refusal.
-_NOT_A_REFUSAL = re.compile(r"\s*(?:see|find|spot|believe|imagine)\b")
+# The agent turning the thing down, in the first person: "我没法帮您查", "我这边查不了", "I can't
+# check", "I'm unable to". "您现在没办法还清" (the caller), "余额不够扣不了" (what happened) and "we were
+# unable to take the payment" (an explanation) are not refusals.
+_AGENT_REFUSAL = {
+    "zh": re.compile(r"(?:我|我们|咱们|这边)[^，。！？；,.!?;\s]{0,4}?"
+                     r"(?:没法|没办法|无法|不能|办不了|查不了|帮不了|给不了|做不到|管不了|弄不了|退不了)"),
+    "en": re.compile(r"\b(?:i|we)(?: (?:really|just|simply|still|also|honestly|personally))? "
+                     r"(?:cant|cannot|can not|wont be able to|will not be able to|am unable to|are unable to|"
+                     r"am not able to|are not able to)\b(?! (?:see|find|spot|believe|imagine)\b)"
+                     r"|\bim (?:unable|not able) to\b(?! (?:see|find|spot|believe|imagine)\b)"),
+}
+# Words that start another thought between a refusal and a phrase: "I can't refund it and you won't
+# be charged again", "退款我办不了 以后不会再扣了" (a space between Chinese words is a pause).
+_MOVES_ON = {
+    "zh": re.compile(r"所以|因为|而且|并且|但是|不过|可是|然后|如果|要是|以后|另外|同时|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"),
+    "en": re.compile(r"\b(?:and|so|because|as|but|since|while|though|although|if|then|which|or)\b"),
+}
 
 
 @functools.lru_cache(maxsize=64)
-def refusals(plain: str, locale: str) -> tuple[tuple[int, int, int, int], ...]:
-    """The clauses of a normalised reply that refuse or say the agent cannot (the scorer's
-    `negation` family: "没法", "查不了", "can't", "unable to"), with where the negation is, as
-    (clause start, clause end, negation start, negation end).
+def refusals(plain: str, locale: str) -> tuple[tuple[int, int], ...]:
+    """Where a normalised reply has the agent refuse ("其他的扣费项目我没法帮您查", "I can't check
+    the other charges"): spans of _AGENT_REFUSAL. A concern's phrase is turned down by one in its
+    clause with nothing between them that moves on to another thought (_MOVES_ON)."""
+    pattern = _AGENT_REFUSAL.get(locale)
+    return tuple(m.span() for m in pattern.finditer(plain)) if pattern else ()
 
-    A concern's phrase in such a clause is turned down, not done ("其他的扣费项目我没法帮您查",
-    "I can't check the other charges"), unless the negation is part of the phrase itself ("不会再扣",
-    "won't be charged again")."""
+
+def _turned_down(plain: str, locale: str, s: int, e: int, phrases: Iterable[str]) -> bool:
+    """Whether a concern phrase found at plain[s:e] is refused rather than done: the agent refuses
+    next to it in its clause (refusals), or a negation of the scorer's (`negation` family: "没办法",
+    "can't") sits inside the match where no phrase of the concern asks for it ("(现在).{0,12}还(上|清)"
+    over "现在没办法还清"; "不能再扣" written as a phrase keeps its own 不能)."""
     from scoring.analysis import clauses, sentences
 
     negation = get_lexicon(locale).families.get("negation")
-    if negation is None:
-        return ()
-    hits = [m.span() for m in negation.finditer(plain)
-            if m.end() > m.start() and not _NOT_A_REFUSAL.match(plain, m.end())]
-    if not hits:
-        return ()
-    return tuple((cs, ce, ns, ne) for cs, ce in clauses(plain, sentences(plain))
-                 for ns, ne in hits if cs <= ns < ce)
+    if negation is not None:
+        for m in negation.finditer(plain, s, e):
+            if m.end() > m.start() and not any(m.group() in p for p in phrases):
+                return True
+    found = refusals(plain, locale)
+    if not found:
+        return False
+    cs, ce = next(((a, b) for a, b in clauses(plain, sentences(plain)) if a <= s < b), (s, e))
+    moves_on = _MOVES_ON[locale] if locale in _MOVES_ON else _MOVES_ON["en"]
+    for rs, re_ in found:
+        if not (cs <= rs < ce):
+            continue
+        gap = plain[re_:s] if re_ <= s else plain[e:rs] if rs >= e else ""
+        if not moves_on.search(gap):
+            return True
+    return False
 
 
 def _colon_end(plain: str, end: int) -> int:
@@ -175,9 +202,7 @@ def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any]
     if not found:
         return False
     restated = restated_wishes(plain, locale)
-    refused = refusals(plain, locale)
-    return any(not _inside(s, restated) and not any(cs <= s < ce and not (s <= ns and ne <= e)
-                                                    for cs, ce, ns, ne in refused)
+    return any(not _inside(s, restated) and not _turned_down(plain, locale, s, e, concern.phrases)
                for s, e in found)
 
 

@@ -424,6 +424,26 @@ def test_a_concern_phrase_in_a_clause_that_refuses_it_does_not_count(reply, chec
     assert ("checked_others" in concerns.addressed(sc, score, reply)) is checked
 
 
+@pytest.mark.parametrize("scenario, reply, concern, addressed", [
+    # a negation that explains what happened, or belongs to another thought, refuses nothing
+    ("autopay-failed-zh", "非常抱歉，扣款那天卡里余额不够扣不了，所以这期没扣成功。", "why_failed", True),
+    ("autopay-failed-en", "We were unable to take the payment as the direct debit was still on your old account.",
+     "why_failed", True),
+    ("autopay-failed-en", "I cannot speak for other lenders and nothing will go on your credit file if you pay by "
+     "8 March.", "credit_file", True),
+    ("vas-sms-tips-zh", "退款这个我办不了 以后不会再扣费了", "no_repeat", True),
+    ("vas-sms-tips-en", "I can't refund it and you won't be charged again", "no_repeat", True),
+    # the caller's inability inside the phrase, and the caller's question said back, do not count
+    ("autopay-failed-zh", "如果您现在没办法还清的话，我这边也帮不了您", "pay_now", False),
+    ("autopay-failed-zh", "您是想知道会不会影响征信对吧，我先帮您查一下", "credit_file", False),
+    ("autopay-failed-zh", "如果这个月钱不够还，可以先还一部分", "why_failed", False),
+])
+def test_only_a_refusal_of_the_thing_itself_keeps_a_concern_open(scenario, reply, concern, addressed):
+    sc = load_scenario(bundled_dir() / f"{scenario}.yaml")
+    score = scripted_score("", ReplyContext(locale=sc.locale, stage="inquiry"))
+    assert (concern in concerns.addressed(sc, score, reply)) is addressed
+
+
 @pytest.mark.parametrize("reply, tipped", [
     ("ack warm, here is a tip for you", True),
     ("ack warm, I can't give a tip for you today", False),
