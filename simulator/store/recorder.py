@@ -87,6 +87,8 @@ class CallRecorder:
         self._read_only = False  # the store said it is read-only (told once; cleared when a write gets through)
         self._store_failed = False  # the store could not be opened (yet)
         self._told_nowhere = False  # "nothing can be saved" was said: no other line contradicts it
+        self._journal_error: BaseException | None = None  # why the journal could not be written
+        self._journal_said = False  # the journal's failure was told (no_journal or nowhere)
         self.session_ids: dict[str, int] = {}
         # Records go through the journal thread (append + fsync) on their way to `jobs`.
         self._to_journal: "queue.Queue[dict | None]" = queue.Queue()
@@ -163,9 +165,11 @@ class CallRecorder:
                     if attempt == 0:  # a damaged file will not come back by waiting: say what to do
                         from simulator.store.store import is_corrupt
 
-                        if is_corrupt(exc):
+                        if self._nowhere(exc):
+                            pass  # the journal cannot take the call either: that one line says it all
+                        elif is_corrupt(exc):
                             self.notice("store.corrupt", error=_reason(exc), where=self._where())
-                        elif not self._nowhere(exc):
+                        else:
                             self.notice("store.unavailable", error=_reason(exc))
                     if self._wait(attempt, stop):
                         return
@@ -180,13 +184,20 @@ class CallRecorder:
                 pass
             if self.recovered.saved:
                 self.notice("store.recovered_calls", n=self.recovered.saved)
-        try:  # a call of this machine cut off mid-way (a closed terminal): say it is kept, unfinished
-            cut = [sid for sid, here in self.store.abandon_dead_calls() if here]
-        except Exception:  # noqa: BLE001 - a read-only or busy store: nothing to say, nothing lost
-            cut = []
+        cut = []
+        # A call of this machine cut off mid-way (a closed terminal): say it is kept, unfinished. Only
+        # for a local file: on a centre's server, machines may share a host name (containers), and a
+        # process check there could mark another machine's live call; its listings sweep as before.
+        if getattr(self.store, "url", "").startswith("sqlite"):
+            try:
+                cut = [sid for sid, _ in self.store.abandon_dead_calls(here_only=True)]
+            except Exception:  # noqa: BLE001 - a read-only or busy store: nothing to say, nothing lost
+                cut = []
         if cut:
             self.notice("store.cut_off", n=len(cut))
         self.store_ready.set()
+        if self._journal_error is not None:  # the journal failed while the store was opening
+            self._tell_journal_failed()  # (after store_ready: a failure from now on tells itself)
         while True:
             try:
                 rec = self.jobs.get(timeout=STOP_CHECK_SECONDS)
@@ -221,10 +232,11 @@ class CallRecorder:
             try:
                 self.journal.append(rec)
             except OSError as exc:
-                if not self._journal_failed:
-                    self._journal_failed = True
-                    if not (self._store_failed or self._read_only) or not self._nowhere(exc):
-                        self.notice("store.no_journal", error=_reason(exc))
+                self._journal_failed = True
+                self._journal_error = self._journal_error or exc
+                # Which line is true depends on the store: wait for it to open, unless it is known.
+                if self._store_failed or self.store_ready.is_set():
+                    self._tell_journal_failed()
         self.jobs.put(rec)
 
     def _write(self, rec: dict, stop: Callable[[], bool]) -> None:
@@ -251,6 +263,7 @@ class CallRecorder:
                 continue
             if attempt or self._read_only:
                 self._read_only = False
+                self._told_nowhere = False  # the store takes calls again: a new failure is told anew
                 self.notice("store.recovered")
             if rec["event"] == "start":
                 self.session_ids[call] = self.store.session_id_for(call)
@@ -282,16 +295,28 @@ class CallRecorder:
         url = getattr(self.store, "url", None) or getattr(self._open_store, "url", None)
         return safe_url(url) if url else "the session store"
 
+    def _tell_journal_failed(self) -> None:
+        """Say once that the journal cannot be written: "only in the store" while the store takes
+        calls, "nothing can be saved" when it does not (the two threads may both get here)."""
+        with self._lock:
+            if self._journal_said:
+                return
+            self._journal_said = True
+        if (self._store_failed or self._read_only) and self._nowhere(self._journal_error):
+            return
+        self.notice("store.no_journal", error=_reason(self._journal_error))
+
     def _nowhere(self, exc: BaseException | None) -> bool:
         """When neither the store nor the journal can take a call, say that, once, instead of the
         line for either alone ("kept on this computer" / "only in the store" would both be false).
-        False when the journal has not failed yet, or it was said already."""
-        if self._told_nowhere:
-            return True
+        False when the journal can be written."""
         if not self._journal_failed and not (self.journal is not None and not self.journal.writable()):
             return False
-        self._journal_failed = True
-        self._told_nowhere = True
+        with self._lock:
+            self._journal_failed = self._journal_said = True
+            if self._told_nowhere:
+                return True
+            self._told_nowhere = True
         self.notice("store.nowhere", error=_reason(exc) if exc is not None else "read-only")
         return True
 

@@ -330,7 +330,9 @@ class Store:
                 store.read_only = True
                 version = store._read(S.read_version)
             # Asked for as read-only ("file:...?mode=ro"): say so before a call, not at its first write.
-            store.read_only = store.read_only or (_is_sqlite(url) and bool(re.search(r"[?&](mode=ro|immutable=1)\b", url)))
+            # (SQLite reads mode= only in a URI filename: uri=true too, else the file is opened for writing.)
+            store.read_only = store.read_only or (_is_sqlite(url) and bool(re.search(r"[?&]uri=true\b", url))
+                                                  and bool(re.search(r"[?&](mode=ro|immutable=1)\b", url)))
             # A current schema needs no write: a read-only copy can still be listed and exported.
             if version != S.SCHEMA_VERSION:
                 store._write(store._setup)
@@ -575,10 +577,10 @@ class Store:
         """Mark calls whose owner is gone as abandoned (abandon_dead_calls); returns how many."""
         return len(self.abandon_dead_calls(now))
 
-    def abandon_dead_calls(self, now: datetime | None = None) -> list[tuple[int, bool]]:
+    def abandon_dead_calls(self, now: datetime | None = None, *, here_only: bool = False) -> list[tuple[int, bool]]:
         """Mark calls whose owner is gone as abandoned; returns their ids, each with whether it
-        ran on this machine (the app says so at its start: a call cut off by a closed terminal).
-        The rule:
+        ran on this machine (the app says so at its start: a call cut off by a closed terminal;
+        `here_only`: only those, by the process check). The rule:
 
         an in_progress call is abandoned when (a) it was started on this host and its process id
         is no longer running, or (b) it was started on another host (or the owner is unknown) and
@@ -593,7 +595,7 @@ class Store:
             if r.host == self.host and r.pid is not None and _can_check_pids():
                 if not pid_alive(r.pid):
                     gone.append((r.id, last, True))
-            elif now - last > self.stale:
+            elif now - last > self.stale and not here_only:
                 gone.append((r.id, last, r.host == self.host))
         if not gone:
             return []

@@ -330,3 +330,30 @@ def test_a_read_only_database_and_an_unwritable_journal_say_once_at_the_start_th
     _play(rec, trainee="After")
     report = rec.close(timeout=0.5)
     assert notices == ["store.nowhere"] and report.unsaved_calls == 1 and report.unsaved_key == "store.lost"
+
+
+def test_a_call_started_while_the_store_opens_gets_the_same_one_line(sqlite_url, tmp_path):
+    """The journal thread can fail before the writer has opened the store (replay --trainee puts
+    its records at once): it waits to know which line is true, so "only in the store" is not said
+    before "nothing can be saved" (the review found both)."""
+    Store.open(sqlite_url).close()
+    path = sqlite_url.removeprefix("sqlite:///")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the journal folder should be")
+    for url in (f"sqlite:///file:{path}?mode=ro&uri=true", f"sqlite:///{tmp_path / 'junk.sqlite3'}"):
+        if "junk" in url:
+            (tmp_path / "junk.sqlite3").write_bytes(b"not a database" * 100)
+        notices = []
+        rec = _recorder(url, blocker, notice=lambda key, **v: notices.append(key)).begin()
+        _play(rec, trainee="Now")
+        rec.close(timeout=0.5)
+        assert notices == ["store.nowhere"], (url, notices)
+
+
+def test_mode_ro_without_uri_is_a_writable_store_and_says_nothing(sqlite_url, tmp_path):
+    path = sqlite_url.removeprefix("sqlite:///")
+    notices = []
+    rec = _recorder(f"sqlite:///{path}?mode=ro", tmp_path / "j", notice=lambda key, **v: notices.append(key)).begin()
+    _play(rec)
+    report = rec.close(timeout=10)
+    assert report.unsaved_calls == 0 and notices == []  # SQLite ignores mode= outside a URI filename
