@@ -248,5 +248,8 @@ def model_answer(session: Session, turn: TurnResult) -> str | None:
         return None
     strength = {a: _strength(session.score_in_place_of(turn, a)) for a in answers}
     best = max(answers, key=strength.__getitem__)
-    # Shown as the better reply, so it must score better than the trainee's own in that place.
-    return best if turn.score is None or strength[best] > _strength(turn.score) else None
+    if turn.score is None:
+        return best  # a silence: any answer is better
+    # Shown as the better reply, so its words must score better than the trainee's did, scored the
+    # same way (in that place, sent in time: the trainee's own score may carry an interruption's cap).
+    return best if strength[best] > _strength(session.score_in_place_of(turn, turn.reply)) else None

@@ -132,6 +132,10 @@ def test_no_model_answer_is_shown_that_scores_worse_than_the_trainees_reply(mini
     assert debrief.model_answer(s, s.turns[0]) is None
     mini.states["venting"].model_answers.append("ack warm, I see why.")
     assert debrief.model_answer(s, s.turns[0]) == "ack warm, I see why."
+    # compared word for word: "ack, noted." is listening 2 only because it was not said over him
+    mini.states["venting"].model_answers = ["ack, noted."]
+    s = play(mini, "!warm words, sorry")
+    assert debrief.model_answer(s, s.turns[0]) is None
 
 
 def test_the_model_answer_shown_is_the_one_that_scores_best_in_the_turns_place(mini):
