@@ -135,7 +135,7 @@ def xapi_statements(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, 
             s = t["score"]
             review = marks.get(t["index"])
             machine = {d: (s.get(d) or {}).get("score") for d in DIMENSIONS}
-            machine_mines = [m.get("category") for m in s.get("landmines", [])]
+            machine_mines = list(dict.fromkeys(m.get("category") for m in s.get("landmines", [])))  # categories, once
             if review is not None:
                 r = reviewed_score(s, review)
                 dims, mines = {d: r[d]["score"] for d in DIMENSIONS}, r["landmines"]
@@ -258,7 +258,7 @@ def turns_csv(rows: Iterable[SessionRow], turns: dict[int, list[dict[str, Any]]]
                        t.get("state_before"), t.get("state_after"), t.get("reply"),
                        "yes" if t.get("interrupted") else "no",
                        t.get("latency"), *[(s.get(d) or {}).get("score") for d in DIMENSIONS],
-                       " ".join(m.get("category", "") for m in s.get("landmines", [])),
+                       " ".join(dict.fromkeys(m.get("category", "") for m in s.get("landmines", []))),
                        " ".join(s.get("acts", [])), t.get("mood_before"), t.get("mood_after"),
                        t.get("customer_line"), t.get("recorded_at"),
                        *marks(t, reviews.get(r.id, {}).get(t["index"])), t.get("customer_before"),

@@ -123,8 +123,8 @@ class WatchScreen(Screen):
         if turn.kind == "reply":
             self._line("agent", self.call.trainee, turn.reply)
             scored = scores_line(turn, self.tr)
-            for hit in turn.score.landmines:
-                scored.append(" " + self.tr("turn.landmine", category=self.tr("landmine." + hit.category)),
+            for category in turn.score.landmine_categories:  # one mention each; the reasons are in the card
+                scored.append(" " + self.tr("turn.landmine", category=self.tr("landmine." + category)),
                               style=LANDMINE_STYLE)
             self._line("note", "", scored)
             self.query_one(ScoreCard).show(turn)

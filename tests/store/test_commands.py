@@ -107,6 +107,26 @@ def test_a_call_s_ending_is_named_by_the_title_the_trainee_saw_in_transcripts_an
     assert call["context"]["contextActivities"]["grouping"][0]["definition"]["name"] == {"zh-CN": "demo"}
 
 
+def test_two_reasons_for_one_landmine_are_shown_but_the_landmine_is_counted_once(db_url, capsys, tmp_path):
+    """A forbidden gift and an over-cap refund in one reply are two reasons for one `overpromise`:
+    the transcript gives both, the exports count the category once."""
+    from simulator.loader import bundled_dir
+
+    replies = tmp_path / "replies.txt"
+    replies.write_text("王先生，这40块钱我全部给您退回来，另外再送您50块话费当做补偿。\n", encoding="utf-8")
+    code, _, err = run(capsys, "replay", str(bundled_dir() / "vas-sms-tips-zh.yaml"), "--replies", str(replies),
+                       "--trainee", "Demo", "--cohort", "demo", "--db", db_url)
+    assert code == 0, err
+    code, out, _ = run(capsys, "transcript", "1", "--format", "text", "--db", db_url)
+    assert "超过了1个月的上限" in out and "政策禁止赔偿" in out
+    code, out, _ = run(capsys, "export", "--cohort", "demo", "--format", "csv", "--turns", "--db", db_url)
+    assert next(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))["landmines"] == "overpromise"
+    code, out, _ = run(capsys, "export", "--cohort", "demo", "--format", "xapi", "--db", db_url)
+    [answer] = [st for st in json.loads(out) if st["verb"]["id"].endswith("/responded")]
+    ext = {k.rsplit("/", 1)[1]: v for k, v in answer["result"]["extensions"].items()}
+    assert ext["landmines"] == ["overpromise"]
+
+
 @pytest.mark.parametrize("fmt", ["md", "text", "html"])
 def test_a_chinese_call_s_transcript_reads_in_chinese_unless_lang_says_otherwise(db_url, capsys, tmp_path, fmt):
     from simulator.loader import bundled_dir
