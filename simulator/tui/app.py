@@ -8,7 +8,9 @@ waits on the database and a call the database cannot take is kept in the local j
 from __future__ import annotations
 
 import gc
+import os
 import random
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -161,6 +163,8 @@ class MysteryGuestApp(App):
 
         resume_gc()  # off since the launch began (a run from the terminal): see pause_gc_for_start_up
         self.library  # noqa: B018 - loaded now (if the first screen did not need it), before the threads
+        if not self.is_headless and sys.__stdin__ is not None and sys.__stdin__.isatty():
+            self.set_interval(2.0, self._check_terminal, name="terminal-check")
         if self.recorder is not None:
             self.run_worker(self._store_loop, thread=True, group="store", exit_on_error=False)
         self.run_worker(self._warm_up_scorer, thread=True, group="warm-up", exit_on_error=False)
@@ -401,6 +405,18 @@ class MysteryGuestApp(App):
         # "quit" to the web driver) or on SIGTERM: the call is left all the same.
         self._leave()
         await super()._on_exit_app()
+
+    def _check_terminal(self) -> None:
+        """Leave when the terminal has gone. A process started through su or sudo is not sent the
+        hang-up when its terminal closes, and Textual's input thread then reads end-of-file at full
+        CPU for ever (seen after `tmux kill-session`): a closed pseudo-terminal has no name left
+        (st_nlink 0). The call is recorded as abandoned, as on a hang-up."""
+        try:
+            gone = os.fstat(sys.__stdin__.fileno()).st_nlink == 0
+        except (OSError, ValueError, AttributeError):
+            gone = True
+        if gone:
+            self.exit()
 
     def _leave(self) -> None:
         from simulator.tui.call_screen import CallScreen

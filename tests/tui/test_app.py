@@ -450,3 +450,26 @@ async def test_a_call_the_database_cannot_take_is_kept_and_the_trainee_is_told_w
     message = app.exit_message()
     assert "1 call(s) could not reach the session store" in message and str(_own_journal) in message
     assert len(list(_own_journal.glob("*.jsonl"))) == 1
+
+
+def test_the_app_leaves_when_its_terminal_has_gone(make, monkeypatch):
+    """Run through su or sudo, the app is not sent the hang-up when its terminal closes, and
+    Textual's input thread then reads end-of-file at full CPU for ever (seen after `tmux
+    kill-session`); the app checks every 2 s and leaves, recording the call as on a hang-up."""
+    import os
+    import sys
+
+    master, slave = os.openpty()
+    terminal = os.fdopen(slave, "r")
+    monkeypatch.setattr(sys, "__stdin__", terminal)
+    app = make()
+    left = []
+    monkeypatch.setattr(app, "exit", lambda *a, **k: left.append(True))
+    try:
+        app._check_terminal()
+        assert left == []  # the terminal is there
+        os.close(master)  # the terminal window closes
+        app._check_terminal()
+        assert left == [True]
+    finally:
+        terminal.close()
