@@ -48,8 +48,15 @@ def markdown_table(headers: list[str], rows: list[list[Any]]) -> str:
 
 
 def _open(args):
+    """The store a command reads; one named with --db (or $MYSTERY_GUEST_DB) must exist."""
+    from simulator.plaintext import plain
     from simulator.store.store import Store
+    from simulator.store.urls import StoreError, named_file_missing
 
+    missing = named_file_missing(getattr(args, "db", None))
+    if missing is not None:
+        raise StoreError(f"no database at {plain(str(missing), lines=False)}: nothing has been recorded there; "
+                         "check --db (calls are recorded by the app or 'mystery-guest replay')")
     return Store.open(getattr(args, "db", None))
 
 

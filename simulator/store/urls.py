@@ -45,6 +45,26 @@ def resolve_url(url: str | None = None) -> str:
     return url
 
 
+def named_file_missing(url: str | None = None) -> Path | None:
+    """The SQLite file a --db value (or $MYSTERY_GUEST_DB) names, when it does not exist; None for
+    anything else (the default file, a server, a URI filename, a file that is there). A command
+    that only reads calls refuses it: opening would make an empty database at a mistyped path
+    and report "no sessions" from it."""
+    url = (url or os.environ.get(ENV_URL) or "").strip()
+    if not url:
+        return None
+    if "://" not in url:
+        m = _SCHEME_NO_SLASHES.match(url)
+        if m and len(m.group(1)) > 1:
+            return None  # "postgresql:/host/db": resolve_url says what was meant
+        path = Path(url).expanduser()
+    elif url.startswith("sqlite:///") and not url.startswith("sqlite:///file:") and "?" not in url:
+        path = Path(url[len("sqlite:///"):]).expanduser()
+    else:
+        return None
+    return None if str(path) in ("", ":memory:") or path.exists() else path
+
+
 def _make_parent(path: Path) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

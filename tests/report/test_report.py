@@ -308,6 +308,9 @@ def test_html_without_matplotlib_says_how_to_install_it(sqlite_url, capsys, monk
 
 
 def test_the_text_summary_needs_no_charts_library(tmp_path):
+    from simulator.store.store import Store
+
+    Store.open(str(tmp_path / "x.db")).close()  # an empty store: the report gets as far as the cohort
     code = ("import sys; sys.modules['matplotlib'] = None\n"
             "from simulator.cli import main\n"
             f"raise SystemExit(main(['report', '--cohort', 'x', '--format', 'text', '--db', {str(tmp_path / 'x.db')!r}]))")

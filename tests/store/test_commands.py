@@ -447,3 +447,15 @@ def test_a_corrupt_sqlite_file_is_one_line(capsys, tmp_path):
     code, _, err = run(capsys, "sessions", "--db", str(bad))
     assert code == 2 and "not a readable Mystery Guest database" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", [["sessions"], ["leaderboard", "--cohort", "night"], ["transcript", "1"],
+                                     ["export", "--cohort", "night", "--format", "csv"], ["report", "--cohort", "night"]])
+def test_a_reading_command_refuses_a_database_that_is_not_there_and_makes_none(capsys, tmp_path, command):
+    """Trial 20: a mistyped --db made an empty database there and reported "no sessions" from it."""
+    typo = tmp_path / "no-such-folder" / "centre.sqlite3"
+    code, _, err = run(capsys, *command, "--db", str(typo))
+    assert code == 2 and f"no database at {typo}" in err and "check --db" in err
+    assert not typo.parent.exists()
+    code, _, err = run(capsys, *command, "--db", f"sqlite:///{typo}")
+    assert code == 2 and not typo.parent.exists()
