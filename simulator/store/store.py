@@ -58,9 +58,12 @@ def utcnow() -> datetime:
 def safe_url(url: str) -> str:
     """The URL with its password hidden, for messages."""
     try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
+        u = sa.engine.make_url(url)
     except Exception:  # noqa: BLE001 - a URL too broken to parse is not shown at all
         return "the database"
+    if u.drivername.startswith("sqlite"):
+        return url  # no password to hide; rendering would escape a file URI's ':' as %3A
+    return u.render_as_string(hide_password=True)
 
 
 def is_read_only(exc: BaseException) -> bool:

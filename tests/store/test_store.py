@@ -509,3 +509,11 @@ def test_a_busy_database_is_retried_with_backoff_then_reported(sqlite_url, monke
         with pytest.raises(sa.exc.IntegrityError):  # a real error is not retried
             store._write(lambda conn: (_ for _ in ()).throw(
                 sa.exc.IntegrityError("INSERT ...", {}, Exception("UNIQUE constraint failed"))))
+
+
+def test_messages_name_a_database_as_typed_without_its_password():
+    from simulator.store.store import safe_url
+
+    ro = "sqlite:///file:/tmp/copy.sqlite3?mode=ro&uri=true"
+    assert safe_url(ro) == ro  # trial 20 saw "file%3A/tmp/…"
+    assert safe_url("postgresql+psycopg://mg:s3cret@db/centre") == "postgresql+psycopg://mg:***@db/centre"

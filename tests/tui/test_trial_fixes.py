@@ -86,9 +86,9 @@ async def test_a_paste_over_the_limit_is_still_refused_after_cleaning(make):
 
 
 @pytest.mark.parametrize("lang, during, after", [
-    ("en", "is read-only: this call is kept on this computer only",
+    ("en", "is read-only: calls are kept on this computer only",
      "saved the first time Mystery Guest starts with the store writable again"),
-    ("zh", "是只读的：这通电话只保存在本机", "等记录库可以写入后"),
+    ("zh", "是只读的：通话只保存在本机", "等记录库可以写入后"),
 ])
 async def test_a_read_only_store_is_named_during_the_call_and_the_quit_message_is_true(
         make, settings, tmp_path, lang, during, after):
