@@ -65,7 +65,9 @@ async def test_a_zh_call_and_its_debrief_show_no_english_fact_keys_or_action_nam
         assert english_on(app) == []
         await send(pilot, "赵先生，您说得对，没经过您确认就改套餐是我们的问题，我马上为您恢复原套餐。")
         turn = call.session.turns[-1]
-        assert any("restore plan" in e.reason for e in turn.score.policy.evidence)  # the scorer's own words
+        # the scorer names the scenario's own action by its Chinese phrase, not its id ("restore plan")
+        assert any("恢复" in e.reason for e in turn.score.policy.evidence)
+        assert not any("restore" in e.reason for e in turn.score.policy.evidence)
         assert english_on(app) == [], english_on(app)
         assert "恢复原套餐" in str(call.query_one("#score-card").content)
         await pilot.press("f2")
