@@ -17,8 +17,10 @@ from scoring.types import ReplyContext
 # Sentence ends: . ! ? ; newline 。 — but not the dot inside "4.50".
 _SENTENCE_END = re.compile(r"(?<!\d)\.(?!\d)|\.(?=\s)|[!?;\n。…]+")
 # Clause breaks inside a sentence: commas, colons, dashes and contrast words.
-# A comma between a digit and three more ("£1,200") groups thousands: no break.
-_CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d{3}(?!\d))|[:，：、]|\s-\s|\b(?:but|however|although|though)\b|但是|不过|可是|但(?=[我您这])")
+# A comma between a digit and three more ("£1,200") groups thousands: no break. A space between
+# two Chinese characters is a pause typed for a comma ("来电提醒已经取消了 其他扣费我查不了"): a break.
+_CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d{3}(?!\d))|[:，：、]|\s-\s|\b(?:but|however|although|though)\b|但是|不过|可是|但(?=[我您这])"
+                           r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z]{3,}")
 _LATIN_RUN = re.compile(r"(?P<keep>[a-z0-9'][a-z0-9' .,!?%$£€-]*)|(?P<skip>[^a-z0-9']+)")

@@ -9,6 +9,8 @@
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from scoring.analysis import Analysis
 from scoring.normalise import normalise
 from scoring.signals import Signals
@@ -75,7 +77,11 @@ def score(a: Analysis, sig: Signals, mine_categories: set[str]) -> tuple[int, li
         # Only the caller's own content: a detail read off the agent's screen is not "a detail
         # the caller gave" (it may count as answering, see _inquiry), nor is the action word.
         for s, e in refl.phrases(a.text, without=action_words)[:3]:
-            ev.append(_ev(a, "fact", s, e))
+            # The caller's point in the agent's own word ("月租" for "扣了我3块钱"): said as such, since
+            # "a detail the caller gave" beside a word they never used reads as false (trial 20).
+            own = any(cs < e and s < ce for cs, ce in refl.concepts)
+            ev.append(_ev(a, "fact", s, e) if not own else
+                      replace(_ev(a, "fact", s, e), reason=a.lex.reason("fact_own_words", a.original(s, e))))
     if refl.parroting:
         ev.append(_whole(a, "copy"))
     for s, e in sig.questions_relevant[:2]:
