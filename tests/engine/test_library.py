@@ -295,7 +295,7 @@ IN_OTHER_WORDS = [
      "card_blocked"),
     ("vas-sms-tips-en", [], "I've cancelled Daily Tips now, so from next month there's no fee.", "no_repeat"),
     ("vas-sms-tips-en", [], "I've cancelled it, and from next month there will be no 6.00 fee on your bill.", "no_repeat"),
-    ("vas-sms-tips-en", [], "Cancelled, so there will be no more 6.00 charges.", "no_repeat"),
+    ("vas-sms-tips-en", [], "I've cancelled it, so there will be no more 6.00 charges.", "no_repeat"),
     ("vas-sms-tips-en", [], "I've cancelled it: from next month your bill won't show it at all.", "no_repeat"),
     ("pro-complainer-zh", [], "我现在马上给您恢复成58元基础套餐，多收的40元全额退还。", "plan_restored"),
     ("pro-complainer-zh", [], "投诉我也给您登记正式工单，48小时内专人回电。", "complaint_logged"),

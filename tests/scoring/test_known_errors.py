@@ -37,6 +37,10 @@ KNOWN = [
         ReplyContext(locale="zh", stage="inquiry", policy=Policy(allow=("explain_charges", "fee_waiver")),
                      customer="喂你好，我想问一下，我这个月的自动还款怎么没扣成功啊？早上收到短信说扣款失败，我卡里明明存了钱的。"),
         id="a plain answer that the balance was short is read as accuse"),
+    pytest.param(  # round 10's model: the corpus's laughter is mostly mockery (9 of 10 replies with 哈哈)
+        "好的呀，哈哈，您太客气了。",
+        ReplyContext(locale="zh", stage="closing", customer="好的，谢谢你啊。"),
+        id="warm laughter to a thankful caller is read as retaliate"),
 ]
 
 
@@ -90,3 +94,14 @@ def test_owning_the_interruption_and_explaining_the_charge_is_listening_at_least
                                 Turn("agent", "刘阿姨您好")),
                        facts={"service": "来电提醒", "fee": 3, "cancelled_at": "5月31日晚上11点40分"})
     assert score_reply(reply, ctx).listening.level >= 1
+
+
+@pytest.mark.xfail(strict=True, reason="known scorer error (round 10 model): a bare 'Cancelled' reads as a promise")
+def test_a_cancel_done_and_what_follows_from_it_is_no_landmine():
+    """Found by the library's concern test: said to the Daily Tips caller as his first reply, the
+    model reads it as `overpromise` ("I've cancelled it, so …" reads clean)."""
+    from simulator.loader import bundled_dir, load_scenario
+    from simulator.session import Session
+
+    call = Session(load_scenario(bundled_dir() / "vas-sms-tips-en.yaml"), seed=0)
+    assert call.reply("Cancelled, so there will be no more 6.00 charges.").score.landmine_categories == ()

@@ -145,7 +145,9 @@ def test_warm_laughter_is_not_a_sneer_but_hehe_is():
     from scoring import ReplyContext, score_reply
 
     ctx = ReplyContext("zh", "closing", customer="好的，谢谢你啊。")
-    assert "retaliate" not in score_reply("好的呀，哈哈，您太客气了。", ctx).landmine_categories
+    # "好的呀，哈哈，您太客气了。" is read as retaliate by round 10's model: a strict known error
+    # (tests/scoring/test_known_errors.py); these still hold.
+    assert "retaliate" not in score_reply("哈哈 好嘞 祝您周末愉快", ctx).landmine_categories
     assert "retaliate" not in score_reply("不客气！！祝您生活愉快。", ctx).landmine_categories
     assert "retaliate" in score_reply("呵呵，您可真会算账。", ctx).landmine_categories
 
