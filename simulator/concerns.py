@@ -99,10 +99,11 @@ _AGENT_REFUSAL = {
                      r"am not able to|are not able to)\b(?! (?:see|find|spot|believe|imagine)\b)"
                      r"|\bim (?:unable|not able) to\b(?! (?:see|find|spot|believe|imagine)\b)"),
 }
-# Words that start another thought between a refusal and a phrase: "I can't refund it and you won't
-# be charged again", "退款我办不了 以后不会再扣了" (a space between Chinese words is a pause).
+# Words that start another thought between a refusal and a phrase in one clause: "I can't refund it
+# and you won't be charged again", "退款我办不了所以以后不会再扣了". (A space between Chinese words
+# already ends the clause, as a comma does: scoring.analysis.clauses.)
 _MOVES_ON = {
-    "zh": re.compile(r"所以|因为|而且|并且|但是|不过|可是|然后|如果|要是|以后|另外|同时|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"),
+    "zh": re.compile(r"所以|因为|而且|并且|但是|不过|可是|然后|如果|要是|以后|另外|同时"),
     "en": re.compile(r"\b(?:and|so|because|as|but|since|while|though|although|if|then|which|or)\b"),
 }
 
@@ -132,7 +133,7 @@ def _turned_down(plain: str, locale: str, s: int, e: int, phrases: Iterable[str]
     if not found:
         return False
     cs, ce = next(((a, b) for a, b in clauses(plain, sentences(plain)) if a <= s < b), (s, e))
-    moves_on = _MOVES_ON[locale] if locale in _MOVES_ON else _MOVES_ON["en"]
+    moves_on = _MOVES_ON.get(locale, _MOVES_ON["en"])
     for rs, re_ in found:
         if not (cs <= rs < ce):
             continue

@@ -190,7 +190,7 @@ class CallRecorder:
         # process check there could mark another machine's live call; its listings sweep as before.
         if getattr(self.store, "url", "").startswith("sqlite"):
             try:
-                cut = [sid for sid, _ in self.store.abandon_dead_calls(here_only=True)]
+                cut = self.store.abandon_dead_calls(here_only=True)
             except Exception:  # noqa: BLE001 - a read-only or busy store: nothing to say, nothing lost
                 cut = []
         if cut:
@@ -334,21 +334,31 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
-def recorder_for(db: str | None, notice: Notice = lambda key, **v: None) -> CallRecorder:
-    """A recorder for a --db value (None: $MYSTERY_GUEST_DB or the default SQLite file), with the
-    journal for that database. The URL is checked now (a bad one raises StoreError); the
-    database is opened by the writer thread."""
+def store_opener(db: str | None) -> tuple[Callable[[], Any], Journal]:
+    """The opener of the store a --db value names (None: $MYSTERY_GUEST_DB or the default SQLite
+    file) and the journal for that database. The URL is checked now (a bad one raises
+    StoreError); the database is opened, and SQLAlchemy loaded, only when the opener is called (by
+    the recorder's writer thread). The opener carries `.url`, so notices can name the database
+    before it opens."""
     from simulator.store.journal import database_id
-    from simulator.store.store import Store
     from simulator.store.urls import check_url, resolve_url
 
     url = resolve_url(db)
     check_url(url)
+
     def open_store():
+        from simulator.store.store import Store
+
         return Store.open(url)
 
-    open_store.url = url  # type: ignore[attr-defined]  # named in notices before it opens
-    return CallRecorder(open_store=open_store, journal=Journal(database=database_id(url)), notice=notice)
+    open_store.url = url  # type: ignore[attr-defined]
+    return open_store, Journal(database=database_id(url))
+
+
+def recorder_for(db: str | None, notice: Notice = lambda key, **v: None) -> CallRecorder:
+    """A recorder for a --db value, with the journal for that database (store_opener)."""
+    open_store, journal = store_opener(db)
+    return CallRecorder(open_store=open_store, journal=journal, notice=notice)
 
 
 def login_name() -> str:

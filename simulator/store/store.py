@@ -580,10 +580,10 @@ class Store:
         """Mark calls whose owner is gone as abandoned (abandon_dead_calls); returns how many."""
         return len(self.abandon_dead_calls(now))
 
-    def abandon_dead_calls(self, now: datetime | None = None, *, here_only: bool = False) -> list[tuple[int, bool]]:
-        """Mark calls whose owner is gone as abandoned; returns their ids, each with whether it
-        ran on this machine (the app says so at its start: a call cut off by a closed terminal;
-        `here_only`: only those, by the process check). The rule:
+    def abandon_dead_calls(self, now: datetime | None = None, *, here_only: bool = False) -> list[int]:
+        """Mark calls whose owner is gone as abandoned; returns their ids (`here_only`: only calls
+        of this machine, by the process check, as the app's start names a call cut off by a closed
+        terminal). The rule:
 
         an in_progress call is abandoned when (a) it was started on this host and its process id
         is no longer running, or (b) it was started on another host (or the owner is unknown) and
@@ -597,14 +597,14 @@ class Store:
             last = r.updated_at or r.started_at
             if r.host == self.host and r.pid is not None and _can_check_pids():
                 if not pid_alive(r.pid):
-                    gone.append((r.id, last, True))
+                    gone.append((r.id, last))
             elif now - last > self.stale and not here_only:
-                gone.append((r.id, last, r.host == self.host))
+                gone.append((r.id, last))
         if not gone:
             return []
 
-        def write(conn: sa.Connection) -> list[tuple[int, bool]]:
-            return [(sid, here) for sid, last, here in gone
+        def write(conn: sa.Connection) -> list[int]:
+            return [sid for sid, last in gone
                     if conn.execute(S.sessions.update().where(t.id == sid, t.status == "in_progress").values(
                         status="abandoned", ended_at=last)).rowcount]
 

@@ -493,19 +493,9 @@ def make_app(scenario_dir: str | Path | None = None, db_url: str | None = None,
     if store is None and (record or db_url):
         # The URL is checked now (a bad one is one line before the app starts, see cli.py);
         # the database itself is opened by the recorder's thread after the first screen.
-        from simulator.store.journal import Journal, database_id
-        from simulator.store.urls import check_url, resolve_url
+        from simulator.store.recorder import store_opener
 
-        url = resolve_url(db_url)
-        check_url(url)
-
-        def open_store():  # noqa: F811 - the opener for this URL
-            from simulator.store.store import Store  # SQLAlchemy loads in the recorder's thread
-
-            return Store.open(url)
-
-        open_store.url = url  # type: ignore[attr-defined]  # named in the recorder's notices before it opens
-        journal = Journal(database=database_id(url))
+        open_store, journal = store_opener(db_url)
     return MysteryGuestApp(library, settings=settings, problems=problems, store=store,
                            open_store=open_store, journal=journal, debug_scenario=debug_scenario,
                            scorer=scorer, live=live)
