@@ -11,9 +11,11 @@ import gc
 import os
 import random
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -31,6 +33,19 @@ class StoreNotice(Message):
         super().__init__()
         self.key = key
         self.values = values
+
+
+class ReleaseKeys(Message):
+    """Sent after a Tab or Enter: the keys typed behind it go on once the focus has settled."""
+
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self.deadline = deadline  # they go on by then in any case
+
+
+# Keys that may move the focus (to the next field, a new screen, the pause screen).
+FOCUS_KEYS = frozenset({"tab", "shift+tab", "enter", "escape"})
+HOLD_KEYS_AT_MOST = 0.5  # seconds: a screen that never settles (a clock ticking) still gets its keys
 
 
 class MysteryGuestApp(App):
@@ -73,6 +88,7 @@ class MysteryGuestApp(App):
         self._last_try: dict[str, Any] = {}  # scenario id -> debrief.Attempt of this run's last finished call
         self._lots = random.Random(settings.seed)
         self._frozen = False  # start-up's objects are out of the cyclic GC's sight (gc.freeze)
+        self._held_keys: list[events.Key] | None = None  # typed behind a Tab/Enter not yet settled
 
     # ------------------------------------------------------------------ the library
     @property
@@ -115,6 +131,40 @@ class MysteryGuestApp(App):
         if lang not in self._catalogs:
             self._catalogs[lang] = Catalog(lang)
         return self._catalogs[lang]
+
+    # ------------------------------------------------------------------ typing ahead
+    # Keys typed while the app starts or is busy arrive in one burst, and Textual picks each key's
+    # widget as it arrives, before an earlier Tab or Enter has moved the focus: the cohort typed
+    # after "name, Tab" lands in the name. So the keys behind a focus key wait until no message is
+    # left on their way on the screen (the focus has moved by then), and go on in the order typed.
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._held_keys is not None:
+                self._held_keys.append(event)
+                return
+            if event.key in FOCUS_KEYS:
+                self._held_keys = []
+                self.post_message(ReleaseKeys(time.monotonic() + HOLD_KEYS_AT_MOST))
+        await super().on_event(event)
+
+    async def _on_release_keys(self, message: ReleaseKeys) -> None:
+        if not self.screen_stack:  # closing
+            return
+        if not self._settled() and time.monotonic() < message.deadline:
+            self.set_timer(0.005, lambda: self.post_message(ReleaseKeys(message.deadline)))
+            return
+        held, self._held_keys = self._held_keys or [], None
+        for index, key in enumerate(held):
+            await self.on_event(key)
+            if self._held_keys is not None:  # another focus key: the rest wait again
+                self._held_keys.extend(held[index + 1:])
+                return
+
+    def _settled(self) -> bool:
+        """Nothing waits in the app's queue or in any queue of the screen's widgets."""
+        # A key being handled is always in one of these queues between two steps of the event loop:
+        # a widget done with it posts it to its parent before it lets another task run.
+        return not any(node.message_queue_size for node in (self, *self.screen.walk_children(with_self=True)))
 
     # ------------------------------------------------------------------ start-up
     def on_mount(self) -> None:

@@ -7,7 +7,7 @@ from textual.widgets import Input
 from simulator.tui.pause_screen import PauseScreen
 from simulator.tui.picker_screen import PickerScreen
 from simulator.tui.welcome_screen import WelcomeScreen
-from tests.tui.conftest import screen_text, type_text
+from tests.tui.conftest import screen_text, type_text, wait_for
 from tests.tui.test_call import open_call
 
 
@@ -41,6 +41,25 @@ async def test_the_first_run_screen_says_tab_moves_on_and_enter_starts(make, set
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
+
+
+def _type_ahead(app, keys: list[str]) -> None:
+    """Keys that reach the app in one burst, as keys typed while it starts up or is busy do."""
+    from textual import events
+
+    for key in keys:
+        app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+
+
+@pytest.mark.parametrize("between", ["tab", "enter"])
+async def test_a_name_and_cohort_typed_ahead_in_one_burst_land_in_their_own_fields(make, settings, between):
+    settings.trainee = settings.cohort = ""
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        _type_ahead(app, [*"Tomás", between, *"dec", "enter"])
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen), "the scenario list")
+        assert (settings.trainee, settings.cohort) == ("Tomás", "dec")
 
 
 PASTE = "I hear you \x1b[31mMrs Whitaker\x1b[0m\x07 tab\there \x08\x7f done"
