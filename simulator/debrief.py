@@ -6,6 +6,7 @@ Plain Python, no UI: the debrief screen (simulator/tui/debrief_screen.py) words 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 from scoring.normalise import normalise_phrase
@@ -186,11 +187,22 @@ def _problems(turn: TurnResult) -> list[tuple[tuple, Fix]]:
             if (ev.label, ev.reason, ev.start, ev.end) in said:
                 continue
             said.add((ev.label, ev.reason, ev.start, ev.end))
-            found.append((("evidence", dim, ev.label),
+            found.append((("evidence", dim, ev.label, _unquoted(ev.reason)),
                           Fix("evidence", turn.index, dim, turn.reply[ev.start:ev.end], ev.reason or ev.label)))
         if ds.level == 0 and not lowered and not (dim == "policy" and score.landmines):
             found.append((("level", dim), Fix("level", turn.index, dim)))
     return found
+
+
+# A reason's quote of the reply: " ('…')" in English, "（“…”）" in Chinese, at its end.
+_QUOTE = re.compile(r"\s*(?:\(['‘“]|（[“‘']).*$", re.S)
+
+
+def _unquoted(reason: str) -> str:
+    """What a reason says without the words it quotes: two turns share a problem when their
+    reasons say the same thing of different words ("responds, but takes up nothing specific"),
+    not when only the kind of evidence is the same (the model's line for level 0 and for 1)."""
+    return _QUOTE.sub("", reason or "")
 
 
 def things_to_fix(session: Session, limit: int = 3) -> list[Fix]:

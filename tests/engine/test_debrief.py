@@ -106,6 +106,28 @@ def test_a_line_said_again_is_one_thing_to_fix_not_one_per_dimension():
     assert len(repeats) == 1 and repeats[0].turn == 1
 
 
+def test_turns_share_a_thing_to_fix_only_when_their_reasons_say_the_same(mini):
+    """Trial 20: the model's line for listening 0 ("not answering") and for 1 ("nothing specific")
+    are the same kind of evidence; one had been shown with the other's turns as "also"."""
+    from dataclasses import replace
+
+    from scoring.types import Evidence
+
+    reasons = {"a": "reads as not answering what the caller said or asked ('{}')",
+               "b": "responds, but takes up nothing specific the caller said ('{}')"}
+
+    def score(reply, ctx):
+        base = scripted_score("ack warm", ctx)
+        line = Evidence(0, len(reply), "model_listening", reasons[reply[0]].format(reply), "-")
+        return replace(base, listening=replace(base.listening, level=1, evidence=(line,)))
+
+    s = session(mini, scorer=score)
+    for reply in ("a one", "b two", "b three"):
+        s.reply(reply)
+    fixes = [f for f in debrief.things_to_fix(s) if f.kind == "evidence"]
+    assert [(f.turns, f.quote) for f in fixes] == [((1, 2), "b two"), ((0,), "a one")]
+
+
 def test_a_call_with_nothing_wrong_has_nothing_to_fix(mini):
     assert debrief.things_to_fix(play(mini, "ack warm")) == []
 
