@@ -332,6 +332,7 @@ def _level_of(p, cut) -> int:
 def _cv_report(labels, fused_oof, thresholds, rows, quiet=None, cutpoints=None) -> dict[str, float]:
     """Out-of-fold agreement of the fused model on the rows stage 2 was fitted on."""
     from scoring.metrics import landmine_micro_prf, quadratic_weighted_kappa
+    from scoring.model import landmine_categories
     from scoring.types import LANDMINES
 
     idx = [i for i, keep in enumerate(rows) if keep]
@@ -345,10 +346,8 @@ def _cv_report(labels, fused_oof, thresholds, rows, quiet=None, cutpoints=None) 
     pred = []
     for i in idx:
         t = quiet[1] if quiet is not None and quiet[0][i] else thresholds
-        found = [c for c in LANDMINES if fused_oof[c][i, 1] >= t[c]]
-        if not found and "any" in fused_oof and fused_oof["any"][i, 1] >= t.get("any", 1.0):
-            found = [max(LANDMINES, key=lambda c: fused_oof[c][i, 1] / t[c])]
-        pred.append(found)
+        any_p = fused_oof["any"][i, 1] if "any" in fused_oof else 0.0
+        pred.append(landmine_categories({c: fused_oof[c][i, 1] for c in LANDMINES}, t, any_p))
     prf = landmine_micro_prf(exp, pred)
     out["landmine_p"], out["landmine_r"], out["landmine_f1"] = prf["precision"], prf["recall"], prf["f1"]
     out["cases"] = len(idx)

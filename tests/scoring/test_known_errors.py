@@ -96,10 +96,10 @@ def test_owning_the_interruption_and_explaining_the_charge_is_listening_at_least
     assert score_reply(reply, ctx).listening.level >= 1
 
 
-@pytest.mark.xfail(strict=True, reason="known scorer error (round 10 model): a bare 'Cancelled' reads as a promise")
 def test_a_cancel_done_and_what_follows_from_it_is_no_landmine():
     """Found by the library's concern test: said to the Daily Tips caller as his first reply, the
-    model reads it as `overpromise` ("I've cancelled it, so …" reads clean)."""
+    round 10 model named it `overpromise` ("I've cancelled it, so …" read clean), its fallback
+    for a reply that holds some landmine, at a probability far under the category's bar."""
     from simulator.loader import bundled_dir, load_scenario
     from simulator.session import Session
 
