@@ -41,6 +41,8 @@ def apply(session: Session, kind: str, body: dict[str, Any]) -> Applied:
             out.line = session.caller_says(str(body.get("text", "")))
         elif kind == "move":
             out.line = session.move_to(str(body.get("to", "")))
+        elif kind == "hand_over":
+            out.line = session.hand_over(str(body.get("caller", "")))
     except (ReplyRejected, CallOver, ValueError) as exc:
         out.refused = str(exc)
     return out

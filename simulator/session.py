@@ -164,6 +164,7 @@ class Session:
         if caller not in CALLERS:
             raise ValueError(f"caller must be one of {', '.join(CALLERS)}, not {caller!r}")
         self.caller = caller
+        self.first_caller = caller  # the call may change hands (hand_over): a replay starts with this one
         self.held_ending: str | None = None
         self.scenario = scenario
         self.seed = seed
@@ -386,6 +387,39 @@ class Session:
             self.opening = self._joined(self.opening, line)
         return line
 
+    def hand_over(self, caller: str) -> str:
+        """Who plays the caller from here on: the trainer hands a live call back to the machine, or
+        takes it over from the machine. The machine, taking over, answers the last reply if the
+        person had not (with the ending it had left to them, else the line for where the call is);
+        a person taking over says what comes next. Returns the machine's line, or ""."""
+        if caller not in CALLERS:
+            raise ValueError(f"caller must be one of {', '.join(CALLERS)}, not {caller!r}")
+        if self.over:
+            raise CallOver("the call is over")
+        if caller == self.caller:
+            return ""
+        self.events.append({"type": "hand_over", "caller": caller})
+        self.caller = caller
+        if self.human:
+            return ""
+        held, self.held_ending = self.held_ending, None
+        last = self.turns[-1] if self.turns else None
+        if last is None:
+            if self.opening:
+                return ""
+            self.opening = self._said(self._line_for_state(self.state))  # nobody had opened the call yet
+            return self.opening
+        if held is not None:
+            self.state = held
+            line = self._ending_line()
+        elif last.customer_line:
+            return ""  # the person answered the last reply: the machine answers the next
+        else:
+            line = self._said(self._next_line(last.state_before))
+        last.state_after, last.ending, last.held_ending = self.state, self.ending, None
+        last.customer_line, last.human_caller = line, False  # the machine's words answer this reply
+        return line
+
     def targets(self) -> list[str]:
         """Where a call may be moved by hand: the scenario's states, then its endings."""
         return [*self.scenario.states, *self.scenario.endings]
@@ -538,7 +572,7 @@ class Session:
         """Inputs and results; `Session.replay` rebuilds an identical session from the inputs."""
         return {
             "format": SESSION_FORMAT, "scenario_id": self.scenario.id, "file_hash": self.scenario.file_hash,
-            "seed": self.seed, "caller": self.caller, "events": list(self.events), "opening": self.opening,
+            "seed": self.seed, "caller": self.first_caller, "events": list(self.events), "opening": self.opening,
             "turns": [t.to_dict() for t in self.turns], "ending": self.ending, "summary": self.summary(),
         }
 
@@ -561,6 +595,8 @@ class Session:
                 session.caller_says(event["text"])
             elif event["type"] == "move":
                 session.move_to(event["to"])
+            elif event["type"] == "hand_over":
+                session.hand_over(event["caller"])
         return session
 
 

@@ -479,7 +479,7 @@ class CallScreen(Screen):
                 if event.body.get("by") != "trainee":  # the trainee's own pause is already on screen
                     self._trainer_pause(event.kind == "pause")
                 continue
-            if event.kind not in ("reply", "silence", "hint", "caller", "move") or self.session.over:
+            if event.kind not in ("reply", "silence", "hint", "caller", "move", "hand_over") or self.session.over:
                 continue
             if event.kind == "reply":
                 body = event.body
@@ -496,12 +496,27 @@ class CallScreen(Screen):
                     self.caller_turn = False
                     self._finish_speech()  # a person's second line follows the first
                     self._say(done.line)
+                elif event.kind == "hand_over":
+                    self._handed_over(done.line)
                 elif done.line:
                     self._say(done.line)
                 self._mirror()
                 if self.session.over:
                     self.post_message(self.CallEnded(self.session))
         self._tick()
+
+    def _handed_over(self, line: str) -> None:
+        """The trainer handed the caller to the machine (which may answer the last reply now) or
+        took it over; the trainee is told who plays the caller from here."""
+        self.query_one(Transcript).add_line("note", utterance("note", "", self.tr(
+            "live.now_human" if self.session.human else "live.now_machine")))
+        if not self.session.human:
+            self.caller_turn = False
+            if self.unrecorded is not None:  # the person's turn, now with the machine's answer
+                self.app.record_turn(self.store_call, self.unrecorded)
+                self.unrecorded = None
+        if line:
+            self._say(line)
 
     def _watch_instead(self, trainee: str) -> None:
         """Someone joined this call first (the trainee, or this trainee's earlier screen): watch it."""

@@ -4,7 +4,8 @@ It is the watch view (the trainee's replies with their scores, evidence and land
 meter and the stage) plus the caller's controls: the scenario's lines for where the call is and
 the caller's mood (Enter sends one, Ctrl+E puts it in the box to edit), a box to type any line,
 what the machine would do next, F6 to move the call to another state, F7 to end it with a chosen
-ending, F5 to pause it for everyone. The machine still scores every reply and moves the mood.
+ending, F5 to pause it for everyone, F8 to hand the caller to the machine or take it back. The
+machine still scores every reply and moves the mood.
 """
 from __future__ import annotations
 
@@ -64,6 +65,9 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
         Binding("f5", "pause_all", "Pause all"),
         Binding("f6", "move", "Move to"),
         Binding("f7", "end_call", "End call"),
+        # one key, named for what it does now: hand the caller to the machine, or take it back
+        Binding("f8", "hand_to_machine", "Machine plays"),
+        Binding("f8", "take_over", "I play"),
         Binding("ctrl+e", "edit_line", "Edit line"),
         Binding("escape", "back", "Back"),
         # inherit_bindings=False drops the Screen's own Tab keys: between the lines and the box
@@ -98,11 +102,18 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
         self._refresh_controls()
         (self.query_one("#suggestions") if self.session.human else self.query_one("#transcript")).focus()
 
-    _CALL_ACTIONS = ("pause_all", "move", "end_call", "edit_line")
+    _CALL_ACTIONS = ("pause_all", "move", "end_call", "edit_line", "hand_to_machine", "take_over")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The caller's controls go from the footer once the call is over (Esc remains)."""
-        return not (action in self._CALL_ACTIONS and self.session.over)
+        """The caller's controls go from the footer once the call is over (Esc remains); F8 is
+        "machine plays" while you play the caller and "I play" while the machine does."""
+        if action in self._CALL_ACTIONS and self.session.over:
+            return False
+        if action == "hand_to_machine":
+            return self.session.human
+        if action == "take_over":
+            return not self.session.human
+        return True
 
     def on_key(self, event: events.Key) -> None:
         """On the list of suggested lines, 1-9 highlight that line (Enter sends it); any other
@@ -128,6 +139,13 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
     # ------------------------------------------------------------------ what the guest is offered
     def after_event(self, kind: str) -> None:
         self._refresh_controls()
+        if kind == "hand_over":
+            box = self.query_one("#caller-line", Input)
+            box.disabled = not self.session.human
+            box.placeholder = self.tr("live.line_placeholder" if self.session.human else "live.machine_plays")
+            self.refresh_bindings()
+            self._bar()
+            self._back_to_lines()
 
     def _refresh_controls(self) -> None:
         tr, sc = self.tr, self.scenario
@@ -210,6 +228,14 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
         box.value = self._lines[options.highlighted]
         box.focus()
         box.cursor_position = len(box.value)
+
+    def action_hand_to_machine(self) -> None:
+        if self.session.human and not self.session.over:
+            self.link.send("hand_over", caller="machine")
+
+    def action_take_over(self) -> None:
+        if not self.session.human and not self.session.over:
+            self.link.send("hand_over", caller="human")
 
     def action_pause_all(self) -> None:
         if not self.session.over:

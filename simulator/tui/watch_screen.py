@@ -175,6 +175,9 @@ class WatchScreen(Screen):
             self._caller_line(done.line)
         elif kind == "caller":
             self._caller_line(done.line)
+        elif kind == "hand_over":
+            self._line("note", "", self.tr("live.now_human" if self.session.human else "live.now_machine"))
+            self._caller_line(done.line)
         self.after_event(kind)
 
     def after_event(self, kind: str) -> None:

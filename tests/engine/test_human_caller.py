@@ -100,3 +100,48 @@ def test_suggestions_follow_the_state_band_and_last_reply(drill):
     lines = live.suggestions(s)
     assert lines[0].source == "interrupted"  # the reaction that fits comes first
     assert any(l.text == "Are you even listening to me?" for l in lines)  # talked over: no move, the state again
+
+
+# ---------------------------------------------------------------------------- changing hands
+def test_handed_back_the_machine_answers_the_reply_the_person_left_and_every_one_after(drill):
+    s = human(drill)
+    s.caller_says("Why am I paying for Daily Tips?")
+    first = s.reply("I understand, I am sorry")  # the machine moved the call on; the person has not answered
+    line = s.hand_over("machine")
+    assert line and first.customer_line == line and not first.human_caller  # the machine's words, marked so
+    assert s.caller == "machine" and not s.over
+    second = s.reply("no")
+    assert second.customer_line and not second.human_caller
+    again = Session.replay(drill, s.to_json(), scorer=stub_scorer)  # a replay starts with the person
+    assert [t.to_dict() for t in again.turns] == [t.to_dict() for t in s.turns]
+
+
+def test_handed_back_after_the_person_answered_the_machine_waits_for_the_next_reply(drill):
+    s = human(drill)
+    s.caller_says("Hello?")
+    s.reply("I understand, I am sorry")
+    s.caller_says("Then stop it.")
+    assert s.hand_over("machine") == ""
+    assert s.turns[-1].customer_line == "Then stop it." and s.turns[-1].human_caller
+
+
+def test_handed_back_with_an_ending_held_for_the_person_the_machine_takes_it(drill):
+    s = human(drill)
+    s.caller_says("Hello?")
+    s.reply("This call is recorded")
+    assert s.held_ending == "escalated"
+    s.hand_over("machine")
+    assert s.over and s.ending == "escalated" and s.turns[-1].ending == "escalated"
+
+
+def test_a_trainer_takes_over_from_the_machine_and_says_what_comes_next(drill):
+    s = Session(drill, seed=5, scorer=stub_scorer)
+    s.reply("I understand, I am sorry")
+    assert s.hand_over("human") == "" and s.human
+    turn = s.reply("no")
+    assert turn.customer_line == "" and turn.human_caller
+    s.caller_says("Are you even listening?")
+    again = Session.replay(drill, s.to_json(), scorer=stub_scorer)
+    assert again.human and [t.to_dict() for t in again.turns] == [t.to_dict() for t in s.turns]
+    with pytest.raises(ValueError):
+        s.hand_over("nobody")

@@ -425,3 +425,56 @@ async def test_a_restarted_class_console_remembers_who_has_gone(sqlite_url, tmp_
         assert app.screen.lots.gone == {"Bea Wu"}
         await pilot.press("d")
         assert app.screen.trainee == "Cal Ng"  # Bea has had her turn in this class
+
+
+async def test_the_trainer_hands_the_caller_to_the_machine_mid_call_and_takes_it_back(sqlite_url, tmp_path, clock):
+    async with class_console_with_sam(sqlite_url, tmp_path, clock, "B6") as (trainer, tp, console):
+        await tp.press("d")
+        console.query_one("#class-library").focus()
+        for _ in range([sc.id for sc in trainer.library].index("drill-en")):
+            await tp.press("down")
+        await tp.press("enter")
+        await tp.press("s")
+        await until(lambda: isinstance(trainer.screen, GuestScreen), tp)
+        guest = trainer.screen
+        assert "f8 Machine plays" in screen_text(trainer)
+        trainee = app_for(sqlite_url, tmp_path, "trainee", clock, ("join", guest.call.code), trainee="Sam Trial")
+        async with trainee.run_test(size=SIZE) as sp:
+            await until(lambda: isinstance(trainee.screen, CallScreen) and "on the call" in screen_text(trainer),
+                        tp, sp)
+            call = trainee.screen
+            guest.query_one("#suggestions").focus()
+            await tp.press("enter")  # the trainer opens the call
+            await until(lambda: "Daily Tips" in screen_text(trainee), tp, sp)
+            call.query_one(ReplyInput).value = "I understand, I am sorry"
+            await sp.press("enter")
+            await until(lambda: len(guest.session.turns) == 1, tp, sp)
+
+            await tp.press("f8")  # before answering: the machine answers that reply itself
+            await until(lambda: not call.session.human and call.session.turns[0].customer_line, tp, sp)
+            machine_line = call.session.turns[0].customer_line
+            await until(lambda: machine_line in screen_text(trainee), tp, sp)
+            assert "(the machine plays the caller from here)" in screen_text(trainee)
+            assert "f8 I play" in screen_text(trainer) and guest.query_one("#caller-line").disabled
+            call.query_one(ReplyInput).value = "no"
+            await sp.press("enter")  # answered by the machine at once, on every screen
+            await until(lambda: len(guest.session.turns) == 2, tp, sp)
+            assert call.session.turns[1].customer_line and not call.session.turns[1].human_caller
+
+            await tp.press("f8")  # the trainer takes the caller back
+            await until(lambda: call.session.human and "(the trainer plays the caller from here)"
+                        in screen_text(trainee), tp, sp)
+            assert not guest.query_one("#caller-line").disabled
+            await tp.press("f7")
+            await until(lambda: isinstance(trainer.screen, ChooseScreen), tp)
+            await tp.press("enter")
+            await until(lambda: call.session.over and guest.session.over, tp, sp)
+            assert [t.to_dict() for t in call.session.turns] == [t.to_dict() for t in guest.session.turns]
+            trainee.exit()
+
+    with Store.open(sqlite_url) as store:
+        (row,) = store.sessions("B6")
+        assert row.human_caller  # the trainer played part of it
+        detail = store.session_detail(row.id)
+        assert [t["customer_line"] for t in detail.turns][:1] == [machine_line]
+        assert [bool(t.get("human_caller")) for t in detail.turns] == [False, False]
