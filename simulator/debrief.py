@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from scoring.normalise import normalise_phrase
+from scoring.types import MAX_LEVEL
 from simulator import concerns
 from simulator.session import Session, TurnResult, fill
 
@@ -177,8 +178,8 @@ def _problems(turn: TurnResult) -> list[tuple[tuple, Fix]]:
         ds = score.dimension(dim)
         lowered = False
         for ev in ds.evidence:
-            if ev.effect != "-":
-                continue
+            if ev.effect != "-" or ds.level == MAX_LEVEL[dim]:
+                continue  # a line against a turn that still got full marks there lowered nothing
             lowered = True
             if ev.label == "interrupted" and turn.interrupted:
                 continue  # said once, as "interrupted"

@@ -128,6 +128,24 @@ def test_turns_share_a_thing_to_fix_only_when_their_reasons_say_the_same(mini):
     assert [(f.turns, f.quote) for f in fixes] == [((1, 2), "b two"), ((0,), "a one")]
 
 
+def test_a_line_against_a_turn_that_still_got_full_marks_is_not_a_thing_to_fix(mini):
+    """Trial 21: "a script question ('Thank you for the date of birth, ...')" led the list, from a
+    turn scored listening 2/2."""
+    from dataclasses import replace
+
+    from scoring.types import Evidence
+
+    def score(reply, ctx):
+        base = scripted_score("ack warm", ctx)
+        line = Evidence(0, 9, "question_script", "a script question ('Thank you')", "-")
+        return replace(base, listening=replace(base.listening, evidence=(line,)))
+
+    s = session(mini, scorer=score)
+    s.reply("Thank you for the date of birth")
+    assert s.turns[0].score.listening.level == 2
+    assert debrief.things_to_fix(s) == []
+
+
 def test_a_call_with_nothing_wrong_has_nothing_to_fix(mini):
     assert debrief.things_to_fix(play(mini, "ack warm")) == []
 
