@@ -586,6 +586,8 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
         base = ("states", name)
         _check_lines(state.say, base + ("say",), sc, rep, required=True)
         _check_lines(state.again, base + ("again",), sc, rep, required=False)
+        for i, answer in enumerate(state.model_answers):  # shown as the hint, facts filled in as in `say`
+            _check_text(answer, base + ("model_answers", i), sc, rep)
         for key, lines in state.reactions.items():
             if key not in REACTION_KEYS:
                 rep.error(base + ("reactions", key), f"unknown reaction '{key}'{did_you_mean(key, REACTION_KEYS)}",

@@ -114,6 +114,15 @@ def test_placeholder_without_fact_and_lines_in_the_wrong_language():
     assert any("warning: line has Chinese text in an en scenario" in p for p in out)
 
 
+def test_a_misspelt_placeholder_in_a_model_answer_is_an_error_as_in_a_line():
+    """Trial 21: '{custmer_name}' in a model answer passed lint; the hint showed it unfilled."""
+    text = MINI.replace('model_answers: ["I hear you, five a month for nothing."]',
+                        'model_answers: ["I hear you, {fe} a month for {service}."]')
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "{fe}" in l)
+    assert any(p.startswith(f"s.yaml:{line}:") and "placeholder '{fe}' has no fact (did you mean 'fee'?)" in p
+               for p in problems(text))
+
+
 def test_fact_labels_name_known_facts_and_a_zh_call_gets_a_warning_for_each_unlabelled_fact():
     out = problems(MINI.replace("facts: {service: Tips, fee: 5}",
                                 "facts: {service: Tips, fee: 5}\nfact_labels: {servce: Service, fee: ''}"))
