@@ -36,7 +36,7 @@ async def test_the_debrief_lists_each_concern_with_its_turn_or_says_it_was_not_a
     for cid in ("late_fee", "pay_now", "credit_file", "stop_repeat", "reminder"):
         assert f"✗ {sc.concerns[cid].label} — not addressed" in text
     assert "Service level 1: answer" in text
-    assert ("Level 2 (resolve) would have needed, for this caller: The 12.00 late fee (told, and waived "
+    assert ("Level 2 (resolve) would have needed, for this caller: The 12.00 late fee (told of it, or waived "
             "once), How to pay this month's instalment now.") in text
     # Turn 1's own evidence says what it dealt with; turn 2 dealt with nothing.
     assert everything.count("✓ dealt with:") == 1
