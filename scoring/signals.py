@@ -79,6 +79,11 @@ def _covered(spans: list[tuple[int, int]]) -> int:
     return total
 
 
+# Words that make a sentence naming an account detail a request for it.
+_ASKS = re.compile(r"\b(?:please|pls|can|could|may|need|give|tell|provide|confirm|verify|read|what'?s|what is)\b|"
+                   r"请|麻烦|提供|报一下|说一下|告诉我|发(?:一下|给我)|确认一下|核实|需要您|您的")
+
+
 def _is_question(a: Analysis, s: int, e: int) -> bool:
     chunk = a.text[s:e].rstrip()
     return "?" in chunk or chunk.endswith(("吗", "呢")) or bool(re.search(r"(吗|呢)[,。]?$", chunk))
@@ -173,7 +178,9 @@ def _classify_questions(a: Analysis, sig: Signals) -> None:
     """
     said_back = [span for span, _ in sig.reflection.units]  # the caller's own content in the reply
     for s, e in a.sentences:
-        verify = a.any_in("question_verify", s, e)  # "please give me the card number" asks, too
+        # "Please give me the card number" asks, too; "Thank you for the date of birth" and "您尾号
+        # 3390的卡号已经冻结了" only name one
+        verify = a.any_in("question_verify", s, e) and (_is_question(a, s, e) or bool(_ASKS.search(a.text, s, e)))
         if not (verify or _is_question(a, s, e)):
             continue
         if any(a.any_in(f, s, e) for f in _JAB_FAMILIES):
