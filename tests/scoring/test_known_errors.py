@@ -41,6 +41,19 @@ KNOWN = [
         "好的呀，哈哈，您太客气了。",
         ReplyContext(locale="zh", stage="closing", customer="好的，谢谢你啊。"),
         id="warm laughter to a thankful caller is read as retaliate"),
+    pytest.param(  # round 11's model, trial 21: a direct answer that opens "Nobody" is shaped like a denial
+        "Nobody has used it. The last payment was 8.40 at the chemist's on Tuesday, nothing since.",
+        ReplyContext(locale="en", stage="inquiry",
+                     customer="You've stopped it already? Oh, thank you. Date of birth fourteenth of April, "
+                              "nineteen fifty-four, if you need it. Has anybody used it?",
+                     facts={"card_tail": "3390", "last_payment": "8.40 at the chemist's on Tuesday"}),
+        id="a direct answer that opens with nobody is read as argue"),
+    pytest.param(  # round 11's model, trial 21: mock agreement in the corpus opens the same way
+        "Of course, Mrs Whitaker.",
+        ReplyContext(locale="en", stage="venting",
+                     customer="Oh, hello, thank goodness. I've lost my purse, at the market, and my bank card's in "
+                              "it, and my bus pass, and... Someone could be spending my money right now! What do I do?"),
+        id="a bare of course to a frightened caller is read as retaliate"),
 ]
 
 
