@@ -148,7 +148,8 @@ class Reflection:
         them), and so are the units in `without` (credited as something else)."""
         skip = set(without)
         merged = merge_adjacent([span for span, _ in self.units if span not in skip], text)
-        return _as_said(text, [_whole_word(text, s, e) for s, e in merged], self.said)
+        return _joined_as_said(text, _as_said(text, [_whole_word(text, s, e) for s, e in merged], self.said),
+                               self.said)
 
     def screen_phrases(self, text: str) -> list[tuple[int, int]]:
         """Details the reply read off the agent's screen (not said by the caller)."""
@@ -194,6 +195,20 @@ def _as_said(text: str, spans: list[tuple[int, int]], source: str) -> list[tuple
                 e += 1
         out.append((s, e))
     return merge_adjacent(out, text, gap=0)
+
+
+def _joined_as_said(text: str, spans: list[tuple[int, int]], source: str) -> list[tuple[int, int]]:
+    """Two restated words one short word apart that the caller said as one phrase ("date" and
+    "birth" of "date of birth") are quoted once, as that phrase: one thing said back, one line."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out:
+            between = text[out[-1][1]:s]
+            if 2 < len(between) <= 6 and between.strip().isalpha() and text[out[-1][0]:e] in source:
+                out[-1] = (out[-1][0], e)
+                continue
+        out.append((s, e))
+    return out
 
 
 def _said(text: str, s: int, e: int, source: str) -> bool:

@@ -80,7 +80,8 @@ def _covered(spans: list[tuple[int, int]]) -> int:
 
 
 # Words that make a sentence naming an account detail a request for it.
-_ASKS = re.compile(r"\b(?:please|pls|can|could|may|need|give|tell|provide|confirm|verify|read|what'?s|what is)\b|"
+_ASKS = re.compile(r"\b(?:please|pls|can|could|may|need|give|tell|provide|confirm|verify|read|what'?s|what is|"
+                   r"and your)\b|"
                    r"请|麻烦|提供|报一下|说一下|告诉我|发(?:一下|给我)|确认一下|核实|需要您|您的")
 
 

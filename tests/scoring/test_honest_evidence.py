@@ -150,6 +150,25 @@ def test_a_question_after_taking_in_the_problem_scores_listening_two(score, loca
     assert r.listening.level == 2
 
 
+def test_a_phrase_the_caller_said_is_quoted_once_as_that_phrase(score):
+    """Trial 21: "restated a detail the caller gave ('date')" and again "('birth')"."""
+    customer = "Oh, thank you. Date of birth fourteenth of April, nineteen fifty-four, if you need it."
+    reply = "Thank you for the date of birth, that's you confirmed."
+    r = score(reply, locale="en", stage="inquiry", customer=customer)
+    assert _quoted(r, reply, CALLER_DETAIL) == ["date of birth"]
+
+
+@pytest.mark.parametrize("reply, asks", [
+    ("Thank you for the date of birth, that's you confirmed.", False),
+    ("Can I take your date of birth, please?", True),
+    ("And your date of birth", True),  # said as a request, without the question mark
+    ("Please give me the account number.", True),
+])
+def test_naming_an_account_detail_is_a_verification_question_only_when_it_asks(score, reply, asks):
+    r = score(reply, locale="en", stage="venting", customer="Someone has taken money out of my account!")
+    assert any(e.label == "question_script" for e in r.listening.evidence) is asks
+
+
 def test_a_script_question_still_ignores_the_caller(score):
     r = score("Is there anything else I can help you with today?", locale="en", stage="inquiry",
               customer="Why was my card declined at the supermarket this morning?")
