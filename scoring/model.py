@@ -332,22 +332,25 @@ class Reading:
         return landmine_categories(self.landmines, self.thresholds, self.any_landmine)
 
 
-# The fallback below names a category only if it reaches this share of its own threshold. Out of
-# fold (en, 5,998 cases) the fallback's pick was right 26 times in 62 below 0.4 and 258 in 399
-# above: landmine F1 is the same either way (0.766), precision 0.868 -> 0.877; and below it the
-# name was often one nothing in the reply bore out ("reads as a threat" on "I understand you're
-# frustrated", the clause that pushed a 0.12 hardest).
+# The fallback below names a category only if it reaches this share of its own threshold, or if
+# the "any landmine" head is all but sure. Out of fold (en, 5,998 cases) the fallback's pick was
+# right 26 times in 62 below 0.4 and 258 in 399 above, and below it the name was often one nothing
+# in the reply bore out ("reads as a threat" on "I understand you're frustrated", the clause that
+# pushed a 0.12 hardest); but where the head was 0.9 sure, all 26 such replies did hold a landmine
+# ("那可不是我们的问题"): dropping them would pass a broken policy. Landmine F1 0.766 -> 0.765,
+# precision 0.868 -> 0.873, false policy breaches 54 -> 43.
 FALLBACK_SHARE = 0.4
+FALLBACK_SURE = 0.9
 
 
 def landmine_categories(probs: dict[str, float], thresholds: dict[str, float], any_landmine: float) -> list[str]:
     """Categories above their thresholds. When the reply clearly holds a landmine but no one
     category is sure (trainers themselves split defy/deflect, accuse/argue), the likeliest, if it
-    is near enough its threshold to be named."""
+    is near enough its threshold to be named or the reply all but surely holds one."""
     found = [c for c, p in probs.items() if p >= thresholds.get(c, 0.5)]
     if not found and any_landmine >= thresholds.get("any", 1.0):
         best = max(probs, key=lambda c: probs[c] / thresholds.get(c, 0.5))
-        if probs[best] >= FALLBACK_SHARE * thresholds.get(best, 0.5):
+        if probs[best] >= FALLBACK_SHARE * thresholds.get(best, 0.5) or any_landmine >= FALLBACK_SURE:
             found = [best]
     return found
 
