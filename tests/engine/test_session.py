@@ -125,7 +125,7 @@ def test_only_the_reply_right_after_a_hint_is_marked_as_after_a_hint(mini):
     assert first.state_before == second.state_before  # same state: hints_before stays 1 on both
     assert (first.after_hint, second.after_hint) == (True, False)
     assert first.to_dict()["after_hint"] is True
-    replayed = Session.replay(mini, s.to_json())
+    replayed = Session.replay(mini, s.to_json(), scorer=scripted_score)  # as it was played
     assert [t.after_hint for t in replayed.turns] == [t.after_hint for t in s.turns]
 
 
