@@ -157,6 +157,7 @@ def _version_4_database(url: str, session: Session) -> None:
                 **{**row, "session_id": 1, "recorded_at": now}))
         values = finish_record(start["call"], session)["values"]
         values.pop("ending_title")  # added in version 10
+        values.pop("human_caller")  # a column since version 6, in the finish record since the hand-over
         conn.execute(md.tables["sessions"].update().values(status="completed", ended_at=now, **values))
         if conn.dialect.name == "postgresql":
             for table in ("sessions", "cohorts", "trainees"):
