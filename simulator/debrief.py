@@ -152,6 +152,7 @@ class Fix:
     quote: str = ""  # the words of the reply it is about
     reason: str = ""  # the scorer's explanation
     also: tuple[int, ...] = field(default=())
+    level: int = 0  # evidence: the level the dimension got (a 0 weighs more than a 1)
 
     @property
     def turns(self) -> tuple[int, ...]:
@@ -189,7 +190,8 @@ def _problems(turn: TurnResult) -> list[tuple[tuple, Fix]]:
                 continue
             said.add((ev.label, ev.reason, ev.start, ev.end))
             found.append((("evidence", dim, ev.label, _unquoted(ev.reason)),
-                          Fix("evidence", turn.index, dim, turn.reply[ev.start:ev.end], ev.reason or ev.label)))
+                          Fix("evidence", turn.index, dim, turn.reply[ev.start:ev.end], ev.reason or ev.label,
+                              level=ds.level)))
         if ds.level == 0 and not lowered and not (dim == "policy" and score.landmines):
             found.append((("level", dim), Fix("level", turn.index, dim)))
     return found
@@ -208,8 +210,9 @@ def _unquoted(reason: str) -> str:
 
 def things_to_fix(session: Session, limit: int = 3) -> list[Fix]:
     """The `limit` problems to work on first: landmines, then talking over or leaving the caller
-    waiting, then evidence that lowered a score, then a dimension left at 0; among equals, the
-    one repeated on more turns, then the earlier. Each problem appears once, with its turns."""
+    waiting, then evidence that lowered a score (to 0 before to 1), then a dimension left at 0;
+    among equals, the one repeated on more turns, then the earlier. Each problem appears once,
+    with its turns."""
     grouped: dict[tuple, list[Fix]] = {}
     for turn in session.turns:
         seen: set[tuple] = set()
@@ -217,14 +220,15 @@ def things_to_fix(session: Session, limit: int = 3) -> list[Fix]:
             if key not in seen:
                 seen.add(key)
                 grouped.setdefault(key, []).append(fix)
-    ranked = sorted(grouped.values(), key=lambda fixes: (SEVERITY[fixes[0].kind], -len(fixes), fixes[0].turn))
+    ranked = sorted(grouped.values(), key=lambda fixes: (SEVERITY[fixes[0].kind], min(f.level for f in fixes),
+                                                         -len(fixes), fixes[0].turn))
     return [_with_also(fixes) for fixes in ranked[:limit]]
 
 
 def _with_also(fixes: list[Fix]) -> Fix:
     first = fixes[0]
     return Fix(first.kind, first.turn, first.name, first.quote, first.reason,
-               tuple(f.turn for f in fixes[1:]))
+               tuple(f.turn for f in fixes[1:]), first.level)
 
 
 # ---------------------------------------------------------------------------- the model answer

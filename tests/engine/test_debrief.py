@@ -146,6 +146,26 @@ def test_a_line_against_a_turn_that_still_got_full_marks_is_not_a_thing_to_fix(m
     assert debrief.things_to_fix(s) == []
 
 
+def test_a_reason_that_left_a_dimension_at_0_comes_before_one_that_left_it_at_1(mini):
+    """Trial 21: a mild "neither cold nor warm" (empathy 1) on turn 1 was listed above a cold
+    reply's reason (empathy 0) on turn 2."""
+    from dataclasses import replace
+
+    from scoring.types import Evidence
+
+    def score(reply, ctx):
+        base = scripted_score("ack", ctx)
+        level = 0 if "cold" in reply else 1
+        line = Evidence(0, 4, "model_empathy", f"{reply} ('{reply}')", "-")
+        return replace(base, empathy=replace(base.empathy, level=level, evidence=(line,)))
+
+    s = session(mini, scorer=score)
+    s.reply("mild")
+    s.reply("cold")
+    fixes = [f for f in debrief.things_to_fix(s) if f.kind == "evidence"]
+    assert [f.turn for f in fixes] == [1, 0]
+
+
 def test_a_call_with_nothing_wrong_has_nothing_to_fix(mini):
     assert debrief.things_to_fix(play(mini, "ack warm")) == []
 
