@@ -17,7 +17,8 @@ from simulator.scenario import LADDER, Concern, Ending, EndingVariant, Scenario,
 
 
 def _fact_forms(value: Any) -> list[str]:
-    """How a fact's value may be said: 6.0 also as 6 and 6.00; text as it is."""
+    """How a fact's value may be said: 6.0 also as 6 and 6.00; "1,203.50" also as 1203.50 and
+    1203.5 (typed without the separator); other text as it is."""
     if isinstance(value, bool):
         return []
     if isinstance(value, (int, float)):
@@ -25,7 +26,14 @@ def _fact_forms(value: Any) -> list[str]:
         if isinstance(value, float):
             forms.add(f"{value:.2f}")
         return sorted(forms)
-    return [str(value)]
+    text = str(value)
+    if _GROUPED.fullmatch(text):
+        bare = text.replace(",", "")
+        return sorted({text, bare, f"{float(bare):g}"})
+    return [text]
+
+
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # a number with thousands separators
 
 
 def _says(reply: str, plain: str, form: str) -> bool:
