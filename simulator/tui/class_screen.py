@@ -167,6 +167,9 @@ class ClassScreen(Screen):
             self.add_names([name])
             if name != event.value.strip():
                 self.notify(self.tr("live.name_cleaned", name=name, max=NAME_MAX), markup=False)
+            # The keys go back to the roster, where the footer's keys work ("d" had typed a d into
+            # the box: trial 21); another name, capital first, still goes into the box (on_key).
+            self.query_one("#roster").focus()
         event.input.clear()
 
     @on(OptionList.OptionSelected, "#roster")

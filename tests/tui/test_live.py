@@ -265,15 +265,18 @@ async def class_console_with_sam(url: str, tmp_path, clock, cohort: str):
         yield trainer, tp, trainer.screen
 
 
-async def test_a_name_typed_on_a_full_roster_joins_it_and_esc_gives_the_keys_back(sqlite_url, tmp_path, clock):
+async def test_a_name_typed_on_a_full_roster_joins_it_and_the_keys_go_back_to_the_roster(sqlite_url, tmp_path, clock):
     async with class_console_with_sam(sqlite_url, tmp_path, clock, "B3") as (trainer, tp, console):
         await type_text(tp, "Lin Mei")  # on the roster: the capital L starts a name, not a key
         await tp.press("enter")
         assert console.names == ["Sam Trial", "Lin Mei"] and console.trainee is None
-        await tp.press("escape")  # out of the name box: the console's keys work again
-        assert trainer.focused is console.query_one("#roster")
+        assert trainer.focused is console.query_one("#roster")  # the footer's keys work (trial 21)
         await tp.press("d")
         assert console.trainee in ("Sam Trial", "Lin Mei")
+        await type_text(tp, "Bo")  # a name started and left with Esc: kept in the box, keys back
+        await tp.press("escape")
+        assert trainer.focused is console.query_one("#roster")
+        assert console.query_one("#new-name").value == "Bo"
 
 
 async def test_a_name_added_with_control_characters_says_what_was_added(sqlite_url, tmp_path, clock):
