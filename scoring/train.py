@@ -61,9 +61,21 @@ CENTRE = "centre:"  # the _source prefix of a centre's cases
 CENTRE_WEIGHT = 5.0  # how many corpus cases one centre case counts as
 
 
-def training_files() -> list[Path]:
+def training_files(locale: str | None = None) -> list[Path]:
+    """The labelled case files (never a sealed one); with `locale`, those holding that locale's
+    cases, so a model does not go stale when only the other language's cases change."""
     files = sorted(CORPUS.rglob("*.yaml")) + sorted(HOLDOUTS.glob("holdout*.yaml"))
-    return [f for f in files if "sealed" not in f.name]
+    files = [f for f in files if "sealed" not in f.name]
+    return files if locale is None else [f for f in files if _locale_of(f) in (None, locale)]
+
+
+def _locale_of(f: Path) -> str | None:
+    """The locale a case file holds, by its name (en-w3/…, dev-zh.yaml, holdout2-en.yaml); None
+    when the name does not say (such a file counts for both)."""
+    for loc in ("en", "zh"):
+        if f.parent.name.startswith(loc + "-") or f.stem.endswith("-" + loc):
+            return loc
+    return None
 
 
 def corpus_digest(files: list[Path]) -> str:
@@ -284,7 +296,7 @@ def fit_locale(locale: str, log=print, extra: tuple[Path, ...] = (), folds: int 
         "meta": {"cases": len(cases), "fresh_cases": int(fresh.sum()), "seed": SEED,
                  **({"centre_cases": int(centre.sum()), "centre_weight": weight, "folds": folds}
                     if centre.any() else {}),
-                 "scikit_learn": sklearn.__version__, "corpus_sha256": corpus_digest(training_files()),
+                 "scikit_learn": sklearn.__version__, "corpus_sha256": corpus_digest(training_files(locale)),
                  "out_of_fold": cv},
     }
 

@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SEALED = ROOT / "tests" / "scoring" / "cases"
 
 # Measured on the sealed set for the shipped model (docs/scoring.md, latest round), less 0.02.
-SEALED_FLOOR = {  # round 11: en 0.887 / 0.954 / 0.919 / 0.824, zh 0.862 / 0.951 / 0.944 / 0.847
-    "en": {"listening": 0.86, "empathy": 0.93, "policy": 0.89, "landmines": 0.80},
+SEALED_FLOOR = {  # round 12: en 0.889 / 0.952 / 0.930 / 0.823, zh 0.862 / 0.951 / 0.944 / 0.847
+    "en": {"listening": 0.86, "empathy": 0.93, "policy": 0.91, "landmines": 0.80},
     "zh": {"listening": 0.84, "empathy": 0.93, "policy": 0.92, "landmines": 0.82},
 }
 

@@ -78,11 +78,10 @@ def test_an_apology_that_restates_the_caller_s_plan_change_is_listening_2():
     assert score_reply(reply, ctx).listening.level == 2
 
 
-@pytest.mark.xfail(strict=True, reason="known scorer error (round 9 model): the model reads a precise answer as partial")
 def test_blocking_the_card_and_saying_nobody_used_it_answers_both_questions_listening_2():
     """The caller asks whether the card is stopped and whether anyone used it; the reply answers
-    both, with her card's last digits. The rules read 2; the model overrides them with 1. Found
-    in a new user's trial on lost-card-callback-en (trial 12)."""
+    both, with her card's last digits. The rules read 2; the model had overridden them with 1
+    from round 9 to round 11. Found in a new user's trial on lost-card-callback-en (trial 12)."""
     customer = ("It's the debit card ending 3390. Date of birth fourteenth of April, nineteen fifty-four. "
                 "Is it stopped now? Has anybody used it?")
     reply = ("Your card ending 3390 is now blocked. Nobody has used it: the last payment was 8.40 at the "

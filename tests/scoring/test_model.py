@@ -23,7 +23,7 @@ SEALED = ROOT / "tests" / "scoring" / "cases"
 def test_the_shipped_model_was_trained_on_the_corpus_in_the_repository(locale):
     model = load_model(locale)
     assert model is not None, f"scoring/models/{locale}.json is missing: run mystery-guest scorer train"
-    assert model.meta["corpus_sha256"] == corpus_digest(training_files()), (
+    assert model.meta["corpus_sha256"] == corpus_digest(training_files(locale)), (
         "the labelled cases changed since the model was trained: run `mystery-guest scorer train`")
 
 
@@ -167,3 +167,9 @@ def test_the_model_sees_whether_the_caller_is_upset_and_whether_the_reply_only_a
     told = feats("I can see it failed. Did you change banks recently?", "You failed my payment!")
     assert told["only_asks"] == 0.0 and told["caller_upset"] == 1.0
     assert feats("您最近换过银行卡吗？", "为什么扣款失败了？")["only_asks"] == 1.0
+
+
+def test_a_model_goes_stale_only_when_its_own_language_s_cases_change():
+    zh = training_files("zh")
+    assert zh and all("/en-" not in f.as_posix() and not f.stem.endswith("-en") for f in zh)
+    assert set(zh) | set(training_files("en")) == set(training_files())
