@@ -79,10 +79,12 @@ def _covered(spans: list[tuple[int, int]]) -> int:
     return total
 
 
-# Words that make a sentence naming an account detail a request for it.
-_ASKS = re.compile(r"\b(?:please|pls|can|could|may|need|give|tell|provide|confirm|verify|read|what'?s|what is|"
-                   r"and your)\b|"
-                   r"请|麻烦|提供|报一下|说一下|告诉我|发(?:一下|给我)|确认一下|核实|需要您|您的")
+# Words that make a sentence naming an account detail a request for it (a statement that names
+# one, "I can confirm the date of birth matches", "您的卡号已经冻结了", asks for nothing).
+_ASKS = re.compile(r"\b(?:please|pls|give me|tell me|read me|provide|what'?s|what is|(?:can|could|would|will) you|"
+                   r"(?:can|could|may) i (?:have|take|get|grab)|need (?:your|you to)|(?:confirm|verify) your)\b|"
+                   r"请|麻烦|提供一下|报一下|说一下|告诉我|发(?:一下|给我)|确认一下|核实一下|需要您")
+_ASKS_FIRST = re.compile(r"\s*and your\b")  # "And your date of birth": asked, without the question mark
 
 
 def _is_question(a: Analysis, s: int, e: int) -> bool:
@@ -181,7 +183,8 @@ def _classify_questions(a: Analysis, sig: Signals) -> None:
     for s, e in a.sentences:
         # "Please give me the card number" asks, too; "Thank you for the date of birth" and "您尾号
         # 3390的卡号已经冻结了" only name one
-        verify = a.any_in("question_verify", s, e) and (_is_question(a, s, e) or bool(_ASKS.search(a.text, s, e)))
+        verify = a.any_in("question_verify", s, e) and (
+            _is_question(a, s, e) or bool(_ASKS.search(a.text, s, e)) or bool(_ASKS_FIRST.match(a.text, s)))
         if not (verify or _is_question(a, s, e)):
             continue
         if any(a.any_in(f, s, e) for f in _JAB_FAMILIES):

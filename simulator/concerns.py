@@ -29,7 +29,8 @@ def _fact_forms(value: Any) -> list[str]:
     text = str(value)
     if _GROUPED.fullmatch(text):
         bare = text.replace(",", "")
-        return sorted({text, bare, f"{float(bare):g}"})
+        short = bare.rstrip("0").rstrip(".") if "." in bare else bare  # by its digits, never rounded
+        return sorted({text, bare, short})
     return [text]
 
 

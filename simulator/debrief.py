@@ -197,15 +197,18 @@ def _problems(turn: TurnResult) -> list[tuple[tuple, Fix]]:
     return found
 
 
-# A reason's quote of the reply: " ('…')" in English, "（“…”）" in Chinese, at its end.
-_QUOTE = re.compile(r"\s*(?:\(['‘“]|（[“‘']).*$", re.S)
+# A reason's quote of the reply, wherever it sits: 'I'm sorry' (an apostrophe inside the words
+# does not end it), “…”, 「…」; then the brackets it leaves empty.
+_QUOTE = re.compile(r"(?:(?<=^)|(?<=[\s(（]))'.*?'(?=$|[\s)）,.;:!?])|“.*?”|「.*?」|‘.*?’", re.S)
+_EMPTY = re.compile(r"\s*[(（]\s*[)）]|\s+")
 
 
 def _unquoted(reason: str) -> str:
     """What a reason says without the words it quotes: two turns share a problem when their
-    reasons say the same thing of different words ("responds, but takes up nothing specific"),
-    not when only the kind of evidence is the same (the model's line for level 0 and for 1)."""
-    return _QUOTE.sub("", reason or "")
+    reasons say the same thing of different words ("responds, but takes up nothing specific",
+    "'…' was already said earlier in the call"), not when only the kind of evidence is the same
+    (the model's line for level 0 and for 1)."""
+    return _EMPTY.sub(lambda m: " " if m.group().isspace() else "", _QUOTE.sub("", reason or "")).strip()
 
 
 def things_to_fix(session: Session, limit: int = 3) -> list[Fix]:

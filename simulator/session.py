@@ -165,6 +165,7 @@ class Session:
             raise ValueError(f"caller must be one of {', '.join(CALLERS)}, not {caller!r}")
         self.caller = caller
         self.first_caller = caller  # the call may change hands (hand_over): a replay starts with this one
+        self.person_spoke = False  # a person said any of the caller's lines (caller_says)
         self.held_ending: str | None = None
         self.scenario = scenario
         self.seed = seed
@@ -379,6 +380,7 @@ class Session:
             raise ReplyRejected("empty line: type what the caller says")
         line = line[:MAX_REPLY_CHARS]
         self.events.append({"type": "caller", "text": line})
+        self.person_spoke = True
         self.history.append(Turn("customer", line))
         if self.turns:
             last = self.turns[-1]
@@ -390,14 +392,16 @@ class Session:
     def hand_over(self, caller: str) -> str:
         """Who plays the caller from here on: the trainer hands a live call back to the machine, or
         takes it over from the machine. The machine, taking over, answers the last reply if the
-        person had not (with the ending it had left to them, else the line for where the call is);
-        a person taking over says what comes next. Returns the machine's line, or ""."""
+        person had not (with the ending it had left to them, else the line for where the call is,
+        without the reaction it would have had to the reply as it came); a person taking over says
+        what comes next. Returns the machine's line, or "". A hand-over to whoever already plays
+        the caller is refused (ValueError): a second F8 sent before the first came back."""
         if caller not in CALLERS:
             raise ValueError(f"caller must be one of {', '.join(CALLERS)}, not {caller!r}")
         if self.over:
             raise CallOver("the call is over")
         if caller == self.caller:
-            return ""
+            raise ValueError(f"the {caller} already plays the caller")
         self.events.append({"type": "hand_over", "caller": caller})
         self.caller = caller
         if self.human:
@@ -409,11 +413,11 @@ class Session:
                 return ""
             self.opening = self._said(self._line_for_state(self.state))  # nobody had opened the call yet
             return self.opening
+        if last.customer_line:
+            return ""  # the person answered the last reply (and so kept the call going): the machine answers the next
         if held is not None:
             self.state = held
             line = self._ending_line()
-        elif last.customer_line:
-            return ""  # the person answered the last reply: the machine answers the next
         else:
             line = self._said(self._next_line(last.state_before))
         last.state_after, last.ending, last.held_ending = self.state, self.ending, None

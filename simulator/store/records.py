@@ -107,8 +107,8 @@ def finish_record(call: str, session: "Session", status: str = "completed") -> d
         overall=summary["overall"], listening=summary["listening"], empathy=summary["empathy"],
         policy=summary["policy"], hints=summary["hints"], landmines=summary["landmines"],
         interruptions=summary["interruptions"], turn_count=len(session.turns),
-        # a call the trainer took over from the machine part-way was (partly) played by a person
-        human_caller=session.first_caller == "human" or any(t.human_caller for t in session.turns),
+        # played by a person if one said any of the caller's lines or was to answer any reply
+        human_caller=session.person_spoke or any(t.human_caller for t in session.turns),
         summary=json.loads(json.dumps(summary, default=str)),
     )
     return {"event": "finish", "call": call, "status": status, "at": _now(), "values": values}

@@ -88,7 +88,7 @@ class MysteryGuestApp(App):
         self._last_try: dict[str, Any] = {}  # scenario id -> debrief.Attempt of this run's last finished call
         self._lots = random.Random(settings.seed)
         self._frozen = False  # start-up's objects are out of the cyclic GC's sight (gc.freeze)
-        self._held_keys: list[events.Key] | None = None  # typed behind a Tab/Enter not yet settled
+        self._held_keys: list[events.Event] | None = None  # keys and pastes behind a Tab/Enter not yet settled
 
     # ------------------------------------------------------------------ the library
     @property
@@ -136,12 +136,14 @@ class MysteryGuestApp(App):
     # Keys typed while the app starts or is busy arrive in one burst, and Textual picks each key's
     # widget as it arrives, before an earlier Tab or Enter has moved the focus: the cohort typed
     # after "name, Tab" lands in the name. So the keys behind a focus key wait until no message is
-    # left on their way on the screen (the focus has moved by then), and go on in the order typed.
+    # left on their way on the screen (the focus has moved by then), and go on in the order typed;
+    # a paste behind them waits with them. (A held key reaches its widget up to HOLD_KEYS_AT_MOST
+    # late: the call screen's typing clock may start that much after the key was pressed.)
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded and self._held_keys is not None:
+            self._held_keys.append(event)
+            return
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if self._held_keys is not None:
-                self._held_keys.append(event)
-                return
             if event.key in FOCUS_KEYS:
                 self._held_keys = []
                 self.post_message(ReleaseKeys(time.monotonic() + HOLD_KEYS_AT_MOST))

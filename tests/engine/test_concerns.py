@@ -90,14 +90,17 @@ def test_a_number_fact_counts_only_as_a_whole_number(sc):
     assert s.reply("ack warm, it was 5, sorry").concerns_met == ["heard"]
 
 
-@pytest.mark.parametrize("said, counts", [("1203.50", True), ("1,203.50", True), ("1203.5", True),
-                                          ("11203.50", False), ("1203", False)])
-def test_a_grouped_number_fact_counts_typed_without_its_separator(said, counts):
+@pytest.mark.parametrize("fact, said, counts", [
+    ("1,203.50", "1203.50", True), ("1,203.50", "1,203.50", True), ("1,203.50", "1203.5", True),
+    ("1,203.50", "11203.50", False), ("1,203.50", "1203", False),
+    ("99,999.99", "99999.99", True), ("99,999.99", "100000", False),  # never a rounded form
+    ("1,234,567.00", "1234567", True), ("123,456.78", "123457", False)])
+def test_a_grouped_number_fact_counts_typed_without_its_separator(fact, said, counts):
     """Trial 21: "余额只有1203.50" did not say the balance "1,203.50" on the agent's screen."""
     from simulator.concerns import _fact_forms, _says, _plain
 
-    reply = f"卡里余额只有{said} 本期要还1860"
-    assert any(_says(reply, _plain(reply, "zh"), form) for form in _fact_forms("1,203.50")) is counts
+    reply = f"卡里余额只有{said} 本期要还"
+    assert any(_says(reply, _plain(reply, "zh"), form) for form in _fact_forms(fact)) is counts
 
 
 def test_a_reply_with_a_landmine_addresses_nothing(sc):

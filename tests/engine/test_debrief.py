@@ -128,6 +128,25 @@ def test_turns_share_a_thing_to_fix_only_when_their_reasons_say_the_same(mini):
     assert [(f.turns, f.quote) for f in fixes] == [((1, 2), "b two"), ((0,), "a one")]
 
 
+def test_a_reason_that_opens_with_its_quote_still_groups_the_turns_it_fits(mini):
+    """The review: "'…' was already said earlier in the call" kept the quoted words in the key,
+    so three hollow repeats filled the whole list."""
+    from dataclasses import replace
+
+    from scoring.types import Evidence
+
+    def score(reply, ctx):
+        base = scripted_score("ack", ctx)
+        line = Evidence(0, len(reply), "hollow", f"'{reply}' was already said earlier in the call", "-")
+        return replace(base, empathy=replace(base.empathy, level=1, evidence=(line,)))
+
+    s = session(mini, scorer=score)
+    for reply in ("I'm sorry", "so sorry", "really sorry"):
+        s.reply(reply)
+    fixes = [f for f in debrief.things_to_fix(s) if f.kind == "evidence"]
+    assert [f.turns for f in fixes] == [(0, 1, 2)]
+
+
 def test_a_line_against_a_turn_that_still_got_full_marks_is_not_a_thing_to_fix(mini):
     """Trial 21: "a script question ('Thank you for the date of birth, ...')" led the list, from a
     turn scored listening 2/2."""

@@ -145,3 +145,18 @@ def test_a_trainer_takes_over_from_the_machine_and_says_what_comes_next(drill):
     assert again.human and [t.to_dict() for t in again.turns] == [t.to_dict() for t in s.turns]
     with pytest.raises(ValueError):
         s.hand_over("nobody")
+    with pytest.raises(ValueError, match="already plays"):  # a second F8 before the first came back
+        s.hand_over("human")
+
+
+def test_handed_back_after_the_person_kept_a_held_ending_open_the_call_goes_on_with_their_words(drill):
+    """The review: F8 after the trainer had answered past an ending the machine held ended the
+    call and put the machine's words over the trainer's."""
+    s = human(drill)
+    s.caller_says("Hello?")
+    s.reply("This call is recorded")
+    assert s.held_ending == "escalated"
+    s.caller_says("Fine, one more chance.")
+    assert s.hand_over("machine") == ""
+    assert not s.over and s.turns[-1].customer_line == "Fine, one more chance." and s.turns[-1].human_caller
+    assert s.reply("I understand, I am sorry").customer_line  # the machine answers from here

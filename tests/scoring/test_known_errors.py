@@ -54,6 +54,16 @@ KNOWN = [
                      customer="Oh, hello, thank goodness. I've lost my purse, at the market, and my bank card's in "
                               "it, and my bus pass, and... Someone could be spending my money right now! What do I do?"),
         id="a bare of course to a frightened caller is read as retaliate"),
+    *[pytest.param(  # round 12's model, trial 22: plain answers to a calm caller's "why did it fail?"
+        reply,
+        ReplyContext(locale="en", stage="inquiry", policy=Policy(allow=("explain_charges", "fee_waiver")),
+                     customer="Hi there. I've just had an email saying my loan payment failed this month. "
+                              "It's never happened before. Why did it fail?"),
+        id=f"a plain answer to a calm caller is read as a landmine ({n})")
+      for n, reply in enumerate([
+          "The direct debit was still set up on your old account ending 4417, and your bank closed that "
+          "account on 20 February, so the collection on 3 March came back unpaid.",
+          "No. Nothing is reported to the credit agencies if it's paid by 8 March."], 1)],
 ]
 
 
@@ -67,10 +77,9 @@ _PLAN_CALLER = ("我先把话说清楚：按照工信部的规定，变更套餐
                 "基础套餐改成了78元畅享套餐，这是违规操作。这通电话我全程录音，你先把工号报一下。")
 
 
-@pytest.mark.xfail(strict=True, reason="known scorer error (round 9 model): the model reads it as generic")
 def test_an_apology_that_restates_the_caller_s_plan_change_is_listening_2():
-    """The rules see 58元, 78元, 套餐, 改成 and 确认 said back (listening 2); the model, which
-    overrides the rules here, reads the reply as a generic apology (level 1, "笼统回应"). Found
+    """The rules see 58元, 78元, 套餐, 改成 and 确认 said back (listening 2); the model had
+    overridden them with a generic apology (level 1, "笼统回应") from round 9 to round 12. Found
     in a new user's trial on pro-complainer-zh."""
     reply = "赵先生，您的套餐从58元改成了78元，事先没经过您确认，这是我们的问题，非常抱歉。"
     ctx = ReplyContext(locale="zh", stage="venting", customer=_PLAN_CALLER,

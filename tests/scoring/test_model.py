@@ -169,7 +169,8 @@ def test_the_model_sees_whether_the_caller_is_upset_and_whether_the_reply_only_a
     assert feats("您最近换过银行卡吗？", "为什么扣款失败了？")["only_asks"] == 1.0
 
 
-def test_a_model_goes_stale_only_when_its_own_language_s_cases_change():
-    zh = training_files("zh")
-    assert zh and all("/en-" not in f.as_posix() and not f.stem.endswith("-en") for f in zh)
-    assert set(zh) | set(training_files("en")) == set(training_files())
+@pytest.mark.parametrize("locale, other", [("zh", "en"), ("en", "zh")])
+def test_a_model_goes_stale_only_when_its_own_language_s_cases_change(locale, other):
+    mine = training_files(locale)
+    assert mine and all(f"/{other}-" not in f.as_posix() and not f.stem.endswith(f"-{other}") for f in mine)
+    assert set(mine) | set(training_files(other)) == set(training_files())

@@ -62,6 +62,20 @@ async def test_a_name_and_cohort_typed_ahead_in_one_burst_land_in_their_own_fiel
         assert (settings.trainee, settings.cohort) == ("Tomás", "dec")
 
 
+async def test_a_paste_typed_ahead_behind_a_tab_lands_in_the_next_field(make, settings):
+    from textual import events
+
+    settings.trainee = settings.cohort = ""
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        _type_ahead(app, [*"Tomás", "tab"])
+        app._driver.send_message(events.Paste("dec-b"))  # pasted before the Tab had moved the focus
+        _type_ahead(app, ["enter"])
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen), "the scenario list")
+        assert (settings.trainee, settings.cohort) == ("Tomás", "dec-b")
+
+
 PASTE = "I hear you \x1b[31mMrs Whitaker\x1b[0m\x07 tab\there \x08\x7f done"
 
 
