@@ -479,3 +479,16 @@ def test_lint_reports_a_concern_phrase_that_is_not_valid_phrase_syntax():
     at = where(text, '"a (tip')
     assert len(out) == 1 and out[0].startswith(f"{at}: error: phrase 'a (tip' is not valid phrase syntax "
                                                "(docs/lexicons.md): bad phrase (missing )")
+
+
+@pytest.mark.parametrize("reply, pays", [
+    ("Sorry about this, Mr Osei. I can take the 245.50 now by debit card if that helps.", True),
+    ("By card on this call, 245.50 today.", True),
+    ("I'll take a look at it now.", False),
+])
+def test_taking_the_payment_on_the_call_tells_the_autopay_caller_how_to_pay_now(reply, pays):
+    """Trial 22: two turns that took the payment by card left "how to pay now" not addressed."""
+    from simulator.loader import bundled_dir, load_scenario
+
+    call = Session(load_scenario(bundled_dir() / "autopay-failed-en.yaml"), seed=1)
+    assert ("pay_now" in call.reply(reply).concerns_met) is pays
