@@ -385,6 +385,7 @@ class Session:
         if self.turns:
             last = self.turns[-1]
             last.customer_line = self._joined(last.customer_line, line)
+            last.human_caller = True  # a person said (some of) this answer
         else:
             self.opening = self._joined(self.opening, line)
         return line

@@ -111,9 +111,12 @@ def _acts(score: Mapping[str, Any], tr: Catalog) -> str:
     return tr("transcript.list_sep").join(name(a) for a in acts)
 
 
-def _caller(row: SessionRow, tr: Catalog) -> str:
-    """Who said the caller's lines: the persona, marked when a person played it (the live class)."""
-    return tr("transcript.persona_person", persona=row.persona) if row.human_caller else row.persona
+def _caller(row: SessionRow, tr: Catalog, turn: dict[str, Any] | None = None) -> str:
+    """Who said a caller's line: the persona, marked when a person played it (the live class).
+    `turn`: the line answering that turn (the trainer may have handed the caller to the machine
+    and back, F8); None: the opening, a person's when the call was opened without the machine's."""
+    person = row.human_caller and (bool(turn.get("human_caller")) if turn is not None else not row.opening)
+    return tr("transcript.persona_person", persona=row.persona) if person else row.persona
 
 
 def _opening(detail: SessionDetail) -> str:
@@ -244,7 +247,7 @@ def render_text(detail: SessionDetail, concerns: Mapping[str, str] | None = None
     if said_first != _opening(detail):
         lines += ["", tr("transcript.text.says", who=_line(_caller(row, tr)), line=_line(_opening(detail)))]
     lines.append("")
-    lines += [render_turn_text(t, _caller(row, tr), detail.reviews.get(t["index"]), concerns, tr=tr,
+    lines += [render_turn_text(t, _caller(row, tr, t), detail.reviews.get(t["index"]), concerns, tr=tr,
                                answer=i + 1 == len(turns) or turns[i + 1].get("customer_before") != t.get("customer_line"))
               + "\n" for i, t in enumerate(turns)]
     return "\n".join(lines)
@@ -256,12 +259,11 @@ def render_markdown(detail: SessionDetail, concerns: Mapping[str, str] | None = 
     """The call as Markdown: facts, the opening line, then each turn with scores and evidence."""
     row = detail.session
     tr = tr or catalog_of(row)
-    caller = md_text(_caller(row, tr))
     lines = [f"# {md_text(tr('transcript.title', title=row.scenario_title))}", ""]
     lines += ["| | |", "|---|---|"] + [f"| {md_text(k)} | {md_text(v)} |"
                                         for k, v in _facts(row, detail.reviewed, tr)] + [""]
     lines += [f"## {md_text(tr('transcript.opening'))}", "",
-              tr("transcript.md.says", who=caller, line=md_text(_opening(detail))), ""]
+              tr("transcript.md.says", who=md_text(_caller(row, tr)), line=md_text(_opening(detail))), ""]
     for t in detail.turns:
         lines += [f"## {md_text(_heading(t, tr))}", ""]
         if t["kind"] == "silence":
@@ -287,7 +289,7 @@ def render_markdown(detail: SessionDetail, concerns: Mapping[str, str] | None = 
         if t.get("mood_changes"):
             lines.append("")
         if t.get("customer_line"):
-            lines += [tr("transcript.md.says", who=caller, line=md_text(t["customer_line"])), ""]
+            lines += [tr("transcript.md.says", who=md_text(_caller(row, tr, t)), line=md_text(t["customer_line"])), ""]
     if row.status != "completed":
         lines += [f"*{md_text(_unfinished(row, detail, tr))}*", ""]
     return "\n".join(lines)
@@ -382,8 +384,8 @@ def render_html(detail: SessionDetail, concerns: Mapping[str, str] | None = None
         if changes:
             parts.append('<ul class="evidence">' + "".join(f"<li>{e(_anger(m, tr))}</li>" for m in changes) + "</ul>")
         if t.get("customer_line"):
-            parts.append(f'<p class="line caller"><span class="who">{caller}{e(tr("transcript.colon"))}</span> '
-                         f'{e(t["customer_line"])}</p>')
+            parts.append(f'<p class="line caller"><span class="who">{e(_caller(row, tr, t))}'
+                         f'{e(tr("transcript.colon"))}</span> {e(t["customer_line"])}</p>')
     if row.status != "completed":
         parts.append(f'<p class="note">{e(_unfinished(row, detail, tr))}</p>')
     parts += ["</body>", "</html>", ""]

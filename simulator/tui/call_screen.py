@@ -511,10 +511,7 @@ class CallScreen(Screen):
         self.query_one(Transcript).add_line("note", utterance("note", "", self.tr(
             "live.now_human" if self.session.human else "live.now_machine")))
         if not self.session.human:
-            self.caller_turn = False
-            if self.unrecorded is not None:  # the person's turn, now with the machine's answer
-                self.app.record_turn(self.store_call, self.unrecorded)
-                self.unrecorded = None
+            self.caller_turn = False  # the turn is written with the next one, as every live turn is
         if line:
             self._say(line)
 
@@ -552,11 +549,14 @@ class CallScreen(Screen):
                     "note", utterance("note", "", self.tr("call.interrupted_note")))
         if self.debug_path:
             self.query_one(DebugPanel).show_turn(turn)
-        if self.session.human:  # the person's answer belongs to this turn: write it when it is complete
+        # A person's answer belongs to this turn: write it when it is complete. In a live call that
+        # holds for a turn the machine answered too: the trainer may take the caller back (F8) and
+        # add to that answer before the next reply.
+        if self.session.human or self.live is not None:
             if self.unrecorded is not None:
                 self.app.record_turn(self.store_call, self.unrecorded)
             self.unrecorded = turn
-            self.caller_turn = True
+            self.caller_turn = self.session.human
         else:
             self.app.record_turn(self.store_call, turn)
         self._say(turn.customer_line)

@@ -470,6 +470,10 @@ async def test_the_trainer_hands_the_caller_to_the_machine_mid_call_and_takes_it
             await until(lambda: call.session.human and "(the trainer plays the caller from here)"
                         in screen_text(trainee), tp, sp)
             assert not guest.query_one("#caller-line").disabled
+            guest.query_one("#caller-line").value = "Still here, are you?"  # added to the machine's answer
+            guest.query_one("#caller-line").focus()
+            await tp.press("enter")
+            await until(lambda: call.session.turns[1].customer_line.endswith("Still here, are you?"), tp, sp)
             await tp.press("f7")
             await until(lambda: isinstance(trainer.screen, ChooseScreen), tp)
             await tp.press("enter")
@@ -481,5 +485,11 @@ async def test_the_trainer_hands_the_caller_to_the_machine_mid_call_and_takes_it
         (row,) = store.sessions("B6")
         assert row.human_caller  # the trainer played part of it
         detail = store.session_detail(row.id)
-        assert [t["customer_line"] for t in detail.turns][:1] == [machine_line]
-        assert [bool(t.get("human_caller")) for t in detail.turns] == [False, False]
+        assert detail.turns[0]["customer_line"] == machine_line
+        assert detail.turns[1]["customer_line"].endswith("Still here, are you?")  # written with what was added
+        assert [bool(t.get("human_caller")) for t in detail.turns] == [False, True]
+        from simulator.store.transcript import render_markdown
+
+        text = render_markdown(detail)  # each caller line by who said it (trial 22)
+        assert f"**Rex Moody:** {machine_line}" in text
+        assert "**Rex Moody (played by a person):** " in text
