@@ -89,6 +89,7 @@ class MysteryGuestApp(App):
         self._lots = random.Random(settings.seed)
         self._frozen = False  # start-up's objects are out of the cyclic GC's sight (gc.freeze)
         self._held_keys: list[events.Event] | None = None  # keys and pastes behind a Tab/Enter not yet settled
+        self._releasing = False
 
     # ------------------------------------------------------------------ the library
     @property
@@ -139,11 +140,18 @@ class MysteryGuestApp(App):
     # left on their way on the screen (the focus has moved by then), and go on in the order typed;
     # a paste behind them waits with them. (A held key reaches its widget up to HOLD_KEYS_AT_MOST
     # late: the call screen's typing clock may start that much after the key was pressed.)
+    # A key with a priority binding (Enter on the scenario list, Home) acts as soon as the app reads
+    # it, before the keys typed ahead of it have reached their widget ("Down Down Enter" started the
+    # first scenario): it waits for them the same way.
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded and self._held_keys is not None:
             self._held_keys.append(event)
             return
         if isinstance(event, events.Key) and not event.is_forwarded:
+            if not self._releasing and self._priority_key(event.key) and self._in_flight():
+                self._held_keys = [event]
+                self.post_message(ReleaseKeys(time.monotonic() + HOLD_KEYS_AT_MOST))
+                return
             if event.key in FOCUS_KEYS:
                 self._held_keys = []
                 self.post_message(ReleaseKeys(time.monotonic() + HOLD_KEYS_AT_MOST))
@@ -156,17 +164,29 @@ class MysteryGuestApp(App):
             self.set_timer(0.005, lambda: self.post_message(ReleaseKeys(message.deadline)))
             return
         held, self._held_keys = self._held_keys or [], None
-        for index, key in enumerate(held):
-            await self.on_event(key)
-            if self._held_keys is not None:  # another focus key: the rest wait again
-                self._held_keys.extend(held[index + 1:])
-                return
+        self._releasing = True  # they have waited: none is held again for what is in flight
+        try:
+            for index, key in enumerate(held):
+                await self.on_event(key)
+                if self._held_keys is not None:  # another focus key: the rest wait again
+                    self._held_keys.extend(held[index + 1:])
+                    return
+        finally:
+            self._releasing = False
+
+    def _in_flight(self) -> bool:
+        """A message waits in some queue of the screen's widgets (a key on its way, say)."""
+        # A key being handled is always in one of these queues between two steps of the event loop:
+        # a widget done with it posts it to its parent before it lets another task run.
+        return any(node.message_queue_size for node in self.screen.walk_children(with_self=True))
 
     def _settled(self) -> bool:
         """Nothing waits in the app's queue or in any queue of the screen's widgets."""
-        # A key being handled is always in one of these queues between two steps of the event loop:
-        # a widget done with it posts it to its parent before it lets another task run.
-        return not any(node.message_queue_size for node in (self, *self.screen.walk_children(with_self=True)))
+        return not self.message_queue_size and not self._in_flight()
+
+    def _priority_key(self, key: str) -> bool:
+        """Whether `key` has a priority binding here: it acts before the focused widget sees it."""
+        return any(b.priority for _, bindings in self.screen._binding_chain for b in bindings.key_to_bindings.get(key, ()))
 
     # ------------------------------------------------------------------ start-up
     def on_mount(self) -> None:

@@ -76,6 +76,20 @@ async def test_a_paste_typed_ahead_behind_a_tab_lands_in_the_next_field(make, se
         assert (settings.trainee, settings.cohort) == ("Tomás", "dec-b")
 
 
+async def test_keys_typed_at_once_on_the_scenario_list_start_the_scenario_they_reach(make):
+    """Trial 22: Enter (a priority key) acted before "Down Down" reached the list."""
+    from simulator.tui.call_screen import CallScreen
+
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen) and app.screen.query("DataTable"), "the list")
+        await pilot.pause()
+        assert len(app.library) >= 2
+        _type_ahead(app, ["home", "down", "enter"])
+        await wait_for(pilot, lambda: isinstance(app.screen, CallScreen), "a call")
+        assert app.screen.scenario.id == app.library[1].id
+
+
 PASTE = "I hear you \x1b[31mMrs Whitaker\x1b[0m\x07 tab\there \x08\x7f done"
 
 
