@@ -43,7 +43,8 @@ class ReleaseKeys(Message):
         self.deadline = deadline  # they go on by then in any case
 
 
-# Keys that may move the focus (to the next field, a new screen, the pause screen).
+# Keys that may move the focus (to the next field, a new screen, the pause screen); keys behind
+# them, or behind any other bound key that is not typed (Backspace), wait until they have acted.
 FOCUS_KEYS = frozenset({"tab", "shift+tab", "enter", "escape"})
 HOLD_KEYS_AT_MOST = 0.5  # seconds: a screen that never settles (a clock ticking) still gets its keys
 
@@ -152,7 +153,7 @@ class MysteryGuestApp(App):
                 self._held_keys = [event]
                 self.post_message(ReleaseKeys(time.monotonic() + HOLD_KEYS_AT_MOST))
                 return
-            if event.key in FOCUS_KEYS:
+            if event.key in FOCUS_KEYS or self._bound_late(event):
                 self._held_keys = []
                 self.post_message(ReleaseKeys(time.monotonic() + HOLD_KEYS_AT_MOST))
         await super().on_event(event)
@@ -183,6 +184,13 @@ class MysteryGuestApp(App):
     def _settled(self) -> bool:
         """Nothing waits in the app's queue or in any queue of the screen's widgets."""
         return not self.message_queue_size and not self._in_flight()
+
+    def _bound_late(self, event: events.Key) -> bool:
+        """A key that is not typed but bound (Backspace, Ctrl+U in a text box): its action runs once
+        the key has come back up to the app, after letters typed behind it went into the box
+        ("abc", Backspace, "d" had left "abc"; Ctrl+U then a name, an empty box: trial 22)."""
+        return not event.is_printable and any(bindings.key_to_bindings.get(event.key)
+                                              for _, bindings in self.screen._modal_binding_chain)
 
     def _priority_key(self, key: str) -> bool:
         """Whether `key` has a priority binding here: it acts before the focused widget sees it."""

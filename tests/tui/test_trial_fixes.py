@@ -62,6 +62,20 @@ async def test_a_name_and_cohort_typed_ahead_in_one_burst_land_in_their_own_fiel
         assert (settings.trainee, settings.cohort) == ("Tomás", "dec")
 
 
+@pytest.mark.parametrize("keys, name", [
+    ([*"abc", "backspace", "d"], "abd"),
+    ([*"Old", "ctrl+u", *"Sam"], "Sam"),  # trial 22: Ctrl+U then a name, at once, had left the box empty
+])
+async def test_editing_keys_typed_ahead_act_in_the_order_typed(make, settings, keys, name):
+    settings.trainee = settings.cohort = ""
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        _type_ahead(app, [*keys, "tab", *"dec", "enter"])
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen), "the scenario list")
+        assert (settings.trainee, settings.cohort) == (name, "dec")
+
+
 async def test_a_paste_typed_ahead_behind_a_tab_lands_in_the_next_field(make, settings):
     from textual import events
 
