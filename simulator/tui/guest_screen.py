@@ -209,15 +209,13 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
 
     @on(Input.Submitted, "#caller-line")
     def _typed_line(self, event: Input.Submitted) -> None:
+        line = event.value
         options = self.query_one("#suggestions", OptionList)
-        if not clean_reply(event.value) and options.highlighted is not None and self._lines:
+        if not clean_reply(line) and options.highlighted is not None and self._lines:
             # Enter sends the highlighted suggestion, as the README says, even from an empty box
             # (trial 21: Tab, then Enter, said "type what the caller says first")
-            if self.send_line(self._lines[options.highlighted]):
-                event.input.clear()
-                self._back_to_lines()
-            return
-        if self.send_line(event.value):
+            line = self._lines[options.highlighted]
+        if self.send_line(line):
             event.input.clear()
             self._back_to_lines()
 
