@@ -158,29 +158,25 @@ def test_a_phrase_the_caller_said_is_quoted_once_as_that_phrase(score):
     assert _quoted(r, reply, CALLER_DETAIL) == ["date of birth"]
 
 
-@pytest.mark.parametrize("reply, asks", [
-    ("Thank you for the date of birth, that's you confirmed.", False),
-    ("Can I take your date of birth, please?", True),
-    ("And your date of birth", True),  # said as a request, without the question mark
-    ("Please give me the account number.", True),
-    ("Could you read me the card number on the front?", True),
-    ("I can confirm the date of birth matches our records.", False),
-    ("Thanks, and your date of birth matches our records.", False),
-    ("I've read the account number back to the system and it's blocked.", False),
-])
-def test_naming_an_account_detail_is_a_verification_question_only_when_it_asks(score, reply, asks):
-    r = score(reply, locale="en", stage="venting", customer="Someone has taken money out of my account!")
-    assert any(e.label == "question_script" for e in r.listening.evidence) is asks
+_LOST_CARD = {"en": "Someone has taken money out of my account!", "zh": "我的卡丢了，有人在刷我的钱！"}
 
 
-@pytest.mark.parametrize("reply, asks", [
-    ("您的卡号已经冻结了。", False),
-    ("您尾号3390的卡号已经冻结了，谁也用不了。", False),
-    ("麻烦您报一下卡号。", True),
-    ("请提供一下您的身份证号", True),
+@pytest.mark.parametrize("locale, reply, asks", [
+    ("en", "Thank you for the date of birth, that's you confirmed.", False),
+    ("en", "Can I take your date of birth, please?", True),
+    ("en", "And your date of birth", True),  # said as a request, without the question mark
+    ("en", "Please give me the account number.", True),
+    ("en", "Could you read me the card number on the front?", True),
+    ("en", "I can confirm the date of birth matches our records.", False),
+    ("en", "Thanks, and your date of birth matches our records.", False),
+    ("en", "I've read the account number back to the system and it's blocked.", False),
+    ("zh", "您的卡号已经冻结了。", False),
+    ("zh", "您尾号3390的卡号已经冻结了，谁也用不了。", False),
+    ("zh", "麻烦您报一下卡号。", True),
+    ("zh", "请提供一下您的身份证号", True),
 ])
-def test_a_chinese_sentence_naming_an_account_detail_asks_only_with_a_request_word(score, reply, asks):
-    r = score(reply, locale="zh", stage="venting", customer="我的卡丢了，有人在刷我的钱！")
+def test_naming_an_account_detail_is_a_verification_question_only_when_it_asks(score, locale, reply, asks):
+    r = score(reply, locale=locale, stage="venting", customer=_LOST_CARD[locale])
     assert any(e.label == "question_script" for e in r.listening.evidence) is asks
 
 
