@@ -150,13 +150,16 @@ class MysteryGuestApp(App):
             return
         if isinstance(event, events.Key) and not event.is_forwarded:
             if not self._releasing and self._priority_key(event.key) and self._in_flight():
-                self._held_keys = [event]
-                self.post_message(ReleaseKeys(time.monotonic() + HOLD_KEYS_AT_MOST))
+                self._hold([event])
                 return
             if event.key in FOCUS_KEYS or self._bound_late(event):
-                self._held_keys = []
-                self.post_message(ReleaseKeys(time.monotonic() + HOLD_KEYS_AT_MOST))
+                self._hold([])
         await super().on_event(event)
+
+    def _hold(self, keys: list[events.Event]) -> None:
+        """From now on keys wait (after `keys`) until the screen has settled, or HOLD_KEYS_AT_MOST."""
+        self._held_keys = keys
+        self.post_message(ReleaseKeys(time.monotonic() + HOLD_KEYS_AT_MOST))
 
     async def _on_release_keys(self, message: ReleaseKeys) -> None:
         if not self.screen_stack:  # closing
