@@ -145,6 +145,11 @@ class MysteryGuestApp(App):
     # it, before the keys typed ahead of it have reached their widget ("Down Down Enter" started the
     # first scenario): it waits for them the same way.
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and event.key == "ctrl+j" and not event.is_forwarded:
+            # Enter pressed while the app starts, before the terminal leaves line mode, is turned
+            # into a newline by the terminal and arrives as Ctrl+J: the name and cohort typed at once
+            # with it never started. Ctrl+J is Enter as a shell's line editor reads it, too.
+            event = events.Key("enter", "\r")
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded and self._held_keys is not None:
             self._held_keys.append(event)
             return

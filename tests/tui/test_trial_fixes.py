@@ -62,6 +62,23 @@ async def test_a_name_and_cohort_typed_ahead_in_one_burst_land_in_their_own_fiel
         assert (settings.trainee, settings.cohort) == ("Tomás", "dec")
 
 
+async def test_enter_typed_before_the_terminal_left_line_mode_still_starts(make, settings):
+    """Name, Tab, cohort, Enter typed as the app starts: the terminal, still in line mode, turns the
+    Enter into a newline, which Textual reads as Ctrl+J (the first screen had stayed open)."""
+    from textual._xterm_parser import XTermParser
+
+    settings.trainee = settings.cohort = ""
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        keys = list(XTermParser().feed("Ann Lee\tc1\n"))
+        assert keys[-1].key == "ctrl+j"
+        for key in keys:
+            app._driver.send_message(key)
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen), "the scenario list")
+        assert (settings.trainee, settings.cohort) == ("Ann Lee", "c1")
+
+
 @pytest.mark.parametrize("keys, name", [
     ([*"abc", "backspace", "d"], "abd"),
     ([*"Old", "ctrl+u", *"Sam"], "Sam"),  # trial 22: Ctrl+U then a name, at once, had left the box empty
