@@ -108,6 +108,8 @@ def _resolve_scenario(name: str, scenario_dir: str | None = None):
     p = Path(name)
     if p.suffix in (".yaml", ".yml") or p.exists():
         return load_scenario(p)
+    if scenario_dir is not None and not Path(scenario_dir).is_dir():
+        raise SystemExit(f"mystery-guest: no scenario folder {scenario_dir} (--scenarios)")
     library, _ = load_library(scenario_dir)
     for sc in library:
         if sc.id == name:
@@ -416,6 +418,28 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+# Options written before a command's name ("mystery-guest --db URL sessions") parse as the app's own.
+# A command that takes the same option gets the value; one that does not says so. Both had been
+# ignored without a word: `replay` wrote, and `sessions` read, the local store (trial 23).
+_BEFORE_THE_COMMAND = (("app_db", "--db"), ("app_scenarios", "--scenarios"))
+
+
+def _carry_options_before_the_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[args.command]
+    for top, flag in _BEFORE_THE_COMMAND:
+        value = getattr(args, top, None)
+        if value is None:
+            continue
+        dest = next((a.dest for a in sub._actions if flag in a.option_strings), None)
+        if dest is None:
+            parser.error(f"'{args.command}' does not take {flag}")
+        own = getattr(args, dest, None)
+        if own is None:
+            setattr(args, dest, value)
+        elif own != value:
+            parser.error(f"{flag} given twice, before and after '{args.command}', with different values")
+
+
 def _dispatch(argv: list[str]) -> int:
     if not argv:  # the trainee app with its defaults: no parser, none of the commands' imports
         from simulator.launch import launch_app
@@ -427,6 +451,8 @@ def _dispatch(argv: list[str]) -> int:
         return cmd_scorer(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "command", None):
+        _carry_options_before_the_command(parser, args)
     if not getattr(args, "func", None):
         from simulator.launch import launch_app  # lazily: Textual is only needed for the app
 

@@ -168,6 +168,26 @@ def test_sessions_lists_the_cohort_newest_first(filled, capsys):
     assert [r["status"] for r in csv.DictReader(io.StringIO(out))] == ["left"]
 
 
+def test_db_written_before_the_command_name_is_the_store_the_command_uses(filled, capsys, tmp_path):
+    """Trial 23: `mystery-guest --db URL sessions` had read the local store without a word."""
+    url, _ = filled
+    code, out, _ = run(capsys, "--db", url, "sessions", "--cohort", "night <shift>", "--format", "json")
+    assert code == 0 and len(json.loads(out)) == 3
+    other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    with pytest.raises(SystemExit):
+        main(["--db", url, "sessions", "--db", other])
+    assert "--db given twice" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--db", url, "lint"])
+    assert "'lint' does not take --db" in capsys.readouterr().err
+
+
+def test_replay_from_a_scenario_folder_that_is_not_there_says_so(tmp_path):
+    with pytest.raises(SystemExit) as stop:
+        main(["--scenarios", str(tmp_path / "nope"), "replay", "some-id", "--replies", "-"])
+    assert str(stop.value) == f"mystery-guest: no scenario folder {tmp_path / 'nope'} (--scenarios)"
+
+
 # ---------------------------------------------------------------------------- transcript
 class _Tags(HTMLParser):
     def __init__(self):
