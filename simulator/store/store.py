@@ -524,10 +524,13 @@ class Store:
         values = self._turn_values(conn, row, interned)
         at = values["recorded_at"]
         conn.execute(S.turns.insert().values(**{**values, "session_id": session_id}))
-        # The call's landmines add up as its turns arrive, so a call cut off before its end
-        # (abandoned, left) still counts the ones it had; finishing writes the same total.
+        # The call's landmines and interruptions add up as its turns arrive, so a call cut off
+        # before its end (abandoned, left) still counts the ones it had; finishing writes the same
+        # totals (a transcript had said "interruptions 0" over a turn marked interrupted: trial 23).
+        talked_over = int(bool(values.get("interrupted")) and values.get("kind") == "reply")
         conn.execute(S.sessions.update().where(t.id == session_id).values(
             updated_at=at, landmines=t.landmines + int(values.get("landmines") or 0),
+            interruptions=t.interruptions + talked_over,
             turn_count=sa.func.max(t.turn_count, index + 1)
             if conn.dialect.name == "sqlite" else sa.func.greatest(t.turn_count, index + 1),
             status=sa.case((t.status == "abandoned", "in_progress"), else_=t.status)))

@@ -126,14 +126,16 @@ def test_a_quiet_call_on_another_machine_is_abandoned_after_the_stale_time(store
     assert status == {quiet: "abandoned", busy: "in_progress", mine: "in_progress"}
 
 
-def test_a_call_cut_off_before_its_end_still_counts_its_landmines(store):
-    sid, _ = play(store, "A", "c", ["L50 E50 P100 hello", "L20 E20 P0 mine"], status="open")
+def test_a_call_cut_off_before_its_end_still_counts_its_landmines_and_interruptions(store):
+    sid, session = play(store, "A", "c", ["L50 E50 P100 hello"], status="open")
+    store.record_turn(sid, session.reply("L50 E50 P100 sorry, go on", interrupted=True))  # trial 23
+    store.record_turn(sid, session.reply("L20 E20 P0 mine"))
     with store.engine.begin() as conn:
         conn.execute(S.sessions.update().where(S.sessions.c.id == sid).values(
             host="other-machine", updated_at=utcnow() - store.stale - timedelta(minutes=1)))
     assert store.mark_abandoned() == 1
     row = store.sessions("c")[0]
-    assert (row.status, row.landmines) == ("abandoned", 1)
+    assert (row.status, row.landmines, row.interruptions) == ("abandoned", 1, 1)
     store.record_turn(sid, new_session().reply("L50 E50 P100 hello"))  # a turn written twice counts once
     assert store.sessions("c")[0].landmines == 1
 
