@@ -117,6 +117,19 @@ def test_restating_the_wish_is_not_an_offer(score):
     assert not r.offers and r.policy.level == 1
 
 
+@pytest.mark.parametrize("locale,reply,offered", [
+    ("en", "I'm so sorry, Ms Patel. You cancelled on 3 March and we still took 39.99 twice.", False),  # trial 23
+    ("en", "You've cancelled it already, so I'll look at why the charge went out.", False),
+    ("zh", "您取消是成功了的，我这边查一下为什么还扣了。", False),
+    ("zh", "您5月31号晚上就在APP上取消了，您没记错。", False),
+    ("en", "I've cancelled it for you now.", True),
+    ("zh", "我已经帮您取消了。", True),
+])
+def test_saying_back_what_the_caller_cancelled_is_not_offering_a_cancel(score, locale, reply, offered):
+    r = score(reply, locale=locale, stage="refund", policy=Policy(allow=("cancel", "refund", "explain_charges")))
+    assert any(o.action == "cancel" for o in r.offers) is offered
+
+
 def test_passive_description_is_not_an_offer(score):
     r = score("审核通过后一般三个工作日内退回。", locale="zh", stage="refund",
               policy=Policy(allow=("fee_waiver",)))
