@@ -76,7 +76,11 @@ def _listed(ids) -> str:
 
 
 def _first_divergence(result: StoryResult) -> int | None:
-    """Best guess for where a story went wrong without expected states: the last reply that moved nothing."""
+    """Best guess for where a story went wrong without expected states: the reply at which the
+    caller's breaking point ended the call (no transition was checked there), else the last reply
+    that moved nothing."""
+    if result.turns and result.turns[-1].broke_off:
+        return result.turns[-1].index
     for t in reversed(result.turns):
         if t.state_after == t.state_before:
             return t.index

@@ -52,9 +52,10 @@ def _one_line(t: TurnResult) -> str:
     if s is None:
         return f"{t.state_before} -> {t.state_after}   (silence)"
     addressed = f"; addressed: {', '.join(t.concerns_met)}" if t.concerns_met else ""
+    broke = "; the caller's breaking point" if t.broke_off else ""
     return (f"{t.state_before} -> {t.state_after}   acts: {', '.join(s.acts) or '-'}; "
             f"L{s.listening.level} E{s.empathy.level} P{s.policy.level}; "
-            f"anger {t.mood_before:.0f} -> {t.mood_after:.0f}{addressed}")
+            f"anger {t.mood_before:.0f} -> {t.mood_after:.0f}{addressed}{broke}")
 
 
 def explain(sc: Scenario, res: StoryResult) -> list[str]:

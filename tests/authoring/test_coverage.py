@@ -183,6 +183,25 @@ def test_explain_says_when_the_breaking_point_ended_the_call():
     assert "checked in order" not in text
 
 
+def test_without_expected_states_explain_points_at_the_reply_where_the_breaking_point_ended_the_call():
+    """Trial 23: a story expecting a hang-up ended escalated at reply 3 (a second landmine while
+    furious); the mark had gone on reply 2, "none held, so the call stayed in 'venting'"."""
+    from simulator.loader import bundled_dir, load_scenario
+    from simulator.scenario import Story
+    from simulator.stories import run_story
+
+    sc = load_scenario(bundled_dir() / "vas-sms-tips-en.yaml")
+    story = Story(name="expects a hang-up", ending="hung_up", states=None,
+                  replies=["I hear you.", "Well, you must have signed up for it yourself, sir.",
+                           "Calm down, it's only 6.00 a month."])
+    res = run_story(sc, story)
+    assert not res.passed and res.diverged_at == 2
+    lines = explain(sc, res)
+    assert lines[3].startswith("       3. venting -> escalated ")
+    assert lines[3].endswith("; the caller's breaking point   <- left the expected path here")
+    assert any("breaking point reached: landmine reply number 2" in line for line in lines)
+
+
 def test_test_explain_flag_prints_it_and_keeps_the_closing_line(cli, tmp_path):
     f = tmp_path / "wrong.yaml"
     f.write_text(WRONG_TURN)
