@@ -485,7 +485,7 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
         rep.error(("start",), f"start state '{sc.start}' does not exist{did_you_mean(sc.start, sc.states)}")
         return
     if sc.on_max_turns is not None and sc.on_max_turns not in sc.endings:
-        rep.error(("on_max_turns",), f"unknown ending '{sc.on_max_turns}'{did_you_mean(sc.on_max_turns, sc.endings)}")
+        rep.error(("on_max_turns",), f"unknown ending '{sc.on_max_turns}'{_ending_hint(sc.on_max_turns, sc)}")
     outcomes = {e.outcome for e in sc.endings.values()}
     for needed in ("resolved", "escalated", "hung_up"):
         if needed not in outcomes:
@@ -516,7 +516,7 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
             rep.error(("mood", "breaking_point", key), f"breaking_point {key} should be 0 (never) or more")
     if limits.ending is not None and limits.ending not in sc.endings:
         rep.error(("mood", "breaking_point", "ending"), f"unknown ending '{limits.ending}'"
-                                                        f"{did_you_mean(limits.ending, sc.endings)}")
+                                                        f"{_ending_hint(limits.ending, sc)}")
     # Policy vocabulary
     actions = known_actions(sc)
     for key in ("allow", "forbid"):
@@ -679,12 +679,24 @@ def _graph_checks(sc: Scenario, rep: _Reporter, graph: dict[str, list[str]]) -> 
                       key=True)
 
 
+def _ending_hint(name: str, sc: Scenario) -> str:
+    """What to write instead of an unknown ending: a close name; for an outcome's name ("resolved"),
+    the endings with that outcome; else every ending."""
+    close = did_you_mean(name, sc.endings)
+    if close:
+        return close
+    same = [e for e, ending in sc.endings.items() if ending.outcome == name]
+    if same:
+        return f" ('{name}' is an outcome; the endings with it: {', '.join(same)})"
+    return f" (the endings: {', '.join(sc.endings)})" if sc.endings else ""
+
+
 def _story_checks(sc: Scenario, rep: _Reporter) -> None:
     names = set(sc.states) | set(sc.endings)
     for i, story in enumerate(sc.stories):
         if story.ending not in sc.endings and ("stories", i, "ending") not in rep.stand_in_paths:
             rep.error(("stories", i, "ending"), f"story '{story.name}' expects unknown ending '{story.ending}'"
-                                               f"{did_you_mean(story.ending, sc.endings)}")
+                                               f"{_ending_hint(story.ending, sc)}")
         for j, st in enumerate(story.states or []):
             if st not in names:
                 rep.error(("stories", i, "states", j), f"story '{story.name}' names unknown state '{st}'"
@@ -740,6 +752,16 @@ def check_text(text: str, file: str = "<scenario>") -> tuple[Scenario | None, li
 
 
 def _check_source(text: str, rep: _Reporter) -> Scenario | None:
+    """The scenario in `text` (None on errors); its problems go to `rep`, in the file's order."""
+    try:
+        return _check_document(text, rep)
+    finally:
+        # The checks run concern by concern; an author reads the file top down (trial 23 had lines
+        # 75, 27, 67, 81 in that order). Problems of the whole file, with no line, come first.
+        rep.items.sort(key=lambda d: (d.mark.line, d.mark.col) if d.mark else (0, 0))
+
+
+def _check_document(text: str, rep: _Reporter) -> Scenario | None:
     file = rep.file
     try:
         doc = read_document(text)

@@ -28,6 +28,23 @@ def test_unknown_target_with_true_position_and_suggestion():
            f"(did you mean 'cancel'?)" in problems(text)
 
 
+def test_a_story_naming_an_outcome_instead_of_an_ending_is_told_which_endings_have_it():
+    """Trial 23: 'resolved' is an outcome; the endings were called sorted, escalated and hung_up."""
+    text = MINI.replace("- to: resolved\n", "- to: sorted\n").replace("  resolved: {outcome", "  sorted: {outcome")
+    assert any("story 'good' expects unknown ending 'resolved' ('resolved' is an outcome; the endings with it: "
+               "sorted)" in p for p in problems(text.replace("[venting, cancel, resolved]", "[venting, cancel, sorted]")))
+    assert any("expects unknown ending 'zzz' (the endings: sorted, escalated, hung_up)" in p
+               for p in problems(text.replace("ending: resolved", "ending: zzz")))
+
+
+def test_problems_are_listed_in_the_file_s_order():
+    """Trial 23: lint had listed one file's problems at lines 75, 27, 67, 81 (check by check)."""
+    text = (MINI.replace("- to: cancel\n", "- to: cancle\n").replace("allow: [cancel, refund]", "allow: [cancel, refunds]")
+                .replace("landmine: [threaten, defy]", "landmine: [threaten, dfy]").replace("stage: cancel", "stage: cancl"))
+    lines = [int(p.split(":")[1]) for p in problems(text)]
+    assert len(lines) == 4 and lines == sorted(lines)
+
+
 def test_every_problem_is_reported_not_just_the_first():
     text = (MINI.replace("acts: [acknowledge]", "acts: [acknowlege]")
                 .replace("landmine: [threaten, defy]", "landmine: [threaten, thraeten]")
