@@ -55,6 +55,7 @@ class CloseReport:
     read_only: bool = False  # the store refused writes as read-only: retrying will not help until it is writable
     recovered: Recovered = field(default_factory=Recovered)
     session_ids: dict[str, int] = field(default_factory=dict)  # call key -> the store's session id
+    store: str = "the session store"  # where the kept calls go (safe_url: no password), named in the message
 
     @property
     def unsaved_key(self) -> str:
@@ -137,7 +138,7 @@ class CallRecorder:
             unsaved = len(self._open_calls | self._broken_calls)
             report = CloseReport(self._saved_calls, unsaved, self.journal.folder if self.journal else None,
                                  self._journal_failed, self._read_only and bool(unsaved), self.recovered,
-                                 dict(self.session_ids))
+                                 dict(self.session_ids), self._where())
         if self.store is not None:
             try:
                 self.store.close()

@@ -536,7 +536,7 @@ class MysteryGuestApp(App):
         tr = self.catalog()
         lines = [self.live_error] if self.live_error else []
         if report.unsaved_calls:
-            lines.append(tr(report.unsaved_key, n=report.unsaved_calls, path=report.journal))
+            lines.append(tr(report.unsaved_key, n=report.unsaved_calls, path=report.journal, where=report.store))
         elif report.saved_calls:
             lines.append(tr("store.saved"))
         return "\n".join(lines) or None

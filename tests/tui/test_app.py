@@ -449,6 +449,9 @@ async def test_a_call_the_database_cannot_take_is_kept_and_the_trainee_is_told_w
         app.exit()
     message = app.exit_message()
     assert "1 call(s) could not reach the session store" in message and str(_own_journal) in message
+    # which store: the next start with another one does not save them (trial 23); no password shown
+    assert "127.0.0.1:1/nowhere" in message and "next time Mystery Guest starts with that store" in message
+    assert "secret" not in message
     assert len(list(_own_journal.glob("*.jsonl"))) == 1
 
 
