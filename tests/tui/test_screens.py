@@ -168,8 +168,9 @@ async def test_the_leaderboard_says_its_rule_and_its_numbers_lead_back_to_the_ca
         rule = str(board.query_one("#leaderboard-rule").content)
         await wait_for(pilot, lambda: str(board.query_one("#leaderboard-detail").content))
         detail = " ".join(str(board.query_one("#leaderboard-detail").content).split())
-    assert rule == ("Best = mean of each scenario's top call · Average = all done calls · "
-                    "Done = reached an ending · Passed = resolved with 60+ points")
+    assert rule == ("Calls = every call started · Done = reached an ending · Best = mean of each scenario's top "
+                    "call · Average = all done calls · Resolved, Passed = share of calls done or left · "
+                    "Passed = resolved with 60+ points")
     with Store.open(url) as store:
         calls = store.sessions(cohort="A1")
     done = [c for c in calls if c.status == "completed"]
