@@ -113,6 +113,14 @@ class CallRecorder:
     def finish(self, call: str, session: "Session", status: str = "completed") -> None:
         self._put(records.finish_record(call, session, STORE_STATUS.get(status, status)))
 
+    def calls_waiting(self) -> int:
+        """Calls of this run the store would not take (read-only, not open, a refused record), kept
+        on this computer: the leaderboard cannot show them yet. A call merely on its way is not one."""
+        with self._lock:
+            if self._read_only or self._store_failed:
+                return len(self._open_calls | self._broken_calls)
+            return len(self._broken_calls)
+
     def begin(self, *, thread: bool = True) -> "CallRecorder":
         """Start the writer thread (thread=False: the caller runs `run()` in its own worker)."""
         if thread:

@@ -106,7 +106,7 @@ class LeaderboardScreen(Screen):
         table.clear(columns=True)
         self.rows = rows
         if not rows:
-            self._note(self.tr("leaderboard.empty"))
+            self._note("\n".join([self.tr("leaderboard.empty")] + self._waiting()))
             return
         columns = [c for c in SHOWN if c in rows[0]] or list(rows[0])
         if any(r.get("human_caller") for r in rows):  # a live class: whose calls a person played
@@ -118,7 +118,13 @@ class LeaderboardScreen(Screen):
         notes = [self.tr("leaderboard.hinted")] if any(r.get("best_used_hints") for r in rows) else []
         if any(r.get("reviewed") for r in rows):
             notes.append(self.tr("leaderboard.reviewed"))
-        self._note("\n".join(notes))
+        self._note("\n".join(notes + self._waiting()))
+
+    def _waiting(self) -> list[str]:
+        """A line for calls of this run kept on this computer, not on the board yet (trial 23)."""
+        recorder = getattr(self.app, "recorder", None)
+        waiting = recorder.calls_waiting() if recorder is not None else 0
+        return [self.tr("leaderboard.waiting", n=waiting)] if waiting else []
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if 0 <= event.cursor_row < len(self.rows) and self.app.store is not None:
