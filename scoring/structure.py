@@ -262,12 +262,25 @@ def _found(rule: Shape, at: int, start: int, end: int) -> Found:
     return Found(rule.category, at + start, at + end, rule.reason, rule.name)
 
 
+def _asked(line: str) -> bool:
+    return "?" in line or "吗" in line
+
+
+def _asked_just_before(a: Analysis) -> bool:
+    """The caller's line before this one asked, and this one presses for the answer ("Sorry, but I
+    need a straight answer on the credit file."): a "No," now answers that question (trial 23)."""
+    said = [t.text for t in a.ctx.history if t.speaker == "customer"]
+    if said and said[-1] == a.ctx.customer:  # a call's history ends with the line being answered
+        said.pop()
+    return bool(said) and _asked(normalise(said[-1], a.lex.typos).text)
+
+
 def detect(a: Analysis) -> list[Found]:
     """All structural hits in the reply (normalised-text spans)."""
     found: list[Found] = []
     text = a.text
     customer = normalise(a.ctx.customer or "", a.lex.typos).text  # same form as the reply text
-    caller_asked = "?" in customer or "吗" in customer  # condition caller_asked
+    caller_asked = _asked(customer) or _asked_just_before(a)  # condition caller_asked
     for s, e in a.sentences:
         sent = text[s:e]
         # accuse

@@ -221,3 +221,18 @@ def test_a_move_landmine_carries_its_span_and_reason(score):
     hits = [m for m in r.landmines if m.category == "deflect"]
     assert hits and reply[hits[0].start:hits[0].end].startswith("that's a warehouse problem")
     assert "someone else" in hits[0].reason
+
+
+def test_a_flat_no_answers_a_question_the_caller_asked_the_line_before():
+    """Trial 23: "Sorry, but I need a straight answer on the credit file." presses for the answer to
+    the question of the caller's line before; "No, …" answers it. Against a claim it still argues."""
+    reply = "No, nothing is reported to the credit agencies if it's paid by 8 March."
+    pressed = "Sorry, but I need a straight answer on the credit file."
+    asked = (("customer", "Will this go on my credit file, though?"), ("agent", "Let me look."), ("customer", pressed))
+    claimed = (("customer", "I paid it on the first of the month."), ("agent", "Let me look."), ("customer", pressed))
+    def argues(history):
+        a = analyse(reply, make_ctx(customer=pressed, history=history))
+        return "argue" in {f.category for f in structure.detect(a)}
+
+    assert not argues(asked)
+    assert argues(claimed)
