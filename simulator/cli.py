@@ -201,8 +201,8 @@ def _report_recording(report) -> bool:
     if report.unsaved_calls:
         from simulator.tui.i18n import Catalog
 
-        print(f"mystery-guest: {Catalog('en')(report.unsaved_key, n=report.unsaved_calls, path=report.journal)}",
-              file=sys.stderr)
+        said = Catalog("en")(report.unsaved_key, n=report.unsaved_calls, path=report.journal, where=report.store)
+        print(f"mystery-guest: {said}", file=sys.stderr)
         return False
     ids = ", ".join(str(i) for i in report.session_ids.values())
     print(f"mystery-guest: call saved to the store as session {ids}", file=sys.stderr)
@@ -440,6 +440,18 @@ def _carry_options_before_the_command(parser: argparse.ArgumentParser, args: arg
             parser.error(f"{flag} given twice, before and after '{args.command}', with different values")
 
 
+def _names_as_stored(args: argparse.Namespace) -> None:
+    """--cohort and --trainee in the form the store keeps names in (plain text, one line): a cohort
+    typed with escape codes or a tab finds the calls saved under it, and nothing raw is printed
+    back (trial 23)."""
+    from simulator.plaintext import plain
+
+    for name in ("cohort", "trainee"):
+        value = getattr(args, name, None)
+        if isinstance(value, str):
+            setattr(args, name, plain(value, lines=False))
+
+
 def _dispatch(argv: list[str]) -> int:
     if not argv:  # the trainee app with its defaults: no parser, none of the commands' imports
         from simulator.launch import launch_app
@@ -453,6 +465,7 @@ def _dispatch(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "command", None):
         _carry_options_before_the_command(parser, args)
+        _names_as_stored(args)
     if not getattr(args, "func", None):
         from simulator.launch import launch_app  # lazily: Textual is only needed for the app
 

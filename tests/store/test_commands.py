@@ -182,6 +182,19 @@ def test_db_written_before_the_command_name_is_the_store_the_command_uses(filled
     assert "'lint' does not take --db" in capsys.readouterr().err
 
 
+def test_a_cohort_typed_with_escape_codes_finds_the_calls_stored_under_its_plain_name(db_url, capsys):
+    """Trial 23: the app stores "c23-\\e[32mgreen\\e[0m<tab>x" as "c23-green x"; the same string given
+    to --cohort had found nothing and was printed back raw."""
+    with Store.open(db_url) as store:
+        play(store, "Ann", "c23-\x1b[32mgreen\x1b[0m\tx", ["L80 E70 P100 hello", "L90 E90 P100 close"])
+    code, out, err = run(capsys, "sessions", "--cohort", "c23-\x1b[32mgreen\x1b[0m\tx", "--db", db_url,
+                         "--format", "json")
+    assert code == 0, err
+    assert [r["cohort"] for r in json.loads(out)] == ["c23-green x"]
+    code, _, err = run(capsys, "leaderboard", "--cohort", "\x1b[31mnone\x1b[0m", "--db", db_url)
+    assert code == 1 and "'none'" in err and "\x1b" not in err
+
+
 def test_replay_from_a_scenario_folder_that_is_not_there_says_so(tmp_path):
     with pytest.raises(SystemExit) as stop:
         main(["--scenarios", str(tmp_path / "nope"), "replay", "some-id", "--replies", "-"])
