@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from scoring import structure
 from scoring.analysis import Analysis
+from scoring.reflection import asks
 from scoring.signals import Signals
 from scoring.types import LANDMINES
 
@@ -84,7 +85,7 @@ def _contextual(a: Analysis) -> list[Mine]:
       (`complaint_dare`) outside a logged complaint; giving it when asked is fine.
     """
     mines: list[Mine] = []
-    asked = _caller_asked(a)
+    asked = asks(a.ctx.customer)  # so an 'actually'/'其实' answer explains
     for family, category in _SOFT.items():
         for s, e in a.hits.get(family, ()):
             ss, se = a.sentence_of(s)
@@ -110,14 +111,6 @@ def _contextual(a: Analysis) -> list[Mine]:
             s, e = a.clause_of(dares[0][0])
             mines.append(Mine("defy", *a.span(s, e), a.lex.reason("defy", a.original(s, e))))
     return mines
-
-
-_QUESTION = re.compile(r"[?？]|吗|为什么|为啥|怎么")
-
-
-def _caller_asked(a: Analysis) -> bool:
-    """The caller's last message asks something (so an 'actually'/'其实' answer explains)."""
-    return bool(_QUESTION.search(a.ctx.customer or ""))
 
 
 def _cold_jab(a: Analysis) -> list[Mine]:

@@ -74,6 +74,29 @@ class Units:
     text: str = ""                                                   # the normalised text they come from
 
 
+_QUESTION = re.compile(r"[?？]|吗|为什么|为啥|怎么")
+
+
+def asks(line: str) -> bool:
+    """A caller's line that asks something ("?", 吗, 为什么, 怎么)."""
+    return bool(_QUESTION.search(line or ""))
+
+
+def presses_for_answer(a: Analysis) -> bool:
+    """The caller's line before this one asked, and this one presses again for that answer, in the
+    question's words ("Will this go on my credit file?" … "Sorry, but I need a straight answer on
+    the credit file."): it shares a content word with the question. Then "No, …" answers that
+    question; a line on something else ("I cancelled it on the 3rd") is a claim of its own."""
+    said = [t.text for t in a.ctx.history if t.speaker == "customer"]
+    if said and said[-1] == a.ctx.customer:  # a call's history ends with the line being answered
+        said.pop()
+    if not said or not asks(said[-1]):
+        return False
+    before = units(normalise(said[-1], a.lex.typos).text, a.lex).stems
+    now = units(normalise(a.ctx.customer or "", a.lex.typos).text, a.lex).stems
+    return bool(before.keys() & now.keys())
+
+
 def units(text: str, lex: Lexicon, with_ngrams: bool = False) -> Units:
     """Content units of normalised `text`."""
     u = Units(text=text)

@@ -25,6 +25,7 @@ import yaml
 from scoring.analysis import Analysis
 from scoring.lexicon import LEXICON_DIR, LexiconError, _dispatch, load_yaml
 from scoring.normalise import normalise
+from scoring.reflection import asks, presses_for_answer
 
 SHAPES_FILE = LEXICON_DIR / "shapes.yaml"
 # Where a guard looks, relative to a rule's hit: its sentence, the sentence before or after the
@@ -262,25 +263,12 @@ def _found(rule: Shape, at: int, start: int, end: int) -> Found:
     return Found(rule.category, at + start, at + end, rule.reason, rule.name)
 
 
-def _asked(line: str) -> bool:
-    return "?" in line or "吗" in line
-
-
-def _asked_just_before(a: Analysis) -> bool:
-    """The caller's line before this one asked, and this one presses for the answer ("Sorry, but I
-    need a straight answer on the credit file."): a "No," now answers that question (trial 23)."""
-    said = [t.text for t in a.ctx.history if t.speaker == "customer"]
-    if said and said[-1] == a.ctx.customer:  # a call's history ends with the line being answered
-        said.pop()
-    return bool(said) and _asked(normalise(said[-1], a.lex.typos).text)
-
-
 def detect(a: Analysis) -> list[Found]:
     """All structural hits in the reply (normalised-text spans)."""
     found: list[Found] = []
     text = a.text
     customer = normalise(a.ctx.customer or "", a.lex.typos).text  # same form as the reply text
-    caller_asked = _asked(customer) or _asked_just_before(a)  # condition caller_asked
+    asked = asks(customer) or presses_for_answer(a)  # condition caller_asked
     for s, e in a.sentences:
         sent = text[s:e]
         # accuse
@@ -303,7 +291,7 @@ def detect(a: Analysis) -> list[Found]:
                 found.append(_found(rule, s, m.start(), m.end()))
         # argue
         hit = _first(_CONTRADICT, sent)
-        if not hit and not caller_asked:
+        if not hit and not asked:
             hit = _first((_FLAT_NO,), sent)  # "No, you cancelled on day 16": only a claim, not a question, is contradicted
         if hit:
             rule, m = hit

@@ -124,6 +124,10 @@ def test_restating_the_wish_is_not_an_offer(score):
     ("zh", "您5月31号晚上就在APP上取消了，您没记错。", False),
     ("en", "I've cancelled it for you now.", True),
     ("zh", "我已经帮您取消了。", True),
+    ("en", "I'll have you cancelled by the end of today.", True),  # the agent does it (review)
+    ("en", "Sure, I'll get you unsubscribed from Daily Tips right now.", True),
+    ("zh", "好的，您这个业务我马上在系统里取消。", True),
+    ("zh", "您的业务我现在就在后台上取消，不会再扣了。", True),
 ])
 def test_saying_back_what_the_caller_cancelled_is_not_offering_a_cancel(score, locale, reply, offered):
     r = score(reply, locale=locale, stage="refund", policy=Policy(allow=("cancel", "refund", "explain_charges")))

@@ -226,13 +226,15 @@ def test_a_move_landmine_carries_its_span_and_reason(score):
 def test_a_flat_no_answers_a_question_the_caller_asked_the_line_before():
     """Trial 23: "Sorry, but I need a straight answer on the credit file." presses for the answer to
     the question of the caller's line before; "No, …" answers it. Against a claim it still argues."""
-    reply = "No, nothing is reported to the credit agencies if it's paid by 8 March."
     pressed = "Sorry, but I need a straight answer on the credit file."
     asked = (("customer", "Will this go on my credit file, though?"), ("agent", "Let me look."), ("customer", pressed))
     claimed = (("customer", "I paid it on the first of the month."), ("agent", "Let me look."), ("customer", pressed))
-    def argues(history):
-        a = analyse(reply, make_ctx(customer=pressed, history=history))
+    moved_on = "I cancelled it on the 3rd, I've got the confirmation email."  # a new claim after a question
+    elsewhere = (("customer", "Why have you charged me twice?"), ("agent", "Let me check."), ("customer", moved_on))
+    def argues(history, said="No, nothing is reported to the credit agencies if it's paid by 8 March."):
+        a = analyse(said, make_ctx(customer=history[-1][1], history=history))
         return "argue" in {f.category for f in structure.detect(a)}
 
     assert not argues(asked)
     assert argues(claimed)
+    assert argues(elsewhere, "No, the cancellation never went through on our side.")  # review of trial 23's fix
