@@ -302,7 +302,7 @@ def _register_live(sub) -> None:
         else:
             p.add_argument("code", help="the live call's code")
         p.add_argument("--scenarios", metavar="DIR", help="scenario folder (default: the bundled library)")
-        p.add_argument("--lang", choices=["zh", "en"], help="language of the screens")
+        p.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="language of the screens")
         p.add_argument("--db", metavar="URL", help="the shared store (default: $MYSTERY_GUEST_DB, else the "
                                                    "local SQLite file); every screen of a class must use the "
                                                    "same one")
@@ -419,13 +419,24 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # Options written before a command's name ("mystery-guest --db URL sessions") parse as the app's own.
-# A command that takes the same option gets the value; one that does not says so. Both had been
-# ignored without a word: `replay` wrote, and `sessions` read, the local store (trial 23).
-_BEFORE_THE_COMMAND = (("app_db", "--db"), ("app_scenarios", "--scenarios"))
+# A command that takes the same option gets the value; one that does not says so. They had been
+# ignored without a word: `replay` wrote, and `sessions` read, the local store (trial 23). --lang is
+# the top level's `lang`, which most commands share (their own --lang leaves it alone: SUPPRESS).
+_BEFORE_THE_COMMAND = (("app_db", "--db"), ("app_scenarios", "--scenarios"), ("lang", "--lang"))
+
+
+def _chosen_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the command given, down to a sub-command's own ("cases export")."""
+    while True:
+        action = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+        chosen = getattr(args, action.dest, None) if action is not None else None
+        if chosen is None or chosen not in action.choices:
+            return parser
+        parser = action.choices[chosen]
 
 
 def _carry_options_before_the_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[args.command]
+    sub = _chosen_parser(parser, args)
     for top, flag in _BEFORE_THE_COMMAND:
         value = getattr(args, top, None)
         if value is None:
@@ -433,6 +444,8 @@ def _carry_options_before_the_command(parser: argparse.ArgumentParser, args: arg
         dest = next((a.dest for a in sub._actions if flag in a.option_strings), None)
         if dest is None:
             parser.error(f"'{args.command}' does not take {flag}")
+        if dest == top:
+            continue  # the same place: given after the name, it won; before, it stands
         own = getattr(args, dest, None)
         if own is None:
             setattr(args, dest, value)
@@ -440,16 +453,19 @@ def _carry_options_before_the_command(parser: argparse.ArgumentParser, args: arg
             parser.error(f"{flag} given twice, before and after '{args.command}', with different values")
 
 
-def _names_as_stored(args: argparse.Namespace) -> None:
-    """--cohort and --trainee in the form the store keeps names in (plain text, one line): a cohort
-    typed with escape codes or a tab finds the calls saved under it, and nothing raw is printed
-    back (trial 23)."""
-    from simulator.plaintext import plain
+def _names_as_stored(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """--cohort and --trainee cleaned as the app cleans a name (settings.clean_name: escape codes,
+    tabs and unprintable characters out): a cohort typed with them finds the calls saved under it,
+    and nothing raw is printed back (trial 23). A name with nothing printable is refused."""
+    from simulator.settings import clean_name
 
     for name in ("cohort", "trainee"):
         value = getattr(args, name, None)
-        if isinstance(value, str):
-            setattr(args, name, plain(value, lines=False))
+        if isinstance(value, str) and value:
+            cleaned = clean_name(value)
+            if not cleaned:
+                parser.error(f"--{name} has nothing printable in it")
+            setattr(args, name, cleaned)
 
 
 def _dispatch(argv: list[str]) -> int:
@@ -465,7 +481,7 @@ def _dispatch(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "command", None):
         _carry_options_before_the_command(parser, args)
-        _names_as_stored(args)
+        _names_as_stored(parser, args)
     if not getattr(args, "func", None):
         from simulator.launch import launch_app  # lazily: Textual is only needed for the app
 

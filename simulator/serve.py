@@ -65,7 +65,7 @@ def register(sub) -> None:
                             "address each browser came by)")
     serve.add_argument("--db", metavar="URL", help="database URL passed to the served app (default: $MYSTERY_GUEST_DB, "
                                                    "else the SQLite file in your data folder)")
-    serve.add_argument("--lang", choices=["zh", "en"], help="language passed to the served app")
+    serve.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="language passed to the served app")
     serve.add_argument("--scenarios", metavar="DIR", help="scenario folder passed to the served app")
     serve.add_argument("served", nargs=argparse.REMAINDER, metavar="-- COMMAND ...",
                        help="the mystery-guest command to serve (default: the trainee app)")

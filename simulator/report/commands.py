@@ -2,6 +2,7 @@
 terminal summary."""
 from __future__ import annotations
 
+import argparse
 import sys
 
 from simulator.extras import install_command
@@ -48,7 +49,7 @@ def register(sub) -> None:
     rep.add_argument("--format", choices=["html", "text"], default="html",
                      help="html: one self-contained page with charts (needs the report extra: "
                           f"{install_command('report')}); text: a terminal summary with sparklines")
-    rep.add_argument("--lang", choices=["zh", "en"],
+    rep.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS,
                      help="language of the report (default: the terminal's, else that of most of the cohort's calls)")
     rep.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")
     rep.add_argument("--db", metavar="URL", help=DB_HELP)

@@ -180,6 +180,11 @@ def test_db_written_before_the_command_name_is_the_store_the_command_uses(filled
     with pytest.raises(SystemExit):
         main(["--db", url, "lint"])
     assert "'lint' does not take --db" in capsys.readouterr().err
+    # a sub-command's own options count ("cases export" takes --db), as does --lang before a command
+    code, _, err = run(capsys, "--db", url, "cases", "export", "--reviewed", "-o", str(tmp_path / "c.yaml"))
+    assert "does not take" not in err
+    code, out, _ = run(capsys, "--lang", "zh", "report", "--cohort", "night <shift>", "--db", url, "--format", "text")
+    assert code == 0 and "night <shift>" in out and any("\u4e00" <= ch <= "\u9fff" for ch in out)
 
 
 def test_a_cohort_typed_with_escape_codes_finds_the_calls_stored_under_its_plain_name(db_url, capsys):
@@ -193,6 +198,9 @@ def test_a_cohort_typed_with_escape_codes_finds_the_calls_stored_under_its_plain
     assert [r["cohort"] for r in json.loads(out)] == ["c23-green x"]
     code, _, err = run(capsys, "leaderboard", "--cohort", "\x1b[31mnone\x1b[0m", "--db", db_url)
     assert code == 1 and "'none'" in err and "\x1b" not in err
+    with pytest.raises(SystemExit):
+        main(["replay", "vas-sms-tips-en", "--replies", "-", "--trainee", "\x1b[31m\x1b[0m", "--db", db_url])
+    assert "--trainee has nothing printable in it" in capsys.readouterr().err
 
 
 def test_replay_from_a_scenario_folder_that_is_not_there_says_so(tmp_path):
