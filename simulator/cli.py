@@ -22,7 +22,7 @@ LINT_FILES_PER_WORKER = 100
 
 
 def cmd_lint(args) -> int:
-    from simulator.loader import LibraryIds, bundled_dir, scenario_files
+    from simulator.loader import LibraryIds, bundled_dir, in_file_order, scenario_files
 
     files = scenario_files(args.paths or [bundled_dir()])
     if not files:
@@ -31,7 +31,7 @@ def cmd_lint(args) -> int:
     errors = warnings = 0
     ids = LibraryIds()  # an id must be unique across the files linted together
     for check in _lint_files(files):
-        diags = check.diagnostics + ids.check(check.file, check.scenario_id, check.id_mark)
+        diags = sorted(check.diagnostics + ids.check(check.file, check.scenario_id, check.id_mark), key=in_file_order)
         _print_diagnostics(diags)
         errors += sum(d.severity == "error" for d in diags)
         warnings += sum(d.severity == "warning" for d in diags)

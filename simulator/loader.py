@@ -682,12 +682,12 @@ def _graph_checks(sc: Scenario, rep: _Reporter, graph: dict[str, list[str]]) -> 
 def _ending_hint(name: str, sc: Scenario) -> str:
     """What to write instead of an unknown ending: a close name; for an outcome's name ("resolved"),
     the endings with that outcome; else every ending."""
-    close = did_you_mean(name, sc.endings)
-    if close:
-        return close
     same = [e for e, ending in sc.endings.items() if ending.outcome == name]
     if same:
         return f" ('{name}' is an outcome; the endings with it: {', '.join(same)})"
+    close = did_you_mean(name, sc.endings)
+    if close:
+        return close
     return f" (the endings: {', '.join(sc.endings)})" if sc.endings else ""
 
 
@@ -751,6 +751,11 @@ def check_text(text: str, file: str = "<scenario>") -> tuple[Scenario | None, li
         return _check_source(text, rep), rep.items
 
 
+def in_file_order(d: Diagnostic) -> tuple[int, int]:
+    """Sort key: a file's problems by line and column; the whole file's, with no line, first."""
+    return (d.mark.line, d.mark.col) if d.mark else (0, 0)
+
+
 def _check_source(text: str, rep: _Reporter) -> Scenario | None:
     """The scenario in `text` (None on errors); its problems go to `rep`, in the file's order."""
     try:
@@ -758,7 +763,7 @@ def _check_source(text: str, rep: _Reporter) -> Scenario | None:
     finally:
         # The checks run concern by concern; an author reads the file top down (trial 23 had lines
         # 75, 27, 67, 81 in that order). Problems of the whole file, with no line, come first.
-        rep.items.sort(key=lambda d: (d.mark.line, d.mark.col) if d.mark else (0, 0))
+        rep.items.sort(key=in_file_order)
 
 
 def _check_document(text: str, rep: _Reporter) -> Scenario | None:

@@ -55,7 +55,7 @@ class CloseReport:
     read_only: bool = False  # the store refused writes as read-only: retrying will not help until it is writable
     recovered: Recovered = field(default_factory=Recovered)
     session_ids: dict[str, int] = field(default_factory=dict)  # call key -> the store's session id
-    store: str = "the session store"  # where the kept calls go (safe_url: no password), named in the message
+    store: str = ""  # " URL" of the store the kept calls wait for (safe_url: no password), or "" when unknown
 
     @property
     def unsaved_key(self) -> str:
@@ -115,8 +115,11 @@ class CallRecorder:
 
     def calls_waiting(self) -> int:
         """Calls of this run the store would not take (read-only, not open, a refused record), kept
-        on this computer: the leaderboard cannot show them yet. A call merely on its way is not one."""
+        on this computer: the leaderboard cannot show them yet. A call merely on its way is not one,
+        nor one the journal could not keep either (the app has said nothing can be saved)."""
         with self._lock:
+            if self._journal_failed:
+                return 0
             if self._read_only or self._store_failed:
                 return len(self._open_calls | self._broken_calls)
             return len(self._broken_calls)
@@ -300,9 +303,10 @@ class CallRecorder:
     def _where(self) -> str:
         from simulator.store.store import safe_url
 
-        # Before the store is open, its opener may say where it points (open_store.url).
+        # Before the store is open, its opener may say where it points (open_store.url). With a
+        # space before it: messages read "the session store{where}", whole when no URL is known.
         url = getattr(self.store, "url", None) or getattr(self._open_store, "url", None)
-        return safe_url(url) if url else "the session store"
+        return f" {safe_url(url)}" if url else ""
 
     def _tell_journal_failed(self) -> None:
         """Say once that the journal cannot be written: "only in the store" while the store takes
