@@ -122,3 +122,16 @@ async def test_after_a_good_reload_a_broken_save_does_not_leave_the_restarted_no
         text = panel_text(app)
         assert "Reload failed; still playing the previous version" in text
         assert "the call has restarted" not in text  # the latest reload is the one shown
+
+
+def test_the_panel_names_an_offer_s_amount_and_months_in_words():
+    """Trial 23 read "Offers: refund 0.45m 18" as cryptic."""
+    from scoring.types import Offer
+    from simulator.tui.i18n import Catalog
+    from simulator.tui.widgets.debug_panel import _offer
+
+    refund = Offer(action="refund", months=0.4512, amount=18.0, all_charges=False, start=0, end=6)
+    assert _offer(refund, Catalog("en")) == "refund (amount 18, 0.45 month(s))"
+    assert _offer(refund, Catalog("zh")) == "refund (金额 18, 0.45 个月)"
+    assert _offer(Offer(action="cancel", months=None, amount=None, all_charges=False, start=0, end=6),
+                  Catalog("en")) == "cancel"

@@ -14,6 +14,14 @@ from simulator.session import TurnResult
 from simulator.tui.widgets.turn_view import breaking_line, evidence_lines, mood_line, scores_line
 
 
+def _offer(offer, tr) -> str:
+    """"refund (amount 18, 0.45 months)": what the policy check read of an offer (trial 23 had
+    "refund 0.45m 18")."""
+    sizes = ([tr("debug.amount", n=f"{offer.amount:g}")] if offer.amount else []) + \
+            ([tr("debug.months", n=f"{round(offer.months, 2):g}")] if offer.months else [])
+    return offer.action + (f" ({', '.join(sizes)})" if sizes else "")
+
+
 def turn_debug_text(turn: TurnResult, tr) -> Text:
     """Everything the engine decided for one turn, as plain text with colour."""
     text = Text(tr("debug.turn", n=turn.index + 1, state=turn.state_before), style="bold reverse")
@@ -24,8 +32,7 @@ def turn_debug_text(turn: TurnResult, tr) -> Text:
         text.append(", ".join(turn.score.acts) or "-")
         if turn.score.offers:
             text.append("\n" + tr("debug.offers") + " ", style="bold")
-            text.append(", ".join(o.action + (f" {o.months:g}m" if o.months else "")
-                                  + (f" {o.amount:g}" if o.amount else "") for o in turn.score.offers))
+            text.append(", ".join(_offer(o, tr) for o in turn.score.offers))
         if turn.concerns_met:  # by id: what a trainer writes in `met:`
             text.append("\n" + tr("debug.concerns") + " ", style="bold")
             text.append(", ".join(turn.concerns_met), style="green")
