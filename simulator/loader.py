@@ -869,7 +869,8 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> Diagnostic
     before = lines[m.line][:m.column] if m is not None and m.line < len(lines) else ""
     if problem.startswith("mapping values are not allowed") and ": " in before:
         msg += "; a ': ' inside a text starts a new key: put the whole text in double quotes"
-    elif problem.startswith(("did not find expected key", "expected <block end>", "mapping values are not allowed")):
+    elif problem.startswith(("did not find expected key", "expected <block end>", "mapping values are not allowed",
+                             "did not find expected '-' indicator")):
         msg += ("; check this line's indentation: it must line up with the lines of its block above "
                 "(keys under keys, '- ' items under '- ' items)")
     if m is not None:

@@ -392,6 +392,13 @@ def test_a_list_item_indented_out_of_line_says_to_check_the_indentation():
     assert "check this line's indentation: it must line up with the lines of its block above" in out
 
 
+def test_a_key_out_of_line_in_a_list_of_items_says_to_check_the_indentation():
+    """Trial 23: libyaml's "did not find expected '-' indicator" had come without the hint."""
+    text = MINI.replace("    ending: resolved\n    states:", "  ending: resolved\n    states:", 1)
+    [out] = problems(text)
+    assert "did not find expected '-' indicator" in out and "check this line's indentation" in out, out
+
+
 def test_a_syntax_error_with_every_quote_closed_names_no_quote():
     out = problems("id: x\ntitle: [unclosed\nlocale: en\n")
     assert len(out) == 1 and "quote" not in out[0]
