@@ -38,13 +38,13 @@ def cell(value, col: str = "", row: dict | None = None) -> Text:
         return Text("✓" if value else "", justify="center")
     if col == "best" and isinstance(value, (int, float)) and (row or {}).get("best_used_hints"):
         # the best call behind it used hints; † a trainer's review counts in it
-        return Text(f"{value:g}*" + ("†" if (row or {}).get("reviewed") else ""), justify="right")
+        return Text(f"{value:.1f}*" + ("†" if (row or {}).get("reviewed") else ""), justify="right")
     if col == "best" and isinstance(value, (int, float)) and (row or {}).get("reviewed"):
-        return Text(f"{value:g}†", justify="right")
+        return Text(f"{value:.1f}†", justify="right")
     if col in ("resolved_rate", "pass_rate") and isinstance(value, (int, float)):
         return Text(f"{value:.0%}", justify="right")
-    if isinstance(value, float):
-        return Text(f"{value:g}", justify="right")
+    if isinstance(value, float):  # one decimal everywhere: "70" beside "70.0" read as two kinds of figure
+        return Text(f"{value:.1f}", justify="right")
     if isinstance(value, int):
         return Text(str(value), justify="right")
     return Text("—" if value is None else str(value), no_wrap=True, overflow="ellipsis")
@@ -152,9 +152,9 @@ class LeaderboardScreen(Screen):
             if i:
                 text.append(" · ", style="dim")
             text.append(f"{title} ")
-            text.append(f"{b.best:g}" + ("*" if getattr(b, "best_used_hints", False) else ""), style="bold")
+            text.append(f"{b.best:.1f}" + ("*" if getattr(b, "best_used_hints", False) else ""), style="bold")
         mean = round(sum(float(b.best) for _, b in done) / len(done), 1)
-        text.append(self.tr("leaderboard.mean", mean=f"{mean:g}"))
+        text.append(self.tr("leaderboard.mean", mean=f"{mean:.1f}"))
         detail.update(text)
 
     def _note(self, message: str) -> None:
