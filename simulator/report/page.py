@@ -44,7 +44,7 @@ def esc(value: object) -> str:
 
 def render_html(stats: "CohortStats", t: "Catalog", lang: str) -> str:
     """The whole page."""
-    from simulator.report.text import made_at
+    from simulator.report.text import generated
 
     title = t("report.title", cohort=stats.cohort)
     parts = [
@@ -55,7 +55,7 @@ def render_html(stats: "CohortStats", t: "Catalog", lang: str) -> str:
         "img-src data:\">",
         f"<title>{esc(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body><main>",
         f"<h1>{esc(title)}</h1>",
-        f'<p class="sub">{esc(t("report.generated", when=made_at(), calls=stats.calls, trainees=len(stats.trainees)))}</p>',
+        f'<p class="sub">{esc(generated(stats, t))}</p>',
         f'<p class="sub" id="scores-source">{esc(scores_source(stats, t))}</p>',
         _cards(stats, t),
         _section("scores", t("report.scores"), t("report.scores_note", mark=stats.pass_mark),

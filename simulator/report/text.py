@@ -45,12 +45,18 @@ def state_label(s, t: "Catalog") -> str:
     return f"{s.title or s.scenario_id} · {s.state}" + (t("report.state_stage", stage=stage) if stage else "")
 
 
+def generated(stats: "CohortStats", t: "Catalog") -> str:
+    """When the report was made and from how many calls; the calls outside the pass rate (skipped,
+    abandoned, still going) named, so the two counts agree (trial 24)."""
+    return t("report.generated", when=made_at(), calls=stats.calls, trainees=len(stats.trainees),
+             others=stats.calls - stats.attempts)
+
+
 def render_text(stats: "CohortStats", t: "Catalog") -> str:
     from simulator.store.commands import table
 
     dims = list(stats.histograms)
-    lines = [t("report.title", cohort=stats.cohort),
-             t("report.generated", when=made_at(), calls=stats.calls, trainees=len(stats.trainees)), ""]
+    lines = [t("report.title", cohort=stats.cohort), generated(stats, t), ""]
     lines.append(t("app.label", name=t("report.pass_rate")) + f"{pct(stats.pass_rate)} · " + passed_of(stats, t)
                  if stats.attempts else t("report.no_attempts"))
     lines.append(scores_source(stats, t))
