@@ -250,6 +250,9 @@ def test_only_a_step_that_says_nothing_else_to_the_caller_is_plain(locale, sente
     ("zh", "您以后收到这类短信，直接删掉就行。", False),
     ("zh", "您能收到验证码吗？", False),
     ("zh", "收到，我马上帮您查。", True),
+    ("zh", "收到 我马上帮您查", True),  # typed fast, a space for the comma
+    ("zh", "收到扣款失败的短信，您肯定着急了。", False),  # trial 24: receiving, at a clause's start
+    ("zh", "收到就好，让您久等了。", False),  # "glad it arrived"
     # "行行行" brushes the caller off (trial 17: "行行行，别嚷了" was credited "回应了客户（行行）")
     ("zh", "行行行，别嚷了。", False),
     ("zh", "行吧行吧，别吵了。", False),
