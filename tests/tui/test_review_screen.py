@@ -34,7 +34,7 @@ async def test_a_trainer_reviews_a_reply_from_the_class_console_and_the_board_re
         board = app.screen
         assert isinstance(board, LeaderboardScreen)
         await wait_for(pilot, lambda: board.query_one("#leaderboard").row_count == 2, "the board")
-        assert board_rows(board) == [("Ann Lee", "80"), ("Ben", "74")]
+        assert board_rows(board) == [("Ann Lee", "80.0"), ("Ben", "74.0")]
         await pilot.press("c")  # Ann's calls
         await wait_for(pilot, lambda: isinstance(app.screen, CallsScreen)
                        and app.screen.query_one("#calls").row_count == 1, "Ann's calls")
@@ -54,7 +54,7 @@ async def test_a_trainer_reviews_a_reply_from_the_class_console_and_the_board_re
         await pilot.press("escape", "escape")
         assert app.screen is board
         await wait_for(pilot, lambda: board_rows(board)[0][0] == "Ben", "the new order")
-        assert board_rows(board) == [("Ben", "74"), ("Ann Lee", "52†")]
+        assert board_rows(board) == [("Ben", "74.0"), ("Ann Lee", "52.0†")]
         assert "counts a trainer's review" in screen_text(app)
     with Store.open(url) as store:
         [(index, saved)] = store.reviews([ann])[ann].items()
