@@ -268,7 +268,7 @@ def detect(a: Analysis) -> list[Found]:
     found: list[Found] = []
     text = a.text
     customer = normalise(a.ctx.customer or "", a.lex.typos).text  # same form as the reply text
-    asked = asks(customer) or presses_for_answer(a)  # condition caller_asked
+    asked: bool | None = None  # condition caller_asked: worked out only for a reply that opens with "No,"
     for s, e in a.sentences:
         sent = text[s:e]
         # accuse
@@ -291,8 +291,12 @@ def detect(a: Analysis) -> list[Found]:
                 found.append(_found(rule, s, m.start(), m.end()))
         # argue
         hit = _first(_CONTRADICT, sent)
-        if not hit and not asked:
+        if not hit:
             hit = _first((_FLAT_NO,), sent)  # "No, you cancelled on day 16": only a claim, not a question, is contradicted
+            if hit and asked is None:
+                asked = asks(customer) or presses_for_answer(a)
+            if asked:
+                hit = None
         if hit:
             rule, m = hit
             found.append(_found(rule, s, m.start() + (len(m.group()) - len(m.group().lstrip(".!?, "))), m.end()))
