@@ -219,13 +219,25 @@ def things_to_fix(session: Session, limit: int = 3) -> list[Fix]:
     grouped: dict[tuple, list[Fix]] = {}
     for turn in session.turns:
         seen: set[tuple] = set()
+        followed = _follows_model_answer(session, turn)
         for key, fix in _problems(turn):
+            if followed and fix.kind in ("evidence", "level"):
+                continue  # the product's own answer, typed back: not the trainee's to fix (trial 24)
             if key not in seen:
                 seen.add(key)
                 grouped.setdefault(key, []).append(fix)
     ranked = sorted(grouped.values(), key=lambda fixes: (SEVERITY[fixes[0].kind], min(f.level for f in fixes),
                                                          -len(fixes), fixes[0].turn))
     return [_with_also(fixes) for fixes in ranked[:limit]]
+
+
+def _follows_model_answer(session: Session, turn: TurnResult) -> bool:
+    """The reply is one of its state's model answers (the hint) typed back, near enough."""
+    state = session.scenario.states.get(turn.state_before)
+    if state is None or turn.kind != "reply":
+        return False
+    return any(similarity(fill(a, session.scenario.facts), turn.reply) >= NEAR_IDENTICAL
+               for a in state.model_answers)
 
 
 def _with_also(fixes: list[Fix]) -> Fix:

@@ -185,6 +185,27 @@ def test_a_reason_that_left_a_dimension_at_0_comes_before_one_that_left_it_at_1(
     assert [f.turn for f in fixes] == [1, 0]
 
 
+def test_the_model_answer_typed_back_is_not_listed_as_a_thing_to_fix(mini):
+    """Trial 24: "fix these first" quoted the hint the trainee had just been shown and typed."""
+    from dataclasses import replace
+
+    from scoring.types import Evidence
+
+    def score(reply, ctx):  # the same middling empathy, whatever the words
+        base = scripted_score("ack", ctx)
+        line = Evidence(0, 6, "model_empathy", "neither cold nor warm ('I hear')", "-")
+        return replace(base, empathy=replace(base.empathy, level=1, evidence=(line,)))
+
+    followed = session(mini, scorer=score)
+    followed.hint()
+    followed.reply("I hear you - five a month, for nothing")  # the hint, near enough
+    assert followed.turns[0].score.empathy.level == 1
+    assert [f for f in debrief.things_to_fix(followed) if f.kind == "evidence"] == []
+    own = session(mini, scorer=score)
+    own.reply("I hear you, that is annoying")
+    assert [f.name for f in debrief.things_to_fix(own) if f.kind == "evidence"] == ["empathy"]
+
+
 def test_a_call_with_nothing_wrong_has_nothing_to_fix(mini):
     assert debrief.things_to_fix(play(mini, "ack warm")) == []
 
