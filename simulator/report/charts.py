@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable
 import matplotlib
 from matplotlib.figure import Figure
 
-from simulator.report.text import state_label
+from simulator.report.text import num, state_label
 
 if TYPE_CHECKING:
     from simulator.store.cohort_stats import CohortStats
@@ -93,7 +93,7 @@ def score_distributions(stats: "CohortStats", t: "Catalog") -> str | None:
             ax.bar(edges, stats.histograms[dim], width=9, align="edge", color=COLOURS[dim])
             label = t("report.overall") if dim == "overall" else t(f"dim.{dim}")
             mean = stats.means[dim]
-            ax.set_title(label if mean is None else f"{label} · {mean:.0f}")
+            ax.set_title(label if mean is None else f"{label} · {num(mean)}")  # as the page prints it
             ax.set_xlim(0, 100)
             ax.set_xticks([0, 50, 100])
             ax.set_xlabel(t("report.points_axis"))

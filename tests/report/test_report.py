@@ -509,3 +509,20 @@ def test_no_two_labels_of_the_service_level_chart_overlap(seeded, monkeypatch, l
     assert any(text.startswith("0 ") or text.startswith("0\n") for text, _ in boxes)
     overlapping = [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:] if box_a.overlaps(box_b)]
     assert not overlapping
+
+
+def test_the_score_charts_name_each_mean_as_the_page_prints_it(seeded, monkeypatch):
+    """Trial 25: the chart said "Overall · 75" beside "74.6 Mean overall"."""
+    from simulator.report import charts
+    from simulator.report.text import num
+
+    figures = []
+    real_svg = charts._svg
+    monkeypatch.setattr(charts, "_svg", lambda fig, name: figures.append(fig) or real_svg(fig, name))
+    with Store.open(seeded) as store:
+        stats = cohort_stats(store, COHORT)
+    with charts.matplotlib.rc_context(charts.STYLE):
+        assert charts.score_distributions(stats, Catalog("en"))
+    titles = [ax.get_title() for ax in figures[0].axes]
+    assert titles[0] == f"Overall · {num(stats.means['overall'])}"
+    assert all(title.endswith(num(stats.means[dim])) for title, dim in zip(titles, stats.histograms))
