@@ -47,7 +47,7 @@ def formula_text(summary: dict, tr) -> Text:
     """The overall score's formula (from simulator.session.WEIGHTS / HINT_COST) and its numbers."""
     names = {**{d: tr("dim." + d) for d in DIMENSIONS}, "service": tr("debrief.service_points")}
     terms = " + ".join(f"{WEIGHTS[k]:g}×{names[k]}" for k in WEIGHTS)
-    text = Text(tr("debrief.formula") + " ", style="bold")
+    text = Text.assemble((tr("debrief.formula") + " ", "bold"))
     text.append(f"{terms} − {HINT_COST}×{tr('debrief.hints')}")
     values = {d: summary.get(d) for d in DIMENSIONS}
     level = summary.get("service_level")
@@ -98,7 +98,8 @@ def concerns_text(session: Session, tr) -> Text | None:
     if not status:
         return None
     met = sum(1 for c in status if c.turn is not None)
-    text = Text(tr("debrief.concerns", met=met, total=len(status)), style="bold underline")
+    # The heading carries its style, not the Text: a Text's own style runs into all appended to it.
+    text = Text.assemble((tr("debrief.concerns", met=met, total=len(status)), "bold underline"))
     for c in status:
         text.append("\n")
         if c.turn is None:
@@ -120,7 +121,7 @@ def fix_line(fix: debrief.Fix, session: Session, tr) -> Text:
     where = tr("debrief.fix_turn", n=fix.turn + 1)
     if fix.also:
         where += tr("debrief.fix_also", turns=tr("debrief.list_sep").join(str(t + 1) for t in fix.also))
-    text = Text(tr("debrief.fix_at", where=where), style="bold")
+    text = Text.assemble((tr("debrief.fix_at", where=where), "bold"))
     sc = session.scenario
     reason = scorer_text(fix.reason, sc)
     if fix.kind == "landmine":
@@ -141,7 +142,7 @@ def fix_line(fix: debrief.Fix, session: Session, tr) -> Text:
 def fixes_text(session: Session, tr) -> Text:
     """The three things to fix first, numbered, or a word that nothing stood out."""
     fixes = debrief.things_to_fix(session)
-    text = Text(tr("debrief.fixes"), style="bold underline")
+    text = Text.assemble((tr("debrief.fixes"), "bold underline"))
     if not fixes:
         text.append("\n" + tr("debrief.no_fixes"), style="italic")
     for i, fix in enumerate(fixes, 1):
@@ -154,8 +155,8 @@ def turn_block(session: Session, turn: TurnResult, tr, trainee: str) -> Text:
     """One turn: what the caller said, the reply (landmines highlighted), scores, evidence, anger;
     the last turn also has the caller's answer to it, so every line the caller said is here."""
     name = said_by(session.scenario.persona.name, tr)
-    text = Text(tr("debrief.turn", n=turn.index + 1, stage=tr("stage." + turn.stage)),
-                style="bold underline")
+    text = Text.assemble((tr("debrief.turn", n=turn.index + 1, stage=tr("stage." + turn.stage)),
+                          "bold underline"))
     if turn.interrupted:
         text.append("  " + tr("debrief.interrupted"), style="bold #ff9800")
     text.append("\n")
@@ -234,7 +235,7 @@ class DebriefScreen(Screen):
             if s.turns:
                 yield Static(folded(fixes_text(s, tr)), id="debrief-fixes")
             yield Static(self._scores_text(summary), id="debrief-scores")
-            curve = Text(tr("debrief.anger_curve") + "  ", style="bold")
+            curve = Text.assemble((tr("debrief.anger_curve") + "  ", "bold"))
             curve.append_text(anger_sparkline(anger_curve(s)))
             curve.append("\n" + " → ".join(f"{v:.0f}" for v in anger_curve(s)))
             yield Static(curve, id="debrief-curve")
@@ -245,7 +246,7 @@ class DebriefScreen(Screen):
                     yield Static(folded(turn_block(s, turn, tr, trainee)), classes="turn-text")
                     answer = debrief.model_answer(s, turn) if weak else None
                     if answer:
-                        model = Text(tr("debrief.model_answer") + "\n", style="bold green")
+                        model = Text.assemble((tr("debrief.model_answer") + "\n", "bold green"))
                         model.append(answer)
                         yield Static(folded(model), classes="model-answer")
             if not s.turns:

@@ -150,7 +150,7 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
     def _refresh_controls(self) -> None:
         tr, sc = self.tr, self.scenario
         move = machine_move(self.session)
-        text = Text(tr("live.machine") + " ", style="bold")
+        text = Text.assemble((tr("live.machine") + " ", "bold"))
         if self.session.over:
             text.append(tr("live.over"), style="italic")
         elif move is None:

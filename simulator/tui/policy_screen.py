@@ -17,7 +17,7 @@ from simulator.tui.widgets.folded import folded
 def policy_text(sc: Scenario, tr) -> Text:
     """The card's text, the allowed and forbidden actions and the caps, as plain text."""
     p = sc.policy
-    text = Text(tr("policy.title") + "\n", style="bold underline")
+    text = Text.assemble((tr("policy.title") + "\n", "bold underline"))
     if p.card:
         text.append(p.card.strip() + "\n")
     sep = tr("debrief.list_sep")  # "、" in Chinese

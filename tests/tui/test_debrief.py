@@ -104,3 +104,23 @@ async def test_a_chinese_debrief_keeps_names_bullets_and_numbers_whole(make):
             assert not [ln for ln in lines if ln.strip() in ("−", "+", "✗")], lines
             assert not [ln for ln in lines if ln.rstrip().endswith("Sam")], lines
             assert not [ln for ln in lines if "1066" in ln and "10668826" not in ln], lines
+
+
+def test_a_heading_s_underline_stops_at_the_heading():
+    """Trial 25: the whole debrief showed underlined in the browser: each heading's style had
+    been given to its whole block, so every line appended after it inherited the underline."""
+    from rich.console import Console
+
+    from simulator.session import Session
+    from simulator.tui.debrief_screen import fixes_text, turn_block
+    from simulator.tui.i18n import Catalog
+    from simulator.tui.policy_screen import policy_text
+
+    sc = load_scenario(DRILLS / "drill-en.yaml")
+    session = Session(sc, seed=1)
+    session.reply("whatever")  # something to fix, and a turn to show
+    tr, console = Catalog("en"), Console()
+    for text in (fixes_text(session, tr), turn_block(session, session.turns[0], tr, "Ana"), policy_text(sc, tr)):
+        last = len(text.plain) - 1
+        assert text.get_style_at_offset(console, 0).underline, text.plain[:40]
+        assert not text.get_style_at_offset(console, last).underline, text.plain[-40:]
