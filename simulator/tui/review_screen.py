@@ -129,6 +129,10 @@ class CallsScreen(Screen):
         if 0 <= event.cursor_row < len(self.ids):
             self.app.push_screen(ReviewScreen(self.tr, self.ids[event.cursor_row], trainer=self.trainer))
 
+    def on_screen_resume(self) -> None:
+        if self.ids and self.app.store is not None:  # back from a review: a call's scores may have changed
+            self.load()
+
     def _note(self, message: str) -> None:
         self.query_one("#calls-note", Static).update(Text(message, style="italic"))
 

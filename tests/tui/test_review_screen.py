@@ -51,7 +51,12 @@ async def test_a_trainer_reviews_a_reply_from_the_class_console_and_the_board_re
         assert "Trainer's note: Never say he did it" in text
         assert "Reviewed by Tina Trainer" in text and "Trainer's landmines: accusation" in text
         assert "Overall 52† (machine 80)" in text
-        await pilot.press("escape", "escape")
+        await pilot.press("escape")  # the calls list shows the reviewed figure (trial 25: it kept 80)
+        calls = app.screen
+        assert isinstance(calls, CallsScreen)
+        await wait_for(pilot, lambda: "52†" in str(calls.query_one("#calls").get_row_at(0)[-1]), "the reviewed call")
+        assert str(calls.query_one("#calls").get_row_at(0)[-1]) == "52† (80)"
+        await pilot.press("escape")
         assert app.screen is board
         await wait_for(pilot, lambda: board_rows(board)[0][0] == "Ben", "the new order")
         assert board_rows(board) == [("Ben", "74.0"), ("Ann Lee", "52.0†")]
