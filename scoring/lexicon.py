@@ -61,6 +61,9 @@ class Lexicon:
     typos: Mapping[str, str]
     numbers: Mapping[str, float]
     concerns: frozenset[str] = frozenset()  # concept names that are the caller's concern or demand
+    # typos plus `shorthand:` ("ur", "acct"): a caller's concern is heard through a trainee's texting
+    # (simulator/concerns.py); the scorer's own readings keep `typos` alone, as the model was fitted
+    concern_typos: Mapping[str, str] = field(default_factory=dict)
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
     # concept terms written "re:..." (a word only in one sense: "down" but not "calm down"), in order
     concept_res: tuple[tuple[re.Pattern[str], str], ...] = ()
@@ -499,6 +502,7 @@ def build(data: Mapping[str, Any], locale: str, only: Mapping[str, Any] | None =
         terms = sorted(concepts, key=len, reverse=True)
         alts = [rf"\b{re.escape(t)}\w*" if re.match(r"[a-z0-9]", t) else re.escape(t) for t in terms]
         concept_pattern = re.compile("|".join(alts + [f"(?:{p.pattern})" for p, _ in concept_res]))
+    typos = {str(k).lower(): str(v).lower() for k, v in (data.get("typos") or {}).items()}
     return Lexicon(
         locale=locale,
         families=families,
@@ -508,9 +512,10 @@ def build(data: Mapping[str, Any], locale: str, only: Mapping[str, Any] | None =
         concepts=concepts,
         concept_pattern=concept_pattern,
         concept_res=tuple(concept_res),
-        typos={str(k).lower(): str(v).lower() for k, v in (data.get("typos") or {}).items()},
+        typos=typos,
         numbers=numbers,
         concerns=frozenset(str(c) for c in data.get("concerns") or ()),
+        concern_typos={**typos, **{str(k).lower(): str(v).lower() for k, v in (data.get("shorthand") or {}).items()}},
         raw=data,
     )
 

@@ -110,6 +110,9 @@ def classify_mentions(a: Analysis) -> list[ActionMention]:
     text = a.text
     for s, e, action in kept:
         cs, ce = a.clause_of(s)
+        # A phrase that runs past its clause's break ("这个是sp业务 我马上帮您退订") is done or refused in
+        # the clause it ends in: who commits to it, or says it cannot be done, is read there too.
+        ve = max(ce, a.clause_of(e - 1)[1])
         # The word right after the phrase counts too: "给您全额退|款" names money. An English phrase
         # that runs on past its clause's comma ("give you one month, 6.00, back") is read whole; a
         # Chinese one stays in its clause ("号已退，20元原路返": the 退 is the booking's, not money).
@@ -119,12 +122,13 @@ def classify_mentions(a: Analysis) -> list[ActionMention]:
             # In a cancel request a bare "退" / "给您退" means unsubscribe, not money back.
             action = "cancel"
         desire = [h for h in a.find_in("desire", cs, ce) if h[0] < s]
-        # A negation inside the phrase itself ("won't be charged the fee") is part of the action.
-        negated = any(not (hs >= s and he <= e) for hs, he in a.find_in("negation", cs, ce))
+        # A negation the phrase opens with ("won't be charged the fee") is part of the action; one
+        # that a phrase's gap ran over ("业务我们不能退订") is not.
+        negated = any(not (hs >= s and he <= e) or hs > s for hs, he in a.find_in("negation", cs, ve))
         # "给您退" carries its own commitment, so markers inside the phrase count too.
-        committed = bool(a.find_in("commitment", cs, ce))
+        committed = bool(a.find_in("commitment", cs, ve))
         # "We only credit outages over 14 days" / "按规定只能退一个月": the rule limits the action.
-        limited = bool(a.find_in("rule_limit", cs, ce))
+        limited = bool(a.find_in("rule_limit", cs, ve))
         if negated or limited:
             kind = "decline"
         elif desire:

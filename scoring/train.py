@@ -213,7 +213,7 @@ def fit_locale(locale: str, log=print, extra: tuple[Path, ...] = (), folds: int 
         if len(np.unique(y)) < 2:
             raise SystemExit(f"scorer train: no {locale} case has {head} other than {y[0]}; add cases")
         proba = cross_val_predict(text_model(head), X1, y, cv=folds_for(y), method="predict_proba",
-                                  params=weighted() or None, n_jobs=jobs)  # jobs: the same fits, at once
+                                  params=weighted() or None, n_jobs=jobs)  # jobs: the same fits at once (last digits may differ)
         oof[head] = proba if n_cls == 3 else proba[:, 1:2]
         m = text_model(head).fit(X1, y, **weighted())
         coef = m.coef_ if n_cls == 3 else m.coef_[:1]
@@ -383,7 +383,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=FOLDS, metavar="K",
                         help=f"out-of-fold copies per head (default {FOLDS}; 2 is quicker, for a try-out)")
     parser.add_argument("--jobs", type=int, metavar="N",
-                        help="fit the out-of-fold copies on N cores at once (the same model, sooner)")
+                        help="fit the out-of-fold copies on N cores at once: sooner, for a try-out; the worker "
+                             "processes round differently in the last digits, so the shipped weights are fitted "
+                             "without it")
     parser.add_argument("--sample", type=int, metavar="N",
                         help="fit on N corpus cases drawn with the fixed seed (default all): quicker, for a try-out "
                              "or a test; with --extra the sealed-set check is the same, so a sample too small to "

@@ -185,8 +185,9 @@ def phrase_pattern(locale: str, phrases: tuple[str, ...]) -> re.Pattern[str] | N
 
 def _plain(reply: str, locale: str) -> str:
     """The reply as the scorer reads it: normalised, with the locale's typos put right ("处里完" is
-    "处理完"), so a slip of the input method does not hide an answer."""
-    return normalise(reply, get_lexicon(locale if locale in ("zh", "en") else "en").typos).text
+    "处理完") and its texting shorthand spelt out ("update ur dd on the new acct"), so neither a slip
+    of the input method nor a trainee typing at speed hides an answer."""
+    return normalise(reply, get_lexicon(locale if locale in ("zh", "en") else "en").concern_typos).text
 
 
 def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any], plain: str | None = None,

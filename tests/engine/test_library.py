@@ -308,6 +308,10 @@ IN_OTHER_WORDS = [
     ("small-charge-dispute-zh", ["3块钱我给您减免了"], "下个月开始就不扣了", "no_repeat"),
     # the extra check in her words for it (trial 17): a few characters between "别的" and "收费"
     ("small-charge-dispute-zh", _SMALL_CHARGE, "我也顺便帮您查了一下，您号码上没有别的增值业务收费了", "checked_others"),
+    # texting shorthand (trial 25): "ur", "acct", "dd", spelt out as the lexicon's `shorthand:`
+    ("autopay-failed-en", [], "pls update ur direct debit to the new acct in the app under payments", "stop_repeat"),
+    ("autopay-failed-en", [], "ill set up the dd on ur new bank acct today", "stop_repeat"),
+    ("autopay-failed-en", [], "can u move ur dd to ur new bank? payments > direct debit in the app", "stop_repeat"),
 ]
 
 

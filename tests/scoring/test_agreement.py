@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SEALED = ROOT / "tests" / "scoring" / "cases"
 
 # Measured on the sealed set for the shipped model (docs/scoring.md, latest round), less 0.02.
-SEALED_FLOOR = {  # round 15: en 0.889 / 0.951 / 0.934 / 0.826, zh 0.859 / 0.935 / 0.944 / 0.847
+SEALED_FLOOR = {  # round 18: en 0.889 / 0.951 / 0.934 / 0.826, zh 0.857 / 0.935 / 0.944 / 0.847
     "en": {"listening": 0.86, "empathy": 0.93, "policy": 0.91, "landmines": 0.80},
     "zh": {"listening": 0.83, "empathy": 0.91, "policy": 0.92, "landmines": 0.82},
 }

@@ -19,6 +19,7 @@ from scoring import Policy
     ("zh", "compensation", "我把情况升级给主管，下午给您回电话。", "offer:callback"),
     ("en", "closing", "One tip: never reply to marketing texts from short numbers.", "proactive"),
     ("zh", "closing", "以后收到推广短信，直接删掉别回复。", "proactive"),
+    ("zh", "closing", "下次您再收到这种短信，直接回复TD就能退订。", "proactive"),
     ("en", "closing", "Is there anything else I can do for you today?", "close"),
     ("zh", "closing", "还有什么别的需要帮忙的吗？", "close"),
     ("en", "venting", "Mm, I see.", "acknowledge"),
@@ -28,12 +29,21 @@ from scoring import Policy
     # a point inside an amount is no sentence end: the gap of "give you ... back" runs over it
     ("en", "refund", "I'll give you 6.00 back as goodwill for one month.", "offer:refund"),
     ("en", "refund", "I can give you one month, 6.00, back as goodwill.", "offer:refund"),
+    # a phrase typed across a clause break without punctuation is done where its verb is (trial 25)
+    ("zh", "venting", "王先生不好意思 这个是sp业务 我马上帮您退订", "offer:cancel"),
+    ("zh", "venting", "不好意思，这个是第三方业务，我马上帮您退订。", "offer:cancel"),
+    ("zh", "venting", "这个业务我们不能退订。", "decline:cancel"),
     # 已 + the action, said as done: "费用已减免" / "已经免了" / "已恢复"
     ("zh", "refund", "费用已减免。", "offer:fee_waiver"),
     ("zh", "refund", "这个月的手续费已经给您免了，您放心。", "offer:fee_waiver"),
 ])
 def test_act(score, locale, stage, reply, act):
     assert act in score(reply, locale=locale, stage=stage).acts
+
+
+def test_a_lecture_for_next_time_is_not_a_tip(score):
+    """Trial 25: "下次注意点就行了", said with blame, was credited as going the extra mile."""
+    assert "proactive" not in score("系统就是这样的 您自己应该早点取消 下次注意点就行了", locale="zh", stage="venting").acts
 
 
 @pytest.mark.parametrize("locale,reply,months", [
@@ -95,6 +105,25 @@ def test_an_allowance_given_for_nothing_is_compensation(score, reply):
     (other wordings of it were caught)."""
     r = score(reply, stage="venting", policy=Policy(allow=("explain_charges",), forbid=("compensation",)))
     assert "offer:compensation" in r.acts and r.policy.level == 0
+
+
+@pytest.mark.parametrize("reply", ["I can refund one month, 6.00, as goodwill, and I'll add another 6.00 credit as well.",
+                                   "That's the month refunded, plus an extra £10 credit on your account.",
+                                   "I'll give you a further 5 pounds for waiting."])
+def test_money_on_top_of_a_refund_is_compensation(score, reply):
+    """Trial 25: a second 6.00 "credit" beside the goodwill month scored "offered a refund within
+    policy" where the policy card forbids any credit beyond that month."""
+    r = score(reply, stage="refund", policy=Policy(allow=("refund",), forbid=("compensation",), refund_max_months=1),
+              facts={"monthly_fee": 6})
+    assert "offer:compensation" in r.acts and r.policy.level == 0
+
+
+@pytest.mark.parametrize("reply", ["I'll credit the 6.00 back to your account today.",
+                                   "I'll put one month, 6.00, back on your card as goodwill."])
+def test_crediting_the_money_back_is_a_refund_not_compensation(score, reply):
+    r = score(reply, stage="refund", policy=Policy(allow=("refund",), forbid=("compensation",), refund_max_months=1),
+              facts={"monthly_fee": 6})
+    assert "offer:refund" in r.acts and "offer:compensation" not in r.acts and r.policy.level == 1
 
 
 @pytest.mark.parametrize("reply", ["I'll turn on usage alerts so you know before you go into extra data.",
