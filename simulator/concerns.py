@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 from scoring import ReplyScore
 from scoring.lexicon import get_lexicon
-from scoring.normalise import normalise, normalise_phrase
+from scoring.normalise import normalise
 from simulator.scenario import LADDER, Concern, Ending, EndingVariant, Scenario, StateVariant
 
 
@@ -37,14 +37,14 @@ def _fact_forms(value: Any) -> list[str]:
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # a number with thousands separators
 
 
-def _says(reply: str, plain: str, form: str) -> bool:
+def _says(reply: str, plain: str, form: str, locale: str = "en") -> bool:
     """Whether the reply says a fact's value `form`; a number only as a whole number (40, not in
     140 or 4.0). `plain` is the reply normalised once (_plain)."""
     if not form.strip():
         return False
     if re.fullmatch(r"\d+(\.\d+)?", form):
         return re.search(rf"(?<![\d.]){re.escape(form)}(?![\d]|\.\d)", reply) is not None
-    return normalise_phrase(form) in plain
+    return _plain(form, locale) in plain  # read as the reply is, shorthand spelt out ("ACC-1234")
 
 
 # A wish said back is the caller's when it is said to them: "您的要求", "您要", "you want", "your
@@ -179,7 +179,11 @@ def phrase_pattern(locale: str, phrases: tuple[str, ...]) -> re.Pattern[str] | N
         return None
     from scoring.lexicon import build, load_raw, merge
 
-    extra = {"families": {_FAMILY: list(phrases)}}
+    # The reply's shorthand is spelt out (_plain), so a phrase's is too: "cancel* the dd".
+    table = get_lexicon(locale if locale in ("zh", "en") else "en").concern_typos
+    spelt = [p if str(p).startswith("re:") else
+             re.sub(r"[A-Za-z0-9]+", lambda m: table.get(m.group().lower(), m.group()), str(p)) for p in phrases]
+    extra = {"families": {_FAMILY: spelt}}
     return build(merge(load_raw(locale), extra), locale, only=extra).families[_FAMILY]
 
 
@@ -204,7 +208,7 @@ def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any]
         return True
     plain = _plain(reply, locale) if plain is None else plain
     for key in concern.facts:
-        if key in facts and any(_says(reply, plain, form) for form in _fact_forms(facts[key])):
+        if key in facts and any(_says(reply, plain, form, locale) for form in _fact_forms(facts[key])):
             return True
     pattern = phrase_pattern(locale, tuple(concern.phrases))
     if pattern is None:

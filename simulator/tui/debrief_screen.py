@@ -72,7 +72,7 @@ def verdict_text(session: Session, tr) -> Text:
 def service_text(session: Session, tr) -> Text:
     """The service level reached, and one line on what the next level would have needed."""
     level = session.service_level
-    text = Text(tr("debrief.service_level", level=level, name=tr(f"service.{level}")), style="bold")
+    text = Text.assemble((tr("debrief.service_level", level=level, name=tr(f"service.{level}")), "bold"))
     step = debrief.next_level(session)
     text.append("\n")
     if step is None:  # the ladder's top, or the most this scenario asks for (trial 17: 4 is not the top)

@@ -147,7 +147,7 @@ class LeaderboardScreen(Screen):
         if not done:
             detail.update("")
             return
-        text = Text(self.tr("app.label", name=self.tr("leaderboard.best_of", trainee=trainee)), style="bold")
+        text = Text.assemble((self.tr("app.label", name=self.tr("leaderboard.best_of", trainee=trainee)), "bold"))
         for i, (title, b) in enumerate(done):
             if i:
                 text.append(" · ", style="dim")

@@ -95,7 +95,7 @@ class PickerScreen(Screen):
         if sc is None:
             summary.update(Text(self.tr("picker.empty"), style="italic"))
             return
-        text = Text(sc.title + "\n", style="bold")
+        text = Text.assemble((sc.title + "\n", "bold"))
         text.append((sc.summary or "").strip())
         if sc.tags:
             text.append("\n" + " · ".join(sc.tags), style="dim")

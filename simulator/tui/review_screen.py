@@ -110,6 +110,7 @@ class CallsScreen(Screen):
 
     def show_rows(self, rows, reviewed: dict[int, dict]) -> None:
         table = self.query_one(DataTable)
+        row = table.cursor_row  # read again after a review: the trainer stays on the call they reviewed
         self.ids = [r.id for r in rows]
         cells = []
         for r in rows:
@@ -123,6 +124,8 @@ class CallsScreen(Screen):
                           Text(_one_line(r.scenario_title or r.scenario_id, 40)),
                           Text(self.tr.get("calls.status." + r.status, r.status)), Text(overall, justify="right")))
         fill_table(table, self.tr, "calls.col.", ("id", "started", "scenario", "status", "overall"), cells)
+        if 0 < row < table.row_count:
+            table.move_cursor(row=row)
         self._note(self.tr("calls.empty") if not rows else self.tr("calls.reviewed"))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

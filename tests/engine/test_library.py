@@ -315,6 +315,16 @@ IN_OTHER_WORDS = [
 ]
 
 
+def test_a_concern_phrase_written_in_shorthand_still_matches():
+    """The reply's shorthand is spelt out before the concern's phrases are tried, so a phrase an
+    author writes in it ("cancel* the dd") must be spelt out too, or it could never match."""
+    from simulator import concerns
+
+    pattern = concerns.phrase_pattern("en", ("cancel* the dd",))
+    for reply in ("I'll cancel the DD now", "I'll cancel the direct debit now"):
+        assert pattern.search(concerns._plain(reply, "en")), reply
+
+
 # What looks like those words but does not settle the concern: it must not count.
 NOT_IN_THESE_WORDS = [
     ("small-charge-dispute-zh", ["3块钱我给您减免了"], "取消还没生效，要等下个月", "no_repeat"),

@@ -118,6 +118,16 @@ def test_money_on_top_of_a_refund_is_compensation(score, reply):
     assert "offer:compensation" in r.acts and r.policy.level == 0
 
 
+@pytest.mark.parametrize("reply", ["I've blocked the old card, and I'll send you another credit card today.",
+                                   "We'll do another credit check before the new card goes out.",
+                                   "I've refunded the 6.00; unfortunately there's no extra credit we can add."])
+def test_a_credit_card_a_credit_check_or_extra_credit_refused_is_not_compensation(score, reply):
+    """The review of the phrase above: "another credit card" and "no extra credit" matched it."""
+    r = score(reply, stage="refund", policy=Policy(allow=("refund",), forbid=("compensation",), refund_max_months=1),
+              facts={"monthly_fee": 6})
+    assert "offer:compensation" not in r.acts and r.policy.level == 1
+
+
 @pytest.mark.parametrize("reply", ["I'll credit the 6.00 back to your account today.",
                                    "I'll put one month, 6.00, back on your card as goodwill."])
 def test_crediting_the_money_back_is_a_refund_not_compensation(score, reply):

@@ -24,7 +24,7 @@ def _offer(offer, tr) -> str:
 
 def turn_debug_text(turn: TurnResult, tr) -> Text:
     """Everything the engine decided for one turn, as plain text with colour."""
-    text = Text(tr("debug.turn", n=turn.index + 1, state=turn.state_before), style="bold reverse")
+    text = Text.assemble((tr("debug.turn", n=turn.index + 1, state=turn.state_before), "bold reverse"))
     text.append("\n")
     text.append_text(scores_line(turn, tr))
     if turn.score is not None:
@@ -70,7 +70,7 @@ def state_debug_text(scenario, state: str, tr) -> Text:
     checked against, in order, with their clauses (not yet evaluated)."""
     from simulator.conditions import clause_texts
 
-    text = Text(tr("debug.start", state=state), style="bold reverse")
+    text = Text.assemble((tr("debug.start", state=state), "bold reverse"))
     node = scenario.states.get(state)
     if node is None or not node.transitions:
         text.append("\n" + tr("debug.no_transitions"), style="dim")
