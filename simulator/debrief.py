@@ -231,13 +231,18 @@ def things_to_fix(session: Session, limit: int = 3) -> list[Fix]:
     return [_with_also(fixes) for fixes in ranked[:limit]]
 
 
+def _model_answers(session: Session, turn: TurnResult) -> list[str]:
+    """The model answers (hints) of the state `turn` replied in, facts filled in, each once."""
+    state = session.scenario.states.get(turn.state_before)
+    if state is None:
+        return []
+    return list(dict.fromkeys(fill(a, session.scenario.facts) for a in state.model_answers))
+
+
 def _follows_model_answer(session: Session, turn: TurnResult) -> bool:
     """The reply is one of its state's model answers (the hint) typed back, near enough."""
-    state = session.scenario.states.get(turn.state_before)
-    if state is None or turn.kind != "reply":
-        return False
-    return any(similarity(fill(a, session.scenario.facts), turn.reply) >= NEAR_IDENTICAL
-               for a in state.model_answers)
+    return turn.kind == "reply" and any(similarity(a, turn.reply) >= NEAR_IDENTICAL
+                                        for a in _model_answers(session, turn))
 
 
 def _with_also(fixes: list[Fix]) -> Fix:
@@ -271,11 +276,7 @@ def model_answer(session: Session, turn: TurnResult) -> str | None:
     own reply (similarity >= NEAR_IDENTICAL, e.g. a hint typed back), the one that scores best in
     the turn's place; None when the state has none left, or none that scores better than the
     trainee's reply did."""
-    state = session.scenario.states.get(turn.state_before)
-    if state is None:
-        return None
-    answers = [fill(a, session.scenario.facts) for a in state.model_answers]
-    answers = [a for a in dict.fromkeys(answers) if similarity(a, turn.reply) < NEAR_IDENTICAL]
+    answers = [a for a in _model_answers(session, turn) if similarity(a, turn.reply) < NEAR_IDENTICAL]
     if not answers:
         return None
     strength = {a: _strength(session.score_in_place_of(turn, a)) for a in answers}
