@@ -116,12 +116,19 @@ def _num(x: float | None) -> str:
     return "-" if x is None else f"{x:g}"
 
 
+def _figure(x: float | None) -> str | None:
+    """A leaderboard figure as the app's board and the report print it: one decimal ("63.0" beside
+    "58.7": "63" read as another kind of figure)."""
+    return None if x is None else f"{x:.1f}"
+
+
 def _board_cells(r, t) -> list[Any]:
-    best = None if r.best is None else (f"{r.best:g}" + ("*" if r.best_used_hints else "")
+    best = None if r.best is None else (_figure(r.best) + ("*" if r.best_used_hints else "")
                                         + (REVIEWED_MARK if r.reviewed else ""))
-    trend = None if r.trend is None else f"{r.trend:+g}"
+    trend = None if r.trend is None else f"{r.trend:+.1f}"
+    figures = [_figure(x) for x in (r.average, r.listening, r.empathy, r.policy, r.landmines_per_call)]
     return [r.rank if r.rank is not None else "", r.trainee, r.sessions, r.completed, best,
-            r.average, r.listening, r.empathy, r.policy, r.landmines_per_call, _pct(r.resolved_rate),
+            *figures, _pct(r.resolved_rate),
             _pct(r.pass_rate), r.hints, trend, t("cli.board.yes") if r.human_caller else ""]  # a person played the caller
 
 

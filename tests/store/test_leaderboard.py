@@ -223,3 +223,15 @@ def test_leaderboard_rows_are_plain_data(store, n):
         d = r.to_dict()
         assert set(d) >= {"rank", "trainee", "sessions", "best", "average", "listening", "empathy", "policy",
                           "landmines_per_call", "resolved_rate", "trend", "hints"}
+
+
+def test_the_printed_board_shows_its_figures_to_one_decimal_as_the_app_s_board_and_the_report_do(store, capsys):
+    """A whole-number best printed "63" beside "58.7" (the app's board and the report: "63.0")."""
+    from simulator.cli import main
+
+    play(store, "A", "c", close(100, 100))
+    play(store, "B", "c", close(90, 90))
+    assert overall(100, 100, 100) == 92.0  # a whole number
+    assert main(["leaderboard", "--cohort", "c", "--db", store.url]) == 0
+    rows = {line.split()[1]: line.split() for line in capsys.readouterr().out.splitlines()[2:4]}
+    assert rows["A"][4:6] == ["92.0", "92.0"]  # best, average

@@ -51,7 +51,7 @@ def test_a_review_changes_the_leaderboard_and_shows_in_the_transcript_beside_the
     assert "Reviewed by Tina" in out and "listening 20 (level 0)" in out and "landmines: accuse" in out
     assert "Machine: listening 80 (level 2)" in out and "Trainer's note: You blamed him." in out
     code, out, _ = run(capsys, "leaderboard", "--cohort", "june", "--db", url)
-    assert code == 0 and "52†" in out and "counts a trainer's review" in out
+    assert code == 0 and "52.0†" in out and "counts a trainer's review" in out
     code, out, _ = run(capsys, "sessions", "--cohort", "june", "--db", url)
     ann_line = next(line for line in out.splitlines() if "Ann" in line)
     assert "52† (80)" in ann_line and ann_line.rstrip().endswith("1† (0)")  # the trainer's landmine counts
