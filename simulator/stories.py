@@ -87,6 +87,46 @@ def _first_divergence(result: StoryResult) -> int | None:
     return len(result.turns) - 1 if result.turns else None
 
 
+@dataclass
+class AnswerWalk:
+    """Each state's model answer typed in turn, as a trainee who asks for every hint would."""
+    passed: bool
+    path: list[str]
+    ending: str | None
+    problems: list[str]        # one line each: a state whose answer scores 0, or how the call ended
+    turns: list[TurnResult] = field(default_factory=list)
+
+
+def walk_model_answers(sc: Scenario) -> AnswerWalk:
+    """A model answer is the best reply a trainer wrote for its state, so typing them one after
+    another must win the call: a resolved ending, and no answer at 0 on listening, empathy or
+    policy. Policy caps changed under an answer that still offers the old amount show up here
+    ("refund 3 months" over a 1-month cap reads as an overpromise)."""
+    session = Session(sc, seed=0)
+    path, problems = [session.state], []
+    missing = False
+    while not session.over and len(session.turns) < sc.max_turns:
+        state = session.state
+        answer = session.hint()
+        if not answer:
+            missing = True
+            problems.append(f"state '{state}' has no model answer (model_answers) to type")
+            break
+        turn = session.reply(answer)
+        path.append(session.state)
+        for dim in ("listening", "empathy", "policy"):
+            got = getattr(turn.score, dim)
+            if got.level == 0:
+                why = next((e.reason for e in got.evidence if e.effect == "-"), "")
+                problems.append(f"state '{state}': its model answer scores {dim} 0" + (f": {why}" if why else ""))
+    outcome = sc.endings[session.ending].outcome if session.ending else None
+    if session.ending is None and not missing:
+        problems.append(f"after {len(session.turns)} model answers the call was still in '{session.state}'")
+    elif outcome is not None and outcome != "resolved":
+        problems.append(f"the model answers ended the call in '{session.ending}' ({outcome}), not a resolved ending")
+    return AnswerWalk(not problems, path, session.ending, problems, session.turns)
+
+
 def run_stories(sc: Scenario) -> list[StoryResult]:
     return [_run_safely(sc, story) for story in sc.stories]
 

@@ -110,7 +110,8 @@ def test_test_command_prints_coverage_after_the_stories(cli, tmp_path):
     lines = out.splitlines()
     assert code == 0
     assert lines[0] == "PASS branchy: the main road"
-    assert lines[1].startswith("coverage branchy: states 2/3")
+    assert lines[1].startswith("note branchy: no state has model answers")
+    assert lines[2].startswith("coverage branchy: states 2/3")
     assert "     untested state: side" in lines
     assert lines[-1] == "1 passed, 0 failed"
 
@@ -211,3 +212,46 @@ def test_test_explain_flag_prints_it_and_keeps_the_closing_line(cli, tmp_path):
     assert out.splitlines()[-1] == "0 passed, 1 failed"
     code, out, _ = cli("test", f)
     assert "to reach 'side'" not in out  # only with --explain
+
+
+# ------------------------------------------------------------------------------ model-answer walk
+def test_a_model_answer_left_over_the_cap_a_trainer_lowered_fails_test_and_names_its_state(cli, tmp_path):
+    """A trainer halves the refund cap and forgets the hint that still offers the old amount: the
+    stories (written for another reply) pass, the walk through the model answers fails there."""
+    from simulator.authoring.new_scenario import render
+
+    f = tmp_path / "capped.yaml"
+    text = render("vas-refund", "en", f)
+    stale = text.replace("  refund_max_months: 1          # at most one month back",
+                         "  refund_max_months: 1\n  refund_max_amount: 10")
+    # the stories offer 15.00 too: keep them within the new cap, so only the stale hint is left
+    stale = stale.replace("I can refund one month, 15.00, as a goodwill gesture.",
+                          "I can refund 10.00 of it as a goodwill gesture.")
+    assert stale.count("refund_max_amount: 10") == 1 and "{monthly_fee}, as a goodwill gesture" in stale
+    f.write_text(stale, encoding="utf-8")
+    code, out, _ = cli("test", f)
+    assert code == 1
+    assert "FAIL capped: its model answers, typed in turn, win the call" in out
+    assert "     state 'demand_refund': its model answer scores policy 0: offering 15 exceeds the cap of 10" in out
+    assert "FAIL capped: a skilled agent" not in out
+    assert out.splitlines()[-1].endswith("passed, 1 failed")
+
+
+def test_a_scenario_without_model_answers_is_noted_and_its_walk_not_counted(cli, tmp_path):
+    f = tmp_path / "branchy.yaml"
+    f.write_text(BRANCHY)
+    code, out, _ = cli("test", f)
+    assert code == 0
+    assert "note branchy: no state has model answers (model_answers): the hint key shows nothing" in out
+    assert out.splitlines()[-1] == "1 passed, 0 failed"
+
+
+def test_a_state_the_walk_reaches_without_a_model_answer_fails_it(tmp_path):
+    """The hint key would show nothing there: the walk stops and says which state."""
+    from simulator.stories import walk_model_answers
+    from tests.engine.conftest import MINI
+
+    sc = _load(MINI)
+    walk = walk_model_answers(sc)
+    assert not walk.passed and walk.ending is None
+    assert walk.problems == ["state 'cancel' has no model answer (model_answers) to type"]

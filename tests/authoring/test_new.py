@@ -1,5 +1,6 @@
 """`mystery-guest new`: every template in every locale gives a scenario that lints clean and
-passes its own stories, named after its file, pointing the editor at the schema."""
+passes its own stories and its model-answer walk, named after its file, pointing the editor at
+the schema."""
 from __future__ import annotations
 
 import itertools
@@ -11,7 +12,7 @@ import yaml
 from simulator.authoring.new_scenario import (LOCALES, TEMPLATES, id_from_filename, render,
                                               schema_reference, template_path, title_from_filename)
 from simulator.loader import check_file
-from simulator.stories import run_stories
+from simulator.stories import run_stories, walk_model_answers
 
 COMBOS = list(itertools.product(TEMPLATES, LOCALES))
 
@@ -42,6 +43,19 @@ def test_generated_scenario_passes_its_own_stories(tmp_path, template, locale):
     assert len(results) >= 2
     failing = [f"{r.story.name}: {r.problem} (path {' -> '.join(r.path)})" for r in results if not r.passed]
     assert not failing, failing
+
+
+@pytest.mark.parametrize("template,locale", COMBOS)
+def test_typing_a_generated_scenario_s_model_answers_wins_it(tmp_path, template, locale):
+    """Trainers copy the templates' model answers: before the walk, the refund template's venting
+    answer was typed twice (one answer for a state that needs two replies: a repeat, listening 0),
+    its closing tip read as cold, and the Chinese one's "另外提醒您一句" as a veiled threat."""
+    target = tmp_path / f"walk-{template}.yaml"
+    target.write_text(render(template, locale, target), encoding="utf-8")
+    sc, _ = check_file(target)
+    walk = walk_model_answers(sc)
+    assert walk.passed, (walk.problems, walk.path)
+    assert sc.endings[walk.ending].outcome == "resolved"
 
 
 @pytest.mark.parametrize("template,locale", COMBOS)

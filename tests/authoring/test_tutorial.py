@@ -2,7 +2,7 @@
 
 tests/authoring/tutorial/ holds the scenario a trainer ends with after following section 2
 step by step. Every YAML snippet the tutorial asks the trainer to type must appear in it, and
-it must lint clean and pass its stories with the real scorer.
+it must lint clean and pass its stories and its model-answer walk with the real scorer.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import re
 import pytest
 
 from simulator.loader import check_file
-from simulator.stories import run_stories
+from simulator.stories import run_stories, walk_model_answers
 from tests.authoring.conftest import ROOT
 
 HERE = ROOT / "tests" / "authoring" / "tutorial"
@@ -41,6 +41,8 @@ def test_finished_scenario_lints_clean_and_passes(doc, result):
     results = run_stories(sc)
     assert len(results) == 3
     assert all(r.passed for r in results), [r.problem for r in results if not r.passed]
+    walk = walk_model_answers(sc)  # `test` counts it as the fourth pass the guide promises
+    assert walk.passed, walk.problems
 
 
 def test_guides_use_the_commands_that_exist(cli):

@@ -72,7 +72,10 @@ def test_test_command_fails_on_a_contradicting_story(tmp_path):
     f = tmp_path / "s.yaml"
     # real replies: `test` scores with the real scorer, which reads "ack warm" as nothing sensible
     good = '["I hear you, Pat, five a month for Tips you never wanted. That is maddening.", "I have cancelled Tips for you today."]'
-    text = MINI.replace('["ack warm", "offer cancel"]', good)
+    # without model answers: this is about the story (the walk through them: tests/authoring/test_coverage.py)
+    text = MINI.replace('["ack warm", "offer cancel"]', good).replace(
+        '    model_answers: ["I hear you, five a month for nothing."]\n', "")
+    assert "model_answers" not in text
     f.write_text(text)
     assert run("test", str(f)).returncode == 0, "the story as written passes; only its altered ending may fail"
     f.write_text(text.replace("ending: resolved\n    states: [venting, cancel, resolved]", "ending: escalated"))
