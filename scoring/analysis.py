@@ -140,14 +140,14 @@ def clauses(text: str, sents: Iterable[tuple[int, int]]) -> list[tuple[int, int]
 def _collect(lex: Lexicon, text: str, hits: dict[str, list[tuple[int, int]]],
              actions: dict[str, list[tuple[int, int]]]) -> None:
     for family in FAMILIES:
-        pattern = lex.families.get(family)
-        if pattern is None:
+        scan = lex.scans.get(family)
+        if scan is None:
             continue
-        found = [m.span() for m in pattern.finditer(text) if m.end() > m.start()]
+        found = scan.spans(text)
         if found:
             hits.setdefault(family, []).extend(found)
-    for action, pattern in lex.actions.items():
-        found = [m.span() for m in pattern.finditer(text) if m.end() > m.start()]
+    for action, scan in lex.action_scans.items():
+        found = scan.spans(text)
         if found:
             actions.setdefault(action, []).extend(found)
 

@@ -88,11 +88,42 @@ def test_every_builtin_family_finds_the_same_spans_grouped_as_written(locale, te
         for name, phrases in (data.get(kind) or {}).items():
             if not phrases:
                 continue
-            plain = _compile_family(list(phrases), locale, num_re, gap, name, factor=False)
-            grouped = _compile_family(list(phrases), locale, num_re, gap, name)
+            plain = _compile_family(list(phrases), locale, num_re, gap, name, factor=False).pattern
+            grouped = _compile_family(list(phrases), locale, num_re, gap, name).pattern
             assert grouped.pattern != plain.pattern, f"{kind}.{name} was not grouped"
             differ += [(name, t[:60]) for t in texts[locale] if _spans(grouped, t) != _spans(plain, t)]
     assert not differ
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_every_family_s_scan_finds_what_its_pattern_finds(locale, texts):
+    """analysis.py collects the families with Scan.spans (whole-word phrases scanned apart from
+    the rest, then merged): the same spans as the family's one alternation, empty matches left out."""
+    lex = get_lexicon(locale)
+    split = [name for name, scan in {**lex.scans, **lex.action_scans}.items() if scan.words is not None]
+    assert len(split) >= (40 if locale == "en" else 0), split  # English families are scanned apart
+    differ = [(name, t[:60]) for name, scan in {**lex.scans, **lex.action_scans}.items() for t in texts[locale]
+              if scan.spans(t) != [s for s in _spans(scan.pattern, t) if s[1] > s[0]]]
+    assert not differ
+
+
+@pytest.mark.parametrize("alternatives, text", [
+    # a phrase right after one that ends in punctuation: its separator is the other's last character
+    (["(?<![a-z0-9])(?:sorry!)", "(?<![a-z0-9])(?:so)(?![a-z0-9])"], "sorry!so so"),
+    # a phrase that may start inside a word, between and overlapping whole-word ones
+    (["(?<![a-z0-9])(?:calm down)(?![a-z0-9])", "(?:lm do)", "(?:own)"], "calm down, own it, palm down"),
+    # at one position the whole-word phrase wins, as it comes first in the alternation
+    (["(?<![a-z0-9])(?:only)(?![a-z0-9])", "(?:only you)"], "only you, only"),
+])
+def test_a_split_scan_merges_its_two_streams_as_the_alternation_matches(alternatives, text):
+    from scoring.lexicon import Scan, _WORD_END
+
+    whole = [a[len("(?<![a-z0-9])"):-len(_WORD_END)] for a in alternatives if a.endswith(_WORD_END)]
+    rest = [a for a in alternatives if not a.endswith(_WORD_END)]
+    words = re.compile("[^a-z0-9](?:" + "|".join(f"{w}{_WORD_END}" for w in whole) + ")")
+    pattern = re.compile("|".join(alternatives))
+    scan = Scan(pattern, words, re.compile("|".join(rest)) if rest else None)
+    assert scan.spans(text) == _spans(pattern, text)
 
 
 def test_every_shape_rule_and_guard_finds_the_same_spans_grouped_as_written(texts):
