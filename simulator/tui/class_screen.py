@@ -22,6 +22,9 @@ from simulator.settings import NAME_MAX, clean_name
 from simulator.tui.keys import relabel, type_into
 
 CLASS_HOURS = 12  # live calls this recent belong to the class now running
+# The roster is read again this often, and when the console comes back from another screen: a
+# trainee who joins the cohort meanwhile (a first call in the browser, `serve`) is on it.
+ROSTER_REFRESH_SECONDS = 20.0
 
 
 class Lots:
@@ -83,9 +86,16 @@ class ClassScreen(Screen):
         self.query_one("#new-name", Input).cursor_blink = self.app.settings.cursor_blink
         self._show()
         self.query_one("#roster").focus()  # a name typed there goes to the name box (on_key)
-        self.app.run_worker(self._load_roster, thread=True, group="roster", exit_on_error=False)
+        self._reload_roster(first=True)
+        self.set_interval(ROSTER_REFRESH_SECONDS, self._reload_roster)
 
-    def _load_roster(self) -> None:
+    def on_screen_resume(self) -> None:
+        self._reload_roster()
+
+    def _reload_roster(self, first: bool = False) -> None:
+        self.app.run_worker(lambda: self._load_roster(first), thread=True, group="roster", exit_on_error=False)
+
+    def _load_roster(self, first: bool = True) -> None:
         from datetime import timedelta
 
         from simulator.store.live import roster, trainees_called
@@ -93,16 +103,21 @@ class ClassScreen(Screen):
 
         try:
             names = roster(self.app.store, self.cohort)
-            # a console restarted during a class remembers who has gone (calls of the last CLASS_HOURS)
-            gone = trainees_called(self.app.store, self.cohort, utcnow() - timedelta(hours=CLASS_HOURS))
+            # a console restarted during a class remembers who has gone (calls of the last CLASS_HOURS);
+            # once running it keeps count itself (a new round of lots must not be undone by a reload)
+            gone = trainees_called(self.app.store, self.cohort, utcnow() - timedelta(hours=CLASS_HOURS)) if first else []
         except Exception as exc:  # noqa: BLE001 - the class can go on with typed names
-            self.app.call_from_thread(lambda: self.notify(self.tr("live.unavailable", error=type(exc).__name__),
-                                                          severity="warning", markup=False))
+            if first:  # said once: a reload that fails leaves the roster as it is
+                self.app.call_from_thread(lambda: self.notify(self.tr("live.unavailable", error=type(exc).__name__),
+                                                              severity="warning", markup=False))
             return
         self.app.call_from_thread(lambda: self._loaded(names, gone))
 
     def _loaded(self, names: list[str], gone: list[str]) -> None:
-        self.lots.gone.update(n for n in gone if n in names)
+        gone_now = {n for n in gone if n in names} - self.lots.gone
+        if not gone_now and all(clean_name(n) in self.names for n in names):
+            return  # nothing new: the list is not redrawn under the trainer's cursor
+        self.lots.gone.update(gone_now)
         self.add_names(names)
         if self.focused is None and self.names:  # the empty roster could not hold the focus
             self.query_one("#roster").focus()

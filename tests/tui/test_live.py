@@ -493,3 +493,18 @@ async def test_the_trainer_hands_the_caller_to_the_machine_mid_call_and_takes_it
         text = render_markdown(detail)  # each caller line by who said it (trial 22)
         assert f"**Rex Moody:** {machine_line}" in text
         assert "**Rex Moody (played by a person):** " in text
+
+
+async def test_a_trainee_who_joins_the_cohort_during_the_class_appears_on_the_roster(sqlite_url, tmp_path, clock,
+                                                                                       monkeypatch):
+    """Trial: a trainee whose first call was in the browser was not on the console until it was
+    restarted. The roster is read again every few seconds and when the console comes back."""
+    from simulator.tui import class_screen
+
+    monkeypatch.setattr(class_screen, "ROSTER_REFRESH_SECONDS", 0.2)
+    async with class_console_with_sam(sqlite_url, tmp_path, clock, "B6") as (trainer, tp, console):
+        with Store.open(sqlite_url) as store:  # as the browser app records a new trainee's first call
+            store._write(lambda conn: store._trainee_ids(conn, "Web Wen", "B6"))
+        await until(lambda: "Web Wen" in console.names, tp, timeout=10)
+        assert console.names == ["Sam Trial", "Web Wen"]
+        assert "Web Wen" in screen_text(trainer)
