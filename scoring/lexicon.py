@@ -291,10 +291,15 @@ def _compile_phrases(phrases: list[str], locale: str, num_re: str, gap: int, whe
         raise LexiconError(f"{where}: bad phrase ({exc})") from None
 
 
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
 def _word_scans(bounded: list[str], rest: list[str]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
     """Scan's two patterns for a family whose whole-word phrases are `bounded` (bodies, in
     priority order) and whose other alternatives are `rest`; (None, None) without whole-word ones."""
-    if not bounded:
+    if not bounded or any(_INLINE_FLAGS.search(p) for p in rest):
+        # a `re:` phrase with "(?i)": alone at the front of `rest` it would compile, inside the
+        # family's one regex it is an error, which build() must report now, not on first use
         return None, None
     words = _dispatch([f"(?:{p}){_WORD_END}" for p in bounded])
     others = _dispatch(rest) if rest else None

@@ -86,14 +86,21 @@ class ClassScreen(Screen):
         self.query_one("#new-name", Input).cursor_blink = self.app.settings.cursor_blink
         self._show()
         self.query_one("#roster").focus()  # a name typed there goes to the name box (on_key)
-        self._reload_roster(first=True)
+        self._reload_roster()
         self.set_interval(ROSTER_REFRESH_SECONDS, self._reload_roster)
 
     def on_screen_resume(self) -> None:
         self._reload_roster()
 
-    def _reload_roster(self, first: bool = False) -> None:
-        self.app.run_worker(lambda: self._load_roster(first), thread=True, group="roster", exit_on_error=False)
+    _reading = False  # a read is under way: a slow store gets no second one on top
+    _read_once = False  # a read has succeeded: from then on the console keeps who has gone itself
+    _said_unavailable = False
+
+    def _reload_roster(self) -> None:
+        if not self._reading:
+            self._reading = True
+            self.app.run_worker(lambda: self._load_roster(not self._read_once), thread=True, group="roster",
+                                exit_on_error=False)
 
     def _load_roster(self, first: bool = True) -> None:
         from datetime import timedelta
@@ -107,13 +114,19 @@ class ClassScreen(Screen):
             # once running it keeps count itself (a new round of lots must not be undone by a reload)
             gone = trainees_called(self.app.store, self.cohort, utcnow() - timedelta(hours=CLASS_HOURS)) if first else []
         except Exception as exc:  # noqa: BLE001 - the class can go on with typed names
-            if first:  # said once: a reload that fails leaves the roster as it is
-                self.app.call_from_thread(lambda: self.notify(self.tr("live.unavailable", error=type(exc).__name__),
-                                                              severity="warning", markup=False))
+            error = type(exc).__name__
+            self.app.call_from_thread(lambda: self._not_read(error))
             return
         self.app.call_from_thread(lambda: self._loaded(names, gone))
 
+    def _not_read(self, error: str) -> None:
+        self._reading = False
+        if not self._read_once and not self._said_unavailable:
+            self._said_unavailable = True  # said once; the reloads try again quietly
+            self.notify(self.tr("live.unavailable", error=error), severity="warning", markup=False)
+
     def _loaded(self, names: list[str], gone: list[str]) -> None:
+        self._reading, self._read_once = False, True
         gone_now = {n for n in gone if n in names} - self.lots.gone
         if not gone_now and all(clean_name(n) in self.names for n in names):
             return  # nothing new: the list is not redrawn under the trainer's cursor

@@ -68,6 +68,8 @@ def run_app(scenario_dir: str | None = None, db_url: str | None = None, lang: st
     from simulator.store.urls import StoreError
     from simulator.tui.app import make_app
 
+    if _no_folder(scenario_dir):
+        return 2
     try:
         app = make_app(scenario_dir, db_url=default_db_url(db_url), record=True, lang=lang,
                        settings=tab_settings())
@@ -85,12 +87,25 @@ def run_live(what: str, value: str, scenario_dir: str | None = None, db_url: str
     from simulator.store.urls import StoreError
     from simulator.tui.app import make_app
 
+    if _no_folder(scenario_dir):
+        return 2
     try:
         app = make_app(scenario_dir, db_url=default_db_url(db_url), record=True, lang=lang, live=(what, value))
     except StoreError as exc:
         print(f"mystery-guest: {exc}", file=sys.stderr)
         return 2
     return _run(app)
+
+
+def _no_folder(scenario_dir: str | None) -> bool:
+    """--scenarios names no folder: said in one line before the app opens (it had opened on an
+    empty library, as if the folder held no scenarios), as the commands say it."""
+    if scenario_dir is None or Path(scenario_dir).is_dir():
+        return False
+    from simulator.plaintext import plain
+
+    print(f"mystery-guest: no scenario folder {plain(str(scenario_dir), lines=False)} (--scenarios)", file=sys.stderr)
+    return True
 
 
 def _run(app) -> int:

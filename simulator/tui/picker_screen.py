@@ -1,14 +1,26 @@
 """The scenario picker: title, language, difficulty, summary and the trainee's best score."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from simulator.plaintext import plain
 from simulator.tui.keys import relabel
 
+
+
+def broken_files_note(problems, tr) -> str:
+    """How many scenario files were left out, and the lint command that names their errors: in
+    their folder (a bare `mystery-guest lint` checks the bundled library, not theirs)."""
+    files = sorted({str(d.file) for d in problems})
+    folders = {str(Path(f).parent) for f in files}
+    where = folders.pop() if len(folders) == 1 else " ".join(files)
+    return tr("picker.broken", n=len(files), where=plain(where, lines=False))
 
 class PickerScreen(Screen):
     """Choose a scenario (Enter) or draw lots (d); m switches coach/exam mode."""
@@ -103,7 +115,7 @@ class PickerScreen(Screen):
         if self.app.best_is_reviewed(sc.id):
             text.append("\n" + self.tr("picker.best_reviewed"), style="dim")
         if self.app.problems:
-            text.append("\n" + self.tr("picker.broken", n=len(self.app.problems)), style="yellow")
+            text.append("\n" + broken_files_note(self.app.problems, self.tr), style="yellow")
         summary.update(text)
 
     def action_toggle_lang(self) -> None:

@@ -164,3 +164,13 @@ def test_the_library_loads_the_first_of_two_files_with_one_id_and_reports_the_se
     found, problems = load_library(tmp_path)
     assert [Path(sc.source).name for sc in found] == ["a.yaml"]
     assert [(Path(p.file).name, "already the id of" in p.message) for p in problems] == [("b.yaml", True)]
+
+
+def test_the_app_on_a_scenario_folder_that_does_not_exist_says_so_and_does_not_open(tmp_path):
+    """Trial 26: it opened on an empty library, as if the folder held no scenarios, and exited 0."""
+    missing = tmp_path / "no-such-folder"
+    for args in (["--scenarios", str(missing)], ["class", "--cohort", "C", "--scenarios", str(missing)]):
+        out = subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True, text=True, cwd=ROOT,
+                             timeout=60, stdin=subprocess.DEVNULL)
+        assert out.returncode == 2, args
+        assert out.stderr.strip() == f"mystery-guest: no scenario folder {missing} (--scenarios)"

@@ -64,6 +64,19 @@ KNOWN = [
           "The direct debit was still set up on your old account ending 4417, and your bank closed that "
           "account on 20 February, so the collection on 3 March came back unpaid.",
           "No. Nothing is reported to the credit agencies if it's paid by 8 March."], 1)],
+    # December 2026, the refund template's closing answer: a tip in a reminder's words is read as a
+    # veiled threat (the corpus holds many threats framed so, few harmless tips; corpus round 19)
+    *[pytest.param(reply, ReplyContext(locale=locale, stage="closing", customer=customer),
+                   id=f"a helpful tip framed as a reminder is read as a landmine ({locale} {n})")
+      for locale, customer, replies in [
+          ("zh", "嗯，那行吧。还有别的要注意的吗？", [
+              "温馨提醒您一下，以后可以在APP里设置消费提醒。",
+              "另外提醒您一句，下次收到陌生号码的短信先别回复，这样就不会被误订业务了。"]),
+          ("en", "Right. Anything else I should know?", [
+              "Just so you know, you can turn on spending alerts in the app.",
+              "One thing worth bearing in mind: texts from short numbers are often paid services, so ignore "
+              "any you do not recognise."])]
+      for n, reply in enumerate(replies, 1)],
 ]
 
 

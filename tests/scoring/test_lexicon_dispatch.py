@@ -146,3 +146,12 @@ def test_every_shape_rule_and_guard_finds_the_same_spans_grouped_as_written(text
     # left as written: capturing groups that code reads (scare_quotes) or a back-reference
     # (defy_zh), and patterns the rewrite has nothing to group in
     assert len(as_written) <= 8, as_written
+
+
+def test_a_trainer_phrase_with_an_inline_flag_is_still_reported_when_the_lexicon_is_built():
+    """Review: split apart, "(?i)" led the family's other phrases and compiled; the family's one
+    regex (compiled on first use) would have failed mid-call instead of at lint."""
+    from scoring.lexicon import LexiconError, check_extra
+
+    with pytest.raises(LexiconError, match="actions.cancel: bad phrase"):
+        check_extra("en", {"actions": {"cancel": ["re:(?i)(i have|ive) stopped (it|the plan)"]}})

@@ -126,6 +126,24 @@ async def test_picker_lists_scenarios_and_draws_lots(make):
         assert app.screen.scenario.id in {"drill-en", "drill-zh"}
 
 
+async def test_the_picker_counts_broken_files_not_errors_and_names_their_folder_for_lint(make, tmp_path):
+    """Trial 26: one file with two errors counted as two files, and "run: mystery-guest lint"
+    checked the bundled library, not the trainer's folder."""
+    import shutil
+
+    folder = tmp_path / "mine"
+    shutil.copytree(DRILLS, folder)
+    (folder / "syntax.yaml").write_text("id: x\nstates: [oops\n", encoding="utf-8")
+    (folder / "types.yaml").write_text("version: 1\nid: y\ntitle: Y\nlocale: fr\npersona: {patience: very}\n",
+                                       encoding="utf-8")
+    app = make(scenario_dir=folder)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        assert len(app.problems) > 2  # more errors than files
+        text = " ".join(screen_text(app).split())
+        assert f"2 scenario file(s) have errors and are not listed (run: mystery-guest lint {folder})." in text
+
+
 async def test_end_and_home_move_to_the_last_and_first_scenario(make):
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -279,6 +279,25 @@ async def test_a_paste_typed_in_as_keys_past_the_limit_is_not_sent_by_its_own_ne
         assert len(call.session.turns) == 1 and call.session.turns[0].reply == "y" * (MAX_REPLY_CHARS - 1) + "a"
 
 
+async def test_a_paste_typed_in_past_the_limit_rings_the_bell_once_not_for_every_dropped_key(make):
+    """Trial 26: 98,000 keys dropped from a 100 KB paste each rang the terminal's bell."""
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot)
+        reply = call.query_one(ReplyInput)
+        now = [100.0]
+        reply.clock = lambda: now[0]
+        rung = []
+        app.bell = lambda: rung.append(now[0])
+        reply.value = "y" * MAX_REPLY_CHARS
+        reply.cursor_position = len(reply.value)
+        await pilot.press(*"abcdefghij")  # one burst
+        assert len(rung) == 1
+        now[0] += 5  # a key pressed on purpose later is told again
+        await pilot.press("k")
+        assert len(rung) == 2
+
+
 async def test_try_again_and_next_scenario_from_the_debrief(make):
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -39,8 +39,12 @@ class ReplyInput(Input):
 
     def restricted(self) -> None:
         """Input calls this when it refuses an edit; the only rule this box has is its length."""
-        self._cut_at = self.clock()
-        super().restricted()  # the terminal's bell, as for any refused key
+        now, last = self.clock(), self._cut_at
+        self._cut_at = now
+        if last is None or now - last >= self.CUT_GRACE:
+            # the terminal's bell, as for any refused key: once per burst (a paste typed in key by
+            # key rang it for each of 98,000 dropped keys)
+            super().restricted()
 
     def _watch_value(self, value: str) -> None:
         super()._watch_value(value)
