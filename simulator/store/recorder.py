@@ -90,6 +90,7 @@ class CallRecorder:
         self._told_nowhere = False  # "nothing can be saved" was said: no other line contradicts it
         self._journal_error: BaseException | None = None  # why the journal could not be written
         self._journal_said = False  # the journal's failure was told (no_journal or nowhere)
+        self._unjournaled: set[int] = set()  # id() of records queued that the journal could not take
         self.session_ids: dict[str, int] = {}
         # Records go through the journal thread (append + fsync) on their way to `jobs`.
         self._to_journal: "queue.Queue[dict | None]" = queue.Queue()
@@ -207,9 +208,7 @@ class CallRecorder:
                 cut = []
         if cut:
             self.notice("store.cut_off", n=len(cut))
-        self.store_ready.set()
-        if self._journal_error is not None:  # the journal failed while the store was opening
-            self._tell_journal_failed()  # (after store_ready: a failure from now on tells itself)
+        self.store_ready.set()  # a journal that failed meanwhile is told by the first write (_write)
         while True:
             try:
                 rec = self.jobs.get(timeout=STOP_CHECK_SECONDS)
@@ -246,9 +245,13 @@ class CallRecorder:
             except OSError as exc:
                 self._journal_failed = True
                 self._journal_error = self._journal_error or exc
-                # Which line is true depends on the store: wait for it to open, unless it is known.
-                if self._store_failed or self.store_ready.is_set():
+                # Which line is true depends on the store: told when the store is known down, else
+                # when its next write succeeds ("only in the store") or fails ("nothing can be saved").
+                # Said at once, "only in the store" came beside the store's own failure (trial 26).
+                if self._store_failed:
                     self._tell_journal_failed()
+                with self._lock:
+                    self._unjournaled.add(id(rec))
         self.jobs.put(rec)
 
     def _write(self, rec: dict, stop: Callable[[], bool]) -> None:
@@ -268,7 +271,7 @@ class CallRecorder:
             except Exception as exc:  # noqa: BLE001 - a driver error: busy, locked, disconnected, full
                 if self._said_read_only(exc):
                     pass  # retried all the same: the file may be made writable during the call
-                elif attempt == 0:
+                elif attempt == 0 and not self._nowhere(exc):  # "kept on this computer" only if it is
                     self.notice("store.busy", error=_reason(exc))
                 if self._wait(attempt, stop):
                     return  # stopping: the record stays in the journal
@@ -277,6 +280,11 @@ class CallRecorder:
                 self._read_only = False
                 self._told_nowhere = False  # the store takes calls again: a new failure is told anew
                 self.notice("store.recovered")
+            with self._lock:
+                unjournaled = id(rec) in self._unjournaled
+                self._unjournaled.discard(id(rec))
+            if unjournaled and not self._journal_said:
+                self._tell_journal_failed()  # the store took a record the journal could not: "only in the store"
             if rec["event"] == "start":
                 self.session_ids[call] = self.store.session_id_for(call)
             if rec["event"] == "finish":

@@ -333,6 +333,53 @@ def test_a_read_only_database_and_an_unwritable_journal_say_once_at_the_start_th
     assert notices == ["store.nowhere"] and report.unsaved_calls == 1 and report.unsaved_key == "store.lost"
 
 
+def test_a_data_folder_made_read_only_mid_call_says_once_that_nothing_can_be_saved(sqlite_url, tmp_path):
+    """Trial 26: both the journal and the SQLite file beside it fail after the first turn. The app
+    had said "a local copy cannot be kept; they go to the session store only" and, at once, "the
+    store is not answering; every turn is kept on this computer": both false."""
+    class LockedAfter(Journal):
+        def __init__(self, *a, records):
+            super().__init__(*a)
+            self.left = records
+
+        def append(self, record):
+            if self.left <= 0:
+                raise PermissionError(13, "Permission denied", str(self.folder))
+            self.left -= 1
+            super().append(record)
+
+        def writable(self):
+            return self.left > 0 and super().writable()
+
+    class FailingAfter(Flaky):
+        def write(self, rec):
+            if self.fail <= 0:
+                raise sa.exc.OperationalError("INSERT", {}, Exception("disk I/O error"))
+            self.fail -= 1
+            return self.store.write(rec)
+
+    notices = []
+    rec = CallRecorder(open_store=lambda: FailingAfter(Store.open(sqlite_url), 2),
+                       journal=LockedAfter(tmp_path / "j", database_id(sqlite_url), records=2),
+                       notice=lambda key, **v: notices.append(key)).begin()
+    _play(rec)  # start and one turn are written; the rest can go nowhere
+    report = rec.close(timeout=0.5)
+    assert notices == ["store.nowhere"] and report.unsaved_calls == 1
+
+
+def test_a_journal_that_fails_while_the_store_takes_the_call_says_store_only_once(sqlite_url, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the journal folder should be")
+    notices = []
+    rec = CallRecorder(open_store=lambda: Flaky(Store.open(sqlite_url), 0),
+                       journal=Journal(blocker, database_id(sqlite_url)),
+                       notice=lambda key, **v: notices.append(key)).begin()
+    assert rec.store_ready.wait(10)
+    _play(rec)
+    report = rec.close(timeout=10)
+    assert notices == ["store.no_journal"] and report.unsaved_calls == 0
+
+
 def test_a_call_started_while_the_store_opens_gets_the_same_one_line(sqlite_url, tmp_path):
     """The journal thread can fail before the writer has opened the store (replay --trainee puts
     its records at once): it waits to know which line is true, so "only in the store" is not said
