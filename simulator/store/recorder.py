@@ -171,6 +171,8 @@ class CallRecorder:
             for attempt in itertools.count():
                 try:
                     self.store = self._open_store()
+                    if self._store_failed:  # it had been said it could not be opened: say it is back
+                        self.notice("store.recovered")
                     self._store_failed = False
                     break
                 except Exception as exc:  # noqa: BLE001 - down, locked, unreachable: keep trying

@@ -19,6 +19,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
+from textual.reactive import reactive
 
 from simulator.scenario import Scenario
 from simulator.settings import Settings
@@ -308,7 +309,19 @@ class MysteryGuestApp(App):
     def _store_notice(self, key: str, **values) -> None:
         self.post_message(StoreNotice(key, values))  # thread-safe; never blocks the writer
 
+    # While the store is not taking calls, the call screen's bar says so for as long as it lasts
+    # (trial 26: a five-second notice was missed mid-reply, and the picker showed a new best as if saved).
+    STORE_TROUBLE = {"store.busy": "call.store_waiting", "store.unavailable": "call.store_waiting",
+                     "store.corrupt": "call.store_waiting", "store.read_only": "call.store_waiting",
+                     "store.nowhere": "call.store_nowhere"}
+    store_trouble: reactive[str | None] = reactive(None)  # the bar's line (a catalog key); None: being saved
+
     def on_store_notice(self, event: StoreNotice) -> None:
+        if event.key in self.STORE_TROUBLE:
+            if self.store_trouble != "call.store_nowhere":  # the worse news stays until the store is back
+                self.store_trouble = self.STORE_TROUBLE[event.key]
+        elif event.key in ("store.recovered", "store.recovered_calls"):
+            self.store_trouble = None
         if event.key in ("store.read_only", "store.nowhere"):  # nothing saved until someone acts: shown longer
             self.notify(self.catalog()(event.key, **event.values), severity="error", timeout=20, markup=False)
             return

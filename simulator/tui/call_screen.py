@@ -180,6 +180,7 @@ class CallScreen(Screen):
         reply.cursor_blink = self.app.settings.cursor_blink
         reply.focus()
         self.query_one("#call-status").display = False
+        self.watch(self.app, "store_trouble", lambda _: self._tick(), init=False)  # the bar says it at once
         facts = self.query_one(FactsPanel)
         # the play-test panel needs the room: there the brief opens on F4
         facts.display = self.app.size.width >= WIDE and not self.debug_path
@@ -232,6 +233,9 @@ class CallScreen(Screen):
                 # the caller's patience is nearly out: say so before the silence counts against you
                 left = max(1, math.ceil(deadline - self.clock()))
                 text.append(f"[{self.tr('call.waiting', seconds=left)}] ", style="bold reverse #ff5252")
+        trouble = getattr(self.app, "store_trouble", None)
+        if trouble:
+            text.append(f" {self.tr(trouble)} ", style="bold reverse #ff5252")
         text.append(" " + sc.title)
         return text
 
@@ -341,7 +345,8 @@ class CallScreen(Screen):
                 self._reveal(now)
             elif (deadline := self._silence_deadline()) is not None and now >= deadline:
                 self._silence()
-        shown = (int(self._now_in_call()), self.speech is None, self.caller_turn, self.session.over)
+        shown = (int(self._now_in_call()), self.speech is None, self.caller_turn, self.session.over,
+                 getattr(self.app, "store_trouble", None))
         if shown != self._bar_shown:  # what the bar says
             self._bar_shown = shown
             self.query_one("#call-bar", Static).update(self._bar_text(), layout=False)  # one row, always

@@ -339,3 +339,27 @@ async def test_trying_again_sets_the_new_debrief_beside_the_last_try(make):
         text = " ".join(screen_text(app).split())
         assert (f"Last try: {before:g} points, service level {first.session.service_level}. "
                 f"This try: {now:g} points (+{round(now - before, 1):g}), service level {second.session.service_level}.") in text
+
+
+async def test_the_call_bar_says_the_call_is_not_in_the_store_for_as_long_as_that_lasts(make, clock):
+    """Trial 26: with the store down mid-call, a five-second notice was the only sign; typing, the
+    trainee never saw it. The bar says it until the store is back."""
+    from simulator.tui.app import StoreNotice
+
+    app = make()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_call(pilot)
+        assert "not in the store yet" not in screen_text(app)
+        app.post_message(StoreNotice("store.busy", {"error": "OperationalError"}))
+        clock.advance(1.0)
+        await pilot.pause(0.3)
+        assert "⚠ not in the store yet: kept on this computer" in screen_text(app)
+        app.post_message(StoreNotice("store.nowhere", {"error": "PermissionError"}))
+        app.post_message(StoreNotice("store.busy", {"error": "OperationalError"}))  # the worse news stays
+        clock.advance(1.0)
+        await pilot.pause(0.3)
+        assert "⚠ this call cannot be saved" in screen_text(app)
+        app.post_message(StoreNotice("store.recovered", {}))
+        clock.advance(1.0)
+        await pilot.pause(0.3)
+        assert "⚠" not in screen_text(app)
