@@ -87,6 +87,8 @@ def _pasted_cap(reply: str, lex, *dims):
 
 # Listening evidence that takes up what this caller said (listening.py): a restated detail, a reflection.
 _CALLER_SPECIFICS = {"fact", "paraphrase", "paraphrase_frame"}
+# ... and that answers what they asked or does what they wanted, without saying back their words
+_ANSWERED = {"answer", "demand_met", "screen_fact"}
 
 
 def _level(reply: str, lex, head: str, reading: Reading, rule_dim):
@@ -103,8 +105,12 @@ def _level(reply: str, lex, head: str, reading: Reading, rule_dim):
     # "takes up the caller's details" only where the rules found some (a restated detail or
     # reflection); "a word for the caller's feelings that the rest does not carry" wherever they
     # credited any warmth: "nothing for how the caller feels" beside "+ named the feeling" is false
-    partial = _CALLER_SPECIFICS & {ev.label for ev in credited} if head == "listening" else credited
-    key = f"model_{head}_{level}" + ("_partial" if partial else "")
+    labels = {ev.label for ev in credited}
+    partial = _CALLER_SPECIFICS & labels if head == "listening" else credited
+    # "takes up nothing specific the caller said" beside "+ answered what the caller asked" is false:
+    # an answer, or a request met, is said so (trial 26)
+    answered = head == "listening" and not partial and labels & _ANSWERED
+    key = f"model_{head}_{level}" + ("_partial" if partial else "_answered" if answered else "")
     mine = Evidence(s, e, f"model_{head}", lex.reason(key, quoted), "+" if level == 2 else "-")
     if level == rule_dim.level:  # the rules agree but said nothing: the level still gets its reason
         return replace(rule_dim, evidence=(mine,))

@@ -398,6 +398,32 @@ def test_a_model_one_keeps_the_callers_details_the_rules_credited():
     assert dim.evidence[-1].effect == "-" and "only part of what they said or asked" in dim.evidence[-1].reason
 
 
+def test_a_model_one_below_the_rules_answer_says_it_answered_not_that_it_took_up_nothing():
+    """Trial 26: "+ answered what the caller asked" beside "− responds, but takes up nothing
+    specific the caller said". Where the rules credited an answer (and no words said back), the
+    model's 1 says the request was answered and nothing else the caller said was taken up."""
+    from scoring import scorer
+    from scoring.types import Evidence
+
+    reply = "The direct debit was still on the old account, so the payment came back unpaid."
+    rules = scorer.rubric.dimension(2, [Evidence(0, 0, "answer", "answered what the caller asked", "+")])
+
+    class ReadsOne:
+        def level(self, head):
+            return 1
+
+        def clause(self, head, text):
+            return None
+
+    for locale in ("en", "zh"):
+        lex = get_lexicon(locale)
+        dim = scorer._level(reply, lex, "listening", ReadsOne(), rules)
+        assert dim.level == 1 and dim.evidence[0].label == "answer"
+        assert dim.evidence[-1].reason == lex.reason("model_listening_1_answered", reply)
+        denial = lex.reason("model_listening_1", "").split("（")[0].split(" (")[0]
+        assert not any(denial in e.reason for e in dim.evidence)
+
+
 @pytest.mark.parametrize("locale, customer, reply", [
     ("zh", "我这个月的自动还款怎么没扣成功啊？我卡里明明存了钱的。",
      "陈女士您好，您别着急，我马上帮您查一下这期自动还款为什么没有扣成功。"),
