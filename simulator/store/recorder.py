@@ -87,6 +87,7 @@ class CallRecorder:
         self._journal_failed = False
         self._read_only = False  # the store said it is read-only (told once; cleared when a write gets through)
         self._store_failed = False  # the store could not be opened (yet)
+        self._store_busy = False  # a write is being retried (the store is not answering)
         self._told_nowhere = False  # "nothing can be saved" was said: no other line contradicts it
         self._journal_error: BaseException | None = None  # why the journal could not be written
         self._journal_said = False  # the journal's failure was told (no_journal or nowhere)
@@ -171,9 +172,10 @@ class CallRecorder:
             for attempt in itertools.count():
                 try:
                     self.store = self._open_store()
-                    if self._store_failed:  # it had been said it could not be opened: say it is back
-                        self.notice("store.recovered")
-                    self._store_failed = False
+                    was_failed, self._store_failed = self._store_failed, False
+                    if was_failed and not getattr(self.store, "read_only", False):
+                        self._told_nowhere = False  # it takes calls again: a new failure is told anew
+                        self.notice("store.recovered")  # it had been said it could not be opened
                     break
                 except Exception as exc:  # noqa: BLE001 - down, locked, unreachable: keep trying
                     self._store_failed = True
@@ -250,7 +252,7 @@ class CallRecorder:
                 # Which line is true depends on the store: told when the store is known down, else
                 # when its next write succeeds ("only in the store") or fails ("nothing can be saved").
                 # Said at once, "only in the store" came beside the store's own failure (trial 26).
-                if self._store_failed:
+                if self._store_failed or self._read_only or self._store_busy:  # the store is not taking calls
                     self._tell_journal_failed()
                 with self._lock:
                     self._unjournaled.add(id(rec))
@@ -258,6 +260,9 @@ class CallRecorder:
 
     def _write(self, rec: dict, stop: Callable[[], bool]) -> None:
         call = rec["call"]
+        with self._lock:  # taken off at once, whatever becomes of the record (an id may be reused later)
+            unjournaled = id(rec) in self._unjournaled
+            self._unjournaled.discard(id(rec))
         if call in self._broken_calls:
             return  # an earlier record of this call was refused: the rest waits in the journal too
         if rec["event"] != "start" and call not in self.session_ids and stop():
@@ -271,6 +276,7 @@ class CallRecorder:
                 self.notice("store.rejected", error=_reason(exc))
                 return
             except Exception as exc:  # noqa: BLE001 - a driver error: busy, locked, disconnected, full
+                self._store_busy = True
                 if self._said_read_only(exc):
                     pass  # retried all the same: the file may be made writable during the call
                 elif attempt == 0 and not self._nowhere(exc):  # "kept on this computer" only if it is
@@ -278,13 +284,11 @@ class CallRecorder:
                 if self._wait(attempt, stop):
                     return  # stopping: the record stays in the journal
                 continue
+            self._store_busy = False
             if attempt or self._read_only:
                 self._read_only = False
                 self._told_nowhere = False  # the store takes calls again: a new failure is told anew
                 self.notice("store.recovered")
-            with self._lock:
-                unjournaled = id(rec) in self._unjournaled
-                self._unjournaled.discard(id(rec))
             if unjournaled and not self._journal_said:
                 self._tell_journal_failed()  # the store took a record the journal could not: "only in the store"
             if rec["event"] == "start":
@@ -325,7 +329,7 @@ class CallRecorder:
             if self._journal_said:
                 return
             self._journal_said = True
-        if (self._store_failed or self._read_only) and self._nowhere(self._journal_error):
+        if (self._store_failed or self._read_only or self._store_busy) and self._nowhere(self._journal_error):
             return
         self.notice("store.no_journal", error=_reason(self._journal_error))
 

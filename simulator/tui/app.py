@@ -295,7 +295,8 @@ class MysteryGuestApp(App):
         try:
             raw = self.store.best_scores(self.settings.trainee, self.settings.cohort)
         except Exception as exc:
-            self._store_notice("store.busy", error=type(exc).__name__)
+            # a read that failed says nothing about saving calls: not the bar's "not in the store"
+            self._store_notice("store.scores_unread", error=type(exc).__name__)
             return
         # {scenario_id: BestScore(best=..., attempts=...)}; best is None until a call is completed
         self._best_stored = {sid: float(b.best) for sid, b in (raw or {}).items()
@@ -320,7 +321,7 @@ class MysteryGuestApp(App):
         if event.key in self.STORE_TROUBLE:
             if self.store_trouble != "call.store_nowhere":  # the worse news stays until the store is back
                 self.store_trouble = self.STORE_TROUBLE[event.key]
-        elif event.key in ("store.recovered", "store.recovered_calls"):
+        elif event.key in ("store.recovered", "store.recovered_calls", "store.rejected"):  # it answers again
             self.store_trouble = None
         if event.key in ("store.read_only", "store.nowhere"):  # nothing saved until someone acts: shown longer
             self.notify(self.catalog()(event.key, **event.values), severity="error", timeout=20, markup=False)

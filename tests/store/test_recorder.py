@@ -407,3 +407,109 @@ def test_mode_ro_without_uri_is_a_writable_store_and_says_nothing(sqlite_url, tm
     _play(rec)
     report = rec.close(timeout=10)
     assert report.unsaved_calls == 0 and notices == []  # SQLite ignores mode= outside a URI filename
+
+
+# ---------------------------------------------------------------------------- both failing, in any order (review)
+class FailsAfter(Journal):
+    """A journal whose appends fail after `ok` records (a full disk: an empty probe file still succeeds)."""
+    def __init__(self, *a, ok):
+        super().__init__(*a)
+        self.ok = ok
+    def append(self, record):
+        if self.ok <= 0:
+            raise OSError(28, "No space left on device")
+        self.ok -= 1
+        super().append(record)
+
+
+def test_a_journal_that_fails_beside_a_read_only_store_says_nothing_can_be_saved(sqlite_url, tmp_path):
+    """The review of trial 26's fix: a journal that fails while the store is read-only, not
+    answering, or back after a late open and failing again was told nowhere, or only at close."""
+    Store.open(sqlite_url).close()
+    path = sqlite_url.removeprefix("sqlite:///")
+    url = f"sqlite:///file:{path}?mode=ro&uri=true"
+    notices = []
+    rec = CallRecorder(open_store=lambda: Store.open(url),
+                       journal=FailsAfter(tmp_path / "j", database_id(url), ok=1),
+                       notice=lambda key, **v: notices.append(key)).begin()
+    assert rec.store_ready.wait(10)
+    s = new_session()
+    call = rec.start(trainee="A", cohort="c", session=s, mode="live")
+    for t in ("L80 E60 P100 hello", "L80 E80 P100 sorry"):
+        time.sleep(0.3)
+        rec.turn(call, s.reply(t))
+    time.sleep(0.5)
+    report = rec.close(timeout=0.5)
+    assert notices == ["store.read_only", "store.nowhere"] and report.unsaved_key == "store.lost"
+
+
+def test_a_journal_that_fails_while_the_store_is_not_answering_says_nothing_can_be_saved(sqlite_url, tmp_path, monkeypatch):
+    monkeypatch.setattr("simulator.store.recorder.RETRY_DELAYS", (0.05,))
+    class DownAfter(Flaky):
+        def write(self, rec):
+            if self.fail <= 0:
+                raise sa.exc.OperationalError("INSERT", {}, Exception("database or disk is full"))
+            self.fail -= 1
+            return self.store.write(rec)
+    notices = []
+    def note(key, **v):
+        notices.append(key)
+    rec = CallRecorder(open_store=lambda: DownAfter(Store.open(sqlite_url), 1),
+                       journal=FailsAfter(tmp_path / "j", database_id(sqlite_url), ok=2),
+                       notice=note).begin()
+    assert rec.store_ready.wait(10)
+    s = new_session()
+    call = rec.start(trainee="A", cohort="c", session=s, mode="live")
+    for t in ("L80 E60 P100 hello", "L80 E80 P100 sorry", "L90 E90 P100 close"):
+        time.sleep(0.3)
+        rec.turn(call, s.reply(t))
+    time.sleep(2.0)
+    before = list(notices)  # said during the call, not only at close
+    report = rec.close(timeout=0.5)
+    assert before == ["store.busy", "store.nowhere"] and report.unsaved_key == "store.lost"
+
+
+def test_a_store_that_opens_late_and_fails_again_is_told_again(sqlite_url, tmp_path, monkeypatch):
+    monkeypatch.setattr("simulator.store.recorder.RETRY_DELAYS", (0.05,))
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    tries = iter([1, 0])
+    class DownAfter(Flaky):
+        def write(self, rec):
+            if self.fail <= 0:
+                raise sa.exc.OperationalError("INSERT", {}, Exception("disk I/O error"))
+            self.fail -= 1
+            return self.store.write(rec)
+    def opener():
+        if next(tries, 0):
+            raise sa.exc.OperationalError("connect", {}, Exception("connection refused"))
+        return DownAfter(Store.open(sqlite_url), 2)
+    notices = []
+    rec = CallRecorder(open_store=opener, journal=Journal(blocker, database_id(sqlite_url)),
+                       notice=lambda key, **v: notices.append(key)).begin()
+    assert rec.store_ready.wait(10)
+    s = new_session()
+    call = rec.start(trainee="A", cohort="c", session=s, mode="live")
+    for t in ("L80 E60 P100 hello", "L80 E80 P100 sorry", "L90 E90 P100 close"):
+        rec.turn(call, s.reply(t))
+    time.sleep(0.5)
+    report = rec.close(timeout=0.5)
+    assert notices == ["store.nowhere", "store.recovered", "store.nowhere"] and report.unsaved_key == "store.lost"
+
+
+def test_a_store_that_opens_late_but_read_only_is_not_said_to_be_back(sqlite_url, tmp_path, monkeypatch):
+    monkeypatch.setattr("simulator.store.recorder.RETRY_DELAYS", (0.05,))
+    Store.open(sqlite_url).close()
+    path = sqlite_url.removeprefix("sqlite:///")
+    url = f"sqlite:///file:{path}?mode=ro&uri=true"
+    tries = iter([1])
+    def opener():
+        if next(tries, 0):
+            raise sa.exc.OperationalError("connect", {}, Exception("unable to open database file"))
+        return Store.open(url)
+    notices = []
+    rec = CallRecorder(open_store=opener, journal=Journal(tmp_path / "j", database_id(url)),
+                       notice=lambda key, **v: notices.append(key)).begin()
+    assert rec.store_ready.wait(10)
+    rec.close(timeout=0.5)
+    assert notices == ["store.unavailable", "store.read_only"]

@@ -363,3 +363,7 @@ async def test_the_call_bar_says_the_call_is_not_in_the_store_for_as_long_as_tha
         clock.advance(1.0)
         await pilot.pause(0.3)
         assert "⚠" not in screen_text(app)
+        # the best scores not read says nothing about saving calls (the review: the bar stuck on)
+        app.post_message(StoreNotice("store.scores_unread", {"error": "OperationalError"}))
+        await pilot.pause(0.3)
+        assert app.store_trouble is None
