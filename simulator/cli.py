@@ -59,7 +59,7 @@ def _lint_files(files: list[Path]):
 def cmd_test(args) -> int:
     from simulator.authoring import coverage
     from simulator.loader import bundled_dir, check_file, scenario_files
-    from simulator.stories import run_stories, walk_model_answers
+    from simulator.stories import run_stories
 
     files = scenario_files(args.paths or [bundled_dir()])
     failed = passed = broken = 0
@@ -84,7 +84,7 @@ def cmd_test(args) -> int:
             print(f"     path: {' -> '.join(res.path)}")
             if getattr(args, "explain", False):
                 _explain(sc, res)
-        walked = _walk_model_answers(sc, walk_model_answers)
+        walked = _walk_model_answers(sc)
         if walked is not None:
             passed, failed = passed + walked, failed + (not walked)
         # Coverage after the pass/fail lines, so untested branches are the last thing read.
@@ -95,15 +95,20 @@ def cmd_test(args) -> int:
     return 1 if failed or broken else 0
 
 
-def _walk_model_answers(sc, walk) -> bool | None:
+WALK_NAME = "its model answers, typed in turn, win the call"
+
+
+def _walk_model_answers(sc) -> bool | None:
     """Print whether typing each state's model answer wins the call (stories.walk_model_answers):
     a cap changed under an answer that still offers the old amount fails here. None when the
     scenario has no model answers at all (the hint key shows nothing): said, not counted."""
+    from simulator.stories import walk_model_answers
+
     if not any(state.model_answers for state in sc.states.values()):
         print(f"note {sc.id}: no state has model answers (model_answers): the hint key shows nothing")
         return None
     try:
-        result = walk(sc)
+        result = walk_model_answers(sc)
     except Exception as exc:  # noqa: BLE001 - `mystery-guest test` reports, never a traceback
         print(f"FAIL {sc.id}: {WALK_NAME}\n     the walk stopped: {type(exc).__name__}: {exc}")
         return False
@@ -113,9 +118,6 @@ def _walk_model_answers(sc, walk) -> bool | None:
     if not result.passed:
         print(f"     path: {' -> '.join(result.path)}")
     return result.passed
-
-
-WALK_NAME = "its model answers, typed in turn, win the call"
 
 
 def _explain(sc, res) -> None:
