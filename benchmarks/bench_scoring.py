@@ -60,8 +60,11 @@ English case replies (~460 characters, best of 3 each): 0.63 -> 0.44 ms. The ben
 after in turn on a busy day (en case replies, p50 / p99): 0.91 / 2.19 -> 0.90 / 2.10, then
 0.96 / 2.32 -> 0.97 / 2.32: the p99 of single timings on this VM moves by as much between runs
 (zh, unchanged, read p50 8.9-12.1 ms at 2,000 characters within ten minutes). Those replies now
-take ~1.7 ms at best (rules ~1.1, model ~0.45, explanation ~0.15); the normal-reply goal is still
-not met in English. The English lexicon loads in ~215 ms (was ~180): the split patterns are
+take ~1.7 ms at best (rules ~1.1, model ~0.45, explanation ~0.15). Later the same evening, load
+0.2-0.7, before (39b3b67) and after in turn: en case p99 2.06 / 2.05 -> 1.94 / 2.07, en 2,000
+characters p50 6.55 / 6.35 -> 6.18 / 6.18; four more runs after: en case p99 1.93, 1.86, 1.89, 2.02,
+zh 2,000 characters p99 9.27, 8.52, 9.55, 10.95. The normal-reply goal is met in English in four
+runs of six on a quiet machine: at it, not reliably under it. The English lexicon loads in ~215 ms (was ~180): the split patterns are
 compiled at load, a family's single regex only when code asks for it.
 """
 from __future__ import annotations
