@@ -84,7 +84,7 @@ def cmd_test(args) -> int:
             print(f"     path: {' -> '.join(res.path)}")
             if getattr(args, "explain", False):
                 _explain(sc, res)
-        walked = _walk_model_answers(sc)
+        walked = _walk_model_answers(sc, explain=getattr(args, "explain", False))
         if walked is not None:
             passed, failed = passed + walked, failed + (not walked)
         # Coverage after the pass/fail lines, so untested branches are the last thing read.
@@ -98,11 +98,11 @@ def cmd_test(args) -> int:
 WALK_NAME = "its model answers, typed in turn, win the call"
 
 
-def _walk_model_answers(sc) -> bool | None:
+def _walk_model_answers(sc, explain: bool = False) -> bool | None:
     """Print whether typing each state's model answer wins the call (stories.walk_model_answers):
     a cap changed under an answer that still offers the old amount fails here. None when the
     scenario has no model answers at all (the hint key shows nothing): said, not counted."""
-    from simulator.stories import walk_model_answers
+    from simulator.stories import walk_as_story, walk_model_answers
 
     if not any(state.model_answers for state in sc.states.values()):
         print(f"note {sc.id}: no state has model answers (model_answers): the hint key shows nothing")
@@ -117,6 +117,8 @@ def _walk_model_answers(sc) -> bool | None:
         print(f"     {problem}")
     if not result.passed:
         print(f"     path: {' -> '.join(result.path)}")
+        if explain and result.turns:
+            _explain(sc, walk_as_story(sc, result))
     return result.passed
 
 

@@ -17,6 +17,7 @@ class StoryResult:
     turns: list[TurnResult] = field(default_factory=list)
     diverged_at: int | None = None  # index of the reply where the path left `states`
     ran_out: bool = False      # the replies ended before the call did (diverged_at is the last one)
+    marked: str = ""           # what `--explain` says at diverged_at, if not "left the expected path here"
 
 
 def run_story(sc: Scenario, story: Story) -> StoryResult:
@@ -125,6 +126,18 @@ def walk_model_answers(sc: Scenario) -> AnswerWalk:
     elif outcome is not None and outcome != "resolved":
         problems.append(f"the model answers ended the call in '{session.ending}' ({outcome}), not a resolved ending")
     return AnswerWalk(not problems, path, session.ending, problems, session.turns)
+
+
+def walk_as_story(sc: Scenario, walk: AnswerWalk) -> StoryResult:
+    """A failed walk in a story's shape, for `test --explain`: its answers as the replies, the
+    first answer that scored 0 (else the last) as the reply to look at."""
+    weak = next((i for i, t in enumerate(walk.turns) if t.score and min(
+        t.score.listening.level, t.score.empathy.level, t.score.policy.level) == 0), None)
+    at = weak if weak is not None else len(walk.turns) - 1
+    story = Story(name="model answers", replies=[t.reply for t in walk.turns], ending=walk.ending or "")
+    return StoryResult(story, walk.passed, walk.path, walk.ending, problem=walk.problems[0] if walk.problems else "",
+                       turns=walk.turns, diverged_at=at if walk.turns else None,
+                       marked="this model answer scores 0" if weak is not None else "the walk ended here")
 
 
 def run_stories(sc: Scenario) -> list[StoryResult]:

@@ -71,7 +71,7 @@ def explain(sc: Scenario, res: StoryResult) -> list[str]:
     out.append(INDENT + "reply by reply:")
     on_path = res.problem.startswith(("expected service level", "expected concerns met", "expected the ending titled"))
     for i, t in enumerate(turns):
-        mark = "   <- left the expected path here" if i == at and not on_path else ""
+        mark = f"   <- {res.marked or 'left the expected path here'}" if i == at and not on_path else ""
         if mark and res.ran_out:
             mark = (f"   <- the replies ran out here, the call still in '{t.state_after}'"
                     + ("" if t.state_after != t.state_before else " (this reply did not move it)"))

@@ -235,6 +235,12 @@ def test_a_model_answer_left_over_the_cap_a_trainer_lowered_fails_test_and_names
     assert "     state 'demand_refund': its model answer scores policy 0: offering 15 exceeds the cap of 10" in out
     assert "FAIL capped: a skilled agent" not in out
     assert out.splitlines()[-1].endswith("passed, 1 failed")
+    code, out, _ = cli("test", f, "--explain")  # the answer that failed, as a story's reply is explained
+    assert code == 1
+    lines = out.splitlines()
+    marked = [line for line in lines if line.endswith("<- this model answer scores 0")]
+    assert len(marked) == 1 and "demand_refund -> escalated" in marked[0]
+    assert "         - overpromise: 'refund' - offering 15 exceeds the cap of 10" in lines
 
 
 def test_a_scenario_without_model_answers_is_noted_and_its_walk_not_counted(cli, tmp_path):
