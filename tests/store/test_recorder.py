@@ -65,6 +65,21 @@ class Flaky:
         return getattr(self.store, name)
 
 
+class DownAfter(Flaky):
+    """A real store that takes `fail` writes, then fails every one with `error` (a folder turned
+    read-only, a full disk)."""
+
+    def __init__(self, store, fail, error="disk I/O error"):
+        super().__init__(store, fail)
+        self.error = error
+
+    def write(self, rec):
+        if self.fail <= 0:
+            raise sa.exc.OperationalError("INSERT", {}, Exception(self.error))
+        self.fail -= 1
+        return self.store.write(rec)
+
+
 def test_records_keep_their_order_through_failing_writes(sqlite_url, tmp_path, monkeypatch):
     monkeypatch.setattr("simulator.store.recorder.RETRY_DELAYS", (0.01,))
     notices = []
@@ -351,15 +366,8 @@ def test_a_data_folder_made_read_only_mid_call_says_once_that_nothing_can_be_sav
         def writable(self):
             return self.left > 0 and super().writable()
 
-    class FailingAfter(Flaky):
-        def write(self, rec):
-            if self.fail <= 0:
-                raise sa.exc.OperationalError("INSERT", {}, Exception("disk I/O error"))
-            self.fail -= 1
-            return self.store.write(rec)
-
     notices = []
-    rec = CallRecorder(open_store=lambda: FailingAfter(Store.open(sqlite_url), 2),
+    rec = CallRecorder(open_store=lambda: DownAfter(Store.open(sqlite_url), 2),
                        journal=LockedAfter(tmp_path / "j", database_id(sqlite_url), records=2),
                        notice=lambda key, **v: notices.append(key)).begin()
     _play(rec)  # start and one turn are written; the rest can go nowhere
@@ -445,18 +453,10 @@ def test_a_journal_that_fails_beside_a_read_only_store_says_nothing_can_be_saved
 
 def test_a_journal_that_fails_while_the_store_is_not_answering_says_nothing_can_be_saved(sqlite_url, tmp_path, monkeypatch):
     monkeypatch.setattr("simulator.store.recorder.RETRY_DELAYS", (0.05,))
-    class DownAfter(Flaky):
-        def write(self, rec):
-            if self.fail <= 0:
-                raise sa.exc.OperationalError("INSERT", {}, Exception("database or disk is full"))
-            self.fail -= 1
-            return self.store.write(rec)
     notices = []
-    def note(key, **v):
-        notices.append(key)
-    rec = CallRecorder(open_store=lambda: DownAfter(Store.open(sqlite_url), 1),
+    rec = CallRecorder(open_store=lambda: DownAfter(Store.open(sqlite_url), 1, "database or disk is full"),
                        journal=FailsAfter(tmp_path / "j", database_id(sqlite_url), ok=2),
-                       notice=note).begin()
+                       notice=lambda key, **v: notices.append(key)).begin()
     assert rec.store_ready.wait(10)
     s = new_session()
     call = rec.start(trainee="A", cohort="c", session=s, mode="live")
@@ -474,12 +474,6 @@ def test_a_store_that_opens_late_and_fails_again_is_told_again(sqlite_url, tmp_p
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     tries = iter([1, 0])
-    class DownAfter(Flaky):
-        def write(self, rec):
-            if self.fail <= 0:
-                raise sa.exc.OperationalError("INSERT", {}, Exception("disk I/O error"))
-            self.fail -= 1
-            return self.store.write(rec)
     def opener():
         if next(tries, 0):
             raise sa.exc.OperationalError("connect", {}, Exception("connection refused"))

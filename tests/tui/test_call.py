@@ -257,6 +257,16 @@ async def test_typing_up_to_the_reply_limit_says_that_nothing_more_fits(make):
         assert "at the limit" not in screen_text(app)
 
 
+def _box_near_the_limit(call, short_by: int) -> tuple[ReplyInput, list[float]]:
+    """The reply box filled to `short_by` characters under the cap, on a clock the test moves."""
+    reply = call.query_one(ReplyInput)
+    now = [100.0]
+    reply.clock = lambda: now[0]
+    reply.value = "y" * (MAX_REPLY_CHARS - short_by)
+    reply.cursor_position = len(reply.value)
+    return reply, now
+
+
 async def test_a_paste_typed_in_as_keys_past_the_limit_is_not_sent_by_its_own_newline(make):
     """A terminal without bracketed paste types a paste in, newlines as Enter (trial 17: 55,000
     characters were cut at 2,000 mid-word and scored without a word). The Enter that comes with
@@ -264,11 +274,7 @@ async def test_a_paste_typed_in_as_keys_past_the_limit_is_not_sent_by_its_own_ne
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
         call = await open_call(pilot)
-        reply = call.query_one(ReplyInput)
-        now = [100.0]
-        reply.clock = lambda: now[0]
-        reply.value = "y" * (MAX_REPLY_CHARS - 1)
-        reply.cursor_position = len(reply.value)
+        reply, now = _box_near_the_limit(call, 1)
         await pilot.press("a", "b", "c", "enter", "d", "enter")  # one burst: the paste goes on
         await pilot.pause()
         assert call.session.turns == [] and len(reply.value) == MAX_REPLY_CHARS
@@ -284,13 +290,9 @@ async def test_a_paste_typed_in_past_the_limit_rings_the_bell_once_not_for_every
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:
         call = await open_call(pilot)
-        reply = call.query_one(ReplyInput)
-        now = [100.0]
-        reply.clock = lambda: now[0]
+        reply, now = _box_near_the_limit(call, 0)
         rung = []
         app.bell = lambda: rung.append(now[0])
-        reply.value = "y" * MAX_REPLY_CHARS
-        reply.cursor_position = len(reply.value)
         await pilot.press(*"abcdefghij")  # one burst
         assert len(rung) == 1
         now[0] += 5  # a key pressed on purpose later is told again
