@@ -36,7 +36,7 @@ FAMILIES = (
     "negation", "generic_refusal", "commitment", "desire", "all_charges", "complaint_log", "do_it",
     # context-dependent landmine words and their context (scoring/landmines.py)
     "argue_soft", "dismiss_soft", "sarcasm_soft", "sarcasm_cue", "soft_ok", "staff_id", "complaint_dare",
-    "talk_about", "concede",
+    "talk_about", "concede", "condition", "first_person",
 )
 
 

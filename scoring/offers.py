@@ -81,8 +81,12 @@ def _months(text: str, locale_words: dict[str, float]) -> float | None:
     return None
 
 
-def _money(text: str, locale_words: dict[str, float]) -> float | None:
+def _money(text: str, locale_words: dict[str, float], near: tuple[int, int] | None = None) -> float | None:
+    """The first amount of `text`, or with `near` (a span of it) the one nearest that span: a
+    clause that refunds £24 and adds a £20 credit names two amounts."""
     found = list(_MONEY.finditer(text))
+    if near is not None:
+        found.sort(key=lambda m: max(0, m.start() - near[1], near[0] - m.end()))
     # An amount with a currency or a unit first; a bare "30.00" only when there is none ("at 11.30").
     for m in [m for m in found if not m.group(3)] + [m for m in found if m.group(3)]:
         token = (m.group(1) or m.group(2) or m.group(3)).replace(",", "")
@@ -143,6 +147,8 @@ def classify_mentions(a: Analysis) -> list[ActionMention]:
             kind = "offer"  # "只能退一个月，我现在给您申请" / "one month is possible, I'll process it now"
         if kind == "mention" and not desire and _led_in_by_doing(a, s):
             kind = "offer"  # "前两条我现在就办：……多收的40元全额退回" / "here's what I'll do: refund the £10"
+        if kind == "offer" and _conditional(a, s, e, cs):
+            kind = "mention"  # "once it's cancelled, the charge stops": what it does, not a promise (labelling.md)
         if kind == "offer" and action != "explain_charges" and _talked_about(a, s, e, cs, ce):
             kind = "mention"  # "赔偿这一条我跟您说明" / "let me explain how compensation works"
         if out and out[-1].action == action and out[-1].clause == (cs, ce) and out[-1].kind == kind:
@@ -150,6 +156,16 @@ def classify_mentions(a: Analysis) -> list[ActionMention]:
         out.append(ActionMention(action, kind, s, e, (cs, ce)))
     del text
     return out
+
+
+def _conditional(a: Analysis, s: int, e: int, cs: int) -> bool:
+    """The action phrase sits in a condition ("once it's cancelled", "if it's already refunded",
+    "如果已经退订了") that no first-person word inside it turns into the agent's own act ("once
+    I've cancelled it", "等我帮您退订之后" stay offers)."""
+    conditions = a.find_in("condition", cs, s)
+    if not conditions:
+        return False
+    return not a.any_in("first_person", conditions[-1][1], e)  # the phrase's own "I'll call you" too
 
 
 def _talked_about(a: Analysis, s: int, e: int, cs: int, ce: int) -> bool:
@@ -189,7 +205,7 @@ def size_compensation(a: Analysis, m: ActionMention) -> Offer:
     """The money of a compensation offer, from its clause or the next clause of its sentence."""
     words = dict(a.lex.numbers)
     cs, ce = m.clause
-    amount = _money(a.text[cs:ce], words)
+    amount = _money(a.text[cs:ce], words, near=(m.start - cs, m.end - cs))
     if amount is None:
         nxt = _next_clause(a, cs)
         amount = _money(a.text[nxt[0]:nxt[1]], words) if nxt else None

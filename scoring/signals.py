@@ -247,6 +247,9 @@ def _parts_missed(a: Analysis, sig: Signals, customer_norm: str) -> list[str]:
 # The caller reports the action as done ("it's cancelled", "退订了是吧"): not a part still asked for.
 _DONE_BEFORE = re.compile(r"(?:\b(?:its|it is|is|was|been|already|now)\s+)$|已经?$")
 _DONE_AFTER = re.compile(r"^(?:了|过了|掉了|好了|成功)")
+# ... or as not enough ("光退订不行", "a refund of the standing charge isn't enough"): the caller
+# wants more than it, not it.
+_NOT_ENOUGH_AFTER = re.compile(r"[^,.!?;，。！？；]{0,30}?(?:不行|不够|没用|is ?nt enough|is not enough|not enough|wont do)")
 
 
 def _pending(pattern: re.Pattern[str], customer: str) -> bool:
@@ -255,6 +258,8 @@ def _pending(pattern: re.Pattern[str], customer: str) -> bool:
         if _DONE_BEFORE.search(customer, max(0, m.start() - 12), m.start()):
             continue
         if _DONE_AFTER.match(customer[m.end():m.end() + 3]):
+            continue
+        if _NOT_ENOUGH_AFTER.match(customer, m.end()):
             continue
         return True
     return False

@@ -77,6 +77,13 @@ KNOWN = [
               "One thing worth bearing in mind: texts from short numbers are often paid services, so ignore "
               "any you do not recognise."])]
       for n, reply in enumerate(replies, 1)],
+    pytest.param(  # trial 28: once the rules read "once it's cancelled" as a fact (round 21), the model's
+        # reading showed: "No, it won't." opening the answer to the caller's own worry reads as a refusal
+        "No, it won't. Once it's cancelled you won't be charged the 6.00 again, and it was cancelled a minute ago.",
+        ReplyContext(locale="en", stage="closing", policy=Policy(allow=("cancel", "refund", "explain_charges")),
+                     customer="Hm. Fine. So that's done, is it? It won't just creep back onto my bill next month?",
+                     facts={"monthly_fee": 6.0}),
+        id="a plain no that answers the caller's worry is read as defy"),
 ]
 
 

@@ -149,6 +149,18 @@ def test_zh_done_action_not_a_missing_part(score):
     assert not any(e.label == "part_ignored" for e in r.listening.evidence)
 
 
+@pytest.mark.parametrize("locale,customer,reply", [
+    ("zh", "光退订不行，扣的四十块钱你们得给我退款！", "四十块我这边没法全退，实在抱歉，能给您退一个月的5块钱。"),
+    ("en", "A refund of the standing charge isn't enough, I want proper compensation.",
+     "I'm sorry. I can add £30 of goodwill credit, which is the most I'm able to give."),
+])
+def test_an_action_the_caller_calls_not_enough_is_not_a_missing_part(score, locale, customer, reply):
+    """"光退订不行" / "a refund isn't enough": the caller wants more than it, not it as well."""
+    r = score(reply, locale=locale, stage="compensation" if locale == "en" else "refund", customer=customer, policy=ALL)
+    labels = [e.label for e in r.listening.evidence]
+    assert "demand_met" in labels and "part_ignored" not in labels
+
+
 # ---- hostile replies ---------------------------------------------------------------------
 
 def test_deflect_still_answers_the_topic(score):

@@ -173,6 +173,70 @@ def test_saying_back_what_the_caller_cancelled_is_not_offering_a_cancel(score, l
     assert any(o.action == "cancel" for o in r.offers) is offered
 
 
+@pytest.mark.parametrize("locale,reply,action,offered", [
+    # what an action does, said as a condition, is a fact and not a promise (labelling.md)
+    ("en", "Once it's cancelled you won't be charged again.", "cancel", False),
+    ("en", "As soon as it's cancelled the charges stop.", "cancel", False),
+    ("en", "If it's already cancelled you'll get a text.", "cancel", False),
+    ("en", "When the cancellation is done you'll get a confirmation text.", "cancel", False),
+    ("zh", "如果已经退订了，您会收到短信。", "cancel", False),
+    ("zh", "只要已取消，下个月就不会再扣了。", "cancel", False),
+    ("zh", "我这边核实后才能确定是否退费。", "refund", False),
+    # ... unless the agent's side does it inside the condition, or does it in the main clause
+    ("en", "Once I've cancelled it you'll get a confirmation text.", "cancel", True),
+    ("en", "If it isn't back by tonight I'll call you myself.", "callback", True),
+    ("en", "If the check shows we charged you wrongly, I'll refund it today.", "refund", True),
+    ("zh", "等我帮您退订之后，您会收到一条短信。", "cancel", True),
+    ("zh", "如果核实是我们扣错了，我马上给您退款。", "refund", True),
+])
+def test_an_action_named_as_a_condition_is_not_offered(score, locale, reply, action, offered):
+    """The second review: "once it's cancelled, the texts stop" read as an offer to cancel, an
+    overpromise where the card forbids it."""
+    r = score(reply, locale=locale, stage="refund",
+              policy=Policy(allow=("cancel", "refund", "callback", "explain_charges")))
+    assert any(o.action == action for o in r.offers) is offered
+
+
+@pytest.mark.parametrize("locale,reply,act", [
+    # the action reported done where a sentence starts (trial 28: the call stayed in the cancel stage)
+    ("en", "Cancelled just now, Mr Harper, so there's no more 6.00 to pay from next month.", "offer:cancel"),
+    ("en", "OK. Refunded, 6.00 back on your card.", "offer:refund"),
+    # "the whole refund" refused is a decline (trial 28: "40块全退做不到" read as a promise of it)
+    ("zh", "40块全退做不到。", "decline:refund"),
+    ("zh", "40块全部退做不到，实在抱歉，我可以先退您5块。", "decline:refund"),
+])
+def test_a_bare_done_or_a_whole_refund_refused_is_read(score, locale, reply, act):
+    assert act in score(reply, locale=locale, stage="refund", policy=Policy(allow=("cancel", "refund"))).acts
+
+
+def test_no_authority_for_it_declines_it(score):
+    r = score("这单42块我先全额退，补偿这块我没权限给，我帮您转主管。", locale="zh", stage="compensation",
+              policy=Policy(allow=("refund", "escalate"), forbid=("compensation",)), facts={"order_amount": 42})
+    assert "decline:compensation" in r.acts and r.policy.level == 1
+
+
+def test_an_action_asked_back_is_not_reported_done(score):
+    assert not score("Cancelled? It was never cancelled.", stage="cancel", policy=Policy(allow=("cancel",))).offers
+
+
+@pytest.mark.parametrize("reply,allowed", [("I can add a £30 goodwill credit to your account today.", True),
+                                           ("I can add a £40 goodwill credit to your account today.", False)])
+def test_a_goodwill_credit_is_compensation_checked_against_its_cap(score, reply, allowed):
+    """Trial 26: "... and the rest as a goodwill credit" passed a card that allows no credit."""
+    r = score(reply, stage="compensation", policy=Policy(allow=("compensation",), compensation_max_amount=30))
+    assert "offer:compensation" in r.acts and (r.policy.level == 1) is allowed
+
+
+def test_two_amounts_in_one_clause_each_size_their_own_offer(score):
+    """A refund of £24 and a £20 credit in one clause: the credit is £20, inside a £20 cap (it had
+    been read as £24, the clause's first amount, and called an overpromise)."""
+    r = score("I've refunded this month's £24 and added £20 goodwill credit, so £44 in all comes off your bill.",
+              stage="compensation", policy=Policy(allow=("refund", "compensation"), refund_max_months=1,
+                                                  compensation_max_amount=20), facts={"monthly_fee": 24})
+    assert [(o.action, o.amount) for o in r.offers] == [("refund", 24.0), ("compensation", 20.0)]
+    assert r.policy.level == 1
+
+
 def test_passive_description_is_not_an_offer(score):
     r = score("审核通过后一般三个工作日内退回。", locale="zh", stage="refund",
               policy=Policy(allow=("fee_waiver",)))
