@@ -517,7 +517,11 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
     if limits.ending is not None and limits.ending not in sc.endings:
         rep.error(("mood", "breaking_point", "ending"), f"unknown ending '{limits.ending}'"
                                                         f"{_ending_hint(limits.ending, sc)}")
-    # Policy vocabulary
+    # Policy vocabulary and caps
+    for key in ("refund_max_months", "refund_max_amount", "compensation_max_amount"):
+        value = getattr(sc.policy, key)
+        if value is not None and value < 0:
+            rep.error(("policy", key), f"{key} should be 0 (nothing) or more")
     actions = known_actions(sc)
     for key in ("allow", "forbid"):
         for i, action in enumerate(getattr(sc.policy, key)):

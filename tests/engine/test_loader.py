@@ -154,6 +154,16 @@ def test_fact_labels_name_known_facts_and_a_zh_call_gets_a_warning_for_each_unla
     assert not any("fact 'fee'" in p for p in out)
 
 
+def test_a_negative_policy_cap_is_an_error_at_its_value():
+    """Trial 27: "compensation_max_amount: -5" linted clean, then every offer "exceeded the cap of -5"."""
+    ok, diags = check_text(MINI.replace("refund_max_months: 1}", "refund_max_months: -1, compensation_max_amount: -5}"),
+                           "m.yaml")
+    found = [str(d) for d in diags]
+    assert not ok
+    assert any(d.startswith("m.yaml:7:") and "refund_max_months should be 0 (nothing) or more" in d for d in found), found
+    assert any("compensation_max_amount should be 0 (nothing) or more" in d for d in found), found
+
+
 def test_duplicate_keys_are_errors():
     out = problems(MINI.replace("locale: en\n", "locale: en\nlocale: zh\n"))
     assert any("duplicate key 'locale'" in p for p in out)
