@@ -90,6 +90,7 @@ class MysteryGuestApp(App):
         self._last_try: dict[str, Any] = {}  # scenario id -> debrief.Attempt of this run's last finished call
         self._lots = random.Random(settings.seed)
         self._frozen = False  # start-up's objects are out of the cyclic GC's sight (gc.freeze)
+        self._signals: list = []  # (event loop, signal) handlers to take off again (_catch_hang_up)
         self._held_keys: list[events.Event] | None = None  # keys and pastes behind a Tab/Enter not yet settled
         self._releasing = False
 
@@ -197,9 +198,17 @@ class MysteryGuestApp(App):
     def _bound_late(self, event: events.Key) -> bool:
         """A key that is not typed but bound (Backspace, Ctrl+U in a text box): its action runs once
         the key has come back up to the app, after letters typed behind it went into the box
-        ("abc", Backspace, "d" had left "abc"; Ctrl+U then a name, an empty box: trial 22)."""
-        return not event.is_printable and any(bindings.key_to_bindings.get(event.key)
-                                              for _, bindings in self.screen._modal_binding_chain)
+        ("abc", Backspace, "d" had left "abc"; Ctrl+U then a name, an empty box: trial 22). Where no
+        text box has the focus a letter is such a key too: "n" on the scenario list opens the name
+        box, and the name typed behind it had gone to the list (trial 27)."""
+        if event.is_printable and self._typing_into_a_box():
+            return False
+        return any(bindings.key_to_bindings.get(event.key) for _, bindings in self.screen._modal_binding_chain)
+
+    def _typing_into_a_box(self) -> bool:
+        from textual.widgets import Input, TextArea
+
+        return isinstance(self.screen.focused, (Input, TextArea))
 
     def _priority_key(self, key: str) -> bool:
         """Whether `key` has a priority binding here: it acts before the focused widget sees it."""
@@ -254,6 +263,7 @@ class MysteryGuestApp(App):
         self.library  # noqa: B018 - loaded now (if the first screen did not need it), before the threads
         if not self.is_headless and sys.__stdin__ is not None and sys.__stdin__.isatty():
             self.set_interval(2.0, self._check_terminal, name="terminal-check")
+            self._catch_hang_up()
         if self.recorder is not None:
             self.run_worker(self._store_loop, thread=True, group="store", exit_on_error=False)
         self.run_worker(self._warm_up_scorer, thread=True, group="warm-up", exit_on_error=False)
@@ -508,6 +518,21 @@ class MysteryGuestApp(App):
         self._leave()
         await super()._on_exit_app()
 
+    def _catch_hang_up(self) -> None:
+        """A closed terminal window (SIGHUP) or a plain `kill` (SIGTERM) leaves as `q` does: by
+        default either ends the process at once, and a live call's last reply, held in memory for
+        the caller's answer (CallScreen.unrecorded), was lost with it (trial 27)."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for name in ("SIGHUP", "SIGTERM"):
+            try:
+                loop.add_signal_handler(getattr(signal, name), self.exit)
+            except (AttributeError, NotImplementedError, RuntimeError, ValueError):  # not on Windows
+                continue
+            self._signals.append((loop, getattr(signal, name)))
+
     def _check_terminal(self) -> None:
         """Leave when the terminal has gone. A process started through su or sudo is not sent the
         hang-up when its terminal closes, and Textual's input thread then reads end-of-file at full
@@ -529,10 +554,17 @@ class MysteryGuestApp(App):
                     self.record_turn(screen.store_call, screen.unrecorded)
                 self.record_finish(screen.store_call, screen.session, "abandoned")
                 screen.finished_recorded = True
+                link, screen.link = screen.link, None
+                if link is not None:  # a live call: the trainer's console shows the trainee has gone
+                    link.send("left")
+                    link.close(timeout=2.0)
         if self.recorder is not None and self.exit_report is None:
             self.exit_report = self.recorder.close(timeout=3.0)
 
     def on_unmount(self) -> None:
+        for loop, signum in self._signals:
+            loop.remove_signal_handler(signum)
+        self._signals.clear()
         if self.recorder is not None:
             self.recorder.stop()  # its idle writer sleeps until woken: wake it to stop
         self._unfreeze()

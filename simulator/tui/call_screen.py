@@ -475,7 +475,11 @@ class CallScreen(Screen):
         for event in events:
             if event.kind == "joined" and not self.joined:
                 if event.body.get("screen") != self.join_token:
-                    self._watch_instead(event.body.get("trainee", ""))
+                    holder = event.body.get("trainee", "")
+                    if any(e.kind == "left" for e in events):  # that screen has left the call since
+                        self._left_already(holder)
+                    else:
+                        self._watch_instead(holder)
                     return
                 self.joined = True
                 self.store_call = self.app.record_start(self.session, self.mode, live=self.live)
@@ -526,6 +530,13 @@ class CallScreen(Screen):
 
         self.app.notify(self.tr("live.already_joined", trainee=trainee), markup=False)
         self.app.switch_screen(WatchScreen(self.scenario, self.live))
+
+    def _left_already(self, trainee: str) -> None:
+        """The trainee's screen on this call closed (its terminal too, perhaps): the call was kept
+        as left with every reply, and is not taken up again from here; back to the list."""
+        self.app.notify(self.tr("live.left_already", trainee=trainee), severity="warning", markup=False,
+                        timeout=12)
+        self.app.back_to_picker()
 
     def _trainer_pause(self, on: bool) -> None:
         """The trainer paused (or resumed) the call for everyone."""

@@ -508,3 +508,43 @@ async def test_a_trainee_who_joins_the_cohort_during_the_class_appears_on_the_ro
         await until(lambda: "Web Wen" in console.names, tp, timeout=10)
         assert console.names == ["Sam Trial", "Web Wen"]
         assert "Web Wen" in screen_text(trainer)
+
+
+async def test_a_trainee_whose_terminal_closes_keeps_the_reply_the_caller_had_not_answered(sqlite_url, tmp_path, clock):
+    """Trial 27: the trainee's window was closed after a reply the person playing the caller had
+    not answered yet. That reply is held in memory for the caller's line, and the hang-up ended
+    the process at once: the reply was lost and the call sat as abandoned. Now the hang-up leaves
+    as `q` does: the reply is written and the call kept as left."""
+    import os
+    import signal
+
+    with Store.open(sqlite_url) as store:
+        call = live.open_call(store, cohort="A1", trainee="Li Na", scenario_id="drill-en", caller="human", seed=3)
+    guest_app = app_for(sqlite_url, tmp_path, "guest", clock, ("guest", call.code))
+    trainee = app_for(sqlite_url, tmp_path, "trainee", clock, ("join", call.code), trainee="Li Na")
+    async with guest_app.run_test(size=SIZE) as gp, trainee.run_test(size=SIZE) as sp:
+        await until(lambda: isinstance(guest_app.screen, GuestScreen) and isinstance(trainee.screen, CallScreen)
+                    and trainee.screen.joined, gp, sp)
+        guest = guest_app.screen
+        assert guest.send_line("You charged me for texts I never ordered")
+        await until(lambda: "texts I never ordered" in screen_text(trainee), gp, sp)
+        trainee.screen.query_one(ReplyInput).value = "I'm sorry, that's not on. Let me stop them now."
+        await sp.press("enter")
+        await until(lambda: len(guest.session.turns) == 1, gp, sp)  # scored on both screens, not yet answered
+        assert trainee.screen.unrecorded is not None
+        trainee._catch_hang_up()  # as in a terminal (a test's app is headless and does not)
+        os.kill(os.getpid(), signal.SIGHUP)
+        await until(lambda: not trainee.is_running, gp, sp)
+        # the trainer sees the trainee has gone (it had still said "on the call")
+        await until(lambda: "the trainee left the call" in screen_text(guest_app), gp)
+        # the same code typed again: told the call was kept, back on the list (it had opened a
+        # watch view saying Li Na "is already on this call")
+        again = app_for(sqlite_url, tmp_path, "again", clock, ("join", call.code), trainee="Li Na")
+        async with again.run_test(size=SIZE) as ap:
+            await until(lambda: any("left this call" in n.message for n in again._notifications), gp, ap)
+            assert not isinstance(again.screen, (CallScreen, WatchScreen))
+    with Store.open(sqlite_url) as store:
+        (row,) = store.sessions("A1")  # one call: the second try recorded nothing
+        assert row.status == "left"
+        assert [t["reply"] for t in store.session_detail(row.id).turns] == [
+            "I'm sorry, that's not on. Let me stop them now."]

@@ -121,6 +121,18 @@ async def test_keys_typed_at_once_on_the_scenario_list_start_the_scenario_they_r
         assert app.screen.scenario.id == app.library[1].id
 
 
+async def test_a_name_typed_straight_after_the_key_that_opens_the_name_box_lands_in_it(make, settings):
+    """Trial 27: "n" then a name in one burst on the scenario list: the box opened with the old name
+    and the letters were lost (they had gone to the list)."""
+    app = make()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen) and app.screen.query("DataTable"), "the list")
+        await pilot.pause()
+        _type_ahead(app, ["n", *"Wen Li", "enter"])
+        await wait_for(pilot, lambda: settings.trainee == "Wen Li", "the new name")
+        assert isinstance(app.screen, PickerScreen)
+
+
 PASTE = "I hear you \x1b[31mMrs Whitaker\x1b[0m\x07 tab\there \x08\x7f done"
 
 
