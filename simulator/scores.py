@@ -26,3 +26,9 @@ def call_scores(turn_scores: Iterable[Mapping[str, float]], service_level: int |
                + WEIGHTS["policy"] * dims["policy"] + WEIGHTS["service"] * service_level * 20)
         overall = round(max(0.0, min(100.0, raw - HINT_COST * hints)), 1)
     return {**dims, "overall": overall}
+
+
+def shown(score: float | int | None, missing: str = "-") -> str:
+    """A call's score as every screen and command shows it: one decimal ("82.0", not "82" in one
+    place and "82.0" in the next, trial 27)."""
+    return missing if score is None else f"{score:.1f}"

@@ -11,6 +11,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Callable
 
+from simulator.scores import shown
+
 DB_HELP = "database URL or SQLite file (default: $MYSTERY_GUEST_DB, else the SQLite file in your data folder)"
 
 
@@ -110,10 +112,6 @@ def _pct(x: float | None) -> str | None:
 
 
 REVIEWED_MARK = "†"
-
-
-def _num(x: float | None) -> str:
-    return "-" if x is None else f"{x:g}"
 
 
 def _figure(x: float | None) -> str | None:
@@ -216,7 +214,7 @@ def cmd_sessions(args) -> int:
                 return r.overall
             # The machine's score in brackets only where the review changed it (a note alone does not).
             differs = r.overall is not None and rv["overall"] != r.overall
-            return f"{_num(rv['overall'])}{REVIEWED_MARK}" + (f" ({_num(r.overall)})" if differs else "")
+            return f"{shown(rv['overall'])}{REVIEWED_MARK}" + (f" ({shown(r.overall)})" if differs else "")
 
         def landmines(r):  # as reviewed, like the overall: a trainer's landmines count, not the machine's
             rv = reviewed.get(r.id)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from rich.cells import cell_len  # a Chinese label takes two columns on a terminal
 
+from simulator.scores import shown
 from simulator.store.reviews import Review, reviewed_score
 from simulator.tui.i18n import Catalog
 from simulator.tui.names import mood_cause, quote_for
@@ -63,12 +64,13 @@ def _facts(row: SessionRow, reviewed: dict[str, Any] | None, tr: Catalog) -> lis
 
     def score(name: str) -> tuple[str, str]:
         machine = getattr(row, name)
+        f = _fmt if name == "landmines" else shown  # a count, or a score with its one decimal
         if reviewed is None:
-            return fact(name), _fmt(machine)
+            return fact(name), f(machine)
         if reviewed[name] == machine:  # the review left this score as it was (a note, a kept level)
-            return tr("transcript.fact.reviewed", label=fact(name)), _fmt(machine)
+            return tr("transcript.fact.reviewed", label=fact(name)), f(machine)
         return (tr("transcript.fact.reviewed", label=fact(name)),
-                tr("transcript.fact.reviewed_value", value=_fmt(reviewed[name]), machine=_fmt(machine)))
+                tr("transcript.fact.reviewed_value", value=f(reviewed[name]), machine=f(machine)))
 
     return [
         (fact("session"), str(row.id)), (fact("trainee"), row.trainee), (fact("cohort"), row.cohort),

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from simulator.plaintext import plain
+from simulator.scores import shown
 from simulator.tui.keys import relabel
 
 
@@ -78,7 +79,7 @@ class PickerScreen(Screen):
                 Text(sc.title, no_wrap=True, overflow="ellipsis"),
                 Text(self.tr("lang." + sc.locale)),
                 Text("★" * sc.difficulty + "☆" * (5 - sc.difficulty), style="#ffd54f"),
-                Text("—" if score is None else f"{score:g}†" if app.best_is_reviewed(sc.id) else f"{score:g}",
+                Text(shown(score, "—") + ("†" if score is not None and app.best_is_reviewed(sc.id) else ""),
                      justify="right"),
                 key=sc.id)
         if app.library:

@@ -22,6 +22,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from simulator.scores import shown
 from simulator.tui.keys import relabel
 from simulator.tui.names import quote_for
 
@@ -116,10 +117,9 @@ class CallsScreen(Screen):
         for r in rows:
             rv = reviewed.get(r.id)
             if rv is None:
-                overall = "—" if r.overall is None else f"{r.overall:g}"
+                overall = shown(r.overall, "—")
             else:
-                machine = "—" if r.overall is None else f"{r.overall:g}"
-                overall = ("—" if rv["overall"] is None else f"{rv['overall']:g}") + f"{REVIEWED} ({machine})"
+                overall = shown(rv["overall"], "—") + f"{REVIEWED} ({shown(r.overall, '—')})"
             cells.append((Text(str(r.id), justify="right"), Text(r.started_at.strftime("%Y-%m-%d %H:%M")),
                           Text(_one_line(r.scenario_title or r.scenario_id, 40)),
                           Text(self.tr.get("calls.status." + r.status, r.status)), Text(overall, justify="right")))
@@ -190,7 +190,7 @@ class ReviewScreen(Screen):
     def show_call(self, detail) -> None:
         self.detail = detail
         row, reviewed = detail.session, detail.reviewed
-        fmt = lambda x: "—" if x is None else f"{x:g}"  # noqa: E731
+        fmt = lambda x: shown(x, "—")  # noqa: E731
         if reviewed is None:
             overall = self.tr("review.overall", overall=fmt(row.overall))
         elif reviewed["overall"] == row.overall:  # a note alone: nothing to set beside the machine's

@@ -47,14 +47,14 @@ def test_a_review_changes_the_leaderboard_and_shows_in_the_transcript_beside_the
         assert row.overall == 80.0  # the machine's score stays as it was
     code, out, _ = run(capsys, "transcript", str(ann), "--db", url)
     assert code == 0
-    assert "| Overall (reviewed) | 52 (machine 80) |" in out
+    assert "| Overall (reviewed) | 52.0 (machine 80.0) |" in out
     assert "Reviewed by Tina" in out and "listening 20 (level 0)" in out and "landmines: accuse" in out
     assert "Machine: listening 80 (level 2)" in out and "Trainer's note: You blamed him." in out
     code, out, _ = run(capsys, "leaderboard", "--cohort", "june", "--db", url)
     assert code == 0 and "52.0†" in out and "counts a trainer's review" in out
     code, out, _ = run(capsys, "sessions", "--cohort", "june", "--db", url)
     ann_line = next(line for line in out.splitlines() if "Ann" in line)
-    assert "52† (80)" in ann_line and ann_line.rstrip().endswith("1† (0)")  # the trainer's landmine counts
+    assert "52.0† (80.0)" in ann_line and ann_line.rstrip().endswith("1† (0)")  # the trainer's landmine counts
 
 
 def test_reviewing_again_replaces_the_earlier_review_and_the_machine_turn_is_untouched(cohort):
@@ -147,9 +147,9 @@ def test_a_review_that_only_adds_a_note_shows_the_score_once_marked_reviewed(coh
     with Store.open(url) as store:
         store.save_review(ann, 0, listening=2, empathy=2, note="Good opening.", reviewer="Tina")
     code, out, _ = run(capsys, "sessions", "--cohort", "june", "--db", url)
-    assert code == 0 and "80†" in out and "(80)" not in out
+    assert code == 0 and "80.0†" in out and "(80.0)" not in out
     code, out, _ = run(capsys, "transcript", str(ann), "--db", url)
-    assert "| Overall (reviewed) | 80 |" in out and "machine 80" not in out
+    assert "| Overall (reviewed) | 80.0 |" in out and "machine 80" not in out
 
 
 def test_exports_give_the_reviewed_score_beside_the_machine_one(cohort, capsys):

@@ -50,12 +50,12 @@ async def test_a_trainer_reviews_a_reply_from_the_class_console_and_the_board_re
         text = screen_text(app)
         assert "Trainer's note: Never say he did it" in text
         assert "Reviewed by Tina Trainer" in text and "Trainer's landmines: accusation" in text
-        assert "Overall 52† (machine 80)" in text
+        assert "Overall 52.0† (machine 80.0)" in text
         await pilot.press("escape")  # the calls list shows the reviewed figure (trial 25: it kept 80)
         calls = app.screen
         assert isinstance(calls, CallsScreen)
-        await wait_for(pilot, lambda: "52†" in str(calls.query_one("#calls").get_row_at(0)[-1]), "the reviewed call")
-        assert str(calls.query_one("#calls").get_row_at(0)[-1]) == "52† (80)"
+        await wait_for(pilot, lambda: "52.0†" in str(calls.query_one("#calls").get_row_at(0)[-1]), "the reviewed call")
+        assert str(calls.query_one("#calls").get_row_at(0)[-1]) == "52.0† (80.0)"
         await pilot.press("escape")
         assert app.screen is board
         await wait_for(pilot, lambda: board_rows(board)[0][0] == "Ben", "the new order")
@@ -147,7 +147,7 @@ async def test_the_picker_marks_a_best_score_that_is_a_trainer_s_review(settings
         await pilot.pause()
         table = app.screen.query_one("#scenarios")
         cells = [str(c) for c in table.get_row("drill-en")]
-        assert f"{reviewed:g}†" in cells
+        assert f"{reviewed:.1f}†" in cells
         table.move_cursor(row=table.get_row_index("drill-en"))
         await pilot.pause()
         assert "counts a trainer's review" in screen_text(app)
