@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud across a room
 CODE_LENGTH = 5
-KINDS = ("joined", "reply", "silence", "hint", "caller", "move", "pause", "resume", "left", "hand_over")
+KINDS = ("joined", "reply", "silence", "hint", "caller", "move", "pause", "resume", "left", "hand_over",
+         "trainer")  # "trainer": the guest console opened ({"here": true}) or closed mid-call (false)
 CHANNEL = "mg_live"  # PostgreSQL NOTIFY channel; the payload is the call's id
 POLL_SECONDS = 0.05  # SQLite readers' poll interval
 PG_FALLBACK_SECONDS = 0.5  # PostgreSQL readers poll this often too, in case a notification is missed

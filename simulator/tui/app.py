@@ -547,8 +547,13 @@ class MysteryGuestApp(App):
 
     def _leave(self) -> None:
         from simulator.tui.call_screen import CallScreen
+        from simulator.tui.guest_screen import GuestScreen
 
         for screen in self.screen_stack:
+            if isinstance(screen, GuestScreen) and not screen.session.over and screen.link is not None:
+                link, screen.link = screen.link, None  # the trainee is told the caller's console closed
+                link.send("trainer", here=False)
+                link.close(timeout=2.0)
             if isinstance(screen, CallScreen) and not screen.session.over and not screen.finished_recorded:
                 if screen.unrecorded is not None:
                     self.record_turn(screen.store_call, screen.unrecorded)

@@ -137,6 +137,7 @@ class CallScreen(Screen):
         # The first screen to join a live call is the trainee's; one that joins after it only watches.
         self.join_token = uuid.uuid4().hex if live else ""
         self.joined = live is None
+        self.trainer_here = True  # the guest console of a live call is open (its "trainer" events)
         self.speech: Speech | None = None
         self.call_started = self.clock()
         self.waiting_since = self.call_started  # the caller's last line ended: the trainee's turn began
@@ -475,6 +476,10 @@ class CallScreen(Screen):
         for event in events:
             if event.kind == "joined" and not self.joined:
                 if event.body.get("screen") != self.join_token:
+                    # Off this call: events still on their way (this screen's own "joined" among
+                    # them) must not start recording it (a phantom call of 0 turns, trial 27).
+                    link, self.link = self.link, None
+                    link.close_in_background()
                     holder = event.body.get("trainee", "")
                     if any(e.kind == "left" for e in events):  # that screen has left the call since
                         self._left_already(holder)
@@ -487,6 +492,9 @@ class CallScreen(Screen):
             if event.kind in ("pause", "resume"):
                 if event.body.get("by") != "trainee":  # the trainee's own pause is already on screen
                     self._trainer_pause(event.kind == "pause")
+                continue
+            if event.kind == "trainer":
+                self._trainer_here(bool(event.body.get("here")))
                 continue
             if event.kind not in ("reply", "silence", "hint", "caller", "move", "hand_over") or self.session.over:
                 continue
@@ -530,6 +538,15 @@ class CallScreen(Screen):
 
         self.app.notify(self.tr("live.already_joined", trainee=trainee), markup=False)
         self.app.switch_screen(WatchScreen(self.scenario, self.live))
+
+    def _trainer_here(self, here: bool) -> None:
+        """The trainer's console closed mid-call (the trainee would wait for a caller who is not
+        there), or opened again after that."""
+        if here == self.trainer_here or self.session.over:
+            return
+        self.trainer_here = here
+        self.query_one(Transcript).add_line("note", utterance("note", "", self.tr(
+            "live.trainer_back" if here else "live.trainer_gone")))
 
     def _left_already(self, trainee: str) -> None:
         """The trainee's screen on this call closed (its terminal too, perhaps): the call was kept

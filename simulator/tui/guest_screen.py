@@ -96,6 +96,9 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
                     max_length=MAX_REPLY_CHARS, id="caller-line", disabled=not self.session.human,
                     select_on_focus=False)  # Ctrl+E puts a line here to change, not to replace
 
+    def linked(self) -> None:
+        self.link.send("trainer", here=True)  # a trainee told the console had closed hears it is back
+
     def on_mount(self) -> None:  # after WatchScreen.on_mount: Textual calls each class's handler
         self.query_one("#caller-line", Input).cursor_blink = self.app.settings.cursor_blink
         self.query_one("#guest-status").display = False

@@ -77,6 +77,10 @@ class WatchScreen(Screen):
         if not self.session.human:
             self._caller_line(self.session.opening)
         self.link = self.app.live_link(self.call, self.on_live_events)
+        self.linked()
+
+    def linked(self) -> None:
+        """Hook for the guest console: the call's log is open."""
 
     def on_unmount(self) -> None:
         link, self.link = self.link, None  # events still on their way find no link: ignored
@@ -149,6 +153,8 @@ class WatchScreen(Screen):
                 self.status = "live.trainee_paused" if event.body.get("by") == "trainee" else "live.paused"
             elif event.kind == "resume":
                 self.status = "live.joined"
+            elif event.kind == "trainer":
+                continue  # the guest console opened or closed: the call itself is unchanged
             else:
                 self._apply(event.kind, event.body)
         self._mirror()

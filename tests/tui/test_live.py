@@ -381,6 +381,8 @@ async def test_a_second_screen_joining_the_same_call_only_watches_it(sqlite_url,
             await fp.press("enter")
             await until(lambda: len(second.screen.session.turns) == 1, fp, sp)  # it follows the call
             assert second.screen.session.state == first.screen.session.state == "demand_cancel"
+    with Store.open(sqlite_url) as store:  # only the trainee's call is recorded, not one for the watcher
+        assert [r.trainee for r in store.sessions("A1")] == ["Li Na"]
 
 
 async def test_the_watch_view_follows_the_class_to_its_next_call(sqlite_url, tmp_path, clock):
@@ -548,3 +550,25 @@ async def test_a_trainee_whose_terminal_closes_keeps_the_reply_the_caller_had_no
         assert row.status == "left"
         assert [t["reply"] for t in store.session_detail(row.id).turns] == [
             "I'm sorry, that's not on. Let me stop them now."]
+
+
+async def test_the_trainee_is_told_when_the_trainer_s_console_closes_and_when_it_is_back(sqlite_url, tmp_path, clock):
+    """Trial 27: the trainer's terminal closed mid-call and the trainee's screen went on saying
+    "[the caller's turn]" for as long as they waited, with nothing else."""
+    with Store.open(sqlite_url) as store:
+        call = live.open_call(store, cohort="A1", trainee="Li Na", scenario_id="drill-en", caller="human", seed=3)
+    guest_app = app_for(sqlite_url, tmp_path, "guest", clock, ("guest", call.code))
+    trainee = app_for(sqlite_url, tmp_path, "trainee", clock, ("join", call.code), trainee="Li Na")
+    async with trainee.run_test(size=SIZE) as sp:
+        async with guest_app.run_test(size=SIZE) as gp:
+            await until(lambda: isinstance(guest_app.screen, GuestScreen) and isinstance(trainee.screen, CallScreen)
+                        and trainee.screen.joined, gp, sp)
+            assert guest_app.screen.send_line("You charged me for texts I never ordered")
+            await until(lambda: "texts I never ordered" in screen_text(trainee), gp, sp)
+            assert "console has closed" not in screen_text(trainee)  # its opening is no news
+            guest_app.exit()
+        await until(lambda: "The trainer's console has closed" in screen_text(trainee), sp)
+        again = app_for(sqlite_url, tmp_path, "guest-again", clock, ("guest", call.code))
+        async with again.run_test(size=SIZE) as ap:
+            await until(lambda: "The trainer is back on the call" in screen_text(trainee), ap, sp)
+            assert isinstance(again.screen, GuestScreen) and "texts I never ordered" in screen_text(again)
