@@ -877,6 +877,10 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> Diagnostic
                              "did not find expected '-' indicator")):
         msg += ("; check this line's indentation: it must line up with the lines of its block above "
                 "(keys under keys, '- ' items under '- ' items)")
+        deeper = _deeper_line_above(lines, m.line) if m is not None else None
+        if deeper is not None:  # the slip is as often the line above, which set the block's indentation
+            msg += (f"; line {deeper[0]} above is indented {deeper[1]} spaces and this one {deeper[2]}: "
+                    f"one of the two is off")
     if m is not None:
         # An unclosed quote swallows the lines after it, and the parser stops far below it: name
         # the line where it was opened too (the trainer's slip is there, not where parsing failed).
@@ -884,6 +888,28 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> Diagnostic
         if opened is not None:
             msg += f"; a quote opened on line {opened} is not closed on that line"
     return Diagnostic(file, "error", f"YAML syntax: {msg}", Mark(m.line + 1, m.column + 1) if m else None)
+
+
+_KEY_OR_ITEM = re.compile(r"- |[A-Za-z_][\w-]*\s*:")  # not a flow list's or a text's continued line
+
+
+def _deeper_line_above(lines: list[str], at: int) -> tuple[int, int, int] | None:
+    """(its line number, its indent, this line's) for the line just above line `at` (0-based)
+    when it is a key or item indented deeper than this one without opening a block: the parser
+    took its indentation for the block's and stops here, on the line that may be the right one
+    (trial 27: "stage" one space too deep, the error named the "say" below it)."""
+    if at >= len(lines):
+        return None
+    here = len(lines[at]) - len(lines[at].lstrip(" "))
+    for k in range(at - 1, -1, -1):
+        line = lines[k]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if indent > here and not line.rstrip().endswith(":") and _KEY_OR_ITEM.match(line.lstrip()):
+            return k + 1, indent, here
+        return None
+    return None
 
 
 _FLOW_BRACKETS = {"while parsing a flow sequence": ("[", "]"), "while parsing a flow mapping": ("{", "}")}

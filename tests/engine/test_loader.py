@@ -484,3 +484,14 @@ def test_a_folded_chinese_block_reads_without_a_gap_after_its_full_stops():
     en, _ = check_text(MINI.replace("facts: {service: Tips, fee: 5}",
                                     "facts: {service: Tips, fee: 5}\nbrief: >-\n  Pat paid 5.\n  He is cross."), "e.yaml")
     assert en.brief == "Pat paid 5. He is cross."
+
+
+def test_a_key_one_space_too_deep_is_named_beside_the_line_the_parser_stopped_at():
+    """Trial 27: "stage" indented one space more than its state's other keys; the error named the
+    "say" line below it, which was right."""
+    text = MINI.replace("  cancel:\n    stage: cancel", "  cancel:\n     stage: cancel", 1)
+    assert text != MINI
+    stage_line = text[:text.index("     stage: cancel")].count("\n") + 1
+    out = problems(text)
+    assert len(out) == 1 and out[0].startswith(f"s.yaml:{stage_line + 1}:"), out
+    assert f"line {stage_line} above is indented 5 spaces and this one 4: one of the two is off" in out[0], out
