@@ -97,6 +97,32 @@ def restated_wishes(plain: str, locale: str) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(out))
 
 
+# The caller's own account said back as theirs ("您说4月1日没经过您本人确认…", "you said nobody asked
+# you"): taking it in, not conceding it ("您说得对" and "you're right" do concede).
+_REPORTED = {
+    "zh": re.compile(r"(?<![跟和给同对向])(?:您|你)(?:刚才|是)?(?:说|讲|反映|提到)(?![得的](?:对|没错))|据您(?:说|讲)"),
+    "en": re.compile(r"\byou(?: just)? (?:said|say|mentioned|told me)\b|\byou(?:re| are) saying\b"),
+}
+
+
+@functools.lru_cache(maxsize=64)
+def reported_claims(plain: str, locale: str) -> tuple[tuple[int, int], ...]:
+    """The clauses of a normalised reply that say the caller's own account back as theirs: from
+    "您说" / "you said" to the clause's end. A concern's phrase there is listening, not meeting it
+    (trial 28: "您说4月1日没经过您本人确认" had ticked "admitted the plan was changed without him")."""
+    from scoring.analysis import clauses, sentences
+
+    pattern = _REPORTED.get(locale)
+    if pattern is None:
+        return ()
+    out = []
+    for cs, ce in clauses(plain, sentences(plain)):
+        m = pattern.search(plain, cs, ce)
+        if m:
+            out.append((m.start(), ce))
+    return tuple(out)
+
+
 # The agent turning the thing down, in the first person: "我没法帮您查", "我这边查不了", "I can't
 # check", "I'm unable to". "您现在没办法还清" (the caller), "余额不够扣不了" (what happened) and "we were
 # unable to take the payment" (an explanation) are not refusals.
@@ -216,7 +242,7 @@ def signs(concern: Concern, score: ReplyScore, reply: str, facts: dict[str, Any]
     found = [m.span() for m in pattern.finditer(plain) if m.end() > m.start()]
     if not found:
         return False
-    restated = restated_wishes(plain, locale)
+    restated = restated_wishes(plain, locale) + reported_claims(plain, locale)
     return any(not _inside(s, restated) and not _turned_down(plain, locale, s, e, concern.phrases)
                for s, e in found)
 
