@@ -137,7 +137,7 @@ def classify_mentions(a: Analysis) -> list[ActionMention]:
             kind = "decline"
         elif desire:
             kind = "mention"
-        elif committed:
+        elif committed and not _conditional(a, s, e, cs):
             kind = "offer"
         else:
             kind = "mention"
@@ -147,8 +147,6 @@ def classify_mentions(a: Analysis) -> list[ActionMention]:
             kind = "offer"  # "只能退一个月，我现在给您申请" / "one month is possible, I'll process it now"
         if kind == "mention" and not desire and _led_in_by_doing(a, s):
             kind = "offer"  # "前两条我现在就办：……多收的40元全额退回" / "here's what I'll do: refund the £10"
-        if kind == "offer" and _conditional(a, s, e, cs):
-            kind = "mention"  # "once it's cancelled, the charge stops": what it does, not a promise (labelling.md)
         if kind == "offer" and action != "explain_charges" and _talked_about(a, s, e, cs, ce):
             kind = "mention"  # "赔偿这一条我跟您说明" / "let me explain how compensation works"
         if out and out[-1].action == action and out[-1].clause == (cs, ce) and out[-1].kind == kind:
@@ -158,14 +156,33 @@ def classify_mentions(a: Analysis) -> list[ActionMention]:
     return out
 
 
+# Where a condition's own clause gives way to the main clause when no comma marks it: the main
+# clause's subject with its modal ("if you keep pushing for compensation I'll have to refer this",
+# "once you hang up you'll get a full refund"), an "it's" that is not the condition's own subject
+# ("if that's OK with you it's cancelled now", but "once it's cancelled"), or 就 ("如果您愿意今天就
+# 全额退款给您").
+_MAIN_CLAUSE = {
+    "en": re.compile(r"\b(?:ill|youll|well|theyll|itll|(?:i|we|you|they|it) (?:will|can|could|would|shall))\b"),
+    "zh": re.compile(r"就|那么"),
+}
+
+
 def _conditional(a: Analysis, s: int, e: int, cs: int) -> bool:
-    """The action phrase sits in a condition ("once it's cancelled", "if it's already refunded",
-    "如果已经退订了") that no first-person word inside it turns into the agent's own act ("once
-    I've cancelled it", "等我帮您退订之后" stay offers)."""
+    """The action phrase sits inside a condition ("once it's cancelled, the charge stops", "when a
+    last train is cancelled", "如果已经退订了，您会收到短信"; labelling.md: what an action does is a
+    fact, not a promise), not in the main clause after it, and no first-person word in the
+    condition makes it the agent's own act ("once I've cancelled it", "等到我帮您退订好了"). Only a
+    committed phrase is judged: one the next clause does ("if you're happy with a one-month refund,
+    I'll put it through", "只要您同意退一个月，我马上给您申请") is an offer all the same."""
     conditions = a.find_in("condition", cs, s)
     if not conditions:
         return False
-    return not a.any_in("first_person", conditions[-1][1], e)  # the phrase's own "I'll call you" too
+    after = conditions[-1][1]
+    if _MAIN_CLAUSE["zh" if a.lex.locale == "zh" else "en"].search(a.text, after, s):
+        return False
+    if a.lex.locale != "zh" and "its" in a.text[after:s].split()[1:]:
+        return False
+    return not a.any_in("first_person", after, e)  # the phrase's own "I'll call you" too
 
 
 def _talked_about(a: Analysis, s: int, e: int, cs: int, ce: int) -> bool:
@@ -236,7 +253,7 @@ def size_refund(a: Analysis, m: ActionMention) -> Offer:
     cs, ce = m.clause
     chunk = a.text[cs:ce]
     months = _months(chunk, words)
-    amount = _money(chunk, words)
+    amount = _money(chunk, words, near=(m.start - cs, m.end - cs))  # not a credit's beside it
     all_charges = a.any_in("all_charges", cs, ce)
     if months is None and amount is None and not all_charges:
         # "I can refund two months, £7.98, ..." or "给您退，一共16块": look one clause ahead, unless

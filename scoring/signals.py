@@ -246,10 +246,15 @@ def _parts_missed(a: Analysis, sig: Signals, customer_norm: str) -> list[str]:
 
 # The caller reports the action as done ("it's cancelled", "退订了是吧"): not a part still asked for.
 _DONE_BEFORE = re.compile(r"(?:\b(?:its|it is|is|was|been|already|now)\s+)$|已经?$")
+_CJK_IN = re.compile(r"[\u4e00-\u9fff]")
 _DONE_AFTER = re.compile(r"^(?:了|过了|掉了|好了|成功)")
 # ... or as not enough ("光退订不行", "a refund of the standing charge isn't enough"): the caller
-# wants more than it, not it.
-_NOT_ENOUGH_AFTER = re.compile(r"[^,.!?;，。！？；]{0,30}?(?:不行|不够|没用|is ?nt enough|is not enough|not enough|wont do)")
+# wants more than it, not it. Close by, in the same thought: not "a refund because sorry is not
+# enough", "不退不行" (it must be done), "连退款都不行吗" (asked for).
+_NOT_ENOUGH_AFTER = {
+    "en": re.compile(r"(?:(?! because | or | and | but | so )[^,.!?;]){0,24}?\b(?:is ?nt|is not|was ?nt|was not) enough\b"),
+    "zh": re.compile(r"[^，。！？；,.!?;不]{0,4}?(?:还?不(?:行|够)|没用)(?![吗吧呢?？])"),
+}
 
 
 def _pending(pattern: re.Pattern[str], customer: str) -> bool:
@@ -259,7 +264,8 @@ def _pending(pattern: re.Pattern[str], customer: str) -> bool:
             continue
         if _DONE_AFTER.match(customer[m.end():m.end() + 3]):
             continue
-        if _NOT_ENOUGH_AFTER.match(customer, m.end()):
+        if (_NOT_ENOUGH_AFTER["zh" if _CJK_IN.search(m.group()) else "en"].match(customer, m.end())
+                and customer[m.start() - 1:m.start()] != "不"):  # "不退不行": it must be done
             continue
         return True
     return False

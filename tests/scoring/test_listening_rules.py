@@ -161,6 +161,18 @@ def test_an_action_the_caller_calls_not_enough_is_not_a_missing_part(score, loca
     assert "demand_met" in labels and "part_ignored" not in labels
 
 
+@pytest.mark.parametrize("locale,stage,customer", [
+    # the review: "not enough" about something else, or a double negative, leaves the part owed
+    ("en", "cancel", "Cancel the service and I want a refund because sorry is not enough."),
+    ("zh", "cancel", "马上给我退订，扣的钱必须退款，不退不行！"),
+    ("zh", "cancel", "马上给我退订！连退款都不行吗？"),
+])
+def test_not_enough_said_of_something_else_leaves_the_part_owed(score, locale, stage, customer):
+    reply = "好的，我现在就给您退订。" if locale == "zh" else "Of course, I'll cancel the service for you now."
+    r = score(reply, locale=locale, stage=stage, customer=customer, policy=ALL)
+    assert any(e.label == "part_ignored" for e in r.listening.evidence)
+
+
 # ---- hostile replies ---------------------------------------------------------------------
 
 def test_deflect_still_answers_the_topic(score):

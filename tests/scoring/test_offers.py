@@ -186,7 +186,15 @@ def test_saying_back_what_the_caller_cancelled_is_not_offering_a_cancel(score, l
     ("en", "Once I've cancelled it you'll get a confirmation text.", "cancel", True),
     ("en", "If it isn't back by tonight I'll call you myself.", "callback", True),
     ("en", "If the check shows we charged you wrongly, I'll refund it today.", "refund", True),
-    ("zh", "等我帮您退订之后，您会收到一条短信。", "cancel", True),
+    ("zh", "等到我帮您退订好了，您会收到一条短信。", "cancel", True),
+    # the condition reaches its own short subject, no further: the action of the main clause is offered
+    ("en", "If you're happy with a one-month refund, I'll put it through now.", "refund", True),
+    ("en", "Once you hang up you'll get a full refund within three days.", "refund", True),
+    ("en", "If that's OK with you it's cancelled now.", "cancel", True),
+    ("en", "Once your ID is verified you'll be refunded today.", "refund", True),
+    ("en", "I'll put it to a supervisor, who reviews taxi costs when a last train is cancelled.", "cancel", False),
+    ("zh", "只要您同意退一个月，我马上给您申请。", "refund", True),
+    ("zh", "如果您愿意今天就全额退款给您。", "refund", True),
     ("zh", "如果核实是我们扣错了，我马上给您退款。", "refund", True),
 ])
 def test_an_action_named_as_a_condition_is_not_offered(score, locale, reply, action, offered):
@@ -201,6 +209,8 @@ def test_an_action_named_as_a_condition_is_not_offered(score, locale, reply, act
     # the action reported done where a sentence starts (trial 28: the call stayed in the cancel stage)
     ("en", "Cancelled just now, Mr Harper, so there's no more 6.00 to pay from next month.", "offer:cancel"),
     ("en", "OK. Refunded, 6.00 back on your card.", "offer:refund"),
+    ("en", "Sorry about the job. Cancelled, no more charges.", "offer:cancel"),
+    ("en", "That's that: cancelled, and May's £5 comes back on your next bill.", "offer:cancel"),
     # "the whole refund" refused is a decline (trial 28: "40块全退做不到" read as a promise of it)
     ("zh", "40块全退做不到。", "decline:refund"),
     ("zh", "40块全部退做不到，实在抱歉，我可以先退您5块。", "decline:refund"),
@@ -215,8 +225,10 @@ def test_no_authority_for_it_declines_it(score):
     assert "decline:compensation" in r.acts and r.policy.level == 1
 
 
-def test_an_action_asked_back_is_not_reported_done(score):
-    assert not score("Cancelled? It was never cancelled.", stage="cancel", policy=Policy(allow=("cancel",))).offers
+@pytest.mark.parametrize("reply", ["Cancelled? It was never cancelled.", "Cancelled now? No, it isn't yet.",
+                                   "Cancelled and refunded? No, I can't do both today.", "Cancelled, no. Paused, yes."])
+def test_an_action_asked_back_or_refused_is_not_reported_done(score, reply):
+    assert not score(reply, stage="cancel", policy=Policy(allow=("cancel", "refund"))).offers
 
 
 @pytest.mark.parametrize("reply,allowed", [("I can add a £30 goodwill credit to your account today.", True),
@@ -225,6 +237,13 @@ def test_a_goodwill_credit_is_compensation_checked_against_its_cap(score, reply,
     """Trial 26: "... and the rest as a goodwill credit" passed a card that allows no credit."""
     r = score(reply, stage="compensation", policy=Policy(allow=("compensation",), compensation_max_amount=30))
     assert "offer:compensation" in r.acts and (r.policy.level == 1) is allowed
+
+
+def test_two_amounts_in_one_clause_each_size_their_own_offer_in_either_order(score):
+    policy = Policy(allow=("refund", "compensation"), refund_max_months=1, compensation_max_amount=20)
+    r = score("I've added £20 goodwill credit and refunded this month's £24.", stage="compensation",
+              policy=policy, facts={"monthly_fee": 24})
+    assert sorted((o.action, o.amount) for o in r.offers) == [("compensation", 20.0), ("refund", 24.0)]
 
 
 def test_two_amounts_in_one_clause_each_size_their_own_offer(score):
