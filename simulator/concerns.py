@@ -97,29 +97,35 @@ def restated_wishes(plain: str, locale: str) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(out))
 
 
-# The caller's own account said back as theirs ("您说4月1日没经过您本人确认…", "you said nobody asked
-# you"): taking it in, not conceding it ("您说得对" and "you're right" do concede).
+# The caller's own account said back as theirs, where a clause starts ("您说4月1日没经过您本人确认…",
+# "you said nobody asked you"): taking it in, not conceding it. Not "您说得对", "您说得很对", "you're
+# right", "as you said" or "就像您说的" (agreeing), nor "我帮您说明" (the agent explaining).
 _REPORTED = {
-    "zh": re.compile(r"(?<![跟和给同对向])(?:您|你)(?:刚才|是)?(?:说|讲|反映|提到)(?![得的](?:对|没错))|据您(?:说|讲)"),
-    "en": re.compile(r"\byou(?: just)? (?:said|say|mentioned|told me)\b|\byou(?:re| are) saying\b"),
+    "zh": re.compile(r"\s*(?:(?:您|你)(?:刚才|是)?(?:说|讲|反映|提到)(?!明|[得的]?(?:很|真|太)?(?:对|没错|在理|有道理))"
+                     r"|据您(?:说|讲))"),
+    "en": re.compile(r"\s*(?:you(?: just)? (?:said|say|mentioned|told me)\b|you(?:re| are) saying\b)"),
 }
 
 
 @functools.lru_cache(maxsize=64)
 def reported_claims(plain: str, locale: str) -> tuple[tuple[int, int], ...]:
-    """The clauses of a normalised reply that say the caller's own account back as theirs: from
-    "您说" / "you said" to the clause's end. A concern's phrase there is listening, not meeting it
-    (trial 28: "您说4月1日没经过您本人确认" had ticked "admitted the plan was changed without him")."""
+    """The clauses of a normalised reply that open by saying the caller's own account back as
+    theirs ("您说…", "you said…"), unless the clause also holds the scorer's `commitment` (the agent
+    doing something: "you said it's wrong and I've refunded it"). A concern's phrase there is
+    listening, not meeting it (trial 28: "您说4月1日没经过您本人确认" had ticked "admitted the plan was
+    changed without him")."""
     from scoring.analysis import clauses, sentences
+    from scoring.lexicon import get_lexicon
 
     pattern = _REPORTED.get(locale)
     if pattern is None:
         return ()
+    doing = get_lexicon(locale).families.get("commitment")
     out = []
     for cs, ce in clauses(plain, sentences(plain)):
-        m = pattern.search(plain, cs, ce)
-        if m:
-            out.append((m.start(), ce))
+        m = pattern.match(plain, cs, ce)
+        if m and not (doing is not None and any(mm.start() >= m.end() for mm in doing.finditer(plain, cs, ce))):
+            out.append((cs, ce))
     return tuple(out)
 
 

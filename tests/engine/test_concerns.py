@@ -404,6 +404,7 @@ def test_concern_phrases_use_the_scorer_s_phrase_syntax(phrase, reply, addressed
     ("ack warm, we're hoping for a tip for you", True),                    # not the caller's wish
     ("ack warm, you said nobody gave a tip for you", False),               # the caller's account said back
     ("ack warm, you're saying a tip for you never came", False),
+    ("ack warm, like you said I've got a tip for you right here", True),    # agreeing, and done
 ])
 def test_a_concern_phrase_inside_the_callers_wish_said_back_does_not_count(reply, addressed):
     assert (session(sc_with_tip()).reply(reply).concerns_met == ["tip"]) is addressed
@@ -431,7 +432,10 @@ def test_saying_the_pro_complainers_demands_back_is_not_meeting_them(reply, refu
     # trial 28: his account said back as his is listening, not an admission
     ("赵先生您好，您说4月1日没经过您本人确认，就把套餐改了，我完全理解您为什么生气。", False),
     ("您刚才讲没经您同意就改了套餐，我这就核实。", False),
-    ("您说得对，4月1日确实没经过您本人确认就改了套餐，是我们的问题。", True),
+    ("您说得对确实没经过您本人确认就改了套餐，是我们的问题。", True),       # agreeing, no comma between
+    ("您说得很对确实没经您同意就改了。", True),
+    ("就像您说的确实是没经您同意就改了。", True),
+    ("我帮您说明一下没经您同意就改套餐的原因。", True),                  # the agent explaining
     ("我跟您说实话，系统里查不到您确认的记录，是我们没经您同意就改了。", True),
     ("系统里查不到您确认的记录，确实是没经您同意就改的。", True),
 ])
