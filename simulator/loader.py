@@ -520,7 +520,7 @@ def _semantic(sc: Scenario, rep: _Reporter) -> None:
     # Policy vocabulary and caps
     for key in ("refund_max_months", "refund_max_amount", "compensation_max_amount"):
         value = getattr(sc.policy, key)
-        if value is not None and value < 0:
+        if value is not None and not value >= 0:  # negative, or .nan
             rep.error(("policy", key), f"{key} should be 0 (nothing) or more")
     actions = known_actions(sc)
     for key in ("allow", "forbid"):
@@ -890,7 +890,7 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str) -> Diagnostic
     return Diagnostic(file, "error", f"YAML syntax: {msg}", Mark(m.line + 1, m.column + 1) if m else None)
 
 
-_KEY_OR_ITEM = re.compile(r"- |[A-Za-z_][\w-]*\s*:")  # not a flow list's or a text's continued line
+_KEY = re.compile(r"[A-Za-z_][\w-]*\s*:")  # a key: not a list item (deeper under its key by design) or a text's continued line
 
 
 def _deeper_line_above(lines: list[str], at: int) -> tuple[int, int, int] | None:
@@ -906,10 +906,22 @@ def _deeper_line_above(lines: list[str], at: int) -> tuple[int, int, int] | None
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         indent = len(line) - len(line.lstrip(" "))
-        if indent > here and not line.rstrip().endswith(":") and _KEY_OR_ITEM.match(line.lstrip()):
+        if indent > here and not line.rstrip().endswith(":") and _KEY.match(line.lstrip()) \
+                and _opens_block(lines, k, indent):
             return k + 1, indent, here
         return None
     return None
+
+
+def _opens_block(lines: list[str], k: int, indent: int) -> bool:
+    """Line k is the first line of its block: the line above it opens one (a key ending in ':'
+    indented less). A list item under its key is deeper by design and is not named."""
+    for j in range(k - 1, -1, -1):
+        line = lines[j]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        return line.rstrip().endswith(":") and len(line) - len(line.lstrip(" ")) < indent
+    return False
 
 
 _FLOW_BRACKETS = {"while parsing a flow sequence": ("[", "]"), "while parsing a flow mapping": ("{", "}")}

@@ -156,12 +156,14 @@ def test_fact_labels_name_known_facts_and_a_zh_call_gets_a_warning_for_each_unla
 
 def test_a_negative_policy_cap_is_an_error_at_its_value():
     """Trial 27: "compensation_max_amount: -5" linted clean, then every offer "exceeded the cap of -5"."""
-    ok, diags = check_text(MINI.replace("refund_max_months: 1}", "refund_max_months: -1, compensation_max_amount: -5}"),
+    ok, diags = check_text(MINI.replace("refund_max_months: 1}", "refund_max_months: -1, compensation_max_amount: -5, "
+                                                                 "refund_max_amount: .nan}"),
                            "m.yaml")
     found = [str(d) for d in diags]
     assert not ok
     assert any(d.startswith("m.yaml:7:") and "refund_max_months should be 0 (nothing) or more" in d for d in found), found
     assert any("compensation_max_amount should be 0 (nothing) or more" in d for d in found), found
+    assert any("refund_max_amount should be 0 (nothing) or more" in d for d in found), found
 
 
 def test_duplicate_keys_are_errors():
@@ -495,3 +497,12 @@ def test_a_key_one_space_too_deep_is_named_beside_the_line_the_parser_stopped_at
     out = problems(text)
     assert len(out) == 1 and out[0].startswith(f"s.yaml:{stage_line + 1}:"), out
     assert f"line {stage_line} above is indented 5 spaces and this one 4: one of the two is off" in out[0], out
+
+
+def test_a_list_under_its_key_is_not_blamed_for_the_line_after_it():
+    """The review: the items of `again:` are deeper by design; the shallow line after them is the slip."""
+    text = MINI.replace('    again: ["And another thing."]\n', '    again:\n      - And another thing.\n   model_answers: ["x"]\n', 1)
+    assert text != MINI
+    out = problems(text)
+    assert len(out) == 1 and "YAML syntax" in out[0] and "one of the two is off" not in out[0], out
+
