@@ -554,7 +554,8 @@ class MysteryGuestApp(App):
                 link, screen.link = screen.link, None  # the trainee is told the caller's console closed
                 link.send("trainer", here=False)
                 link.close(timeout=2.0)
-            if isinstance(screen, CallScreen) and not screen.session.over and not screen.finished_recorded:
+            if (isinstance(screen, CallScreen) and not screen.session.over and not screen.finished_recorded
+                    and screen.joined):  # a live screen not yet on its call leaves nothing (and says nothing)
                 if screen.unrecorded is not None:
                     self.record_turn(screen.store_call, screen.unrecorded)
                 self.record_finish(screen.store_call, screen.session, "abandoned")

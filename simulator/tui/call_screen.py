@@ -545,6 +545,8 @@ class CallScreen(Screen):
         if here == self.trainer_here or self.session.over:
             return
         self.trainer_here = here
+        if not self.session.human:
+            return  # the machine plays the caller: the call goes on without the console
         self.query_one(Transcript).add_line("note", utterance("note", "", self.tr(
             "live.trainer_back" if here else "live.trainer_gone")))
 

@@ -572,3 +572,20 @@ async def test_the_trainee_is_told_when_the_trainer_s_console_closes_and_when_it
         async with again.run_test(size=SIZE) as ap:
             await until(lambda: "The trainer is back on the call" in screen_text(trainee), ap, sp)
             assert isinstance(again.screen, GuestScreen) and "texts I never ordered" in screen_text(again)
+
+
+async def test_when_the_machine_plays_the_caller_a_closed_console_is_no_news_to_the_trainee(sqlite_url, tmp_path, clock):
+    with Store.open(sqlite_url) as store:
+        call = live.open_call(store, cohort="A1", trainee="Li Na", scenario_id="drill-en", caller="machine", seed=3)
+    guest_app = app_for(sqlite_url, tmp_path, "guest", clock, ("guest", call.code))
+    trainee = app_for(sqlite_url, tmp_path, "trainee", clock, ("join", call.code), trainee="Li Na")
+    async with trainee.run_test(size=SIZE) as sp:
+        async with guest_app.run_test(size=SIZE) as gp:
+            await until(lambda: isinstance(guest_app.screen, GuestScreen) and isinstance(trainee.screen, CallScreen)
+                        and trainee.screen.joined, gp, sp)
+            guest_app.exit()
+        await until(lambda: not trainee.screen.trainer_here, sp)  # it heard the console close
+        trainee.screen.query_one(ReplyInput).value = "I understand, I am sorry"
+        await sp.press("enter")
+        await until(lambda: len(trainee.screen.session.turns) == 1, sp)  # the machine answers as before
+        assert "console has closed" not in screen_text(trainee)
