@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
+from simulator.scores import shown
+
 if TYPE_CHECKING:
     from simulator.store.cohort_stats import CohortStats
     from simulator.tui.i18n import Catalog
@@ -30,7 +32,7 @@ def pct(x: float | None) -> str:
 
 
 def num(x: float | None) -> str:
-    return "-" if x is None else f"{x:.1f}"
+    return shown(x)
 
 
 def progress_line(values: Sequence[float]) -> str:

@@ -117,7 +117,7 @@ REVIEWED_MARK = "†"
 def _figure(x: float | None) -> str | None:
     """A leaderboard figure as the app's board and the report print it: one decimal ("63.0" beside
     "58.7": "63" read as another kind of figure)."""
-    return None if x is None else f"{x:.1f}"
+    return None if x is None else shown(x)
 
 
 def _board_cells(r, t) -> list[Any]:
@@ -211,7 +211,7 @@ def cmd_sessions(args) -> int:
         def overall(r):  # the reviewed score, marked, with the machine's beside it
             rv = reviewed.get(r.id)
             if rv is None:
-                return r.overall
+                return shown(r.overall)
             # The machine's score in brackets only where the review changed it (a note alone does not).
             differs = r.overall is not None and rv["overall"] != r.overall
             return f"{shown(rv['overall'])}{REVIEWED_MARK}" + (f" ({shown(r.overall)})" if differs else "")

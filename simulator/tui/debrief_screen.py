@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from simulator import debrief
+from simulator.scores import shown
 from simulator.session import HINT_COST, WEIGHTS, Session, TurnResult
 from simulator.tui.keys import relabel
 from simulator.tui.names import quote_for, scorer_text
@@ -53,7 +54,7 @@ def formula_text(summary: dict, tr) -> Text:
     level = summary.get("service_level")
     if None not in values.values() and level is not None:
         values["service"] = level * 20  # the service level as points: see summarise()
-        numbers = " + ".join(f"{WEIGHTS[k]:g}×{values[k]:g}" for k in WEIGHTS)
+        numbers = " + ".join(f"{WEIGHTS[k]:g}×{shown(values[k])}" for k in WEIGHTS)
         text.append(f"\n  = {numbers} − {HINT_COST}×{summary.get('hints', 0)}")
         text.append(f" = {summary.get('overall')}", style="bold")
     return text
@@ -64,7 +65,7 @@ def verdict_text(session: Session, tr) -> Text:
     v = debrief.verdict(session)
     text = Text(f" {tr('debrief.pass' if v.passed else 'debrief.fail')} ",
                 style="bold white on #2e7d32" if v.passed else "bold white on #b71c1c")
-    overall = "—" if v.overall is None else f"{v.overall:g}"
+    overall = shown(v.overall, "—")
     text.append("  " + tr("verdict." + v.reason, overall=overall, mark=v.mark), style="bold")
     return text
 
@@ -190,15 +191,15 @@ def turn_block(session: Session, turn: TurnResult, tr, trainee: str) -> Text:
 
 def compare_text(before, now, tr) -> Text:
     """This try beside the last one: points and service level, and which way the points went."""
-    def points(x) -> str:
-        return f"{x:g}" if x is not None else "—"
+    def level(x) -> str:
+        return "—" if x is None else str(x)
 
     delta = ""
     if before.overall is not None and now.overall is not None:
         change = round(now.overall - before.overall, 1)
-        delta = tr("debrief.compare_delta", delta=f"{change:+g}" if change else "±0")
-    text = Text(tr("debrief.compare", before=points(before.overall), level_before=points(before.service_level),
-                   now=points(now.overall), delta=delta, level_now=points(now.service_level)), style="bold")
+        delta = tr("debrief.compare_delta", delta=f"{change:+.1f}" if change else "±0")
+    text = Text(tr("debrief.compare", before=shown(before.overall, "—"), level_before=level(before.service_level),
+                   now=shown(now.overall, "—"), delta=delta, level_now=level(now.service_level)), style="bold")
     if now.passed and not before.passed:
         text.append(tr("debrief.compare_passed"), style="bold green")
     return text
@@ -288,11 +289,11 @@ class DebriefScreen(Screen):
         for dim in DIMENSIONS:
             value = summary.get(dim)
             text.append(f"{tr('dim.' + dim)} ", style="bold")
-            text.append(f"{value:g}" if value is not None else "—")
+            text.append(shown(value, "—"))
             text.append("   ")
         overall = summary.get("overall")
         text.append(tr("debrief.overall") + " ", style="bold")
-        text.append(f"{overall:g}" if overall is not None else "—", style="bold reverse")
+        text.append(shown(overall, "—"), style="bold reverse")
         text.append("\n" + tr("debrief.counts", hints=summary.get("hints", 0),
                               landmines=summary.get("landmines", 0),
                               interruptions=summary.get("interruptions", 0)))

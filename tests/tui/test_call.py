@@ -339,8 +339,8 @@ async def test_trying_again_sets_the_new_debrief_beside_the_last_try(make):
         before, now = first.session.summary()["overall"], second.session.summary()["overall"]
         assert now > before
         text = " ".join(screen_text(app).split())
-        assert (f"Last try: {before:g} points, service level {first.session.service_level}. "
-                f"This try: {now:g} points (+{round(now - before, 1):g}), service level {second.session.service_level}.") in text
+        assert (f"Last try: {before:.1f} points, service level {first.session.service_level}. "
+                f"This try: {now:.1f} points (+{round(now - before, 1):.1f}), service level {second.session.service_level}.") in text
 
 
 async def test_the_call_bar_says_the_call_is_not_in_the_store_for_as_long_as_that_lasts(make, clock):

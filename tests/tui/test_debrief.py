@@ -27,7 +27,7 @@ async def test_a_resolved_call_above_the_mark_passes_and_shows_its_service_level
         overall = call.session.summary()["overall"]
         await to_the_debrief(pilot)
         text = " ".join(screen_text(app).split())  # the first screenful at 80x24, nothing scrolled
-        assert "PASS" in text and f"Resolved, with {overall:g} points (the pass mark is 60)." in text
+        assert "PASS" in text and f"Resolved, with {overall:.1f} points (the pass mark is 60)." in text
         assert "Service level 3: complete" in text
         assert "Level 4 (extend) would have needed offering something the caller did not ask for" in text
 
