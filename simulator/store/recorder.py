@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from simulator.session import Session, TurnResult
 
 DEFAULT_COHORT = "default"
+STALL_SECONDS = 10.0  # a write this long without an answer is told as the store not answering
 RETRY_DELAYS = (0.1, 0.3, 1.0, 2.0, 5.0)  # seconds between tries; the last repeats
 # An idle writer sleeps until a record or stop() wakes it; it looks at the run's own should_stop
 # this often (a wake-up costs CPU: ten a second were a tenth of the app's idle CPU in a call).
@@ -56,6 +57,7 @@ class CloseReport:
     recovered: Recovered = field(default_factory=Recovered)
     session_ids: dict[str, int] = field(default_factory=dict)  # call key -> the store's session id
     store: str = ""  # " URL" of the store the kept calls wait for (safe_url: no password), or "" when unknown
+    stuck: bool = False  # a write to the store had not come back: the process must not wait for it
 
     @property
     def unsaved_key(self) -> str:
@@ -81,6 +83,8 @@ class CallRecorder:
         self._idle.set()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._writing_since: float | None = None  # monotonic time the write in progress began
+        self._stall_told = False  # tell_if_stalled said so: the write's return says "recovered"
         self._open_calls: set[str] = set()    # started, finish not yet in the store
         self._broken_calls: set[str] = set()  # a record was refused: kept in the journal
         self._saved_calls = 0
@@ -115,6 +119,16 @@ class CallRecorder:
     def finish(self, call: str, session: "Session", status: str = "completed") -> None:
         self._put(records.finish_record(call, session, STORE_STATUS.get(status, status)))
 
+    def tell_if_stalled(self, seconds: float | None = None) -> None:
+        """Say once that the store has not answered a write for `seconds` (a frozen or hung disk, a
+        server that neither answers nor fails: no error ever comes to say it). The write's return
+        says "recovered"."""
+        seconds = STALL_SECONDS if seconds is None else seconds
+        since = self._writing_since
+        if since is not None and not self._stall_told and time.monotonic() - since >= seconds:
+            self._stall_told = True
+            self.notice("store.stalled", s=int(seconds))
+
     def calls_waiting(self) -> int:
         """Calls of this run the store would not take (read-only, not open, a refused record), kept
         on this computer: the leaderboard cannot show them yet. A call merely on its way is not one,
@@ -147,12 +161,13 @@ class CallRecorder:
         self.stop()
         if self._thread is not None:
             self._thread.join(max(0.0, deadline - time.monotonic()) + 0.5)
+        stuck = self._writing_since is not None  # still inside a write: the store has not answered
         with self._lock:
             unsaved = len(self._open_calls | self._broken_calls)
             report = CloseReport(self._saved_calls, unsaved, self.journal.folder if self.journal else None,
                                  self._journal_failed, self._read_only and bool(unsaved), self.recovered,
-                                 dict(self.session_ids), self._where())
-        if self.store is not None:
+                                 dict(self.session_ids), self._where(), stuck)
+        if self.store is not None and not stuck:  # closing would wait on the stuck write (a WAL checkpoint)
             try:
                 self.store.close()
             except Exception:  # noqa: BLE001 - closing a dead connection must not hide the report
@@ -269,13 +284,16 @@ class CallRecorder:
             return  # stopping before the call's start got through: it all waits in the journal
         for attempt in itertools.count():
             try:
+                self._writing_since = time.monotonic()
                 self.store.write(rec)
             except PERMANENT as exc:
+                self._writing_since = None
                 with self._lock:
                     self._broken_calls.add(call)
                 self.notice("store.rejected", error=_reason(exc))
                 return
             except Exception as exc:  # noqa: BLE001 - a driver error: busy, locked, disconnected, full
+                self._writing_since = None
                 self._store_busy = True
                 if self._said_read_only(exc):
                     pass  # retried all the same: the file may be made writable during the call
@@ -284,8 +302,10 @@ class CallRecorder:
                 if self._wait(attempt, stop):
                     return  # stopping: the record stays in the journal
                 continue
+            self._writing_since = None
             self._store_busy = False
-            if attempt or self._read_only:
+            if attempt or self._read_only or self._stall_told:
+                self._stall_told = False
                 self._read_only = False
                 self._told_nowhere = False  # the store takes calls again: a new failure is told anew
                 self.notice("store.recovered")

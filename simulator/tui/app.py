@@ -266,6 +266,8 @@ class MysteryGuestApp(App):
             self._catch_hang_up()
         if self.recorder is not None:
             self.run_worker(self._store_loop, thread=True, group="store", exit_on_error=False)
+            # a write that never comes back raises nothing: looked at from here (trial 29, a frozen disk)
+            self.set_interval(2.0, self.recorder.tell_if_stalled, name="store-stall")
         self.run_worker(self._warm_up_scorer, thread=True, group="warm-up", exit_on_error=False)
 
     def _warm_up_scorer(self) -> None:
@@ -322,7 +324,8 @@ class MysteryGuestApp(App):
 
     # While the store is not taking calls, the call screen's bar says so for as long as it lasts
     # (trial 26: a five-second notice was missed mid-reply, and the picker showed a new best as if saved).
-    STORE_TROUBLE = {"store.busy": "call.store_waiting", "store.unavailable": "call.store_waiting",
+    STORE_TROUBLE = {"store.busy": "call.store_waiting", "store.stalled": "call.store_waiting",
+                     "store.unavailable": "call.store_waiting",
                      "store.corrupt": "call.store_waiting", "store.read_only": "call.store_waiting",
                      "store.nowhere": "call.store_nowhere"}
     store_trouble: reactive[str | None] = reactive(None)  # the bar's line (a catalog key); None: being saved

@@ -114,9 +114,17 @@ def _run(app) -> int:
     message = app.exit_message()
     if message:
         print(f"mystery-guest: {message}", file=sys.stderr)
+    code = app.return_code or 0
     if app.exit_report is not None and app.exit_report.unsaved_calls:
-        return app.return_code or 3  # played, but kept in the journal rather than the store
-    return app.return_code or 0
+        code = app.return_code or 3  # played, but kept in the journal rather than the store
+    if app.exit_report is not None and app.exit_report.stuck:
+        # A write to the store never came back (a frozen disk, a hung server): the interpreter would
+        # wait for that thread at exit for as long as the store stays stuck, with Ctrl+C ignored
+        # (trial 29). The calls are in the journal and the message is out: leave now.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 @_no_gc_until_first_frame

@@ -286,6 +286,65 @@ class FlakyStore:
         return [{"rank": 1, "trainee": "[red]Zoe[/]", "best": 88.5, "resolved_rate": 0.5}]
 
 
+class FrozenStore(FlakyStore):
+    """Writes that never come back until `thaw` is set: a frozen disk or a hung server raises nothing."""
+
+    def __init__(self):
+        super().__init__()
+        self.thaw = threading.Event()
+
+    def write(self, rec):
+        self.thaw.wait()
+        return super().write(rec)
+
+
+async def test_a_store_that_never_answers_is_told_and_does_not_hold_up_leaving(make, monkeypatch):
+    """Trial 29: on a frozen disk nothing said the call was not in the store, and q left a blank
+    screen for minutes (closing the store waited on the stuck write), Ctrl+C ignored."""
+    import time
+
+    monkeypatch.setattr("simulator.store.recorder.STALL_SECONDS", 0.2)
+    store = FrozenStore()
+    app = make(store=store)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await play_the_en_drill_to_its_end(pilot)
+            for _ in range(200):
+                if any("has not answered for" in n.message for n in app._notifications):
+                    break
+                await pilot.pause(0.02)
+            assert any("has not answered for" in n.message for n in app._notifications)
+            assert app.store_trouble == "call.store_waiting"
+            began = time.monotonic()
+            app.exit()
+        assert time.monotonic() - began < 6.0
+        assert app.exit_report.stuck and app.exit_report.unsaved_calls == 1
+    finally:
+        store.thaw.set()
+
+
+def test_leaving_with_a_stuck_store_ends_the_process_without_waiting_for_it(monkeypatch, capsys):
+    """The interpreter would join the stuck writer thread at exit: the launcher leaves at once,
+    after the message (os._exit, faked here), with the exit code for calls kept on this computer."""
+    from simulator.store.recorder import CloseReport
+    from simulator.tui import launch
+
+    class App:
+        return_code = None
+        exit_report = CloseReport(unsaved_calls=1, stuck=True)
+
+        def run(self):
+            pass
+
+        def exit_message(self):
+            return "1 call(s) could not reach the session store."
+
+    left = []
+    monkeypatch.setattr(launch.os, "_exit", lambda code: left.append(code))
+    launch._run(App())
+    assert left == [3] and "could not reach" in capsys.readouterr().err
+
+
 async def test_every_turn_reaches_a_busy_store(make, monkeypatch):
     monkeypatch.setattr("simulator.store.recorder.RETRY_DELAYS", (0.01,))
     store = FlakyStore(busy=3)
