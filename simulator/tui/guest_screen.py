@@ -80,6 +80,7 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
         super().__init__(scenario, call)
         self.paused = False  # the trainer paused the call for everyone
         self.trainee_paused = False  # the trainee paused it on their screen (the safe word)
+        self.trainee_left = False  # the trainee's screen left the call: it is kept as left, nothing more to play
 
     def compose_body(self) -> ComposeResult:
         tr = self.tr
@@ -110,13 +111,18 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The caller's controls go from the footer once the call is over (Esc remains); F8 is
         "machine plays" while you play the caller and "I play" while the machine does."""
-        if action in self._CALL_ACTIONS and self.session.over:
+        if action in self._CALL_ACTIONS and self.closed:
             return False
         if action == "hand_to_machine":
             return self.session.human
         if action == "take_over":
             return not self.session.human
         return True
+
+    @property
+    def closed(self) -> bool:
+        """Nothing more to play: the call reached its ending, or the trainee left it."""
+        return self.session.over or self.trainee_left
 
     def on_key(self, event: events.Key) -> None:
         """On the list of suggested lines, 1-9 highlight that line (Enter sends it); any other
@@ -169,7 +175,7 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
         self.query_one("#machine-move", Static).update(text)
         options = self.query_one("#suggestions", OptionList)
         options.clear_options()
-        if self.session.human and not self.session.over:
+        if self.session.human and not self.closed:
             for i, s in enumerate(suggestions(self.session)):
                 label = Text(f"{i + 1}. ", style="bold")
                 label.append(f"[{tr.get('live.source.' + s.source, s.source)}] ", style="dim")
@@ -196,7 +202,7 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
     # ------------------------------------------------------------------ the guest acts
     def send_line(self, text: str) -> bool:
         """Say `text` as the caller; False (and why) when it cannot be sent."""
-        if not self.session.human or self.session.over:
+        if not self.session.human or self.closed:
             return False
         line = clean_reply(text)
         if not line:
@@ -274,10 +280,10 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
     def action_back(self) -> None:
         """Out of your own line back to the suggested ones; else leave the console: when the call
         is over, back to the class (or out)."""
-        if self.focused is self.query_one("#caller-line", Input) and not self.session.over:
+        if self.focused is self.query_one("#caller-line", Input) and not self.closed:
             self._back_to_lines()  # what was typed stays in the box
             return
-        if not self.session.over:
+        if not self.closed:
             self._status(self.tr("live.end_first"), "italic")
             return
         if len(self.app.screen_stack) > 2:
@@ -289,13 +295,18 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
     def on_live_events(self, events) -> None:
         if self.link is None:
             return  # this screen has left the call (replaced or closed) while its link closes
+        left = False
         for event in events:
             if event.kind in ("pause", "resume") and event.body.get("by") == "trainee":
                 self.trainee_paused = event.kind == "pause"  # the safe word: the trainer should know
             elif event.kind in ("pause", "resume"):
                 self.paused = event.kind == "pause"
+            elif event.kind == "left":
+                left = True
         super().on_live_events(events)
-        if self.session.over:
+        if left and not self.closed:
+            self._trainee_left()
+        if self.closed:
             return
         if self.trainee_paused:
             self._status(self.tr("live.trainee_paused_long"), "bold reverse")
@@ -303,6 +314,21 @@ class GuestScreen(WatchScreen, inherit_bindings=False):
             self._status(self.tr("live.paused_all"), "bold reverse")
         else:
             self._status("")
+
+    def _trainee_left(self) -> None:
+        """The trainee's screen left (trial 29: lines were still "sent" to nobody, and F7 asked for an
+        ending the store never took): the call is kept as left, so the console stops playing it."""
+        from simulator.store.live import end_call
+
+        self.trainee_left = True
+        box = self.query_one("#caller-line", Input)
+        box.disabled = True
+        self._refresh_controls()
+        self.refresh_bindings()
+        self._status(self.tr("live.trainee_left_long"), "bold reverse")
+        store, call_id = self.app.store, self.call.id
+        self.app.run_worker(lambda: end_call(store, call_id), thread=True, group="live-end", exit_on_error=False)
+        self.app.live_call_ended(self.call, self.session)
 
     def call_ended(self) -> None:
         """The guest stays on the console: the call is marked ended for the class."""

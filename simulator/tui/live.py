@@ -41,7 +41,13 @@ def open_live_screen(app, what: str, value: str) -> None:
         _fail(app, what, tr("live.no_call", code=value))
         return
     if call.status == "ended" and what in ("join", "guest"):  # watching a finished call is fine
-        _fail(app, what, tr("live.call_ended" if what == "join" else "live.call_over", code=call.code))
+        key = "live.call_ended" if what == "join" else "live.call_over"
+        try:  # ended because the trainee's screen left it (the guest console ends it then): say that
+            if what == "join" and any(e.kind == "left" for e in live.events_after(store, call.id)):
+                key = "live.left_already"
+        except Exception:  # noqa: BLE001 - the database blinked: the plain message will do
+            pass
+        _fail(app, what, tr(key, code=call.code, trainee=call.trainee))
         return
     app.call_from_thread(lambda: show_call(app, what, call))
 

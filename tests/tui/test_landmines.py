@@ -147,3 +147,15 @@ def test_a_stage_the_call_went_past_without_stopping_is_ticked_not_left_grey():
     track.watch_current("refund")
     shown = str(track.render())
     assert "✓谩骂宣泄" in shown and "✓要求退订" in shown and "✓结束" not in shown and "结束" in shown
+
+
+def test_stages_replayed_at_once_are_ticked_by_their_turns():
+    """Trial 29: a guest console opened again mid-call replays the call in one go; only the last
+    stage had become current, and the stages the turns were in stayed unticked after the first."""
+    from types import SimpleNamespace
+
+    track = StageTrack(["venting", "cancel", "refund", "compensation", "closing"], {})
+    for stage in ("venting", "cancel", "refund"):
+        track.note_turn(SimpleNamespace(stage=stage, score=None))
+    shown = str(track.render())
+    assert "✓venting" in shown and "✓cancel" in shown and "✓refund" in shown and "✓compensation" not in shown

@@ -537,8 +537,12 @@ async def test_a_trainee_whose_terminal_closes_keeps_the_reply_the_caller_had_no
         trainee._catch_hang_up()  # as in a terminal (a test's app is headless and does not)
         os.kill(os.getpid(), signal.SIGHUP)
         await until(lambda: not trainee.is_running, gp, sp)
-        # the trainer sees the trainee has gone (it had still said "on the call")
+        # the trainer sees the trainee has gone (it had still said "on the call"), and the console
+        # stops playing the call (trial 29: lines were "sent" to nobody, F7 asked for an ending)
         await until(lambda: "the trainee left the call" in screen_text(guest_app), gp)
+        await until(lambda: "it is kept as left" in screen_text(guest_app), gp)
+        assert not guest.send_line("Hello? Are you there?")
+        assert guest.check_action("end_call", ()) is False and guest.query_one("#caller-line").disabled
         # the same code typed again: told the call was kept, back on the list (it had opened a
         # watch view saying Li Na "is already on this call")
         again = app_for(sqlite_url, tmp_path, "again", clock, ("join", call.code), trainee="Li Na")

@@ -28,7 +28,12 @@ class StageTrack(Static):
         self.reached.add(stage)
 
     def note_turn(self, turn) -> None:
-        """Cross the turn's stage when its reply broke policy or set off a landmine."""
+        """The turn's stage was reached (a console opened again mid-call replays the call's turns
+        at once, and only the last stage had become `current`: trial 29); cross it when its reply
+        broke policy or set off a landmine."""
+        if turn.stage and turn.stage not in self.reached:
+            self.reached.add(turn.stage)
+            self.refresh()
         score = turn.score
         if score is not None and (score.landmines or score.policy.level == 0) and turn.stage not in self.slipped:
             self.slipped.add(turn.stage)
