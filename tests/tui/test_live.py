@@ -525,8 +525,8 @@ async def test_a_trainee_whose_terminal_closes_keeps_the_reply_the_caller_had_no
     guest_app = app_for(sqlite_url, tmp_path, "guest", clock, ("guest", call.code))
     trainee = app_for(sqlite_url, tmp_path, "trainee", clock, ("join", call.code), trainee="Li Na")
     async with guest_app.run_test(size=SIZE) as gp, trainee.run_test(size=SIZE) as sp:
-        await until(lambda: isinstance(guest_app.screen, GuestScreen) and isinstance(trainee.screen, CallScreen)
-                    and trainee.screen.joined, gp, sp)
+        await until(lambda: isinstance(guest_app.screen, GuestScreen) and guest_app.screen.link is not None
+                    and isinstance(trainee.screen, CallScreen) and trainee.screen.joined, gp, sp)
         guest = guest_app.screen
         assert guest.send_line("You charged me for texts I never ordered")
         await until(lambda: "texts I never ordered" in screen_text(trainee), gp, sp)
@@ -565,8 +565,8 @@ async def test_the_trainee_is_told_when_the_trainer_s_console_closes_and_when_it
     trainee = app_for(sqlite_url, tmp_path, "trainee", clock, ("join", call.code), trainee="Li Na")
     async with trainee.run_test(size=SIZE) as sp:
         async with guest_app.run_test(size=SIZE) as gp:
-            await until(lambda: isinstance(guest_app.screen, GuestScreen) and isinstance(trainee.screen, CallScreen)
-                        and trainee.screen.joined, gp, sp)
+            await until(lambda: isinstance(guest_app.screen, GuestScreen) and guest_app.screen.link is not None
+                        and isinstance(trainee.screen, CallScreen) and trainee.screen.joined, gp, sp)
             assert guest_app.screen.send_line("You charged me for texts I never ordered")
             await until(lambda: "texts I never ordered" in screen_text(trainee), gp, sp)
             assert "console has closed" not in screen_text(trainee)  # its opening is no news
@@ -585,8 +585,8 @@ async def test_when_the_machine_plays_the_caller_a_closed_console_is_no_news_to_
     trainee = app_for(sqlite_url, tmp_path, "trainee", clock, ("join", call.code), trainee="Li Na")
     async with trainee.run_test(size=SIZE) as sp:
         async with guest_app.run_test(size=SIZE) as gp:
-            await until(lambda: isinstance(guest_app.screen, GuestScreen) and isinstance(trainee.screen, CallScreen)
-                        and trainee.screen.joined, gp, sp)
+            await until(lambda: isinstance(guest_app.screen, GuestScreen) and guest_app.screen.link is not None
+                        and isinstance(trainee.screen, CallScreen) and trainee.screen.joined, gp, sp)
             guest_app.exit()
         await until(lambda: not trainee.screen.trainer_here, sp)  # it heard the console close
         trainee.screen.query_one(ReplyInput).value = "I understand, I am sorry"
