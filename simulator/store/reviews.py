@@ -59,7 +59,16 @@ class Review:
 
 
 class ReviewError(ValueError):
-    """A review that cannot be stored, said in one line."""
+    """A review that cannot be stored, said in one line (English); `key` and `values` say it in a
+    screen's language (a catalogue message), where one exists."""
+
+    def __init__(self, message: str, key: str = "", **values) -> None:
+        super().__init__(message)
+        self.key, self.values = key, values
+
+    def said(self, tr) -> str:
+        """The message in the catalogue `tr`'s language, else the English one."""
+        return tr(self.key, **self.values) if self.key else str(self)
 
 
 def check(*, listening: int, empathy: int, policy: int | None, landmines: Iterable[str], note: str,

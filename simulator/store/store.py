@@ -706,7 +706,9 @@ class Store:
                 S.sessions, S.sessions.c.trainee_id == S.trainees.c.id).where(S.sessions.c.id == session_id)).scalar()
             if trainee is not None and plain(trainee, lines=False).casefold() == values["reviewer"].casefold():
                 # a review outranks the machine's score: the trainee who made the call never gives one
-                raise ReviewError(f"{plain(trainee, lines=False)} made this call: a trainer reviews it, not its trainee")
+                name = plain(trainee, lines=False)
+                raise ReviewError(f"{name} made this call: a trainer reviews it, not its trainee", "review.own_call",
+                                  trainee=name)
             if kind != "reply":
                 raise ReviewError(f"turn {turn + 1} of session {session_id} was a silence: there is no reply to review")
             conn.execute(S.reviews.delete().where(r.session_id == session_id, r.idx == turn))

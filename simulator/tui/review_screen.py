@@ -248,7 +248,7 @@ class ReviewScreen(Screen):
         try:
             self.app.store.save_review(self.session_id, index, reviewer=reviewer_name(self.app), **values)
         except ReviewError as exc:
-            self.app.call_from_thread(self.notify, self.tr("review.edit.not_saved", error=str(exc)),
+            self.app.call_from_thread(self.notify, self.tr("review.edit.not_saved", error=exc.said(self.tr)),
                                       severity="error", markup=False)
             return
         except Exception as exc:  # the database went away: say so, keep the screen
@@ -297,7 +297,7 @@ def turn_text(tr, turn: dict, review) -> Text:
     for dim in DIMENSIONS:
         for e in (score.get(dim) or {}).get("evidence", [])[:3]:
             quote = reply[e["start"]:e["end"]]
-            text.append(f"  {e.get('effect', '+')} {tr('dim.' + dim)}: ", style="dim")
+            text.append(f"  {e.get('effect', '+')} {tr('dim.' + dim)}{tr('transcript.colon')}", style="dim")
             text.append(quote_for(_one_line(quote, 60), e.get("reason")) + _one_line(e.get("reason"), 120) + "\n",
                         style="dim")
     mines = list(dict.fromkeys(m["category"] for m in score.get("landmines", [])))

@@ -103,9 +103,13 @@ def test_a_review_that_cannot_be_stored_says_why_in_one_line(cohort, values, say
 def test_a_trainee_cannot_review_their_own_call(cohort, capsys):
     url, ann, _ = cohort
     with Store.open(url) as store:
-        with pytest.raises(ReviewError, match="Ann made this call: a trainer reviews it"):
+        with pytest.raises(ReviewError, match="Ann made this call: a trainer reviews it") as refused:
             store.save_review(ann, 0, listening=0, empathy=0, reviewer=" ann ")
         assert store.reviews([ann]) == {}
+    from simulator.tui.i18n import Catalog
+
+    # the screens say it in their language (trial 29: English in the Chinese class console)
+    assert refused.value.said(Catalog("zh")) == "这通电话是Ann自己打的：由培训师复核，学员不能复核自己的通话。"
     code, _, err = run(capsys, "review", str(ann), "--turn", "1", "--listening", "0", "--empathy", "0",
                        "--reviewer", "Ann", "--db", url)
     assert code != 0 and "a trainer reviews it, not its trainee" in err
