@@ -3,6 +3,7 @@ overall score". Pure arithmetic, no engine: `session.summarise` uses it for a ca
 `store/reviews.py` for a call as a trainer reviewed it, so both add up alike."""
 from __future__ import annotations
 
+import math
 from typing import Iterable, Mapping
 
 DIMENSIONS = ("listening", "empathy", "policy")
@@ -32,3 +33,9 @@ def shown(score: float | int | None, missing: str = "-") -> str:
     """A call's score as every screen and command shows it: one decimal ("82.0", not "82" in one
     place and "82.0" in the next, trial 27)."""
     return missing if score is None else f"{score:.1f}"
+
+
+def shown_rate(rate: float | None, missing: str = "-") -> str:
+    """A share (0-1) as a whole percentage, halves rounded up as a manager reads them: 5 of 8 is
+    "63%" (Python's round-half-even and the float's own 0.625 had made it "62%", trial 29)."""
+    return missing if rate is None else f"{math.floor(rate * 100 + 0.5 + 1e-9)}%"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from simulator.report.text import num, state_label
 
@@ -132,7 +133,10 @@ def landmine_heatmap(stats: "CohortStats", t: "Catalog") -> str | None:
                 if n:
                     ax.text(x + 0.5, y + 0.5, str(n), ha="center", va="center", fontsize=8,
                             color="white" if n > top * 0.6 else "black")
-        fig.colorbar(image, ax=ax, shrink=0.8, pad=0.02).outline.set_visible(False)
+        bar = fig.colorbar(image, ax=ax, shrink=0.8, pad=0.02)
+        bar.outline.set_visible(False)
+        bar.locator = MaxNLocator(integer=True)  # replies are counted whole: no 0.2, 0.4 ... ticks (trial 29)
+        bar.update_ticks()
         fig.tight_layout()
 
     return _draw("heatmap", (min(10, 2.5 + 0.9 * len(stats.categories)), 1.2 + 0.32 * len(rows)), paint)

@@ -114,7 +114,9 @@ def _trainee_table(stats: "CohortStats", t: "Catalog") -> str:
              (t("report.col_landmines"), True), (t("report.col_progress_last", n=PROGRESS_WIDTH), False)]
     rows = []
     for r in stats.trainees:
-        level = "-" if r.best_level is None else f"{r.best_level} {t(f'service.{r.best_level}')}"
+        # level 0's name carries its explanation, too long for a table cell (trial 29): the short one
+        name = t("report.level_none") if r.best_level == 0 else t(f"service.{r.best_level}")
+        level = "-" if r.best_level is None else f"{r.best_level} {name}"
         rows.append([(r.name, "name"), (r.attempts, "n"), (r.passed, "n"), (pct(r.pass_rate), "n"),
                      (num(r.mean_overall), "n"), (level, "n"), (sum(r.landmines.values()), "n"),
                      (progress_line(r.progress), "spark")])

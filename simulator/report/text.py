@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
-from simulator.scores import shown
+from simulator.scores import shown, shown_rate
 
 if TYPE_CHECKING:
     from simulator.store.cohort_stats import CohortStats
@@ -28,7 +28,7 @@ def sparkline(values: Sequence[float], low: float | None = None, high: float | N
 
 
 def pct(x: float | None) -> str:
-    return "-" if x is None else f"{x * 100:.0f}%"
+    return shown_rate(x)
 
 
 def num(x: float | None) -> str:

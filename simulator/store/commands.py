@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Callable
 
-from simulator.scores import shown
+from simulator.scores import shown, shown_rate
 
 DB_HELP = "database URL or SQLite file (default: $MYSTERY_GUEST_DB, else the SQLite file in your data folder)"
 
@@ -108,7 +108,7 @@ def _catalog(args):
 
 
 def _pct(x: float | None) -> str | None:
-    return None if x is None else f"{x * 100:.0f}%"
+    return None if x is None else shown_rate(x)
 
 
 REVIEWED_MARK = "†"

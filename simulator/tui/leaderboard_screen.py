@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from simulator.scores import shown_rate
 from simulator.tui.keys import relabel
 
 
@@ -42,7 +43,7 @@ def cell(value, col: str = "", row: dict | None = None) -> Text:
     if col == "best" and isinstance(value, (int, float)) and (row or {}).get("reviewed"):
         return Text(f"{value:.1f}†", justify="right")
     if col in ("resolved_rate", "pass_rate") and isinstance(value, (int, float)):
-        return Text(f"{value:.0%}", justify="right")
+        return Text(shown_rate(value), justify="right")
     if isinstance(value, float):  # one decimal everywhere: "70" beside "70.0" read as two kinds of figure
         return Text(f"{value:.1f}", justify="right")
     if isinstance(value, int):

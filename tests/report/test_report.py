@@ -526,3 +526,28 @@ def test_the_score_charts_name_each_mean_as_the_page_prints_it(seeded, monkeypat
     titles = [ax.get_title() for ax in figures[0].axes]
     assert titles[0] == f"Overall · {num(stats.means['overall'])}"
     assert all(title.endswith(num(stats.means[dim])) for title, dim in zip(titles, stats.histograms))
+
+
+def test_the_heatmap_scale_counts_in_whole_replies(seeded, monkeypatch):
+    """Trial 29: the colour bar beside whole counts read 0.0, 0.2 ... 1.0."""
+    from simulator.report import charts
+
+    figures = []
+    real_svg = charts._svg
+    monkeypatch.setattr(charts, "_svg", lambda fig, name: figures.append(fig) or real_svg(fig, name))
+    with Store.open(seeded) as store:
+        stats = cohort_stats(store, COHORT)
+    with charts.matplotlib.rc_context(charts.STYLE):
+        assert charts.landmine_heatmap(stats, Catalog("en"))
+    scale = figures[0].axes[-1]  # the colour bar's own axes
+    ticks = [tick for tick in scale.get_yticks() if scale.get_ylim()[0] <= tick <= scale.get_ylim()[1]]
+    assert ticks and all(float(tick).is_integer() for tick in ticks)
+
+
+@pytest.mark.parametrize("share, shown", [(5 / 8, "63%"), (1 / 8, "13%"), (1 / 3, "33%"), (1.0, "100%"), (0.0, "0%")])
+def test_a_rate_is_rounded_as_a_manager_reads_it(share, shown):
+    """Trial 29: 5 passed of 8 read "62%" (round half to even, and 0.625's float below it)."""
+    from simulator.report.text import pct
+    from simulator.tui.leaderboard_screen import cell
+
+    assert pct(share) == shown and str(cell(share, "pass_rate")) == shown
