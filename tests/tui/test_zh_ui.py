@@ -161,3 +161,16 @@ async def test_no_line_of_the_zh_pause_box_starts_with_closing_punctuation(make)
             assert "已暂停" in screen_text(app)
             assert not [line for line in lines if line and line[0] in "，。、；：！？）"], (width, lines)
         app = make()
+
+
+def test_an_ascii_closing_quote_in_chinese_text_never_starts_a_line():
+    """Trial 29: the brief panel broke '…取消了"来电提醒' / '"（每月3元）', the closing quote first."""
+    from rich.text import Text
+
+    from simulator.tui.widgets.folded import fold
+
+    text = '来电人：刘阿姨。上个月底她就在APP上取消了"来电提醒"（每月3元），这个月照样被扣了。'
+    for width in range(8, 40):
+        lines = fold(Text(text), width).plain.split("\n")
+        assert "".join(lines) == text
+        assert not any(line.startswith('"（') for line in lines), (width, lines)
