@@ -223,10 +223,18 @@ def cmd_sessions(args) -> int:
             return f"{rv['landmines']}{REVIEWED_MARK} ({r.landmines})"
 
         # The ending by the title the trainee saw; its id is in --format csv/json and the transcript.
-        _write(table([t(f"cli.sessions.{c}") for c in SESSIONS_TABLE],
-                     [[r.id, r.started_at.strftime("%Y-%m-%d %H:%M"), r.trainee, r.scenario_id,
-                       named(t, "mode", r.mode), named(t, "calls.status", r.status).replace("_", " "), r.turns,
-                       r.ending_title or r.ending, overall(r), r.hints, landmines(r)] for r in rows], right={0, 6, 8, 9, 10})
+        # Calls of every cohort (no --cohort) say whose cohort each is (trial 29: two cohorts' calls
+        # mixed with nothing to tell them apart).
+        columns = list(SESSIONS_TABLE)
+        if not args.cohort:
+            columns.insert(columns.index("trainee") + 1, "cohort")
+        values = [{"id": r.id, "started": r.started_at.strftime("%Y-%m-%d %H:%M"), "trainee": r.trainee,
+                   "cohort": r.cohort, "scenario": r.scenario_id, "mode": named(t, "mode", r.mode),
+                   "status": named(t, "calls.status", r.status).replace("_", " "), "turns": r.turns,
+                   "ending": r.ending_title or r.ending, "overall": overall(r), "hints": r.hints,
+                   "landmines": landmines(r)} for r in rows]
+        right = {i for i, c in enumerate(columns) if c in ("id", "turns", "overall", "hints", "landmines")}
+        _write(table([t(f"cli.sessions.{c}") for c in columns], [[v[c] for c in columns] for v in values], right=right)
                + ("\n" + t("cli.sessions.reviewed", mark=REVIEWED_MARK) if reviewed else ""), None)
     return 0
 

@@ -168,6 +168,17 @@ def test_sessions_lists_the_cohort_newest_first(filled, capsys):
     assert [r["status"] for r in csv.DictReader(io.StringIO(out))] == ["left"]
 
 
+def test_sessions_of_every_cohort_say_whose_cohort_each_is(filled, capsys):
+    """Trial 29: without --cohort, two cohorts' calls were listed with nothing to tell them apart."""
+    url, _ = filled
+    code, out, _ = run(capsys, "sessions", "--db", url)
+    header, rule, first = out.splitlines()[:3]
+    assert code == 0 and header.split()[:5] == ["id", "started", "(UTC)", "trainee", "cohort"]
+    assert "night <shift>" in first
+    code, out, _ = run(capsys, "sessions", "--db", url, "--cohort", "night <shift>")
+    assert "cohort" not in out.splitlines()[0]  # one cohort asked for: its name is no news
+
+
 def test_db_written_before_the_command_name_is_the_store_the_command_uses(filled, capsys, tmp_path):
     """Trial 23: `mystery-guest --db URL sessions` had read the local store without a word."""
     url, _ = filled
