@@ -446,6 +446,18 @@ def test_the_callers_account_said_back_as_his_is_not_conceding_it(reply, concede
     assert (concern in concerns.addressed(sc, score, reply)) is conceded
 
 
+@pytest.mark.parametrize("reply, said", [
+    ("不会的 已经退订成功了 您下个月查账单就能看到", True),   # trial 29: the answer and its reason
+    ("不会了，已经帮您退订了。", True),
+    ("不会的。", False),                                       # an answer with nothing behind it
+    ("退订不会影响您的其他业务。", False),
+])
+def test_no_and_the_cancel_done_tells_the_daily_tips_caller_it_will_not_come_back(reply, said):
+    sc = load_scenario(bundled_dir() / "vas-sms-tips-zh.yaml")
+    score = scripted_score("", ReplyContext(locale="zh", stage="closing"))
+    assert ("no_repeat" in concerns.addressed(sc, score, reply)) is said
+
+
 @pytest.mark.parametrize("reply, checked", [
     ("其他的扣费项目我都帮您查了一遍，没有别的。", True),
     ("其他的扣费项目我没法帮您查。", False),                      # said, and turned down
