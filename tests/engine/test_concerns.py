@@ -451,6 +451,8 @@ def test_the_callers_account_said_back_as_his_is_not_conceding_it(reply, concede
     ("不会了，已经帮您退订了。", True),
     ("不会的。", False),                                       # an answer with nothing behind it
     ("退订不会影响您的其他业务。", False),
+    ("不会的，退订不了。", False),                            # no, and no cancel either
+    ("不会了，您要是想退订可以发TD。", False),                 # a cancel offered, not done
 ])
 def test_no_and_the_cancel_done_tells_the_daily_tips_caller_it_will_not_come_back(reply, said):
     sc = load_scenario(bundled_dir() / "vas-sms-tips-zh.yaml")
