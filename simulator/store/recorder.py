@@ -124,10 +124,12 @@ class CallRecorder:
         server that neither answers nor fails: no error ever comes to say it). The write's return
         says "recovered"."""
         seconds = STALL_SECONDS if seconds is None else seconds
-        since = self._writing_since
-        if since is not None and not self._stall_told and time.monotonic() - since >= seconds:
+        with self._lock:  # against the write coming back between the look and the saying
+            since = self._writing_since
+            if since is None or self._stall_told or time.monotonic() - since < seconds:
+                return
             self._stall_told = True
-            self.notice("store.stalled", s=int(seconds))
+        self.notice("store.stalled", s=int(seconds))
 
     def calls_waiting(self) -> int:
         """Calls of this run the store would not take (read-only, not open, a refused record), kept
@@ -173,6 +175,11 @@ class CallRecorder:
             except Exception:  # noqa: BLE001 - closing a dead connection must not hide the report
                 pass
         return report
+
+    @property
+    def stopping(self) -> bool:
+        """stop() was called: the writer is finishing or done."""
+        return self._stop.is_set()
 
     def stop(self) -> None:
         """Stop the writer now (the app is going away): what it has not written waits in the journal."""
@@ -302,10 +309,11 @@ class CallRecorder:
                 if self._wait(attempt, stop):
                     return  # stopping: the record stays in the journal
                 continue
-            self._writing_since = None
+            with self._lock:
+                self._writing_since = None
+                stalled, self._stall_told = self._stall_told, False
             self._store_busy = False
-            if attempt or self._read_only or self._stall_told:
-                self._stall_told = False
+            if attempt or self._read_only or stalled:
                 self._read_only = False
                 self._told_nowhere = False  # the store takes calls again: a new failure is told anew
                 self.notice("store.recovered")

@@ -11,6 +11,7 @@ import gc
 import os
 import random
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -265,7 +266,9 @@ class MysteryGuestApp(App):
             self.set_interval(2.0, self._check_terminal, name="terminal-check")
             self._catch_hang_up()
         if self.recorder is not None:
-            self.run_worker(self._store_loop, thread=True, group="store", exit_on_error=False)
+            # A daemon thread, not a Textual worker: a worker runs in asyncio's default executor,
+            # which app.run() waits for at exit with no time limit, stuck writes and all (trial 29).
+            threading.Thread(target=self._store_loop, name="mystery-guest-store", daemon=True).start()
             # a write that never comes back raises nothing: looked at from here (trial 29, a frozen disk)
             self.set_interval(2.0, self.recorder.tell_if_stalled, name="store-stall")
         self.run_worker(self._warm_up_scorer, thread=True, group="warm-up", exit_on_error=False)
@@ -285,23 +288,20 @@ class MysteryGuestApp(App):
         self._frozen = True
 
     def _store_loop(self) -> None:
-        """Thread worker: the recorder opens the store (retrying), saves journalled calls, reads
-        best scores once it is open, then writes records in order until the app closes."""
-        from textual.worker import get_current_worker
-
-        worker = get_current_worker()
+        """The store's thread: the recorder opens the store (retrying), saves journalled calls,
+        reads best scores once it is open, then writes records in order until it is stopped
+        (CallRecorder.stop: the app's unmount, or close() on leaving)."""
+        recorder = self.recorder
 
         def when_open() -> None:
-            while not self.recorder.store_ready.wait(1.0):  # the recorder retries a store that is down
-                if worker.is_cancelled:
+            while not recorder.store_ready.wait(1.0):  # the recorder retries a store that is down
+                if recorder.stopping:
                     return
-            self.store = self.recorder.store
+            self.store = recorder.store
             self._load_best_scores()
 
-        import threading
-
         threading.Thread(target=when_open, name="mystery-guest-best", daemon=True).start()
-        self.recorder.run(should_stop=lambda: worker.is_cancelled)
+        recorder.run()
 
     def _load_best_scores(self) -> None:
         try:

@@ -323,6 +323,40 @@ async def test_a_store_that_never_answers_is_told_and_does_not_hold_up_leaving(m
         store.thaw.set()
 
 
+def test_a_real_run_with_a_stuck_store_ends_soon_after_leaving(tmp_path):
+    """The whole way, in a process of its own: app.run() returns, the message is printed and the
+    process ends, while the store's write is still stuck (the review: a Textual thread worker had
+    kept app.run() waiting at exit for the stuck write)."""
+    import subprocess
+    import sys
+    import textwrap
+    import time
+    from pathlib import Path
+
+    script = textwrap.dedent(f"""
+        import functools, threading
+        from simulator.settings import Settings
+        from simulator.tui import launch
+        from simulator.tui.app import make_app
+        from tests.tui.conftest import DRILLS, stub_scorer
+        from tests.tui.test_app import FrozenStore
+
+        settings = Settings(trainee="Ann", cohort="c1", config_dir={str(tmp_path)!r}, seed=1,
+                            animate=False, cursor_blink=False)
+        app = make_app(DRILLS, store=FrozenStore(), settings=settings, scorer=stub_scorer)
+        app.run = functools.partial(app.run, headless=True)
+        threading.Timer(1.5, lambda: app.call_from_thread(lambda: app.start_call(app.library[0]))).start()
+        threading.Timer(3.0, lambda: app.call_from_thread(app.exit)).start()
+        raise SystemExit(launch._run(app))
+    """)
+    began = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[2],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3, done.stderr[-2000:]
+    assert time.monotonic() - began < 20
+    assert "could not reach the session store" in done.stderr
+
+
 def test_leaving_with_a_stuck_store_ends_the_process_without_waiting_for_it(monkeypatch, capsys):
     """The interpreter would join the stuck writer thread at exit: the launcher leaves at once,
     after the message (os._exit, faked here), with the exit code for calls kept on this computer."""
