@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from simulator.loader import load_scenario
 from simulator.tui.widgets.facts_panel import FactsPanel
 from tests.tui.conftest import DRILLS, screen_text
@@ -163,14 +165,21 @@ async def test_no_line_of_the_zh_pause_box_starts_with_closing_punctuation(make)
         app = make()
 
 
-def test_an_ascii_closing_quote_in_chinese_text_never_starts_a_line():
-    """Trial 29: the brief panel broke '…取消了"来电提醒' / '"（每月3元）', the closing quote first."""
+@pytest.mark.parametrize("text", [
+    '来电人：刘阿姨。上个月底她就在APP上取消了"来电提醒"（每月3元），这个月照样被扣了。',
+    '屏幕是6"的，她在APP上取消了"来电提醒"（每月3元），这个月照样被扣了。',      # an inch mark first (review)
+    '他说："hello world" 然后又说"退订"吧，这个月照样被扣了三块钱。',           # a quote between Latin words
+    '她在APP上取消了“来电提醒”（每月3元），这个月照样被扣了。',                   # curly quotes as written
+])
+def test_a_quote_in_chinese_text_never_ends_or_starts_a_line_on_the_wrong_side(text):
+    """Trial 29: the brief panel broke '…取消了"来电提醒' / '"（每月3元）', the closing quote first;
+    the review: an opening quote could end a line, and one stray quote flipped the pairs after it."""
     from rich.text import Text
 
     from simulator.tui.widgets.folded import fold
 
-    text = '来电人：刘阿姨。上个月底她就在APP上取消了"来电提醒"（每月3元），这个月照样被扣了。'
-    for width in range(8, 40):
+    for width in range(6, 40):
         lines = fold(Text(text), width).plain.split("\n")
-        assert "".join(lines) == text
-        assert not any(line.startswith('"（') for line in lines), (width, lines)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        assert not any(line.startswith(('"（', '"吧', "”")) for line in lines), (width, lines)
+        assert not any(line.endswith(("了\"", "说\"", "“")) for line in lines), (width, lines)

@@ -21,7 +21,7 @@ _ATOMS = re.compile(
     r"\n"                                                        # a line break
     r"|[^\S\n]+"                                                 # spaces: a place to break
     rf"|[{_OPEN}]*(?:[0-9０-９]+(?:[.,:：/／][0-9０-９]+)*[%％]?[{_WIDE}]?)+[{_CLOSE}]*"  # numbers and units: 11点40分
-    rf"|[{_OPEN}]*[^\s{_WIDE}]+[{_CLOSE}]*"                      # a Latin word (as Textual keeps it)
+    rf"|[{_OPEN}]*[^\s{_WIDE}{_OPEN}]+[{_CLOSE}]*"               # a Latin word (as Textual keeps it)
     rf"|[{_OPEN}]*[{_WIDE}][{_CLOSE}]*"                          # one wide character
     r"|.", re.S)
 HAS_WIDE = re.compile(f"[{_WIDE}]")
@@ -32,12 +32,28 @@ _ASCII_QUOTE_BY_WIDE = re.compile(rf'(?<=[{_WIDE}])"|"(?=[{_WIDE}])')
 
 def _curled(plain: str) -> str:
     """`plain` with each ASCII double quote beside a Chinese character read as the opening or the
-    closing quote it stands for, in turn ('取消了"来电提醒"（每月3元）'), so that the break rules
-    hold for it too: a closing quote had started a line (trial 29). Same length: only for reading."""
+    closing quote it stands for ('取消了"来电提醒"（每月3元）'), so that the break rules hold for it
+    too: a closing quote had started a line (trial 29). Its neighbours decide where they can (a
+    space, a line's edge or punctuation on one side); between two characters, quotes alternate
+    within the line. Same length: only for reading."""
     out, opening = list(plain), True
-    for m in _ASCII_QUOTE_BY_WIDE.finditer(plain):
-        out[m.start()] = "“" if opening else "”"
-        opening = not opening
+    beside_wide = {m.start() for m in _ASCII_QUOTE_BY_WIDE.finditer(plain)}
+    for i in (i for i, ch in enumerate(plain) if ch == '"'):  # every quote counts in the turns
+        before = plain[i - 1] if i else "\n"
+        after = plain[i + 1] if i + 1 < len(plain) else "\n"
+        if before.isdigit():  # 6" (inches, seconds): no quote at all; it stays with its number
+            if i in beside_wide:
+                out[i] = "”"
+            continue
+        if before.isspace() or before in _OPEN:
+            is_open = True
+        elif after.isspace() or after in _CLOSE:
+            is_open = False
+        else:
+            is_open = opening
+        if i in beside_wide:  # a quote between Latin words is left to the Latin-word rule
+            out[i] = "“" if is_open else "”"
+        opening = not is_open
     return "".join(out)
 
 
