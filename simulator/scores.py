@@ -38,4 +38,9 @@ def shown(score: float | int | None, missing: str = "-") -> str:
 def shown_rate(rate: float | None, missing: str = "-") -> str:
     """A share (0-1) as a whole percentage, halves rounded up as a manager reads them: 5 of 8 is
     "63%" (Python's round-half-even and the float's own 0.625 had made it "62%", trial 29)."""
-    return missing if rate is None else f"{math.floor(rate * 100 + 0.5 + 1e-9)}%"
+    if rate is None:
+        return missing
+    shown = math.floor(rate * 100 + 0.5 + 1e-9)
+    if 0 < rate < 1:  # 199 of 200 is not everyone, 1 of 201 not no one
+        shown = min(99, max(1, shown))
+    return f"{shown}%"

@@ -453,6 +453,12 @@ def test_the_callers_account_said_back_as_his_is_not_conceding_it(reply, concede
     ("退订不会影响您的其他业务。", False),
     ("不会的，退订不了。", False),                            # no, and no cancel either
     ("不会了，您要是想退订可以发TD。", False),                 # a cancel offered, not done
+    ("不会的，您已经退订失败了。", False),                      # the review's: failed, asked, impossible
+    ("不会的，您是已经退订了吗？", False),
+    ("不会的，已经退订不了了。", False),
+    ("不会，已经帮你退订了。", True),
+    ("不会啦，已经为您退订了。", True),
+    ("不会的，我已经帮您把它退订了。", True),
 ])
 def test_no_and_the_cancel_done_tells_the_daily_tips_caller_it_will_not_come_back(reply, said):
     sc = load_scenario(bundled_dir() / "vas-sms-tips-zh.yaml")

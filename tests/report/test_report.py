@@ -544,7 +544,8 @@ def test_the_heatmap_scale_counts_in_whole_replies(seeded, monkeypatch):
     assert ticks and all(float(tick).is_integer() for tick in ticks)
 
 
-@pytest.mark.parametrize("share, shown", [(5 / 8, "63%"), (1 / 8, "13%"), (1 / 3, "33%"), (1.0, "100%"), (0.0, "0%")])
+@pytest.mark.parametrize("share, shown", [(5 / 8, "63%"), (1 / 8, "13%"), (1 / 3, "33%"), (1.0, "100%"), (0.0, "0%"),
+                                          (199 / 200, "99%"), (1 / 201, "1%")])
 def test_a_rate_is_rounded_as_a_manager_reads_it(share, shown):
     """Trial 29: 5 passed of 8 read "62%" (round half to even, and 0.625's float below it)."""
     from simulator.report.text import pct
