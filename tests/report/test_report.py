@@ -481,27 +481,30 @@ def test_the_report_counts_reviewed_scores_as_the_leaderboard_does_and_its_count
     assert "完成的通话" in page.all_text and "1 通经培训师复核的通话用复核后的分数" in page.all_text
 
 
-@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # measured without a CJK font here
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_no_two_labels_of_the_service_level_chart_overlap(seeded, monkeypatch, lang):
-    """Level 0's long name ran into level 1's under vertical bars; every tick label has room."""
+def _drawn(seeded, monkeypatch, chart: str, lang: str = "en"):
+    """The cohort's stats and the matplotlib figures `chart` drew for them (kept as drawn)."""
     from simulator.report import charts
 
     figures = []
     real_svg = charts._svg
-
-    def keep(fig, name):
-        figures.append(fig)
-        return real_svg(fig, name)
-
-    monkeypatch.setattr(charts, "_svg", keep)
+    monkeypatch.setattr(charts, "_svg", lambda fig, name: figures.append(fig) or real_svg(fig, name))
     with Store.open(seeded) as store:
         stats = cohort_stats(store, COHORT)
     with charts.matplotlib.rc_context(charts.STYLE):
-        assert charts.service_levels(stats, Catalog(lang))
-        (fig,) = figures
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        assert getattr(charts, chart)(stats, Catalog(lang))
+    return stats, figures
 
+
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # measured without a CJK font here
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_two_labels_of_the_service_level_chart_overlap(seeded, monkeypatch, lang):
+    """Level 0's long name ran into level 1's under vertical bars; every tick label has room."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from simulator.report import charts
+
+    _, (fig,) = _drawn(seeded, monkeypatch, "service_levels", lang)
+    with charts.matplotlib.rc_context(charts.STYLE):
         renderer = FigureCanvasAgg(fig).get_renderer()
         ax = fig.axes[0]
         labels = [lab for lab in ax.get_xticklabels() + ax.get_yticklabels() if lab.get_text()]
@@ -513,16 +516,9 @@ def test_no_two_labels_of_the_service_level_chart_overlap(seeded, monkeypatch, l
 
 def test_the_score_charts_name_each_mean_as_the_page_prints_it(seeded, monkeypatch):
     """Trial 25: the chart said "Overall · 75" beside "74.6 Mean overall"."""
-    from simulator.report import charts
     from simulator.report.text import num
 
-    figures = []
-    real_svg = charts._svg
-    monkeypatch.setattr(charts, "_svg", lambda fig, name: figures.append(fig) or real_svg(fig, name))
-    with Store.open(seeded) as store:
-        stats = cohort_stats(store, COHORT)
-    with charts.matplotlib.rc_context(charts.STYLE):
-        assert charts.score_distributions(stats, Catalog("en"))
+    stats, figures = _drawn(seeded, monkeypatch, "score_distributions")
     titles = [ax.get_title() for ax in figures[0].axes]
     assert titles[0] == f"Overall · {num(stats.means['overall'])}"
     assert all(title.endswith(num(stats.means[dim])) for title, dim in zip(titles, stats.histograms))
@@ -530,15 +526,7 @@ def test_the_score_charts_name_each_mean_as_the_page_prints_it(seeded, monkeypat
 
 def test_the_heatmap_scale_counts_in_whole_replies(seeded, monkeypatch):
     """Trial 29: the colour bar beside whole counts read 0.0, 0.2 ... 1.0."""
-    from simulator.report import charts
-
-    figures = []
-    real_svg = charts._svg
-    monkeypatch.setattr(charts, "_svg", lambda fig, name: figures.append(fig) or real_svg(fig, name))
-    with Store.open(seeded) as store:
-        stats = cohort_stats(store, COHORT)
-    with charts.matplotlib.rc_context(charts.STYLE):
-        assert charts.landmine_heatmap(stats, Catalog("en"))
+    _, figures = _drawn(seeded, monkeypatch, "landmine_heatmap")
     scale = figures[0].axes[-1]  # the colour bar's own axes
     ticks = [tick for tick in scale.get_yticks() if scale.get_ylim()[0] <= tick <= scale.get_ylim()[1]]
     assert ticks and all(float(tick).is_integer() for tick in ticks)

@@ -62,6 +62,20 @@ async def until(condition, *pilots, timeout: float = 30.0) -> None:
             await pilot.pause(0.02)
 
 
+def a_guest_and_a_trainee(url: str, tmp_path, clock, caller: str):
+    """A live call for Li Na on the English drill, with the apps of its guest console and its trainee."""
+    with Store.open(url) as store:
+        call = live.open_call(store, cohort="A1", trainee="Li Na", scenario_id="drill-en", caller=caller, seed=3)
+    return (call, app_for(url, tmp_path, "guest", clock, ("guest", call.code)),
+            app_for(url, tmp_path, "trainee", clock, ("join", call.code), trainee="Li Na"))
+
+
+def both_on_the_call(guest_app, trainee):
+    """Both screens are up and linked to the call's log (a screen shows before its link opens)."""
+    return lambda: (isinstance(guest_app.screen, GuestScreen) and guest_app.screen.link is not None
+                    and isinstance(trainee.screen, CallScreen) and trainee.screen.joined)
+
+
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'class.sqlite3'}"
@@ -401,10 +415,7 @@ async def test_the_watch_view_follows_the_class_to_its_next_call(sqlite_url, tmp
 
 
 async def test_talking_over_a_person_is_an_interruption_as_with_the_machine(sqlite_url, tmp_path, clock):
-    with Store.open(sqlite_url) as store:
-        call = live.open_call(store, cohort="A1", trainee="Li Na", scenario_id="drill-en", caller="human", seed=3)
-    guest_app = app_for(sqlite_url, tmp_path, "guest", clock, ("guest", call.code))
-    trainee = app_for(sqlite_url, tmp_path, "trainee", clock, ("join", call.code), trainee="Li Na")
+    call, guest_app, trainee = a_guest_and_a_trainee(sqlite_url, tmp_path, clock, caller="human")
     trainee.settings.animate = True  # the caller's line is said word by word on the frozen clock
     async with guest_app.run_test(size=SIZE) as gp, trainee.run_test(size=SIZE) as sp:
         await until(lambda: isinstance(guest_app.screen, GuestScreen) and isinstance(trainee.screen, CallScreen)
@@ -520,13 +531,9 @@ async def test_a_trainee_whose_terminal_closes_keeps_the_reply_the_caller_had_no
     import os
     import signal
 
-    with Store.open(sqlite_url) as store:
-        call = live.open_call(store, cohort="A1", trainee="Li Na", scenario_id="drill-en", caller="human", seed=3)
-    guest_app = app_for(sqlite_url, tmp_path, "guest", clock, ("guest", call.code))
-    trainee = app_for(sqlite_url, tmp_path, "trainee", clock, ("join", call.code), trainee="Li Na")
+    call, guest_app, trainee = a_guest_and_a_trainee(sqlite_url, tmp_path, clock, caller="human")
     async with guest_app.run_test(size=SIZE) as gp, trainee.run_test(size=SIZE) as sp:
-        await until(lambda: isinstance(guest_app.screen, GuestScreen) and guest_app.screen.link is not None
-                    and isinstance(trainee.screen, CallScreen) and trainee.screen.joined, gp, sp)
+        await until(both_on_the_call(guest_app, trainee), gp, sp)
         guest = guest_app.screen
         assert guest.send_line("You charged me for texts I never ordered")
         await until(lambda: "texts I never ordered" in screen_text(trainee), gp, sp)
@@ -559,14 +566,10 @@ async def test_a_trainee_whose_terminal_closes_keeps_the_reply_the_caller_had_no
 async def test_the_trainee_is_told_when_the_trainer_s_console_closes_and_when_it_is_back(sqlite_url, tmp_path, clock):
     """Trial 27: the trainer's terminal closed mid-call and the trainee's screen went on saying
     "[the caller's turn]" for as long as they waited, with nothing else."""
-    with Store.open(sqlite_url) as store:
-        call = live.open_call(store, cohort="A1", trainee="Li Na", scenario_id="drill-en", caller="human", seed=3)
-    guest_app = app_for(sqlite_url, tmp_path, "guest", clock, ("guest", call.code))
-    trainee = app_for(sqlite_url, tmp_path, "trainee", clock, ("join", call.code), trainee="Li Na")
+    call, guest_app, trainee = a_guest_and_a_trainee(sqlite_url, tmp_path, clock, caller="human")
     async with trainee.run_test(size=SIZE) as sp:
         async with guest_app.run_test(size=SIZE) as gp:
-            await until(lambda: isinstance(guest_app.screen, GuestScreen) and guest_app.screen.link is not None
-                        and isinstance(trainee.screen, CallScreen) and trainee.screen.joined, gp, sp)
+            await until(both_on_the_call(guest_app, trainee), gp, sp)
             assert guest_app.screen.send_line("You charged me for texts I never ordered")
             await until(lambda: "texts I never ordered" in screen_text(trainee), gp, sp)
             assert "console has closed" not in screen_text(trainee)  # its opening is no news
@@ -579,14 +582,10 @@ async def test_the_trainee_is_told_when_the_trainer_s_console_closes_and_when_it
 
 
 async def test_when_the_machine_plays_the_caller_a_closed_console_is_no_news_to_the_trainee(sqlite_url, tmp_path, clock):
-    with Store.open(sqlite_url) as store:
-        call = live.open_call(store, cohort="A1", trainee="Li Na", scenario_id="drill-en", caller="machine", seed=3)
-    guest_app = app_for(sqlite_url, tmp_path, "guest", clock, ("guest", call.code))
-    trainee = app_for(sqlite_url, tmp_path, "trainee", clock, ("join", call.code), trainee="Li Na")
+    call, guest_app, trainee = a_guest_and_a_trainee(sqlite_url, tmp_path, clock, caller="machine")
     async with trainee.run_test(size=SIZE) as sp:
         async with guest_app.run_test(size=SIZE) as gp:
-            await until(lambda: isinstance(guest_app.screen, GuestScreen) and guest_app.screen.link is not None
-                        and isinstance(trainee.screen, CallScreen) and trainee.screen.joined, gp, sp)
+            await until(both_on_the_call(guest_app, trainee), gp, sp)
             guest_app.exit()
         await until(lambda: not trainee.screen.trainer_here, sp)  # it heard the console close
         trainee.screen.query_one(ReplyInput).value = "I understand, I am sorry"
