@@ -99,12 +99,17 @@ BOARD_COLUMNS = ("rank", "trainee", "sessions", "done", "best", "average", "list
                  "policy", "landmines", "resolved", "passed", "hints", "trend", "live")  # cli.board.* names
 
 
-def _catalog(args):
-    """The printed tables' language: --lang, else the terminal's, else English (as the report,
-    which then falls back to the cohort's; JSON and CSV keep English keys whatever it is)."""
+def _catalog(args, locales: list[str | None] = ()):
+    """The printed tables' language, as the report's: --lang, else the terminal's, else the one
+    most of the calls listed were in (`locales`), else English (trial 29: in one C-locale terminal
+    `leaderboard` spoke English and `report` Chinese). JSON and CSV keep English keys."""
+    from collections import Counter
+
     from simulator.tui.i18n import Catalog, system_language
 
-    return Catalog(getattr(args, "lang", None) or system_language() or "en")
+    counts = Counter(loc for loc in locales if loc in ("en", "zh"))
+    most = max(sorted(counts), key=counts.__getitem__) if counts else None
+    return Catalog(getattr(args, "lang", None) or system_language() or most or "en")
 
 
 def _pct(x: float | None) -> str | None:
@@ -141,13 +146,15 @@ def cmd_leaderboard(args) -> int:
         if not rows:
             if args.cohort not in store.cohorts():
                 return _unknown_cohort(store, args.cohort)
+        recent = [] if args.format in ("json", "csv") else [
+            r.locale for r in store.sessions(args.cohort, scenario=args.scenario, limit=200)]
     if args.format == "json":
         _write(json.dumps({"cohort": args.cohort, "scenario": args.scenario, "min_completed": args.min_completed,
                            "rows": [r.to_dict() for r in rows]}, ensure_ascii=False, indent=2), args.output)
     elif args.format == "csv":
         _write(csv_text(COLUMNS, ([getattr(r, c) for c in COLUMNS] for r in rows)), args.output)
     else:
-        t = _catalog(args)
+        t = _catalog(args, recent)
         headers = [t(f"cli.board.{c}") for c in BOARD_COLUMNS]
         cells = [_board_cells(r, t) for r in rows]
         if args.format == "md":
@@ -203,7 +210,7 @@ def cmd_sessions(args) -> int:
     else:
         from simulator.store.transcript import named
 
-        t = _catalog(args)
+        t = _catalog(args, [r.locale for r in rows])
         if not rows:
             print(t("cli.sessions.none"))
             return 0

@@ -227,6 +227,19 @@ def test_the_language_follows_the_terminal_then_the_cohort(seeded, capsys, monke
     assert code == 0 and "班级报告" in out
 
 
+def test_the_leaderboard_and_sessions_speak_the_report_s_language(seeded, capsys, monkeypatch):
+    """Trial 29: in one C-locale terminal the leaderboard was in English and the report in Chinese."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    code, out, _ = run(capsys, "leaderboard", "--cohort", COHORT, "--db", seeded)
+    assert code == 0 and "名次" in out.splitlines()[0]  # most of the cohort's calls were in Chinese
+    code, out, _ = run(capsys, "sessions", "--cohort", COHORT, "--db", seeded)
+    assert code == 0 and "学员" in out.splitlines()[0]
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")  # the terminal's language still comes first
+    code, out, _ = run(capsys, "leaderboard", "--cohort", COHORT, "--db", seeded)
+    assert code == 0 and out.split()[0] == "rank"
+
+
 def test_reviews_have_their_section_when_there_are_some(seeded):
     """The renderers show a ReviewAgreement; the store gives one once trainer reviews exist."""
     pytest.importorskip("matplotlib", reason="the HTML report needs the report extra")
