@@ -348,27 +348,32 @@ def test_a_read_only_database_and_an_unwritable_journal_say_once_at_the_start_th
     assert notices == ["store.nowhere"] and report.unsaved_calls == 1 and report.unsaved_key == "store.lost"
 
 
+class FailsAfter(Journal):
+    """A journal whose appends fail after `ok` records: a full disk (an empty probe file still
+    succeeds), or with `read_only` a folder made read-only (the probe fails too)."""
+    def __init__(self, *a, ok, read_only=False):
+        super().__init__(*a)
+        self.ok, self.read_only = ok, read_only
+
+    def append(self, record):
+        if self.ok <= 0:
+            if self.read_only:
+                raise PermissionError(13, "Permission denied", str(self.folder))
+            raise OSError(28, "No space left on device")
+        self.ok -= 1
+        super().append(record)
+
+    def writable(self):
+        return (self.ok > 0 or not self.read_only) and super().writable()
+
+
 def test_a_data_folder_made_read_only_mid_call_says_once_that_nothing_can_be_saved(sqlite_url, tmp_path):
     """Trial 26: both the journal and the SQLite file beside it fail after the first turn. The app
     had said "a local copy cannot be kept; they go to the session store only" and, at once, "the
     store is not answering; every turn is kept on this computer": both false."""
-    class LockedAfter(Journal):
-        def __init__(self, *a, records):
-            super().__init__(*a)
-            self.left = records
-
-        def append(self, record):
-            if self.left <= 0:
-                raise PermissionError(13, "Permission denied", str(self.folder))
-            self.left -= 1
-            super().append(record)
-
-        def writable(self):
-            return self.left > 0 and super().writable()
-
     notices = []
     rec = CallRecorder(open_store=lambda: DownAfter(Store.open(sqlite_url), 2),
-                       journal=LockedAfter(tmp_path / "j", database_id(sqlite_url), records=2),
+                       journal=FailsAfter(tmp_path / "j", database_id(sqlite_url), ok=2, read_only=True),
                        notice=lambda key, **v: notices.append(key)).begin()
     _play(rec)  # start and one turn are written; the rest can go nowhere
     report = rec.close(timeout=0.5)
@@ -418,18 +423,6 @@ def test_mode_ro_without_uri_is_a_writable_store_and_says_nothing(sqlite_url, tm
 
 
 # ---------------------------------------------------------------------------- both failing, in any order (review)
-class FailsAfter(Journal):
-    """A journal whose appends fail after `ok` records (a full disk: an empty probe file still succeeds)."""
-    def __init__(self, *a, ok):
-        super().__init__(*a)
-        self.ok = ok
-    def append(self, record):
-        if self.ok <= 0:
-            raise OSError(28, "No space left on device")
-        self.ok -= 1
-        super().append(record)
-
-
 def test_a_journal_that_fails_beside_a_read_only_store_says_nothing_can_be_saved(sqlite_url, tmp_path):
     """The review of trial 26's fix: a journal that fails while the store is read-only, not
     answering, or back after a late open and failing again was told nowhere, or only at close."""
