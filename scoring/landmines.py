@@ -48,7 +48,17 @@ def detect(a: Analysis, sig: Signals) -> list[Mine]:
         d = sig.declines[0]
         mines.append(Mine("defy", *a.span(d.start, d.end), a.lex.reason("bare_refusal", a.original(d.start, d.end))))
     assert all(m.category in LANDMINES for m in mines)
-    return mines
+    return _once_per_place(mines)
+
+
+def _once_per_place(mines: list[Mine]) -> list[Mine]:
+    """A hit inside another hit of its category says the same thing again ("投诉随便" inside
+    "您要投诉随便投", trial 30): the outer one stands for both. Hits elsewhere in the reply stay."""
+    def inside(m: Mine, o: Mine) -> bool:
+        return o.category == m.category and o.start <= m.start and m.end <= o.end
+    return [m for i, m in enumerate(mines)
+            if not any(inside(m, o) and ((o.end - o.start) > (m.end - m.start) or j < i)
+                       for j, o in enumerate(mines) if j != i)]
 
 
 def _structural(a: Analysis, found: list[Mine], shouting: list[tuple[int, int]]) -> list[Mine]:

@@ -141,12 +141,12 @@ def run_locale(locale: str, encoder: str) -> dict[str, dict[str, float]]:
         binary = h not in LEVEL_HEADS
         if s == "length":
             return LogisticRegression(max_iter=2000, class_weight="balanced" if binary else None)
-        c = (C_MINE if binary else C_TEXT) if s != "encoder" else ENCODER_C
+        c = (C_MINE[locale] if binary else C_TEXT) if s != "encoder" else ENCODER_C
         return LogisticRegression(C=c, max_iter=5000, class_weight="balanced" if binary else None)
 
     for k, (tr, te) in enumerate(folds):
         vec = TfidfVectorizer(analyzer=analyser(locale), sublinear_tf=True, min_df=2,
-                              max_features=MAX_FEATURES, norm="l2")
+                              max_features=MAX_FEATURES[locale], norm="l2")
         Xt_tr = vec.fit_transform([docs[i] for i in tr])
         Xt_te = vec.transform([docs[i] for i in te])
         sc = StandardScaler().fit(E[tr])

@@ -87,9 +87,24 @@ KNOWN = [
 ]
 
 
+# Read right since round 22 (the English landmine heads NB-weighted): kept, so that they stay right.
+FIXED_IDS = {"a direct answer that opens with nobody is read as argue",
+             "a bare of course to a frightened caller is read as retaliate",
+             "a plain answer to a calm caller is read as a landmine (1)",
+             "a helpful tip framed as a reminder is read as a landmine (en 2)"}
+FIXED = [p for p in KNOWN if p.id in FIXED_IDS]
+KNOWN = [p for p in KNOWN if p.id not in FIXED_IDS]
+
+
 @pytest.mark.xfail(strict=True, reason="known scorer error: see the test id and docs/scoring.md, Known errors")
 @pytest.mark.parametrize("reply,ctx", KNOWN)
 def test_a_known_misreading_reports_no_landmine(reply, ctx):
+    assert score_reply(reply, ctx).landmine_categories == ()
+
+
+@pytest.mark.parametrize("reply,ctx", FIXED)
+def test_a_misreading_fixed_since_stays_fixed(reply, ctx):
+    assert len(FIXED) == len(FIXED_IDS)  # an id renamed above would drop its case silently
     assert score_reply(reply, ctx).landmine_categories == ()
 
 

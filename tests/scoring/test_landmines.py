@@ -70,3 +70,12 @@ def test_no_false_alarm(score, locale, stage, reply):
 def test_bare_refusal_is_defy(score):
     assert "defy" in score("No refunds. Next.", stage="refund").landmine_categories
     assert "defy" in score("退不了。", locale="zh", stage="refund").landmine_categories
+
+
+def test_a_landmine_inside_another_of_its_category_is_reported_once(score):
+    """Trial 30: "您要投诉随便投" was listed twice, once more as "投诉随便" inside it. Two phrases in
+    two places stay two pieces of evidence."""
+    r = score("工号3317，您要投诉随便投，打12300也行，我们这边就是按规定办事", locale="zh", stage="venting")
+    assert [(h.category, h.start, h.end) for h in r.landmines if h.category == "defy"] == [("defy", 7, 14)]
+    r = score("阿姨我跟您保证，以后绝对不会再多扣您一分钱，您放一百个心", locale="zh", stage="closing")
+    assert len([h for h in r.landmines if h.category == "overpromise"]) == 2

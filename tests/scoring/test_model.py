@@ -174,3 +174,23 @@ def test_a_model_goes_stale_only_when_its_own_language_s_cases_change(locale, ot
     mine = training_files(locale)
     assert mine and all(f"/{other}-" not in f.as_posix() and not f.stem.endswith(f"-{other}") for f in mine)
     assert set(mine) | set(training_files(other)) == set(training_files())
+
+
+def test_nb_weighted_heads_ship_weights_that_read_raw_tfidf_rows():
+    """English landmine heads are fitted on n-grams scaled by their log-count ratio; the shipped
+    weights have the ratio folded in, because inference multiplies raw TF-IDF rows by them."""
+    pytest.importorskip("sklearn", reason="training needs the train extra: pip install -c requirements.lock "
+                                          "-e '.[test,train]'")
+    import numpy as np
+    from scipy import sparse
+
+    from scoring.nb_weighted import NBWeighted
+
+    rng = np.random.default_rng(0)
+    X = sparse.csr_matrix(rng.random((60, 8)) * (rng.random((60, 8)) < 0.4))
+    X = sparse.hstack([X, sparse.csr_matrix(rng.random((60, 2)))]).tocsr()  # 8 n-grams, 2 dense columns
+    y = (X[:, 0].toarray().ravel() + X[:, 1].toarray().ravel() > 0.3).astype(int)
+    m = NBWeighted(C=3.0, n_text=8, class_weight="balanced").fit(X, y)
+    raw = 1 / (1 + np.exp(-(X @ m.coef_.T).ravel() - m.intercept_[0]))
+    assert np.allclose(raw, m.predict_proba(X)[:, 1])
+    assert np.all(m.scale_[8:] == 1.0) and not np.all(m.scale_[:8] == 1.0)  # the dense columns are not scaled

@@ -239,6 +239,24 @@ def test_a_goodwill_credit_is_compensation_checked_against_its_cap(score, reply,
     assert "offer:compensation" in r.acts and (r.policy.level == 1) is allowed
 
 
+@pytest.mark.parametrize("locale,reply,offers", [
+    ("en", "I'll credit your account with 50.00 as compensation for the trouble.", [("compensation", 50.0)]),
+    ("en", "I can credit 50.00 to your account as a goodwill gesture.", [("compensation", 50.0)]),
+    ("en", "I'll credit you 10 pounds for the hassle.", [("compensation", 10.0)]),
+    ("zh", "给您返还50元作为补偿。", [("compensation", 50.0)]),
+    # money put back, then money on top: two offers, each its own size
+    ("en", "I'll credit the 6.00 back and add 10.00 for the trouble.", [("compensation", 10.0), ("refund", 6.0)]),
+    ("en", "I'll credit your account with 6.00, plus 10.00 as compensation.", [("compensation", 10.0), ("refund", 6.0)]),
+    ("en", "I've credited 6.00 back to your account.", [("refund", 6.0)]),
+])
+def test_a_credit_named_as_compensation_is_that_compensation_not_a_refund(score, locale, reply, offers):
+    """A credit of 50.00 "as compensation" had also been read as a refund of 50.00, over a 6.00
+    refund cap: an overpromise for an offer inside the compensation cap."""
+    policy = Policy(allow=("refund", "compensation"), refund_max_amount=6, compensation_max_amount=50)
+    r = score(reply, locale=locale, stage="compensation", policy=policy, facts={"monthly_fee": 6})
+    assert sorted((o.action, o.amount) for o in r.offers) == offers and r.policy.level == 1
+
+
 def test_two_amounts_in_one_clause_each_size_their_own_offer_in_either_order(score):
     policy = Policy(allow=("refund", "compensation"), refund_max_months=1, compensation_max_amount=20)
     r = score("I've added £20 goodwill credit and refunded this month's £24.", stage="compensation",
@@ -353,3 +371,41 @@ def test_a_limit_stated_or_an_alert_not_switched_on_is_not_extended_service(scor
     r = score(reply, locale="en", stage="refund", customer="I want a refund for the overage!",
               policy=Policy(allow=("explain_charges",), forbid=("refund",)))
     assert "proactive" not in r.acts
+
+
+@pytest.mark.parametrize("reply,refund", [
+    ("Absolutely, cancelling Daily Tips right now so nothing more from next month. And the whole 30.00 goes "
+     "back on your account with the next bill.", True),
+    ("I've cancelled Daily Tips, and the whole 30.00 will be back on your account with the next bill.", True),
+    ("The 6.00 will go straight back on your card.", True),
+    ("It won't go back on your account, I'm afraid.", False),
+    ("It never goes back on your card by itself.", False),
+])
+def test_telling_the_caller_the_money_goes_back_promises_it(score, reply, refund):
+    """Trial 30: "the whole 30.00 goes back on your account" against a one-month cap passed as
+    within policy; only "I'll refund" had been read as the offer."""
+    r = score(reply, stage="refund", policy=Policy(allow=("refund", "cancel"), refund_max_months=1),
+              facts={"monthly_fee": 6})
+    assert ("offer:refund" in r.acts) is refund
+    assert ("overpromise" in r.landmine_categories) is ("30.00" in reply)
+
+
+@pytest.mark.parametrize("reply,offered", [
+    ("Absolutely, cancelling Daily Tips right now so nothing more from next month.", True),
+    ("Cancelling Daily Tips for you right now, so nothing more from next month.", True),
+    ("Cancelling it now would cost you the exit fee.", False),
+    ("Cancelling now leaves fourteen months to pay.", False),
+    ("Cancelling it now? Are you sure?", False),
+])
+def test_the_cancel_under_way_where_a_clause_starts_is_offered(score, reply, offered):
+    """Trial 30: "Absolutely, cancelling Daily Tips right now" left the caller asking "Are you going
+    to cancel it or not?"."""
+    assert ("offer:cancel" in score(reply, stage="cancel", policy=Policy(allow=("cancel",))).acts) is offered
+
+
+def test_a_refusal_introduced_as_being_honest_about_compensation_is_no_offer_of_it(score):
+    """Trial 30: "赔偿这块我得跟您说实话，退一赔三我这边给不了" was read as offering compensation too, an
+    overpromise where the card forbids it, and the caller escalated."""
+    r = score("40块全额退，3个工作日内返到您话费里。赔偿这块我得跟您说实话，退一赔三我这边给不了，公司规定不做额外赔偿。",
+              locale="zh", stage="refund", policy=Policy(allow=("refund",), forbid=("compensation",)))
+    assert "offer:compensation" not in r.acts and "decline:compensation" in r.acts and r.policy.level == 1
