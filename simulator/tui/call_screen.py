@@ -160,7 +160,7 @@ class CallScreen(Screen):
         with Horizontal(id="meters"):
             yield AngerMeter(tr("call.anger"), id="anger")
             names = {s: tr.get("stage." + s, s) for s in [*STAGES, *sc.stage_track]}
-            yield StageTrack(sc.stage_track, names, tr("pause.track"), id="stages")
+            yield StageTrack(sc.stage_track, names, tr("pause.track"), judged=self.mode == "coach", id="stages")
         with Horizontal(id="call-body"):
             yield Transcript(id="transcript")
             yield FactsPanel(sc, tr, id="facts")
@@ -664,6 +664,11 @@ class CallScreen(Screen):
     def action_pause(self) -> None:
         """Stop everything at once; the trainee can resume or leave, with no penalty either way."""
         if self.paused:
+            return
+        if self.session.over and self.link is None:
+            # Nothing is left to pause: Esc goes on to the debrief as Enter does (trial 30: the pause
+            # box offered "leave the call", which lost the debrief of a call already kept).
+            self.app.show_debrief(self)
             return
         from simulator.tui.pause_screen import PauseScreen
 

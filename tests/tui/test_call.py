@@ -1,6 +1,7 @@
 """Pilot tests: whole calls played by key presses, interruption, silence, pause, hints, debrief."""
 from __future__ import annotations
 
+import pytest
 from textual import events
 
 from simulator.session import HINT_COST, MAX_REPLY_CHARS, WEIGHTS
@@ -10,6 +11,7 @@ from simulator.tui.pause_screen import PauseScreen
 from simulator.tui.picker_screen import PickerScreen
 from simulator.tui.widgets.reply_input import ReplyInput
 from simulator.tui.widgets.score_card import ScoreCard
+from simulator.tui.widgets.stage_track import StageTrack
 from tests.tui.conftest import screen_text, type_text, wait_for
 
 
@@ -54,6 +56,18 @@ async def test_resolved_call_by_key_presses(make):
         assert "Ending: Resolved" in text
         assert "Service level 3" in text
         assert f"{WEIGHTS['listening']:g}×Listening" in text
+
+
+async def test_esc_after_the_call_has_ended_opens_the_debrief_not_the_pause_box(make):
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot)
+        await say(pilot, "I understand, I am sorry")
+        await say(pilot, "I will cancel it now")
+        assert call.session.over
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
 
 
 async def test_escalated_call_and_debrief_contents(make):
@@ -198,6 +212,19 @@ async def test_coach_mode_scores_each_reply_and_exam_mode_hides_them(make, setti
         await say(pilot, "I understand")
         assert not app.screen.query(ScoreCard)
         assert "Listening" not in screen_text(app)
+
+
+@pytest.mark.parametrize("mode,crossed", [("coach", True), ("exam", False)])
+async def test_the_stage_track_marks_a_landmine_in_coach_mode_only(make, settings, mode, crossed):
+    """An exam judges nothing before the debrief: not even a ✗ on the stage track."""
+    settings.mode = mode
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_call(pilot)
+        await say(pilot, "Sir, this call is recorded")
+        track = str(app.screen.query_one(StageTrack).render())
+        assert ("✗" in track) is crossed
+        assert "venting" in track and (crossed or "✓" not in track)  # the stage passed, shown unjudged
 
 
 async def test_policy_card_opens_on_a_key(make):

@@ -39,3 +39,24 @@ def test_every_line_names_the_words_it_is_about_exactly_once():
         showing = [line for line in lines if w in line]
         assert showing, (w, lines)
         assert all(line.count(w) == 1 for line in showing), (w, showing)
+
+
+def test_a_chinese_reason_on_the_score_card_stays_on_the_line_of_its_bullet():
+    """Trial 30: in a narrow coach panel "−" stood alone on a line, its reason wrapped below it."""
+    from rich.console import Console
+
+    from scoring.types import DimensionScore, Evidence, ReplyScore
+    from simulator.tui.widgets.score_card import card_text
+
+    reason = "只回应了客户说的、问的一部分，没有接住她最在意的那件事，也没有说清楚下一步怎么办"
+    score = ReplyScore(listening=DimensionScore(16, 0, (Evidence(0, 0, "partial", reason, "-"),)),
+                       empathy=DimensionScore(50, 1, ()), policy=DimensionScore(100, 1, ()), acts=(), landmines=())
+    turn = TurnResult(index=0, kind="reply", reply="对不起王先生", interrupted=False, latency=None, state_before="s",
+                      stage="venting", customer_before="", score=score, mood_before=50.0, mood_after=60.0,
+                      mood_changes=[], candidates=[], state_after="s", customer_line="", ending=None)
+    card = card_text(turn, Catalog("zh"), evidence_rows=3)
+    for width in (30, 40, 60):
+        console = Console(width=width, legacy_windows=False)
+        lines = ["".join(seg.text for seg in line).strip() for line in console.render_lines(card)]
+        assert not [line for line in lines if line in ("−", "+", "✗")], (width, lines)
+        assert any(line.startswith("− ") and len(line) > 4 for line in lines), (width, lines)

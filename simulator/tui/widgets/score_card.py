@@ -5,6 +5,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from simulator.session import TurnResult
+from simulator.tui.widgets.folded import folded
 from simulator.tui.widgets.turn_view import evidence_lines, scores_line
 
 
@@ -25,9 +26,15 @@ class ScoreCard(Static):
         if turn is None:
             self.update(Text(self.tr(self.waiting), style="dim italic"))
             return
-        text = scores_line(turn, self.tr)
-        evidence = evidence_lines(turn, self.tr, limit=self.evidence_rows, sc=self.scenario)
-        if evidence.plain:
-            text.append("\n")
-            text.append_text(evidence)
-        self.update(text)
+        self.update(card_text(turn, self.tr, self.evidence_rows, self.scenario))
+
+
+def card_text(turn: TurnResult, tr, evidence_rows: int, scenario=None):
+    """The card for a scored turn: its levels, then its evidence, folded so that a Chinese reason
+    breaks between characters and not away from its bullet (trial 30: "−" alone on a line)."""
+    text = scores_line(turn, tr)
+    evidence = evidence_lines(turn, tr, limit=evidence_rows, sc=scenario)
+    if evidence.plain:
+        text.append("\n")
+        text.append_text(evidence)
+    return folded(text)

@@ -16,9 +16,13 @@ class StageTrack(Static):
     current: reactive[str] = reactive("")
     """The stage the call is in now (a stage id such as `refund`)."""
 
-    def __init__(self, stages: list[str], names: dict[str, str], legend: str = "", **kwargs) -> None:
+    def __init__(self, stages: list[str], names: dict[str, str], legend: str = "", judged: bool = True,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
-        self.tooltip = legend or None  # what ✓ and ✗ mean, on hover (the pause screen says it too)
+        # `judged` False (an exam): stages passed are shown, not how they went; nothing is judged
+        # before the debrief (trial 30: a ✗ had told an exam candidate a reply was a landmine).
+        self.judged = judged
+        self.tooltip = (legend or None) if judged else None  # what ✓ and ✗ mean (the pause screen says it too)
         self.stages = stages
         self.names = names
         self.reached: set[str] = set()
@@ -48,6 +52,8 @@ class StageTrack(Static):
             name = self.names.get(stage, stage)
             if stage == self.current:
                 text.append(f" {name} ", style="bold reverse")
+            elif not self.judged and (stage in self.reached or i < furthest):
+                text.append(name)
             elif stage in self.slipped:
                 text.append(f"✗{name}", style="red")
             elif stage in self.reached or i < furthest:
