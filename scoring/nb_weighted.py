@@ -21,9 +21,14 @@ class NBWeighted(ClassifierMixin, BaseEstimator):
         self.C, self.n_text, self.class_weight = C, n_text, class_weight
 
     def fit(self, X, y, sample_weight=None):
+        y = np.asarray(y)
+        if not set(np.unique(y)) <= {0, 1}:
+            raise ValueError(f"NBWeighted fits 0/1 labels, not {sorted(set(np.unique(y)))}")
         seen = (X[:, :self.n_text] > 0).astype(float)  # in how many replies each n-gram occurs
-        pos = np.asarray(seen[y == 1].sum(axis=0)).ravel() + 1.0
-        neg = np.asarray(seen[y == 0].sum(axis=0)).ravel() + 1.0
+        # a centre's case counts as many times here as in the regression (sample_weight)
+        w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        pos = np.asarray(seen.T @ (w * (y == 1))).ravel() + 1.0
+        neg = np.asarray(seen.T @ (w * (y == 0))).ravel() + 1.0
         self.scale_ = np.concatenate([np.log((pos / pos.sum()) / (neg / neg.sum())),
                                       np.ones(X.shape[1] - self.n_text)])
         self.lr_ = LogisticRegression(C=self.C, max_iter=5000, class_weight=self.class_weight)

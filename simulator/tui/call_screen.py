@@ -665,7 +665,7 @@ class CallScreen(Screen):
         """Stop everything at once; the trainee can resume or leave, with no penalty either way."""
         if self.paused:
             return
-        if self.session.over and self.link is None:
+        if self.session.over:
             # Nothing is left to pause: Esc goes on to the debrief as Enter does (trial 30: the pause
             # box offered "leave the call", which lost the debrief of a call already kept).
             self.app.show_debrief(self)
@@ -677,7 +677,8 @@ class CallScreen(Screen):
         self._schedule()  # nothing is due while paused: resume() wakes the screen
         if self.link is not None and not self.session.over:
             self.link.send("pause", by="trainee")  # the trainer sees the safe word was used
-        self.app.push_screen(PauseScreen(self.tr, over=self.session.over), self._after_pause)
+        self.app.push_screen(PauseScreen(self.tr, over=self.session.over, judged=self.mode == "coach"),
+                             self._after_pause)
 
     def _after_pause(self, choice: str | None) -> None:
         if self.link is not None and not self.paused_by_trainer and not self.session.over:

@@ -21,11 +21,12 @@ class PauseScreen(ModalScreen[str]):
         Binding("l,L,q", "leave", "Leave"),  # Shift held (or Caps Lock) leaves too
     ]
 
-    def __init__(self, tr, over: bool = False, by_trainer: bool = False) -> None:
+    def __init__(self, tr, over: bool = False, by_trainer: bool = False, judged: bool = True) -> None:
         super().__init__()
         self.tr = tr
         self.over = over
         self.by_trainer = by_trainer
+        self.judged = judged  # False in an exam: the stage track shows no ✓ or ✗ to explain
 
     def compose(self) -> ComposeResult:
         tr = self.tr
@@ -34,7 +35,7 @@ class PauseScreen(ModalScreen[str]):
             yield Static(Text(tr(key + ".title"), style="bold"), id="pause-title")
             # folded (widgets/folded.py): a Chinese line never starts with "。"
             yield Static(folded(Text(tr(key + ".body"))), id="pause-body")
-            if not self.by_trainer:  # the one place a trainee stops to read: what the stage track's marks mean
+            if not self.by_trainer and self.judged:  # the one place a trainee stops to read: what the track's marks mean
                 yield Static(folded(Text(tr("pause.track"), style="dim")), id="pause-track")
             yield Static(Text(tr(key + ".keys"), style="bold"), id="pause-keys")
         yield Footer()

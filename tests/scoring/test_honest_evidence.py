@@ -597,3 +597,37 @@ def test_the_callers_name_from_the_screen_is_not_shown_as_a_detail_of_the_answer
     r = score(reply, locale=locale, stage="inquiry", customer=customer, facts=facts)
     shown = [reply[e.start:e.end] for e in r.listening.evidence if e.label == "screen_fact"]
     assert any(detail in x for x in shown) and not any(name in x or x in name for x in shown), shown
+
+
+
+def test_working_days_and_a_greeting_said_back_are_not_details_the_caller_gave():
+    """Trial 30, in the library's calls: "five to ten working days" was credited as the caller's
+    detail because he had said "I'll pay it tonight" ("pay" stood in the lexicon's `work` concept),
+    and "Hello Mrs Whitaker", ringing back, because she had said "hello?" as the line dropped."""
+    from simulator.loader import bundled_dir, load_scenario
+    from simulator.session import Session
+
+    def credited(scenario, replies):
+        call = Session(load_scenario(bundled_dir() / f"{scenario}.yaml"), seed=0)
+        for reply in replies:
+            turn = call.reply(reply)
+        return " ".join(reply[e.start:e.end] for e in turn.score.listening.evidence
+                        if e.label == CALLER_DETAIL and e.end > e.start)
+
+    said = credited("autopay-failed-en", [
+        "Sorry for the worry Mr Osei. It looks like the direct debit is still on your old account ending 4417, "
+        "which was closed on 20 February, so the payment came back.",
+        "Great. One more thing so this doesnt cost you anything: a 12.00 late fee was added on 4 March, but since "
+        "its your first missed payment I can waive it. And if the 245.50 is paid by 8 March nothing gets reported "
+        "to the credit agencies. Shall I take you through how to pay it now?",
+        "To prevent recurrence a new direct debit mandate must be completed. This is done in the online portal "
+        "under Account, Payments, Direct Debit, or by returning the paper mandate form by post. Processing takes "
+        "five to ten working days. Until the new mandate is active payments must be made manually. The next "
+        "instalment is due on 3 April."])
+    assert "working" not in said and "through" not in said
+    caller = ("So the card comes by post, and on Friday I take my... hello? [The line crackles and goes dead. "
+              "Her number, 07700 900461, is on your screen.]")
+    reply = ("Hello Mrs Whitaker, its Wen from the bank, we got cut off. I wanted to make sure you heard the bit "
+             "about Friday: photo ID at the High Street branch and you can take your pension out as cash.")
+    r = score_reply(reply, make_ctx(locale="en", stage="closing", customer=caller, facts={"phone": "07700 900461"}))
+    assert "Hello" not in _quoted(r, reply, CALLER_DETAIL)

@@ -94,6 +94,7 @@ FIXED_IDS = {"a direct answer that opens with nobody is read as argue",
              "a helpful tip framed as a reminder is read as a landmine (en 2)"}
 FIXED = [p for p in KNOWN if p.id in FIXED_IDS]
 KNOWN = [p for p in KNOWN if p.id not in FIXED_IDS]
+assert len(FIXED) == len(FIXED_IDS), "an id above was renamed: its fixed case would drop out silently"
 
 
 @pytest.mark.xfail(strict=True, reason="known scorer error: see the test id and docs/scoring.md, Known errors")
@@ -104,7 +105,6 @@ def test_a_known_misreading_reports_no_landmine(reply, ctx):
 
 @pytest.mark.parametrize("reply,ctx", FIXED)
 def test_a_misreading_fixed_since_stays_fixed(reply, ctx):
-    assert len(FIXED) == len(FIXED_IDS)  # an id renamed above would drop its case silently
     assert score_reply(reply, ctx).landmine_categories == ()
 
 

@@ -248,6 +248,9 @@ def test_a_goodwill_credit_is_compensation_checked_against_its_cap(score, reply,
     ("en", "I'll credit the 6.00 back and add 10.00 for the trouble.", [("compensation", 10.0), ("refund", 6.0)]),
     ("en", "I'll credit your account with 6.00, plus 10.00 as compensation.", [("compensation", 10.0), ("refund", 6.0)]),
     ("en", "I've credited 6.00 back to your account.", [("refund", 6.0)]),
+    # an apology after the credit is no purpose of it (review)
+    ("en", "I'll credit 6.00 to your account - sorry for the trouble.", [("refund", 6.0)]),
+    ("en", "I'll credit the 6.00 to your account with apologies for the inconvenience.", [("refund", 6.0)]),
 ])
 def test_a_credit_named_as_compensation_is_that_compensation_not_a_refund(score, locale, reply, offers):
     """A credit of 50.00 "as compensation" had also been read as a refund of 50.00, over a 6.00
@@ -378,8 +381,15 @@ def test_a_limit_stated_or_an_alert_not_switched_on_is_not_extended_service(scor
      "back on your account with the next bill.", True),
     ("I've cancelled Daily Tips, and the whole 30.00 will be back on your account with the next bill.", True),
     ("The 6.00 will go straight back on your card.", True),
+    ("It'll be back on your card by Friday.", True),
     ("It won't go back on your account, I'm afraid.", False),
     ("It never goes back on your card by itself.", False),
+    # not a promise: refused, asked, a rule, a condition, a charge (review)
+    ("The 30.00 is not going to go back on your card.", False),
+    ("Will the 30.00 go back on your card? That's what you're asking?", False),
+    ("Any refund of the 30.00 would go back to your card.", False),
+    ("Refunds normally go back on your card within 5 days.", False),
+    ("The fee will come back on your bill next month.", False),
 ])
 def test_telling_the_caller_the_money_goes_back_promises_it(score, reply, refund):
     """Trial 30: "the whole 30.00 goes back on your account" against a one-month cap passed as
@@ -387,7 +397,7 @@ def test_telling_the_caller_the_money_goes_back_promises_it(score, reply, refund
     r = score(reply, stage="refund", policy=Policy(allow=("refund", "cancel"), refund_max_months=1),
               facts={"monthly_fee": 6})
     assert ("offer:refund" in r.acts) is refund
-    assert ("overpromise" in r.landmine_categories) is ("30.00" in reply)
+    assert ("overpromise" in r.landmine_categories) is (refund and "30.00" in reply)
 
 
 @pytest.mark.parametrize("reply,offered", [
@@ -395,6 +405,9 @@ def test_telling_the_caller_the_money_goes_back_promises_it(score, reply, refund
     ("Cancelling Daily Tips for you right now, so nothing more from next month.", True),
     ("Cancelling it now would cost you the exit fee.", False),
     ("Cancelling now leaves fourteen months to pay.", False),
+    ("Cancelling it now is possible, but the exit fee applies.", False),
+    ("Cancelling it now, I'm afraid, isn't possible.", False),
+    ("Cancelling now won't get your money back.", False),
     ("Cancelling it now? Are you sure?", False),
 ])
 def test_the_cancel_under_way_where_a_clause_starts_is_offered(score, reply, offered):
@@ -409,3 +422,6 @@ def test_a_refusal_introduced_as_being_honest_about_compensation_is_no_offer_of_
     r = score("40块全额退，3个工作日内返到您话费里。赔偿这块我得跟您说实话，退一赔三我这边给不了，公司规定不做额外赔偿。",
               locale="zh", stage="refund", policy=Policy(allow=("refund",), forbid=("compensation",)))
     assert "offer:compensation" not in r.acts and "decline:compensation" in r.acts and r.policy.level == 1
+    # "to be honest" opening the offer itself is no talk about it (review)
+    r = score("说实话我马上给您全额退款。", locale="zh", stage="refund", policy=Policy(allow=("refund",)))
+    assert "offer:refund" in r.acts

@@ -157,6 +157,18 @@ async def test_the_pause_screen_says_what_the_stage_tracks_marks_mean(make):
         assert "✓ a stage handled cleanly" in legend and "✗ a reply there broke policy" in legend
 
 
+async def test_in_an_exam_neither_the_track_nor_the_pause_screen_speaks_of_marks(make, settings):
+    settings.mode = "exam"
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await open_call(pilot)
+        assert call.query_one("#stages").tooltip is None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PauseScreen)
+        assert not app.screen.query("#pause-track") and "✗" not in screen_text(app)
+
+
 async def test_pause_then_leave_returns_to_picker_without_a_score(make):
     app = make()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -492,6 +492,8 @@ async def test_the_trainer_hands_the_caller_to_the_machine_mid_call_and_takes_it
             await tp.press("enter")
             await until(lambda: call.session.over and guest.session.over, tp, sp)
             assert [t.to_dict() for t in call.session.turns] == [t.to_dict() for t in guest.session.turns]
+            await sp.press("escape")  # after the end, Esc is the way to the debrief, not a pause (trial 30)
+            await until(lambda: isinstance(trainee.screen, DebriefScreen), tp, sp)
             trainee.exit()
 
     with Store.open(sqlite_url) as store:
