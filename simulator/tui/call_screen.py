@@ -564,7 +564,7 @@ class CallScreen(Screen):
         if on and not self.paused:
             self.paused, self.paused_at, self.paused_by_trainer = True, self.clock(), True
             self._schedule()
-            self.app.push_screen(PauseScreen(self.tr, over=self.session.over, by_trainer=True), self._after_pause)
+            self.app.push_screen(PauseScreen(self.tr, by_trainer=True), self._after_pause)
         elif not on and self.paused_by_trainer and isinstance(self.app.screen, PauseScreen):
             self.app.screen.dismiss("resume")
 
@@ -675,10 +675,9 @@ class CallScreen(Screen):
         self.paused = True
         self.paused_at = self.clock()
         self._schedule()  # nothing is due while paused: resume() wakes the screen
-        if self.link is not None and not self.session.over:
+        if self.link is not None:
             self.link.send("pause", by="trainee")  # the trainer sees the safe word was used
-        self.app.push_screen(PauseScreen(self.tr, over=self.session.over, judged=self.mode == "coach"),
-                             self._after_pause)
+        self.app.push_screen(PauseScreen(self.tr, judged=self.mode == "coach"), self._after_pause)
 
     def _after_pause(self, choice: str | None) -> None:
         if self.link is not None and not self.paused_by_trainer and not self.session.over:

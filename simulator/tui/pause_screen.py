@@ -21,10 +21,9 @@ class PauseScreen(ModalScreen[str]):
         Binding("l,L,q", "leave", "Leave"),  # Shift held (or Caps Lock) leaves too
     ]
 
-    def __init__(self, tr, over: bool = False, by_trainer: bool = False, judged: bool = True) -> None:
+    def __init__(self, tr, by_trainer: bool = False, judged: bool = True) -> None:
         super().__init__()
         self.tr = tr
-        self.over = over
         self.by_trainer = by_trainer
         self.judged = judged  # False in an exam: the stage track shows no ✓ or ✗ to explain
 
