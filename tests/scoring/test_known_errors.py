@@ -161,3 +161,16 @@ def test_a_cancel_done_and_what_follows_from_it_is_no_landmine():
 
     call = Session(load_scenario(bundled_dir() / "vas-sms-tips-en.yaml"), seed=0)
     assert call.reply("Cancelled, so there will be no more 6.00 charges.").score.landmine_categories == ()
+
+
+@pytest.mark.xfail(strict=True, reason="known scorer error (round 22 model): a plain answer read as argue")
+def test_the_plain_answer_to_why_the_payment_failed_typed_as_one_sentence_is_no_landmine():
+    """Trial 30: the library caller's first question, answered flatly with the facts, reads `argue`
+    (round 21's model read it `threaten`); after "Sorry for the worry" it reads clean."""
+    from simulator.loader import bundled_dir, load_scenario
+    from simulator.session import Session
+
+    call = Session(load_scenario(bundled_dir() / "autopay-failed-en.yaml"), seed=0)
+    turn = call.reply("The direct debit is still set up on your old account ending 4417, that account was closed "
+                      "on 20 Feb so the payment came back unpaid.")
+    assert turn.score.landmine_categories == ()
