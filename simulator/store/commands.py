@@ -314,7 +314,8 @@ def register(sub) -> None:
                        help="completed calls a trainee needs to be ranked (default 1)")
     board.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of the screen")
     board.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS,
-                       help="language of the table and its notes (default: the terminal's; JSON/CSV keys stay English)")
+                       help="language of the table and its notes (default: the terminal's, else the one most of the "
+                            "calls were in; JSON/CSV keys stay English)")
     board.add_argument("--db", metavar="URL", help=DB_HELP)
     board.set_defaults(func=cmd_leaderboard)
 
@@ -326,7 +327,8 @@ def register(sub) -> None:
     ses.add_argument("--limit", type=int, help="at most this many")
     ses.add_argument("--format", choices=["table", "csv", "json"], default="table")
     ses.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS,
-                     help="language of the table (default: the terminal's; JSON/CSV keys stay English)")
+                     help="language of the table (default: the terminal's, else the one most of the calls were in; "
+                          "JSON/CSV keys stay English)")
     ses.add_argument("--db", metavar="URL", help=DB_HELP)
     ses.set_defaults(func=cmd_sessions)
 
