@@ -205,9 +205,9 @@ def _browser_language(accept: str) -> str:
 
 
 def _say(key: str, lang: str | None = None, **values) -> str:
-    from simulator.tui.i18n import Catalog, system_language
+    from simulator.tui.i18n import Catalog, printed_language
 
-    return Catalog(lang or system_language() or "en")(key, **values)
+    return Catalog(printed_language(lang))(key, **values)
 
 
 # ---------------------------------------------------------------------------- the server

@@ -13,13 +13,13 @@ from simulator.store.commands import DB_HELP, _open, _run, _unknown_cohort, _wri
 def cmd_report(args) -> int:
     """Write the cohort report."""
     from simulator.store.cohort_stats import cohort_stats
-    from simulator.tui.i18n import Catalog, system_language
+    from simulator.tui.i18n import Catalog, printed_language
 
     if args.format == "html":
         try:
             import matplotlib  # noqa: F401 - only to say how to get it before any work is done
         except ImportError:
-            lang = args.lang or system_language() or "en"
+            lang = printed_language(args.lang)
             print(f"mystery-guest: {Catalog(lang)('report.needs_matplotlib', install=install_command('report'))}",
                   file=sys.stderr)
             return 2
@@ -27,8 +27,7 @@ def cmd_report(args) -> int:
         stats = cohort_stats(store, args.cohort)
         if stats is None:
             return _unknown_cohort(store, args.cohort)
-    # The app's rule: the language asked for, else the terminal's, else the one most calls were in.
-    lang = args.lang or system_language() or (stats.locale if stats.locale in ("en", "zh") else "en")
+    lang = printed_language(args.lang, stats.locale)
     t = Catalog(lang)
     if args.format == "text":
         from simulator.report.text import render_text

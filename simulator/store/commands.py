@@ -105,11 +105,11 @@ def _catalog(args, locales: list[str | None] = ()):
     `leaderboard` spoke English and `report` Chinese). JSON and CSV keep English keys."""
     from collections import Counter
 
-    from simulator.tui.i18n import Catalog, system_language
+    from simulator.tui.i18n import Catalog, printed_language
 
     counts = Counter(loc for loc in locales if loc in ("en", "zh"))
-    most = max(sorted(counts), key=counts.__getitem__) if counts else None
-    return Catalog(getattr(args, "lang", None) or system_language() or most or "en")
+    most = max(sorted(counts), key=counts.__getitem__) if counts else None  # a tie: English, as the report
+    return Catalog(printed_language(getattr(args, "lang", None), most))
 
 
 def _pct(x: float | None) -> str | None:

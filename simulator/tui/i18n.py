@@ -64,6 +64,12 @@ def system_language() -> str | None:
     return None
 
 
+def printed_language(asked: str | None, most: str | None = None) -> str:
+    """The language a command prints in (report, leaderboard, sessions): the one asked for
+    (--lang), else the terminal's, else the one most of its calls were in (`most`), else English."""
+    return asked or system_language() or (most if most in LANGUAGES else "en")
+
+
 class Catalog:
     """Messages of one language; a key missing there falls back to English, then to the key."""
 
